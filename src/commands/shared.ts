@@ -1,0 +1,58 @@
+import type * as z from 'zod/mini';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../output/errors.js';
+import { formatPath } from '../core/validate.js';
+
+/** The exit code of the command that ran; cli.ts reads it after parsing. */
+export const state = { exitCode: 0 };
+
+/** Wraps a command's run function as a commander action that records its exit code. */
+export function action<A extends unknown[]>(run: (...args: A) => Promise<number> | number) {
+  return async (...args: A) => {
+    state.exitCode = await run(...args);
+  };
+}
+
+/** commander collector for repeatable options (`--set a=1 --set b=2`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Parses commander's options through a command's zod schema; field errors become one usage line. */
+export function parseOptions<T extends z.ZodMiniType>(schema: T, options: unknown): z.infer<T> {
+  const result = schema.safeParse(options);
+  if (result.success) return result.data;
+  const first = result.error.issues[0]!;
+  const flag = `--${String(formatPath(first.path)).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  throw new UsageError('bad_option', `${flag}: ${first.message === 'Invalid input' ? 'invalid value' : first.message}`);
+}
+
+/** Reads a file (or stdin for "-") as bytes, with a usage error that names the file. */
+export function readInput(path: string, what = 'file'): Buffer {
+  try {
+    return path === '-' ? readFileSync(0) : readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UsageError('unreadable_file', `cannot read ${what} ${path}: ${reason}`);
+  }
+}
+
+/** Parses a time given as ISO-8601, unix seconds or unix milliseconds into ms. */
+export function parseTime(text: string, flag: string): number {
+  if (/^\d{1,11}$/.test(text)) return Number(text) * 1000;
+  if (/^\d{12,}$/.test(text)) return Number(text);
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new UsageError('bad_option', `${flag}: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
+  return ms;
+}
+
+export const jsonRequested = (argv: readonly string[]) => argv.includes('--json');
+
+/** A whole number >= min from a flag's text, or a usage error naming the flag. */
+export function positiveInteger(text: string, flag: string, min = 1): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError('bad_option', `${flag}: expected a whole number >= ${min}, got "${text}"`);
+  }
+  return Number(text);
+}

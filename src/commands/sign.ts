@@ -1,0 +1,16 @@
+// STUB: replaced by the real command.
+import type { Command } from 'commander';
+import { UsageError } from '../output/errors.js';
+import { action } from './shared.js';
+
+export function register(program: Command): void {
+  program
+    .command('sign')
+    .description('(not implemented yet)')
+    .allowUnknownOption()
+    .action(
+      action(() => {
+        throw new UsageError('not_implemented', 'sign is not implemented yet');
+      }),
+    );
+}

@@ -1,0 +1,92 @@
+import { findEvent, findVariant, loadProvider } from '../providers/index.js';
+import type { EventDef, Json, ProviderDef } from '../providers/types.js';
+import { TemplateContext } from '../templates/context.js';
+import { mixSeed, randomSeed } from '../templates/random.js';
+import { UsageError } from '../output/errors.js';
+import { deepMerge, setPath, unsetPath } from './paths.js';
+import { validate, type FieldIssue } from './validate.js';
+
+/** With `--seed` and no `--now`, the clock is pinned here so the same seed gives the same bytes on any day. */
+export const SEEDED_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
+/** Deliveries of one `--count` run are this far apart on the clock. */
+export const COUNT_STEP_MS = 1000;
+
+export interface GenerateOptions {
+  variant?: string;
+  /** Same seed → byte-identical output. Omitted: a random seed. */
+  seed?: number | string;
+  /** The delivery clock, ms since the epoch. Default: now, or SEEDED_EPOCH_MS with a seed. */
+  now?: number;
+  /** `--set path=value` pairs, applied in order after `data`. */
+  set?: Array<{ path: string; value: unknown }>;
+  /** `--unset path`, applied last. */
+  unset?: string[];
+  /** Deep-merged into the template's payload first. */
+  data?: Record<string, unknown>;
+  /** Default true: a payload that fails its schema is an error. */
+  validate?: boolean;
+  pretty?: boolean;
+}
+
+export interface Delivery {
+  provider: string;
+  event: string;
+  variant?: string;
+  payload: Json;
+  /** Exactly the bytes to send and sign: compact JSON unless `pretty`. */
+  body: Buffer;
+  /** Schema problems (only when validation is off; with it on they throw). */
+  issues: FieldIssue[];
+}
+
+/** Exit 2: the payload the user's flags produced is bad input (`--no-validate` lets it through on purpose). */
+export class InvalidPayloadError extends UsageError {
+  constructor(
+    readonly issues: FieldIssue[],
+    label: string,
+  ) {
+    super('invalid_payload', `${label} does not match its schema: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, 'fix the --set/--data values, or pass --no-validate to send a broken payload on purpose');
+  }
+}
+
+/** Makes delivery number `index` (0-based) of a run; every index has its own ids. */
+export type DeliveryFactory = (index: number) => Delivery;
+
+export interface PreparedGenerator {
+  provider: ProviderDef;
+  event: EventDef;
+  variant?: string;
+  make: DeliveryFactory;
+}
+
+export function prepareGenerator(provider: ProviderDef, eventName: string, options: GenerateOptions = {}): PreparedGenerator {
+  const event = findEvent(provider, eventName);
+  const variant = findVariant(provider, event, options.variant);
+  const baseSeed = options.seed === undefined ? randomSeed() : mixSeed(options.seed);
+  const baseNow = options.now ?? (options.seed === undefined ? Date.now() : SEEDED_EPOCH_MS);
+  const check = options.validate !== false;
+  const label = `${provider.id} ${event.name}${variant ? ` (${variant})` : ''}`;
+
+  const make: DeliveryFactory = (index) => {
+    const ctx = new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index);
+    let payload: Record<string, unknown> = provider.template(event.name, ctx, variant);
+    if (options.data) payload = deepMerge(payload, structuredClone(options.data));
+    for (const { path, value } of options.set ?? []) setPath(payload, path, structuredCloneIfObject(value));
+    for (const path of options.unset ?? []) unsetPath(payload, path);
+    const issues = validate(event.schema, payload);
+    if (issues.length > 0 && check) throw new InvalidPayloadError(issues, label);
+    const text = options.pretty ? JSON.stringify(payload, null, 2) : JSON.stringify(payload);
+    return { provider: provider.id, event: event.name, variant, payload: payload as Json, body: Buffer.from(text, 'utf8'), issues };
+  };
+  return { provider, event, variant, make };
+}
+
+function structuredCloneIfObject(value: unknown): unknown {
+  return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+}
+
+/** Library API: one realistic delivery and its exact body bytes. */
+export async function generate(providerId: string, eventName: string, options: GenerateOptions = {}): Promise<Delivery> {
+  const provider = await loadProvider(providerId);
+  return prepareGenerator(provider, eventName, options).make(0);
+}

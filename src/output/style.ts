@@ -1,0 +1,43 @@
+import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+
+// chalk reads FORCE_COLOR and --no-color itself; NO_COLOR (no-color.org) is honoured here.
+function level(detected: { level: number } | false): 0 | 1 | 2 | 3 {
+  if (process.env.FORCE_COLOR === undefined && process.env.NO_COLOR) return 0;
+  return (detected ? detected.level : 0) as 0 | 1 | 2 | 3;
+}
+
+/** Colours for stdout (tables, data) and stderr (progress, diagnostics). */
+export const out: ChalkInstance = new Chalk({ level: level(supportsColor) });
+export const err: ChalkInstance = new Chalk({ level: level(supportsColorStderr) });
+
+export function writeOut(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+export function writeErr(text: string): void {
+  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Pads to a width measured without ANSI colour codes. */
+export function pad(text: string, width: number): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = text.replace(/\x1b\[[0-9;]*m/g, '').length;
+  return visible >= width ? text : text + ' '.repeat(width - visible);
+}
+
+/** A plain table: header row, then rows; columns sized to fit. */
+export function table(header: string[], rows: string[][], style: ChalkInstance = out): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd();
+  return [style.bold(line(header)), ...rows.map(line)].join('\n');
+}
+
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/** Masks a secret for display: never more than a hint of its length. */
+export function mask(secret: string | undefined): string {
+  if (!secret) return '';
+  return `****(${secret.length} chars)`;
+}

@@ -1,0 +1,112 @@
+import { createRng, type Rng } from './random.js';
+import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES } from './names.js';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const HEX = '0123456789abcdef';
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Everything a template needs to invent one realistic delivery: seeded randomness, the delivery's
+ * clock, and id/name helpers in the formats the providers really use.
+ */
+export class TemplateContext {
+  private readonly rng: Rng;
+  /** The delivery's time in ms since the epoch ("now" for this payload). */
+  readonly now: number;
+
+  constructor(seed: number, nowMs: number, stream = 0) {
+    this.rng = createRng(seed, stream);
+    this.now = nowMs;
+  }
+
+  /** Float in [0, 1). */
+  float(): number {
+    return this.rng.u32() / 4294967296;
+  }
+  /** Integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.float() * (max - min + 1));
+  }
+  chance(p: number): boolean {
+    return this.float() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.float() * items.length)]!;
+  }
+  /** Money-like amount with two decimals in [min, max]. */
+  amount(min: number, max: number): number {
+    return Math.round((min + this.float() * (max - min)) * 100) / 100;
+  }
+  private chars(alphabet: string, n: number): string {
+    let out = '';
+    for (let i = 0; i < n; i++) out += alphabet[this.rng.u32() % alphabet.length];
+    return out;
+  }
+  hex(n: number): string {
+    return this.chars(HEX, n);
+  }
+  alnum(n: number): string {
+    return this.chars(ALNUM, n);
+  }
+  lowerAlnum(n: number): string {
+    return this.chars(LOWER_ALNUM, n);
+  }
+  digits(n: number): string {
+    return this.chars('0123456789', n);
+  }
+  /** URL-safe base64 characters (no padding), e.g. CustomerGlu's transactionId. */
+  base64url(n: number): string {
+    return this.chars(B64URL, n);
+  }
+
+  /** RFC 4122 version 4 UUID. */
+  uuid(): string {
+    const h = this.hex(32).split('');
+    h[12] = '4';
+    h[16] = HEX[(parseInt(h[16]!, 16) & 0x3) | 0x8]!;
+    const s = h.join('');
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  }
+  /** Prefix + 21 alphanumerics, Rehook style (`camp_0pe3HDtdFYgf1P5vryaXk`). */
+  prefixed(prefix: string, length = 21): string {
+    return prefix + this.alnum(length);
+  }
+  /** Lower-case ULID (26 Crockford base32 chars) whose time part encodes `timeMs`. */
+  ulid(timeMs: number = this.now): string {
+    let time = '';
+    let t = Math.max(0, Math.floor(timeMs));
+    for (let i = 0; i < 10; i++) {
+      time = CROCKFORD[t % 32] + time;
+      t = Math.floor(t / 32);
+    }
+    return time + this.chars(CROCKFORD, 16);
+  }
+
+  /** ISO-8601 UTC with milliseconds, offset from the delivery's clock by `offsetMs`. */
+  iso(offsetMs = 0): string {
+    return new Date(this.now + offsetMs).toISOString();
+  }
+  /** Unix seconds, offset from the delivery's clock by `offsetMs`. */
+  unix(offsetMs = 0): number {
+    return Math.floor((this.now + offsetMs) / 1000);
+  }
+
+  firstName(): string {
+    return this.pick(FIRST_NAMES);
+  }
+  person(): { first: string; last: string; name: string; email: string; phone: string; city: string } {
+    const first = this.pick(FIRST_NAMES);
+    const last = this.pick(LAST_NAMES);
+    const local = `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '');
+    return {
+      first,
+      last,
+      name: `${first} ${last}`,
+      email: `${local}${this.int(1, 99)}@${this.pick(EMAIL_DOMAINS)}`,
+      phone: `+91${this.int(6, 9)}${this.digits(9)}`,
+      city: this.pick(CITIES),
+    };
+  }
+}

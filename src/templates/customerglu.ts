@@ -1,0 +1,157 @@
+import type { JsonObject } from '../providers/types.js';
+import type { TemplateContext } from './context.js';
+import { CAMPAIGN_NAMES, CURRENCIES } from './names.js';
+
+export const CAMPAIGN_TYPES = [
+  'spinthewheel', 'slotmachine', 'scratchcard', 'direct', 'memorygame', 'quiz', 'referral', 'multistep', 'streak',
+  'activity-scratchcard', 'collectthestamps', 'gamechallenge', 'unity', 'tossthecoin', 'rollthedice', 'unitygame',
+  'giftbox',
+] as const;
+export const REWARD_TYPES = [
+  'pdr', 'discount', 'deliveryDiscount', 'buyXGetY', 'freebie', 'noReward', 'customReward', 'coupons', 'coins',
+  'points', 'cashbacks', 'stamp', 'booster',
+] as const;
+
+type RewardType = (typeof REWARD_TYPES)[number];
+
+/** Name, amount, body text and code as CustomerGlu's dashboard would fill them for a reward type. */
+function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: string) {
+  const code = `${ctx.pick(['SAVE', 'GLU', 'WIN', 'FEST', 'LUCKY'])}${ctx.int(10, 99)}${ctx.alnum(4).toUpperCase()}`;
+  switch (rewardType) {
+    case 'points':
+    case 'coins': {
+      const n = ctx.pick([10, 25, 50, 100, 150, 200, 250, 500]);
+      const unit = rewardType === 'points' ? 'points' : 'coins';
+      return { rewardName: `${n} ${unit}`, rewardAmount: n, body: `You have won ${n} ${unit}`, code: undefined };
+    }
+    case 'cashbacks': {
+      const n = ctx.pick([5, 10, 15, 20, 50]);
+      return { rewardName: `${currency} ${n} cashback`, rewardAmount: n, body: `${currency} ${n} cashback is on its way to your wallet`, code: undefined };
+    }
+    case 'discount':
+    case 'deliveryDiscount': {
+      const n = ctx.pick([10, 15, 20, 25, 50]);
+      const what = rewardType === 'discount' ? 'off your next order' : 'off delivery';
+      return { rewardName: `${n}% ${what}`, rewardAmount: n, body: `Use code ${code} to get ${n}% ${what}`, code };
+    }
+    case 'coupons':
+    case 'pdr':
+      return { rewardName: `Flat ${currency} ${ctx.pick([50, 100, 200])} coupon`, rewardAmount: undefined, body: `Use code ${code} at checkout`, code };
+    case 'buyXGetY':
+      return { rewardName: 'Buy 1 Get 1 Free', rewardAmount: undefined, body: `Use code ${code} to get one free`, code };
+    case 'freebie':
+      return { rewardName: ctx.pick(['Free Coffee', 'Free Dessert', 'Free Delivery']), rewardAmount: undefined, body: `Show code ${code} to claim your freebie`, code };
+    case 'stamp':
+      return { rewardName: '1 stamp', rewardAmount: 1, body: 'You collected a stamp', code: undefined };
+    case 'booster':
+      return { rewardName: '2x points booster', rewardAmount: 2, body: 'Your points are doubled for 24 hours', code: undefined };
+    case 'noReward':
+      return { rewardName: 'Better luck next time', rewardAmount: 0, body: 'Better luck next time', code: undefined };
+    case 'customReward':
+      return { rewardName: 'Movie ticket', rewardAmount: undefined, body: 'You have won a movie ticket', code };
+  }
+}
+
+function reward(ctx: TemplateContext, variant = 'spinthewheel'): JsonObject {
+  const type = variant;
+  const userId = ctx.uuid();
+  const currency = ctx.pick(CURRENCIES);
+  const rewardType: RewardType =
+    type === 'referral' ? ctx.pick(['points', 'coins', 'cashbacks'] as const) : ctx.pick(REWARD_TYPES.filter((t) => t !== 'noReward'));
+  const face = rewardFace(ctx, rewardType, currency);
+  const campaignName = type === 'referral' ? 'Refer a Friend' : ctx.pick(CAMPAIGN_NAMES);
+  const details: JsonObject = {};
+  if (type === 'referral') {
+    // The referrer (userA) is rewarded for the friend (userB) they brought in; the payload's userId is userA.
+    const a = ctx.person();
+    const b = ctx.person();
+    details.userBName = b.name;
+    details.userBId = ctx.uuid();
+    details.userAName = a.name;
+    details.userAId = userId;
+    details.reward_reason = 'referred_a_friend';
+  }
+  details.rewardCategory = ctx.pick(['RM', 'points', 'voucher', 'cashback']);
+  details.currency = currency;
+  details.campaignName = campaignName;
+
+  const payload: JsonObject = {
+    campaignId: ctx.uuid(),
+    type,
+    rewardType,
+    userId,
+    rewardId: ctx.uuid(),
+    status: 'redeemable-unseen',
+    transactionId: ctx.base64url(22),
+    rewardName: face.rewardName,
+  };
+  if (face.rewardAmount !== undefined) payload.rewardAmount = face.rewardAmount;
+  payload.rewardExpiry = ctx.chance(0.3) ? -1 : ctx.unix(ctx.int(7, 90) * 86_400_000);
+  payload.body = face.body;
+  payload.tnc = ctx.pick([
+    ['NA'],
+    ['Valid once per user', 'Cannot be combined with other offers'],
+    ['Valid on orders above 499', 'Expires as shown in the app'],
+  ]);
+  if (face.code !== undefined) payload.code = face.code;
+  payload.details = details;
+  return payload;
+}
+
+function nudge(ctx: TemplateContext): JsonObject {
+  const campaign = ctx.pick(CAMPAIGN_NAMES);
+  const pageType = ctx.pick(['full-default', 'middle-default', 'bottom-default', 'bottom-slider']);
+  return {
+    client: ctx.uuid(),
+    campaignId: ctx.uuid(),
+    userId: ctx.uuid(),
+    notificationType: ctx.pick(['push', 'in-app']),
+    pageType,
+    content: {
+      title: `${campaign} is live!`,
+      body: ctx.pick(['Play now and win exciting rewards', 'Your reward is waiting, claim it before it expires', 'Only a few hours left to win']),
+      clickAction: `https://app.example.com/rewards/${ctx.lowerAlnum(8)}`,
+      image: `https://assets.customerglu.com/nudges/${ctx.lowerAlnum(12)}.png`,
+      button: { text: ctx.pick(['Play now', 'Claim', 'Open']), action: 'OPEN_CAMPAIGN' },
+    },
+    // The docs spell it "timeRemaning" and send both fields as empty strings.
+    timeRemaning: '',
+    expiry: '',
+    webhookType: 'nudge',
+  };
+}
+
+function rawEvent(ctx: TemplateContext): JsonObject {
+  const userId = ctx.uuid();
+  const campaignId = ctx.uuid();
+  const game = ctx.pick(['spinthewheel', 'scratchcard', 'slotmachine', 'memorygame']);
+  const rewardType = ctx.pick(['points', 'coins', 'cashbacks']);
+  const amount = ctx.pick([10, 25, 50, 100]);
+  return {
+    timestamp: ctx.iso(),
+    event_name: 'reward_interaction',
+    event_properties: {
+      page_name: 'GAME_PAGE',
+      action: ctx.pick(['PLAYED', 'CLAIMED', 'OPENED']),
+      game_name: game,
+      state: 'REWARD_WON',
+      campaign_id: campaignId,
+      reward_user_id: userId,
+      user_id: userId,
+      status: 'redeemable-unseen',
+      selected_slot_index: ctx.int(0, 7),
+      reward_name: `${amount} ${rewardType}`,
+      reward_type: rewardType,
+      code: '',
+      reward_amount: amount,
+      details: { campaignName: ctx.pick(CAMPAIGN_NAMES) },
+    },
+    user_id: userId,
+  };
+}
+
+export const customergluTemplates = {
+  reward,
+  nudge: (ctx: TemplateContext) => nudge(ctx),
+  'raw-event': (ctx: TemplateContext) => rawEvent(ctx),
+} satisfies Record<string, (ctx: TemplateContext, variant?: string) => JsonObject>;
