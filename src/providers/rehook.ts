@@ -252,7 +252,7 @@ export const provider: ProviderDef = {
     description: 'No signature: optional HTTP Basic auth (user id + password) and custom headers, both set in the dashboard',
   },
   headers: { 'Content-Type': 'application/json' },
-  retry: { attempts: 1, delaysMs: [0], success: '200', origin: 'NONE', description: 'No retry policy documented (the dashboard Test button expects 200 OK)' },
+  retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: 'No retry policy documented (the dashboard Test button expects 200 OK)' },
   events,
   template: templateFor(rehookTemplates),
   eventOf(body) {
