@@ -14,8 +14,9 @@ export function verifyApiKey(req: RequestParts, options: VerifyOptions): VerifyR
   if (keys.length === 0) return { status: 'no-secret', valid: false, reason: 'no API key configured: not checked' };
   const given = options.signature ?? req.headers['x-api-key'];
   if (given === undefined) return { status: 'missing', valid: false, reason: 'no X-API-KEY header' };
+  // HTTP strips the spaces around a header value, so a key pasted with a stray space must still match.
   for (let i = 0; i < keys.length; i++) {
-    if (safeEqual(given.trim(), keys[i]!)) return { status: 'valid', valid: true, header: 'X-API-KEY', reason: 'X-API-KEY matches', ...(options.apiKey === undefined ? { secretIndex: i } : {}) };
+    if (safeEqual(given.trim(), keys[i]!.trim())) return { status: 'valid', valid: true, header: 'X-API-KEY', reason: 'X-API-KEY matches', ...(options.apiKey === undefined ? { secretIndex: i } : {}) };
   }
   return { status: 'invalid', valid: false, header: 'X-API-KEY', reason: 'X-API-KEY does not match' };
 }
