@@ -3,7 +3,7 @@ import type { EventDef, Json, ProviderDef } from '../providers/types.js';
 import { TemplateContext } from '../templates/context.js';
 import { mixSeed, randomSeed } from '../templates/random.js';
 import { UsageError } from '../output/errors.js';
-import { deepMerge, setPath, unsetPath } from './paths.js';
+import { deepMerge, MAX_DEPTH, setPath, unsetPath } from './paths.js';
 import { validate, type FieldIssue } from './validate.js';
 
 /** With `--seed` and no `--now`, the clock is pinned here so the same seed gives the same bytes on any day. */
@@ -66,6 +66,8 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
   const baseNow = options.now ?? (options.seed === undefined ? Date.now() : SEEDED_EPOCH_MS);
   const check = options.validate !== false;
   const label = `${provider.id} ${event.name}${variant ? ` (${variant})` : ''}`;
+  if (options.data) checkValue(options.data, '--data');
+  for (const { path, value } of options.set ?? []) checkValue(value, `--set ${path}`);
 
   const make: DeliveryFactory = (index) => {
     const ctx = new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index);
@@ -79,6 +81,26 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
     return { provider: provider.id, event: event.name, variant, payload: payload as Json, body: Buffer.from(text, 'utf8'), issues };
   };
   return { provider, event, variant, make };
+}
+
+/**
+ * What JSON.stringify cannot write faithfully is bad input, not a crash: values nested past MAX_DEPTH
+ * (stack overflow), numbers beyond a double (1e400 would become null) and BigInts (a TypeError).
+ */
+function checkValue(root: unknown, what: string): void {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new UsageError('bad_value', `${what}: a number is too large for JSON (it would be sent as null)`, 'quote it to send it as text, e.g. --set \'amount="1e400"\'');
+    }
+    if (typeof value === 'bigint') throw new UsageError('bad_value', `${what}: a BigInt cannot be written as JSON`, 'pass it as a number or a string');
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) {
+      throw new UsageError('too_deep', `${what}: the value is nested more than ${MAX_DEPTH} levels deep`, 'to send arbitrary bytes, write them to a file and use --body');
+    }
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
 }
 
 function structuredCloneIfObject(value: unknown): unknown {

@@ -3,6 +3,19 @@ import { isObject } from '../providers/helpers.js';
 
 export type PathSegment = string | number;
 
+/** Deeper JSON than this overflows the stack in structuredClone/JSON.stringify; no real payload comes close. */
+export const MAX_DEPTH = 512;
+
+/** An own property only: `__proto__`, `constructor` or `toString` in a path must never reach Object.prototype. */
+function own(container: object, key: PathSegment): unknown {
+  return Object.hasOwn(container, key) ? (container as Record<string | number, unknown>)[key] : undefined;
+}
+
+/** Sets an own data property, so a key named `__proto__` is a plain key (as JSON.parse makes it), not the prototype. */
+function define(container: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /**
  * Parses `details.currency`, `tnc[0]`, `metadata.cart.0.price` and `a\.b` (a literal dot).
  * Bracketed and all-digit segments index arrays.
@@ -45,6 +58,7 @@ export function parsePath(path: string): PathSegment[] {
   }
   if (started) push();
   else if (!afterBracket) throw bad(path.length === 0 ? 'empty path' : 'ends with "."');
+  if (segments.length > MAX_DEPTH) throw bad(`more than ${MAX_DEPTH} levels deep`);
   return segments;
 }
 
@@ -63,6 +77,10 @@ export function parseAssignment(text: string): { path: string; value: unknown } 
   } catch {
     // Not JSON: keep the text as a string, which is what `--set details.currency=INR` means.
   }
+  if (typeof value === 'number' && /^-?\d+$/.test(raw.trim()) && !Number.isSafeInteger(value)) {
+    // JSON numbers are doubles: 12345678901234567890 would silently be sent as 12345678901234567000.
+    throw new UsageError('bad_set', `bad --set "${text}": ${raw.trim()} is too large to be sent exactly as a JSON number`, `quote it to send it as text: --set '${path}="${raw.trim()}"'`);
+  }
   return { path, value };
 }
 
@@ -77,7 +95,7 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
     const seg = segments[i]!;
     const next = segments[i + 1]!;
     const container = node as Record<string, unknown> | unknown[];
-    let child = (container as Record<string | number, unknown>)[seg];
+    let child = own(container, seg);
     if (child === undefined || child === null) {
       child = typeof next === 'number' ? [] : {};
       assign(container, seg, child, segments, i);
@@ -95,7 +113,7 @@ function assign(container: Record<string, unknown> | unknown[], seg: PathSegment
     if (seg > container.length) throw new UsageError('bad_set', `cannot set ${describe(segments, i + 1)}: index ${seg} is past the end of an array of ${container.length}`);
     container[seg] = value;
   } else {
-    (container as Record<string, unknown>)[String(seg)] = value;
+    define(container as Record<string, unknown>, String(seg), value);
   }
 }
 
@@ -105,7 +123,7 @@ export function unsetPath(root: Record<string, unknown>, path: string): boolean 
   let node: unknown = root;
   for (let i = 0; i < segments.length - 1; i++) {
     if (typeof node !== 'object' || node === null) return false;
-    node = (node as Record<string | number, unknown>)[segments[i]!];
+    node = own(node, segments[i]!);
   }
   const last = segments[segments.length - 1]!;
   if (Array.isArray(node) && typeof last === 'number') {
@@ -113,7 +131,7 @@ export function unsetPath(root: Record<string, unknown>, path: string): boolean 
     node.splice(last, 1);
     return true;
   }
-  if (isObject(node) && String(last) in node) {
+  if (isObject(node) && Object.hasOwn(node, String(last))) {
     delete node[String(last)];
     return true;
   }
@@ -123,9 +141,9 @@ export function unsetPath(root: Record<string, unknown>, path: string): boolean 
 /** Objects merge key by key; arrays and scalars from `patch` replace what was there. */
 export function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(patch)) {
-    const current = base[key];
+    const current = own(base, key);
     if (isObject(current) && isObject(value)) deepMerge(current, value);
-    else base[key] = value;
+    else define(base, key, value);
   }
   return base;
 }

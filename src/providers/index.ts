@@ -28,7 +28,9 @@ function unknownProvider(id: string): UsageError {
 }
 
 export async function loadProvider(id: string): Promise<ProviderDef> {
-  const load = loaders[id] ?? loaders[id.toLowerCase()];
+  // Own keys only: `cg-hooks generate constructor …` must be an unknown provider, not Object.prototype.constructor.
+  const key = [id, id.toLowerCase()].find((k) => Object.hasOwn(loaders, k));
+  const load = key === undefined ? undefined : loaders[key];
   if (!load) throw unknownProvider(id);
   return (await load()).provider;
 }
