@@ -11,8 +11,8 @@ type Library = 'analytics.js' | 'analytics-android' | 'analytics-ios' | 'analyti
  */
 function clock(ctx: TemplateContext) {
   const skew = ctx.int(0, 150);
-  const inQueue = ctx.int(40, 700);
-  const inFlight = ctx.int(15, 250);
+  const inQueue = ctx.int(40, 600);
+  const inFlight = ctx.int(15, 200);
   const receivedAt = ctx.now;
   const sentAt = receivedAt - inFlight - skew;
   const originalTimestamp = sentAt - inQueue;
