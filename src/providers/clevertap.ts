@@ -38,13 +38,8 @@ export const provider: ProviderDef = {
     description: 'X-API-KEY: your CustomerGlu key (--api-key), set as a header in the CleverTap webhook; the body is not signed',
   },
   headers: { 'Content-Type': 'application/json' },
-  retry: {
-    attempts: 2,
-    delaysMs: [0, 0],
-    success: '2xx',
-    origin: 'DOC',
-    description: 'CleverTap waits 3 s for a response and retries once (no delay documented), then logs "Webhook Dispatch Failed"',
-  },
+  // providers.md documents only CleverTap's 3 s timeout, not a retry schedule: no retry, as for every undocumented sender.
+  retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: 'No retry schedule documented; CleverTap waits 3 s for the response' },
   timeoutMs: 3000,
   events: [
     {

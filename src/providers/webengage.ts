@@ -60,6 +60,12 @@ export const provider: ProviderDef = {
     if (!isObject(body) || !isObject(body.system_data)) return undefined;
     return typeof body.system_data.event_id === 'string' ? body.system_data.event_id : undefined;
   },
+  deliveryHeaders(body) {
+    const id = isObject(body) && isObject(body.system_data) ? body.system_data.event_id : undefined;
+    const headers: Record<string, string> = {};
+    if (typeof id === 'string') headers['x-request-id'] = id;
+    return headers;
+  },
   detect(req, body) {
     const requestId = header(req.headers, 'x-request-id') !== undefined;
     if (signedQuery(req)) return requestId ? 0.97 : 0.9;

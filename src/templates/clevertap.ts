@@ -4,7 +4,7 @@ import { appBuild, cart, cartLine, customerUserId, device, isoOffset, pastMs, sh
 
 export const CLEVERTAP_VARIANTS = [
   { name: 'live', description: 'a live-behaviour campaign firing for one user (Charged, Added To Cart, App Launched)' },
-  { name: 'test-send', description: 'the fixed payload CleverTap sends when you save the webhook (is_test:true, targetId 1234, five placeholder profiles)' },
+  { name: 'test-send', description: 'the fixed payload CleverTap sends when you save the webhook (is_test:true, targetId 1234, five placeholder profiles)', fixed: true },
 ] as const;
 
 /**
