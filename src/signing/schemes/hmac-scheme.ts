@@ -137,8 +137,17 @@ export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSi
   return { signatures: [value.slice(profile.prefix.length)] };
 }
 
+const DIGEST_BYTES: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
+
+/** The signature's text length for this profile (hex: 2 per byte; base64: padded). */
+export function signatureLength(profile: HmacProfile): number {
+  const n = DIGEST_BYTES[profile.algorithm]!;
+  return profile.encoding === 'hex' ? n * 2 : Math.ceil(n / 3) * 4;
+}
+
 function wellFormed(profile: HmacProfile, sig: string): boolean {
-  return profile.encoding === 'hex' ? HEX.test(sig) : sig.length > 0 && BASE64.test(sig);
+  if (sig.length !== signatureLength(profile)) return false;
+  return profile.encoding === 'hex' ? HEX.test(sig) : BASE64.test(sig);
 }
 
 /** Verifies a request under an HMAC profile against every candidate secret, in constant time per comparison. */
@@ -153,7 +162,9 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   if (parsed.error) return { status: 'malformed', valid: false, header, reason: parsed.error };
   const signatures = parsed.signatures.filter((s) => wellFormed(profile, s));
   if (signatures.length === 0) {
-    return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.encoding === 'hex' ? 'hex' : 'base64'} digest` };
+    const got = parsed.signatures[0]!;
+    const want = `${signatureLength(profile)} ${profile.encoding === 'hex' ? 'hex' : 'base64'} characters (HMAC-${profile.algorithm.toUpperCase()})`;
+    return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.label} signature: expected ${want}, got ${got.length} characters` };
   }
 
   let t: string | undefined;
