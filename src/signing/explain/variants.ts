@@ -100,6 +100,20 @@ export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined): Body
     out.push({ ...v, bytes });
   };
 
+  // Whitespace first: when a stray newline is the only difference, that is the explanation, not re-serialization.
+  const text = body.toString('utf8');
+  const WS_FIX = 'pass the exact bytes: no editor or `echo` adding a newline, no CRLF conversion (git autocrlf, Windows tools), no BOM (use printf, or --body from a capture)';
+  const hasBom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+  const endsNl = body.length > 0 && body[body.length - 1] === 0x0a;
+  if (endsNl) add({ id: 'strip-newline', cause: 'whitespace', label: 'the body without its trailing newline', why: 'the body you have ends with a newline the signer did not sign (added by an editor, `echo`, or a logger)', bytes: body.subarray(0, body.length - (body.length > 1 && body[body.length - 2] === 0x0d ? 2 : 1)), fix: WS_FIX });
+  else add({ id: 'add-newline', cause: 'whitespace', label: 'the body plus a trailing newline', why: 'the signer signed a trailing newline that is not in the body you have (a file written with a final newline, or `echo`)', bytes: Buffer.concat([body, Buffer.from('\n')]), fix: WS_FIX });
+  if (text.includes('\r\n')) add({ id: 'crlf-to-lf', cause: 'whitespace', label: 'the body with CRLF line endings turned into LF', why: 'the body you have has Windows line endings (CRLF) the signer did not have', bytes: text.replace(/\r\n/g, '\n'), fix: WS_FIX });
+  else if (text.includes('\n')) add({ id: 'lf-to-crlf', cause: 'whitespace', label: 'the body with LF line endings turned into CRLF', why: 'the signer had Windows line endings (CRLF) where the body you have has LF', bytes: text.replace(/\n/g, '\r\n'), fix: WS_FIX });
+  if (hasBom) add({ id: 'strip-bom', cause: 'whitespace', label: 'the body without its UTF-8 byte-order mark (EF BB BF)', why: 'the body you have starts with a BOM the signer did not sign (Windows editors and PowerShell add one)', bytes: body.subarray(3), fix: WS_FIX });
+  else add({ id: 'add-bom', cause: 'whitespace', label: 'the body with a UTF-8 byte-order mark (EF BB BF) in front', why: 'the signer signed a BOM that is not in the body you have', bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]), fix: WS_FIX });
+  const trimmed = text.trim();
+  if (trimmed !== text) add({ id: 'trim', cause: 'whitespace', label: 'the body with surrounding whitespace removed', why: 'the body you have has leading or trailing whitespace the signer did not sign', bytes: trimmed, fix: WS_FIX });
+
   if (parsed) {
     const compact = JSON.stringify(parsed.js);
     const rt = describeRoundTrip(parsed, compact);
@@ -131,23 +145,10 @@ export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined): Body
     add({ id: 'js-indent-tab', cause: 'other-serializer', label: 'JSON.stringify(obj, null, "\\t") (indented with tabs)', bytes: JSON.stringify(parsed.js, null, '\t'), fix: SERIALIZER_FIX });
   }
 
-  const text = body.toString('utf8');
   const DOUBLE_FIX = 'hash the raw body string itself, not json_encode($body) / JSON.stringify(body) of it (the body is already JSON text)';
   add({ id: 'double-php', cause: 'double-encoded', label: 'PHP json_encode($rawBody): the raw body encoded again as a JSON string (CustomerGlu\'s PHP sample)', bytes: escapeString(text, 'php'), fix: DOUBLE_FIX });
   add({ id: 'double-js', cause: 'double-encoded', label: 'JSON.stringify(rawBody): the raw body encoded again as a JSON string', bytes: JSON.stringify(text), fix: DOUBLE_FIX });
   add({ id: 'double-py', cause: 'double-encoded', label: 'Python json.dumps(raw_body): the raw body encoded again as a JSON string', bytes: escapeString(text, 'py-ascii'), fix: DOUBLE_FIX });
-
-  const WS_FIX = 'pass the exact bytes: no editor or `echo` adding a newline, no CRLF conversion (git autocrlf, Windows tools), no BOM (use printf, or --body from a capture)';
-  const hasBom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
-  const endsNl = body.length > 0 && body[body.length - 1] === 0x0a;
-  if (endsNl) add({ id: 'strip-newline', cause: 'whitespace', label: 'the body without its trailing newline', why: 'the body you have ends with a newline the signer did not sign (added by an editor, `echo`, or a logger)', bytes: body.subarray(0, body.length - (body.length > 1 && body[body.length - 2] === 0x0d ? 2 : 1)), fix: WS_FIX });
-  else add({ id: 'add-newline', cause: 'whitespace', label: 'the body plus a trailing newline', why: 'the signer signed a trailing newline that is not in the body you have (a file written with a final newline, or `echo`)', bytes: Buffer.concat([body, Buffer.from('\n')]), fix: WS_FIX });
-  if (text.includes('\r\n')) add({ id: 'crlf-to-lf', cause: 'whitespace', label: 'the body with CRLF line endings turned into LF', why: 'the body you have has Windows line endings (CRLF) the signer did not have', bytes: text.replace(/\r\n/g, '\n'), fix: WS_FIX });
-  else if (text.includes('\n')) add({ id: 'lf-to-crlf', cause: 'whitespace', label: 'the body with LF line endings turned into CRLF', why: 'the signer had Windows line endings (CRLF) where the body you have has LF', bytes: text.replace(/\n/g, '\r\n'), fix: WS_FIX });
-  if (hasBom) add({ id: 'strip-bom', cause: 'whitespace', label: 'the body without its UTF-8 byte-order mark (EF BB BF)', why: 'the body you have starts with a BOM the signer did not sign (Windows editors and PowerShell add one)', bytes: body.subarray(3), fix: WS_FIX });
-  else add({ id: 'add-bom', cause: 'whitespace', label: 'the body with a UTF-8 byte-order mark (EF BB BF) in front', why: 'the signer signed a BOM that is not in the body you have', bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]), fix: WS_FIX });
-  const trimmed = text.trim();
-  if (trimmed !== text) add({ id: 'trim', cause: 'whitespace', label: 'the body with surrounding whitespace removed', why: 'the body you have has leading or trailing whitespace the signer did not sign', bytes: trimmed, fix: WS_FIX });
 
   if (body.some((b) => b > 0x7f)) {
     const LOSSY_FIX = 'hash bytes, not text in a platform charset: Java getBytes(StandardCharsets.UTF_8) (plain getBytes() uses the platform default before JDK 18), and read the body as UTF-8';
