@@ -207,3 +207,10 @@ describe('serializer emulation matches the real thing', async () => {
     expect(variants.find((v) => v.id === 'double-js')?.bytes.toString()).toBe(JSON.stringify(doc.body));
   });
 });
+
+describe('explain: the comparison note only when lengths differ', () => {
+  it('uppercase hex has the right length: no timingSafeEqual warning', () => {
+    const x = cg('{"a":1}', sha1('{"a":1}').toUpperCase());
+    expect(x.findings.map((f) => f.cause)).toEqual(['signature-format']);
+  });
+});

@@ -86,7 +86,10 @@ export function formatExplanation(x: Explanation): string {
     );
   }
   if (x.tried.hmacs > 0) {
-    lines.push(out.dim(`Searched: ${x.tried.bodies} body forms × ${x.tried.secrets} secret forms × ${x.tried.templates} signed-content templates × ${x.tried.algorithms.join("/") || "-"}; ${x.tried.hmacs} HMACs computed`));
+    const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+    lines.push(
+      out.dim(`Searched: ${n(x.tried.bodies, 'body form')} × ${n(x.tried.secrets, 'secret form')} × ${n(x.tried.templates, 'signed-content template')} × ${x.tried.algorithms.join('/') || '-'}; ${n(x.tried.hmacs, 'HMAC')} computed`),
+    );
   }
   return lines.join('\n');
 }

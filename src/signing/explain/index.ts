@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { SigningSpec } from '../../providers/types.js';
 import { md5hex } from '../hmac.js';
 import { verifyRequest } from '../index.js';
-import { contentPrefix, keyOf } from '../schemes/hmac-scheme.js';
+import { contentPrefix, keyOf, signatureLength } from '../schemes/hmac-scheme.js';
 import { profileOf, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../types.js';
 import { signatureForms, type SignatureForm } from './signature-forms.js';
@@ -279,7 +279,8 @@ function matchFindings(
       fix: `send and read ${profile.header}${profile.altHeaders.length ? ` (older: ${profile.altHeaders.join(', ')})` : ''}`,
     });
   }
-  if (givenText !== undefined && out.some((f) => f.cause === 'signature-format')) {
+  const lengthDiffers = form.prefix.length + form.text.length !== profile.prefix.length + signatureLength(profile);
+  if (givenText !== undefined && lengthDiffers && out.some((f) => f.cause === 'signature-format')) {
     out.push(comparisonFinding('length'));
   }
   return out;
