@@ -59,10 +59,23 @@ describe('cg-hooks sign', () => {
     expect(r.stdout).toContain('X-Hub-Signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17\n');
   });
 
+  it('WebEngage: the query parameters, with the documented md5', async () => {
+    const r = await runCli(['sign', 'webengage', '--body', body, '--license-code', '~2024c5d1', '--secret', 'whsec_demo', '--event-type', 'user_event']);
+    expect(r).toMatchObject({ code: 0, stdout: '?eventType=user_event&licenseCode=%7E2024c5d1&secret=e1305d13cda89fa8609a9915ba8c6904\n' });
+  });
+
+  it('mgPass without a secret is bad input', async () => {
+    const r = await runCli(['sign', 'mgpass', '--body', body], { env: { CG_HOOKS_SECRET: undefined } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: mgpass signs with a secret: pass --secret\n/);
+  });
+
   it('Reward: says there is no signature instead of inventing one', async () => {
-    const r = await runCli(['sign', '--scheme', 'none', '--body', body]);
-    expect(r).toMatchObject({ code: 0, stdout: '' });
-    expect(r.stderr).toMatch(/sends no signature/);
+    for (const args of [['reward'], ['--scheme', 'none']]) {
+      const r = await runCli(['sign', ...args, '--body', body]);
+      expect(r).toMatchObject({ code: 0, stdout: '' });
+      expect(r.stderr).toMatch(/sends no signature/);
+    }
   });
 
   it('bad input exits 2 with one clear line: missing secret, unreadable body, unknown scheme, no provider', async () => {

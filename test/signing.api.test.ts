@@ -24,3 +24,25 @@ describe('library API: sign, verify, explain', () => {
     expect(() => sign('rehook' as never, '{}')).toThrow(/unknown scheme "rehook"/);
   });
 });
+
+describe('every provider signs and verifies from its own signing spec', async () => {
+  const { PROVIDER_IDS } = await import('../src/index.js');
+  for (const id of PROVIDER_IDS) {
+    it(id, async () => {
+      const provider = await loadProvider(id);
+      const body = Buffer.from('{"event":"x","n":1}');
+      const creds = { secret: 'k3y', apiKey: 'wk_1', user: 'acme:pw', licenseCode: '~2024c5d1', eventType: 'user_event' };
+      const signed = sign(provider, body, creds);
+      const result = verify(provider, { headers: signed.headers, query: signed.query, body }, { secret: creds.secret, apiKey: creds.apiKey, user: creds.user });
+      expect(result.valid, `${id}: ${result.reason}`).toBe(true);
+      if (provider.signing.scheme === 'none') {
+        expect(signed.headers).toEqual({});
+        expect(result.status).toBe('unsigned');
+      } else {
+        expect(result.status).toBe('valid');
+        const forged = verify(provider, { headers: signed.headers, query: signed.query, body }, { secret: 'other', apiKey: 'other', user: 'acme:other' });
+        expect(forged.valid, `${id} accepts a wrong credential`).toBe(false);
+      }
+    });
+  }
+});
