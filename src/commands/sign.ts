@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { EXIT, UsageError } from '../output/errors.js';
-import { err, writeErr, writeOut } from '../output/style.js';
+import { err, mask, writeErr, writeOut } from '../output/style.js';
 import { firstDifference, profileOf, signRequest } from '../signing/index.js';
 import type { SignedRequest, SignOptions } from '../signing/types.js';
 import { action, parseOptions, readInput } from './shared.js';
@@ -11,7 +11,23 @@ const Options = z.extend(SigningFlags, {
   body: z.optional(z.string()),
   eventType: z.optional(z.string()),
   json: z.optional(z.boolean()),
+  showSecrets: z.optional(z.boolean()),
 });
+
+/** Headers that carry the credential itself (not a signature of the body): masked unless --show-secrets. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'x-api-key']);
+
+function maskCredentials(signed: SignedRequest): { signed: SignedRequest; masked: boolean } {
+  let masked = false;
+  const headers = Object.fromEntries(
+    Object.entries(signed.headers).map(([k, v]) => {
+      if (!CREDENTIAL_HEADERS.has(k.toLowerCase())) return [k, v];
+      masked = true;
+      return [k, mask(v)];
+    }),
+  );
+  return { signed: { ...signed, headers }, masked };
+}
 
 /** Warnings about a body that will not survive the trip as the user expects. The bytes are never changed. */
 export function bodyWarnings(body: Buffer, who: string): string[] {
@@ -89,11 +105,13 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
     ...(o.id !== undefined ? { id: o.id } : {}),
     ...(signing.custom ? { custom: signing.custom } : {}),
   };
-  const signed = signRequest(signing.spec, body, options);
+  const exact = signRequest(signing.spec, body, options);
+  const { signed, masked } = o.showSecrets ? { signed: exact, masked: false } : maskCredentials(exact);
   const warnings = signing.scheme === 'none' || signing.scheme === 'basic' || signing.scheme === 'api-key' ? [] : bodyWarnings(body, signing.provider?.name ?? 'a webhook sender');
 
   for (const w of warnings) writeErr(err.yellow(`warning: ${w}`));
   for (const n of signed.notes) writeErr(err.dim(`note: ${n}`));
+  if (masked) writeErr(err.dim('note: credentials (Authorization, X-API-KEY) are masked: pass --show-secrets to print them'));
   if (o.json) {
     writeOut(
       JSON.stringify({
@@ -122,6 +140,7 @@ export function register(program: Command): void {
   addSigningFlags(cmd)
     .option('--event-type <t>', 'WebEngage eventType query parameter')
     .option('--json', 'print {provider, scheme, headers, query, bodyBytes, notes, warnings}')
+    .option('--show-secrets', 'print credential headers (Authorization, X-API-KEY) unmasked')
     .addHelpText(
       'after',
       `
