@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { SigningSpec } from '../../providers/types.js';
-import { md5hex } from '../hmac.js';
+import { md5hex, safeEqual } from '../hmac.js';
 import { verifyRequest } from '../index.js';
 import { contentPrefix, keyOf, signatureLength } from '../schemes/hmac-scheme.js';
 import { profileOf, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
@@ -214,7 +214,8 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
       const h = createHmac(algorithm, s.key);
       if (pre) h.update(pre, 'utf8');
       const mac = h.update(b.bytes).digest();
-      const form = forms.find((f) => f.algorithm === algorithm && f.bytes.equals(mac));
+      // Constant time: the listener runs this search on signatures a forger chose.
+      const form = forms.find((f) => f.algorithm === algorithm && safeEqual(f.bytes, mac));
       if (form) {
         const match: ExplainMatch = { body: b.id, bodyLabel: b.label, secretIndex: s.index, secret: s.label, algorithm, encoding: form.encoding, template: c, header: form.header, prefix: form.prefix };
         findings.push(...matchFindings(profile, body, b, s, c, form, givenText, expectedHeaders));
@@ -387,7 +388,7 @@ function explainCredential(scheme: string, req: RequestParts, options: VerifyOpt
       }
     }
     tried.hmacs = tries.length;
-    const hit = tries.find(([h]) => h === got.toLowerCase());
+    const hit = tries.find(([h]) => safeEqual(h, got.toLowerCase()));
     if (hit) {
       findings.push({ cause: hit[2], title: `The secret parameter is md5 of ${hit[1]}.`, detail: ['WebEngage sends secret = md5hex("<licenseCode>:<webhookSecretKey>").'], fix: 'compute md5hex(`${licenseCode}:${secretKey}`) with the exact license code and key' });
       if (got !== got.toLowerCase()) findings.push({ cause: 'signature-format', title: 'The md5 is written in uppercase hex; WebEngage writes lowercase.', detail: [], fix: 'compare lowercase hex' });
@@ -398,11 +399,11 @@ function explainCredential(scheme: string, req: RequestParts, options: VerifyOpt
     const keys = scheme === 'basic' ? [options.user ?? ''] : options.apiKey !== undefined ? [options.apiKey] : secrets;
     for (const k of keys) {
       const want = scheme === 'basic' ? `Basic ${Buffer.from(k.trim(), 'utf8').toString('base64')}` : k.trim();
-      if (given === want) {
+      if (safeEqual(given, want)) {
         findings.push({ cause: 'secret-format', title: 'The credential matches once the whitespace around your configured value is removed.', detail: [], fix: 'trim the configured value where you load it' });
         return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
       }
-      if (scheme !== 'basic' && given.toLowerCase() === want.toLowerCase()) {
+      if (scheme !== 'basic' && safeEqual(given.toLowerCase(), want.toLowerCase())) {
         findings.push({ cause: 'secret-format', title: 'The key differs only in letter case.', detail: ['API keys are compared exactly.'], fix: 'copy the key exactly' });
         return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
       }
