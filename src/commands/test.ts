@@ -39,8 +39,9 @@ function names(values: string[] | undefined): string[] | undefined {
   return list?.length ? list : undefined;
 }
 
-export function expectedLabel(e: Expected): string {
-  return e === 'raw-bytes' ? '2xx (raw bytes)' : e;
+/** `raw-bytes` reads as 2xx: the case's description says what is special about its body. */
+export function expectedLabel(e: Expected, required = true): string {
+  return `${e === 'raw-bytes' ? '2xx' : e}${required ? '' : ' (advisory)'}`;
 }
 
 export function gotLabel(r: CaseResult): string {
@@ -56,10 +57,9 @@ const VERDICT = { pass: out.green('pass'), fail: out.red('FAIL'), warn: out.yell
 export function formatTable(report: ConformanceReport): string {
   const rows = report.cases.map((r) => {
     const hint = r.hint ?? '';
-    return [r.name, expectedLabel(r.expected) + (r.required ? '' : '?'), gotLabel(r), VERDICT[r.verdict], r.verdict === 'skip' ? out.dim(hint) : hint];
+    return [r.name, expectedLabel(r.expected, r.required), gotLabel(r), VERDICT[r.verdict], r.verdict === 'skip' ? out.dim(hint) : hint];
   });
-  const legend = report.cases.some((r) => !r.required) ? `\n${out.dim('? advisory: can warn, never fails the run')}` : '';
-  return table(['case', 'expected', 'got', 'verdict', 'hint'], rows) + legend;
+  return table(['case', 'expected', 'got', 'verdict', 'hint'], rows);
 }
 
 export function reportJson(report: ConformanceReport) {
@@ -145,7 +145,7 @@ function printList(provider: ProviderDef, cases: ConformanceCase[], o: TestOptio
     );
     return EXIT.ok;
   }
-  const rows = cases.map((c) => [c.name, expectedLabel(c.expected), c.required ? 'required' : 'advisory', c.skip ? out.dim(`${c.description} (skipped: ${c.skip})`) : c.description]);
+  const rows = cases.map((c) => [c.name, expectedLabel(c.expected, true), c.required ? 'required' : 'advisory', c.skip ? out.dim(`${c.description} (skipped: ${c.skip})`) : c.description]);
   writeOut(table(['case', 'expected', 'kind', 'what is sent'], rows));
   writeErr(err.dim('select with --only name,… or --skip name,…; a prefix such as "valid" selects every valid:<event> case'));
   return EXIT.ok;

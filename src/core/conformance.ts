@@ -318,7 +318,11 @@ export function tamper(payload: Json): { payload: Json; change: string } | undef
   };
   walk(copy, '');
   const get = (t: (typeof paths)[number]) => (t.parent as Record<string | number, Json>)[t.key];
-  const target = paths.find((t) => typeof get(t) === 'number') ?? paths.find((t) => typeof get(t) === 'string');
+  const money = /amount|points|value|price|total|balance|cashback|revenue/i;
+  const target =
+    paths.find((t) => typeof get(t) === 'number' && money.test(String(t.key))) ??
+    paths.find((t) => typeof get(t) === 'number') ??
+    paths.find((t) => typeof get(t) === 'string');
   if (!target) return undefined;
   const before = get(target);
   const after: Json = typeof before === 'number' ? before + 1000 : `${String(before)}-tampered`;
