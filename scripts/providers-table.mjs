@@ -9,7 +9,7 @@ const rows = providers.map((p) => {
     .map((e) => `\`${e.name}\`${e.variants.length ? ` (${e.variants.length} variants)` : ''}${e.origin === 'INFERRED' ? '*' : ''}`)
     .join(', ');
   const retry = p.retry.attempts > 1 ? `${p.retry.attempts} attempts` : 'none';
-  return `| \`${p.id}\` | ${p.name} | ${p.signing.description} | ${retry} | ${events} |`;
+  return `| \`${p.id}\` | ${p.name} | ${p.signing.description.replace(/</g, "&lt;")} | ${retry} | ${events} |`;
 });
 const table = [
   '| id | provider | signing / auth | retries | events |',
