@@ -5,6 +5,7 @@ import { curlCommand, rawRequestHead } from '../http/curl.js';
 import { buildSendRequest, hasSecrets, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl, type PreparedRequest, type SendRequest } from '../http/request.js';
 import { parseDuration, retrySchedule, type RetryOverrides } from '../http/retry.js';
 import type { ProviderDef, SchemeId } from '../providers/types.js';
+import type { CustomHmac } from '../signing/types.js';
 import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
 import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
 import * as fmt from '../output/send.js';
@@ -24,6 +25,10 @@ const Options = z.extend(PayloadOptions, {
   licenseCode: z.optional(z.string()),
   eventType: z.optional(z.string()),
   scheme: z.optional(z.enum(SCHEMES)),
+  algorithm: z.optional(z.enum(['sha1', 'sha256', 'sha512', 'md5'])),
+  signatureHeader: z.optional(z.string()),
+  encoding: z.optional(z.enum(['hex', 'base64'])),
+  prefix: z.optional(z.string()),
   timeout: z.optional(z.string()),
   retries: z.optional(z.string()),
   retryDelays: z.optional(z.string()),
@@ -180,6 +185,15 @@ function compactWarning(body: Buffer, request: PreparedRequest): string | undefi
 
 function buildRequest(provider: ProviderDef, event: string | undefined, to: string, body: Buffer, o: SendOptionsRaw): PreparedRequest {
   const secret = o.secret ?? (process.env.CG_HOOKS_SECRET || undefined);
+  const scheme = o.scheme ?? provider.signing.scheme;
+  const customFlags = o.algorithm ?? o.signatureHeader ?? o.encoding ?? o.prefix;
+  if (customFlags !== undefined && scheme !== 'hmac') {
+    throw new UsageError('bad_option', '--algorithm, --signature-header, --encoding and --prefix describe a custom HMAC: use them with --scheme hmac');
+  }
+  const custom: CustomHmac | undefined =
+    scheme === 'hmac' && o.scheme !== undefined
+      ? { algorithm: o.algorithm ?? 'sha256', header: o.signatureHeader ?? 'X-Signature', encoding: o.encoding ?? 'hex', ...(o.prefix !== undefined ? { prefix: o.prefix } : {}) }
+      : undefined;
   return buildSendRequest({
     provider,
     url: to,
@@ -192,6 +206,7 @@ function buildRequest(provider: ProviderDef, event: string | undefined, to: stri
     ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
     ...(o.eventType !== undefined ? { eventType: o.eventType } : {}),
     headers: (o.header ?? []).map(parseHeader),
+    ...(custom ? { custom } : {}),
   });
 }
 
@@ -360,6 +375,10 @@ export function register(program: Command): void {
     .option('--license-code <code>', 'WebEngage license code (with --secret, adds ?eventType=&licenseCode=&secret=)')
     .option('--event-type <type>', 'WebEngage eventType query parameter (default: the event name)')
     .option('--scheme <scheme>', `sign with another scheme: ${SCHEMES.join(', ')}`)
+    .option('--algorithm <a>', '--scheme hmac: sha1, sha256 (default), sha512 or md5')
+    .option('--signature-header <name>', '--scheme hmac: the header (default X-Signature)')
+    .option('--encoding <e>', '--scheme hmac: hex (default) or base64')
+    .option('--prefix <text>', '--scheme hmac: text before the digest, e.g. "sha256="')
     .option('--timeout <ms>', "connect and response timeout (ms, or 2s; default: the provider's, else 10s)")
     .option('--retries <n>', "retries after the first attempt (default: the provider's documented policy)")
     .option('--retry-delays <list>', 'wait before each attempt, e.g. 0,1000,5000 (ms, or 0,1s,5s)')

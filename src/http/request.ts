@@ -73,6 +73,14 @@ export function parseHeader(text: string): [string, string] {
   return [name, value];
 }
 
+function parseJsonOrUndefined(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sets a header replacing any other spelling of the same name (HTTP names are case-insensitive). */
 function setHeader(headers: Record<string, string>, name: string, value: string): void {
   const lower = name.toLowerCase();
@@ -106,6 +114,11 @@ export function buildSendRequest(input: BuildRequestInput): PreparedRequest {
   setHeader(headers, 'User-Agent', input.userAgent ?? USER_AGENT);
   // A provider that documents its own User-Agent (Segment) keeps it: the request should look like theirs.
   for (const [name, value] of Object.entries(input.provider.headers)) setHeader(headers, name, value);
+  // Per-delivery headers (WebEngage's x-request-id) come from the body, so retries and --repeat copies share them.
+  if (input.provider.deliveryHeaders) {
+    const parsed = parseJsonOrUndefined(input.body);
+    if (parsed !== undefined) for (const [name, value] of Object.entries(input.provider.deliveryHeaders(parsed))) setHeader(headers, name, value);
+  }
   for (const [name, value] of Object.entries(signed.headers)) setHeader(headers, name, value);
   const notes = [...signed.notes];
   // Auth the user asked for explicitly is sent even when the provider's scheme does not use it.

@@ -113,17 +113,28 @@ async function readBody(body: Dispatcher.ResponseData['body'], max: number): Pro
   return { body: Buffer.concat(chunks), bodyBytes: total };
 }
 
-async function attemptOnce(pool: Pool, url: URL, request: SendRequest, n: number, waitedMs: number, o: SendOptions, success: '2xx' | '200'): Promise<Attempt> {
+/** A timeout error shaped like undici's, so classifyError explains it the same way. */
+function timeoutError(code: 'UND_ERR_CONNECT_TIMEOUT' | 'UND_ERR_HEADERS_TIMEOUT'): Error {
+  return Object.assign(new Error(code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect timeout' : 'headers timeout'), { code });
+}
+
+async function attemptOnce(pool: Pool, link: { connected: boolean }, url: URL, request: SendRequest, n: number, waitedMs: number, o: SendOptions, success: '2xx' | '200'): Promise<Attempt> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
+  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // undici's own timers tick about once a second; this one makes `--timeout 300` mean 300 ms.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(timeoutError(link.connected ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_CONNECT_TIMEOUT')), timeoutMs);
+  const signal = o.signal ? AbortSignal.any([o.signal, deadline.signal]) : deadline.signal;
   try {
     const res = await pool.request({
       path: requestPath(url),
       method: (request.method ?? 'POST') as Dispatcher.HttpMethod,
       headers: request.headers,
       body: request.body,
-      ...(o.signal ? { signal: o.signal } : {}),
+      signal,
     });
+    clearTimeout(timer);
     const { body, bodyBytes } = await readBody(res.body, o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     const latencyMs = performance.now() - t0;
     const headers = res.headers as Record<string, string | string[]>;
@@ -142,6 +153,7 @@ async function attemptOnce(pool: Pool, url: URL, request: SendRequest, n: number
     if (retryAfter !== undefined) attempt.retryAfterMs = retryAfter;
     return attempt;
   } catch (error) {
+    clearTimeout(timer);
     return { attempt: n, startedAt, waitedMs, latencyMs: performance.now() - t0, ok: false, error: classifyError(error, url, o.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
   }
 }
@@ -155,13 +167,15 @@ export async function send(request: SendRequest, options: SendOptions = {}, call
   const url = new URL(request.url);
   const schedule = options.retry ?? retrySchedule({ attempts: 1, delaysMs: [0], success: '2xx' });
   const pool = await createPool(url, options);
+  const link = { connected: false };
+  pool.on('connect', () => (link.connected = true)).on('disconnect', () => (link.connected = false));
   const attempts: Attempt[] = [];
   try {
     let wait = schedule.delaysMs[0] ?? 0;
     for (let n = 1; n <= schedule.attempts; n++) {
       if (wait > 0) await sleep(wait, undefined, options.signal ? { signal: options.signal } : undefined);
       callbacks.onAttemptStart?.({ attempt: n, of: schedule.attempts });
-      const attempt = await attemptOnce(pool, url, request, n, wait, options, schedule.success);
+      const attempt = await attemptOnce(pool, link, url, request, n, wait, options, schedule.success);
       attempts.push(attempt);
       callbacks.onAttempt?.(attempt);
       if (attempt.ok || n === schedule.attempts || attempt.error?.code === 'aborted') break;
