@@ -21,6 +21,10 @@ const Options = z.object({
   user: z.optional(z.string()),
   licenseCode: z.optional(z.string()),
   scheme: z.optional(z.enum(SCHEMES)),
+  algorithm: z.optional(z.enum(['sha1', 'sha256', 'sha512', 'md5'])),
+  signatureHeader: z.optional(z.string()),
+  encoding: z.optional(z.enum(['hex', 'base64'])),
+  prefix: z.optional(z.string()),
   header: z.optional(z.array(z.string())),
   only: z.optional(z.array(z.string())),
   skip: z.optional(z.array(z.string())),
@@ -124,6 +128,13 @@ function planOptions(o: TestOptions): PlanOptions {
     p.user = o.user;
   }
   if (o.licenseCode !== undefined) p.licenseCode = o.licenseCode;
+  const customFlags = o.algorithm ?? o.signatureHeader ?? o.encoding ?? o.prefix;
+  if (customFlags !== undefined && o.scheme !== 'hmac') {
+    throw new UsageError('bad_option', '--algorithm, --signature-header, --encoding and --prefix describe a custom HMAC: use them with --scheme hmac');
+  }
+  if (o.scheme === 'hmac') {
+    p.custom = { algorithm: o.algorithm ?? 'sha256', header: o.signatureHeader ?? 'X-Signature', encoding: o.encoding ?? 'hex', ...(o.prefix !== undefined ? { prefix: o.prefix } : {}) };
+  }
   if (o.header) p.headers = o.header.map(parseHeader);
   const only = names(o.only);
   const skip = names(o.skip);
@@ -168,7 +179,7 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
   const provider = await loadProvider(o.provider);
   const p = planOptions(o);
   if (o.list) {
-    const cases = listCases(provider, { ...(p.scheme ? { scheme: p.scheme } : {}), ...(p.events ? { events: p.events } : {}) });
+    const cases = listCases(provider, { ...(p.scheme ? { scheme: p.scheme } : {}), ...(p.custom ? { custom: p.custom } : {}), ...(p.events ? { events: p.events } : {}) });
     return printList(provider, cases, o, p.scheme ?? provider.signing.scheme);
   }
   if (urlArg === undefined) throw new UsageError('missing_argument', 'missing <url>: the receiver to test', 'for example: cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret "$SECRET"');
@@ -234,6 +245,10 @@ export function register(program: Command): void {
     .option('--user <user:password>', 'the HTTP Basic credentials the receiver expects (Rehook)')
     .option('--license-code <code>', 'WebEngage license code (with --secret)')
     .option('--scheme <scheme>', `sign with another scheme: ${SCHEMES.join(', ')}`)
+    .option('--algorithm <a>', '--scheme hmac: sha1, sha256 (default), sha512 or md5')
+    .option('--signature-header <name>', '--scheme hmac: the header (default X-Signature)')
+    .option('--encoding <e>', '--scheme hmac: hex (default) or base64')
+    .option('--prefix <text>', '--scheme hmac: text before the digest, e.g. "sha256="')
     .option('-H, --header <"Name: value">', 'extra header on every request (e.g. Rehook custom headers); repeatable', collect)
     .option('--only <names>', 'run only these cases (comma-separated; a prefix such as "valid" selects a group)', collect)
     .option('--skip <names>', 'skip these cases (comma-separated)', collect)

@@ -193,13 +193,12 @@ function entries(provider: ProviderDef, scheme: SchemeId, family: Family, events
         { name: 'future-timestamp', kind: 'future-timestamp', description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min in the future`, expected: '4xx', required: true },
       );
     }
+  } else if (family.kind === 'none') {
+    // Listed, not silently dropped: the report should show that nothing authenticates these deliveries.
+    list.push(...signatureCases.map((e) => ({ ...e, skip: `${provider.id} does not sign deliveries` })));
   } else {
-    const why = family.kind === 'none' ? `${provider.id} does not sign deliveries` : `${provider.id} sends credentials, not a signature of the body`;
-    list.push(...signatureCases.map((e) => ({ ...e, skip: why })));
-    if (family.kind === 'credentials') {
-      const missing = !forList && family.credential === 'basic' && o.user === undefined;
-      list.push(...credentialCases(family.credential, missing ? 'no --user given (basic auth is optional for this provider): pass --user u:p to test it' : undefined));
-    }
+    const missing = !forList && family.credential === 'basic' && o.user === undefined;
+    list.push(...credentialCases(family.credential, missing ? 'no --user given (basic auth is optional for this provider): pass --user u:p to test it' : undefined));
   }
 
   list.push({ name: 'malformed-json', kind: 'malformed-json', description: 'a body that is not JSON (cut short), correctly authenticated', expected: '4xx', required: true });
@@ -533,7 +532,7 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
     notes.push(
       family.kind === 'none'
         ? `signature cases are skipped: ${provider.id} does not sign deliveries (anyone who knows the URL can post to it: keep it secret and use HTTPS)`
-        : `signature cases are skipped: ${provider.id} authenticates with ${authLine(family)}, not a signature of the body`,
+        : `no signature cases: ${provider.id} authenticates with ${authLine(family)}, not a signature of the body`,
     );
   }
   return { provider: provider.id, scheme, auth: authLine(family), cases, notes };
