@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
 import { listCases, planCases, type ConformanceCase, type Expected, type PlanOptions } from '../core/conformance.js';
@@ -109,6 +110,13 @@ export function reportJUnit(report: ConformanceReport, startedAt: Date): string 
   });
 }
 
+/** Checked before the run, so a forgotten file name does not cost a whole run (or pass CI with no report). */
+function checkJUnitPath(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError('bad_option', `--junit: ${path} is a directory; give a file name such as ${join(path, 'conformance.xml')}`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) throw new UsageError('bad_option', `--junit: directory ${dirname(path)} does not exist`);
+}
+
 function writeJUnit(path: string, xml: string): void {
   try {
     writeFileSync(path, xml);
@@ -191,6 +199,7 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
     timeoutMs = ms;
   }
 
+  if (o.junit !== undefined) checkJUnitPath(o.junit);
   const plan = planCases(provider, p);
   const human = !o.json;
   const runnable = plan.cases.filter((c) => c.request).length;

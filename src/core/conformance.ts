@@ -269,6 +269,9 @@ function toCase(e: Entry, provider: ProviderDef, family: Family, request?: CaseR
 function requireCredentials(provider: ProviderDef, scheme: SchemeId, family: Family, o: PlanOptions): void {
   const secret = o.secrets?.[0];
   if (family.kind === 'hmac') {
+    if (secret === undefined && scheme === 'segment') {
+      throw new UsageError('missing_secret', 'segment: pass --secret (the shared secret behind X-Signature) and/or --api-key (the X-API-KEY the receiver expects)');
+    }
     if (secret === undefined) {
       throw new UsageError(
         'missing_secret',

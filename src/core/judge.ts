@@ -66,10 +66,11 @@ const CRASHED: Partial<Record<CaseKind, (c: ConformanceCase) => string>> = {
 function crashed(c: ConformanceCase, status: number): string {
   const specific = CRASHED[c.kind]?.(c);
   if (specific) return `answered ${status}: ${specific}`;
-  return `answered ${status} to a ${c.description.replace(/^a /, '')}: the receiver crashed instead of rejecting it; answer 401 (or 400)`;
+  return `answered ${status} to a forged delivery (${c.description}): the receiver crashed instead of rejecting it; answer 401`;
 }
 
 function rejectedValid(c: ConformanceCase, status: number): string {
+  if (c.expected === '200' && status >= 200 && status < 300) return `answered ${status}: ${c.context.provider} counts only 200 as success, so it records this delivery as failed`;
   const what = c.kind === 'duplicate' ? 'a duplicate delivery' : `a valid delivery (${c.description.replace(/^a (correctly \w+ )?/, '')})`;
   if (status === 404 || status === 405) return `answered ${status} to ${what}: is the URL (path and method POST) right?`;
   if (status >= 500) return `answered ${status} to ${what}: the receiver crashed on it; check its logs`;
@@ -82,7 +83,6 @@ function rejectedValid(c: ConformanceCase, status: number): string {
     if (c.context.header) return `rejected a correctly signed delivery with ${status}: the receiver's secret differs from --secret, or it verifies something other than the raw body bytes`;
     return `rejected a valid delivery with ${status}: the receiver expects auth that ${c.context.provider} does not send`;
   }
-  if (c.expected === '200' && status >= 200 && status < 300) return `answered ${status}: ${c.context.provider} counts only 200 as success, so it records this delivery as failed`;
   return `rejected ${what} with ${status}: the receiver's validation disagrees with ${c.context.provider}'s documented payload (see its response)`;
 }
 
