@@ -8,11 +8,11 @@ import type { CaseResult, ConformanceReport } from '../http/conformance.js';
 import { maskedUrl, parseHeader, parseTargetUrl } from '../http/request.js';
 import { parseDuration } from '../http/retry.js';
 import { loadProvider } from '../providers/index.js';
-import type { ProviderDef, SchemeId } from '../providers/types.js';
+import type { ProviderDef } from '../providers/types.js';
 import { EXIT, NetworkError, UsageError } from '../output/errors.js';
 import { junitXml, type JUnitCase } from '../output/junit.js';
 import { err, mask, out, table, writeErr, writeOut } from '../output/style.js';
-import { SCHEMES } from './send.js';
+import { parseScheme, SCHEME_IDS } from './signing-options.js';
 import { action, collect, parseOptions } from './shared.js';
 
 const Options = z.object({
@@ -21,7 +21,7 @@ const Options = z.object({
   apiKey: z.optional(z.string()),
   user: z.optional(z.string()),
   licenseCode: z.optional(z.string()),
-  scheme: z.optional(z.enum(SCHEMES)),
+  scheme: z.optional(z.string()),
   algorithm: z.optional(z.enum(['sha1', 'sha256', 'sha512', 'md5'])),
   signatureHeader: z.optional(z.string()),
   encoding: z.optional(z.enum(['hex', 'base64'])),
@@ -129,7 +129,7 @@ function planOptions(o: TestOptions): PlanOptions {
   const envSecret = process.env.CG_HOOKS_SECRET || undefined;
   const secrets = o.secret ?? (envSecret !== undefined ? [envSecret] : []);
   const p: PlanOptions = { secrets };
-  if (o.scheme !== undefined) p.scheme = o.scheme as SchemeId;
+  if (o.scheme !== undefined) p.scheme = parseScheme(o.scheme);
   if (o.apiKey !== undefined) p.apiKey = o.apiKey;
   if (o.user !== undefined) {
     if (!o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
@@ -253,7 +253,7 @@ export function register(program: Command): void {
     .option('--api-key <key>', 'the X-API-KEY the receiver expects (CustomerGlu Events API, Segment, sources)')
     .option('--user <user:password>', 'the HTTP Basic credentials the receiver expects (Rehook)')
     .option('--license-code <code>', 'WebEngage license code (with --secret)')
-    .option('--scheme <scheme>', `sign with another scheme: ${SCHEMES.join(', ')}`)
+    .option('--scheme <scheme>', `sign with another scheme: ${SCHEME_IDS.join(', ')}`)
     .option('--algorithm <a>', '--scheme hmac: sha1, sha256 (default), sha512 or md5')
     .option('--signature-header <name>', '--scheme hmac: the header (default X-Signature)')
     .option('--encoding <e>', '--scheme hmac: hex (default) or base64')
