@@ -242,6 +242,19 @@ describe('cg-hooks test: usage and network', () => {
     expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'connection_refused', message: expect.stringContaining('nothing is listening') } });
   });
 
+  it('keeps going when the receiver hangs on a case, and fails that case', async () => {
+    const auth = hmacAuth('sha1', 'X-CG-SIGNATURE', SECRET);
+    const hangs: Handler = (req) => {
+      if (req.headers['x-cg-signature'] === undefined) return 'hang';
+      return correct(auth)(req);
+    };
+    const r = await receiver(hangs);
+    const { code, report } = await conformance(r.url, ['--provider', 'customerglu', '--secret', SECRET, '--timeout', '300', '--only', 'missing-signature,wrong-secret']);
+    expect(code).toBe(1);
+    expect(byName(report, 'missing-signature')).toMatchObject({ verdict: 'fail', status: null, latencyMs: null, hint: expect.stringMatching(/^no response within 0.3 s to a forged delivery/) });
+    expect(byName(report, 'wrong-secret')).toMatchObject({ verdict: 'pass', status: 401 });
+  });
+
   it('exits 2 without the secret a signing scheme needs, and on an unknown case name', async () => {
     const r = await runCli(['test', 'http://127.0.0.1:9/webhook', '--provider', 'mgpass'], { env: { CG_HOOKS_SECRET: undefined } });
     expect(r.code).toBe(2);

@@ -91,7 +91,10 @@ function networkHint(c: ConformanceCase, r: CaseResponse): string {
   switch (e.code) {
     case 'timeout': {
       const within = r.timeoutMs !== undefined ? ` within ${seconds(r.timeoutMs)}` : '';
-      return `no response${within}: ${c.context.provider} would count the delivery as failed (answer first, then process asynchronously)`;
+      if (c.expected === '2xx' || c.expected === '200' || c.kind === 'non-compact-body') {
+        return `no response${within}: ${c.context.provider} would count the delivery as failed (answer first, then process asynchronously)`;
+      }
+      return `no response${within} to a forged delivery (${c.description}): the receiver hangs instead of rejecting it; answer 4xx at once`;
     }
     case 'connection_reset':
       return `the receiver closed the connection without answering: it crashed on this request${c.expected === '2xx' || c.expected === '200' ? '' : ' (answer 4xx instead)'}; check its logs`;

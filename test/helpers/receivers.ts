@@ -10,8 +10,8 @@ export interface Incoming {
   body: Buffer;
 }
 
-/** Answers a status, or throws (then the server answers 500, as frameworks' default error handlers do). */
-export type Handler = (req: Incoming) => number;
+/** Answers a status, or throws (then the server answers 500, as frameworks' default error handlers do), or hangs. */
+export type Handler = (req: Incoming) => number | 'hang';
 
 export interface Receiver {
   url: string;
@@ -26,12 +26,13 @@ export async function startReceiver(handler: Handler): Promise<Receiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       state.requests++;
-      let status: number;
+      let status: number | 'hang';
       try {
         status = handler({ url: new URL(req.url ?? '/', 'http://127.0.0.1'), headers: req.headers, body: Buffer.concat(chunks) });
       } catch {
         status = 500;
       }
+      if (status === 'hang') return;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
     });
   });
