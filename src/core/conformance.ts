@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { buildSendRequest } from '../http/request.js';
 import { findEvent } from '../providers/index.js';
 import type { Json, ProviderDef, SchemeId } from '../providers/types.js';
@@ -6,6 +5,9 @@ import { profileOf, secretProblem, signRequest, type CustomHmac, type HmacProfil
 import { UsageError } from '../output/errors.js';
 import { didYouMean } from './suggest.js';
 import { prepareGenerator, type PreparedGenerator } from './generate.js';
+import { deleteHeader, GARBAGE, replaceDigest, signatureHeaders, tamper, withHeaders, wrongSecretFor, wrongUser } from './forge.js';
+
+export { tamper } from './forge.js';
 
 // Receiver conformance: which deliveries to send a receiver, and what it must answer to each.
 // Planning is pure (no I/O); src/http/conformance.ts sends, src/core/judge.ts judges.
@@ -292,70 +294,6 @@ function requireCredentials(provider: ProviderDef, scheme: SchemeId, family: Fam
     }
   }
 }
-
-/** A secret that differs from every real one, derived from them so plans are reproducible. */
-function wrongSecretFor(profile: HmacProfile, secrets: string[]): string {
-  const digest = createHash('sha256').update(`cg-hooks wrong secret\0${secrets.join('\0')}`).digest();
-  return profile.key === 'whsec' ? `whsec_${digest.toString('base64')}` : `wrong-${digest.toString('hex').slice(0, 24)}`;
-}
-
-function wrongUser(user: string): string {
-  const i = user.indexOf(':');
-  return i < 0 ? `${user}:wrong-password` : `${user.slice(0, i)}:${user.slice(i + 1)}-wrong`;
-}
-
-/** Changes the first number (else the first string) in the payload: the tampering an attacker wants. */
-export function tamper(payload: Json): { payload: Json; change: string } | undefined {
-  const copy = structuredClone(payload);
-  const paths: Array<{ parent: Record<string, Json> | Json[]; key: string | number; path: string }> = [];
-  const walk = (node: Json, path: string) => {
-    if (Array.isArray(node)) node.forEach((v, i) => (typeof v === 'object' && v !== null ? walk(v, `${path}[${i}]`) : paths.push({ parent: node, key: i, path: `${path}[${i}]` })));
-    else if (node && typeof node === 'object') {
-      for (const [k, v] of Object.entries(node)) {
-        const p = path ? `${path}.${k}` : k;
-        if (typeof v === 'object' && v !== null) walk(v, p);
-        else paths.push({ parent: node, key: k, path: p });
-      }
-    }
-  };
-  walk(copy, '');
-  const get = (t: (typeof paths)[number]) => (t.parent as Record<string | number, Json>)[t.key];
-  const money = /amount|points|value|price|total|balance|cashback|revenue/i;
-  const target =
-    paths.find((t) => typeof get(t) === 'number' && money.test(String(t.key))) ??
-    paths.find((t) => typeof get(t) === 'number') ??
-    paths.find((t) => typeof get(t) === 'string');
-  if (!target) return undefined;
-  const before = get(target);
-  const after: Json = typeof before === 'number' ? before + 1000 : `${String(before)}-tampered`;
-  (target.parent as Record<string | number, Json>)[target.key] = after;
-  return { payload: copy, change: `${target.path} changed from ${JSON.stringify(before)} to ${JSON.stringify(after)} after signing` };
-}
-
-/** Names of the headers that carry the signature itself (not its timestamp or id). */
-function signatureHeaders(signed: string[], profile: HmacProfile): string[] {
-  const own = profile.header.toLowerCase();
-  return signed.filter((h) => h.toLowerCase() === own || /signature|hmac/i.test(h));
-}
-
-function withHeaders(request: CaseRequest, change: (headers: Record<string, string>) => void): CaseRequest {
-  const headers = { ...request.headers };
-  change(headers);
-  return { ...request, headers };
-}
-
-function deleteHeader(headers: Record<string, string>, name: string): void {
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
-}
-
-/** Replaces the trailing digest of a header value, keeping any prefix ("sha256=", "t=…,v1=", "v1,"). */
-function replaceDigest(value: string, change: (digest: string) => string): string {
-  const m = /[A-Za-z0-9+/=_-]+$/.exec(value);
-  const digest = m ? m[0] : value;
-  return value.slice(0, value.length - digest.length) + change(digest);
-}
-
-const GARBAGE = 'not-a-signature!';
 
 /**
  * Builds every case with the exact request to send. Pure: no I/O, and with `seed` and `now` the same
