@@ -288,6 +288,9 @@ describe.runIf(listenImplemented)('listener fuzz', () => {
     // NDJSON stays machine-readable whatever arrived; no stack traces on stderr.
     for (const line of result.stdout.split('\n').filter(Boolean)) expect(() => JSON.parse(line), line.slice(0, 200)).not.toThrow();
     expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    // Every delivery that was answered was also reported: none lost to a report that could not be written.
+    const lost = listener.events.filter((e) => e.type === 'warning' && /callback failed|failed inside the listener/.test(String(e.message)));
+    expect(lost.map((e) => e.message)).toEqual([]);
     const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
     expect(summary).toMatchObject({ type: 'summary' });
   }, 60_000);
