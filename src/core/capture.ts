@@ -39,7 +39,8 @@ function flatten(map: Record<string, string | string[] | undefined> | undefined,
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(map ?? {})) {
     if (v === undefined) continue;
-    out[lowerKeys ? k.toLowerCase() : k] = Array.isArray(v) ? v.join(', ') : v;
+    // defineProperty: a header or query parameter named __proto__ is kept as data, not taken as the prototype.
+    Object.defineProperty(out, lowerKeys ? k.toLowerCase() : k, { value: Array.isArray(v) ? v.join(', ') : v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
