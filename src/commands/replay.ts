@@ -87,8 +87,12 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   });
   const code = replayExitCode(results);
   const ok = results.filter((r) => r.ok).length;
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'summary', replayed: results.length, ok, failed: results.length - ok, exitCode: code })}\n`);
-  else writeErr(err.dim(`replayed ${results.length} ${results.length === 1 ? 'capture' : 'captures'}: ${ok} answered 2xx, ${results.length - ok} did not`));
+  const skipped = items.length - results.length;
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'summary', replayed: results.length, ok, failed: results.length - ok, skipped, exitCode: code })}\n`);
+  else {
+    const rest = skipped > 0 ? `; ${skipped} not sent after the network failure` : '';
+    writeErr(err.dim(`replayed ${results.length} ${results.length === 1 ? 'capture' : 'captures'}: ${ok} answered 2xx, ${results.length - ok} did not${rest}`));
+  }
   return code;
 }
 

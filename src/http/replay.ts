@@ -59,7 +59,7 @@ export function buildReplayRequest(capture: Capture, options: ReplayOptions, pro
   for (const [k, v] of Object.entries(capture.query)) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
   if (options.resign) {
     if (!provider) {
-      throw new UsageError('unknown_capture_provider', 'this capture names no provider, so it cannot be re-signed', 'pass --provider <id> to say which provider signs it');
+      throw new UsageError('unknown_capture_provider', 'this capture names no provider, so it cannot be re-signed (pass --provider <id>)', 'run `cg-hooks providers` for the provider ids');
     }
     const spec = provider.signing;
     for (const name of [spec.header, ...(spec.altHeaders ?? [])]) if (name) delete headers[name.toLowerCase()];
@@ -81,7 +81,7 @@ export interface ReplayCallbacks {
   onResult?(result: ReplayResult): void;
 }
 
-/** Sends every capture in order, one at a time (order matters to a receiver's de-duplication). */
+/** Sends every capture in order, one at a time (order matters to a receiver's de-duplication); stops at a network failure. */
 export async function replayCaptures(items: ReplayItem[], options: ReplayOptions, callbacks: ReplayCallbacks = {}): Promise<ReplayResult[]> {
   const providers = new Map<string, ProviderDef>();
   const providerFor = async (id: string | null) => {
@@ -125,6 +125,8 @@ export async function replayCaptures(items: ReplayItem[], options: ReplayOptions
       }
       results.push(result);
       callbacks.onResult?.(result);
+      // The next ones would fail the same way (or wait out the same timeout): stop here.
+      if (result.error) break;
     }
   } finally {
     closeClientConnections();
