@@ -6,4 +6,5 @@ export type { ProviderDef, EventDef, SigningSpec, RetryPolicy, SchemeId, Incomin
 export { CliError, UsageError, NetworkError, CheckFailedError, EXIT } from './output/errors.js';
 export { startListener as listen, type ListenOptions, type ListenCallbacks, type Listener, type ListenSummary, type DeliveryReport } from './http/listen.js';
 export { replayCaptures as replay, buildReplayRequest, type ReplayOptions, type ReplayResult, type ReplayItem } from './http/replay.js';
-export { readCapture, parseCapture, serializeCapture, captureFileName, type Capture } from './core/capture.js';
+export { readCapture, parseCapture, serializeCapture, type Capture, type CaptureInput } from './core/capture.js';
+export { captureFileName } from './core/capture-store.js';

@@ -167,6 +167,13 @@ describe('pieces', () => {
     expect(d.firstSeq('a')).toBeUndefined();
     expect(d.firstSeq('c')).toBe(3);
     expect(d.firstSeq(undefined)).toBeUndefined();
+    const e = new DedupTracker();
+    expect(e.claim('k', 1)).toBeUndefined();
+    expect(e.claim('k', 2)).toBe(1);
+    e.release('k', 2); // not the owner: no effect
+    expect(e.claim('k', 3)).toBe(1);
+    e.release('k', 1); // refused after all: its retry is not a duplicate
+    expect(e.claim('k', 4)).toBeUndefined();
   });
 
   it('headerMap keeps repeated headers; splitUrl keeps the raw path', () => {

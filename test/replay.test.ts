@@ -7,6 +7,8 @@ import { loadProvider } from '../src/providers/index.js';
 import { signRequest } from '../src/signing/index.js';
 
 const capture: Capture = {
+  version: 1,
+  remoteAddress: null,
   receivedAt: '2026-01-01T00:00:00.000Z',
   method: 'POST',
   path: '/webhook',

@@ -1,118 +1,108 @@
 import { readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UsageError } from '../output/errors.js';
+import { parseJson } from './json.js';
 
 /**
- * One delivery exactly as it arrived. On disk (version 1) it is a JSON file:
- * {"version":1,"receivedAt":ISO,"method","path","query":{…},"headers":{lower-case name: value},
- *  "bodyBase64","remoteAddress","provider":id|null,"event":name|null}
- * The body is base64 so that any bytes (invalid UTF-8, form data, a BOM) survive unchanged.
+ * A saved delivery, byte-exact. Written by `listen --save`, read by `verify --capture` and `replay`.
+ * On disk: {"version":1,"receivedAt":ISO,"method","path","query":{…},"headers":{lower-case name: value},
+ * "bodyBase64","remoteAddress","provider":id|null,"event":name|null}. The body is base64 so that any bytes
+ * (a BOM, invalid UTF-8, CRLF) survive the JSON file unchanged.
  */
 export interface Capture {
+  version: 1;
   receivedAt: string;
   method: string;
   path: string;
   query: Record<string, string>;
+  /** Lower-cased header names. */
   headers: Record<string, string>;
   body: Buffer;
-  remoteAddress?: string;
+  remoteAddress: string | null;
   provider: string | null;
   event: string | null;
 }
 
-export const CAPTURE_VERSION = 1;
-
-export function serializeCapture(capture: Capture): string {
-  const file = {
-    version: CAPTURE_VERSION,
-    receivedAt: capture.receivedAt,
-    method: capture.method,
-    path: capture.path,
-    query: capture.query,
-    headers: capture.headers,
-    bodyBase64: capture.body.toString('base64'),
-    remoteAddress: capture.remoteAddress ?? null,
-    provider: capture.provider,
-    event: capture.event,
-  };
-  return `${JSON.stringify(file, null, 2)}\n`;
+export interface CaptureInput {
+  receivedAt?: Date | string;
+  method: string;
+  path: string;
+  query?: Record<string, string | string[] | undefined>;
+  /** Node's IncomingMessage.headers works as is: repeated headers are joined with ", ". */
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
+  remoteAddress?: string | null;
+  provider?: string | null;
+  event?: string | null;
 }
 
-function stringMap(value: unknown, field: string, label: string): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError('bad_capture', `${label}: "${field}" must be an object of strings`);
-  }
+function flatten(map: Record<string, string | string[] | undefined> | undefined, lowerKeys: boolean): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new UsageError('bad_capture', `${label}: ${field}.${k} must be a string`);
-    out[field === 'headers' ? k.toLowerCase() : k] = v;
+  for (const [k, v] of Object.entries(map ?? {})) {
+    if (v === undefined) continue;
+    out[lowerKeys ? k.toLowerCase() : k] = Array.isArray(v) ? v.join(', ') : v;
   }
   return out;
 }
 
-/** Parses a capture file's text; `label` names the file in errors (exit 2). */
-export function parseCapture(text: string, label = 'capture'): Capture {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError('bad_capture', `${label} is not a capture file: ${(e as Error).message}`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError('bad_capture', `${label} is not a capture file: expected a JSON object`);
-  const d = data as Record<string, unknown>;
-  if (d.version !== CAPTURE_VERSION) throw new UsageError('bad_capture', `${label}: unsupported capture version ${JSON.stringify(d.version)} (expected ${CAPTURE_VERSION})`);
-  for (const field of ['receivedAt', 'method', 'path', 'bodyBase64'] as const) {
-    if (typeof d[field] !== 'string') throw new UsageError('bad_capture', `${label}: "${field}" must be a string`);
-  }
-  const base64 = d.bodyBase64 as string;
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) throw new UsageError('bad_capture', `${label}: "bodyBase64" is not base64`);
-  const optionalName = (field: 'provider' | 'event'): string | null => {
-    const v = d[field];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== 'string') throw new UsageError('bad_capture', `${label}: "${field}" must be a string or null`);
-    return v;
+/** The capture file's text (pretty JSON, one trailing newline). */
+export function serializeCapture(input: CaptureInput): string {
+  const receivedAt = input.receivedAt instanceof Date ? input.receivedAt.toISOString() : (input.receivedAt ?? new Date().toISOString());
+  const doc = {
+    version: 1,
+    receivedAt,
+    method: input.method,
+    path: input.path,
+    query: flatten(input.query, false),
+    headers: flatten(input.headers, true),
+    bodyBase64: Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength).toString('base64'),
+    remoteAddress: input.remoteAddress ?? null,
+    provider: input.provider ?? null,
+    event: input.event ?? null,
   };
-  const capture: Capture = {
-    receivedAt: d.receivedAt as string,
-    method: d.method as string,
-    path: d.path as string,
-    query: d.query === undefined ? {} : stringMap(d.query, 'query', label),
-    headers: d.headers === undefined ? {} : stringMap(d.headers, 'headers', label),
-    body: Buffer.from(base64, 'base64'),
-    provider: optionalName('provider'),
-    event: optionalName('event'),
-  };
-  if (typeof d.remoteAddress === 'string') capture.remoteAddress = d.remoteAddress;
-  return capture;
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-/** Reads a capture file; unreadable or malformed files are usage errors (exit 2). */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const stringMap = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Parses a capture file's text; `source` names it in error messages. */
+export function parseCapture(text: string, source: string): Capture {
+  const doc = parseJson(text, source);
+  const bad = (what: string) =>
+    new UsageError('bad_capture', `${source} is not a cg-hooks capture: ${what}`, 'captures are written by `cg-hooks listen --save <dir>`');
+  if (!isRecord(doc)) throw bad('expected a JSON object');
+  if (doc.version !== 1) throw bad(`unsupported "version" ${JSON.stringify(doc.version)} (expected 1)`);
+  if (typeof doc.bodyBase64 !== 'string' || !BASE64.test(doc.bodyBase64.replace(/\s/g, ''))) throw bad('"bodyBase64" must be a base64 string');
+  if (!stringMap(doc.headers)) throw bad('"headers" must be an object of strings');
+  if (doc.query !== undefined && !stringMap(doc.query)) throw bad('"query" must be an object of strings');
+  for (const field of ['method', 'path', 'receivedAt'] as const) {
+    if (doc[field] !== undefined && typeof doc[field] !== 'string') throw bad(`"${field}" must be a string`);
+  }
+  const optional = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    version: 1,
+    receivedAt: (doc.receivedAt as string | undefined) ?? '',
+    method: (doc.method as string | undefined) ?? 'POST',
+    path: (doc.path as string | undefined) ?? '/',
+    query: (doc.query as Record<string, string> | undefined) ?? {},
+    headers: Object.fromEntries(Object.entries(doc.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    body: Buffer.from(doc.bodyBase64.replace(/\s/g, ''), 'base64'),
+    remoteAddress: optional(doc.remoteAddress),
+    provider: optional(doc.provider),
+    event: optional(doc.event),
+  };
+}
+
+/** Reads a capture file, with a usage error (exit 2) that names the file when it is unreadable or not a capture. */
 export function readCapture(path: string): Capture {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new UsageError('unreadable_file', `cannot read capture ${path}: ${reason}`);
   }
   return parseCapture(text, path);
-}
-
-const safeName = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'unknown';
-
-/** `20260101T000000.123Z-000001-customerglu-reward.json`: sorts by arrival, names what it holds. */
-export function captureFileName(capture: Pick<Capture, 'receivedAt' | 'provider' | 'event'>, seq: number): string {
-  const compact = capture.receivedAt.replace(/[-:]/g, '');
-  return `${compact}-${String(seq).padStart(6, '0')}-${safeName(capture.provider ?? 'unknown')}-${safeName(capture.event ?? 'unknown')}.json`;
-}
-
-/** Writes to a temporary name then renames, so a reader never sees half a capture. Returns the path. */
-export async function writeCapture(dir: string, capture: Capture, seq: number): Promise<string> {
-  const path = join(dir, captureFileName(capture, seq));
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, serializeCapture(capture));
-  await rename(tmp, path);
-  return path;
 }

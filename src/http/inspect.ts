@@ -183,14 +183,19 @@ export function checkCredentials(provider: ProviderDef, req: IncomingRequest, cr
       return { signature: unsigned, auth: authFromVerify(verifyRequest(spec, parts, { secrets: creds.secrets, licenseCode: creds.licenseCode }), 'webengage-secret') };
     case 'none':
       return { signature: unsigned, auth: NO_AUTH };
-    default: {
-      const signature = fromVerify(verifyRequest(spec, parts, { secrets: creds.secrets }));
-      // Segment forwards to CustomerGlu with X-API-KEY as well as its optional X-Signature.
-      const auth = spec.scheme === 'segment' && creds.apiKey !== undefined
-        ? authFromVerify(verifyRequest(spec, parts, { secrets: [], scheme: 'api-key', apiKey: creds.apiKey }), 'api-key')
-        : NO_AUTH;
+    case 'segment': {
+      // Two credentials: Segment's own X-Signature (with a shared secret) and CustomerGlu's X-API-KEY.
+      // verifyRequest picks one of them from what the request carries; the listener reports both.
+      const signature: SignatureVerdict = req.headers['x-signature'] !== undefined
+        ? fromVerify(verifyRequest(spec, parts, { secrets: creds.secrets }))
+        : creds.secrets.length > 0
+          ? { status: 'missing', ok: false, reason: 'no X-Signature header' }
+          : { status: 'not-checked', ok: true, reason: 'no secret configured: signature not checked' };
+      const auth = creds.apiKey !== undefined ? authFromVerify(verifyRequest(spec, parts, { secrets: [], scheme: 'api-key', apiKey: creds.apiKey }), 'api-key') : NO_AUTH;
       return { signature, auth };
     }
+    default:
+      return { signature: fromVerify(verifyRequest(spec, parts, { secrets: creds.secrets })), auth: NO_AUTH };
   }
 }
 
@@ -290,6 +295,23 @@ export class DedupTracker {
 
   firstSeq(key: string | undefined): number | undefined {
     return key === undefined ? undefined : this.seen.get(key);
+  }
+
+  /**
+   * Records the key before the delivery is answered, so that concurrent copies of one delivery see each
+   * other; returns the sequence number of the earlier copy when there is one.
+   */
+  claim(key: string | undefined, seq: number): number | undefined {
+    if (key === undefined) return undefined;
+    const first = this.seen.get(key);
+    if (first !== undefined) return first;
+    this.remember(key, seq);
+    return undefined;
+  }
+
+  /** Forgets a claim whose delivery was not accepted after all (its retry is then not a duplicate). */
+  release(key: string | undefined, seq: number): void {
+    if (key !== undefined && this.seen.get(key) === seq) this.seen.delete(key);
   }
 
   remember(key: string | undefined, seq: number): void {

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
-import { writeCapture, type Capture } from '../core/capture.js';
+import { writeCapture } from '../core/capture-store.js';
 import type { FieldIssue } from '../core/validate.js';
 import { UsageError } from '../output/errors.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
@@ -89,6 +89,7 @@ export interface DeliveryReport {
   capture?: { path?: string; error?: string };
   /** The parsed JSON (or form fields); for other bodies, their text. */
   body: unknown;
+  /** Time from the end of the request to the decision (captures and forwarding included). */
   durationMs: number;
 }
 
@@ -203,7 +204,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     const analysis = inspectDelivery({ method, path, query, headers, body, tooLarge, size }, { providers, fixed, credentials, explain });
     // A forged delivery is not a duplicate of anything: its key is whatever the forger wrote.
     const trusted = analysis.signature.ok && analysis.auth.ok;
-    const firstSeq = trusted ? dedup.firstSeq(analysis.dedupKey) : undefined;
+    const firstSeq = trusted ? dedup.claim(analysis.dedupKey, n) : undefined;
     const duplicate = firstSeq === undefined || analysis.dedupKey === undefined ? null : { key: analysis.dedupKey, firstSeq };
 
     const report: DeliveryReport = {
@@ -236,8 +237,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     if (analysis.bodyError !== undefined) report.bodyError = analysis.bodyError;
 
     if (options.saveDir !== undefined && !tooLarge) {
-      const capture: Capture = { receivedAt, method, path, query, headers, body, provider: report.provider, event: report.event };
-      if (req.socket.remoteAddress) capture.remoteAddress = req.socket.remoteAddress;
+      const capture = { receivedAt, method, path, query, headers, body, remoteAddress: req.socket.remoteAddress ?? null, provider: report.provider, event: report.event };
       try {
         report.capture = { path: await writeCapture(options.saveDir, capture, n) };
       } catch (e) {
@@ -276,10 +276,11 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
         answer = { error: 'bad_gateway', message: `--forward-to ${forwardUrl.href}: ${(e as Error).message}` };
       }
     }
-    if (trusted && report.status >= 200 && report.status < 300) dedup.remember(analysis.dedupKey, n);
-    await reply(res, report.status, answer ?? answerBody(report.status, report), extra);
+    if (trusted && !(report.status >= 200 && report.status < 300)) dedup.release(analysis.dedupKey, n);
+    // Reported before the answer goes out, so that whoever sees the answer can already see the report.
     report.durationMs = Math.round((performance.now() - started) * 100) / 100;
     record(report);
+    await reply(res, report.status, answer ?? answerBody(report.status, report), extra);
   }
 
   function record(report: DeliveryReport): void {

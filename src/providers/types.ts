@@ -54,6 +54,8 @@ export interface RetryPolicy {
 export interface VariantDef {
   name: string;
   description: string;
+  /** A fixed documented payload (e.g. CleverTap's test send): every delivery is the same bytes. */
+  fixed?: boolean;
 }
 
 export interface EventDef {
@@ -103,6 +105,11 @@ export interface ProviderDef {
   eventOf(body: unknown, req?: IncomingRequest): string | undefined;
   /** The provider's de-duplication key for a delivery (rewardId, event_id, …), if it has one. */
   dedupKey?(body: unknown, req?: IncomingRequest): string | undefined;
+  /**
+   * Headers that vary with the delivery (WebEngage's x-request-id). Derived from the body, so a retry or a
+   * `--repeat` duplicate carries the same value, as the provider's own retries would.
+   */
+  deliveryHeaders?(body: unknown): Record<string, string>;
   /** Confidence 0..1 that a request came from this provider (headers first, then body shape). */
   detect(req: IncomingRequest, body: unknown): number;
 }

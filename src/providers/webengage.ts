@@ -1,4 +1,75 @@
-// STUB: replaced by the real provider definition.
-import { stubProvider } from './stub.js';
+import * as z from 'zod/mini';
+import { WEBENGAGE_VARIANTS, webengageTemplates } from '../templates/webengage.js';
+import { header, isObject, templateFor } from './helpers.js';
+import type { IncomingRequest, ProviderDef } from './types.js';
 
-export const provider = stubProvider('webengage');
+// Only event_data and system_data are documented; the body "will vary based on the registered webhook".
+const webhook = z.looseObject({
+  event_name: z.optional(z.string().check(z.minLength(1))),
+  user_id: z.optional(z.string().check(z.minLength(1))),
+  event_time: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/))),
+  event_data: z.record(z.string(), z.unknown()),
+  system_data: z.looseObject({
+    event_id: z.optional(z.string().check(z.minLength(1))),
+    scope: z.optional(z.string()),
+    sdk: z.optional(z.string()),
+  }),
+});
+
+function signedQuery(req: IncomingRequest | undefined): boolean {
+  return req !== undefined && req.query.licenseCode !== undefined;
+}
+
+function eventOf(body: unknown, req?: IncomingRequest): string | undefined {
+  if (!isObject(body)) return undefined;
+  if (isObject(body.event_data) || isObject(body.system_data)) return 'event';
+  // Anything WebEngage posts carries its license code in the URL, so the body shape cannot hide it.
+  return signedQuery(req) ? 'event' : undefined;
+}
+
+export const provider: ProviderDef = {
+  id: 'webengage',
+  name: 'WebEngage',
+  description:
+    'WebEngage webhooks forwarding events into CustomerGlu; the URL gets ?eventType=&licenseCode=&secret= and each request an x-request-id',
+  kind: 'source',
+  signing: {
+    scheme: 'webengage',
+    algorithm: 'md5',
+    encoding: 'hex',
+    secretRequired: false,
+    description: 'query secret = md5hex("<licenseCode>:<webhookSecretKey>") beside eventType and licenseCode; the body is not signed',
+  },
+  headers: { 'Content-Type': 'application/json' },
+  retry: { attempts: 1, delaysMs: [0], success: '200', origin: 'NONE', description: 'Only HTTP 200 counts as success (anything else is logged as failed); no retry schedule documented' },
+  events: [
+    {
+      name: 'event',
+      description: 'An event webhook: event_data (the event attributes) and system_data (ids, SDK, license scope); partly inferred',
+      origin: 'INFERRED',
+      variants: [...WEBENGAGE_VARIANTS],
+      schema: webhook,
+    },
+  ],
+  template: templateFor(webengageTemplates),
+  eventOf,
+  /** x-request-id is WebEngage's documented idempotency key; the body's event id stands in without the request. */
+  dedupKey(body, req) {
+    const requestId = req ? header(req.headers, 'x-request-id') : undefined;
+    if (requestId) return requestId;
+    if (!isObject(body) || !isObject(body.system_data)) return undefined;
+    return typeof body.system_data.event_id === 'string' ? body.system_data.event_id : undefined;
+  },
+  deliveryHeaders(body) {
+    const id = isObject(body) && isObject(body.system_data) ? body.system_data.event_id : undefined;
+    const headers: Record<string, string> = {};
+    if (typeof id === 'string') headers['x-request-id'] = id;
+    return headers;
+  },
+  detect(req, body) {
+    const requestId = header(req.headers, 'x-request-id') !== undefined;
+    if (signedQuery(req)) return requestId ? 0.97 : 0.9;
+    if (eventOf(body, req) === undefined) return 0;
+    return requestId ? 0.85 : 0.75;
+  },
+};

@@ -51,6 +51,10 @@ export interface VerifyOptions {
   user?: string;
   licenseCode?: string;
   custom?: CustomHmac;
+  /** Timestamp for timestamped schemes when it is not in the headers (`verify --timestamp`). */
+  timestamp?: number | string;
+  /** Standard Webhooks message id when it is not in the headers (`verify --id`). */
+  id?: string;
 }
 
 export type VerifyStatus =

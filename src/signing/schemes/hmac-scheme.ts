@@ -1,0 +1,207 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { UsageError } from '../../output/errors.js';
+import { safeEqual } from '../hmac.js';
+import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
+import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from './profile.js';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const HEX = /^[0-9a-fA-F]+$/;
+
+/** Why a secret cannot be used with this profile, or undefined when it can. */
+export function secretProblem(profile: HmacProfile, secret: string): string | undefined {
+  if (secret.length === 0) return 'the secret is empty';
+  if (profile.key === 'whsec') {
+    const b64 = secret.startsWith('whsec_') ? secret.slice(6) : secret;
+    if (b64.length === 0 || !BASE64.test(b64) || b64.length % 4 === 1) {
+      return `a ${profile.label} secret is "whsec_" followed by base64 (got ${b64.length === 0 ? 'nothing' : 'characters outside base64'} after the prefix)`;
+    }
+  }
+  return undefined;
+}
+
+/** The HMAC key bytes for a secret: the text itself, or the base64 after `whsec_` (Standard Webhooks). */
+export function keyOf(profile: HmacProfile, secret: string): Buffer | string {
+  if (profile.key === 'whsec') return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  return secret;
+}
+
+/** The text an HMAC scheme puts before the body ("{id}.{t}.", "{t}.", "v0:{t}:"). */
+export function contentPrefix(content: ContentTemplate, t?: string, id?: string): string {
+  switch (content) {
+    case 'body':
+      return '';
+    case 'id.t.body':
+      return `${id}.${t}.`;
+    case 't.body':
+      return `${t}.`;
+    case 'v0:t:body':
+      return `v0:${t}:`;
+  }
+}
+
+/** The raw MAC over the scheme's signed content. Streams the parts: no copy of the body is made. */
+export function macOf(profile: HmacProfile, key: Buffer | string, body: Uint8Array, t?: string, id?: string): Buffer {
+  const h = createHmac(profile.algorithm, key);
+  if (profile.content !== 'body') h.update(contentPrefix(profile.content, t, id), 'utf8');
+  return h.update(body).digest();
+}
+
+function randomMessageId(): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  let id = 'msg_';
+  for (const b of randomBytes(24)) id += alphabet[b % 62];
+  return id;
+}
+
+/** Signs exactly `body` under an HMAC profile. */
+export function signHmac(profile: HmacProfile, body: Uint8Array, options: SignOptions, secretRequired: boolean): SignedRequest {
+  const headers: Record<string, string> = {};
+  const notes: string[] = [];
+  const secret = options.secret;
+  if (secret === undefined) {
+    if (secretRequired) throw new UsageError('missing_secret', `${profile.label} signs every delivery: pass --secret (or set CG_HOOKS_SECRET)`);
+    notes.push(`no secret given: ${profile.header} is not sent (the provider sends it only when a secret is configured)`);
+    return { headers, query: {}, notes };
+  }
+  const problem = secretProblem(profile, secret);
+  if (problem) throw new UsageError('bad_secret', `--secret: ${problem}`);
+  const key = keyOf(profile, secret);
+  const t = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  const id = options.id ?? randomMessageId();
+  const digest = macOf(profile, key, body, t, id).toString(profile.encoding);
+  switch (profile.scheme) {
+    case 'standard-webhooks':
+      headers['webhook-id'] = id;
+      headers['webhook-timestamp'] = t;
+      headers['webhook-signature'] = `${profile.prefix}${digest}`;
+      break;
+    case 'stripe':
+      headers[profile.header] = `t=${t},${profile.prefix}${digest}`;
+      break;
+    case 'slack':
+      headers[profile.timestampHeader!] = t;
+      headers[profile.header] = `${profile.prefix}${digest}`;
+      break;
+    case 'github':
+      // GitHub sends the legacy SHA-1 header beside the SHA-256 one.
+      headers['X-Hub-Signature'] = `sha1=${createHmac('sha1', key).update(body).digest('hex')}`;
+      headers[profile.header] = `${profile.prefix}${digest}`;
+      break;
+    default:
+      headers[profile.header] = `${profile.prefix}${digest}`;
+  }
+  return { headers, query: {}, notes };
+}
+
+function lookup(headers: Record<string, string>, names: readonly string[]): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = headers[name.toLowerCase()];
+    if (value !== undefined) return { name, value };
+  }
+  return undefined;
+}
+
+/** A header value split into the signatures it carries, or a reason it cannot be read. */
+export interface ParsedSignature {
+  signatures: string[];
+  /** Timestamp carried inside the value (Stripe's t=). */
+  t?: string;
+  error?: string;
+}
+
+export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSignature {
+  const value = raw.trim();
+  if (profile.list === 'stripe') {
+    let t: string | undefined;
+    const signatures: string[] = [];
+    for (const part of value.split(',')) {
+      const eq = part.indexOf('=');
+      if (eq < 0) continue;
+      const k = part.slice(0, eq).trim();
+      const v = part.slice(eq + 1).trim();
+      if (k === 't') t = v;
+      else if (k === 'v1') signatures.push(v);
+    }
+    if (signatures.length === 0) return { signatures, error: `${profile.header} has no v1= signature (expected "t=<unix seconds>,v1=<hex>")` };
+    return t === undefined ? { signatures } : { signatures, t };
+  }
+  if (profile.list === 'space') {
+    const signatures: string[] = [];
+    for (const part of value.split(' ')) if (part.startsWith(profile.prefix)) signatures.push(part.slice(profile.prefix.length));
+    if (signatures.length === 0) return { signatures, error: `${profile.header} has no ${profile.prefix} signature (expected "${profile.prefix}<base64>")` };
+    return { signatures };
+  }
+  if (profile.prefix && !value.startsWith(profile.prefix)) {
+    return { signatures: [], error: `${profile.header} does not start with "${profile.prefix}"` };
+  }
+  return { signatures: [value.slice(profile.prefix.length)] };
+}
+
+function wellFormed(profile: HmacProfile, sig: string): boolean {
+  return profile.encoding === 'hex' ? HEX.test(sig) : sig.length > 0 && BASE64.test(sig);
+}
+
+/** Verifies a request under an HMAC profile against every candidate secret, in constant time per comparison. */
+export function verifyHmac(profile: HmacProfile, req: RequestParts, options: VerifyOptions): VerifyResult {
+  const secrets = options.secrets;
+  if (secrets.length === 0) return { status: 'no-secret', valid: false, reason: 'no secret configured: signature not checked' };
+  const found =
+    options.signature !== undefined ? { name: profile.header, value: options.signature } : lookup(req.headers, [profile.header, ...profile.altHeaders]);
+  if (!found) return { status: 'missing', valid: false, reason: `no ${[profile.header, ...profile.altHeaders].join(' or ')} header` };
+  const header = found.name;
+  const parsed = parseSignatureValue(profile, found.value);
+  if (parsed.error) return { status: 'malformed', valid: false, header, reason: parsed.error };
+  const signatures = parsed.signatures.filter((s) => wellFormed(profile, s));
+  if (signatures.length === 0) {
+    return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.encoding === 'hex' ? 'hex' : 'base64'} digest` };
+  }
+
+  let t: string | undefined;
+  let id: string | undefined;
+  if (profile.content !== 'body') {
+    t = options.timestamp !== undefined ? String(options.timestamp) : (parsed.t ?? timestampHeader(profile, req.headers));
+    if (t === undefined) return { status: 'malformed', valid: false, header, reason: `no timestamp: ${profile.label} signs one (${timestampSource(profile)})` };
+    if (!/^\d{1,12}$/.test(t)) return { status: 'malformed', valid: false, header, reason: `timestamp "${t}" is not unix seconds` };
+    if (profile.idHeader) {
+      id = options.id ?? lookup(req.headers, [profile.idHeader, SVIX_HEADERS[profile.idHeader]!])?.value;
+      if (id === undefined) return { status: 'malformed', valid: false, header, reason: `no ${profile.idHeader} header: ${profile.label} signs the message id` };
+    }
+  }
+
+  let matched = -1;
+  for (let i = 0; i < secrets.length && matched < 0; i++) {
+    const expected = macOf(profile, keyOf(profile, secrets[i]!), req.body, t, id).toString(profile.encoding);
+    for (const sig of signatures) if (safeEqual(sig, expected)) matched = i;
+  }
+
+  if (t !== undefined) {
+    const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+    const now = options.now ?? Math.floor(Date.now() / 1000);
+    const skew = now - Number(t);
+    if (Math.abs(skew) > tolerance) {
+      const when = skew > 0 ? `${skew} s old` : `${-skew} s in the future`;
+      return {
+        status: 'expired',
+        valid: false,
+        header,
+        reason: `timestamp is ${when} (tolerance ${tolerance} s)${matched >= 0 ? '; the signature itself matches' : ' and the signature does not match'}`,
+        ...(matched >= 0 ? { secretIndex: matched } : {}),
+      };
+    }
+  }
+  if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: `${header} matches` };
+  return { status: 'invalid', valid: false, header, reason: `${header} does not match the body` };
+}
+
+function timestampHeader(profile: HmacProfile, headers: Record<string, string>): string | undefined {
+  if (!profile.timestampHeader) return undefined;
+  const names = [profile.timestampHeader];
+  const svix = SVIX_HEADERS[profile.timestampHeader];
+  if (svix) names.push(svix);
+  return lookup(headers, names)?.value.trim();
+}
+
+function timestampSource(profile: HmacProfile): string {
+  if (profile.list === 'stripe') return `"t=" in ${profile.header}`;
+  return `${profile.timestampHeader} header, or --timestamp`;
+}

@@ -1,0 +1,304 @@
+import type { Json, JsonObject } from '../providers/types.js';
+import type { TemplateContext } from './context.js';
+import { FIRST_NAMES, PRODUCTS } from './names.js';
+
+/** The payload spelling of the referral events (double l), which differs from Rehook's event table. */
+export const REFERRAL_ADVOCATE_PAYLOAD = 'customer.referral.successfull.advocate';
+export const REFERRAL_FRIEND_PAYLOAD = 'customer.referral.successfull.friend';
+
+export const CAMPAIGN_TYPES = ['loyalty', 'referral', 'distribution', 'leaderboard'] as const;
+export const ORDER_MODES = ['CARD', 'UPI', 'COD', 'WALLET', 'NETBANKING'] as const;
+
+/** The Go zero time: Rehook's documented customer.rewarded wallet carries it in created_at/updated_at. */
+const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/**
+ * Rehook's backend is Go: time.Time marshals as RFC 3339 with up to 9 fractional digits, trailing zeros
+ * trimmed ("2023-09-21T07:46:56.8421482Z"). The sub-second part is drawn afresh (a clock pinned to a whole
+ * second would otherwise print ".000454"), so the instant stays within the delivery's second.
+ */
+function goTime(ctx: TemplateContext, offsetMs = 0): string {
+  const fraction = `${ctx.int(1, 9)}${ctx.digits(8)}`.replace(/0+$/, '');
+  return `${ctx.iso(offsetMs).slice(0, 19)}.${fraction}Z`;
+}
+
+/** Go's encoding/json sorts map keys, so every documented Rehook payload arrives with sorted keys. */
+function sortKeys(value: Json): Json {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonObject = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]!);
+  return out;
+}
+
+const id = {
+  campaign: (ctx: TemplateContext) => ctx.prefixed('camp_'),
+  reward: (ctx: TemplateContext) => ctx.prefixed('rewd_'),
+  redemption: (ctx: TemplateContext) => ctx.prefixed('redm_'),
+  transaction: (ctx: TemplateContext) => ctx.prefixed('trhi_'),
+  customer: (ctx: TemplateContext) => ctx.prefixed('cust_'),
+  rule: (ctx: TemplateContext) => ctx.prefixed('valr_'),
+  coupon: (ctx: TemplateContext) => ctx.prefixed('coupm_'),
+};
+
+/** The merchant's own customer key, in the forms the docs show ("KMN@123", "New_customer24"). */
+function customerKey(ctx: TemplateContext): string {
+  const name = ctx.pick(FIRST_NAMES);
+  switch (ctx.int(0, 2)) {
+    case 0:
+      return `${name.slice(0, ctx.int(3, 5)).toUpperCase()}@${ctx.int(100, 999)}`;
+    case 1:
+      return `New_customer${ctx.int(1, 9999)}`;
+    default:
+      return `${name.toLowerCase()}_${ctx.digits(5)}`;
+  }
+}
+
+function envelope(eventName: string, sourceId: string, metadata: JsonObject): JsonObject {
+  return sortKeys({ event_name: eventName, metadata, source: 'rehook', source_id: sourceId }) as JsonObject;
+}
+
+function customerRewarded(ctx: TemplateContext, variant = 'wallet-reward'): JsonObject {
+  const sourceId = customerKey(ctx);
+  const webhookReward = variant === 'webhook-reward';
+  const points = ctx.pick([5, 10, 20, 25, 50, 100, 150, 200, 500]);
+  const neverExpires = ctx.chance(0.6);
+  const days = ctx.pick([1, 7, 30, 90, 365]);
+  const immediate = ctx.chance(0.8);
+  const reward: JsonObject = {
+    activation: { days: immediate ? 1 : ctx.pick([1, 2, 7]), is_immediate: immediate, start_date: immediate ? null : goTime(ctx, 86_400_000) },
+    expiration: { days, expiration_date: neverExpires ? null : goTime(ctx, days * 86_400_000), never_expires: neverExpires },
+    name: webhookReward ? ctx.pick(['Webhook points', 'webhook points reward', 'Signup bonus points']) : ctx.pick(['order success reward', 'signup reward', 'first order bonus', 'weekly streak reward']),
+    redemption_date: goTime(ctx),
+    redemption_id: id.redemption(ctx),
+    reward_id: id.reward(ctx),
+  };
+  // A webhook reward leaves crediting to the merchant: its wallet object only says that nothing was credited.
+  const wallet: JsonObject = webhookReward
+    ? { points: 0 }
+    : {
+        created_at: GO_ZERO_TIME,
+        description: 'Wallet points have been successfully credited to your account.',
+        points,
+        transaction_id: id.transaction(ctx),
+        updated_at: GO_ZERO_TIME,
+      };
+  return envelope('customer.rewarded', sourceId, {
+    campaign: { id: id.campaign(ctx), type: ctx.pick(['loyalty', 'loyalty', 'distribution']) },
+    coupon: null,
+    custom_fields: null,
+    points,
+    reward,
+    source_id: sourceId,
+    wallet,
+  });
+}
+
+function orderSuccess(ctx: TemplateContext): JsonObject {
+  const count = ctx.int(1, 3);
+  const first = ctx.int(0, PRODUCTS.length - 1);
+  const cart: JsonObject[] = [];
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const productIndex = (first + i) % PRODUCTS.length;
+    const product = PRODUCTS[productIndex]!;
+    const productId = productIndex + 1;
+    const quantity = ctx.int(1, 2);
+    total += product.price * quantity;
+    const base = `https://i.dummyjson.com/data/products/${productId}`;
+    cart.push({
+      brand: product.brand,
+      category: product.category,
+      description: `${product.title} by ${product.brand}`,
+      discountPercentage: ctx.amount(0, 20),
+      id: productId,
+      images: [`${base}/1.jpg`, `${base}/2.jpg`, `${base}/thumbnail.jpg`],
+      price: product.price,
+      quantity,
+      rating: ctx.amount(3.5, 5),
+      selected: false,
+      stock: ctx.int(0, 150),
+      thumbnail: `${base}/thumbnail.jpg`,
+      title: product.title,
+    });
+  }
+  return envelope('order_success', customerKey(ctx), { cart, mode: ctx.pick(ORDER_MODES), total });
+}
+
+function contact(ctx: TemplateContext): JsonObject {
+  const person = ctx.person();
+  return { Email: person.email, Name: person.name, Phone: person.phone };
+}
+
+function customerCreated(ctx: TemplateContext): JsonObject {
+  return envelope('customer.created', customerKey(ctx), { CustomerID: id.customer(ctx) });
+}
+
+// INFERRED: signup, customer.updated and customer.referred mirror customer.created (PascalCase keys).
+function signup(ctx: TemplateContext): JsonObject {
+  return envelope('signup', customerKey(ctx), { CustomerID: id.customer(ctx), ...contact(ctx) });
+}
+
+function customerUpdated(ctx: TemplateContext): JsonObject {
+  const fields = ctx.pick([['Email'], ['Phone'], ['Name', 'Email'], ['Name']]);
+  return envelope('customer.updated', customerKey(ctx), { CustomerID: id.customer(ctx), ...contact(ctx), UpdatedFields: fields });
+}
+
+function customerReferred(ctx: TemplateContext): JsonObject {
+  // Associated with the friend: CustomerID and source_id are the friend's, AdvocateId the referrer's.
+  const friendKey = customerKey(ctx);
+  return envelope('customer.referred', friendKey, {
+    AdvocateId: id.customer(ctx),
+    CampaignID: id.campaign(ctx),
+    CampaignType: 'referral',
+    CustomerID: id.customer(ctx),
+    ReferralCode: `${ctx.pick(FIRST_NAMES).toUpperCase()}${ctx.digits(3)}`,
+  });
+}
+
+function referral(ctx: TemplateContext, side: 'advocate' | 'friend'): JsonObject {
+  const advocate = id.customer(ctx);
+  const friend = id.customer(ctx);
+  const isAdvocate = side === 'advocate';
+  // The friend's event names no advocate: the docs show the literal "NA" in both advocate fields.
+  return envelope(isAdvocate ? REFERRAL_ADVOCATE_PAYLOAD : REFERRAL_FRIEND_PAYLOAD, customerKey(ctx), {
+    AdvocateId: isAdvocate ? advocate : 'NA',
+    CampaignID: id.campaign(ctx),
+    CampaignName: ctx.pick(['', '', 'Refer & Earn', 'Invite a Friend']),
+    CampaignType: 'referral',
+    Code: '',
+    ConnectedCustomerId: isAdvocate ? friend : 'NA',
+    CustomerId: isAdvocate ? advocate : friend,
+    PointsRewarded: ctx.pick([10, 25, 50, 100, 200]),
+    RedemptionId: id.redemption(ctx),
+    RewardId: id.reward(ctx),
+    RewardType: 'webhook',
+    RuleId: id.rule(ctx),
+    Type: isAdvocate ? 'referral_advocate' : 'referral_friend',
+  });
+}
+
+function wallet(ctx: TemplateContext, type: 'credit' | 'debit'): JsonObject {
+  const points = ctx.pick([5, 10, 20, 50, 100, 250, 500]);
+  const at = goTime(ctx);
+  return envelope(type === 'credit' ? 'wallet.credited' : 'wallet.debited', customerKey(ctx), {
+    points,
+    wallet: {
+      created_at: at,
+      description: type === 'credit' ? 'Wallet points have been successfully credited to your account.' : 'Wallet points have been successfully debited from your account.',
+      points,
+      transaction_id: id.transaction(ctx),
+      type,
+      updated_at: at,
+    },
+  });
+}
+
+// INFERRED: the coupon events are built from Rehook's coupon API object.
+function coupon(ctx: TemplateContext): JsonObject {
+  const percentage = ctx.chance(0.6);
+  const validDays = ctx.pick([7, 15, 30, 90]);
+  return {
+    campaign_id: id.campaign(ctx),
+    coupon_code: `${ctx.pick(['DIWALI', 'WELCOME', 'SAVE', 'FEST', 'FLAT'])}${ctx.int(10, 999)}`,
+    coupon_id: id.coupon(ctx),
+    discount: percentage ? { type: 'percentage', value: ctx.pick([5, 10, 15, 20, 25]) } : { type: 'fixed', value: ctx.pick([50, 100, 150, 200, 500]) },
+    valid_from: goTime(ctx, -ctx.int(0, 5) * 86_400_000),
+    valid_till: goTime(ctx, validDays * 86_400_000),
+  };
+}
+
+function couponCreated(ctx: TemplateContext): JsonObject {
+  return envelope('coupon.created', customerKey(ctx), coupon(ctx));
+}
+
+function couponRewarded(ctx: TemplateContext): JsonObject {
+  const sourceId = customerKey(ctx);
+  return envelope('coupon.rewarded', sourceId, { ...coupon(ctx), source_id: sourceId });
+}
+
+function couponRedemption(ctx: TemplateContext, rollback: boolean): JsonObject {
+  const sourceId = customerKey(ctx);
+  const c = coupon(ctx);
+  const discount = c.discount as { type: string; value: number };
+  const original = ctx.pick([299, 499, 799, 999, 1499, 2499]);
+  const off = discount.type === 'percentage' ? Math.round(original * discount.value) / 100 : Math.min(discount.value, original);
+  return envelope(rollback ? 'coupon.redemption.rollback' : 'coupon.redeemed', sourceId, {
+    ...c,
+    order: {
+      order_id: `ORD-${ctx.digits(8)}`,
+      original_amount: original,
+      selling_amount: Math.round((original - off) * 100) / 100,
+      status: rollback ? 'reverted' : 'completed',
+    },
+    redemption_id: id.redemption(ctx),
+    source_id: sourceId,
+  });
+}
+
+// INFERRED: customer.meta.updated carries the customer's free-form metadata and the keys that changed.
+function metaUpdated(ctx: TemplateContext): JsonObject {
+  const metadata: JsonObject = {
+    city: ctx.person().city,
+    preferred_language: ctx.pick(['en', 'hi', 'ta', 'te']),
+    tier: ctx.pick(['silver', 'gold', 'platinum']),
+    marketing_opt_in: ctx.chance(0.7),
+  };
+  const keys = Object.keys(metadata);
+  const updated = keys.filter(() => ctx.chance(0.5));
+  return envelope('customer.meta.updated', customerKey(ctx), {
+    customer_id: id.customer(ctx),
+    metadata,
+    updated_fields: updated.length > 0 ? updated : [ctx.pick(keys)],
+  });
+}
+
+// INFERRED: segment events name the segment; the customer is the envelope's source_id.
+function segment(ctx: TemplateContext, entered: boolean): JsonObject {
+  return envelope(entered ? 'customer.segment.entered' : 'customer.segment.left', customerKey(ctx), {
+    segment_id: ctx.prefixed('seg_'),
+    segment_name: ctx.pick(['High value customers', 'Dormant 30 days', 'First-time buyers', 'Weekend shoppers', 'Gold members']),
+  });
+}
+
+// INFERRED: built from Rehook's campaign and reward objects for a leaderboard campaign's period.
+function leaderboardAwarded(ctx: TemplateContext): JsonObject {
+  const rank = ctx.int(1, 10);
+  const periodDays = ctx.pick([7, 30]);
+  const points = [1000, 500, 250][rank - 1] ?? 100;
+  return envelope('customer.leaderboard.awarded', customerKey(ctx), {
+    campaign: { id: id.campaign(ctx), type: 'leaderboard' },
+    leaderboard_id: ctx.prefixed('ldbd_'),
+    period_end: goTime(ctx, -1000),
+    period_start: goTime(ctx, -periodDays * 86_400_000),
+    rank,
+    reward: {
+      name: `Leaderboard rank ${rank} reward`,
+      points,
+      redemption_id: id.redemption(ctx),
+      reward_id: id.reward(ctx),
+    },
+    score: Math.max(1, 5000 - rank * ctx.int(100, 400)),
+  });
+}
+
+export const rehookTemplates = {
+  'customer.rewarded': customerRewarded,
+  order_success: (ctx: TemplateContext) => orderSuccess(ctx),
+  signup: (ctx: TemplateContext) => signup(ctx),
+  'coupon.rewarded': (ctx: TemplateContext) => couponRewarded(ctx),
+  'coupon.created': (ctx: TemplateContext) => couponCreated(ctx),
+  'coupon.redeemed': (ctx: TemplateContext) => couponRedemption(ctx, false),
+  'customer.meta.updated': (ctx: TemplateContext) => metaUpdated(ctx),
+  'customer.referred': (ctx: TemplateContext) => customerReferred(ctx),
+  'customer.referral.successful.advocate': (ctx: TemplateContext) => referral(ctx, 'advocate'),
+  'customer.referral.successful.friend': (ctx: TemplateContext) => referral(ctx, 'friend'),
+  'customer.leaderboard.awarded': (ctx: TemplateContext) => leaderboardAwarded(ctx),
+  'customer.created': (ctx: TemplateContext) => customerCreated(ctx),
+  'coupon.redemption.rollback': (ctx: TemplateContext) => couponRedemption(ctx, true),
+  'customer.updated': (ctx: TemplateContext) => customerUpdated(ctx),
+  'customer.segment.entered': (ctx: TemplateContext) => segment(ctx, true),
+  'customer.segment.left': (ctx: TemplateContext) => segment(ctx, false),
+  'wallet.credited': (ctx: TemplateContext) => wallet(ctx, 'credit'),
+  'wallet.debited': (ctx: TemplateContext) => wallet(ctx, 'debit'),
+} satisfies Record<string, (ctx: TemplateContext, variant?: string) => JsonObject>;
