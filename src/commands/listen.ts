@@ -3,8 +3,8 @@ import * as z from 'zod/mini';
 import { startListener, type DeliveryReport, type ListenOptions, type ListenSummary } from '../http/listen.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
-import { formatDelivery, formatSummary } from '../output/delivery.js';
-import { err, mask, out, writeErr, writeOut } from '../output/style.js';
+import { batchedWriter, formatDelivery, formatSummary } from '../output/delivery.js';
+import { err, mask, out, writeErr } from '../output/style.js';
 import { action, collect, parseOptions, positiveInteger } from './shared.js';
 
 const Options = z.object({
@@ -108,14 +108,14 @@ export async function run(rawOptions: unknown): Promise<number> {
   const stopped = new Promise<StopReason>((resolve) => (stop = resolve));
   let count = 0;
 
+  const stdout = batchedWriter((text) => process.stdout.write(text));
   const onDelivery = (report: DeliveryReport) => {
-    if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else writeOut(formatDelivery(report, format));
+    stdout.push(json ? `${JSON.stringify(report)}\n` : `${formatDelivery(report, format)}\n`);
     count++;
     if (expect !== undefined && count >= expect) stop('expect');
   };
   const onWarning = (message: string) => {
-    if (json) process.stdout.write(`${JSON.stringify({ type: 'warning', message })}\n`);
+    if (json) stdout.push(`${JSON.stringify({ type: 'warning', message })}\n`);
     else writeErr(err.yellow(`warning: ${message}`));
   };
 
@@ -142,6 +142,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
+  stdout.flush();
   const code = exitCodeFor(reason, summary, expect);
   if (json) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary })}\n`);
   else {

@@ -116,3 +116,27 @@ export function formatSummary(s: ListenSummary, c: ChalkInstance): string {
   if (s.clientErrors > 0) parts.push(`${s.clientErrors} refused at the HTTP level`);
   return parts.join('; ');
 }
+
+/** Collects output lines and writes them once per event-loop turn: one syscall for many deliveries. */
+export function batchedWriter(write: (text: string) => void, limit = 64 * 1024): { push(text: string): void; flush(): void } {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    write(text);
+  };
+  return {
+    push(text) {
+      pending += text;
+      if (pending.length >= limit) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
+}
