@@ -198,7 +198,18 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   let seq = 0;
   const warn = (message: string) => callbacks.onWarning?.(message);
 
-  async function handleDelivery(req: IncomingMessage, res: ServerResponse, n: number, body: Buffer, size: number, tooLarge: boolean): Promise<void> {
+  interface Pending {
+    report: DeliveryReport;
+    started: number;
+    headers: Record<string, string>;
+    trusted: boolean;
+    dedupKey: string | undefined;
+    answer?: unknown;
+    extra?: Record<string, string>;
+  }
+
+  /** Everything decided from the request alone (no I/O): the verdicts and the answer by verdict. */
+  function analyse(req: IncomingMessage, n: number, body: Buffer, size: number, tooLarge: boolean): Pending {
     const started = performance.now();
     const receivedAt = new Date().toISOString();
     const headers = headerMap(req.rawHeaders);
@@ -209,7 +220,6 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     const trusted = analysis.signature.ok && analysis.auth.ok;
     const firstSeq = trusted ? dedup.claim(analysis.dedupKey, n) : undefined;
     const duplicate = firstSeq === undefined || analysis.dedupKey === undefined ? null : { key: analysis.dedupKey, firstSeq };
-
     const report: DeliveryReport = {
       type: 'delivery',
       seq: n,
@@ -238,52 +248,61 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
       durationMs: 0,
     };
     if (analysis.bodyError !== undefined) report.bodyError = analysis.bodyError;
-
-    if (options.saveDir !== undefined && !tooLarge) {
-      const capture = { receivedAt, method, path, query, headers, body, remoteAddress: req.socket.remoteAddress ?? null, provider: report.provider, event: report.event };
-      try {
-        report.capture = { path: await writeCapture(options.saveDir, capture, n) };
-      } catch (e) {
-        report.capture = { error: (e as Error).message };
-        warn(`could not save delivery #${n}: ${(e as Error).message}`);
-      }
-    }
-
-    let extra: Record<string, string> | undefined;
-    let answer: unknown;
-    const simulated = options.respond !== undefined || options.failFirst !== undefined ? (options.failFirst === undefined || n <= options.failFirst) : false;
+    const pending: Pending = { report, started, headers, trusted, dedupKey: analysis.dedupKey };
     if (tooLarge) {
       report.status = 413;
-      extra = { connection: 'close' };
-    } else if (simulated) {
+      pending.extra = { connection: 'close' };
+    } else if (simulate(n)) {
       report.status = failStatus;
       report.statusReason = 'simulated';
-    } else if (forwardUrl) {
+    }
+    return pending;
+  }
+
+  const simulate = (n: number) => (options.respond !== undefined || options.failFirst !== undefined) && (options.failFirst === undefined || n <= options.failFirst);
+
+  /** The slow parts, only when asked for: the capture file, then the relay. */
+  async function saveAndForward(p: Pending, body: Buffer, tooLarge: boolean): Promise<void> {
+    const { report, headers } = p;
+    if (options.saveDir !== undefined && !tooLarge) {
+      const capture = { receivedAt: report.receivedAt, method: report.method, path: report.path, query: report.query, headers, body, remoteAddress: report.remoteAddress, provider: report.provider, event: report.event };
+      try {
+        report.capture = { path: await writeCapture(options.saveDir, capture, report.seq) };
+      } catch (e) {
+        report.capture = { error: (e as Error).message };
+        warn(`could not save delivery #${report.seq}: ${(e as Error).message}`);
+      }
+    }
+    if (forwardUrl && !tooLarge && report.statusReason !== 'simulated') {
       report.forward = { url: forwardUrl.href };
       try {
         const target = new URL(forwardUrl);
-        for (const [k, v] of Object.entries(query)) if (!target.searchParams.has(k)) target.searchParams.set(k, v);
-        const r = await sendRaw({ url: target, method, headers: endToEndHeaders(headers), body, timeoutMs: options.forwardTimeoutMs ?? 10_000 });
+        for (const [k, v] of Object.entries(report.query)) if (!target.searchParams.has(k)) target.searchParams.set(k, v);
+        const r = await sendRaw({ url: target, method: report.method, headers: endToEndHeaders(headers), body, timeoutMs: options.forwardTimeoutMs ?? 10_000 });
         report.forward.status = r.status;
         report.forward.latencyMs = r.latencyMs;
         report.forward.body = r.body.subarray(0, 2048).toString('utf8');
         report.status = r.status;
         report.statusReason = 'forwarded';
-        answer = r.body;
+        p.answer = r.body;
         const type = r.headers['content-type'];
-        if (typeof type === 'string') extra = { 'content-type': type };
+        if (typeof type === 'string') p.extra = { 'content-type': type };
       } catch (e) {
         report.forward.error = (e as Error).message;
         report.status = 502;
         report.statusReason = 'forward-failed';
-        answer = { error: 'bad_gateway', message: `--forward-to ${forwardUrl.href}: ${(e as Error).message}` };
+        p.answer = { error: 'bad_gateway', message: `--forward-to ${forwardUrl.href}: ${(e as Error).message}` };
       }
     }
-    if (trusted && !(report.status >= 200 && report.status < 300)) dedup.release(analysis.dedupKey, n);
+  }
+
+  function conclude(res: ServerResponse, p: Pending, body: Buffer): void {
+    const { report } = p;
+    if (p.trusted && !(report.status >= 200 && report.status < 300)) dedup.release(p.dedupKey, report.seq);
     // Reported before the answer goes out, so that whoever sees the answer can already see the report.
-    report.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    report.durationMs = Math.round((performance.now() - p.started) * 100) / 100;
     record(report, body);
-    reply(res, report.status, answer ?? answerBody(report.status, report), extra);
+    reply(res, report.status, p.answer ?? answerBody(report.status, report), p.extra);
   }
 
   function record(report: DeliveryReport, body: Buffer): void {
@@ -309,11 +328,27 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   };
 
   function dispatch(req: IncomingMessage, res: ServerResponse, n: number, body: Buffer, size: number, tooLarge: boolean): void {
-    handleDelivery(req, res, n, body, size, tooLarge)
-      .catch((e: Error) => {
-        warn(`delivery #${n} failed inside the listener: ${e.message}`);
-        reply(res, 500, { error: 'internal', message: e.message });
-      })
+    const fail = (e: Error) => {
+      warn(`delivery #${n} failed inside the listener: ${e.message}`);
+      reply(res, 500, { error: 'internal', message: e.message });
+    };
+    let p: Pending;
+    try {
+      p = analyse(req, n, body, size, tooLarge);
+      if (options.saveDir === undefined && forwardUrl === undefined) {
+        // The common case stays synchronous: no promise per delivery.
+        conclude(res, p, body);
+        done();
+        return;
+      }
+    } catch (e) {
+      fail(e as Error);
+      done();
+      return;
+    }
+    saveAndForward(p, body, tooLarge)
+      .then(() => conclude(res, p, body))
+      .catch(fail)
       .finally(done);
   }
 
