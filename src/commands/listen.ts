@@ -145,7 +145,8 @@ export async function run(rawOptions: unknown): Promise<number> {
   stdout.flush();
   const code = exitCodeFor(reason, summary, expect);
   if (json) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary })}\n`);
-  else {
+  {
+    // On stderr in both modes: with --json, stdout is often a file or /dev/null.
     const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
       ? err.red(`timed out after ${timeoutS} s with ${summary.deliveries} of ${expect} expected deliveries`)
       : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${timeoutS} s` : `received ${summary.deliveries} of ${expect} expected`;
