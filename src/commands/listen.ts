@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { startListener, type DeliveryReport, type ListenOptions, type ListenSummary } from '../http/listen.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
-import { batchedWriter, formatDelivery, formatSummary } from '../output/delivery.js';
+import { batchedWriter, deliveryJsonLine, formatDelivery, formatSummary } from '../output/delivery.js';
 import { err, mask, out, writeErr } from '../output/style.js';
 import { action, collect, parseOptions, positiveInteger } from './shared.js';
 
@@ -109,8 +109,8 @@ export async function run(rawOptions: unknown): Promise<number> {
   let count = 0;
 
   const stdout = batchedWriter((text) => process.stdout.write(text));
-  const onDelivery = (report: DeliveryReport) => {
-    stdout.push(json ? `${JSON.stringify(report)}\n` : `${formatDelivery(report, format)}\n`);
+  const onDelivery = (report: DeliveryReport, raw: { body: Buffer }) => {
+    stdout.push(json ? deliveryJsonLine(report, raw) : `${formatDelivery(report, format)}\n`);
     count++;
     if (expect !== undefined && count >= expect) stop('expect');
   };
