@@ -399,7 +399,7 @@ Examples:
   $ cg-hooks send rehook customer.rewarded --to https://example.test/rehook --user acme:pa55 -H "X-Tenant: acme"
   $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --repeat 200 --concurrency 20
   $ cg-hooks send customerglu --body captured.json --to http://127.0.0.1:3000/webhook --secret s3cret --dry-run
-  $ cg-hooks send webengage user-event --to http://127.0.0.1:3000/we --license-code ~2024c5d1 --secret whsec_demo
+  $ cg-hooks send webengage event --to http://127.0.0.1:3000/we --license-code ~2024c5d1 --secret whsec_demo
   $ cg-hooks send                                        # on a terminal: asks for provider, event and URL
 
 Exit codes: 0 final 2xx · 1 non-2xx after retries · 2 bad input (URL, provider, flag) · 3 network failure`,
