@@ -1,5 +1,5 @@
 // End-to-end: the built `cg-hooks send` against real node:http servers on free 127.0.0.1 ports.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { provider as mgpass } from '../src/providers/mgpass.js';
 import { provider as rehook } from '../src/providers/rehook.js';
 import { provider as reward } from '../src/providers/reward.js';
 import { provider as webengage } from '../src/providers/webengage.js';
-import { runCli } from './helpers/cli.js';
+import { BIN, runCli } from './helpers/cli.js';
 
 interface Seen {
   method: string;
@@ -402,6 +402,44 @@ describe.concurrent('send: network failures and bad input', () => {
     expect(strict.stderr).toMatch(/--insecure/);
     const loose = await runCli(['send', 'customerglu', 'reward', '--to', srv.url, '--insecure']);
     expect(loose.code).toBe(0);
+  });
+});
+
+/** Runs the CLI and sends it SIGINT (as Ctrl-C would) once the server has seen `afterRequests` requests. */
+function interrupted(args: string[], srv: TestServer, afterRequests: number): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const poll = setInterval(() => {
+      if (srv.seen.length >= afterRequests) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+      }
+    }, 20);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout });
+    });
+  });
+}
+
+describe.concurrent('send: Ctrl-C', () => {
+  it('stops waiting, still reports the attempts, exits 130', async () => {
+    const srv = await serve(() => {});
+    const r = await interrupted(['send', 'customerglu', 'reward', '--to', srv.url, '--timeout', '10s', '--json'], srv, 1);
+    expect(r.code).toBe(130);
+    expect(json(r.stdout).outcome).toMatchObject({ result: 'interrupted', exitCode: 130 });
+  });
+
+  it('--repeat stops issuing and prints the partial summary', async () => {
+    const srv = await serve((_r, _n, res) => setTimeout(() => res.end('ok'), 20));
+    const r = await interrupted(['send', 'customerglu', 'reward', '--to', srv.url, '--repeat', '100000', '--concurrency', '2', '--json'], srv, 10);
+    expect(r.code).toBe(130);
+    const { summary } = json(r.stdout);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.count).toBeLessThan(100000);
+    expect(summary.succeeded).toBeGreaterThan(0);
   });
 });
 

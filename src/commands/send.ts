@@ -210,6 +210,14 @@ function buildRequest(provider: ProviderDef, event: string | undefined, to: stri
   });
 }
 
+/** The first Ctrl-C stops sending and still reports what happened (exit 130); a second one kills at once. */
+function onInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = () => controller.abort();
+  process.once('SIGINT', handler);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
+}
+
 async function spinnerFor(enabled: boolean) {
   if (!enabled) return undefined;
   const { default: ora } = await import('ora');
@@ -263,9 +271,10 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   }
   const spinner = await spinnerFor(human && process.stderr.isTTY === true);
   const host = new URL(request.url).host;
+  const interrupt = onInterrupt();
   const result = await send(
     request,
-    { timeoutMs: effectiveTimeout, retry: schedule, maxResponseBytes: o.verbose ? 16 * 1024 * 1024 : 64 * 1024, ...(o.insecure ? { insecure: true } : {}) },
+    { timeoutMs: effectiveTimeout, retry: schedule, maxResponseBytes: o.verbose ? 16 * 1024 * 1024 : 64 * 1024, signal: interrupt.signal, ...(o.insecure ? { insecure: true } : {}) },
     {
       onAttemptStart: ({ attempt, of }) => spinner?.start(`attempt ${attempt}/${of}: waiting for ${host}…`),
       onAttempt: (a) => {
@@ -280,6 +289,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
     },
   );
   spinner?.stop();
+  interrupt.dispose();
   if (o.json) {
     writeOut(
       JSON.stringify({
@@ -327,9 +337,10 @@ async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: str
   const spinner = await spinnerFor(human && process.stderr.isTTY === true);
   spinner?.start(`0/${count}`);
   let last = 0;
+  const interrupt = onInterrupt();
   const summary = await sendRepeated(
     request,
-    { count, concurrency, timeoutMs, success, ...(o.insecure ? { insecure: true } : {}) },
+    { count, concurrency, timeoutMs, success, signal: interrupt.signal, ...(o.insecure ? { insecure: true } : {}) },
     {
       onProgress: spinner
         ? (done, total) => {
@@ -342,6 +353,7 @@ async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: str
     },
   );
   spinner?.stop();
+  interrupt.dispose();
   if (o.json) {
     writeOut(
       JSON.stringify({

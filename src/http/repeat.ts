@@ -36,8 +36,10 @@ export interface RepeatSummary {
   latencyMs: LatencySummary;
   durationMs: number;
   requestsPerSecond: number;
-  /** 0 all succeeded, 1 some got a non-success status, 3 some failed at the network level. */
-  exitCode: 0 | 1 | 3;
+  /** Stopped early by options.signal (Ctrl-C): the counts cover what was sent. */
+  interrupted: boolean;
+  /** 0 all succeeded, 1 some got a non-success status, 3 some failed at the network level, 130 interrupted. */
+  exitCode: 0 | 1 | 3 | 130;
 }
 
 /** Minimal dispatch handler: counts the status and drops the body, so a burst allocates almost nothing per request. */
@@ -94,7 +96,9 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
         dispatchOptions,
         new CountingHandler((status, error) => {
           latencies[index] = performance.now() - t0;
-          if (error) {
+          if (error && options.signal?.aborted) {
+            errors.set('aborted', (errors.get('aborted') ?? 0) + 1);
+          } else if (error) {
             const failure = classifyError(error, url, timeoutMs);
             firstError ??= failure;
             errors.set(failure.code, (errors.get(failure.code) ?? 0) + 1);
@@ -126,7 +130,8 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
     latencyMs: summarizeLatencies(latencies.subarray(0, done)),
     durationMs: Math.round(durationMs * 10) / 10,
     requestsPerSecond: rate(done, durationMs),
-    exitCode: failedNetwork > 0 ? 3 : succeeded < done ? 1 : 0,
+    interrupted: options.signal?.aborted === true,
+    exitCode: options.signal?.aborted ? 130 : failedNetwork > 0 ? 3 : succeeded < done ? 1 : 0,
   };
   if (firstError) summary.firstError = firstError;
   return summary;
