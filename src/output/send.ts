@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { PreparedRequest, SendRequest } from '../http/request.js';
 import { maskedHeaders, maskedUrl } from '../http/request.js';
 import type { Attempt, AttemptResponse, SendResult } from '../http/send.js';
@@ -158,7 +159,7 @@ export function formatRepeatSummary(s: RepeatSummary): string {
   for (const [status, n] of Object.entries(s.byStatus)) {
     const code = Number(status);
     const colour = code >= 200 && code < 300 ? out.green : out.red;
-    lines.push(`${String(n).padStart(7)} × ${colour(status)}`);
+    lines.push(`${String(n).padStart(7)} × ${colour(`${status} ${STATUS_CODES[code] ?? ''}`.trimEnd())}`);
   }
   for (const [code, n] of Object.entries(s.errors)) lines.push(`${String(n).padStart(7)} × ${out.red(code)}`);
   const l = s.latencyMs;
