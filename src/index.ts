@@ -8,3 +8,11 @@ export { send, type SendOptions, type SendCallbacks, type SendResult, type Attem
 export { sendRepeated, type RepeatOptions, type RepeatCallbacks, type RepeatSummary } from './http/repeat.js';
 export { buildSendRequest, type SendRequest, type PreparedRequest, type BuildRequestInput } from './http/request.js';
 export { retrySchedule, type RetrySchedule, type RetryOverrides } from './http/retry.js';
+export { planCases, listCases, type ConformancePlan, type ConformanceCase, type PlanOptions, type CaseRequest, type Expected, type CaseKind } from './core/conformance.js';
+export { judge, type Judgement, type Verdict, type CaseResponse } from './core/judge.js';
+export { runConformance, type ConformanceReport, type CaseResult, type ConformanceSummary, type RunOptions, type RunCallbacks } from './http/conformance.js';
+export { junitXml, escapeXml, type JUnitSuite, type JUnitCase } from './output/junit.js';
+export { sign, verify, explain, type SigningTarget, type IncomingParts, type LibraryVerifyOptions } from './signing/api.js';
+export { signRequest, verifyRequest, safeEqual } from './signing/index.js';
+export type { SignOptions, SignedRequest, VerifyOptions, VerifyResult, VerifyStatus, RequestParts, CustomHmac, Explanation, Finding, ExplainCause } from './signing/index.js';
+export { readCapture, parseCapture, serializeCapture, type Capture, type CaptureInput } from './core/capture.js';
