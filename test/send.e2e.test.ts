@@ -244,6 +244,17 @@ describe.concurrent('send: generic schemes (--scheme)', () => {
     expect(srv.seen[1]!.headers['webhook-id']).toBe(srv.seen[0]!.headers['webhook-id']);
   });
 
+  it('stripe: --timestamp is signed into Stripe-Signature; a misspelt scheme is a usage error', async () => {
+    const srv = await serve();
+    const r = await runCli(['send', 'reward', 'trigger_event.created', '--scheme', 'stripe', '--secret', 'whsec_stripe', '--timestamp', '1700000000', '--to', srv.url, '--no-retry']);
+    expect(r.code).toBe(0);
+    const got = srv.seen[0]!;
+    expect(got.headers['stripe-signature']).toBe(`t=1700000000,v1=${createHmac('sha256', 'whsec_stripe').update(`1700000000.${got.body.toString()}`).digest('hex')}`);
+    const bad = await runCli(['send', 'reward', 'trigger_event.created', '--scheme', 'stripy', '--to', srv.url]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/did you mean "stripe"/);
+  });
+
   it('hmac: a custom header, algorithm, encoding and prefix', async () => {
     const srv = await serve();
     const r = await runCli(['send', 'customerglu', 'reward', '--scheme', 'hmac', '--algorithm', 'sha512', '--signature-header', 'X-Sig', '--encoding', 'base64', '--prefix', 'v1=', '--secret', 'k', '--to', srv.url]);
