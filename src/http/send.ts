@@ -81,17 +81,21 @@ export interface PoolOptions {
   connections?: number;
 }
 
-/** One undici Pool for the URL's origin; undici is imported only when something is really sent. */
-export async function createPool(url: URL, o: PoolOptions = {}): Promise<Pool> {
-  const { Pool } = await import('undici');
+/** undici client options: one request in flight per connection, our timeouts, TLS strictness. */
+export function clientOptions(o: PoolOptions = {}) {
   const timeout = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Pool(url.origin, {
-    connections: o.connections ?? 1,
+  return {
     pipelining: 1,
     connect: { timeout, rejectUnauthorized: !o.insecure },
     headersTimeout: timeout,
     bodyTimeout: timeout,
-  });
+  };
+}
+
+/** One undici Pool for the URL's origin; undici is imported only when something is really sent. */
+export async function createPool(url: URL, o: PoolOptions = {}): Promise<Pool> {
+  const { Pool } = await import('undici');
+  return new Pool(url.origin, { ...clientOptions(o), connections: o.connections ?? 1 });
 }
 
 function requestPath(url: URL): string {
