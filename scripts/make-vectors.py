@@ -132,6 +132,25 @@ def main():
                       'headers': {'Authorization': 'Basic ' + base64.b64encode(user.encode('utf-8')).decode()}})
     write('basic', basic, 'Authorization = "Basic " + base64(utf8("user:password")) (Rehook)')
 
+    # How Python's json writes a tricky body, for the --explain serializer emulation (test/signing.explain.test.ts).
+    tricky = '{"name":"Café ☕ 🎁","url":"https://cg.io/a?b=1&c=<2>","n":[1.0,1e3,-0.0,0.1,1e-7,12345678901234567890,1.5e16,-2],"z":{"2":"b","1":"a"},"e":{},"ctl":"a\\u0001\\u007f","t":true,"nil":null}'
+    obj = json.loads(tricky)
+    forms = {
+        'py-default': json.dumps(obj),
+        'py-compact-ascii': json.dumps(obj, separators=(',', ':')),
+        'py-spaces-utf8': json.dumps(obj, ensure_ascii=False),
+        'py-compact-utf8': json.dumps(obj, ensure_ascii=False, separators=(',', ':')),
+        'py-sorted': json.dumps(obj, sort_keys=True),
+        'py-sorted-compact': json.dumps(obj, sort_keys=True, separators=(',', ':'), ensure_ascii=False),
+        'py-indent-2': json.dumps(obj, indent=2),
+        'py-indent-4': json.dumps(obj, indent=4),
+        'double-py': json.dumps(tricky),
+    }
+    os.makedirs(os.path.join(OUT, '..', 'explain'), exist_ok=True)
+    with open(os.path.join(OUT, '..', 'explain', 'python-forms.json'), 'w', encoding='utf-8') as f:
+        json.dump({'source': 'scripts/make-vectors.py (Python json module)', 'body': tricky, 'forms': forms}, f, ensure_ascii=False, indent=2)
+        f.write('\n')
+
 
 if __name__ == '__main__':
     main()

@@ -288,6 +288,19 @@ describe('listen: answers, relaying and exit codes', () => {
     expect(reports.every((r) => r.verdict === 'valid')).toBe(true);
   });
 
+  it('an invalid signature gets the one-line --explain diagnosis', async () => {
+    const l = await startListen(['--secret', SECRET, '--expect', '1', '--timeout', '10']);
+    const c = cases.find((x) => x.provider.id === 'customerglu' && x.event === 'reward')!;
+    // Signed over the compact bytes, sent pretty-printed: the classic re-serialization mismatch.
+    const pretty = Buffer.from(JSON.stringify(JSON.parse(c.body.toString('utf8')), null, 2));
+    expect((await post(`${l.url}/webhook`, pretty, c.headers)).status).toBe(401);
+    await l.exited;
+    const [r] = l.deliveries();
+    expect(r!.signature.status).toBe('invalid');
+    expect(r!.signature.explain).toMatch(/JSON\.stringify\(JSON\.parse\(body\)\)/);
+    expect(r!.signature.explain).not.toContain('\n');
+  });
+
   it('--expect exits 1 when a delivery was invalid', async () => {
     const l = await startListen(['--secret', SECRET, '--expect', '1', '--timeout', '10']);
     const c = cases.find((x) => x.provider.id === 'customerglu')!;

@@ -1,16 +1,397 @@
-// STUB: replaced by the real command.
 import type { Command } from 'commander';
-import { UsageError } from '../output/errors.js';
-import { action } from './shared.js';
+import * as z from 'zod/mini';
+import { prepareGenerator } from '../core/generate.js';
+import { curlCommand, rawRequestHead } from '../http/curl.js';
+import { buildSendRequest, hasSecrets, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl, type PreparedRequest, type SendRequest } from '../http/request.js';
+import { parseDuration, retrySchedule, type RetryOverrides } from '../http/retry.js';
+import type { ProviderDef } from '../providers/types.js';
+import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
+import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
+import * as fmt from '../output/send.js';
+import { err, writeErr, writeOut } from '../output/style.js';
+import { addPayloadOptions, PayloadOptions, payloadOptions } from './generate.js';
+import { action, collect, parseOptions, positiveInteger, readInput } from './shared.js';
+import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
 
-export function register(program: Command): void {
-  program
-    .command('send')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(
-      action(() => {
-        throw new UsageError('not_implemented', 'send is not implemented yet');
+// Payload flags come from generate, signing flags from sign/verify: one spelling and meaning everywhere.
+const Options = z.extend(z.extend(PayloadOptions, SigningFlags.shape), {
+  to: z.optional(z.string()),
+  body: z.optional(z.string()),
+  header: z.optional(z.array(z.string())),
+  eventType: z.optional(z.string()),
+  timeout: z.optional(z.string()),
+  retries: z.optional(z.string()),
+  retryDelays: z.optional(z.string()),
+  retry: z.optional(z.boolean()),
+  repeat: z.optional(z.string()),
+  concurrency: z.optional(z.string()),
+  insecure: z.optional(z.boolean()),
+  dryRun: z.optional(z.boolean()),
+  showSecrets: z.optional(z.boolean()),
+  verbose: z.optional(z.boolean()),
+  json: z.optional(z.boolean()),
+});
+type SendOptionsRaw = z.infer<typeof Options>;
+
+const PAYLOAD_FLAGS: Array<[keyof SendOptionsRaw, string]> = [
+  ['set', '--set'],
+  ['unset', '--unset'],
+  ['data', '--data'],
+  ['variant', '--variant'],
+  ['seed', '--seed'],
+  ['now', '--now'],
+];
+
+function duration(text: string, flag: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new UsageError('bad_option', `${flag}: "${text}" is not a duration (milliseconds, or with a unit: 500ms, 2s, 1m)`);
+  return ms;
+}
+
+export function parseDelays(text: string): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => p === '')) throw new UsageError('bad_option', `--retry-delays: expected a comma-separated list such as 0,1000,5000, got "${text}"`);
+  return parts.map((p) => duration(p, '--retry-delays'));
+}
+
+export function retryOverrides(o: SendOptionsRaw): RetryOverrides {
+  const r: RetryOverrides = {};
+  if (o.retry === false) r.noRetry = true;
+  if (o.retries !== undefined) r.retries = positiveInteger(o.retries, '--retries', 0);
+  if (o.retryDelays !== undefined) r.retryDelays = parseDelays(o.retryDelays);
+  return r;
+}
+
+const canPrompt = (o: SendOptionsRaw) => Boolean(process.stdin.isTTY && process.stdout.isTTY && !o.json && !process.env.CI);
+
+const SECRET_FLAGS = new Set(['--secret', '--api-key', '--user']);
+
+/** The one-line command equivalent to a prompted run, secrets masked. */
+export function equivalentCommand(provider: string, event: string | undefined, to: string, argv: readonly string[], positionals: readonly string[]): string {
+  const start = argv.indexOf('send');
+  const tokens = start >= 0 ? argv.slice(start + 1) : [];
+  const rest: string[] = [];
+  const left = [...positionals];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t === '--to') {
+      i++;
+      continue;
+    }
+    if (t.startsWith('--to=')) continue;
+    const p = left.indexOf(t);
+    if (p >= 0 && !t.startsWith('-')) {
+      left.splice(p, 1);
+      continue;
+    }
+    const eq = t.indexOf('=');
+    if (t.startsWith('--') && eq > 0 && SECRET_FLAGS.has(t.slice(0, eq))) rest.push(`${t.slice(0, eq)}='****'`);
+    else if (SECRET_FLAGS.has(t) && i + 1 < tokens.length) {
+      rest.push(t, "'****'");
+      i++;
+    } else rest.push(/^[\w@%+=:,./-]+$/.test(t) ? t : `'${t.replace(/'/g, `'\\''`)}'`);
+  }
+  return ['cg-hooks send', provider, ...(event ? [event] : []), '--to', to, ...rest].join(' ');
+}
+
+interface Target {
+  provider?: string;
+  event?: string;
+  to?: string;
+}
+
+async function promptMissing(t: Target, needEvent: boolean): Promise<Required<Pick<Target, 'provider' | 'to'>> & Target> {
+  const { select, input } = await import('@inquirer/prompts');
+  try {
+    const provider = t.provider ?? (await select({ message: 'Provider', choices: PROVIDER_IDS.map((id) => ({ value: id, name: id })) }));
+    let event = t.event;
+    if (needEvent && event === undefined) {
+      const def = await loadProvider(provider);
+      if (def.events.length === 0) throw new UsageError('unknown_event', `${provider} has no events yet`);
+      event = await select({ message: 'Event', choices: def.events.map((e) => ({ value: e.name, name: e.name, description: e.description })) });
+    }
+    const to =
+      t.to ??
+      (await input({
+        message: 'Receiver URL',
+        default: 'http://127.0.0.1:3000/webhook',
+        validate: (v: string) => {
+          try {
+            parseTargetUrl(v.trim());
+            return true;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      })).trim();
+    return { provider, to, ...(event !== undefined ? { event } : {}) };
+  } catch (e) {
+    if ((e as Error).name === 'ExitPromptError') throw new InterruptedError();
+    throw e;
+  }
+}
+
+async function resolveTarget(providerArg: string | undefined, eventArg: string | undefined, o: SendOptionsRaw, positionals: string[]) {
+  const needEvent = o.body === undefined;
+  const missing: string[] = [];
+  if (providerArg === undefined) missing.push('<provider>');
+  if (needEvent && eventArg === undefined) missing.push('<event>');
+  if (o.to === undefined) missing.push('--to <url>');
+  if (missing.length === 0) return { provider: providerArg!, event: eventArg, to: o.to! };
+  if (!canPrompt(o)) {
+    const why = o.json ? ' (no prompts with --json)' : process.env.CI ? ' (no prompts when CI is set)' : '';
+    throw new UsageError(
+      'missing_argument',
+      `missing ${missing.join(', ')}${why}`,
+      'usage: cg-hooks send <provider> <event> --to <url> (see `cg-hooks send --help`)',
+    );
+  }
+  if (o.to !== undefined) parseTargetUrl(o.to);
+  if (providerArg !== undefined) await loadProvider(providerArg);
+  const t = await promptMissing({ provider: providerArg, event: eventArg, to: o.to }, needEvent);
+  writeErr(`${err.dim('equivalent command:')} ${equivalentCommand(t.provider, t.event, t.to, process.argv, positionals)}`);
+  return { provider: t.provider, event: t.event, to: t.to };
+}
+
+function readBody(o: SendOptionsRaw): Buffer {
+  const given = PAYLOAD_FLAGS.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
+  if (o.validate === false) given.push('--no-validate');
+  if (given.length) throw new UsageError('bad_option', `${given.join(', ')} cannot be combined with --body: the body is sent byte for byte`, 'edit the file, or drop --body to generate the payload');
+  return readInput(o.body!, '--body file');
+}
+
+/** Warns when a signed body would not survive a receiver that re-serializes it (the providers' sample code does). */
+function compactWarning(body: Buffer, request: PreparedRequest): string | undefined {
+  if (request.signedHeaders.length === 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return 'the body is not JSON';
+  }
+  if (Buffer.from(JSON.stringify(parsed), 'utf8').equals(body)) return undefined;
+  return 'the body is not compact JSON: receivers that verify JSON.stringify(req.body) (as the providers\' samples do) will compute a different signature';
+}
+
+async function buildRequest(provider: ProviderDef, event: string | undefined, to: string, body: Buffer, o: SendOptionsRaw): Promise<PreparedRequest> {
+  const signing = await resolveSigning(provider.id, o, 'send');
+  const secrets = secretsFrom(o);
+  if (secrets.length > 1) throw new UsageError('bad_option', '--secret: send signs with one secret (several are for verify, during rotation)');
+  checkSecrets(signing, secrets);
+  return buildSendRequest({
+    provider,
+    url: to,
+    body,
+    ...(event !== undefined ? { event } : {}),
+    ...(signing.override ? { scheme: signing.override } : {}),
+    ...(signing.custom ? { custom: signing.custom } : {}),
+    ...(secrets[0] !== undefined ? { secret: secrets[0] } : {}),
+    ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+    ...(o.user !== undefined ? { user: o.user } : {}),
+    ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
+    ...(o.eventType !== undefined ? { eventType: o.eventType } : {}),
+    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
+    ...(o.id !== undefined ? { id: o.id } : {}),
+    headers: (o.header ?? []).map(parseHeader),
+  });
+}
+
+/** The first Ctrl-C stops sending and still reports what happened (exit 130); a second one kills at once. */
+function onInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = () => controller.abort();
+  process.once('SIGINT', handler);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
+}
+
+async function spinnerFor(enabled: boolean) {
+  if (!enabled) return undefined;
+  const { default: ora } = await import('ora');
+  return ora({ stream: process.stderr, discardStdin: false });
+}
+
+export async function run(providerArg: string | undefined, eventArg: string | undefined, rawOptions: unknown, command?: Command): Promise<number> {
+  const o = parseOptions(Options, rawOptions);
+  // Cheap checks first, so a bad flag never waits behind a prompt.
+  if (o.to !== undefined) parseTargetUrl(o.to);
+  const timeoutMs = o.timeout !== undefined ? duration(o.timeout, '--timeout') : undefined;
+  if (timeoutMs !== undefined && timeoutMs <= 0) throw new UsageError('bad_option', '--timeout must be more than 0');
+  const repeat = o.repeat !== undefined ? positiveInteger(o.repeat, '--repeat') : undefined;
+  const concurrency = o.concurrency !== undefined ? positiveInteger(o.concurrency, '--concurrency') : 1;
+  if (o.concurrency !== undefined && repeat === undefined) throw new UsageError('bad_option', '--concurrency only applies with --repeat n');
+  const overrides = retryOverrides(o);
+
+  const target = await resolveTarget(providerArg, eventArg, o, command?.args ?? [providerArg, eventArg].filter((x): x is string => x !== undefined));
+  const provider = await loadProvider(target.provider);
+  let body: Buffer;
+  let label: string;
+  if (o.body !== undefined) {
+    body = readBody(o);
+    label = `${provider.id}${target.event ? ` ${target.event}` : ''} (--body ${o.body === '-' ? 'stdin' : o.body})`;
+  } else {
+    const gen = prepareGenerator(provider, target.event!, payloadOptions(o));
+    const delivery = gen.make(0);
+    if (delivery.issues.length > 0) writeErr(err.yellow(`warning: the payload does not match the ${gen.event.name} schema (--no-validate): ${delivery.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
+    body = delivery.body;
+    label = `${provider.id} ${gen.event.name}${gen.variant ? ` (${gen.variant})` : ''}`;
+  }
+  const request = await buildRequest(provider, target.event, target.to, body, o);
+  const schedule = retrySchedule(provider.retry, overrides);
+  const effectiveTimeout = timeoutMs ?? provider.timeoutMs ?? 10_000;
+  const human = !o.json;
+  if (human && o.body !== undefined) {
+    const warning = compactWarning(body, request);
+    if (warning) writeErr(err.yellow(`warning: ${warning}`));
+  }
+
+  if (o.dryRun) return dryRun(request, o, label, effectiveTimeout);
+
+  const { send } = await import('../http/send.js');
+  if (repeat !== undefined) return runRepeat(request, o, label, repeat, concurrency, effectiveTimeout, schedule.success, overrides);
+
+  if (human) {
+    writeErr(fmt.requestLine(request, label));
+    for (const note of request.notes) writeErr(err.dim(`  note: ${note}`));
+    if (o.verbose) for (const line of fmt.headerLines(request, o.showSecrets)) writeErr(line);
+    writeErr(err.dim(`  retries: ${fmt.formatSchedule(schedule)}`));
+  }
+  const spinner = await spinnerFor(human && process.stderr.isTTY === true);
+  const host = new URL(request.url).host;
+  const interrupt = onInterrupt();
+  const result = await send(
+    request,
+    { timeoutMs: effectiveTimeout, retry: schedule, maxResponseBytes: o.verbose ? 16 * 1024 * 1024 : 64 * 1024, signal: interrupt.signal, ...(o.insecure ? { insecure: true } : {}) },
+    {
+      onAttemptStart: ({ attempt, of }) => spinner?.start(`attempt ${attempt}/${of}: waiting for ${host}…`),
+      onAttempt: (a) => {
+        spinner?.stop();
+        if (human) writeErr(fmt.attemptLine(a, schedule.attempts));
+      },
+      onWait: (info) => {
+        if (!human) return;
+        writeErr(fmt.waitLine(info));
+        spinner?.start(`waiting ${info.delayMs} ms before attempt ${info.nextAttempt}/${info.of} (Ctrl-C to stop)`);
+      },
+    },
+  );
+  spinner?.stop();
+  interrupt.dispose();
+  if (o.json) {
+    writeOut(
+      JSON.stringify({
+        request: fmt.requestJson(request, { provider: provider.id, ...(target.event ? { event: target.event } : {}) }, o.showSecrets),
+        retry: schedule,
+        timeoutMs: effectiveTimeout,
+        attempts: result.attempts.map(fmt.attemptJson),
+        outcome: fmt.outcomeJson(result),
       }),
     );
+    return result.exitCode;
+  }
+  if (result.final.response) writeOut(fmt.formatResponse(result.final.response, o.verbose === true));
+  writeErr(fmt.verdictLine(result));
+  if (result.final.error?.hint) writeErr(err.dim(`hint: ${result.final.error.hint}`));
+  return result.exitCode;
+}
+
+function dryRun(request: PreparedRequest, o: SendOptionsRaw, label: string, timeoutMs: number): number {
+  const shown: SendRequest = o.showSecrets ? request : { ...request, url: maskedUrl(request.url), headers: maskedHeaders(request.headers) };
+  const curl = curlCommand(shown, { ...(o.insecure ? { insecure: true } : {}), timeoutMs });
+  const masked = !o.showSecrets && hasSecrets(request);
+  if (o.json) {
+    writeOut(JSON.stringify({ dryRun: true, request: fmt.requestJson(request, {}, o.showSecrets), curl: curl ?? null, secretsMasked: masked }));
+    return EXIT.ok;
+  }
+  writeErr(err.dim(`dry run: ${label}; nothing is sent`));
+  for (const note of request.notes) writeErr(err.dim(`note: ${note}`));
+  process.stdout.write(rawRequestHead(shown));
+  process.stdout.write(request.body);
+  process.stdout.write('\n\n');
+  writeOut(curl ?? '# the body contains NUL bytes: save it to a file and use curl --data-binary @file');
+  if (masked) writeErr(err.yellow('credentials are masked (****) above; pass --show-secrets to print them'));
+  return EXIT.ok;
+}
+
+async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: string, count: number, concurrency: number, timeoutMs: number, success: '2xx' | '200', overrides: RetryOverrides): Promise<number> {
+  const { sendRepeated } = await import('../http/repeat.js');
+  const human = !o.json;
+  if (human) {
+    writeErr(fmt.requestLine(request, label));
+    writeErr(err.dim(`  the same delivery ${count} times, ${Math.min(concurrency, count)} at a time, no retries`));
+    if (overrides.retries !== undefined || overrides.retryDelays !== undefined) writeErr(err.yellow('warning: --retries/--retry-delays do not apply to --repeat (each copy is sent once)'));
+  }
+  const spinner = await spinnerFor(human && process.stderr.isTTY === true);
+  spinner?.start(`0/${count}`);
+  let last = 0;
+  const interrupt = onInterrupt();
+  const summary = await sendRepeated(
+    request,
+    { count, concurrency, timeoutMs, success, signal: interrupt.signal, ...(o.insecure ? { insecure: true } : {}) },
+    {
+      onProgress: spinner
+        ? (done, total) => {
+            const now = Date.now();
+            if (now - last < 100 && done < total) return;
+            last = now;
+            spinner.text = `${done}/${total}`;
+          }
+        : undefined,
+    },
+  );
+  spinner?.stop();
+  interrupt.dispose();
+  if (o.json) {
+    writeOut(
+      JSON.stringify({
+        request: fmt.requestJson(request, {}, o.showSecrets),
+        repeat: { count, concurrency: summary.concurrency },
+        summary,
+        outcome: { ok: summary.exitCode === 0, exitCode: summary.exitCode },
+      }),
+    );
+    return summary.exitCode;
+  }
+  writeOut(fmt.formatRepeatSummary(summary));
+  writeErr(fmt.repeatVerdict(summary));
+  if (summary.firstError?.hint) writeErr(err.dim(`hint: ${summary.firstError.hint}`));
+  return summary.exitCode;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('send')
+    .description("build (or read), sign and POST one delivery with the provider's headers, auth and retry policy")
+    .argument('[provider]', 'provider id (see `cg-hooks providers`); prompted for on a terminal')
+    .argument('[event]', 'event name (not needed with --body); prompted for on a terminal');
+  addSigningFlags(addPayloadOptions(cmd))
+    .option('--to <url>', 'the receiver URL (http or https)')
+    .option('--body <file>', 'send this file (or - for stdin) byte for byte instead of generating a payload')
+    .option('-H, --header <"Name: value">', 'extra request header; repeatable; wins over every other header', collect)
+    .option('--event-type <type>', 'WebEngage eventType query parameter (default: the event name)')
+    .option('--timeout <ms>', "connect and response timeout (ms, or 2s; default: the provider's, else 10s)")
+    .option('--retries <n>', "retries after the first attempt (default: the provider's documented policy)")
+    .option('--retry-delays <list>', 'wait before each attempt, e.g. 0,1000,5000 (ms, or 0,1s,5s)')
+    .option('--no-retry', 'one attempt, whatever the provider does')
+    .option('--repeat <n>', 'send the same delivery n times (same ids, same bytes) to test de-duplication')
+    .option('--concurrency <c>', 'with --repeat: requests in flight at once (default 1)')
+    .option('--insecure', 'accept self-signed HTTPS certificates')
+    .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
+    .option('--show-secrets', 'print credentials unmasked (in --dry-run, so the curl line works as is)')
+    .option('--verbose', 'show the request headers and the whole response body')
+    .option('--json', 'one JSON object: the request (secrets masked), every attempt, the outcome')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret s3cret
+  $ cg-hooks send mgpass rewards.points_awarded --to http://127.0.0.1:3000/hooks --retry-delays 0,200,500,1000
+  $ cg-hooks send rehook customer.rewarded --to https://example.test/rehook --user acme:pa55 -H "X-Tenant: acme"
+  $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --repeat 200 --concurrency 20
+  $ cg-hooks send customerglu --body captured.json --to http://127.0.0.1:3000/webhook --secret s3cret --dry-run
+  $ cg-hooks send webengage event --to http://127.0.0.1:3000/we --license-code ~2024c5d1 --secret whsec_demo
+  $ cg-hooks send                                        # on a terminal: asks for provider, event and URL
+
+Exit codes: 0 final 2xx · 1 non-2xx after retries · 2 bad input (URL, provider, flag) · 3 network failure`,
+    )
+    .action(action(run));
 }

@@ -1,16 +1,141 @@
-// STUB: replaced by the real command.
 import type { Command } from 'commander';
-import { UsageError } from '../output/errors.js';
-import { action } from './shared.js';
+import * as z from 'zod/mini';
+import { EXIT, UsageError } from '../output/errors.js';
+import { err, writeErr, writeOut } from '../output/style.js';
+import { firstDifference, profileOf, signRequest } from '../signing/index.js';
+import type { SignedRequest, SignOptions } from '../signing/types.js';
+import { action, parseOptions, readInput } from './shared.js';
+import { addSigningFlags, checkSecrets, MISSING_SECRET_HINT, resolveSigning, secretsFrom, SigningFlags, unixSeconds, type Signing } from './signing-options.js';
 
-export function register(program: Command): void {
-  program
-    .command('sign')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(
-      action(() => {
-        throw new UsageError('not_implemented', 'sign is not implemented yet');
+const Options = z.extend(SigningFlags, {
+  body: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  json: z.optional(z.boolean()),
+});
+
+/** Warnings about a body that will not survive the trip as the user expects. The bytes are never changed. */
+export function bodyWarnings(body: Buffer, who: string): string[] {
+  const warnings: string[] = [];
+  const endsNl = body.length > 0 && body[body.length - 1] === 0x0a;
+  if (endsNl) {
+    warnings.push(`the body ends with a newline (byte ${body.length - 1}): it is signed as is, but ${who} sends compact JSON without one; if your editor or \`echo\` added it, pass the exact bytes (printf, or \`cg-hooks generate … -o body.json\`)`);
+  }
+  if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
+    warnings.push('the body starts with a UTF-8 byte-order mark (EF BB BF): it is signed as is, but a JSON parser on the receiver may reject it');
+  }
+  let text = body.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    warnings.push('the body is not valid JSON: it is signed as is');
+    return warnings;
+  }
+  const compact = Buffer.from(JSON.stringify(parsed), 'utf8');
+  const trimmed = endsNl ? body.subarray(0, body.length - (body.length > 1 && body[body.length - 2] === 0x0d ? 2 : 1)) : body;
+  if (!compact.equals(trimmed)) {
+    const at = firstDifference(trimmed, compact);
+    warnings.push(
+      `the body is not in the compact form ${who} sends (first difference at byte ${at}): receivers that re-serialize (JSON.stringify(req.body)) compute a different signature; compact it first (jq -c, or \`cg-hooks generate\`)`,
+    );
+  }
+  return warnings;
+}
+
+/** Header lines as curl -H takes them, then the query string, if any. */
+export function formatSigned(signed: SignedRequest): string {
+  const lines = Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}`);
+  const query = new URLSearchParams(signed.query).toString();
+  if (query) lines.push(`?${query}`);
+  return lines.join('\n');
+}
+
+function requireCredentials(signing: Signing, o: z.infer<typeof Options>, secrets: string[]): void {
+  const scheme = signing.scheme;
+  if (scheme === 'segment') {
+    if (secrets.length === 0 && o.apiKey === undefined) {
+      throw new UsageError('missing_secret', `${signing.name}: pass --secret (Segment's shared secret, X-Signature) and/or --api-key (X-API-KEY for CustomerGlu)`, MISSING_SECRET_HINT);
+    }
+  } else if (scheme === 'api-key') {
+    if (secrets.length === 0 && o.apiKey === undefined) throw new UsageError('missing_secret', `${signing.name} authenticates with X-API-KEY: pass --api-key <write key>`);
+  } else if (scheme === 'webengage') {
+    if (secrets.length === 0 || o.licenseCode === undefined) {
+      throw new UsageError('missing_secret', `${signing.name} adds ?licenseCode=&secret=md5(licenseCode:secretKey): pass --license-code and --secret`);
+    }
+  } else if (profileOf(scheme) !== undefined && secrets.length === 0) {
+    throw new UsageError('missing_secret', `${signing.name} signs with a secret: pass --secret`, MISSING_SECRET_HINT);
+  }
+  if (secrets.length > 1) throw new UsageError('bad_option', '--secret: sign uses one secret (several are for verify, during rotation)');
+}
+
+export async function run(providerId: string | undefined, rawOptions: unknown): Promise<number> {
+  const o = parseOptions(Options, rawOptions);
+  const signing = await resolveSigning(providerId, o, 'sign');
+  if (o.body === undefined) throw new UsageError('missing_body', 'sign needs the body: --body <file>, or --body - to read stdin', 'the exact bytes are signed: use the file you will send');
+  const secrets = secretsFrom(o);
+  requireCredentials(signing, o, secrets);
+  checkSecrets(signing, secrets);
+  const body = readInput(o.body, '--body file');
+
+  const options: SignOptions = {
+    ...(signing.override ? { scheme: signing.override } : {}),
+    ...(secrets[0] !== undefined ? { secret: secrets[0] } : {}),
+    ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+    ...(o.user !== undefined ? { user: o.user } : {}),
+    ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
+    ...(o.eventType !== undefined ? { eventType: o.eventType } : {}),
+    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
+    ...(o.id !== undefined ? { id: o.id } : {}),
+    ...(signing.custom ? { custom: signing.custom } : {}),
+  };
+  const signed = signRequest(signing.spec, body, options);
+  const warnings = signing.scheme === 'none' || signing.scheme === 'basic' || signing.scheme === 'api-key' ? [] : bodyWarnings(body, signing.provider?.name ?? 'a webhook sender');
+
+  for (const w of warnings) writeErr(err.yellow(`warning: ${w}`));
+  for (const n of signed.notes) writeErr(err.dim(`note: ${n}`));
+  if (o.json) {
+    writeOut(
+      JSON.stringify({
+        provider: signing.provider?.id ?? null,
+        scheme: signing.scheme,
+        headers: signed.headers,
+        query: signed.query,
+        bodyBytes: body.length,
+        notes: signed.notes,
+        warnings,
       }),
     );
+  } else {
+    const text = formatSigned(signed);
+    if (text) writeOut(text);
+  }
+  return EXIT.ok;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('sign')
+    .description('print the headers (and query parameters) a provider would send for exactly these bytes')
+    .argument('[provider]', 'provider id (see `cg-hooks providers`); optional with --scheme')
+    .option('--body <file>', 'the exact bytes to sign: a file, or - for stdin');
+  addSigningFlags(cmd)
+    .option('--event-type <t>', 'WebEngage eventType query parameter')
+    .option('--json', 'print {provider, scheme, headers, query, bodyBytes, notes, warnings}')
+    .addHelpText(
+      'after',
+      `
+Output: one "Name: value" line per header (ready for curl -H), and "?a=b&…" for query parameters.
+Warnings (stderr) when the body ends with a newline or is not compact JSON; the bytes are never changed.
+
+Examples:
+  $ cg-hooks generate customerglu reward -o body.json
+  $ cg-hooks sign customerglu --body body.json --secret "$CG_TOKEN"
+  $ cg-hooks sign mgpass --body body.json --secret s3cret --json | jq -r '.headers["X-Webhook-Signature"]'
+  $ cg-hooks sign webengage --body body.json --license-code '~2024c5d1' --secret whsec_demo --event-type user_event
+  $ cg-hooks sign --scheme standard-webhooks --body body.json --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+  $ cg-hooks sign --scheme stripe --body - --secret whsec_test --timestamp 1767225600 < body.json
+  $ cg-hooks sign --scheme hmac --algorithm sha512 --encoding base64 --signature-header X-Sig --prefix sha512= --body body.json --secret k`,
+    )
+    .action(action(run));
 }

@@ -1,16 +1,201 @@
-// STUB: replaced by the real command.
 import type { Command } from 'commander';
-import { UsageError } from '../output/errors.js';
-import { action } from './shared.js';
+import * as z from 'zod/mini';
+import { readCapture } from '../core/capture.js';
+import { EXIT, UsageError } from '../output/errors.js';
+import { out, writeOut } from '../output/style.js';
+import { explain, profileOf, verifyRequest, type Explanation, type Finding } from '../signing/index.js';
+import type { RequestParts, VerifyOptions, VerifyResult } from '../signing/types.js';
+import { action, parseOptions, positiveInteger, readInput } from './shared.js';
+import { addSigningFlags, checkSecrets, MISSING_SECRET_HINT, resolveSigning, secretsFrom, SigningFlags, unixSeconds, type Signing } from './signing-options.js';
 
-export function register(program: Command): void {
-  program
-    .command('verify')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(
-      action(() => {
-        throw new UsageError('not_implemented', 'verify is not implemented yet');
+const Options = z.extend(SigningFlags, {
+  body: z.optional(z.string()),
+  signature: z.optional(z.string()),
+  capture: z.optional(z.string()),
+  tolerance: z.optional(z.string()),
+  now: z.optional(z.string()),
+  explain: z.optional(z.boolean()),
+  json: z.optional(z.boolean()),
+});
+type VerifyFlags = z.infer<typeof Options>;
+
+function requireCredentials(signing: Signing, o: VerifyFlags, secrets: string[], req: RequestParts): void {
+  switch (signing.scheme) {
+    case 'none':
+      return;
+    case 'basic':
+      if (o.user === undefined) throw new UsageError('missing_secret', `${signing.name}: pass --user <user:password> to check HTTP Basic auth`);
+      return;
+    case 'api-key':
+      if (o.apiKey === undefined && secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --api-key <key> (or --secret) to check X-API-KEY`);
+      return;
+    case 'segment':
+      if (o.apiKey === undefined && secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --secret (X-Signature) or --api-key (X-API-KEY)`, MISSING_SECRET_HINT);
+      return;
+    case 'webengage':
+      if (secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --secret <webhook secret key>`, MISSING_SECRET_HINT);
+      if (o.licenseCode === undefined && req.query?.licenseCode === undefined) throw new UsageError('missing_secret', `${signing.name}: pass --license-code (the request has no licenseCode query parameter)`);
+      return;
+    default:
+      if (secrets.length === 0) throw new UsageError('missing_secret', `${signing.name} signs with a secret: verify needs it`, MISSING_SECRET_HINT);
+  }
+}
+
+const VERDICT: Record<VerifyResult['status'], string> = {
+  valid: 'valid',
+  unsigned: 'unsigned',
+  invalid: 'invalid',
+  missing: 'missing signature',
+  malformed: 'malformed signature',
+  expired: 'expired',
+  'no-secret': 'not checked',
+};
+
+const ALGO: Record<string, string> = { md5: 'MD5', sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+function formatFinding(f: Finding, first: boolean): string[] {
+  const lines = [`${first ? out.bold('Why: ') : out.bold('Also: ')}${f.title}`];
+  for (const d of f.detail) lines.push(`  ${d}`);
+  if (f.excerpt) {
+    lines.push(`    you have: ${f.excerpt.given}`);
+    lines.push(`    signed:   ${f.excerpt.signed}`);
+  }
+  if (f.fix) lines.push(`  ${out.green('Fix:')} ${f.fix}`);
+  return lines;
+}
+
+export function formatExplanation(x: Explanation): string {
+  const lines: string[] = [];
+  if (x.verdict === 'valid') {
+    lines.push(out.bold(x.summary));
+    if (x.findings.length > 0) {
+      lines.push('Receivers that do not hash the raw bytes would still reject it:');
+      for (const f of x.findings) {
+        lines.push(`  - ${f.title}`);
+        if (f.offset !== undefined) lines.push(`    first difference at byte ${f.offset}: you have ${f.excerpt!.given}  vs  ${f.excerpt!.signed}`);
+      }
+      lines.push(`  ${out.green('Fix:')} hash the raw request body (express.raw({ type: "application/json" })) and compare in constant time`);
+    }
+    return lines.join('\n');
+  }
+  x.findings.forEach((f, i) => lines.push(...formatFinding(f, i === 0)));
+  if (x.match) {
+    const m = x.match;
+    lines.push(
+      out.dim(`Matched: body "${m.body}", ${m.secret}, HMAC-${ALGO[m.algorithm] ?? m.algorithm}, ${m.encoding}${m.prefix ? ` with "${m.prefix}"` : ''}, signed content ${m.template}, header ${m.header}`),
+    );
+  }
+  if (x.tried.hmacs > 0) {
+    const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+    lines.push(
+      out.dim(`Searched: ${n(x.tried.bodies, 'body form')} × ${n(x.tried.secrets, 'secret form')} × ${n(x.tried.templates, 'signed-content template')} × ${x.tried.algorithms.join('/') || '-'}; ${n(x.tried.hmacs, 'HMAC')} computed`),
+    );
+  }
+  return lines.join('\n');
+}
+
+export async function run(providerId: string | undefined, rawOptions: unknown): Promise<number> {
+  const o = parseOptions(Options, rawOptions);
+  if (o.capture !== undefined && o.body !== undefined) throw new UsageError('bad_option', 'use either --capture <file> or --body <file> --signature <sig>, not both');
+  if (o.capture === undefined && o.body === undefined) {
+    throw new UsageError('missing_body', 'verify needs a delivery: --capture <file> (from `cg-hooks listen --save`), or --body <file|-> with --signature <header value>');
+  }
+  const capture = o.capture !== undefined ? readCapture(o.capture) : undefined;
+  const signing = await resolveSigning(providerId ?? capture?.provider ?? undefined, o, 'verify');
+  if (o.body !== undefined && o.signature === undefined && signing.scheme !== 'none') {
+    throw new UsageError('missing_signature', '--body needs --signature <the signature header value> (or use --capture, which has the headers)');
+  }
+  const req: RequestParts = capture ? { headers: capture.headers, query: capture.query, body: capture.body } : { headers: {}, query: {}, body: readInput(o.body!, '--body file') };
+  const secrets = secretsFrom(o);
+  requireCredentials(signing, o, secrets, req);
+  checkSecrets(signing, secrets);
+
+  // A saved delivery is judged at the time it arrived, so that checking it later does not make it "expired".
+  let now: number | undefined;
+  if (o.now !== undefined) now = unixSeconds(o.now, '--now');
+  else if (capture?.receivedAt && !Number.isNaN(Date.parse(capture.receivedAt))) now = Math.floor(Date.parse(capture.receivedAt) / 1000);
+
+  const options: VerifyOptions = {
+    secrets,
+    ...(signing.override ? { scheme: signing.override } : {}),
+    ...(o.tolerance !== undefined ? { tolerance: positiveInteger(o.tolerance, '--tolerance', 0) } : {}),
+    ...(now !== undefined ? { now } : {}),
+    ...(o.signature !== undefined ? { signature: o.signature } : {}),
+    ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+    ...(o.user !== undefined ? { user: o.user } : {}),
+    ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
+    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
+    ...(o.id !== undefined ? { id: o.id } : {}),
+    ...(signing.custom ? { custom: signing.custom } : {}),
+  };
+
+  const explanation = o.explain ? explain(signing.spec, req, options) : undefined;
+  const result = explanation?.result ?? verifyRequest(signing.spec, req, options);
+  // A signature the user typed that cannot be read is bad input; one inside a capture is a bad delivery.
+  const badInput = result.status === 'malformed' && o.signature !== undefined;
+  if (badInput && !explanation) {
+    throw new UsageError('malformed_signature', `--signature: ${result.reason}`, `${describeExpected(signing)}; add --explain to see what the value looks like`);
+  }
+
+  if (o.json) {
+    const { result: _omit, ...rest } = explanation ?? { result };
+    writeOut(
+      JSON.stringify({
+        valid: result.valid,
+        status: result.status,
+        reason: result.reason,
+        header: result.header ?? null,
+        ...(result.secretIndex !== undefined ? { secretIndex: result.secretIndex } : {}),
+        ...(explanation ? { explain: rest } : {}),
       }),
     );
+  } else {
+    const mark = result.valid ? out.green('✓') : out.red('✗');
+    const which = result.secretIndex !== undefined && secrets.length > 1 ? ` (secret #${result.secretIndex + 1})` : '';
+    writeOut(`${mark} ${VERDICT[result.status]}: ${result.reason}${which}`);
+    if (explanation) writeOut(`\n${formatExplanation(explanation)}`);
+  }
+  if (badInput) return EXIT.usage;
+  return result.valid ? EXIT.ok : EXIT.checkFailed;
+}
+
+function describeExpected(signing: Signing): string {
+  const p = profileOf(signing.scheme, signing.override ? undefined : signing.spec, signing.custom);
+  if (!p) return `${signing.name} expects its documented credential`;
+  if (p.scheme === 'stripe') return 'Stripe signatures look like t=<unix seconds>,v1=<hex>';
+  if (p.scheme === 'standard-webhooks') return 'Standard Webhooks signatures look like v1,<base64> (with --id and --timestamp)';
+  const enc = p.encoding === 'hex' ? `${p.algorithm === 'sha1' ? 40 : p.algorithm === 'md5' ? 32 : p.algorithm === 'sha256' ? 64 : 128} hex characters` : 'base64';
+  return `${p.label} sends ${p.prefix ? `"${p.prefix}" + ` : ''}${enc} in ${p.header}${p.timestampHeader ? ` (with --timestamp)` : ''}`;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('verify')
+    .description('check a signature; --explain says which transformation of body, secret, algorithm or encoding would have matched')
+    .argument('[provider]', 'provider id (optional with --scheme, or when the capture names it)')
+    .option('--body <file>', 'the body exactly as received: a file, or - for stdin (with --signature)')
+    .option('--signature <sig>', 'the signature header value as received (Stripe: the whole t=…,v1=… value)')
+    .option('--capture <file>', 'a delivery saved by `cg-hooks listen --save` (headers, query and raw body)');
+  addSigningFlags(cmd)
+    .option('--tolerance <s>', 'seconds of clock skew allowed both ways for timestamped schemes', '300')
+    .option('--now <time>', 'judge timestamps at this time (default: the capture\'s receivedAt, else now)')
+    .option('--explain', 'diagnose a failing signature: which body, secret, algorithm, encoding or header would match, and the fix')
+    .option('--json', 'print {valid, status, reason, header, secretIndex?, explain?}')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 valid (or the provider does not sign) · 1 invalid, missing or expired · 2 bad input
+(no secret, unreadable body or capture, a --signature that cannot be read).
+--secret is repeatable during key rotation: valid when any one matches (the JSON says which: secretIndex).
+
+Examples:
+  $ cg-hooks verify customerglu --secret "$CG_TOKEN" --body body.json --signature f2719895b483fbf3f98e1936bc88271cbe74f138
+  $ cg-hooks verify --capture captures/0001.json --secret old --secret new
+  $ cg-hooks verify mgpass --capture captures/0001.json --secret s3cret --explain
+  $ cg-hooks verify --scheme github --secret "It's a Secret to Everybody" --body body.txt \\
+      --signature sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
+  $ cg-hooks verify --scheme standard-webhooks --secret whsec_… --body body.json --id msg_… --timestamp 1614265330 --signature "v1,g0hM…" --now 1614265330
+  $ cg-hooks verify customerglu --secret s3cret --body body.json --signature 9f2c… --explain --json | jq .explain.findings[0]`,
+    )
+    .action(action(run));
 }

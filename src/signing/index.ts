@@ -70,3 +70,4 @@ export function verifyRequest(spec: SigningSpec, req: RequestParts, options: Ver
     }
   }
 }
+export { explain, firstDifference, type Explanation, type Finding, type ExplainMatch, type ExplainCause } from './explain/index.js';

@@ -6,6 +6,13 @@ import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const HEX = /^[0-9a-fA-F]+$/;
+const namesCache = new WeakMap<HmacProfile, string[]>();
+
+function headerNames(profile: HmacProfile): string[] {
+  let names = namesCache.get(profile);
+  if (!names) namesCache.set(profile, (names = [profile.header, ...profile.altHeaders]));
+  return names;
+}
 
 /** Why a secret cannot be used with this profile, or undefined when it can. */
 export function secretProblem(profile: HmacProfile, secret: string): string | undefined {
@@ -44,6 +51,13 @@ export function macOf(profile: HmacProfile, key: Buffer | string, body: Uint8Arr
   const h = createHmac(profile.algorithm, key);
   if (profile.content !== 'body') h.update(contentPrefix(profile.content, t, id), 'utf8');
   return h.update(body).digest();
+}
+
+/** The MAC as the sender writes it. digest(encoding) is cheaper than digest() then toString. */
+function macText(profile: HmacProfile, key: Buffer | string, body: Uint8Array, t?: string, id?: string): string {
+  const h = createHmac(profile.algorithm, key);
+  if (profile.content !== 'body') h.update(contentPrefix(profile.content, t, id), 'utf8');
+  return h.update(body).digest(profile.encoding);
 }
 
 function randomMessageId(): string {
@@ -131,29 +145,40 @@ export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSi
     if (signatures.length === 0) return { signatures, error: `${profile.header} has no ${profile.prefix} signature (expected "${profile.prefix}<base64>")` };
     return { signatures };
   }
-  if (profile.prefix && !value.startsWith(profile.prefix)) {
+  if (!profile.prefix) return { signatures: [value] };
+  if (!value.startsWith(profile.prefix)) {
     return { signatures: [], error: `${profile.header} does not start with "${profile.prefix}"` };
   }
   return { signatures: [value.slice(profile.prefix.length)] };
 }
 
+const DIGEST_BYTES: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
+
+/** The signature's text length for this profile (hex: 2 per byte; base64: padded). */
+export function signatureLength(profile: HmacProfile): number {
+  const n = DIGEST_BYTES[profile.algorithm]!;
+  return profile.encoding === 'hex' ? n * 2 : Math.ceil(n / 3) * 4;
+}
+
 function wellFormed(profile: HmacProfile, sig: string): boolean {
-  return profile.encoding === 'hex' ? HEX.test(sig) : sig.length > 0 && BASE64.test(sig);
+  if (sig.length !== signatureLength(profile)) return false;
+  return profile.encoding === 'hex' ? HEX.test(sig) : BASE64.test(sig);
 }
 
 /** Verifies a request under an HMAC profile against every candidate secret, in constant time per comparison. */
 export function verifyHmac(profile: HmacProfile, req: RequestParts, options: VerifyOptions): VerifyResult {
   const secrets = options.secrets;
   if (secrets.length === 0) return { status: 'no-secret', valid: false, reason: 'no secret configured: signature not checked' };
-  const found =
-    options.signature !== undefined ? { name: profile.header, value: options.signature } : lookup(req.headers, [profile.header, ...profile.altHeaders]);
-  if (!found) return { status: 'missing', valid: false, reason: `no ${[profile.header, ...profile.altHeaders].join(' or ')} header` };
+  const found = options.signature !== undefined ? { name: profile.header, value: options.signature } : lookup(req.headers, headerNames(profile));
+  if (!found) return { status: 'missing', valid: false, reason: `no ${headerNames(profile).join(' or ')} header` };
   const header = found.name;
   const parsed = parseSignatureValue(profile, found.value);
   if (parsed.error) return { status: 'malformed', valid: false, header, reason: parsed.error };
   const signatures = parsed.signatures.filter((s) => wellFormed(profile, s));
   if (signatures.length === 0) {
-    return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.encoding === 'hex' ? 'hex' : 'base64'} digest` };
+    const got = parsed.signatures[0]!;
+    const want = `${signatureLength(profile)} ${profile.encoding === 'hex' ? 'hex' : 'base64'} characters (HMAC-${profile.algorithm.toUpperCase()})`;
+    return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.label} signature: expected ${want}, got ${got.length} characters` };
   }
 
   let t: string | undefined;
@@ -168,9 +193,10 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
     }
   }
 
+  // Compared as text, exactly as the sender writes it (lowercase hex, padded base64).
   let matched = -1;
   for (let i = 0; i < secrets.length && matched < 0; i++) {
-    const expected = macOf(profile, keyOf(profile, secrets[i]!), req.body, t, id).toString(profile.encoding);
+    const expected = macText(profile, keyOf(profile, secrets[i]!), req.body, t, id);
     for (const sig of signatures) if (safeEqual(sig, expected)) matched = i;
   }
 

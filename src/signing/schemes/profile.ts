@@ -38,8 +38,19 @@ export const DEFAULT_TOLERANCE = 300;
 
 const CUSTOM_DEFAULT: CustomHmac = { algorithm: 'sha256', header: 'X-Signature', encoding: 'hex' };
 
+const cache = new WeakMap<SigningSpec, Map<SchemeId, HmacProfile | undefined>>();
+
 /** The HMAC profile of a scheme (undefined for schemes that are not an HMAC: api-key, basic, none, webengage). */
 export function profileOf(scheme: SchemeId, spec?: SigningSpec, custom?: CustomHmac): HmacProfile | undefined {
+  // Verifying is a hot path for receivers: a provider's profile is built once per spec object.
+  if (custom !== undefined || spec === undefined) return buildProfile(scheme, spec, custom);
+  let bySpec = cache.get(spec);
+  if (!bySpec) cache.set(spec, (bySpec = new Map()));
+  if (!bySpec.has(scheme)) bySpec.set(scheme, buildProfile(scheme, spec));
+  return bySpec.get(scheme);
+}
+
+function buildProfile(scheme: SchemeId, spec?: SigningSpec, custom?: CustomHmac): HmacProfile | undefined {
   const alt = spec?.altHeaders ?? [];
   switch (scheme) {
     case 'customerglu':

@@ -1,0 +1,165 @@
+import type { CaseKind, ConformanceCase, Expected } from './conformance.js';
+
+export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';
+
+/** What came back for one case: a status and its latency, or a network failure. */
+export interface CaseResponse {
+  status?: number;
+  latencyMs?: number;
+  /** Redirect target, when the receiver redirected. */
+  location?: string;
+  error?: { code: string; message: string };
+  /** The request timeout in ms, for "no response within …" hints. */
+  timeoutMs?: number;
+}
+
+export interface Judgement {
+  verdict: Exclude<Verdict, 'skip'>;
+  /** Why, and what to do: always set for fail and warn. */
+  hint?: string;
+}
+
+/** Without a documented timeout, latency is judged against a common one. */
+export const DEFAULT_LATENCY_BUDGET_MS = 10_000;
+/** A response that takes more than this share of the budget is "close". */
+export const CLOSE_TO_TIMEOUT = 0.5;
+
+export function meets(expected: Expected, status: number): boolean {
+  switch (expected) {
+    case '2xx':
+    case 'raw-bytes':
+      return status >= 200 && status < 300;
+    case '200':
+      return status === 200;
+    case '4xx':
+      return status >= 400 && status < 500;
+    case '401/403':
+      return status === 401 || status === 403;
+  }
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'duplicate' | 'non-compact-body'>, (c: ConformanceCase) => string> = {
+  'wrong-secret': () => 'accepted a body signed with the wrong secret: the receiver does not verify signatures',
+  'missing-signature': (c) => `accepted a delivery without the ${c.context.header ?? 'signature'} header: the receiver treats a missing signature as valid (reject it whenever a secret is configured)`,
+  'tampered-body': (c) => `accepted a body changed after signing (${c.context.tampered ?? 'one field changed'}): the receiver does not verify the signature over the bytes it received`,
+  'truncated-signature': () => 'accepted a signature cut to half its length: the comparison checks a prefix only, or nothing at all',
+  'garbage-signature': () => 'accepted a signature that is not a digest at all: the receiver does not verify signatures',
+  'stale-timestamp': () => 'accepted a correctly signed delivery with a timestamp an hour old: the receiver does not check the timestamp, so captured deliveries can be replayed (reject beyond 5 minutes)',
+  'future-timestamp': () => 'accepted a correctly signed delivery timestamped an hour in the future: the receiver does not check the timestamp tolerance in both directions',
+  'wrong-credentials': (c) => `accepted wrong credentials: the receiver does not check ${c.context.credential ?? 'them'}`,
+  'no-credentials': (c) => `accepted a delivery with no credentials: the receiver does not require ${c.context.credential ?? 'them'}`,
+  'malformed-json': () => 'acknowledged a body that is not JSON: parse (and validate) the body before answering 2xx, and answer 400 when it fails',
+};
+
+const CRASHED: Partial<Record<CaseKind, (c: ConformanceCase) => string>> = {
+  'missing-signature': (c) =>
+    `the receiver crashed on a missing ${c.context.header ?? 'signature'} header instead of rejecting it (e.g. Buffer.from(undefined) or timingSafeEqual on it): check the header is present, then answer 401`,
+  'truncated-signature': () => 'the receiver crashed on a signature of the wrong length (timingSafeEqual throws on a length mismatch): compare lengths first, then answer 401',
+  'garbage-signature': () => 'the receiver crashed on a signature that is not a digest (decoding it gave a buffer of another length, and timingSafeEqual threw): answer 401',
+  'malformed-json': () => 'the receiver crashed parsing a body that is not JSON: catch the parse error and answer 400',
+  'no-credentials': (c) => `the receiver crashed when ${c.context.credential ?? 'the credentials'} were missing: check they are present, then answer 401`,
+  'wrong-credentials': (c) => `the receiver crashed on wrong ${c.context.credential ?? 'credentials'} (a length mismatch in timingSafeEqual?): answer 401`,
+};
+
+function crashed(c: ConformanceCase, status: number): string {
+  const specific = CRASHED[c.kind]?.(c);
+  if (specific) return `answered ${status}: ${specific}`;
+  return `answered ${status} to a forged delivery (${c.description}): the receiver crashed instead of rejecting it; answer 401`;
+}
+
+function rejectedValid(c: ConformanceCase, status: number): string {
+  if (c.expected === '200' && status >= 200 && status < 300) return `answered ${status}: ${c.context.provider} counts only 200 as success, so it records this delivery as failed`;
+  const what = c.kind === 'duplicate' ? 'a duplicate delivery' : `a valid delivery (${c.description.replace(/^a (correctly \w+ )?/, '')})`;
+  if (status === 404 || status === 405) return `answered ${status} to ${what}: is the URL (path and method POST) right?`;
+  if (status >= 500) return `answered ${status} to ${what}: the receiver crashed on it; check its logs`;
+  if (c.kind === 'duplicate') {
+    const key = c.context.dedupKey ? ` (de-duplicate on ${JSON.stringify(c.context.dedupKey)})` : '';
+    return `rejected a duplicate with ${status}: providers retry, so a duplicate must be acknowledged with 2xx; skip the work and answer 200${key}`;
+  }
+  if (status === 401 || status === 403) {
+    if (c.context.credential) return `rejected valid credentials with ${status}: check that --user/--api-key/--secret match what the receiver expects`;
+    if (c.context.header) return `rejected a correctly signed delivery with ${status}: the receiver's secret differs from --secret, or it verifies something other than the raw body bytes`;
+    return `rejected a valid delivery with ${status}: the receiver expects auth that ${c.context.provider} does not send`;
+  }
+  return `rejected ${what} with ${status}: the receiver's validation disagrees with ${c.context.provider}'s documented payload (see its response)`;
+}
+
+function networkHint(c: ConformanceCase, r: CaseResponse): string {
+  const e = r.error!;
+  switch (e.code) {
+    case 'timeout': {
+      const within = r.timeoutMs !== undefined ? ` within ${seconds(r.timeoutMs)}` : '';
+      if (c.expected === '2xx' || c.expected === '200' || c.kind === 'non-compact-body') {
+        return `no response${within}: ${c.context.provider} would count the delivery as failed (answer first, then process asynchronously)`;
+      }
+      return `no response${within} to a forged delivery (${c.description}): the receiver hangs instead of rejecting it; answer 4xx at once`;
+    }
+    case 'connection_reset':
+      return `the receiver closed the connection without answering: it crashed on this request${c.expected === '2xx' || c.expected === '200' ? '' : ' (answer 4xx instead)'}; check its logs`;
+    case 'connection_refused':
+      return 'the receiver stopped accepting connections: it probably crashed on an earlier case; check its logs';
+    default:
+      return e.message;
+  }
+}
+
+function latencyJudgement(c: ConformanceCase, latencyMs: number | undefined): Judgement {
+  if (latencyMs === undefined) return { verdict: 'pass' };
+  const documented = c.context.providerTimeoutMs;
+  const budget = documented ?? DEFAULT_LATENCY_BUDGET_MS;
+  const whose = documented !== undefined ? `${c.context.provider}'s ${seconds(budget)} timeout` : `a typical ${seconds(budget)} webhook timeout`;
+  if (latencyMs > budget && documented !== undefined && c.required) {
+    return { verdict: 'fail', hint: `answered after ${seconds(latencyMs)}, past ${whose}: ${c.context.provider} gives up and counts the delivery as failed` };
+  }
+  if (latencyMs >= budget * CLOSE_TO_TIMEOUT) {
+    return { verdict: 'warn', hint: `answered in ${seconds(latencyMs)}, close to ${whose}: acknowledge first, then process asynchronously` };
+  }
+  return { verdict: 'pass' };
+}
+
+function raw(c: ConformanceCase, r: CaseResponse): Judgement {
+  const status = r.status!;
+  if (r.location !== undefined || (status >= 300 && status < 400)) {
+    return { verdict: 'fail', hint: `answered ${status}${r.location ? ` (redirect to ${r.location})` : ''}: providers do not follow redirects; point cg-hooks test at the final URL` };
+  }
+  switch (c.expected) {
+    case '2xx':
+    case '200':
+      return meets(c.expected, status) ? latencyJudgement(c, r.latencyMs) : { verdict: 'fail', hint: rejectedValid(c, status) };
+    case 'raw-bytes': {
+      if (meets('2xx', status)) {
+        const l = latencyJudgement(c, r.latencyMs);
+        return { verdict: l.verdict, hint: l.hint ? `verifies the raw body bytes; ${l.hint}` : 'verifies the raw body bytes' };
+      }
+      if (status >= 500) return { verdict: 'fail', hint: crashed(c, status) };
+      const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying`;
+      return {
+        verdict: 'fail',
+        hint: c.required
+          ? `${why}; this scheme signs the raw bytes: verify the body exactly as received (e.g. express.raw())`
+          : `${why}, as ${c.context.provider}'s samples do; it works while ${c.context.provider} sends compact JSON, but verifying the raw bytes is safer`,
+      };
+    }
+    case '4xx':
+    case '401/403': {
+      if (meets(c.expected, status)) return { verdict: 'pass' };
+      if (status >= 500) return { verdict: 'fail', hint: crashed(c, status) };
+      if (status >= 200 && status < 300) return { verdict: 'fail', hint: (ACCEPTED as Record<string, (c: ConformanceCase) => string>)[c.kind]?.(c) ?? `accepted a forged delivery (${c.description})` };
+      if (c.expected === '401/403' && status >= 400 && status < 500) {
+        return { verdict: 'warn', hint: `rejected with ${status}; answer 401 (or 403) so the sender's logs say the credentials are wrong` };
+      }
+      return { verdict: 'fail', hint: `answered ${status}, expected ${c.expected}` };
+    }
+  }
+}
+
+/**
+ * Judges one response against its case. Pure. Advisory cases never fail: what would fail them is a warning.
+ */
+export function judge(c: ConformanceCase, r: CaseResponse): Judgement {
+  const j: Judgement = r.status === undefined ? { verdict: 'fail', hint: r.error ? networkHint(c, r) : 'no response' } : raw(c, r);
+  if (j.verdict === 'fail' && !c.required) return { ...j, verdict: 'warn' };
+  return j;
+}

@@ -1,0 +1,152 @@
+import type { CaseKind, CaseRequest, ConformanceCase, ConformancePlan, Expected } from '../core/conformance.js';
+import { judge, type Verdict } from '../core/judge.js';
+import type { SchemeId } from '../providers/types.js';
+import type { SendFailure } from './errors.js';
+import { parseTargetUrl } from './request.js';
+import { DEFAULT_TIMEOUT_MS, send, type Attempt } from './send.js';
+
+export interface CaseResult {
+  name: string;
+  kind: CaseKind;
+  description: string;
+  expected: Expected;
+  required: boolean;
+  /** The receiver's status, or null when nothing came back (skipped, or a network failure). */
+  status: number | null;
+  latencyMs: number | null;
+  verdict: Verdict;
+  hint: string | null;
+  error?: SendFailure;
+}
+
+export interface ConformanceSummary {
+  passed: number;
+  failed: number;
+  warnings: number;
+  skipped: number;
+}
+
+export interface ConformanceReport {
+  url: string;
+  provider: string;
+  scheme: SchemeId;
+  auth: string;
+  notes: string[];
+  cases: CaseResult[];
+  summary: ConformanceSummary;
+  /** True when every required case passed (warnings allowed). */
+  ok: boolean;
+  /** Set when the very first request could not reach the receiver; no case was judged. */
+  unreachable?: SendFailure;
+  /** 0 every required case passed · 1 one failed · 3 the receiver could not be reached. */
+  exitCode: 0 | 1 | 3;
+}
+
+export interface RunOptions {
+  /** Connect and response timeout per request (ms). */
+  timeoutMs?: number;
+  insecure?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface RunCallbacks {
+  onCaseStart?(c: ConformanceCase, index: number, total: number): void;
+  onCaseResult?(result: CaseResult, index: number, total: number): void;
+}
+
+/** Failures that mean nothing is there at all (as opposed to a receiver that misbehaves). */
+const UNREACHABLE = new Set(['connection_refused', 'dns', 'unreachable', 'connect_timeout', 'tls']);
+
+function targetUrl(base: URL, query: Record<string, string>): string {
+  const url = new URL(base.href);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return url.href;
+}
+
+function skipped(c: ConformanceCase): CaseResult {
+  return { name: c.name, kind: c.kind, description: c.description, expected: c.expected, required: c.required, status: null, latencyMs: null, verdict: 'skip', hint: c.skip ?? null };
+}
+
+export function summarize(cases: readonly CaseResult[]): ConformanceSummary {
+  const count = (v: Verdict) => cases.filter((c) => c.verdict === v).length;
+  return { passed: count('pass'), failed: count('fail'), warnings: count('warn'), skipped: count('skip') };
+}
+
+/**
+ * Sends every planned case to the receiver, one at a time and exactly once (no retries: a retry would hide
+ * what the receiver answered), and judges each response. Never prints; never throws for HTTP or network trouble.
+ */
+export async function runConformance(url: string, plan: ConformancePlan, callbacks: RunCallbacks = {}, options: RunOptions = {}): Promise<ConformanceReport> {
+  const base = parseTargetUrl(url, '<url>');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const sendOptions = { timeoutMs, ...(options.insecure ? { insecure: true } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const results: CaseResult[] = [];
+  const sent = new Set<string>();
+  let reached = false;
+  const report = (unreachable?: SendFailure): ConformanceReport => {
+    const summary = summarize(results);
+    const ok = !unreachable && !results.some((r) => r.verdict === 'fail' && r.required);
+    return {
+      url: base.href,
+      provider: plan.provider,
+      scheme: plan.scheme,
+      auth: plan.auth,
+      notes: plan.notes,
+      cases: results,
+      summary,
+      ok,
+      ...(unreachable ? { unreachable } : {}),
+      exitCode: unreachable ? 3 : ok ? 0 : 1,
+    };
+  };
+  const deliver = async (request: CaseRequest): Promise<Attempt> => {
+    const result = await send({ method: 'POST', url: targetUrl(base, request.query), headers: request.headers, body: request.body }, sendOptions);
+    return result.final;
+  };
+
+  const total = plan.cases.length;
+  for (const [i, c] of plan.cases.entries()) {
+    if (!c.request) {
+      const r = skipped(c);
+      results.push(r);
+      callbacks.onCaseResult?.(r, i, total);
+      continue;
+    }
+    callbacks.onCaseStart?.(c, i, total);
+    // A duplicate is only a duplicate if the original went first: send it (unjudged) when it was not selected.
+    if (c.repeats !== undefined && !sent.has(c.repeats)) {
+      const original = plan.cases.find((x) => x.name === c.repeats);
+      if (original?.request) {
+        const primed = await deliver(original.request);
+        if (!reached && primed.error && UNREACHABLE.has(primed.error.code)) return report(primed.error);
+        reached = true;
+      }
+    }
+    const attempt = await deliver(c.request);
+    sent.add(c.name);
+    if (!reached && attempt.error && UNREACHABLE.has(attempt.error.code)) return report(attempt.error);
+    reached = true;
+    const response = attempt.response;
+    const j = judge(c, {
+      ...(response ? { status: response.status, latencyMs: attempt.latencyMs } : {}),
+      ...(response?.location !== undefined ? { location: response.location } : {}),
+      ...(attempt.error ? { error: attempt.error } : {}),
+      timeoutMs,
+    });
+    const r: CaseResult = {
+      name: c.name,
+      kind: c.kind,
+      description: c.description,
+      expected: c.expected,
+      required: c.required,
+      status: response?.status ?? null,
+      latencyMs: response ? Math.round(attempt.latencyMs * 10) / 10 : null,
+      verdict: j.verdict,
+      hint: j.hint ?? null,
+      ...(attempt.error ? { error: attempt.error } : {}),
+    };
+    results.push(r);
+    callbacks.onCaseResult?.(r, i, total);
+  }
+  return report();
+}

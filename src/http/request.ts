@@ -1,0 +1,190 @@
+import { signRequest } from '../signing/index.js';
+import type { SchemeId, SignOptions } from '../signing/index.js';
+import type { ProviderDef } from '../providers/types.js';
+import { UsageError } from '../output/errors.js';
+import { mask } from '../output/style.js';
+
+declare const __CG_HOOKS_VERSION__: string;
+export const VERSION = typeof __CG_HOOKS_VERSION__ === 'string' ? __CG_HOOKS_VERSION__ : '0.0.0-dev';
+export const USER_AGENT = `cg-hooks/${VERSION}`;
+
+/** One HTTP request, exactly as it goes on the wire (the body is sent byte for byte). */
+export interface SendRequest {
+  method?: string;
+  /** Absolute http(s) URL, query included. */
+  url: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** A request built for a provider, with what the user should know about it. */
+export interface PreparedRequest extends SendRequest {
+  method: string;
+  /** Query parameters the provider adds (WebEngage), already in `url`. */
+  query: Record<string, string>;
+  /** Names of the headers the signing scheme set. */
+  signedHeaders: string[];
+  notes: string[];
+}
+
+export interface BuildRequestInput {
+  provider: ProviderDef;
+  url: string;
+  body: Uint8Array;
+  /** The event name: WebEngage's `eventType` query parameter defaults to it. */
+  event?: string;
+  scheme?: SchemeId;
+  secret?: string;
+  apiKey?: string;
+  /** `user:password` for HTTP Basic auth. */
+  user?: string;
+  licenseCode?: string;
+  eventType?: string;
+  /** `-H` extras, applied last (they win over everything, so a receiver's rejection path can be tested). */
+  headers?: Array<[string, string]>;
+  userAgent?: string;
+  custom?: SignOptions['custom'];
+  /** Unix seconds for timestamped schemes (stripe, slack, standard-webhooks); default now. */
+  timestamp?: number;
+  /** Standard Webhooks message id; default a random msg_… */
+  id?: string;
+}
+
+/** Parses and checks a target URL: http(s) only, with a suggestion for the usual slips. */
+export function parseTargetUrl(text: string, flag = '--to'): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+    const guess = /^[\w.-]+:\d+(\/|$)/.test(text) || /^[\w.-]+(\/|$)/.test(text) ? ` (did you mean http://${text}?)` : '';
+    throw new UsageError('bad_url', `${flag}: "${text}" is not an http(s) URL${guess}`, 'use a full URL such as http://127.0.0.1:3000/webhook');
+  }
+  return url;
+}
+
+/** `-H "Name: value"` → [name, value]; a usage error for anything else. */
+export function parseHeader(text: string): [string, string] {
+  const i = text.indexOf(':');
+  const name = i > 0 ? text.slice(0, i).trim() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new UsageError('bad_header', `-H "${text}": expected "Name: value"`, 'for example -H "X-Tenant: acme"');
+  }
+  const value = text.slice(i + 1).trim();
+  if (/[\r\n\0]/.test(value)) throw new UsageError('bad_header', `-H ${name}: the value may not contain line breaks`);
+  return [name, value];
+}
+
+function parseJsonOrUndefined(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets a header replacing any other spelling of the same name (HTTP names are case-insensitive). */
+function setHeader(headers: Record<string, string>, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key];
+  headers[name] = value;
+}
+
+export function hasHeader(headers: Record<string, string>, name: string): boolean {
+  const lower = name.toLowerCase();
+  return Object.keys(headers).some((k) => k.toLowerCase() === lower);
+}
+
+/**
+ * Builds the request the provider would send for exactly these bytes: its headers, our User-Agent,
+ * the signature (or auth) for the scheme, WebEngage's query parameters, then the user's `-H` extras.
+ */
+export function buildSendRequest(input: BuildRequestInput): PreparedRequest {
+  const url = parseTargetUrl(input.url);
+  const signOptions: SignOptions = {};
+  if (input.scheme !== undefined) signOptions.scheme = input.scheme;
+  if (input.secret !== undefined) signOptions.secret = input.secret;
+  if (input.apiKey !== undefined) signOptions.apiKey = input.apiKey;
+  if (input.user !== undefined) signOptions.user = input.user;
+  if (input.licenseCode !== undefined) signOptions.licenseCode = input.licenseCode;
+  const eventType = input.eventType ?? input.event;
+  if (eventType !== undefined) signOptions.eventType = eventType;
+  if (input.custom !== undefined) signOptions.custom = input.custom;
+  if (input.timestamp !== undefined) signOptions.timestamp = input.timestamp;
+  if (input.id !== undefined) signOptions.id = input.id;
+  const signed = signRequest(input.provider.signing, input.body, signOptions);
+
+  const headers: Record<string, string> = {};
+  setHeader(headers, 'User-Agent', input.userAgent ?? USER_AGENT);
+  // A provider that documents its own User-Agent (Segment) keeps it: the request should look like theirs.
+  for (const [name, value] of Object.entries(input.provider.headers)) setHeader(headers, name, value);
+  // Per-delivery headers (WebEngage's x-request-id) come from the body, so retries and --repeat copies share them.
+  if (input.provider.deliveryHeaders) {
+    const parsed = parseJsonOrUndefined(input.body);
+    if (parsed !== undefined) for (const [name, value] of Object.entries(input.provider.deliveryHeaders(parsed))) setHeader(headers, name, value);
+  }
+  for (const [name, value] of Object.entries(signed.headers)) setHeader(headers, name, value);
+  const notes = [...signed.notes];
+  // Auth the user asked for explicitly is sent even when the provider's scheme does not use it.
+  if (input.user !== undefined && !hasHeader(signed.headers, 'Authorization')) {
+    setHeader(headers, 'Authorization', `Basic ${Buffer.from(input.user, 'utf8').toString('base64')}`);
+  }
+  if (input.apiKey !== undefined && !hasHeader(signed.headers, 'X-API-KEY')) setHeader(headers, 'X-API-KEY', input.apiKey);
+  for (const [name, value] of input.headers ?? []) setHeader(headers, name, value);
+  if (!hasHeader(headers, 'Content-Type')) setHeader(headers, 'Content-Type', 'application/json');
+
+  for (const [key, value] of Object.entries(signed.query)) url.searchParams.set(key, value);
+  return {
+    method: 'POST',
+    url: url.href,
+    headers,
+    body: input.body,
+    query: signed.query,
+    signedHeaders: Object.keys(signed.headers),
+    notes,
+  };
+}
+
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret|password|api[-_]?key/i;
+const SECRET_QUERY = /^(secret|token|key|api[-_]?key|password)$/i;
+
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADER.test(name);
+}
+
+/** A header value as it may be shown: credentials masked, signatures kept (they are safe and needed to debug). */
+export function maskHeaderValue(name: string, value: string): string {
+  if (!isSecretHeader(name)) return value;
+  const scheme = /^(Basic|Bearer|Token)\s+/i.exec(value);
+  return scheme ? `${scheme[1]} ${mask(value.slice(scheme[0].length))}` : mask(value);
+}
+
+export function maskedHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = maskHeaderValue(name, value);
+  return out;
+}
+
+/** The URL with credential-like query parameters and userinfo masked. */
+export function maskedUrl(href: string): string {
+  const url = new URL(href);
+  let changed = false;
+  for (const key of [...url.searchParams.keys()]) {
+    if (SECRET_QUERY.test(key)) {
+      url.searchParams.set(key, '****');
+      changed = true;
+    }
+  }
+  if (url.password) {
+    url.password = '****';
+    changed = true;
+  }
+  return changed ? url.href : href;
+}
+
+/** True when the request carries something `maskedHeaders`/`maskedUrl` would hide. */
+export function hasSecrets(request: SendRequest): boolean {
+  return Object.keys(request.headers).some(isSecretHeader) || maskedUrl(request.url) !== request.url;
+}

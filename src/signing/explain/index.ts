@@ -1,0 +1,420 @@
+import { createHmac } from 'node:crypto';
+import type { SigningSpec } from '../../providers/types.js';
+import { md5hex } from '../hmac.js';
+import { verifyRequest } from '../index.js';
+import { contentPrefix, keyOf, signatureLength } from '../schemes/hmac-scheme.js';
+import { profileOf, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
+import type { RequestParts, VerifyOptions, VerifyResult } from '../types.js';
+import { signatureForms, type SignatureForm } from './signature-forms.js';
+import { bodyVariants, parseBody, secretVariants, type BodyVariant, type ExplainCause, type SecretVariant } from './variants.js';
+
+export type { ExplainCause } from './variants.js';
+
+export interface Finding {
+  cause: ExplainCause;
+  /** One sentence in plain words. */
+  title: string;
+  detail: string[];
+  fix?: string;
+  /** First byte where the body you have and the bytes that were signed differ. */
+  offset?: number;
+  /** A few bytes on each side of `offset`, escaped. */
+  excerpt?: { given: string; signed: string };
+}
+
+export interface ExplainMatch {
+  body: string;
+  bodyLabel: string;
+  secretIndex: number;
+  secret: string;
+  algorithm: string;
+  encoding: string;
+  template: ContentTemplate;
+  header: string;
+  prefix: string;
+}
+
+export interface Explanation {
+  /** valid: it verifies as is; explained: a transformation matched; unexplained: nothing matched; not-checked: nothing to check. */
+  verdict: 'valid' | 'explained' | 'unexplained' | 'not-checked';
+  /** The plain verification outcome. */
+  result: VerifyResult;
+  summary: string;
+  findings: Finding[];
+  match?: ExplainMatch;
+  tried: { bodies: number; secrets: number; templates: number; algorithms: string[]; signatures: number; hmacs: number };
+}
+
+const ALGO_NAME: Record<string, string> = { md5: 'MD5', sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+const TEMPLATE_TEXT: Record<ContentTemplate, string> = { body: '{body}', 'id.t.body': '{id}.{timestamp}.{body}', 't.body': '{timestamp}.{body}', 'v0:t:body': 'v0:{timestamp}:{body}' };
+
+/** Offset of the first differing byte (the shorter length when one is a prefix of the other); -1 when equal. */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+/** Bytes around an offset, printable ASCII as is, everything else escaped, so invisible differences show. */
+export function excerpt(bytes: Uint8Array, offset: number, before = 8, after = 24): string {
+  const start = Math.max(0, offset - before);
+  const end = Math.min(bytes.length, offset + after);
+  let out = start > 0 ? '…' : '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b === 0x0a) out += '\\n';
+    else if (b === 0x0d) out += '\\r';
+    else if (b === 0x09) out += '\\t';
+    else if (b === 0x5c) out += '\\\\';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0').toUpperCase()}`;
+  }
+  if (end < bytes.length) out += '…';
+  if (offset >= bytes.length) out += '⟨end⟩';
+  return out;
+}
+
+function bodyFinding(v: BodyVariant, given: Uint8Array, title: string): Finding {
+  const offset = firstDifference(given, v.bytes);
+  const detail: string[] = [];
+  if (v.why) detail.push(`${v.why[0]!.toUpperCase()}${v.why.slice(1)}.`);
+  if (offset >= 0) {
+    detail.push(`First difference at byte ${offset} (the body you have is ${given.length} bytes, the signed bytes ${v.bytes.length}).`);
+  }
+  return {
+    cause: v.cause === 'raw' ? 're-serialized' : v.cause,
+    title,
+    detail,
+    ...(v.fix ? { fix: v.fix } : {}),
+    ...(offset >= 0 ? { offset, excerpt: { given: excerpt(given, offset), signed: excerpt(v.bytes, offset) } } : {}),
+  };
+}
+
+interface Context {
+  t?: string;
+  id?: string;
+}
+
+function templatesFor(profile: HmacProfile, ctx: Context): ContentTemplate[] {
+  const all: ContentTemplate[] = [profile.content, 'body', 't.body', 'v0:t:body', 'id.t.body'];
+  const usable = (c: ContentTemplate) => c === 'body' || (ctx.t !== undefined && (c !== 'id.t.body' || ctx.id !== undefined));
+  return [...new Set(all)].filter(usable);
+}
+
+function lookup(headers: Record<string, string>, name: string): string | undefined {
+  return headers[name.toLowerCase()] ?? (SVIX_HEADERS[name] ? headers[SVIX_HEADERS[name]!] : undefined);
+}
+
+function describeForm(encoding: string, uppercase: boolean, prefix: string): string {
+  const enc = encoding === 'hex' ? `${uppercase ? 'uppercase' : 'lowercase'} hex` : encoding;
+  return prefix ? `"${prefix}" + ${enc}` : enc;
+}
+
+/**
+ * Why a signature does not verify: tries candidate bodies × secrets × signed-content templates, reads the
+ * signature in every encoding and picks the algorithm from the digest length, and reports the first
+ * transformation that reproduces it, with the first differing byte against the body you have.
+ */
+export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOptions): Explanation {
+  const result = verifyRequest(spec, req, options);
+  const scheme = options.scheme ?? spec.scheme;
+  const own = options.scheme === undefined || options.scheme === spec.scheme ? spec : undefined;
+  const profile = profileOf(scheme, own, options.custom);
+  const tried = { bodies: 0, secrets: 0, templates: 0, algorithms: [] as string[], signatures: 0, hmacs: 0 };
+  const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+
+  if (result.status === 'unsigned') {
+    return { verdict: 'valid', result, summary: 'This provider does not sign deliveries: there is no signature to check.', findings: [{ cause: 'missing-signature', title: 'Nothing is signed, so nothing can fail here.', detail: ['Protect the endpoint another way: a secret URL path, HTTPS, and an allow-list of the provider\'s IPs where documented.'] }], tried };
+  }
+  if (result.status === 'no-secret') {
+    return { verdict: 'not-checked', result, summary: `Not checked: ${result.reason}.`, findings: [], tried };
+  }
+  if (!profile || (scheme === 'segment' && result.header === 'X-API-KEY')) return explainCredential(scheme, req, options, result, tried);
+
+  const ctx: Context = {};
+  const tHeader = profile.timestampHeader ?? 'webhook-timestamp';
+  const t = options.timestamp !== undefined ? String(options.timestamp) : (lookup(req.headers, tHeader) ?? lookup(req.headers, 'webhook-timestamp') ?? lookup(req.headers, 'x-slack-request-timestamp'));
+  if (t !== undefined) ctx.t = t.trim();
+  const id = options.id ?? lookup(req.headers, 'webhook-id');
+  if (id !== undefined) ctx.id = id.trim();
+
+  // Where the signature is: the scheme's headers first, then anything else that decodes to a digest.
+  const expectedHeaders = [profile.header, ...profile.altHeaders];
+  let forms: SignatureForm[] = [];
+  let givenText: string | undefined;
+  if (options.signature !== undefined) {
+    givenText = options.signature;
+    forms = signatureForms(profile.header, options.signature);
+  } else {
+    for (const name of expectedHeaders) {
+      const v = lookup(req.headers, name);
+      if (v !== undefined) {
+        givenText ??= v;
+        forms.push(...signatureForms(name, v));
+      }
+    }
+    const expectedLower = new Set(expectedHeaders.map((h) => h.toLowerCase()));
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (expectedLower.has(name) || name === 'webhook-id' || name === 'content-length') continue;
+      forms.push(...signatureForms(name, value));
+    }
+  }
+  for (const f of forms) if (f.t !== undefined && ctx.t === undefined) ctx.t = f.t;
+  tried.signatures = forms.length;
+
+  const findings: Finding[] = [];
+  if (result.status === 'expired') {
+    findings.push({
+      cause: 'timestamp',
+      title: `The timestamp is outside the tolerance: ${result.reason}.`,
+      detail: ['Receivers reject old or future timestamps so that a captured delivery cannot be replayed later.'],
+      fix: 'checking a saved delivery later? pass --now <the time it arrived> (verify --capture does this from receivedAt) or a larger --tolerance; live traffic? sync both clocks (NTP)',
+    });
+    if (result.secretIndex !== undefined) {
+      return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
+    }
+  }
+  if (result.status === 'valid') return explainValid(profile, body, result, tried);
+
+  if (forms.length === 0) {
+    if (givenText === undefined) {
+      findings.push({
+        cause: 'missing-signature',
+        title: `The request carries no ${expectedHeaders.join(' or ')} header, and no other header holds anything that looks like a signature.`,
+        detail: [`${profile.label} sends it on every signed delivery; without one the delivery must be refused.`],
+        fix: 'check the secret is configured on the sender, and that no proxy strips the header',
+      });
+      findings.push(comparisonFinding('missing'));
+      return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
+    }
+    return explainUnreadable(profile, body, givenText, options.secrets, result, tried);
+  }
+
+  const parsed = parseBody(body);
+  const bodies = bodyVariants(body, parsed);
+  const secrets = secretVariants(options.secrets, profile.key);
+  const templates = templatesFor(profile, ctx);
+  const algorithms = [...new Set([profile.algorithm as string, ...forms.map((f) => f.algorithm)])].filter((a) => forms.some((f) => f.algorithm === a));
+  tried.bodies = bodies.length;
+  tried.secrets = secrets.length;
+  tried.templates = templates.length;
+  tried.algorithms = algorithms;
+
+  // Cheapest explanations first: one change at a time before two.
+  const combos: { b: BodyVariant; s: SecretVariant; c: ContentTemplate; cost: number }[] = [];
+  for (const c of templates) for (const s of secrets) for (const b of bodies) {
+    combos.push({ b, s, c, cost: (b.id === 'raw' ? 0 : 1) + s.cost + (c === profile.content ? 0 : 1) });
+  }
+  combos.sort((x, y) => x.cost - y.cost);
+
+  for (const { b, s, c } of combos) {
+    const pre = contentPrefix(c, ctx.t, ctx.id);
+    for (const algorithm of algorithms) {
+      tried.hmacs++;
+      const h = createHmac(algorithm, s.key);
+      if (pre) h.update(pre, 'utf8');
+      const mac = h.update(b.bytes).digest();
+      const form = forms.find((f) => f.algorithm === algorithm && f.bytes.equals(mac));
+      if (form) {
+        const match: ExplainMatch = { body: b.id, bodyLabel: b.label, secretIndex: s.index, secret: s.label, algorithm, encoding: form.encoding, template: c, header: form.header, prefix: form.prefix };
+        findings.push(...matchFindings(profile, body, b, s, c, form, givenText, expectedHeaders));
+        if (findings.length === 0) findings.push({ cause: 'signature-format', title: 'The signature matches the body as is.', detail: [result.reason] });
+        return { verdict: 'explained', result, summary: findings[0]!.title, findings, match, tried };
+      }
+    }
+  }
+
+  findings.push(noMatchFinding(profile, tried, options.secrets.length, ctx));
+  return { verdict: 'unexplained', result, summary: findings[findings.length - 1]!.title, findings, tried };
+}
+
+function matchFindings(
+  profile: HmacProfile,
+  given: Buffer,
+  b: BodyVariant,
+  s: SecretVariant,
+  c: ContentTemplate,
+  form: SignatureForm,
+  givenText: string | undefined,
+  expectedHeaders: string[],
+): Finding[] {
+  const out: Finding[] = [];
+  if (b.id !== 'raw') out.push(bodyFinding(b, given, `The signature was computed over ${b.label}, not over the bytes you have.`));
+  if (s.cost > 0) {
+    out.push({ cause: s.cause ?? 'secret-format', title: `The signature matches with ${s.label}, not with the secret as you gave it.`, detail: s.why ? [`${s.why[0]!.toUpperCase()}${s.why.slice(1)}.`] : [], ...(s.fix ? { fix: s.fix } : {}) });
+  }
+  if (c !== profile.content) {
+    out.push({
+      cause: 'signed-content',
+      title: `The signer signed ${TEMPLATE_TEXT[c]}, but ${profile.label} signs ${TEMPLATE_TEXT[profile.content]}.`,
+      detail: ['The MAC covers different text around the body, so the bytes are right but the signed content is not.'],
+      fix: `sign exactly ${TEMPLATE_TEXT[profile.content]} (or choose the scheme that matches the sender with --scheme)`,
+    });
+  }
+  if (form.algorithm !== profile.algorithm) {
+    out.push({
+      cause: 'signature-format',
+      title: `The signature is HMAC-${ALGO_NAME[form.algorithm]} (${form.bytes.length} bytes), but ${profile.label} uses HMAC-${ALGO_NAME[profile.algorithm]}.`,
+      detail: [`The digest length tells the algorithm: 16 bytes MD5, 20 SHA-1, 32 SHA-256, 64 SHA-512.`],
+      fix: `use HMAC-${ALGO_NAME[profile.algorithm]} on both sides`,
+    });
+  }
+  const expectedPrefix = profile.prefix;
+  const sameEncoding = form.encoding === profile.encoding && !form.uppercase;
+  if (!sameEncoding || form.prefix.toLowerCase() !== expectedPrefix.toLowerCase()) {
+    const got = describeForm(form.encoding, form.uppercase, form.prefix);
+    const want = describeForm(profile.encoding, false, expectedPrefix);
+    out.push({
+      cause: 'signature-format',
+      title: `The MAC is right but written as ${got}, where ${profile.label} writes ${want}.`,
+      detail: ['A receiver that compares the header text with its own digest text rejects it even though the bytes agree.'],
+      fix: `write the signature as ${want}${form.prefix && !expectedPrefix ? `; a receiver should strip "${form.prefix}" only if the sender documents it` : ''}`,
+    });
+  }
+  if (!expectedHeaders.some((h) => h.toLowerCase() === form.header.toLowerCase()) && form.header !== profile.header) {
+    out.push({
+      cause: 'signature-format',
+      title: `The signature came in the ${form.header} header, but ${profile.label} sends it in ${profile.header}.`,
+      detail: ['A receiver reading the documented header finds nothing (or another value) there.'],
+      fix: `send and read ${profile.header}${profile.altHeaders.length ? ` (older: ${profile.altHeaders.join(', ')})` : ''}`,
+    });
+  }
+  const lengthDiffers = form.prefix.length + form.text.length !== profile.prefix.length + signatureLength(profile);
+  if (givenText !== undefined && lengthDiffers && out.some((f) => f.cause === 'signature-format')) {
+    out.push(comparisonFinding('length'));
+  }
+  return out;
+}
+
+function comparisonFinding(kind: 'missing' | 'length' | 'truncated'): Finding {
+  return {
+    cause: 'comparison',
+    title:
+      kind === 'missing'
+        ? 'A receiver must answer 401 here, not crash.'
+        : 'The signature text has a different length from the expected one: crypto.timingSafeEqual throws on that.',
+    detail: [
+      'crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b)) throws a RangeError when the lengths differ, and Buffer.from(undefined) throws on a missing header: CustomerGlu\'s and mgPass\'s Node samples crash with a 500 this way instead of answering 401.',
+      'Comparing with == or === leaks through timing how much of the signature is right.',
+    ],
+    fix: 'compare in constant time after a length check: if (!sig || sig.length !== expected.length) return 401; then crypto.timingSafeEqual',
+  };
+}
+
+function explainValid(profile: HmacProfile, body: Buffer, result: VerifyResult, tried: Explanation['tried']): Explanation {
+  const findings: Finding[] = [];
+  const parsed = parseBody(body);
+  const variants = bodyVariants(body, parsed);
+  const receivers: [string, string][] = [
+    ['js-compact', 'A receiver that hashes JSON.stringify(req.body) (CustomerGlu\'s and mgPass\'s Node samples)'],
+    ['py-compact-utf8', 'A receiver that hashes json.dumps(body, ensure_ascii=False, separators=(",", ":")) (CustomerGlu\'s Python sample)'],
+    ['double-php', 'A receiver that hashes json_encode($rawBody) (CustomerGlu\'s PHP sample)'],
+    ['latin1', 'A Java receiver that hashes payload.getBytes() in a Latin-1 platform charset'],
+  ];
+  for (const [id, who] of receivers) {
+    const v = variants.find((x) => x.id === id);
+    if (v) findings.push(bodyFinding(v, body, `${who} computes over different bytes and would reject this valid delivery.`));
+  }
+  const summary = `The signature is valid over the raw bytes (${result.reason}).`;
+  tried.bodies = 1;
+  tried.secrets = 1;
+  tried.templates = 1;
+  tried.algorithms = [profile.algorithm];
+  return { verdict: 'valid', result, summary, findings, tried };
+}
+
+function explainUnreadable(profile: HmacProfile, body: Buffer, givenText: string, secrets: string[], result: VerifyResult, tried: Explanation['tried']): Explanation {
+  const text = givenText.trim().replace(/^((?:sha(?:1|256|384|512)|md5|v\d+)[=,])/i, '');
+  for (const [i, secret] of secrets.entries()) {
+    const mac = createHmac(profile.algorithm, keyOf(profile, secret)).update(body).digest();
+    tried.hmacs++;
+    for (const enc of ['hex', 'base64'] as const) {
+      const full = mac.toString(enc);
+      if (text.length >= 4 && text.length < full.length && full.startsWith(text)) {
+        const findings: Finding[] = [
+          { cause: 'signature-format', title: `The signature is cut short: ${text.length} of ${full.length} characters, and those match secret #${i + 1}.`, detail: ['Something between the sender and you truncated the header value (a log line, a copy and paste, a column width).'], fix: 'take the whole header value (a capture from `cg-hooks listen --save` keeps it intact)' },
+          comparisonFinding('truncated'),
+        ];
+        return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
+      }
+    }
+  }
+  const findings: Finding[] = [
+    {
+      cause: 'signature-format',
+      title: `The signature "${givenText.length > 24 ? `${givenText.slice(0, 24)}…` : givenText}" is not hex or base64 of any HMAC digest length (16, 20, 32, 48 or 64 bytes).`,
+      detail: [`${profile.label} sends ${describeForm(profile.encoding, false, profile.prefix)} of HMAC-${ALGO_NAME[profile.algorithm]} in ${profile.header}.`],
+      fix: 'check you passed the signature header value, whole and unquoted',
+    },
+    comparisonFinding('length'),
+  ];
+  return { verdict: 'unexplained', result, summary: findings[0]!.title, findings, tried };
+}
+
+function noMatchFinding(profile: HmacProfile, tried: Explanation['tried'], secretCount: number, ctx: Context): Finding {
+  const detail = [
+    `Tried ${tried.bodies} forms of the body × ${tried.secrets} forms of ${secretCount === 1 ? 'the secret' : `${secretCount} secrets`} × ${tried.templates} signed-content template${tried.templates === 1 ? '' : 's'} × ${tried.algorithms.map((a) => `HMAC-${ALGO_NAME[a]}`).join(', ')}: ${tried.hmacs} HMACs, every signature read as hex, base64 and base64url.`,
+    'Likely causes, most common first:',
+    '  - the wrong secret: a test key against live traffic (or the reverse), another environment\'s key, or another endpoint\'s key;',
+    '  - a rotated secret: the sender switched keys; pass the old one too (--secret old --secret new);',
+    '  - the body changed in transit beyond the forms tried (a proxy decompressing or re-encoding it, a framework rewriting it);',
+    '  - the signature belongs to another delivery (headers and body from different requests);',
+    `  - the sender uses another scheme than ${profile.label} (try --scheme).`,
+  ];
+  if (profile.content !== 'body' && ctx.t === undefined) detail.push(`No timestamp was found: ${profile.label} signs one (pass --timestamp).`);
+  return { cause: 'no-match', title: 'No transformation tried reproduces this signature.', detail, fix: 'confirm the secret with the sender (sign a known body with `cg-hooks sign` and compare), then capture a delivery byte for byte with `cg-hooks listen --save`' };
+}
+
+function explainCredential(scheme: string, req: RequestParts, options: VerifyOptions, result: VerifyResult, tried: Explanation['tried']): Explanation {
+  const findings: Finding[] = [];
+  if (result.valid) return { verdict: 'valid', result, summary: result.reason, findings, tried };
+  if (result.status === 'missing') {
+    findings.push({ cause: 'missing-signature', title: `${result.reason[0]!.toUpperCase()}${result.reason.slice(1)}.`, detail: ['The sender did not attach the credential, or a proxy removed it.'], fix: 'configure the key on the sender' });
+    return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
+  }
+  const secrets = options.secrets;
+  if (scheme === 'webengage') {
+    const got = (options.signature ?? req.query?.secret ?? '').trim();
+    const license = options.licenseCode ?? req.query?.licenseCode ?? '';
+    const tries: [string, string, ExplainCause][] = [];
+    for (const s of secrets) {
+      tries.push([md5hex(`${license}:${s.trim()}`), 'the secret key with its surrounding whitespace removed', 'secret-format']);
+      tries.push([md5hex(`${s}:${license}`), '"<secretKey>:<licenseCode>" (reversed order)', 'signed-content']);
+      tries.push([md5hex(`${license}${s}`), '"<licenseCode><secretKey>" (no colon)', 'signed-content']);
+      tries.push([md5hex(s), 'the secret key alone', 'signed-content']);
+      if (req.query?.licenseCode && options.licenseCode && req.query.licenseCode !== options.licenseCode) {
+        tries.push([md5hex(`${req.query.licenseCode}:${s}`), `the licenseCode from the query (${req.query.licenseCode}) instead of yours`, 'secret-format']);
+      }
+    }
+    tried.hmacs = tries.length;
+    const hit = tries.find(([h]) => h === got.toLowerCase());
+    if (hit) {
+      findings.push({ cause: hit[2], title: `The secret parameter is md5 of ${hit[1]}.`, detail: ['WebEngage sends secret = md5hex("<licenseCode>:<webhookSecretKey>").'], fix: 'compute md5hex(`${licenseCode}:${secretKey}`) with the exact license code and key' });
+      if (got !== got.toLowerCase()) findings.push({ cause: 'signature-format', title: 'The md5 is written in uppercase hex; WebEngage writes lowercase.', detail: [], fix: 'compare lowercase hex' });
+      return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
+    }
+  } else {
+    const given = (options.signature ?? (scheme === 'basic' ? req.headers.authorization : req.headers['x-api-key']) ?? '').trim();
+    const keys = scheme === 'basic' ? [options.user ?? ''] : options.apiKey !== undefined ? [options.apiKey] : secrets;
+    for (const k of keys) {
+      const want = scheme === 'basic' ? `Basic ${Buffer.from(k.trim(), 'utf8').toString('base64')}` : k.trim();
+      if (given === want) {
+        findings.push({ cause: 'secret-format', title: 'The credential matches once the whitespace around your configured value is removed.', detail: [], fix: 'trim the configured value where you load it' });
+        return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
+      }
+      if (scheme !== 'basic' && given.toLowerCase() === want.toLowerCase()) {
+        findings.push({ cause: 'secret-format', title: 'The key differs only in letter case.', detail: ['API keys are compared exactly.'], fix: 'copy the key exactly' });
+        return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
+      }
+    }
+    if (scheme === 'basic' && given.startsWith('Basic ') && options.user !== undefined) {
+      const decoded = Buffer.from(given.slice(6), 'base64').toString('utf8');
+      const [u] = decoded.split(':');
+      const [wantUser] = options.user.split(':');
+      findings.push({ cause: 'no-match', title: u === wantUser ? 'The user id matches; the password does not.' : `The user id differs (got "${u}").`, detail: [], fix: 'check the credentials set in the sender\'s dashboard' });
+      return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
+    }
+  }
+  findings.push({ cause: 'no-match', title: 'The credential does not match the configured one.', detail: ['Likely a test key against live traffic, another environment\'s key, or a rotated key.'], fix: 'check the key configured on the sender' });
+  return { verdict: 'unexplained', result, summary: findings[0]!.title, findings, tried };
+}
