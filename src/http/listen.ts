@@ -437,7 +437,8 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const host = options.host ?? '127.0.0.1';
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+  // A wildcard bind is reachable on loopback: print a URL that can be pasted.
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   let closing: Promise<ListenSummary> | undefined;
 
   return {
