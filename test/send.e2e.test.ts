@@ -1,5 +1,5 @@
 // End-to-end: the built `cg-hooks send` against real node:http servers on free 127.0.0.1 ports.
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { provider as mgpass } from '../src/providers/mgpass.js';
 import { provider as rehook } from '../src/providers/rehook.js';
 import { provider as reward } from '../src/providers/reward.js';
 import { provider as webengage } from '../src/providers/webengage.js';
-import { runCli } from './helpers/cli.js';
+import { BIN, runCli } from './helpers/cli.js';
 
 interface Seen {
   method: string;
@@ -244,6 +244,17 @@ describe.concurrent('send: generic schemes (--scheme)', () => {
     expect(srv.seen[1]!.headers['webhook-id']).toBe(srv.seen[0]!.headers['webhook-id']);
   });
 
+  it('stripe: --timestamp is signed into Stripe-Signature; a misspelt scheme is a usage error', async () => {
+    const srv = await serve();
+    const r = await runCli(['send', 'reward', 'trigger_event.created', '--scheme', 'stripe', '--secret', 'whsec_stripe', '--timestamp', '1700000000', '--to', srv.url, '--no-retry']);
+    expect(r.code).toBe(0);
+    const got = srv.seen[0]!;
+    expect(got.headers['stripe-signature']).toBe(`t=1700000000,v1=${createHmac('sha256', 'whsec_stripe').update(`1700000000.${got.body.toString()}`).digest('hex')}`);
+    const bad = await runCli(['send', 'reward', 'trigger_event.created', '--scheme', 'stripy', '--to', srv.url]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/did you mean "stripe"/);
+  });
+
   it('hmac: a custom header, algorithm, encoding and prefix', async () => {
     const srv = await serve();
     const r = await runCli(['send', 'customerglu', 'reward', '--scheme', 'hmac', '--algorithm', 'sha512', '--signature-header', 'X-Sig', '--encoding', 'base64', '--prefix', 'v1=', '--secret', 'k', '--to', srv.url]);
@@ -405,6 +416,44 @@ describe.concurrent('send: network failures and bad input', () => {
   });
 });
 
+/** Runs the CLI and sends it SIGINT (as Ctrl-C would) once the server has seen `afterRequests` requests. */
+function interrupted(args: string[], srv: TestServer, afterRequests: number): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', CI: 'true' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const poll = setInterval(() => {
+      if (srv.seen.length >= afterRequests) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+      }
+    }, 20);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      resolve({ code, stdout });
+    });
+  });
+}
+
+describe.concurrent('send: Ctrl-C', () => {
+  it('stops waiting, still reports the attempts, exits 130', async () => {
+    const srv = await serve(() => {});
+    const r = await interrupted(['send', 'customerglu', 'reward', '--to', srv.url, '--timeout', '10s', '--json'], srv, 1);
+    expect(r.code).toBe(130);
+    expect(json(r.stdout).outcome).toMatchObject({ result: 'interrupted', exitCode: 130 });
+  });
+
+  it('--repeat stops issuing and prints the partial summary', async () => {
+    const srv = await serve((_r, _n, res) => setTimeout(() => res.end('ok'), 20));
+    const r = await interrupted(['send', 'customerglu', 'reward', '--to', srv.url, '--repeat', '100000', '--concurrency', '2', '--json'], srv, 10);
+    expect(r.code).toBe(130);
+    const { summary } = json(r.stdout);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.count).toBeLessThan(100000);
+    expect(summary.succeeded).toBeGreaterThan(0);
+  });
+});
+
 describe.concurrent('send --repeat', () => {
   it('--repeat 200 --concurrency 20 delivers exactly 200 identical bodies, with a summary', async () => {
     const srv = await serve();
@@ -419,6 +468,16 @@ describe.concurrent('send --repeat', () => {
     expect(summary.latencyMs.p50).toBeLessThanOrEqual(summary.latencyMs.p95);
     expect(summary.latencyMs.p95).toBeLessThanOrEqual(summary.latencyMs.p99);
     expect(summary.requestsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('stops a burst at the first connection refused instead of repeating it (exit 3)', async () => {
+    const port = await freePort();
+    const r = await runCli(['send', 'customerglu', 'reward', '--to', `http://127.0.0.1:${port}/`, '--repeat', '1000', '--concurrency', '4', '--json']);
+    expect(r.code).toBe(3);
+    const { summary } = json(r.stdout);
+    expect(summary).toMatchObject({ requested: 1000, stoppedBy: 'connection_refused', succeeded: 0, exitCode: 3 });
+    expect(summary.count).toBeLessThanOrEqual(4);
+    expect(summary.firstError.message).toBe(`nothing is listening on 127.0.0.1:${port}`);
   });
 
   it('counts statuses and exits 1 when some copies are rejected (a receiver de-duplicating with 409)', async () => {

@@ -4,31 +4,21 @@ import { prepareGenerator } from '../core/generate.js';
 import { curlCommand, rawRequestHead } from '../http/curl.js';
 import { buildSendRequest, hasSecrets, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl, type PreparedRequest, type SendRequest } from '../http/request.js';
 import { parseDuration, retrySchedule, type RetryOverrides } from '../http/retry.js';
-import type { ProviderDef, SchemeId } from '../providers/types.js';
-import type { CustomHmac } from '../signing/types.js';
+import type { ProviderDef } from '../providers/types.js';
 import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
 import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
 import * as fmt from '../output/send.js';
 import { err, writeErr, writeOut } from '../output/style.js';
 import { addPayloadOptions, PayloadOptions, payloadOptions } from './generate.js';
 import { action, collect, parseOptions, positiveInteger, readInput } from './shared.js';
+import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
 
-export const SCHEMES = ['customerglu', 'mgpass', 'segment', 'api-key', 'webengage', 'basic', 'none', 'standard-webhooks', 'stripe', 'github', 'shopify', 'slack', 'hmac'] as const;
-
-const Options = z.extend(PayloadOptions, {
+// Payload flags come from generate, signing flags from sign/verify: one spelling and meaning everywhere.
+const Options = z.extend(z.extend(PayloadOptions, SigningFlags.shape), {
   to: z.optional(z.string()),
-  secret: z.optional(z.string()),
   body: z.optional(z.string()),
   header: z.optional(z.array(z.string())),
-  user: z.optional(z.string()),
-  apiKey: z.optional(z.string()),
-  licenseCode: z.optional(z.string()),
   eventType: z.optional(z.string()),
-  scheme: z.optional(z.enum(SCHEMES)),
-  algorithm: z.optional(z.enum(['sha1', 'sha256', 'sha512', 'md5'])),
-  signatureHeader: z.optional(z.string()),
-  encoding: z.optional(z.enum(['hex', 'base64'])),
-  prefix: z.optional(z.string()),
   timeout: z.optional(z.string()),
   retries: z.optional(z.string()),
   retryDelays: z.optional(z.string()),
@@ -183,31 +173,35 @@ function compactWarning(body: Buffer, request: PreparedRequest): string | undefi
   return 'the body is not compact JSON: receivers that verify JSON.stringify(req.body) (as the providers\' samples do) will compute a different signature';
 }
 
-function buildRequest(provider: ProviderDef, event: string | undefined, to: string, body: Buffer, o: SendOptionsRaw): PreparedRequest {
-  const secret = o.secret ?? (process.env.CG_HOOKS_SECRET || undefined);
-  const scheme = o.scheme ?? provider.signing.scheme;
-  const customFlags = o.algorithm ?? o.signatureHeader ?? o.encoding ?? o.prefix;
-  if (customFlags !== undefined && scheme !== 'hmac') {
-    throw new UsageError('bad_option', '--algorithm, --signature-header, --encoding and --prefix describe a custom HMAC: use them with --scheme hmac');
-  }
-  const custom: CustomHmac | undefined =
-    scheme === 'hmac' && o.scheme !== undefined
-      ? { algorithm: o.algorithm ?? 'sha256', header: o.signatureHeader ?? 'X-Signature', encoding: o.encoding ?? 'hex', ...(o.prefix !== undefined ? { prefix: o.prefix } : {}) }
-      : undefined;
+async function buildRequest(provider: ProviderDef, event: string | undefined, to: string, body: Buffer, o: SendOptionsRaw): Promise<PreparedRequest> {
+  const signing = await resolveSigning(provider.id, o, 'send');
+  const secrets = secretsFrom(o);
+  if (secrets.length > 1) throw new UsageError('bad_option', '--secret: send signs with one secret (several are for verify, during rotation)');
+  checkSecrets(signing, secrets);
   return buildSendRequest({
     provider,
     url: to,
     body,
     ...(event !== undefined ? { event } : {}),
-    ...(o.scheme !== undefined ? { scheme: o.scheme as SchemeId } : {}),
-    ...(secret !== undefined ? { secret } : {}),
+    ...(signing.override ? { scheme: signing.override } : {}),
+    ...(signing.custom ? { custom: signing.custom } : {}),
+    ...(secrets[0] !== undefined ? { secret: secrets[0] } : {}),
     ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
     ...(o.user !== undefined ? { user: o.user } : {}),
     ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
     ...(o.eventType !== undefined ? { eventType: o.eventType } : {}),
+    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
+    ...(o.id !== undefined ? { id: o.id } : {}),
     headers: (o.header ?? []).map(parseHeader),
-    ...(custom ? { custom } : {}),
   });
+}
+
+/** The first Ctrl-C stops sending and still reports what happened (exit 130); a second one kills at once. */
+function onInterrupt(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = () => controller.abort();
+  process.once('SIGINT', handler);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
 }
 
 async function spinnerFor(enabled: boolean) {
@@ -241,7 +235,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
     body = delivery.body;
     label = `${provider.id} ${gen.event.name}${gen.variant ? ` (${gen.variant})` : ''}`;
   }
-  const request = buildRequest(provider, target.event, target.to, body, o);
+  const request = await buildRequest(provider, target.event, target.to, body, o);
   const schedule = retrySchedule(provider.retry, overrides);
   const effectiveTimeout = timeoutMs ?? provider.timeoutMs ?? 10_000;
   const human = !o.json;
@@ -263,9 +257,10 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   }
   const spinner = await spinnerFor(human && process.stderr.isTTY === true);
   const host = new URL(request.url).host;
+  const interrupt = onInterrupt();
   const result = await send(
     request,
-    { timeoutMs: effectiveTimeout, retry: schedule, maxResponseBytes: o.verbose ? 16 * 1024 * 1024 : 64 * 1024, ...(o.insecure ? { insecure: true } : {}) },
+    { timeoutMs: effectiveTimeout, retry: schedule, maxResponseBytes: o.verbose ? 16 * 1024 * 1024 : 64 * 1024, signal: interrupt.signal, ...(o.insecure ? { insecure: true } : {}) },
     {
       onAttemptStart: ({ attempt, of }) => spinner?.start(`attempt ${attempt}/${of}: waiting for ${host}…`),
       onAttempt: (a) => {
@@ -280,6 +275,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
     },
   );
   spinner?.stop();
+  interrupt.dispose();
   if (o.json) {
     writeOut(
       JSON.stringify({
@@ -327,9 +323,10 @@ async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: str
   const spinner = await spinnerFor(human && process.stderr.isTTY === true);
   spinner?.start(`0/${count}`);
   let last = 0;
+  const interrupt = onInterrupt();
   const summary = await sendRepeated(
     request,
-    { count, concurrency, timeoutMs, success, ...(o.insecure ? { insecure: true } : {}) },
+    { count, concurrency, timeoutMs, success, signal: interrupt.signal, ...(o.insecure ? { insecure: true } : {}) },
     {
       onProgress: spinner
         ? (done, total) => {
@@ -342,6 +339,7 @@ async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: str
     },
   );
   spinner?.stop();
+  interrupt.dispose();
   if (o.json) {
     writeOut(
       JSON.stringify({
@@ -365,20 +363,11 @@ export function register(program: Command): void {
     .description("build (or read), sign and POST one delivery with the provider's headers, auth and retry policy")
     .argument('[provider]', 'provider id (see `cg-hooks providers`); prompted for on a terminal')
     .argument('[event]', 'event name (not needed with --body); prompted for on a terminal');
-  addPayloadOptions(cmd)
+  addSigningFlags(addPayloadOptions(cmd))
     .option('--to <url>', 'the receiver URL (http or https)')
-    .option('--secret <s>', 'signing secret / token (default: $CG_HOOKS_SECRET)')
     .option('--body <file>', 'send this file (or - for stdin) byte for byte instead of generating a payload')
     .option('-H, --header <"Name: value">', 'extra request header; repeatable; wins over every other header', collect)
-    .option('--user <user:password>', 'HTTP Basic auth (Rehook)')
-    .option('--api-key <key>', 'X-API-KEY (CustomerGlu Events API, Segment and the source endpoints)')
-    .option('--license-code <code>', 'WebEngage license code (with --secret, adds ?eventType=&licenseCode=&secret=)')
     .option('--event-type <type>', 'WebEngage eventType query parameter (default: the event name)')
-    .option('--scheme <scheme>', `sign with another scheme: ${SCHEMES.join(', ')}`)
-    .option('--algorithm <a>', '--scheme hmac: sha1, sha256 (default), sha512 or md5')
-    .option('--signature-header <name>', '--scheme hmac: the header (default X-Signature)')
-    .option('--encoding <e>', '--scheme hmac: hex (default) or base64')
-    .option('--prefix <text>', '--scheme hmac: text before the digest, e.g. "sha256="')
     .option('--timeout <ms>', "connect and response timeout (ms, or 2s; default: the provider's, else 10s)")
     .option('--retries <n>', "retries after the first attempt (default: the provider's documented policy)")
     .option('--retry-delays <list>', 'wait before each attempt, e.g. 0,1000,5000 (ms, or 0,1s,5s)')
@@ -399,7 +388,7 @@ Examples:
   $ cg-hooks send rehook customer.rewarded --to https://example.test/rehook --user acme:pa55 -H "X-Tenant: acme"
   $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --repeat 200 --concurrency 20
   $ cg-hooks send customerglu --body captured.json --to http://127.0.0.1:3000/webhook --secret s3cret --dry-run
-  $ cg-hooks send webengage user-event --to http://127.0.0.1:3000/we --license-code ~2024c5d1 --secret whsec_demo
+  $ cg-hooks send webengage event --to http://127.0.0.1:3000/we --license-code ~2024c5d1 --secret whsec_demo
   $ cg-hooks send                                        # on a terminal: asks for provider, event and URL
 
 Exit codes: 0 final 2xx · 1 non-2xx after retries · 2 bad input (URL, provider, flag) · 3 network failure`,

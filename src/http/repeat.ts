@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { classifyError, type SendFailure } from './errors.js';
 import type { SendRequest } from './request.js';
 import { isSuccess } from './retry.js';
-import { createPool, DEFAULT_TIMEOUT_MS } from './send.js';
+import { clientOptions, DEFAULT_TIMEOUT_MS } from './send.js';
 import { rate, summarizeLatencies, type LatencySummary } from './stats.js';
 
 export interface RepeatOptions {
@@ -22,6 +22,9 @@ export interface RepeatCallbacks {
 }
 
 export interface RepeatSummary {
+  /** Copies asked for. */
+  requested: number;
+  /** Copies sent (fewer than requested when interrupted or stopped by a fatal failure). */
   count: number;
   concurrency: number;
   /** Requests that got a success status. */
@@ -36,8 +39,12 @@ export interface RepeatSummary {
   latencyMs: LatencySummary;
   durationMs: number;
   requestsPerSecond: number;
-  /** 0 all succeeded, 1 some got a non-success status, 3 some failed at the network level. */
-  exitCode: 0 | 1 | 3;
+  /** Set when a failure no retry can fix (connection refused, DNS, TLS) stopped the burst early. */
+  stoppedBy?: string;
+  /** Stopped early by options.signal (Ctrl-C): the counts cover what was sent. */
+  interrupted: boolean;
+  /** 0 all succeeded, 1 some got a non-success status, 3 some failed at the network level, 130 interrupted. */
+  exitCode: 0 | 1 | 3 | 130;
 }
 
 /** Minimal dispatch handler: counts the status and drops the body, so a burst allocates almost nothing per request. */
@@ -57,9 +64,14 @@ class CountingHandler implements Dispatcher.DispatchHandler {
   }
 }
 
+/** Failures that the next copy cannot escape: the burst stops instead of repeating them thousands of times. */
+const FATAL = new Set(['connection_refused', 'dns', 'tls', 'unreachable']);
+
 /**
  * Sends the same delivery `count` times over `concurrency` connections (a de-duplication burst): the
- * same bytes, the same headers, no retries. The body Buffer and headers are built once and reused.
+ * same bytes, the same headers, no retries. The body Buffer and headers are built once and reused;
+ * each connection is its own undici Client that sends its next copy as soon as the previous answer
+ * ends (no pool queue, no per-request abort listener: Ctrl-C closes the clients instead).
  */
 export async function sendRepeated(request: SendRequest, options: RepeatOptions, callbacks: RepeatCallbacks = {}): Promise<RepeatSummary> {
   const url = new URL(request.url);
@@ -67,11 +79,16 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
   const concurrency = Math.max(1, Math.min(options.concurrency, count));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const success = options.success ?? '2xx';
-  const pool = await createPool(url, { timeoutMs, connections: concurrency, ...(options.insecure ? { insecure: true } : {}) });
+  const { Client } = await import('undici');
+  const config = clientOptions({ timeoutMs, ...(options.insecure ? { insecure: true } : {}) });
+  const clients = Array.from({ length: concurrency }, () => new Client(url.origin, config));
   const latencies = new Float64Array(count);
   const statuses = new Map<number, number>();
   const errors = new Map<string, number>();
+  const onProgress = callbacks.onProgress;
+  const signal = options.signal;
   let firstError: SendFailure | undefined;
+  let stoppedBy: string | undefined;
   let succeeded = 0;
   let issued = 0;
   let done = 0;
@@ -81,42 +98,58 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
     method: (request.method ?? 'POST') as Dispatcher.HttpMethod,
     headers: request.headers,
     body: Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
-    ...(options.signal ? { signal: options.signal } : {}),
   };
 
   const started = performance.now();
   await new Promise<void>((resolve) => {
-    const next = (): void => {
-      if (issued >= count) return;
+    const stop = (reason: string) => {
+      stoppedBy ??= reason;
+      if (done === issued) resolve();
+    };
+    const onAbort = () => {
+      stop('interrupted');
+      for (const c of clients) void c.destroy().catch(() => undefined);
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+
+    const lane = (client: Dispatcher): void => {
+      if (issued >= count || stoppedBy !== undefined) {
+        if (done === issued) resolve();
+        return;
+      }
       const index = issued++;
       const t0 = performance.now();
-      pool.dispatch(
+      client.dispatch(
         dispatchOptions,
         new CountingHandler((status, error) => {
           latencies[index] = performance.now() - t0;
+          done++;
           if (error) {
-            const failure = classifyError(error, url, timeoutMs);
+            const failure: SendFailure = signal?.aborted ? { code: 'aborted', message: 'interrupted' } : classifyError(error, url, timeoutMs);
             firstError ??= failure;
             errors.set(failure.code, (errors.get(failure.code) ?? 0) + 1);
+            if (FATAL.has(failure.code)) stop(failure.code);
           } else {
             statuses.set(status, (statuses.get(status) ?? 0) + 1);
             if (isSuccess(status, success)) succeeded++;
           }
-          done++;
-          callbacks.onProgress?.(done, count);
-          if (done === count) resolve();
-          else if (!(options.signal?.aborted ?? false)) next();
-          else if (done === issued) resolve();
+          onProgress?.(done, count);
+          // After an error undici is still unwinding this client's queue: send the next copy on the next turn.
+          if (error) setImmediate(lane, client);
+          else lane(client);
         }),
       );
     };
-    for (let i = 0; i < concurrency; i++) next();
+    for (const client of clients) lane(client);
   });
   const durationMs = performance.now() - started;
-  await pool.destroy();
+  await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
 
-  const failedNetwork = [...errors.values()].reduce((a, b) => a + b, 0);
+  const interrupted = stoppedBy === 'interrupted';
+  const failedNetwork = [...errors.entries()].reduce((a, [code, n]) => (code === 'aborted' ? a : a + n), 0);
   const summary: RepeatSummary = {
+    requested: count,
     count: done,
     concurrency,
     succeeded,
@@ -126,8 +159,10 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
     latencyMs: summarizeLatencies(latencies.subarray(0, done)),
     durationMs: Math.round(durationMs * 10) / 10,
     requestsPerSecond: rate(done, durationMs),
-    exitCode: failedNetwork > 0 ? 3 : succeeded < done ? 1 : 0,
+    interrupted,
+    exitCode: interrupted ? 130 : failedNetwork > 0 ? 3 : succeeded < done ? 1 : 0,
   };
-  if (firstError) summary.firstError = firstError;
+  if (stoppedBy !== undefined && !interrupted) summary.stoppedBy = stoppedBy;
+  if (firstError && !(interrupted && firstError.code === 'aborted')) summary.firstError = firstError;
   return summary;
 }

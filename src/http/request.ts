@@ -44,6 +44,10 @@ export interface BuildRequestInput {
   headers?: Array<[string, string]>;
   userAgent?: string;
   custom?: SignOptions['custom'];
+  /** Unix seconds for timestamped schemes (stripe, slack, standard-webhooks); default now. */
+  timestamp?: number;
+  /** Standard Webhooks message id; default a random msg_… */
+  id?: string;
 }
 
 /** Parses and checks a target URL: http(s) only, with a suggestion for the usual slips. */
@@ -108,6 +112,8 @@ export function buildSendRequest(input: BuildRequestInput): PreparedRequest {
   const eventType = input.eventType ?? input.event;
   if (eventType !== undefined) signOptions.eventType = eventType;
   if (input.custom !== undefined) signOptions.custom = input.custom;
+  if (input.timestamp !== undefined) signOptions.timestamp = input.timestamp;
+  if (input.id !== undefined) signOptions.id = input.id;
   const signed = signRequest(input.provider.signing, input.body, signOptions);
 
   const headers: Record<string, string> = {};

@@ -63,7 +63,7 @@ export interface Attempt {
   retryAfterMs?: number;
 }
 
-export type SendOutcome = 'success' | 'http-error' | 'network-error';
+export type SendOutcome = 'success' | 'http-error' | 'network-error' | 'interrupted';
 
 export interface SendResult {
   ok: boolean;
@@ -71,8 +71,8 @@ export interface SendResult {
   attempts: Attempt[];
   final: Attempt;
   schedule: RetrySchedule;
-  /** 0 success, 1 non-success status after retries, 3 network failure (see README "Exit codes"). */
-  exitCode: 0 | 1 | 3;
+  /** 0 success, 1 non-success status after retries, 3 network failure, 130 interrupted (options.signal). */
+  exitCode: 0 | 1 | 3 | 130;
 }
 
 export interface PoolOptions {
@@ -81,17 +81,21 @@ export interface PoolOptions {
   connections?: number;
 }
 
-/** One undici Pool for the URL's origin; undici is imported only when something is really sent. */
-export async function createPool(url: URL, o: PoolOptions = {}): Promise<Pool> {
-  const { Pool } = await import('undici');
+/** undici client options: one request in flight per connection, our timeouts, TLS strictness. */
+export function clientOptions(o: PoolOptions = {}) {
   const timeout = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Pool(url.origin, {
-    connections: o.connections ?? 1,
+  return {
     pipelining: 1,
     connect: { timeout, rejectUnauthorized: !o.insecure },
     headersTimeout: timeout,
     bodyTimeout: timeout,
-  });
+  };
+}
+
+/** One undici Pool for the URL's origin; undici is imported only when something is really sent. */
+export async function createPool(url: URL, o: PoolOptions = {}): Promise<Pool> {
+  const { Pool } = await import('undici');
+  return new Pool(url.origin, { ...clientOptions(o), connections: o.connections ?? 1 });
 }
 
 function requestPath(url: URL): string {
@@ -112,6 +116,8 @@ async function readBody(body: Dispatcher.ResponseData['body'], max: number): Pro
   }
   return { body: Buffer.concat(chunks), bodyBytes: total };
 }
+
+const INTERRUPTED: SendFailure = { code: 'aborted', message: 'interrupted' };
 
 /** A timeout error shaped like undici's, so classifyError explains it the same way. */
 function timeoutError(code: 'UND_ERR_CONNECT_TIMEOUT' | 'UND_ERR_HEADERS_TIMEOUT'): Error {
@@ -154,6 +160,7 @@ async function attemptOnce(pool: Pool, link: { connected: boolean }, url: URL, r
     return attempt;
   } catch (error) {
     clearTimeout(timer);
+    if (o.signal?.aborted) return { attempt: n, startedAt, waitedMs, latencyMs: performance.now() - t0, ok: false, error: INTERRUPTED };
     return { attempt: n, startedAt, waitedMs, latencyMs: performance.now() - t0, ok: false, error: classifyError(error, url, o.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
   }
 }
@@ -173,7 +180,11 @@ export async function send(request: SendRequest, options: SendOptions = {}, call
   try {
     let wait = schedule.delaysMs[0] ?? 0;
     for (let n = 1; n <= schedule.attempts; n++) {
-      if (wait > 0) await sleep(wait, undefined, options.signal ? { signal: options.signal } : undefined);
+      if (wait > 0) await sleep(wait, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
+      if (options.signal?.aborted) {
+        if (attempts.length === 0) attempts.push({ attempt: n, startedAt: new Date().toISOString(), waitedMs: wait, latencyMs: 0, ok: false, error: INTERRUPTED });
+        break;
+      }
       callbacks.onAttemptStart?.({ attempt: n, of: schedule.attempts });
       const attempt = await attemptOnce(pool, link, url, request, n, wait, options, schedule.success);
       attempts.push(attempt);
@@ -187,6 +198,7 @@ export async function send(request: SendRequest, options: SendOptions = {}, call
     await pool.destroy();
   }
   const final = attempts[attempts.length - 1]!;
+  if (options.signal?.aborted && !final.ok) return { ok: false, outcome: 'interrupted', attempts, final, schedule, exitCode: 130 };
   const outcome: SendOutcome = final.ok ? 'success' : final.error ? 'network-error' : 'http-error';
   return { ok: final.ok, outcome, attempts, final, schedule, exitCode: final.ok ? 0 : final.error ? 3 : 1 };
 }

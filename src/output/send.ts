@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { PreparedRequest, SendRequest } from '../http/request.js';
 import { maskedHeaders, maskedUrl } from '../http/request.js';
 import type { Attempt, AttemptResponse, SendResult } from '../http/send.js';
@@ -16,13 +17,20 @@ export function formatSchedule(s: RetrySchedule): string {
   return `up to ${s.attempts} attempts, waiting ${delays}${s.source === 'provider' ? " (the provider's documented policy)" : ''}; success = ${s.success === '200' ? 'HTTP 200 only' : 'any 2xx'}`;
 }
 
+/** The body as text when it is UTF-8, else base64 (so --json never alters the bytes it reports). */
+export function bodyJson(body: Uint8Array): { body: string } | { body: null; bodyBase64: string } {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? { body: text } : { body: null, bodyBase64: bytes.toString('base64') };
+}
+
 /** The request as JSON (for --json): credentials masked unless `showSecrets`, body as text. */
 export function requestJson(request: PreparedRequest, extra: Record<string, unknown> = {}, showSecrets = false) {
   return {
     method: request.method,
     url: showSecrets ? request.url : maskedUrl(request.url),
     headers: showSecrets ? request.headers : maskedHeaders(request.headers),
-    body: Buffer.from(request.body).toString('utf8'),
+    ...bodyJson(request.body),
     bodyBytes: request.body.byteLength,
     ...extra,
     ...(request.notes.length ? { notes: request.notes } : {}),
@@ -128,6 +136,7 @@ export function verdictText(result: SendResult): string {
 
 export function verdictLine(result: SendResult): string {
   const text = verdictText(result);
+  if (result.outcome === 'interrupted') return err.yellow(`interrupted after ${result.attempts.length} attempt${result.attempts.length === 1 ? '' : 's'}`);
   if (result.ok) return err.green(`✔ ${text}`);
   return err.red(`✖ ${text}`);
 }
@@ -150,16 +159,18 @@ export function formatRepeatSummary(s: RepeatSummary): string {
   for (const [status, n] of Object.entries(s.byStatus)) {
     const code = Number(status);
     const colour = code >= 200 && code < 300 ? out.green : out.red;
-    lines.push(`${String(n).padStart(7)} × ${colour(status)}`);
+    lines.push(`${String(n).padStart(7)} × ${colour(`${status} ${STATUS_CODES[code] ?? ''}`.trimEnd())}`);
   }
   for (const [code, n] of Object.entries(s.errors)) lines.push(`${String(n).padStart(7)} × ${out.red(code)}`);
   const l = s.latencyMs;
   lines.push(`latency  p50 ${ms(l.p50)} · p95 ${ms(l.p95)} · p99 ${ms(l.p99)} ${out.dim(`(min ${ms(l.min)}, max ${ms(l.max)}, mean ${ms(l.mean)})`)}`);
+  if (s.stoppedBy) lines.push(out.yellow(`stopped after ${s.count} of ${s.requested}: ${s.stoppedBy.replace(/_/g, ' ')} (the next copies would fail the same way)`));
   lines.push(`${s.count} requests in ${(s.durationMs / 1000).toFixed(2)} s over ${s.concurrency} connection${s.concurrency === 1 ? '' : 's'}: ${s.requestsPerSecond} requests/s`);
   return lines.join('\n');
 }
 
 export function repeatVerdict(s: RepeatSummary): string {
+  if (s.interrupted) return err.yellow(`interrupted: ${s.count - (s.errors.aborted ?? 0)} sent, ${s.succeeded} accepted`);
   if (s.exitCode === 0) return err.green(`✔ all ${s.count} deliveries were accepted`);
   const parts = [];
   if (s.failed - Object.values(s.errors).reduce((a, b) => a + b, 0) > 0) parts.push('some got a non-success status');
