@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { writeCapture } from '../core/capture-store.js';
+import { MAX_DEPTH } from '../core/paths.js';
 import type { FieldIssue } from '../core/validate.js';
 import { UsageError } from '../output/errors.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
@@ -136,9 +137,27 @@ export function headerMap(raw: string[]): Record<string, string> {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
-    out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
+    // Own keys only: a "Constructor:" or "__proto__:" header is data, not Object.prototype's.
+    const joined = Object.hasOwn(out, name) ? `${out[name]}, ${value}` : value;
+    Object.defineProperty(out, name, { value: joined, enumerable: true, writable: true, configurable: true });
   }
   return out;
+}
+
+/**
+ * JSON.stringify recurses, so a body nested thousands deep (valid JSON, and a classic attack) would make the
+ * report itself unwritable and the delivery would vanish from the output: such bodies are reported as text.
+ */
+function tooDeepToReport(parsed: unknown, size: number): boolean {
+  if (size < 2 * MAX_DEPTH || typeof parsed !== 'object' || parsed === null) return false;
+  const stack: Array<[unknown, number]> = [[parsed, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function splitUrl(url: string): { path: string; query: Record<string, string> } {
@@ -244,7 +263,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
       dedupKey: analysis.dedupKey ?? null,
       status: analysis.status,
       statusReason: 'verdict',
-      body: analysis.parsed !== undefined ? analysis.parsed : tooLarge ? null : body.toString('utf8'),
+      body: analysis.parsed !== undefined && !tooDeepToReport(analysis.parsed, body.length) ? analysis.parsed : tooLarge ? null : body.toString('utf8'),
       durationMs: 0,
     };
     if (analysis.bodyError !== undefined) report.bodyError = analysis.bodyError;
@@ -265,7 +284,8 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   async function saveAndForward(p: Pending, body: Buffer, tooLarge: boolean): Promise<void> {
     const { report, headers } = p;
     if (options.saveDir !== undefined && !tooLarge) {
-      const capture = { receivedAt: report.receivedAt, method: report.method, path: report.path, query: report.query, headers, body, remoteAddress: report.remoteAddress, provider: report.provider, event: report.event };
+      // Credentials are masked on disk too: captures end up in repositories and bug reports.
+      const capture = { receivedAt: report.receivedAt, method: report.method, path: report.path, query: report.query, headers: maskHeaders(headers), body, remoteAddress: report.remoteAddress, provider: report.provider, event: report.event };
       try {
         report.capture = { path: await writeCapture(options.saveDir, capture, report.seq) };
       } catch (e) {
@@ -409,6 +429,21 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     }
     res.writeContinue();
     onRequest(req, res);
+  });
+  // Without these, node hangs up on CONNECT without a word, and stops parsing an Upgrade request after its
+  // headers (its body never arrives; a bad one left the client hanging): refuse both with a proper answer.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    summary.clientErrors++;
+    socket.on('error', () => socket.destroy());
+    warn(`refused a request from ${socket.remoteAddress ?? '?'}: CONNECT (tunnels) is not supported`);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nallow: POST, PUT, PATCH, DELETE, GET, HEAD, OPTIONS\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket) => {
+    summary.clientErrors++;
+    socket.on('error', () => socket.destroy());
+    warn(`refused a request from ${socket.remoteAddress ?? '?'}: Upgrade: ${String(req.headers.upgrade ?? '').slice(0, 40)} is not supported`);
+    const text = `${JSON.stringify({ error: 'upgrade_not_supported', message: 'cg-hooks listen does not upgrade connections: send the webhook without an Upgrade header' })}\n`;
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
   });
   server.on('clientError', (e: NodeJS.ErrnoException, socket: Socket) => {
     summary.clientErrors++;

@@ -7,6 +7,8 @@ import type { ProviderDef } from '../providers/types.js';
 import { signRequest } from '../signing/index.js';
 import { closeClientConnections, endToEndHeaders, sendRaw } from './client.js';
 
+const MASKED_CREDENTIAL = /^\*{4}\(\d+ chars\)$/;
+
 export interface ReplayOptions {
   /** Where to send: this exact URL; the capture's query parameters are added unless the URL sets them. */
   to: string;
@@ -56,6 +58,8 @@ export interface PreparedRequest {
 export function buildReplayRequest(capture: Capture, options: ReplayOptions, provider?: ProviderDef): PreparedRequest {
   const url = new URL(options.to);
   const headers = endToEndHeaders(capture.headers);
+  // Captures hold credentials masked ("****(n chars)"): never send the mask; --resign --user/--api-key adds real ones.
+  for (const [k, v] of Object.entries(headers)) if (MASKED_CREDENTIAL.test(v)) delete headers[k];
   for (const [k, v] of Object.entries(capture.query)) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
   if (options.resign) {
     if (!provider) {

@@ -3,6 +3,10 @@ import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyRes
 
 // Schemes that send a credential rather than a signature of the body.
 
+/** How `listen --save` stores a credential header ("****(n chars)"): there is nothing left to check. */
+const MASKED = /^\*{4}\(\d+ chars\)$/;
+const maskedReason = (header: string) => `the ${header} in this capture was masked when it was saved (cg-hooks never writes credentials to disk)`;
+
 export function signApiKey(options: SignOptions): SignedRequest {
   const key = options.apiKey ?? options.secret;
   if (key === undefined) return { headers: {}, query: {}, notes: ['no --api-key given: X-API-KEY is not sent and CustomerGlu would reject the request'] };
@@ -14,6 +18,7 @@ export function verifyApiKey(req: RequestParts, options: VerifyOptions): VerifyR
   if (keys.length === 0) return { status: 'no-secret', valid: false, reason: 'no API key configured: not checked' };
   const given = options.signature ?? req.headers['x-api-key'];
   if (given === undefined) return { status: 'missing', valid: false, reason: 'no X-API-KEY header' };
+  if (MASKED.test(given.trim())) return { status: 'missing', valid: false, header: 'X-API-KEY', reason: maskedReason('X-API-KEY') };
   // HTTP strips the spaces around a header value, so a key pasted with a stray space must still match.
   for (let i = 0; i < keys.length; i++) {
     if (safeEqual(given.trim(), keys[i]!.trim())) return { status: 'valid', valid: true, header: 'X-API-KEY', reason: 'X-API-KEY matches', ...(options.apiKey === undefined ? { secretIndex: i } : {}) };
@@ -65,6 +70,7 @@ export function verifyBasic(req: RequestParts, options: VerifyOptions): VerifyRe
   if (options.user === undefined) return { status: 'no-secret', valid: false, reason: 'no --user configured: basic auth not checked' };
   const given = options.signature ?? req.headers.authorization;
   if (given === undefined) return { status: 'missing', valid: false, reason: 'no Authorization header' };
+  if (MASKED.test(given.trim())) return { status: 'missing', valid: false, header: 'Authorization', reason: maskedReason('Authorization') };
   return safeEqual(given.trim(), basicValue(options.user))
     ? { status: 'valid', valid: true, header: 'Authorization', reason: 'basic auth matches' }
     : { status: 'invalid', valid: false, header: 'Authorization', reason: 'basic auth does not match' };
