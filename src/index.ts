@@ -16,3 +16,6 @@ export { sign, verify, explain, type SigningTarget, type IncomingParts, type Lib
 export { signRequest, verifyRequest, safeEqual } from './signing/index.js';
 export type { SignOptions, SignedRequest, VerifyOptions, VerifyResult, VerifyStatus, RequestParts, CustomHmac, Explanation, Finding, ExplainCause } from './signing/index.js';
 export { readCapture, parseCapture, serializeCapture, type Capture, type CaptureInput } from './core/capture.js';
+export { startListener as listen, type ListenOptions, type ListenCallbacks, type Listener, type ListenSummary, type DeliveryReport } from './http/listen.js';
+export { replayCaptures as replay, buildReplayRequest, type ReplayOptions, type ReplayResult, type ReplayItem } from './http/replay.js';
+export { captureFileName } from './core/capture-store.js';

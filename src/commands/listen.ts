@@ -1,16 +1,191 @@
-// STUB: replaced by the real command.
 import type { Command } from 'commander';
-import { UsageError } from '../output/errors.js';
-import { action } from './shared.js';
+import * as z from 'zod/mini';
+import { startListener, type DeliveryReport, type ListenOptions, type ListenSummary } from '../http/listen.js';
+import { loadProvider } from '../providers/index.js';
+import { EXIT, UsageError } from '../output/errors.js';
+import { formatDelivery, formatSummary } from '../output/delivery.js';
+import { err, mask, out, writeErr, writeOut } from '../output/style.js';
+import { action, collect, parseOptions, positiveInteger } from './shared.js';
+
+const Options = z.object({
+  port: z.optional(z.string()),
+  host: z.optional(z.string()),
+  provider: z.optional(z.string()),
+  secret: z.optional(z.array(z.string())),
+  apiKey: z.optional(z.string()),
+  user: z.optional(z.string()),
+  licenseCode: z.optional(z.string()),
+  save: z.optional(z.string()),
+  forwardTo: z.optional(z.string()),
+  expect: z.optional(z.string()),
+  timeout: z.optional(z.string()),
+  maxBody: z.optional(z.string()),
+  respond: z.optional(z.string()),
+  failFirst: z.optional(z.string()),
+  requestTimeout: z.optional(z.string()),
+  full: z.optional(z.boolean()),
+  json: z.optional(z.boolean()),
+});
+
+/** "1048576", "512kb", "1mb", "2MiB" → bytes. */
+export function parseSize(text: string, flag: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib)?\s*$/i.exec(text);
+  if (!m) throw new UsageError('bad_option', `${flag}: expected a size like 1048576, 512kb or 1mb, got "${text}"`);
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
+  const bytes = Math.floor(Number(m[1]) * factor);
+  if (bytes < 1) throw new UsageError('bad_option', `${flag}: must be at least 1 byte`);
+  return bytes;
+}
+
+export function parseSeconds(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !(n > 0)) throw new UsageError('bad_option', `${flag}: expected a number of seconds > 0, got "${text}"`);
+  return n;
+}
+
+function parsePort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError('bad_option', `--port: expected 0..65535 (0 = any free port), got "${text}"`);
+  return Number(text);
+}
+
+function parseStatus(text: string, flag: string): number {
+  if (!/^\d{3}$/.test(text) || Number(text) < 200 || Number(text) > 599) throw new UsageError('bad_option', `${flag}: expected an HTTP status 200..599, got "${text}"`);
+  return Number(text);
+}
+
+function parseUrl(text: string, flag: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError('bad_url', `${flag}: "${text}" is not a URL (expected http://host:port/path)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('bad_url', `${flag}: only http:// and https:// URLs are supported, got ${url.protocol}`);
+  return url.href;
+}
+
+export type StopReason = 'expect' | 'timeout' | 'interrupt';
+
+/** 0 when every delivery was valid; 1 when one was not or --timeout came before --expect; 130 on Ctrl-C. */
+export function exitCodeFor(reason: StopReason, summary: ListenSummary, expect: number | undefined): number {
+  if (reason === 'interrupt') return EXIT.interrupted;
+  if (reason === 'timeout' && expect !== undefined && summary.deliveries < expect) return EXIT.checkFailed;
+  return summary.invalid === 0 ? EXIT.ok : EXIT.checkFailed;
+}
+
+export async function run(rawOptions: unknown): Promise<number> {
+  const o = parseOptions(Options, rawOptions);
+  const secrets = o.secret ?? (process.env.CG_HOOKS_SECRET ? [process.env.CG_HOOKS_SECRET] : []);
+  if (o.user !== undefined && !o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
+  if (o.provider !== undefined && o.provider !== 'auto') await loadProvider(o.provider); // unknown ids: exit 2 with the list
+  const expect = o.expect === undefined ? undefined : positiveInteger(o.expect, '--expect');
+  const timeoutS = o.timeout === undefined ? undefined : parseSeconds(o.timeout, '--timeout');
+  const options: ListenOptions = {
+    host: o.host ?? '127.0.0.1',
+    port: o.port === undefined ? 0 : parsePort(o.port),
+    provider: o.provider ?? 'auto',
+    secrets,
+    maxBody: o.maxBody === undefined ? undefined : parseSize(o.maxBody, '--max-body'),
+  };
+  if (o.apiKey !== undefined) options.apiKey = o.apiKey;
+  if (o.user !== undefined) options.user = o.user;
+  if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
+  if (o.save !== undefined) options.saveDir = o.save;
+  if (o.forwardTo !== undefined) options.forwardTo = parseUrl(o.forwardTo, '--forward-to');
+  if (o.respond !== undefined) options.respond = parseStatus(o.respond, '--respond');
+  if (o.failFirst !== undefined) options.failFirst = positiveInteger(o.failFirst, '--fail-first');
+  if (o.requestTimeout !== undefined) {
+    const ms = parseSeconds(o.requestTimeout, '--request-timeout') * 1000;
+    options.requestTimeoutMs = ms;
+    options.headersTimeoutMs = Math.min(ms, 10_000);
+  }
+
+  const json = o.json === true;
+  const terminal = process.stdout.isTTY === true;
+  const format = { full: o.full === true || !terminal, maxBodyLines: 20, style: out };
+  let stop!: (reason: StopReason) => void;
+  const stopped = new Promise<StopReason>((resolve) => (stop = resolve));
+  let count = 0;
+
+  const onDelivery = (report: DeliveryReport) => {
+    if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    else writeOut(formatDelivery(report, format));
+    count++;
+    if (expect !== undefined && count >= expect) stop('expect');
+  };
+  const onWarning = (message: string) => {
+    if (json) process.stdout.write(`${JSON.stringify({ type: 'warning', message })}\n`);
+    else writeErr(err.yellow(`warning: ${message}`));
+  };
+
+  const listener = await startListener(options, { onDelivery, onWarning });
+  const notes = [
+    `provider ${options.provider}`,
+    secrets.length > 0 ? `secret ${secrets.map(mask).join(', ')}` : 'no --secret: signatures not checked',
+    options.apiKey !== undefined ? `api key ${mask(options.apiKey)}` : '',
+    options.user !== undefined ? `basic auth ${options.user.split(':')[0]}:****` : '',
+    options.saveDir !== undefined ? `saving to ${options.saveDir}` : '',
+    options.forwardTo !== undefined ? `forwarding to ${options.forwardTo}` : '',
+    expect !== undefined ? `expecting ${expect}` : '',
+  ].filter(Boolean);
+  writeErr(`${err.green('cg-hooks listen: ready on')} ${err.bold(listener.url)}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port })}\n`);
+
+  const onSignal = () => stop('interrupt');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer = timeoutS === undefined ? undefined : setTimeout(() => stop('timeout'), timeoutS * 1000);
+  const reason = await stopped;
+  if (timer) clearTimeout(timer);
+  const summary = await listener.close();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+
+  const code = exitCodeFor(reason, summary, expect);
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary })}\n`);
+  else {
+    const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
+      ? err.red(`timed out after ${timeoutS} s with ${summary.deliveries} of ${expect} expected deliveries`)
+      : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${timeoutS} s` : `received ${summary.deliveries} of ${expect} expected`;
+    writeErr(`${why}: ${formatSummary(summary, err)}`);
+  }
+  return code;
+}
 
 export function register(program: Command): void {
   program
     .command('listen')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(
-      action(() => {
-        throw new UsageError('not_implemented', 'listen is not implemented yet');
-      }),
-    );
+    .description('run a receiver: print, validate, save and relay incoming webhooks')
+    .option('-p, --port <n>', 'port to listen on (0 = any free port)', '0')
+    .option('--host <address>', 'address to bind (default 127.0.0.1: not reachable from the network)')
+    .option('--provider <id>', 'auto-detect the provider of each delivery (auto) or fix one', 'auto')
+    .option('--secret <s>', 'secret to verify signatures with; repeat for rotation (env CG_HOOKS_SECRET)', collect)
+    .option('--api-key <key>', 'expected X-API-KEY (CustomerGlu Events API and sources)')
+    .option('--user <user:password>', 'expected basic auth (Rehook)')
+    .option('--license-code <code>', 'WebEngage license code (with --secret: checks the secret query parameter)')
+    .option('--save <dir>', 'save every delivery byte for byte, one JSON capture file each')
+    .option('--forward-to <url>', 'relay each delivery (same bytes, end-to-end headers) and answer with its status')
+    .option('--expect <n>', 'exit after n deliveries: 0 when all were valid, 1 otherwise')
+    .option('--timeout <s>', 'stop after s seconds (with --expect: exit 1 if they did not all arrive)')
+    .option('--max-body <size>', 'larger bodies are answered 413 (e.g. 512kb, 2mb)', '1mb')
+    .option('--respond <code>', 'answer every delivery (or the first --fail-first n) with this status')
+    .option('--fail-first <n>', 'answer the first n deliveries with --respond (default 500), then normally')
+    .option('--request-timeout <s>', 'cut off clients that take longer to send a request (default 30)')
+    .option('--full', 'print whole bodies (on a terminal they are cut to 20 lines)')
+    .option('--json', 'NDJSON on stdout: a ready line, one line per delivery, a summary')
+    .addHelpText(
+      'after',
+      `
+Answers: 200 accepted (duplicates too, flagged) · 401 bad or missing signature/credential when one is
+configured · 400 body not JSON · 413 over --max-body. Unsigned providers (Reward) are accepted.
+
+Examples:
+  $ cg-hooks listen --port 3000 --secret s3cret
+  $ cg-hooks listen --provider mgpass --secret s3cret --save captures/
+  $ cg-hooks listen --forward-to http://127.0.0.1:8080/webhook --secret s3cret
+  $ cg-hooks listen --fail-first 2 --respond 503        # watch the sender retry
+  $ cg-hooks listen --expect 3 --timeout 30 --json | jq -c 'select(.type=="delivery") | [.provider,.event,.verdict]'`,
+    )
+    .action(action(run));
 }

@@ -1,0 +1,421 @@
+// The listener: a node:http receiver that checks, records and answers every delivery. It never prints:
+// each delivery becomes a DeliveryReport passed to onDelivery; the command decides how to show it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import { writeCapture } from '../core/capture-store.js';
+import type { FieldIssue } from '../core/validate.js';
+import { UsageError } from '../output/errors.js';
+import { loadAllProviders, loadProvider } from '../providers/index.js';
+import type { ProviderDef } from '../providers/types.js';
+import { closeClientConnections, endToEndHeaders, sendRaw } from './client.js';
+import { loadExplain } from './explain-hook.js';
+import {
+  DedupTracker,
+  inspectDelivery,
+  type AuthVerdict,
+  type BodyKind,
+  type Credentials,
+  type ExplainFn,
+  type SignatureVerdict,
+  type SchemaVerdict,
+} from './inspect.js';
+
+export const DEFAULT_MAX_BODY = 1024 * 1024;
+
+export interface ListenOptions {
+  /** Default 127.0.0.1: a development receiver should not be reachable from the network by accident. */
+  host?: string;
+  /** 0 (default) = any free port. */
+  port?: number;
+  /** "auto" (default) or a provider id. */
+  provider?: string;
+  /** Candidate secrets (rotation); also the WebEngage webhook secret key. */
+  secrets?: string[];
+  apiKey?: string;
+  /** user:password for basic auth. */
+  user?: string;
+  licenseCode?: string;
+  /** Bytes; larger bodies are answered 413. Default 1 MiB. */
+  maxBody?: number;
+  /** Directory for one capture file per delivery. */
+  saveDir?: string;
+  /** Relay every delivery's bytes to this URL and answer with its status. */
+  forwardTo?: string;
+  forwardTimeoutMs?: number;
+  /** Answer with this status (all deliveries, or the first `failFirst`). */
+  respond?: number;
+  /** Answer the first n deliveries with `respond` (default 500), then normally. */
+  failFirst?: number;
+  /** Time allowed to receive the headers, and the whole request (slow clients). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Injected providers (tests); default: every provider. */
+  providers?: ProviderDef[];
+  /** Injected diagnosis; default: the --explain hook of src/signing. */
+  explain?: ExplainFn | null;
+}
+
+export interface DeliveryReport {
+  type: 'delivery';
+  seq: number;
+  receivedAt: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Lower-cased names; credentials (Authorization, X-API-KEY) masked. */
+  headers: Record<string, string>;
+  remoteAddress: string | null;
+  size: number;
+  sha256: string;
+  provider: string | null;
+  /** Detection confidence 0..1 (1 when fixed with --provider). */
+  confidence: number;
+  event: string | null;
+  verdict: 'valid' | 'invalid';
+  problems: string[];
+  signature: SignatureVerdict;
+  auth: AuthVerdict;
+  schema: SchemaVerdict;
+  bodyKind: BodyKind;
+  bodyError?: string;
+  duplicate: { key: string; firstSeq: number } | null;
+  dedupKey: string | null;
+  /** The answer sent back. */
+  status: number;
+  /** Why that status: verdict, simulated failure (--respond/--fail-first) or forward. */
+  statusReason: 'verdict' | 'simulated' | 'forwarded' | 'forward-failed';
+  forward?: { url: string; status?: number; latencyMs?: number; error?: string; body?: string };
+  capture?: { path?: string; error?: string };
+  /** The parsed JSON (or form fields); for other bodies, their text. */
+  body: unknown;
+  /** Time from the end of the request to the decision (captures and forwarding included). */
+  durationMs: number;
+}
+
+export interface ListenSummary {
+  deliveries: number;
+  valid: number;
+  invalid: number;
+  duplicates: number;
+  /** Count per problem name ("signature invalid", "schema", "malformed-json", …). */
+  problems: Record<string, number>;
+  /** Count per answered status code. */
+  statuses: Record<string, number>;
+  /** Requests refused before they became deliveries (bad HTTP, header/request timeouts). */
+  clientErrors: number;
+}
+
+export interface ListenCallbacks {
+  onDelivery?(report: DeliveryReport): void;
+  /** Something worth knowing that is not a delivery (a client error, a failed capture write). */
+  onWarning?(message: string): void;
+}
+
+export interface Listener {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight deliveries finish (responses and capture writes), returns the summary. */
+  close(): Promise<ListenSummary>;
+  summary(): ListenSummary;
+}
+
+const MASKED_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
+
+function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = MASKED_HEADERS.has(k) ? `****(${v.length} chars)` : v;
+  return out;
+}
+
+/** Header map from rawHeaders: lower-case names, every value kept (node drops some duplicates in req.headers). */
+export function headerMap(raw: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
+  }
+  return out;
+}
+
+export function splitUrl(url: string): { path: string; query: Record<string, string> } {
+  const q = url.indexOf('?');
+  if (q < 0) return { path: url, query: {} };
+  return { path: url.slice(0, q), query: Object.fromEntries(new URLSearchParams(url.slice(q + 1))) };
+}
+
+function emptySummary(): ListenSummary {
+  return { deliveries: 0, valid: 0, invalid: 0, duplicates: 0, problems: {}, statuses: {}, clientErrors: 0 };
+}
+
+function reply(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): Promise<void> {
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : `${JSON.stringify(body)}\n`;
+  return new Promise((resolve) => {
+    if (res.headersSent || res.destroyed) return resolve();
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extraHeaders });
+    res.end(text, () => resolve());
+    res.once('close', () => resolve());
+  });
+}
+
+const answerBody = (status: number, report: Pick<DeliveryReport, 'problems' | 'signature' | 'auth' | 'bodyError' | 'duplicate'>) => {
+  if (status === 413) return { error: 'payload_too_large', message: report.bodyError };
+  if (status === 401) return { error: 'unauthorized', message: !report.signature.ok ? report.signature.reason : report.auth.reason };
+  if (status === 400) return { error: 'bad_request', message: report.bodyError };
+  if (status >= 200 && status < 300) return { status: report.duplicate ? 'duplicate' : 'accepted' };
+  return { error: 'simulated_failure', message: `cg-hooks listen answered ${status} on purpose (--respond/--fail-first)` };
+};
+
+export async function startListener(options: ListenOptions = {}, callbacks: ListenCallbacks = {}): Promise<Listener> {
+  const providers = options.providers ?? (await loadAllProviders());
+  const fixedId = options.provider && options.provider !== 'auto' ? options.provider : undefined;
+  const fixed = fixedId === undefined ? undefined : (providers.find((p) => p.id === fixedId) ?? (await loadProvider(fixedId)));
+  const credentials: Credentials = { secrets: options.secrets ?? [] };
+  if (options.apiKey !== undefined) credentials.apiKey = options.apiKey;
+  if (options.user !== undefined) credentials.user = options.user;
+  if (options.licenseCode !== undefined) credentials.licenseCode = options.licenseCode;
+  const explain = options.explain === null ? undefined : (options.explain ?? (await loadExplain()));
+  const maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
+  // Past this, even draining the body to answer 413 politely costs too much: answer and hang up.
+  const hardCap = Math.max(16 * 1024 * 1024, 4 * maxBody);
+  const forwardUrl = options.forwardTo === undefined ? undefined : new URL(options.forwardTo);
+  const failStatus = options.respond ?? 500;
+  if (options.saveDir !== undefined) {
+    try {
+      await mkdir(options.saveDir, { recursive: true });
+    } catch (e) {
+      throw new UsageError('unwritable_dir', `cannot create --save directory ${options.saveDir}: ${(e as Error).message}`);
+    }
+  }
+
+  const dedup = new DedupTracker();
+  const summary = emptySummary();
+  const inFlight = new Set<Promise<void>>();
+  let seq = 0;
+  const warn = (message: string) => callbacks.onWarning?.(message);
+
+  async function handleDelivery(req: IncomingMessage, res: ServerResponse, n: number, body: Buffer, size: number, tooLarge: boolean): Promise<void> {
+    const started = performance.now();
+    const receivedAt = new Date().toISOString();
+    const headers = headerMap(req.rawHeaders);
+    const { path, query } = splitUrl(req.url ?? '/');
+    const method = req.method ?? 'POST';
+    const analysis = inspectDelivery({ method, path, query, headers, body, tooLarge, size }, { providers, fixed, credentials, explain });
+    // A forged delivery is not a duplicate of anything: its key is whatever the forger wrote.
+    const trusted = analysis.signature.ok && analysis.auth.ok;
+    const firstSeq = trusted ? dedup.claim(analysis.dedupKey, n) : undefined;
+    const duplicate = firstSeq === undefined || analysis.dedupKey === undefined ? null : { key: analysis.dedupKey, firstSeq };
+
+    const report: DeliveryReport = {
+      type: 'delivery',
+      seq: n,
+      receivedAt,
+      method,
+      path,
+      query,
+      headers: maskHeaders(headers),
+      remoteAddress: req.socket.remoteAddress ?? null,
+      size,
+      sha256: analysis.sha256,
+      provider: analysis.provider?.id ?? null,
+      confidence: analysis.confidence,
+      event: analysis.event,
+      verdict: analysis.problems.length === 0 ? 'valid' : 'invalid',
+      problems: analysis.problems,
+      signature: analysis.signature,
+      auth: analysis.auth,
+      schema: analysis.schema,
+      bodyKind: analysis.bodyKind,
+      duplicate,
+      dedupKey: analysis.dedupKey ?? null,
+      status: analysis.status,
+      statusReason: 'verdict',
+      body: analysis.parsed !== undefined ? analysis.parsed : tooLarge ? null : body.toString('utf8'),
+      durationMs: 0,
+    };
+    if (analysis.bodyError !== undefined) report.bodyError = analysis.bodyError;
+
+    if (options.saveDir !== undefined && !tooLarge) {
+      const capture = { receivedAt, method, path, query, headers, body, remoteAddress: req.socket.remoteAddress ?? null, provider: report.provider, event: report.event };
+      try {
+        report.capture = { path: await writeCapture(options.saveDir, capture, n) };
+      } catch (e) {
+        report.capture = { error: (e as Error).message };
+        warn(`could not save delivery #${n}: ${(e as Error).message}`);
+      }
+    }
+
+    let extra: Record<string, string> = {};
+    let answer: unknown;
+    const simulated = options.respond !== undefined || options.failFirst !== undefined ? (options.failFirst === undefined || n <= options.failFirst) : false;
+    if (tooLarge) {
+      report.status = 413;
+      extra = { connection: 'close' };
+    } else if (simulated) {
+      report.status = failStatus;
+      report.statusReason = 'simulated';
+    } else if (forwardUrl) {
+      report.forward = { url: forwardUrl.href };
+      try {
+        const target = new URL(forwardUrl);
+        for (const [k, v] of Object.entries(query)) if (!target.searchParams.has(k)) target.searchParams.set(k, v);
+        const r = await sendRaw({ url: target, method, headers: endToEndHeaders(headers), body, timeoutMs: options.forwardTimeoutMs ?? 10_000 });
+        report.forward.status = r.status;
+        report.forward.latencyMs = r.latencyMs;
+        report.forward.body = r.body.subarray(0, 2048).toString('utf8');
+        report.status = r.status;
+        report.statusReason = 'forwarded';
+        answer = r.body;
+        const type = r.headers['content-type'];
+        if (typeof type === 'string') extra['content-type'] = type;
+      } catch (e) {
+        report.forward.error = (e as Error).message;
+        report.status = 502;
+        report.statusReason = 'forward-failed';
+        answer = { error: 'bad_gateway', message: `--forward-to ${forwardUrl.href}: ${(e as Error).message}` };
+      }
+    }
+    if (trusted && !(report.status >= 200 && report.status < 300)) dedup.release(analysis.dedupKey, n);
+    // Reported before the answer goes out, so that whoever sees the answer can already see the report.
+    report.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    record(report);
+    await reply(res, report.status, answer ?? answerBody(report.status, report), extra);
+  }
+
+  function record(report: DeliveryReport): void {
+    summary.deliveries++;
+    if (report.verdict === 'valid') summary.valid++;
+    else summary.invalid++;
+    if (report.duplicate) summary.duplicates++;
+    for (const p of report.problems) summary.problems[p] = (summary.problems[p] ?? 0) + 1;
+    summary.statuses[report.status] = (summary.statuses[report.status] ?? 0) + 1;
+    try {
+      callbacks.onDelivery?.(report);
+    } catch (e) {
+      warn(`delivery callback failed: ${(e as Error).message}`);
+    }
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
+      // Browsers and health checks are not deliveries: they must not count towards --expect.
+      req.resume();
+      void reply(res, 200, method === 'HEAD' ? '' : 'cg-hooks listen: POST webhooks to any path\n', { 'content-type': 'text/plain; charset=utf-8' });
+      return;
+    }
+    const n = ++seq;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const task = new Promise<void>((resolve) => {
+      const finish = (tooLarge: boolean) => {
+        if (done) return;
+        done = true;
+        const body = tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks, size);
+        chunks.length = 0;
+        handleDelivery(req, res, n, body, size, tooLarge)
+          .catch((e: Error) => {
+            warn(`delivery #${n} failed inside the listener: ${e.message}`);
+            return reply(res, 500, { error: 'internal', message: e.message });
+          })
+          .finally(resolve);
+      };
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= maxBody) chunks.push(chunk);
+        else if (chunks.length > 0) chunks.length = 0; // over the limit: stop keeping bytes, keep counting
+        if (size > hardCap) {
+          finish(true);
+          req.pause();
+        }
+      });
+      req.on('end', () => finish(size > maxBody));
+      req.on('error', () => {
+        if (!done) warn(`delivery #${n}: the client went away before sending the whole body`);
+        done = true;
+        resolve();
+      });
+      req.on('aborted', () => {
+        done = true;
+        resolve();
+      });
+    });
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  }
+
+  const server: Server = createServer({
+    // Checked every second (default 30 s) so slow clients are cut off close to their deadline.
+    connectionsCheckingInterval: 1000,
+    headersTimeout: options.headersTimeoutMs ?? 10_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: 5000,
+  });
+  server.on('request', onRequest);
+  server.on('checkContinue', (req, res) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBody) {
+      // The client waits for our go-ahead: refuse without reading the body.
+      const n = ++seq;
+      const task = handleDelivery(req, res, n, Buffer.alloc(0), declared, true).catch(() => undefined);
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+      return;
+    }
+    res.writeContinue();
+    onRequest(req, res);
+  });
+  server.on('clientError', (e: NodeJS.ErrnoException, socket: Socket) => {
+    summary.clientErrors++;
+    const code = e.code ?? '';
+    if (code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    warn(`refused a request from ${socket.remoteAddress ?? '?'}: ${status.slice(4)} (${code || e.message})`);
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
+      if (e.code === 'EADDRINUSE') reject(new UsageError('port_in_use', `port ${options.port} is already in use (${where})`, 'pick another --port, or --port 0 for any free port'));
+      else if (e.code === 'EACCES') reject(new UsageError('port_denied', `not allowed to listen on ${where}`, 'ports below 1024 need privileges: pick a higher --port'));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new UsageError('bad_host', `cannot listen on ${where}: no such local address`));
+      else reject(e);
+    });
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  server.on('error', (e) => warn(`server error: ${e.message}`));
+
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+  let closing: Promise<ListenSummary> | undefined;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    summary: () => ({ ...summary, problems: { ...summary.problems }, statuses: { ...summary.statuses } }),
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // In-flight deliveries finish (capture written, answer sent); then any keep-alive socket is cut.
+        const grace = setTimeout(() => server.closeAllConnections(), 5000);
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        server.closeIdleConnections();
+        await Promise.race([stopped, new Promise((r) => setTimeout(r, 1000).unref())]);
+        server.closeAllConnections();
+        clearTimeout(grace);
+        closeClientConnections();
+        return { ...summary };
+      })();
+      return closing;
+    },
+  };
+}

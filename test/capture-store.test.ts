@@ -1,0 +1,37 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCapture } from '../src/core/capture.js';
+import { captureFileName, writeCapture } from '../src/core/capture-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cg-capture-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const sample = {
+  receivedAt: '2026-01-01T00:00:00.123Z',
+  method: 'POST',
+  path: '/webhook/%E2%9C%93',
+  query: { eventType: 'order' },
+  headers: { 'content-type': 'application/json', 'x-cg-signature': 'f2719895b483fbf3f98e1936bc88271cbe74f138' },
+  body: Buffer.from([0xef, 0xbb, 0xbf, 0x7b, 0x7d, 0x0d, 0x0a, 0xff]),
+  remoteAddress: '127.0.0.1',
+  provider: 'customerglu',
+  event: 'reward',
+};
+
+describe('listen --save files', () => {
+  it('are named by arrival time, sequence, provider and event, never with a path separator', () => {
+    expect(captureFileName(sample, 7)).toBe('20260101T000000.123Z-000007-customerglu-reward.json');
+    expect(captureFileName({ ...sample, provider: null, event: null }, 1)).toBe('20260101T000000.123Z-000001-unknown-unknown.json');
+    expect(captureFileName({ ...sample, event: '../../etc/passwd' }, 1)).not.toContain('/');
+  });
+
+  it('are written whole (temporary name, then rename) and read back byte for byte', async () => {
+    const path = await writeCapture(dir, sample, 3);
+    expect(readdirSync(dir)).toEqual([captureFileName(sample, 3)]);
+    const back = readCapture(path);
+    expect(back.body.equals(sample.body)).toBe(true);
+    expect(back).toMatchObject({ version: 1, method: 'POST', path: sample.path, query: sample.query, headers: sample.headers, provider: 'customerglu', event: 'reward', remoteAddress: '127.0.0.1' });
+  });
+});
