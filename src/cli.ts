@@ -1,21 +1,36 @@
 import { Command, CommanderError, Option } from 'commander';
-import { register as demo } from './commands/demo.js';
-import { register as generate } from './commands/generate.js';
-import { register as listen } from './commands/listen.js';
-import { register as providers } from './commands/providers.js';
-import { register as replay } from './commands/replay.js';
-import { register as send } from './commands/send.js';
 import { jsonRequested, state } from './commands/shared.js';
-import { register as sign } from './commands/sign.js';
-import { register as test } from './commands/test.js';
-import { register as verify } from './commands/verify.js';
 import { CliError, EXIT } from './output/errors.js';
 import { err } from './output/style.js';
 
 declare const __CG_HOOKS_VERSION__: string;
 export const VERSION = typeof __CG_HOOKS_VERSION__ === 'string' ? __CG_HOOKS_VERSION__ : '0.0.0-dev';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+// Each command is its own chunk: a run of `generate` loads generate's code, not the listener's or the
+// signature diagnosis. Only help and mistyped commands load them all (for the list and "did you mean").
+const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
+  providers: () => import('./commands/providers.js'),
+  generate: () => import('./commands/generate.js'),
+  sign: () => import('./commands/sign.js'),
+  verify: () => import('./commands/verify.js'),
+  send: () => import('./commands/send.js'),
+  listen: () => import('./commands/listen.js'),
+  replay: () => import('./commands/replay.js'),
+  test: () => import('./commands/test.js'),
+  demo: () => import('./commands/demo.js'),
+};
+
+/** The command named on the command line, skipping the global flags that may stand before it. */
+export function commandName(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
+  const name = commandName(argv);
+  const wanted = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
+  const registers = (await Promise.all(wanted.map((n) => COMMANDS[n]!()))).map((m) => m.register);
   const program = new Command('cg-hooks')
     .description('Generate, sign, send, verify and receive rewards & loyalty webhooks')
     .version(VERSION, '-V, --version', 'print the version')
@@ -43,7 +58,7 @@ Examples:
 
 Exit codes: 0 ok · 1 check failed · 2 bad usage or input · 3 network failure · 130 interrupted`,
     );
-  for (const register of [providers, generate, sign, verify, send, listen, replay, test, demo]) register(program);
+  for (const register of registers) register(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
@@ -87,7 +102,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   let code: number;
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     code = state.exitCode;
   } catch (error) {
     code = reportError(error, argv);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeFor, parseSize } from '../src/commands/listen.js';
 import { headerMap, splitUrl, type DeliveryReport } from '../src/http/listen.js';
 import { DedupTracker, checkCredentials, detectProvider, firstInvalidUtf8, inspectDelivery, parseBody, type DeliveryInput, type InspectContext } from '../src/http/inspect.js';
-import { formatDelivery, formatSummary } from '../src/output/delivery.js';
+import { deliveryJsonLine, formatDelivery, formatSummary } from '../src/output/delivery.js';
 import { Chalk } from 'chalk';
 import { loadAllProviders, loadProvider } from '../src/providers/index.js';
 import type { ProviderDef } from '../src/providers/types.js';
@@ -221,6 +221,20 @@ describe('human format', () => {
     expect(cut).toContain('?secret=****&licenseCode=L');
     expect(cut).not.toContain('abc');
     expect(formatDelivery(report({ body }), { full: true, maxBodyLines: 20, style: plain })).toContain('"k49": 49');
+  });
+
+  it('NDJSON embeds a one-line JSON body as received, and serializes any other body', () => {
+    const raw = Buffer.from('{"amount":1.0,"a":[1, 2]}');
+    const line = deliveryJsonLine(report({ body: JSON.parse(raw.toString()) }), { body: raw });
+    expect(line.endsWith('}\n')).toBe(true);
+    expect(line).toContain(',"body":{"amount":1.0,"a":[1, 2]}}');
+    const parsed = JSON.parse(line);
+    expect(parsed).toMatchObject({ type: 'delivery', seq: 3, body: { amount: 1, a: [1, 2] } });
+    const pretty = Buffer.from('{\n  "a": 1\n}');
+    const other = deliveryJsonLine(report({ body: { a: 1 } }), { body: pretty });
+    expect(other.split('\n')).toHaveLength(2);
+    expect(JSON.parse(other).body).toEqual({ a: 1 });
+    expect(JSON.parse(deliveryJsonLine(report({ bodyKind: 'malformed-json', body: '{"a":' }), { body: Buffer.from('{"a":') })).body).toBe('{"a":');
   });
 
   it('summary by verdict', () => {

@@ -227,17 +227,16 @@ describe('listen: bad input never stops it', () => {
     const cg = providers.find((p) => p.id === 'customerglu')!;
     const body = prepareGenerator(cg, 'reward', { seed: 'concurrent' }).make(0).body;
     const c = { body, headers: signed(cg, 'reward', body).headers };
-    const before = l.deliveries().length;
     const replies = await Promise.all(Array.from({ length: 200 }, () => post(`${l.url}/webhook`, c.body, c.headers)));
     expect(replies.map((r) => r.status).every((s) => s === 200)).toBe(true);
     const hash = sha256(body);
-    const reports = (await l.waitForDeliveries(before + 200)).filter((r) => r.sha256 === hash);
-    expect(reports).toHaveLength(200);
+    const reports = await l.waitForMatching(200, (r) => r.sha256 === hash);
     expect(new Set(reports.map((r) => r.seq)).size).toBe(200);
     expect(reports.filter((r) => r.duplicate).length).toBe(199); // the same delivery 200 times at once: one original
   });
 
   it('GET is not a delivery', async () => {
+    await new Promise((res) => setTimeout(res, 100)); // lines of earlier deliveries are written in batches
     const before = l.deliveries().length;
     const r = await post(`${l.url}/`, '', {}, 'GET');
     expect(r.status).toBe(200);
@@ -287,6 +286,19 @@ describe('listen: answers, relaying and exit codes', () => {
     const reports = l.deliveries();
     expect(reports.map((r) => r.duplicate?.firstSeq ?? null)).toEqual([null, null, null, 3]);
     expect(reports.every((r) => r.verdict === 'valid')).toBe(true);
+  });
+
+  it('an invalid signature gets the one-line --explain diagnosis', async () => {
+    const l = await startListen(['--secret', SECRET, '--expect', '1', '--timeout', '10']);
+    const c = cases.find((x) => x.provider.id === 'customerglu' && x.event === 'reward')!;
+    // Signed over the compact bytes, sent pretty-printed: the classic re-serialization mismatch.
+    const pretty = Buffer.from(JSON.stringify(JSON.parse(c.body.toString('utf8')), null, 2));
+    expect((await post(`${l.url}/webhook`, pretty, c.headers)).status).toBe(401);
+    await l.exited;
+    const [r] = l.deliveries();
+    expect(r!.signature.status).toBe('invalid');
+    expect(r!.signature.explain).toMatch(/JSON\.stringify\(JSON\.parse\(body\)\)/);
+    expect(r!.signature.explain).not.toContain('\n');
   });
 
   it('--expect exits 1 when a delivery was invalid', async () => {

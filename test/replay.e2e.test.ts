@@ -97,6 +97,12 @@ describe('replay', () => {
     expect(resigned.stdout + resigned.stderr).not.toContain('new-secret');
   });
 
+  it('captures are readable by verify --capture', async () => {
+    const first = join(captures, readdirSync(captures).sort()[0]!);
+    expect((await runCli(['verify', '--capture', first, '--secret', SECRET])).code).toBe(0);
+    expect((await runCli(['verify', '--capture', first, '--secret', 'wrong'])).code).toBe(1);
+  });
+
   it('exits 1 when the receiver answers non-2xx', async () => {
     const t = await recordingServer(500);
     const r = await runCli(['replay', captures, '--to', t.url]);

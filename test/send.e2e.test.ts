@@ -470,6 +470,16 @@ describe.concurrent('send --repeat', () => {
     expect(summary.requestsPerSecond).toBeGreaterThan(0);
   });
 
+  it('stops a burst at the first connection refused instead of repeating it (exit 3)', async () => {
+    const port = await freePort();
+    const r = await runCli(['send', 'customerglu', 'reward', '--to', `http://127.0.0.1:${port}/`, '--repeat', '1000', '--concurrency', '4', '--json']);
+    expect(r.code).toBe(3);
+    const { summary } = json(r.stdout);
+    expect(summary).toMatchObject({ requested: 1000, stoppedBy: 'connection_refused', succeeded: 0, exitCode: 3 });
+    expect(summary.count).toBeLessThanOrEqual(4);
+    expect(summary.firstError.message).toBe(`nothing is listening on 127.0.0.1:${port}`);
+  });
+
   it('counts statuses and exits 1 when some copies are rejected (a receiver de-duplicating with 409)', async () => {
     const srv = await serve((_r, n, res) => res.writeHead(n === 1 ? 200 : 409).end());
     const r = await runCli(['send', 'customerglu', 'reward', '--to', srv.url, '--repeat', '5']);

@@ -6,6 +6,7 @@ import { classifyError } from '../src/http/errors.js';
 import { buildSendRequest, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl } from '../src/http/request.js';
 import { formatDelay, isSuccess, nextDelay, parseDuration, parseRetryAfter, RETRY_AFTER_CAP_MS, retrySchedule } from '../src/http/retry.js';
 import { percentile, rate, summarizeLatencies } from '../src/http/stats.js';
+import { bodyJson } from '../src/output/send.js';
 import { hmac } from '../src/signing/hmac.js';
 import { provider as customerglu } from '../src/providers/customerglu.js';
 import type { ProviderDef } from '../src/providers/types.js';
@@ -191,6 +192,14 @@ describe('building the request', () => {
     expect(parseHeader('X-A:  b: c ')).toEqual(['X-A', 'b: c']);
     expect(() => parseHeader('no colon')).toThrow(/Name: value/);
     expect(() => parseHeader('Bad Name: v')).toThrow();
+  });
+});
+
+describe('--json bodies', () => {
+  it('reports UTF-8 bodies as text and anything else as base64, never altered', () => {
+    expect(bodyJson(Buffer.from('{"n":"Zoë"}'))).toEqual({ body: '{"n":"Zoë"}' });
+    const bytes = Buffer.from([0x7b, 0xff, 0x7d]);
+    expect(bodyJson(bytes)).toEqual({ body: null, bodyBase64: bytes.toString('base64') });
   });
 });
 

@@ -3,8 +3,8 @@ import * as z from 'zod/mini';
 import { startListener, type DeliveryReport, type ListenOptions, type ListenSummary } from '../http/listen.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
-import { formatDelivery, formatSummary } from '../output/delivery.js';
-import { err, mask, out, writeErr, writeOut } from '../output/style.js';
+import { batchedWriter, deliveryJsonLine, formatDelivery, formatSummary } from '../output/delivery.js';
+import { err, mask, out, writeErr } from '../output/style.js';
 import { action, collect, parseOptions, positiveInteger } from './shared.js';
 
 const Options = z.object({
@@ -108,14 +108,14 @@ export async function run(rawOptions: unknown): Promise<number> {
   const stopped = new Promise<StopReason>((resolve) => (stop = resolve));
   let count = 0;
 
-  const onDelivery = (report: DeliveryReport) => {
-    if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else writeOut(formatDelivery(report, format));
+  const stdout = batchedWriter((text) => process.stdout.write(text));
+  const onDelivery = (report: DeliveryReport, raw: { body: Buffer }) => {
+    stdout.push(json ? deliveryJsonLine(report, raw) : `${formatDelivery(report, format)}\n`);
     count++;
     if (expect !== undefined && count >= expect) stop('expect');
   };
   const onWarning = (message: string) => {
-    if (json) process.stdout.write(`${JSON.stringify({ type: 'warning', message })}\n`);
+    if (json) stdout.push(`${JSON.stringify({ type: 'warning', message })}\n`);
     else writeErr(err.yellow(`warning: ${message}`));
   };
 
@@ -142,9 +142,11 @@ export async function run(rawOptions: unknown): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
+  stdout.flush();
   const code = exitCodeFor(reason, summary, expect);
   if (json) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary })}\n`);
-  else {
+  {
+    // On stderr in both modes: with --json, stdout is often a file or /dev/null.
     const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
       ? err.red(`timed out after ${timeoutS} s with ${summary.deliveries} of ${expect} expected deliveries`)
       : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${timeoutS} s` : `received ${summary.deliveries} of ${expect} expected`;

@@ -1,9 +1,23 @@
-// HOOK POINT for the one-line `--explain` diagnosis of an invalid signature in `listen`.
-// The diagnosis lives in src/signing (written in another step). Until it lands, the listener shows the
-// verifier's reason only. To connect it: return a function that calls src/signing's explain for
-// (provider.signing, {headers, query, body}, credentials) and returns its one-line summary.
+// The one-line `--explain` diagnosis that `listen` shows under an invalid signature.
+import { explain } from '../signing/index.js';
 import type { ExplainFn } from './inspect.js';
 
+/** A diagnosis tries a few thousand HMACs: bounded so that a flood of forged deliveries cannot stall the listener. */
+const MAX_PER_SECOND = 20;
+const MAX_BODY = 256 * 1024;
+
 export async function loadExplain(): Promise<ExplainFn | undefined> {
-  return undefined;
+  let windowStart = 0;
+  let used = 0;
+  return (provider, req, credentials) => {
+    if (req.body.length > MAX_BODY) return undefined;
+    const now = Date.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      used = 0;
+    }
+    if (++used > MAX_PER_SECOND) return undefined;
+    const e = explain(provider.signing, { headers: req.headers, query: req.query, body: req.body }, credentials);
+    return e.verdict === 'explained' || e.verdict === 'unexplained' ? e.summary : undefined;
+  };
 }

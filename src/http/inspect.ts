@@ -1,5 +1,5 @@
 // What the listener concludes about one delivery. Pure: no I/O, so every verdict is unit-testable.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { describeJsonError } from '../core/json.js';
 import { validate, type FieldIssue } from '../core/validate.js';
@@ -92,6 +92,12 @@ export interface Analysis {
 export type ExplainFn = (provider: ProviderDef, req: IncomingRequest, credentials: Credentials) => string | undefined;
 
 const FAILED = new Set(['invalid', 'missing', 'malformed', 'expired']);
+
+// crypto.hash (Node 20.12+) is one call instead of three objects: about twice as fast for a webhook body.
+const sha256hex: (data: Buffer) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function'
+    ? (data) => (crypto as unknown as { hash(a: string, d: Buffer, e: string): string }).hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 /** Offset of the first byte that breaks UTF-8 (only called once isUtf8 has said no). */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -209,7 +215,7 @@ export interface InspectContext {
 
 /** Everything the listener reports about one delivery, except duplicates (stateful, see DedupTracker). */
 export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Analysis {
-  const sha256 = createHash('sha256').update(input.body).digest('hex');
+  const sha256 = sha256hex(input.body);
   const body = parseBody(input);
   const req: IncomingRequest = { method: input.method, path: input.path, query: input.query, headers: input.headers, body: input.body };
   const problems: string[] = [];

@@ -107,7 +107,8 @@ export interface ListenSummary {
 }
 
 export interface ListenCallbacks {
-  onDelivery?(report: DeliveryReport): void;
+  /** `raw.body` is the delivery's bytes as received (the report holds the parsed form). */
+  onDelivery?(report: DeliveryReport, raw: { body: Buffer }): void;
   /** Something worth knowing that is not a delivery (a client error, a failed capture write). */
   onWarning?(message: string): void;
 }
@@ -123,6 +124,7 @@ export interface Listener {
 const MASKED_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
 
 function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  if (!('authorization' in headers || 'proxy-authorization' in headers || 'x-api-key' in headers || 'cookie' in headers)) return headers;
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) out[k] = MASKED_HEADERS.has(k) ? `****(${v.length} chars)` : v;
   return out;
@@ -149,21 +151,23 @@ function emptySummary(): ListenSummary {
   return { deliveries: 0, valid: 0, invalid: 0, duplicates: 0, problems: {}, statuses: {}, clientErrors: 0 };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string> = {}): Promise<void> {
+const ACCEPTED = '{"status":"accepted"}\n';
+const DUPLICATE = '{"status":"duplicate"}\n';
+
+function reply(res: ServerResponse, status: number, body: unknown, extraHeaders?: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) return;
   const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : `${JSON.stringify(body)}\n`;
-  return new Promise((resolve) => {
-    if (res.headersSent || res.destroyed) return resolve();
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...extraHeaders });
-    res.end(text, () => resolve());
-    res.once('close', () => resolve());
-  });
+  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+  if (extraHeaders) Object.assign(headers, extraHeaders);
+  res.writeHead(status, headers);
+  res.end(text);
 }
 
 const answerBody = (status: number, report: Pick<DeliveryReport, 'problems' | 'signature' | 'auth' | 'bodyError' | 'duplicate'>) => {
   if (status === 413) return { error: 'payload_too_large', message: report.bodyError };
   if (status === 401) return { error: 'unauthorized', message: !report.signature.ok ? report.signature.reason : report.auth.reason };
   if (status === 400) return { error: 'bad_request', message: report.bodyError };
-  if (status >= 200 && status < 300) return { status: report.duplicate ? 'duplicate' : 'accepted' };
+  if (status >= 200 && status < 300) return report.duplicate ? DUPLICATE : ACCEPTED;
   return { error: 'simulated_failure', message: `cg-hooks listen answered ${status} on purpose (--respond/--fail-first)` };
 };
 
@@ -191,11 +195,21 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
 
   const dedup = new DedupTracker();
   const summary = emptySummary();
-  const inFlight = new Set<Promise<void>>();
   let seq = 0;
   const warn = (message: string) => callbacks.onWarning?.(message);
 
-  async function handleDelivery(req: IncomingMessage, res: ServerResponse, n: number, body: Buffer, size: number, tooLarge: boolean): Promise<void> {
+  interface Pending {
+    report: DeliveryReport;
+    started: number;
+    headers: Record<string, string>;
+    trusted: boolean;
+    dedupKey: string | undefined;
+    answer?: unknown;
+    extra?: Record<string, string>;
+  }
+
+  /** Everything decided from the request alone (no I/O): the verdicts and the answer by verdict. */
+  function analyse(req: IncomingMessage, n: number, body: Buffer, size: number, tooLarge: boolean): Pending {
     const started = performance.now();
     const receivedAt = new Date().toISOString();
     const headers = headerMap(req.rawHeaders);
@@ -206,7 +220,6 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     const trusted = analysis.signature.ok && analysis.auth.ok;
     const firstSeq = trusted ? dedup.claim(analysis.dedupKey, n) : undefined;
     const duplicate = firstSeq === undefined || analysis.dedupKey === undefined ? null : { key: analysis.dedupKey, firstSeq };
-
     const report: DeliveryReport = {
       type: 'delivery',
       seq: n,
@@ -235,55 +248,64 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
       durationMs: 0,
     };
     if (analysis.bodyError !== undefined) report.bodyError = analysis.bodyError;
-
-    if (options.saveDir !== undefined && !tooLarge) {
-      const capture = { receivedAt, method, path, query, headers, body, remoteAddress: req.socket.remoteAddress ?? null, provider: report.provider, event: report.event };
-      try {
-        report.capture = { path: await writeCapture(options.saveDir, capture, n) };
-      } catch (e) {
-        report.capture = { error: (e as Error).message };
-        warn(`could not save delivery #${n}: ${(e as Error).message}`);
-      }
-    }
-
-    let extra: Record<string, string> = {};
-    let answer: unknown;
-    const simulated = options.respond !== undefined || options.failFirst !== undefined ? (options.failFirst === undefined || n <= options.failFirst) : false;
+    const pending: Pending = { report, started, headers, trusted, dedupKey: analysis.dedupKey };
     if (tooLarge) {
       report.status = 413;
-      extra = { connection: 'close' };
-    } else if (simulated) {
+      pending.extra = { connection: 'close' };
+    } else if (simulate(n)) {
       report.status = failStatus;
       report.statusReason = 'simulated';
-    } else if (forwardUrl) {
+    }
+    return pending;
+  }
+
+  const simulate = (n: number) => (options.respond !== undefined || options.failFirst !== undefined) && (options.failFirst === undefined || n <= options.failFirst);
+
+  /** The slow parts, only when asked for: the capture file, then the relay. */
+  async function saveAndForward(p: Pending, body: Buffer, tooLarge: boolean): Promise<void> {
+    const { report, headers } = p;
+    if (options.saveDir !== undefined && !tooLarge) {
+      const capture = { receivedAt: report.receivedAt, method: report.method, path: report.path, query: report.query, headers, body, remoteAddress: report.remoteAddress, provider: report.provider, event: report.event };
+      try {
+        report.capture = { path: await writeCapture(options.saveDir, capture, report.seq) };
+      } catch (e) {
+        report.capture = { error: (e as Error).message };
+        warn(`could not save delivery #${report.seq}: ${(e as Error).message}`);
+      }
+    }
+    if (forwardUrl && !tooLarge && report.statusReason !== 'simulated') {
       report.forward = { url: forwardUrl.href };
       try {
         const target = new URL(forwardUrl);
-        for (const [k, v] of Object.entries(query)) if (!target.searchParams.has(k)) target.searchParams.set(k, v);
-        const r = await sendRaw({ url: target, method, headers: endToEndHeaders(headers), body, timeoutMs: options.forwardTimeoutMs ?? 10_000 });
+        for (const [k, v] of Object.entries(report.query)) if (!target.searchParams.has(k)) target.searchParams.set(k, v);
+        const r = await sendRaw({ url: target, method: report.method, headers: endToEndHeaders(headers), body, timeoutMs: options.forwardTimeoutMs ?? 10_000 });
         report.forward.status = r.status;
         report.forward.latencyMs = r.latencyMs;
         report.forward.body = r.body.subarray(0, 2048).toString('utf8');
         report.status = r.status;
         report.statusReason = 'forwarded';
-        answer = r.body;
+        p.answer = r.body;
         const type = r.headers['content-type'];
-        if (typeof type === 'string') extra['content-type'] = type;
+        if (typeof type === 'string') p.extra = { 'content-type': type };
       } catch (e) {
         report.forward.error = (e as Error).message;
         report.status = 502;
         report.statusReason = 'forward-failed';
-        answer = { error: 'bad_gateway', message: `--forward-to ${forwardUrl.href}: ${(e as Error).message}` };
+        p.answer = { error: 'bad_gateway', message: `--forward-to ${forwardUrl.href}: ${(e as Error).message}` };
       }
     }
-    if (trusted && !(report.status >= 200 && report.status < 300)) dedup.release(analysis.dedupKey, n);
-    // Reported before the answer goes out, so that whoever sees the answer can already see the report.
-    report.durationMs = Math.round((performance.now() - started) * 100) / 100;
-    record(report);
-    await reply(res, report.status, answer ?? answerBody(report.status, report), extra);
   }
 
-  function record(report: DeliveryReport): void {
+  function conclude(res: ServerResponse, p: Pending, body: Buffer): void {
+    const { report } = p;
+    if (p.trusted && !(report.status >= 200 && report.status < 300)) dedup.release(p.dedupKey, report.seq);
+    // Reported before the answer goes out, so that whoever sees the answer can already see the report.
+    report.durationMs = Math.round((performance.now() - p.started) * 100) / 100;
+    record(report, body);
+    reply(res, report.status, p.answer ?? answerBody(report.status, report), p.extra);
+  }
+
+  function record(report: DeliveryReport, body: Buffer): void {
     summary.deliveries++;
     if (report.verdict === 'valid') summary.valid++;
     else summary.invalid++;
@@ -291,10 +313,43 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     for (const p of report.problems) summary.problems[p] = (summary.problems[p] ?? 0) + 1;
     summary.statuses[report.status] = (summary.statuses[report.status] ?? 0) + 1;
     try {
-      callbacks.onDelivery?.(report);
+      callbacks.onDelivery?.(report, { body });
     } catch (e) {
       warn(`delivery callback failed: ${(e as Error).message}`);
     }
+  }
+
+  // In-flight deliveries, counted rather than kept as promises: close() waits for the count to reach zero.
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const begin = () => void inFlight++;
+  const done = () => {
+    if (--inFlight === 0 && idle) idle();
+  };
+
+  function dispatch(req: IncomingMessage, res: ServerResponse, n: number, body: Buffer, size: number, tooLarge: boolean): void {
+    const fail = (e: Error) => {
+      warn(`delivery #${n} failed inside the listener: ${e.message}`);
+      reply(res, 500, { error: 'internal', message: e.message });
+    };
+    let p: Pending;
+    try {
+      p = analyse(req, n, body, size, tooLarge);
+      if (options.saveDir === undefined && forwardUrl === undefined) {
+        // The common case stays synchronous: no promise per delivery.
+        conclude(res, p, body);
+        done();
+        return;
+      }
+    } catch (e) {
+      fail(e as Error);
+      done();
+      return;
+    }
+    saveAndForward(p, body, tooLarge)
+      .then(() => conclude(res, p, body))
+      .catch(fail)
+      .finally(done);
   }
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -302,48 +357,38 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
       // Browsers and health checks are not deliveries: they must not count towards --expect.
       req.resume();
-      void reply(res, 200, method === 'HEAD' ? '' : 'cg-hooks listen: POST webhooks to any path\n', { 'content-type': 'text/plain; charset=utf-8' });
+      reply(res, 200, method === 'HEAD' ? '' : 'cg-hooks listen: POST webhooks to any path\n', { 'content-type': 'text/plain; charset=utf-8' });
       return;
     }
     const n = ++seq;
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
-    const task = new Promise<void>((resolve) => {
-      const finish = (tooLarge: boolean) => {
-        if (done) return;
-        done = true;
-        const body = tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks, size);
-        chunks.length = 0;
-        handleDelivery(req, res, n, body, size, tooLarge)
-          .catch((e: Error) => {
-            warn(`delivery #${n} failed inside the listener: ${e.message}`);
-            return reply(res, 500, { error: 'internal', message: e.message });
-          })
-          .finally(resolve);
-      };
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= maxBody) chunks.push(chunk);
-        else if (chunks.length > 0) chunks.length = 0; // over the limit: stop keeping bytes, keep counting
-        if (size > hardCap) {
-          finish(true);
-          req.pause();
-        }
-      });
-      req.on('end', () => finish(size > maxBody));
-      req.on('error', () => {
-        if (!done) warn(`delivery #${n}: the client went away before sending the whole body`);
-        done = true;
-        resolve();
-      });
-      req.on('aborted', () => {
-        done = true;
-        resolve();
-      });
+    let finished = false;
+    begin();
+    const finish = (tooLarge: boolean) => {
+      if (finished) return;
+      finished = true;
+      const body = tooLarge ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      chunks.length = 0;
+      dispatch(req, res, n, body, size, tooLarge);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBody) chunks.push(chunk);
+      else if (chunks.length > 0) chunks.length = 0; // over the limit: stop keeping bytes, keep counting
+      if (size > hardCap) {
+        finish(true);
+        req.pause();
+      }
     });
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
+    req.on('end', () => finish(size > maxBody));
+    req.on('error', () => undefined); // an aborted upload: reported once, on 'close' below
+    req.once('close', () => {
+      if (finished) return;
+      finished = true;
+      warn(`delivery #${n}: the client went away before sending the whole body`);
+      done();
+    });
   }
 
   const server: Server = createServer({
@@ -358,10 +403,8 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBody) {
       // The client waits for our go-ahead: refuse without reading the body.
-      const n = ++seq;
-      const task = handleDelivery(req, res, n, Buffer.alloc(0), declared, true).catch(() => undefined);
-      inFlight.add(task);
-      void task.finally(() => inFlight.delete(task));
+      begin();
+      dispatch(req, res, ++seq, Buffer.alloc(0), declared, true);
       return;
     }
     res.writeContinue();
@@ -394,7 +437,8 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const host = options.host ?? '127.0.0.1';
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+  // A wildcard bind is reachable on loopback: print a URL that can be pasted.
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   let closing: Promise<ListenSummary> | undefined;
 
   return {
@@ -407,7 +451,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
         server.closeIdleConnections();
         // In-flight deliveries finish (capture written, answer sent); then any keep-alive socket is cut.
         const grace = setTimeout(() => server.closeAllConnections(), 5000);
-        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+        if (inFlight > 0) await new Promise<void>((resolve) => (idle = resolve));
         server.closeIdleConnections();
         await Promise.race([stopped, new Promise((r) => setTimeout(r, 1000).unref())]);
         server.closeAllConnections();

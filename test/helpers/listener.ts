@@ -11,6 +11,8 @@ export interface ListenProcess {
   deliveries(): Array<Record<string, any>>;
   /** Resolves when at least n deliveries were reported. */
   waitForDeliveries(n: number, timeoutMs?: number): Promise<Array<Record<string, any>>>;
+  /** Resolves with the deliveries that match, once there are n of them. */
+  waitForMatching(n: number, match: (d: Record<string, any>) => boolean, timeoutMs?: number): Promise<Array<Record<string, any>>>;
   /** Resolves with the exit code and all output once the process ends. */
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
@@ -62,15 +64,19 @@ export function startListen(args: string[], env: Record<string, string | undefin
       deliveries,
       exited,
       waitForDeliveries(n, timeoutMs = 10_000) {
+        return this.waitForMatching(n, () => true, timeoutMs);
+      },
+      waitForMatching(n, match, timeoutMs = 10_000) {
         return new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`only ${deliveries().length} of ${n} deliveries after ${timeoutMs} ms`)), timeoutMs);
+          const found = () => deliveries().filter(match);
+          const timer = setTimeout(() => reject(new Error(`only ${found().length} of ${n} deliveries after ${timeoutMs} ms`)), timeoutMs);
           const check = () => {
-            if (deliveries().length >= n) {
+            if (found().length >= n) {
               clearTimeout(timer);
-              resolve(deliveries());
+              resolve(found());
             } else if (child.exitCode !== null) {
               clearTimeout(timer);
-              reject(new Error(`listen exited with ${deliveries().length} of ${n} deliveries`));
+              reject(new Error(`listen exited with ${found().length} of ${n} deliveries`));
             } else waiters.push(check);
           };
           check();
