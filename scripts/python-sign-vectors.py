@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Signs sample deliveries with Python's hmac/hashlib, independently of cg-hooks' own signing code.
 
-Writes fixtures/vectors/python-signed.json. The listener tests replay these deliveries and expect every
+Writes fixtures/deliveries/python-signed.json. The listener tests replay these deliveries and expect every
 signature to verify: if cg-hooks and Python ever disagree on the bytes or the digest, the test fails.
 Bodies are serialized the way CustomerGlu's Python sample does it:
 json.dumps(obj, ensure_ascii=False, separators=(',', ':')), encoded as UTF-8 (non-ASCII included).
@@ -87,7 +87,7 @@ vectors = {
     ],
 }
 
-out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "vectors", "python-signed.json")
+out = os.path.join(os.path.dirname(__file__), "..", "fixtures", "deliveries", "python-signed.json")
 with open(out, "w", encoding="utf-8") as f:
     json.dump(vectors, f, ensure_ascii=False, indent=2)
     f.write("\n")

@@ -3,8 +3,7 @@ import { jsonRequested, state } from './commands/shared.js';
 import { CliError, EXIT } from './output/errors.js';
 import { err } from './output/style.js';
 
-declare const __CG_HOOKS_VERSION__: string;
-export const VERSION = typeof __CG_HOOKS_VERSION__ === 'string' ? __CG_HOOKS_VERSION__ : '0.0.0-dev';
+import { VERSION } from './version.js';
 
 type Register = (program: Command) => void;
 

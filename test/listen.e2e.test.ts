@@ -136,7 +136,7 @@ function signRequestWrong(c: Case) {
 }
 
 describe('listen: deliveries signed by Python', () => {
-  const vectors = JSON.parse(readFileSync(new URL('../fixtures/vectors/python-signed.json', import.meta.url), 'utf8')) as {
+  const vectors = JSON.parse(readFileSync(new URL('../fixtures/deliveries/python-signed.json', import.meta.url), 'utf8')) as {
     secret: string;
     licenseCode: string;
     deliveries: Array<{ provider: string; event: string | null; headers: Record<string, string>; query: Record<string, string>; bodyBase64: string; sha256: string }>;

@@ -1,16 +1,76 @@
-// STUB: replaced by the real command.
 import type { Command } from 'commander';
-import { UsageError } from '../output/errors.js';
-import { action } from './shared.js';
+import * as z from 'zod/mini';
+import { runDemo, type DemoReport, type DemoRow } from '../http/demo.js';
+import { EXIT } from '../output/errors.js';
+import { err, out, table, writeErr, writeOut } from '../output/style.js';
+import { action, collect, parseOptions } from './shared.js';
+
+const Options = z.object({
+  provider: z.optional(z.array(z.string())),
+  json: z.optional(z.boolean()),
+});
+
+function rowCells(r: DemoRow): string[] {
+  const detected = r.detectedProvider === r.provider && r.detectedEvent === r.event ? out.green('yes') : out.red(`${r.detectedProvider ?? '-'} ${r.detectedEvent ?? ''}`.trim());
+  return [
+    r.provider,
+    r.event,
+    r.status === null ? out.red('-') : r.status === 200 ? out.green(String(r.status)) : out.red(String(r.status)),
+    !/invalid|missing|malformed|expired|not received/.test(r.check) && r.check !== 'unsigned' ? out.green(r.check) : r.check === 'unsigned' ? out.dim(r.check) : out.red(r.check),
+    r.schema === 'valid' ? out.green('valid') : out.red(r.schema),
+    detected,
+    r.ok ? out.green('✓ valid') : out.red(`✗ ${r.problems.join(', ') || 'invalid'}`),
+  ];
+}
+
+export function formatDemo(report: DemoReport): string {
+  const valid = report.rows.filter((r) => r.ok).length;
+  const lines = [
+    table(['PROVIDER', 'EVENT', 'STATUS', 'SIGNATURE / AUTH', 'SCHEMA', 'DETECTED', 'VERDICT'], report.rows.map(rowCells)),
+    '',
+    `${report.forged.rejected ? out.green('✓') : out.red('✗')} a delivery signed with the wrong secret was ${report.forged.rejected ? 'refused' : 'NOT refused'} (${report.forged.status ?? 'no answer'})${report.forged.diagnosis ? `: ${report.forged.diagnosis}` : ''}`,
+    '',
+    `${report.ok ? out.green.bold('All valid') : out.red.bold('Some deliveries failed')}: ${valid}/${report.rows.length} deliveries valid in ${(report.durationMs / 1000).toFixed(1)} s`,
+  ];
+  return lines.join('\n');
+}
+
+const NEXT_STEPS = `
+Next steps:
+  cg-hooks listen --port 3000 --secret <token> --save captures/       # receive real deliveries
+  cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret <token>
+  cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret <token>   # check your receiver`;
+
+export async function run(rawOptions: unknown): Promise<number> {
+  const o = parseOptions(Options, rawOptions);
+  const report = await runDemo(o.provider ? { providers: o.provider } : {}, {
+    onReady: (url) => {
+      if (!o.json) writeErr(err.dim(`cg-hooks listener on ${url}: sending one delivery of every event…`));
+    },
+  });
+  if (o.json) writeOut(JSON.stringify(report));
+  else {
+    writeOut(formatDemo(report));
+    writeErr(err.dim(NEXT_STEPS));
+  }
+  return report.ok ? EXIT.ok : EXIT.checkFailed;
+}
 
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('(not implemented yet)')
-    .allowUnknownOption()
-    .action(
-      action(() => {
-        throw new UsageError('not_implemented', 'demo is not implemented yet');
-      }),
-    );
+    .description('the whole loop offline: a listener on a free port, every provider\'s every event sent to it, a verdict table')
+    .option('--provider <id>', 'only this provider (repeatable)', collect)
+    .option('--json', 'the report as one JSON object')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ npx cg-hooks demo
+  $ cg-hooks demo --provider mgpass --provider rehook
+  $ cg-hooks demo --json | jq '.rows[] | select(.ok | not)'
+
+Exit codes: 0 every delivery valid and the forged one refused · 1 otherwise`,
+    )
+    .action(action(run));
 }

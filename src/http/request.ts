@@ -3,9 +3,7 @@ import type { SchemeId, SignOptions } from '../signing/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { UsageError } from '../output/errors.js';
 import { mask } from '../output/style.js';
-
-declare const __CG_HOOKS_VERSION__: string;
-export const VERSION = typeof __CG_HOOKS_VERSION__ === 'string' ? __CG_HOOKS_VERSION__ : '0.0.0-dev';
+import { VERSION } from '../version.js';
 export const USER_AGENT = `cg-hooks/${VERSION}`;
 
 /** One HTTP request, exactly as it goes on the wire (the body is sent byte for byte). */

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { loadAllProviders } from '../src/providers/index.js';
+import { runCli } from './helpers/cli.js';
+
+describe('cg-hooks demo (built binary)', () => {
+  it('sends every provider\'s every event to its own listener, all valid, and refuses a forgery', async () => {
+    const r = await runCli(['demo', '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const providers = await loadAllProviders();
+    const expected = providers.flatMap((p) => p.events.map((e) => `${p.id} ${e.name}`));
+    expect(report.rows.map((row: { provider: string; event: string }) => `${row.provider} ${row.event}`)).toEqual(expected);
+    for (const row of report.rows) {
+      expect(row, `${row.provider} ${row.event}`).toMatchObject({ ok: true, status: 200, schema: 'valid', detectedProvider: row.provider, detectedEvent: row.event });
+    }
+    expect(report.forged).toMatchObject({ status: 401, rejected: true });
+    expect(report.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
+  });
+
+  it('prints a verdict table on stdout and progress on stderr', async () => {
+    const r = await runCli(['demo', '--provider', 'mgpass', '--provider', 'reward']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/PROVIDER\s+EVENT\s+STATUS/);
+    expect(r.stdout).toMatch(/mgpass\s+rewards\.points_awarded\s+200\s+signature valid/);
+    expect(r.stdout).toMatch(/reward\s+trigger_event\.created\s+200\s+unsigned/);
+    expect(r.stdout).toContain('All valid: 13/13 deliveries valid');
+    expect(r.stderr).toContain('cg-hooks listener on http://127.0.0.1:');
+  });
+
+  it('an unknown provider is a usage error', async () => {
+    const r = await runCli(['demo', '--provider', 'mgpas']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/did you mean "mgpass"/);
+  });
+});
