@@ -167,10 +167,13 @@ describe('secrets never appear in output or files', () => {
     expectNoSecret('listen', result, human, ...senders);
   });
 
-  it.runIf(implemented('listen') && implemented('replay'))('replay --resign prints no secret', async () => {
+  it.runIf(implemented('listen') && implemented('replay'))('replay (as saved, and --resign) and verify --capture print no secret', async () => {
     const save = join(work, 'captures');
     if (filesUnder(save).length === 0) return; // the listen case above makes the captures
+    const captures = filesUnder(save);
     const runs = await Promise.all([
+      cli(['replay', save, '--to', receiverUrl]),
+      cli(['verify', '--capture', captures[0]!, '--secret', CANARY, '--user', USER, '--api-key', CANARY, '--explain']),
       cli(['replay', save, '--to', receiverUrl, '--resign', '--secret', CANARY]),
       cli(['replay', save, '--to', receiverUrl, '--resign', '--secret', CANARY, '--user', USER, '--api-key', CANARY, '--json']),
       cli(['replay', save, '--to', 'http://127.0.0.1:1/x', '--resign', '--secret', CANARY]),
