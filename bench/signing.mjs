@@ -99,5 +99,6 @@ console.log(
       cliWallMs: Number(cliWallMs.toFixed(1)),
       targetMs: 500,
     },
+    pass: libOps / rawOps >= 0.5 && Math.max(explainMissMs, explainHitMs, cliWallMs) < 500,
   }),
 );
