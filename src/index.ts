@@ -19,3 +19,4 @@ export { readCapture, parseCapture, serializeCapture, type Capture, type Capture
 export { startListener as listen, type ListenOptions, type ListenCallbacks, type Listener, type ListenSummary, type DeliveryReport } from './http/listen.js';
 export { replayCaptures as replay, buildReplayRequest, type ReplayOptions, type ReplayResult, type ReplayItem } from './http/replay.js';
 export { captureFileName } from './core/capture-store.js';
+export { runDemo as demo, type DemoReport, type DemoRow, type DemoOptions } from './http/demo.js';

@@ -192,6 +192,9 @@ describe('building the request', () => {
     expect(parseHeader('X-A:  b: c ')).toEqual(['X-A', 'b: c']);
     expect(() => parseHeader('no colon')).toThrow(/Name: value/);
     expect(() => parseHeader('Bad Name: v')).toThrow();
+    // A mistyped credential header must not be echoed back whole.
+    expect(() => parseHeader('Authorization Bearer sekrit-token')).toThrow(/^-H "Authorization…": expected/);
+    expect(() => parseHeader('Authorization Bearer sekrit-token')).not.toThrow(/sekrit/);
   });
 });
 

@@ -68,7 +68,9 @@ export function parseHeader(text: string): [string, string] {
   const i = text.indexOf(':');
   const name = i > 0 ? text.slice(0, i).trim() : '';
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw new UsageError('bad_header', `-H "${text}": expected "Name: value"`, 'for example -H "X-Tenant: acme"');
+    // Only the first word is echoed: a mistyped header is often a credential ("Authorization Bearer …").
+    const preview = (/^[^\s:]{0,40}/.exec(text)?.[0] ?? '') || '(empty)';
+    throw new UsageError('bad_header', `-H "${preview}…": expected "Name: value"`, 'for example -H "X-Tenant: acme"');
   }
   const value = text.slice(i + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new UsageError('bad_header', `-H ${name}: the value may not contain line breaks`);
