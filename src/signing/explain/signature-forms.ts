@@ -1,3 +1,5 @@
+import { splitStripeHeader } from '../schemes/hmac-scheme.js';
+
 /** One reading of a signature value: which bytes it encodes and how they were written. */
 export interface SignatureForm {
   /** Header (or "signature" for --signature) it came from. */
@@ -25,17 +27,8 @@ export function signatureForms(header: string, raw: string): SignatureForm[] {
   const pieces: { text: string; prefix: string; t?: string }[] = [];
   if (/(^|,)\s*t=/.test(value) && value.includes(',')) {
     // Stripe-style "t=…,v1=…,v0=…"
-    let t: string | undefined;
-    const sigs: { k: string; v: string }[] = [];
-    for (const part of value.split(',')) {
-      const eq = part.indexOf('=');
-      if (eq < 0) continue;
-      const k = part.slice(0, eq).trim();
-      const v = part.slice(eq + 1).trim();
-      if (k === 't') t = v;
-      else sigs.push({ k, v });
-    }
-    for (const s of sigs) pieces.push(t === undefined ? { text: s.v, prefix: `${s.k}=` } : { text: s.v, prefix: `${s.k}=`, t });
+    const { t, pairs } = splitStripeHeader(value);
+    for (const s of pairs) pieces.push(t === undefined ? { text: s.v, prefix: `${s.k}=` } : { text: s.v, prefix: `${s.k}=`, t });
   } else {
     for (const part of value.split(/\s+/)) {
       if (!part) continue;

@@ -123,19 +123,26 @@ export interface ParsedSignature {
   error?: string;
 }
 
+/** Stripe's "t=…,v1=…,v0=…": the timestamp and every other key=value pair, in order. */
+export function splitStripeHeader(value: string): { t?: string; pairs: Array<{ k: string; v: string }> } {
+  let t: string | undefined;
+  const pairs: Array<{ k: string; v: string }> = [];
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const k = part.slice(0, eq).trim();
+    const v = part.slice(eq + 1).trim();
+    if (k === 't') t = v;
+    else pairs.push({ k, v });
+  }
+  return t === undefined ? { pairs } : { t, pairs };
+}
+
 export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSignature {
   const value = raw.trim();
   if (profile.list === 'stripe') {
-    let t: string | undefined;
-    const signatures: string[] = [];
-    for (const part of value.split(',')) {
-      const eq = part.indexOf('=');
-      if (eq < 0) continue;
-      const k = part.slice(0, eq).trim();
-      const v = part.slice(eq + 1).trim();
-      if (k === 't') t = v;
-      else if (k === 'v1') signatures.push(v);
-    }
+    const { t, pairs } = splitStripeHeader(value);
+    const signatures = pairs.filter((p) => p.k === 'v1').map((p) => p.v);
     if (signatures.length === 0) return { signatures, error: `${profile.header} has no v1= signature (expected "t=<unix seconds>,v1=<hex>")` };
     return t === undefined ? { signatures } : { signatures, t };
   }
