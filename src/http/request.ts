@@ -1,5 +1,5 @@
 import { signRequest } from '../signing/index.js';
-import type { SchemeId, SignOptions } from '../signing/index.js';
+import type { SignOptions } from '../signing/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { UsageError } from '../output/errors.js';
 import { mask } from '../output/style.js';
@@ -25,27 +25,16 @@ export interface PreparedRequest extends SendRequest {
   notes: string[];
 }
 
-export interface BuildRequestInput {
+/** The signing options (secret, API key, basic auth, WebEngage, timestamps…) plus what makes it a request. */
+export interface BuildRequestInput extends SignOptions {
   provider: ProviderDef;
   url: string;
   body: Uint8Array;
   /** The event name: WebEngage's `eventType` query parameter defaults to it. */
   event?: string;
-  scheme?: SchemeId;
-  secret?: string;
-  apiKey?: string;
-  /** `user:password` for HTTP Basic auth. */
-  user?: string;
-  licenseCode?: string;
-  eventType?: string;
   /** `-H` extras, applied last (they win over everything, so a receiver's rejection path can be tested). */
   headers?: Array<[string, string]>;
   userAgent?: string;
-  custom?: SignOptions['custom'];
-  /** Unix seconds for timestamped schemes (stripe, slack, standard-webhooks); default now. */
-  timestamp?: number;
-  /** Standard Webhooks message id; default a random msg_… */
-  id?: string;
 }
 
 /** Parses and checks a target URL: http(s) only, with a suggestion for the usual slips. */
@@ -103,17 +92,9 @@ export function hasHeader(headers: Record<string, string>, name: string): boolea
  */
 export function buildSendRequest(input: BuildRequestInput): PreparedRequest {
   const url = parseTargetUrl(input.url);
-  const signOptions: SignOptions = {};
-  if (input.scheme !== undefined) signOptions.scheme = input.scheme;
-  if (input.secret !== undefined) signOptions.secret = input.secret;
-  if (input.apiKey !== undefined) signOptions.apiKey = input.apiKey;
-  if (input.user !== undefined) signOptions.user = input.user;
-  if (input.licenseCode !== undefined) signOptions.licenseCode = input.licenseCode;
-  const eventType = input.eventType ?? input.event;
+  const { provider: _p, url: _u, body: _b, event, headers: _h, userAgent: _a, ...signOptions } = input;
+  const eventType = input.eventType ?? event;
   if (eventType !== undefined) signOptions.eventType = eventType;
-  if (input.custom !== undefined) signOptions.custom = input.custom;
-  if (input.timestamp !== undefined) signOptions.timestamp = input.timestamp;
-  if (input.id !== undefined) signOptions.id = input.id;
   const signed = signRequest(input.provider.signing, input.body, signOptions);
 
   const headers: Record<string, string> = {};
