@@ -363,7 +363,7 @@ function noMatchFinding(profile: HmacProfile, tried: Explanation['tried'], secre
     `  - the sender uses another scheme than ${profile.label} (try --scheme).`,
   ];
   if (profile.content !== 'body' && ctx.t === undefined) detail.push(`No timestamp was found: ${profile.label} signs one (pass --timestamp).`);
-  return { cause: 'no-match', title: 'No transformation tried reproduces this signature.', detail, fix: 'confirm the secret with the sender (sign a known body with `cg-hooks sign` and compare), then capture a delivery byte for byte with `cg-hooks listen --save`' };
+  return { cause: 'no-match', title: 'No transformation tried reproduces this signature: most likely the wrong or a rotated secret, or a body changed in transit.', detail, fix: 'confirm the secret with the sender (sign a known body with `cg-hooks sign` and compare), then capture a delivery byte for byte with `cg-hooks listen --save`' };
 }
 
 function explainCredential(scheme: string, req: RequestParts, options: VerifyOptions, result: VerifyResult, tried: Explanation['tried']): Explanation {
