@@ -29,6 +29,16 @@ const capture: Capture = {
 };
 
 describe('replay requests', () => {
+  it('never send a masked credential, and say which ones were left out unless re-signing put them back', async () => {
+    const masked: Capture = { ...capture, provider: 'rehook', headers: { ...capture.headers, authorization: '****(18 chars)' } };
+    const plain = buildReplayRequest(masked, { to: 'http://127.0.0.1:4000/' });
+    expect(plain.headers).not.toHaveProperty('authorization');
+    expect(plain.droppedHeaders).toEqual(['authorization']);
+    const resigned = buildReplayRequest(masked, { to: 'http://127.0.0.1:4000/', resign: true, user: 'acme:pw' }, await loadProvider('rehook'));
+    expect(resigned.headers.authorization).toBe(`Basic ${Buffer.from('acme:pw').toString('base64')}`);
+    expect(resigned.droppedHeaders).toEqual([]);
+  });
+
   it('drop hop-by-hop headers (and those named in Connection), keep the rest', () => {
     expect(endToEndHeaders(capture.headers)).toEqual({ 'content-type': 'application/json', 'x-glu-signature': 'old', 'x-custom': 'kept' });
   });

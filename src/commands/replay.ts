@@ -92,6 +92,10 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   else {
     const rest = skipped > 0 ? `; ${skipped} not sent after the network failure` : '';
     writeErr(err.dim(`replayed ${results.length} ${results.length === 1 ? 'capture' : 'captures'}: ${ok} answered 2xx, ${results.length - ok} did not${rest}`));
+    const dropped = [...new Set(results.filter((r) => !r.ok).flatMap((r) => r.droppedHeaders))];
+    if (dropped.length > 0) {
+      writeErr(err.dim(`hint: captures keep credentials masked, so ${dropped.join(', ')} was not sent; add it back with --resign --user <user:password> or --api-key <key>`));
+    }
   }
   return code;
 }

@@ -44,6 +44,8 @@ export interface ReplayResult {
   latencyMs?: number;
   /** The receiver's answer, cut to 2 KB. */
   response?: string;
+  /** Credential headers that were masked in the capture and so not sent (Authorization, X-API-KEY). */
+  droppedHeaders: string[];
   error?: { code: string; message: string; exitCode: number };
 }
 
@@ -52,6 +54,7 @@ export interface PreparedRequest {
   method: string;
   headers: Record<string, string>;
   body: Buffer;
+  droppedHeaders: string[];
 }
 
 /** Builds the request for one capture. Pure apart from the signing clock (which provider schemes do not use). */
@@ -59,7 +62,8 @@ export function buildReplayRequest(capture: Capture, options: ReplayOptions, pro
   const url = new URL(options.to);
   const headers = endToEndHeaders(capture.headers);
   // Captures hold credentials masked ("****(n chars)"): never send the mask; --resign --user/--api-key adds real ones.
-  for (const [k, v] of Object.entries(headers)) if (MASKED_CREDENTIAL.test(v)) delete headers[k];
+  const masked = Object.keys(headers).filter((k) => MASKED_CREDENTIAL.test(headers[k]!));
+  for (const k of masked) delete headers[k];
   for (const [k, v] of Object.entries(capture.query)) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
   if (options.resign) {
     if (!provider) {
@@ -78,7 +82,8 @@ export function buildReplayRequest(capture: Capture, options: ReplayOptions, pro
     // Fresh credentials win over the captured ones (WebEngage's secret lives in the query).
     for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
   }
-  return { url, method: capture.method, headers, body: capture.body };
+  // Re-signing may have put a real credential back under a masked name.
+  return { url, method: capture.method, headers, body: capture.body, droppedHeaders: masked.filter((k) => !(k in headers)) };
 }
 
 export interface ReplayCallbacks {
@@ -118,10 +123,11 @@ export async function replayCaptures(items: ReplayItem[], options: ReplayOptions
         resigned: options.resign === true,
         bytes: request.body.length,
         sha256: createHash('sha256').update(request.body).digest('hex'),
+        droppedHeaders: request.droppedHeaders,
       };
       let result: ReplayResult;
       try {
-        const r = await sendRaw({ ...request, timeoutMs: options.timeoutMs ?? 10_000 });
+        const r = await sendRaw({ url: request.url, method: request.method, headers: request.headers, body: request.body, timeoutMs: options.timeoutMs ?? 10_000 });
         result = { ...base, ok: r.status >= 200 && r.status < 300, status: r.status, latencyMs: r.latencyMs, response: r.body.subarray(0, 2048).toString('utf8') };
       } catch (e) {
         if (!(e instanceof CliError)) throw e;
