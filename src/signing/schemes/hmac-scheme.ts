@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { UsageError } from '../../output/errors.js';
 import { safeEqual } from '../hmac.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
@@ -32,6 +32,21 @@ export function keyOf(profile: HmacProfile, secret: string): Buffer | string {
   return secret;
 }
 
+// A receiver checks every delivery against the same few secrets: a KeyObject made once saves createHmac from
+// converting (or base64-decoding) the secret on each call. Bounded: library callers may pass many secrets.
+const keyCache: Record<'text' | 'whsec', Map<string, KeyObject>> = { text: new Map(), whsec: new Map() };
+
+function cachedKey(profile: HmacProfile, secret: string): KeyObject {
+  const cache = profile.key === 'whsec' ? keyCache.whsec : keyCache.text;
+  let key = cache.get(secret);
+  if (key === undefined) {
+    if (cache.size >= 64) cache.clear();
+    const bytes = keyOf(profile, secret);
+    cache.set(secret, (key = createSecretKey(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)));
+  }
+  return key;
+}
+
 /** The text an HMAC scheme puts before the body ("{id}.{t}.", "{t}.", "v0:{t}:"). */
 export function contentPrefix(content: ContentTemplate, t?: string, id?: string): string {
   switch (content) {
@@ -54,7 +69,7 @@ export function macOf(profile: HmacProfile, key: Buffer | string, body: Uint8Arr
 }
 
 /** The MAC as the sender writes it. digest(encoding) is cheaper than digest() then toString. */
-function macText(profile: HmacProfile, key: Buffer | string, body: Uint8Array, t?: string, id?: string): string {
+function macText(profile: HmacProfile, key: KeyObject, body: Uint8Array, t?: string, id?: string): string {
   const h = createHmac(profile.algorithm, key);
   if (profile.content !== 'body') h.update(contentPrefix(profile.content, t, id), 'utf8');
   return h.update(body).digest(profile.encoding);
@@ -203,7 +218,7 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   // Compared as text, exactly as the sender writes it (lowercase hex, padded base64).
   let matched = -1;
   for (let i = 0; i < secrets.length && matched < 0; i++) {
-    const expected = macText(profile, keyOf(profile, secrets[i]!), req.body, t, id);
+    const expected = macText(profile, cachedKey(profile, secrets[i]!), req.body, t, id);
     for (const sig of signatures) if (safeEqual(sig, expected)) matched = i;
   }
 
