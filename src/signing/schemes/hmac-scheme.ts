@@ -7,11 +7,24 @@ import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const HEX = /^[0-9a-fA-F]+$/;
 const namesCache = new WeakMap<HmacProfile, string[]>();
+const lowerNamesCache = new WeakMap<HmacProfile, string[]>();
 
 function headerNames(profile: HmacProfile): string[] {
   let names = namesCache.get(profile);
   if (!names) namesCache.set(profile, (names = [profile.header, ...profile.altHeaders]));
   return names;
+}
+
+/** The signature header as sent, looked up without lower-casing the candidate names on every request. */
+function findSignatureHeader(profile: HmacProfile, headers: Record<string, string>): { name: string; value: string } | undefined {
+  const names = headerNames(profile);
+  let lower = lowerNamesCache.get(profile);
+  if (!lower) lowerNamesCache.set(profile, (lower = names.map((n) => n.toLowerCase())));
+  for (let i = 0; i < names.length; i++) {
+    const value = headers[lower[i]!];
+    if (value !== undefined) return { name: names[i]!, value };
+  }
+  return undefined;
 }
 
 /** Why a secret cannot be used with this profile, or undefined when it can. */
@@ -191,7 +204,7 @@ function wellFormed(profile: HmacProfile, sig: string): boolean {
 export function verifyHmac(profile: HmacProfile, req: RequestParts, options: VerifyOptions): VerifyResult {
   const secrets = options.secrets;
   if (secrets.length === 0) return { status: 'no-secret', valid: false, reason: 'no secret configured: signature not checked' };
-  const found = options.signature !== undefined ? { name: profile.header, value: options.signature } : lookup(req.headers, headerNames(profile));
+  const found = options.signature !== undefined ? { name: profile.header, value: options.signature } : findSignatureHeader(profile, req.headers);
   if (!found) return { status: 'missing', valid: false, reason: `no ${headerNames(profile).join(' or ')} header` };
   const header = found.name;
   const parsed = parseSignatureValue(profile, found.value);
