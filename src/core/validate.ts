@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 
 export interface FieldIssue {
   /** Dotted path with [n] for array items; "(root)" for the whole body. */
@@ -65,4 +65,17 @@ export function validate(schema: z.ZodMiniType, value: unknown): FieldIssue[] {
   const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue, value) }));
+}
+
+const compiled = new WeakMap<z.ZodMiniType, z.ZodMiniType>();
+
+/**
+ * The same verdict as `validate`, for a schema checked over and over (the listener): zod's compiled fast path
+ * is about ten times cheaper on a valid payload. A payload it rejects goes through zod's ordinary parser, so the
+ * issues are those `validate` reports. Compiling costs a few milliseconds once, hence not for one-off checks.
+ */
+export function validateOften(schema: z.ZodMiniType, value: unknown): FieldIssue[] {
+  let fast = compiled.get(schema);
+  if (fast === undefined) compiled.set(schema, (fast = z.compile(schema)));
+  return validate(fast, value);
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { UsageError } from '../../output/errors.js';
 import { safeEqual } from '../hmac.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
@@ -7,11 +7,24 @@ import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const HEX = /^[0-9a-fA-F]+$/;
 const namesCache = new WeakMap<HmacProfile, string[]>();
+const lowerNamesCache = new WeakMap<HmacProfile, string[]>();
 
 function headerNames(profile: HmacProfile): string[] {
   let names = namesCache.get(profile);
   if (!names) namesCache.set(profile, (names = [profile.header, ...profile.altHeaders]));
   return names;
+}
+
+/** The signature header as sent, looked up without lower-casing the candidate names on every request. */
+function findSignatureHeader(profile: HmacProfile, headers: Record<string, string>): { name: string; value: string } | undefined {
+  const names = headerNames(profile);
+  let lower = lowerNamesCache.get(profile);
+  if (!lower) lowerNamesCache.set(profile, (lower = names.map((n) => n.toLowerCase())));
+  for (let i = 0; i < names.length; i++) {
+    const value = headers[lower[i]!];
+    if (value !== undefined) return { name: names[i]!, value };
+  }
+  return undefined;
 }
 
 /** Why a secret cannot be used with this profile, or undefined when it can. */
@@ -30,6 +43,21 @@ export function secretProblem(profile: HmacProfile, secret: string): string | un
 export function keyOf(profile: HmacProfile, secret: string): Buffer | string {
   if (profile.key === 'whsec') return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
   return secret;
+}
+
+// A receiver checks every delivery against the same few secrets: a KeyObject made once saves createHmac from
+// converting (or base64-decoding) the secret on each call. Bounded: library callers may pass many secrets.
+const keyCache: Record<'text' | 'whsec', Map<string, KeyObject>> = { text: new Map(), whsec: new Map() };
+
+function cachedKey(profile: HmacProfile, secret: string): KeyObject {
+  const cache = profile.key === 'whsec' ? keyCache.whsec : keyCache.text;
+  let key = cache.get(secret);
+  if (key === undefined) {
+    if (cache.size >= 64) cache.clear();
+    const bytes = keyOf(profile, secret);
+    cache.set(secret, (key = createSecretKey(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)));
+  }
+  return key;
 }
 
 /** The text an HMAC scheme puts before the body ("{id}.{t}.", "{t}.", "v0:{t}:"). */
@@ -54,7 +82,7 @@ export function macOf(profile: HmacProfile, key: Buffer | string, body: Uint8Arr
 }
 
 /** The MAC as the sender writes it. digest(encoding) is cheaper than digest() then toString. */
-function macText(profile: HmacProfile, key: Buffer | string, body: Uint8Array, t?: string, id?: string): string {
+function macText(profile: HmacProfile, key: KeyObject, body: Uint8Array, t?: string, id?: string): string {
   const h = createHmac(profile.algorithm, key);
   if (profile.content !== 'body') h.update(contentPrefix(profile.content, t, id), 'utf8');
   return h.update(body).digest(profile.encoding);
@@ -176,7 +204,7 @@ function wellFormed(profile: HmacProfile, sig: string): boolean {
 export function verifyHmac(profile: HmacProfile, req: RequestParts, options: VerifyOptions): VerifyResult {
   const secrets = options.secrets;
   if (secrets.length === 0) return { status: 'no-secret', valid: false, reason: 'no secret configured: signature not checked' };
-  const found = options.signature !== undefined ? { name: profile.header, value: options.signature } : lookup(req.headers, headerNames(profile));
+  const found = options.signature !== undefined ? { name: profile.header, value: options.signature } : findSignatureHeader(profile, req.headers);
   if (!found) return { status: 'missing', valid: false, reason: `no ${headerNames(profile).join(' or ')} header` };
   const header = found.name;
   const parsed = parseSignatureValue(profile, found.value);
@@ -203,7 +231,7 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   // Compared as text, exactly as the sender writes it (lowercase hex, padded base64).
   let matched = -1;
   for (let i = 0; i < secrets.length && matched < 0; i++) {
-    const expected = macText(profile, keyOf(profile, secrets[i]!), req.body, t, id);
+    const expected = macText(profile, cachedKey(profile, secrets[i]!), req.body, t, id);
     for (const sig of signatures) if (safeEqual(sig, expected)) matched = i;
   }
 
