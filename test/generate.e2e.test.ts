@@ -17,6 +17,17 @@ describe('cg-hooks generate (built binary)', () => {
     expect(JSON.parse(text)).toHaveProperty('rewardId');
   });
 
+  it('writes exactly the body bytes (no newline off a terminal), so the output can be signed as is', async () => {
+    const out = join(dir, 'one.json');
+    const piped = await runCli(['generate', 'mgpass', 'rewards.points_awarded', '--seed', '3']);
+    await runCli(['generate', 'mgpass', 'rewards.points_awarded', '--seed', '3', '-o', out]);
+    expect(piped.stdout.endsWith('}')).toBe(true);
+    expect(readFileSync(out).equals(piped.stdoutBytes)).toBe(true);
+    const signed = await runCli(['sign', 'mgpass', '--body', out, '--secret', 's3cret']);
+    expect(signed.code).toBe(0);
+    expect(signed.stderr).not.toMatch(/newline/);
+  });
+
   it('--seed is byte-identical across runs; --pretty indents', async () => {
     const a = await runCli(['generate', 'customerglu', 'reward', '--seed', '7']);
     const b = await runCli(['generate', 'customerglu', 'reward', '--seed', '7']);

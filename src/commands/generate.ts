@@ -72,6 +72,9 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   const provider = await loadProvider(providerId);
   const gen = prepareGenerator(provider, eventName, { ...payloadOptions(o), pretty: o.pretty === true });
   const sink = openOutput(o.output);
+  // One delivery is written as exactly its body bytes, so `generate > body.json` (or -o) can be signed and sent
+  // as is; the newline is only for a terminal. NDJSON (--count) ends every line with one.
+  const lineEnd = o.count !== undefined || (o.output === undefined && process.stdout.isTTY === true);
   let warned = false;
   // Batched writes: one syscall per few hundred deliveries is what makes 100,000 a second possible.
   let batch = '';
@@ -81,7 +84,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
       warned = true;
       writeErr(err.yellow(`warning: output does not match the ${gen.event.name} schema (--no-validate): ${delivery.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
     }
-    batch += delivery.body.toString('utf8') + '\n';
+    batch += delivery.body.toString('utf8') + (lineEnd ? '\n' : '');
     if (batch.length > 65_536) {
       sink.write(batch);
       batch = '';
