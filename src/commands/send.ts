@@ -131,6 +131,20 @@ async function promptMissing(t: Target, needEvent: boolean): Promise<Required<Pi
   }
 }
 
+/** On a terminal, a provider that signs every delivery asks for its secret (masked) instead of failing. */
+async function promptSecret(provider: ProviderDef, o: SendOptionsRaw): Promise<void> {
+  if (!canPrompt(o) || o.scheme !== undefined || !provider.signing.secretRequired || secretsFrom(o).length > 0) return;
+  const { password } = await import('@inquirer/prompts');
+  try {
+    const secret = await password({ message: `${provider.name} webhook secret (for ${provider.signing.header ?? 'the signature'}; not shown)`, mask: '*' });
+    o.secret = [secret];
+    writeErr(err.dim('tip: set CG_HOOKS_SECRET (or pass --secret) to skip this prompt; the secret is never printed'));
+  } catch (e) {
+    if ((e as Error).name === 'ExitPromptError') throw new InterruptedError();
+    throw e;
+  }
+}
+
 async function resolveTarget(providerArg: string | undefined, eventArg: string | undefined, o: SendOptionsRaw, positionals: string[]) {
   const needEvent = o.body === undefined;
   const missing: string[] = [];
@@ -223,6 +237,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
 
   const target = await resolveTarget(providerArg, eventArg, o, command?.args ?? [providerArg, eventArg].filter((x): x is string => x !== undefined));
   const provider = await loadProvider(target.provider);
+  await promptSecret(provider, o);
   let body: Buffer;
   let label: string;
   if (o.body !== undefined) {
