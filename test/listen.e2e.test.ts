@@ -310,6 +310,17 @@ describe('listen: answers, relaying and exit codes', () => {
     expect(code).toBe(1);
   });
 
+  it('--expect n reached by a burst of n concurrent deliveries: every sender still gets its answer (exit 0)', async () => {
+    // Answers are written together at the end of an event-loop turn; stopping on the nth report must not drop them.
+    const l = await startListen(['--secret', SECRET, '--expect', '40', '--timeout', '15']);
+    const c = cases.find((x) => x.provider.id === 'customerglu')!;
+    const replies = await Promise.all(Array.from({ length: 40 }, () => post(`${l.url}/webhook`, c.body, c.headers)));
+    const { code } = await l.exited;
+    expect(replies.map((r) => r.status)).toEqual(Array(40).fill(200));
+    expect(code).toBe(0);
+    expect(l.events.at(-1)).toMatchObject({ type: 'summary', reason: 'expect', deliveries: 40, valid: 40 });
+  });
+
   it('--timeout before --expect is reached exits 1 and says so', async () => {
     const l = await startListen(['--expect', '2', '--timeout', '0.5']);
     const c = cases.find((x) => x.provider.id === 'customerglu')!;
