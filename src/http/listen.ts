@@ -369,7 +369,8 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
         // e.g. a forwarded Content-Type that node refuses to write: the sender still gets an answer.
         warn(`could not answer a delivery: ${(e as Error).message}`);
         try {
-          reply(a.res, 500, { error: 'internal', message: (e as Error).message });
+          if (a.res.headersSent) a.res.destroy(); // half an answer: cutting the connection is the honest end
+          else reply(a.res, 500, { error: 'internal', message: (e as Error).message });
         } catch {
           a.res.destroy();
         }
