@@ -2,7 +2,7 @@ import { signRequest } from '../signing/index.js';
 import type { SignOptions } from '../signing/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { UsageError } from '../output/errors.js';
-import { mask } from '../output/style.js';
+import { isCredentialHeader, redactUrl } from '../core/redact.js';
 import { VERSION } from '../version.js';
 export const USER_AGENT = `cg-hooks/${VERSION}`;
 
@@ -128,44 +128,9 @@ export function buildSendRequest(input: BuildRequestInput): PreparedRequest {
   };
 }
 
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key)$|token|secret|password|api[-_]?key/i;
-const SECRET_QUERY = /^(secret|token|key|api[-_]?key|password)$/i;
-
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADER.test(name);
-}
-
-/** A header value as it may be shown: credentials masked, signatures kept (they are safe and needed to debug). */
-export function maskHeaderValue(name: string, value: string): string {
-  if (!isSecretHeader(name)) return value;
-  const scheme = /^(Basic|Bearer|Token)\s+/i.exec(value);
-  return scheme ? `${scheme[1]} ${mask(value.slice(scheme[0].length))}` : mask(value);
-}
-
-export function maskedHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = maskHeaderValue(name, value);
-  return out;
-}
-
-/** The URL with credential-like query parameters and userinfo masked. */
-export function maskedUrl(href: string): string {
-  const url = new URL(href);
-  let changed = false;
-  for (const key of [...url.searchParams.keys()]) {
-    if (SECRET_QUERY.test(key)) {
-      url.searchParams.set(key, '****');
-      changed = true;
-    }
-  }
-  if (url.password) {
-    url.password = '****';
-    changed = true;
-  }
-  return changed ? url.href : href;
-}
+export { isCredentialHeader as isSecretHeader, maskHeaderValue, maskHeaders as maskedHeaders, redactUrl as maskedUrl } from '../core/redact.js';
 
 /** True when the request carries something `maskedHeaders`/`maskedUrl` would hide. */
 export function hasSecrets(request: SendRequest): boolean {
-  return Object.keys(request.headers).some(isSecretHeader) || maskedUrl(request.url) !== request.url;
+  return Object.keys(request.headers).some(isCredentialHeader) || redactUrl(request.url) !== request.url;
 }

@@ -36,8 +36,4 @@ function visibleLength(text: string): number {
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
-/** Masks a secret for display: never more than a hint of its length. */
-export function mask(secret: string | undefined): string {
-  if (!secret) return '';
-  return `****(${secret.length} chars)`;
-}
+export { mask } from '../core/redact.js';

@@ -1,0 +1,112 @@
+// What may be shown of things that carry credentials, and how network text is made safe for a terminal.
+// Bottom layer: used by the listener, the sender, replay and every formatter; imports nothing of ours.
+
+/**
+ * Header names that carry a credential: the well-known ones and anything that looks like a token, secret,
+ * password or key. Signature headers are not credentials (they are what verification needs) and do not match.
+ */
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key)$|token|secret|passw(or)?d|api[-_]?key|session|credential/i;
+/** Query parameter names that carry a credential (WebEngage's `secret` among them). */
+const CREDENTIAL_QUERY = /^(secret|token|key|code|auth|apikey|pwd)$|token|secret|passw(or)?d|api[-_]?key/i;
+
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADER.test(name);
+}
+
+export function isCredentialQuery(name: string): boolean {
+  return CREDENTIAL_QUERY.test(name);
+}
+
+/** How a credential is shown and stored: never more than a hint of its length. */
+export function mask(secret: string | undefined): string {
+  if (!secret) return '';
+  return `****(${secret.length} chars)`;
+}
+
+/** A value written by `mask` (what captures hold where a credential was). */
+export const MASKED_VALUE = /^\*{4}\(\d+ chars\)$/;
+
+/** A header value as it may be shown: credentials masked (keeping a `Basic`/`Bearer` scheme), signatures kept. */
+export function maskHeaderValue(name: string, value: string): string {
+  if (!isCredentialHeader(name) || MASKED_VALUE.test(value)) return value;
+  const scheme = /^(Basic|Bearer|Token)\s+/i.exec(value);
+  return scheme ? `${scheme[1]} ${mask(value.slice(scheme[0].length))}` : mask(value);
+}
+
+/** Headers with every credential masked; the same object back when there is none (the common case). */
+export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  let out: Record<string, string> | undefined;
+  for (const name in headers) {
+    if (!isCredentialHeader(name)) continue;
+    out ??= { ...headers };
+    out[name] = maskHeaderValue(name, headers[name]!);
+  }
+  return out ?? headers;
+}
+
+/** Query parameters with every credential masked; the same object back when there is none. */
+export function maskQuery<T extends string | string[]>(query: Record<string, T>): Record<string, T> {
+  let out: Record<string, T> | undefined;
+  for (const name in query) {
+    if (!isCredentialQuery(name)) continue;
+    out ??= { ...query };
+    const v = query[name]!;
+    out[name] = (Array.isArray(v) ? v.map((x) => (MASKED_VALUE.test(x) ? x : mask(x))) : MASKED_VALUE.test(v as string) ? v : mask(v as string)) as T;
+  }
+  return out ?? query;
+}
+
+/**
+ * A URL as it may be shown: `user:password@` and credential-looking query parameters masked. Text that is not a
+ * URL is returned with anything after `//…@` and every `?…` query masked, so even a malformed URL echoed in an
+ * error message cannot carry a credential.
+ */
+export function redactUrl(href: string): string {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return href.replace(/\/\/[^/@\s]*@/, '//****@').replace(/\?.*$/s, (q) => (q.length > 1 ? '?****' : q));
+  }
+  let changed = false;
+  const entries = [...url.searchParams];
+  if (entries.some(([k]) => isCredentialQuery(k))) {
+    // Rebuilt in order; the mask stays readable in a URL ("****", not its percent-encoded long form).
+    url.search = entries.map(([k, v]) => `${encodeURIComponent(k)}=${isCredentialQuery(k) ? '****' : encodeURIComponent(v)}`).join('&');
+    changed = true;
+  }
+  if (url.password) {
+    url.password = '****';
+    changed = true;
+  }
+  if (url.username && url.password === '') {
+    // A bare `token@host` is as much a credential as a password.
+    url.username = '****';
+    changed = true;
+  }
+  return changed ? url.href : href;
+}
+
+// C0 controls (but tab), DEL, C1 controls, and the Unicode bidi and line/paragraph separators that can make a
+// terminal line say something other than what it holds.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex
+const UNSAFE_BLOCK = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const escapeChar = (c: string) => {
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/**
+ * Text from the network made safe to print: escape sequences, carriage returns and bidi overrides are shown as
+ * `\x1b`, `\r`, `\u202e` instead of acting on the terminal. `multiline` keeps line feeds (a body shown as a block).
+ */
+export function escapeTerminal(text: string, options: { multiline?: boolean } = {}): string {
+  const re = options.multiline ? UNSAFE_BLOCK : UNSAFE_LINE;
+  re.lastIndex = 0;
+  return re.test(text) ? text.replace(re, escapeChar) : text;
+}

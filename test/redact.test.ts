@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { escapeTerminal, isCredentialHeader, isCredentialQuery, maskHeaders, maskQuery, redactUrl } from '../src/core/redact.js';
+
+describe('redact', () => {
+  it('masks credential headers by pattern, keeps signature headers', () => {
+    for (const h of ['authorization', 'x-api-key', 'cookie', 'x-auth-token', 'x-shopify-access-token', 'x-client-secret', 'x-db-password', 'x-my-api-key']) {
+      expect(isCredentialHeader(h), h).toBe(true);
+    }
+    for (const h of ['x-cg-signature', 'x-webhook-signature', 'stripe-signature', 'webhook-signature', 'content-type', 'x-hub-signature-256']) {
+      expect(isCredentialHeader(h), h).toBe(false);
+    }
+    const headers = { 'x-auth-token': 'abc123', 'x-cg-signature': 'ff', authorization: 'Basic dXNlcjpwYXNz' };
+    expect(maskHeaders(headers)).toEqual({ 'x-auth-token': '****(6 chars)', 'x-cg-signature': 'ff', authorization: 'Basic ****(12 chars)' });
+    const plain = { 'content-type': 'application/json' };
+    expect(maskHeaders(plain)).toBe(plain);
+  });
+
+  it('masks credential query parameters (WebEngage secret, tokens), keeps the rest', () => {
+    expect(isCredentialQuery('secret')).toBe(true);
+    expect(isCredentialQuery('access_token')).toBe(true);
+    expect(isCredentialQuery('eventType')).toBe(false);
+    expect(maskQuery({ secret: 'e1305d13cda89fa8609a9915ba8c6904', eventType: 'user' })).toEqual({ secret: '****(32 chars)', eventType: 'user' });
+    expect(maskQuery({ token: ['a', 'bb'] })).toEqual({ token: ['****(1 chars)', '****(2 chars)'] });
+  });
+
+  it('redacts URL userinfo and credential query parameters, even in text that is not a URL', () => {
+    expect(redactUrl('http://user:pa55@127.0.0.1:9/x?token=abc&a=1')).toBe('http://user:****@127.0.0.1:9/x?token=****&a=1');
+    expect(redactUrl('http://tok@127.0.0.1/')).toBe('http://****@127.0.0.1/');
+    expect(redactUrl('http://127.0.0.1/x?a=1')).toBe('http://127.0.0.1/x?a=1');
+    expect(redactUrl('http://u:p@[::1')).not.toContain(':p@');
+    expect(redactUrl('not a url?secret=x')).toBe('not a url?****');
+  });
+
+  it('escapes terminal control sequences, CR and bidi overrides', () => {
+    expect(escapeTerminal('a\x1b]52;c;SGVsbG8=\x07b')).toBe('a\\x1b]52;c;SGVsbG8=\\x07b');
+    expect(escapeTerminal('line1\r\nforged')).toBe('line1\\r\\nforged');
+    expect(escapeTerminal('line1\nline2', { multiline: true })).toBe('line1\nline2');
+    expect(escapeTerminal('abc\u202edef')).toBe('abc\\u202edef');
+    expect(escapeTerminal('Scratch card unlocked! 😍 ₹100')).toBe('Scratch card unlocked! 😍 ₹100');
+    expect(escapeTerminal('tab\tkept')).toBe('tab\tkept');
+  });
+});
