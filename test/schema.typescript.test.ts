@@ -5,7 +5,7 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareGenerator } from '../src/core/generate.js';
 import { schema } from '../src/schema/index.js';
-import { typeName } from '../src/schema/names.js';
+import { mapName, typeName, unionName } from '../src/schema/names.js';
 import { printType } from '../src/schema/typescript.js';
 import { eventCases } from './helpers/schema.js';
 
@@ -90,6 +90,27 @@ describe('standalone TypeScript declarations', () => {
   it('a single-event provider names its event type and its union once', async () => {
     const doc = (await schema({ provider: 'clevertap', format: 'typescript' })).document as string;
     expect(doc.match(/export type ClevertapEvent\b/g)).toHaveLength(1);
+  });
+});
+
+describe('names', () => {
+  it('every event, union and map name is a distinct identifier, so a new event cannot shadow another', () => {
+    const names = cases.map((c) => typeName(c.provider, c.event.name));
+    const providers = [...new Set(cases.map((c) => c.provider))];
+    const unions = providers.filter((p) => !names.includes(unionName(p.id))).map((p) => unionName(p.id));
+    const all = [...names, ...unions, ...providers.map((p) => mapName(p.id)), 'EventTypes', 'EventPayload'];
+    expect(new Set(all).size).toBe(all.length);
+    for (const name of all) expect(name).toMatch(/^[A-Za-z_$][A-Za-z0-9_$]*$/);
+  });
+
+  it.each<[string, string[], string, string]>([
+    ['rehook', ['customer.rewarded'], 'customer.rewarded', 'RehookCustomerRewarded'],
+    ['customerglu', ['reward', 'raw-event'], 'raw-event', 'CustomergluRawEvent'],
+    ['clevertap', ['event'], 'event', 'ClevertapEvent'],
+    ['x', ['event', 'other'], 'event', 'XEventPayload'],
+    ['x', ['2fa.sent'], '2fa.sent', 'X2faSent'],
+  ])('%s %j %s → %s', (id, events, event, expected) => {
+    expect(typeName({ id, events: events.map((name) => ({ name })) as never }, event)).toBe(expected);
   });
 });
 

@@ -2,19 +2,24 @@ import type { ProviderDef } from '../providers/types.js';
 
 /** `customerglu-events` → `CustomergluEvents`, `customer.rewarded` → `CustomerRewarded`. */
 export function pascal(text: string): string {
-  const words = text.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const joined = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-  return /^[0-9]/.test(joined) ? `_${joined}` : joined;
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 }
+
+/** A name TypeScript accepts as an identifier (a provider id could start with a digit). */
+const identifier = (name: string) => (/^[0-9]/.test(name) ? `_${name}` : name);
 
 /** The union of a provider's events: `MgpassEvent`. */
 export function unionName(providerId: string): string {
-  return `${pascal(providerId)}Event`;
+  return identifier(`${pascal(providerId)}Event`);
 }
 
 /** The map from event name to payload type: `MgpassEvents`. */
 export function mapName(providerId: string): string {
-  return `${pascal(providerId)}Events`;
+  return identifier(`${pascal(providerId)}Events`);
 }
 
 /**
@@ -23,6 +28,6 @@ export function mapName(providerId: string): string {
  * Should such a provider gain a second event, the first becomes `…EventPayload` so the union keeps its name.
  */
 export function typeName(provider: Pick<ProviderDef, 'id' | 'events'>, eventName: string): string {
-  const name = `${pascal(provider.id)}${pascal(eventName)}`;
+  const name = identifier(`${pascal(provider.id)}${pascal(eventName)}`);
   return name === unionName(provider.id) && provider.events.length > 1 ? `${name}Payload` : name;
 }
