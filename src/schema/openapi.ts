@@ -65,8 +65,8 @@ export function authOf(p: ProviderDef): Auth {
       return {
         parameters: [{ name: 'eventType', in: 'query', required: false, description: 'The WebEngage event type of this webhook.', schema: { type: 'string' } }],
         securitySchemes: {
-          [`${key}LicenseCode`]: apiKeyScheme(p, 'licenseCode', 'query', 'your WebEngage license code (public: it identifies the account).'),
-          [`${key}Secret`]: apiKeyScheme(p, 'secret', 'query', `md5hex("<licenseCode>:<webhookSecretKey>"): proves the sender knows your webhook secret key. ${s.description}`),
+          [`${key}LicenseCode`]: apiKeyScheme(p, 'licenseCode', 'query', 'your license code (public: it names the account).'),
+          [`${key}Secret`]: apiKeyScheme(p, 'secret', 'query', 'md5hex("<licenseCode>:<webhookSecretKey>"), which proves the sender knows your webhook secret key; the body is not signed.'),
         },
         security: [{ [`${key}LicenseCode`]: [], [`${key}Secret`]: [] }],
       };
