@@ -20,3 +20,8 @@ export { startListener as listen, type ListenOptions, type ListenCallbacks, type
 export { replayCaptures as replay, buildReplayRequest, type ReplayOptions, type ReplayResult, type ReplayItem } from './http/replay.js';
 export { captureFileName } from './core/capture-store.js';
 export { runDemo as demo, type DemoReport, type DemoRow, type DemoOptions } from './http/demo.js';
+export { schema } from './schema/api.js';
+export { SCHEMA_FORMATS, type SchemaFormat } from './schema/formats.js';
+export type { SchemaOptions, SchemaResult, JsonSchema } from './schema/index.js';
+// One type per event and a union per provider (`MgpassEvent`, `RehookCustomerRewarded`): types only, no run-time cost.
+export type * from './events.js';

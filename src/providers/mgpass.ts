@@ -11,6 +11,7 @@ import {
   mgpassTemplates,
   type CashbackEvent,
 } from '../templates/mgpass.js';
+import { refinementInJsonSchema } from '../schema/refinement.js';
 import { header, isObject, templateFor } from './helpers.js';
 import type { EventDef, ProviderDef } from './types.js';
 
@@ -44,6 +45,20 @@ const tierPromoted = envelope(
       z.refine((d) => rank(d.new_tier) > rank(d.previous_tier), { message: 'new_tier must be above previous_tier', path: ['new_tier'] }),
       z.refine((d) => d.multiplier === TIER_MULTIPLIERS[d.new_tier], { message: 'multiplier must be the new tier\'s (bronze 1, silver 1.5, gold 2, platinum 3)', path: ['multiplier'] }),
       z.refine((d) => d.lifetime_earned >= TIER_THRESHOLDS[d.new_tier], { message: 'lifetime_earned is below the new tier\'s threshold (0/1000/5000/20000)', path: ['lifetime_earned'] }),
+      // The same three rules for JSON Schema: one branch per tier a user can be promoted to.
+      refinementInJsonSchema({
+        schema: {
+          anyOf: TIERS.slice(1).map((t, i) => ({
+            properties: {
+              new_tier: { const: t },
+              previous_tier: { enum: TIERS.slice(0, i + 1) },
+              multiplier: { const: TIER_MULTIPLIERS[t] },
+              lifetime_earned: { type: 'number', minimum: TIER_THRESHOLDS[t] },
+            },
+            required: ['new_tier', 'previous_tier', 'multiplier', 'lifetime_earned'],
+          })),
+        },
+      }),
     ),
 );
 
@@ -86,6 +101,7 @@ const cashbackData = (status: string) =>
     .check(
       z.refine((d) => pesewas(d.gross_amount) === pesewas(d.points * d.rate), { message: 'gross_amount must equal points × rate', path: ['gross_amount'] }),
       z.refine((d) => pesewas(d.net_amount) === pesewas(d.gross_amount) - pesewas(d.fee_amount), { message: 'net_amount must equal gross_amount − fee_amount', path: ['net_amount'] }),
+      refinementInJsonSchema({ words: 'gross_amount equals points × rate, and net_amount equals gross_amount − fee_amount, to the pesewa.' }),
     );
 const cashback = (event: CashbackEvent) => envelope(event, cashbackData(CASHBACK_STATUS[event]));
 

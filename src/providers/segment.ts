@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { segmentTemplates } from '../templates/segment.js';
+import { refinementInJsonSchema } from '../schema/refinement.js';
 import { header, isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
 
@@ -28,6 +29,9 @@ const common = {
 const identified = z.refine((m: unknown) => isObject(m) && (Boolean(m.userId) || Boolean(m.anonymousId)), {
   message: 'a Segment message needs userId or anonymousId',
 });
+// userId and anonymousId are strings or null, so "truthy" is "a non-empty string".
+const nonEmptyId = (key: string) => ({ properties: { [key]: { type: 'string', minLength: 1 } }, required: [key] });
+const identifiedInJsonSchema = refinementInJsonSchema({ schema: { anyOf: [nonEmptyId('userId'), nonEmptyId('anonymousId')] } });
 
 const track = z
   .looseObject({
@@ -36,7 +40,7 @@ const track = z
     event: z.string().check(z.minLength(1)),
     properties: z.optional(z.record(z.string(), z.unknown())),
   })
-  .check(identified);
+  .check(identified, identifiedInJsonSchema);
 
 const identify = z
   .looseObject({
@@ -44,7 +48,7 @@ const identify = z
     type: z.literal('identify'),
     traits: z.optional(z.record(z.string(), z.unknown())),
   })
-  .check(identified);
+  .check(identified, identifiedInJsonSchema);
 
 function eventOf(body: unknown): string | undefined {
   if (!isObject(body)) return undefined;
