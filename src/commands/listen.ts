@@ -119,7 +119,10 @@ export async function run(rawOptions: unknown): Promise<number> {
     else writeErr(err.yellow(`warning: ${message}`));
   };
 
-  const listener = await startListener(options, { onDelivery, onWarning });
+  // --ui: the web inspector (docs/inspector.md), imported only when asked for.
+  const wantsUi = ['ui', 'uiPort', 'uiKeep'].some((k) => (rawOptions as Record<string, unknown>)[k] !== undefined);
+  const ui = wantsUi ? await (await import('../ui/index.js')).startInspectorFor(rawOptions, options, onWarning) : undefined;
+  const listener = ui ? ui.attach(await startListener(options, ui.wrap({ onDelivery, onWarning }))) : await startListener(options, { onDelivery, onWarning });
   const notes = [
     `provider ${options.provider}`,
     secrets.length > 0 ? `secret ${secrets.map(mask).join(', ')}` : 'no --secret: signatures not checked',
@@ -130,7 +133,8 @@ export async function run(rawOptions: unknown): Promise<number> {
     expect !== undefined ? `expecting ${expect}` : '',
   ].filter(Boolean);
   writeErr(`${err.green('cg-hooks listen: ready on')} ${err.bold(listener.url)}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port })}\n`);
+  if (ui) writeErr(`${err.green('inspector:')} ${err.bold(ui.url)}`);
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port, ...(ui ? { inspector: ui.url } : {}) })}\n`);
 
   const onSignal = () => stop('interrupt');
   process.once('SIGINT', onSignal);
@@ -176,6 +180,9 @@ export function register(program: Command): void {
     .option('--request-timeout <s>', 'cut off clients that take longer to send a request (default 30)')
     .option('--full', 'print whole bodies (on a terminal they are cut to 20 lines)')
     .option('--json', 'NDJSON on stdout: a ready line, one line per delivery, a summary')
+    .option('--ui', 'serve a web inspector on 127.0.0.1 (live list, explain, diff, edit → re-sign → resend)')
+    .option('--ui-port <n>', 'port for the inspector (default: any free port); implies --ui')
+    .option('--ui-keep <n>', 'deliveries the inspector keeps in memory (default 10000, at most 64 MB); implies --ui')
     .addHelpText(
       'after',
       `
@@ -187,6 +194,7 @@ Examples:
   $ cg-hooks listen --provider mgpass --secret s3cret --save captures/
   $ cg-hooks listen --forward-to http://127.0.0.1:8080/webhook --secret s3cret
   $ cg-hooks listen --fail-first 2 --respond 503        # watch the sender retry
+  $ cg-hooks listen --secret s3cret --ui                # and open the inspector URL it prints
   $ cg-hooks listen --expect 3 --timeout 30 --json | jq -c 'select(.type=="delivery") | [.provider,.event,.verdict]'`,
     )
     .action(action(run));
