@@ -77,11 +77,16 @@ function getDetail(id: number): Promise<Detail> {
   return p;
 }
 
+/** Following a link to another row shows its overview first. */
+const openRow = (id: number) => {
+  tab = 'overview';
+  list.select(id);
+};
 const ctx: DetailContext = {
-  open: (id) => list.select(id),
+  open: openRow,
   openSeq: (seq) => {
     const row = list.rows.find((r) => r.seq === seq && r.kind === 'delivery');
-    if (row) list.select(row.id);
+    if (row) openRow(row.id);
   },
   tab: (name) => {
     const [t, ...mode] = name.split(':');
@@ -90,11 +95,14 @@ const ctx: DetailContext = {
   },
 };
 
+/** The selected entry changed on the server (a resend linked to it) while a form was open. */
+let stale = false;
 function setTab(t: Tab): void {
   tab = t;
   if (t !== 'body') bodyMode = bodyMode.split(':')[0]!;
   saveHash();
-  render();
+  if (stale && list.selected !== null) void showDetail(list.selected);
+  else render();
 }
 
 function saveHash(): void {
@@ -102,8 +110,13 @@ function saveHash(): void {
   if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
 }
 
+let shownId: number | null = null;
 async function showDetail(id: number | null): Promise<void> {
   document.body.classList.toggle('has-detail', id !== null);
+  // Another delivery: its body opens in the best view, without the previous one's marked byte.
+  if (id !== shownId) bodyMode = 'pretty';
+  shownId = id;
+  stale = false;
   saveHash();
   if (id === null) {
     current = undefined;
@@ -112,8 +125,10 @@ async function showDetail(id: number | null): Promise<void> {
   try {
     const d = await getDetail(id);
     if (list.selected !== id) return;
+    const another = current?.row.id !== id;
     current = d;
     render();
+    if (another) detailBody.scrollTop = 0;
   } catch (e) {
     clear(detailBody);
     detailBody.append(h('p', { class: 'warn' }, (e as Error).message));
@@ -229,7 +244,11 @@ function live(): void {
   es.addEventListener('update', (e) => {
     const { id } = JSON.parse((e as MessageEvent<string>).data) as { id: number };
     details.delete(id);
-    if (list.selected === id) void showDetail(id);
+    // Redrawn now only where it shows (the overview); the resend form keeps its result until the tab changes.
+    if (list.selected === id) {
+      if (tab === 'overview') void showDetail(id);
+      else stale = true;
+    }
   });
 }
 
