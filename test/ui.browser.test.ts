@@ -16,9 +16,16 @@ import { post } from './helpers/listener.js';
 
 const CHROMIUM = process.env.CG_HOOKS_CHROMIUM ?? '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
-if (!available) {
+const required = process.env.CG_HOOKS_REQUIRE_BROWSER === '1';
+if (!available && !required) {
   console.warn(`\n  browser tests skipped: no Chromium at ${CHROMIUM} (CI installs Debian's chromium in .ci/run; locally: apt-get install -y chromium, or set CG_HOOKS_CHROMIUM)\n`);
 }
+
+describe.runIf(!available && required)('the inspector in Chromium (required by CG_HOOKS_REQUIRE_BROWSER)', () => {
+  it('needs Chromium', () => {
+    expect.fail(`no Chromium at ${CHROMIUM}: .ci/run installs Debian's chromium package; see its output`);
+  });
+});
 
 const SHOTS = join(process.cwd(), '.tmp', 'screenshots');
 const SECRET = 'browser-s3cret';
