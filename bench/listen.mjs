@@ -1,11 +1,26 @@
 // Listener throughput: autocannon (50 connections) against `cg-hooks listen --json >/dev/null` and against a
 // bare node:http server doing the same HMAC check, in the same run. Target: the listener at >= 60% of the
 // bare server, peak RSS under 150 MB, no request dropped or errored.
+// The `listen-ui` row: the same listener with `--ui` and a page's event stream open and read throughout
+// (an SSE client), run side by side with a plain `listen` under the same load at the same time (measurePair).
+// Target: within 10% (uiRatio >= 0.9). BENCH_UI=0 leaves it out.
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { openSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
 import { BIN, readHwm } from './lib.mjs';
+
+/** CPU time (user + system) a process has used, in ms: per delivery, steadier than requests/s on a busy machine. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -44,24 +59,46 @@ function startServer(args) {
   const devnull = openSync('/dev/null', 'w');
   const child = spawn(process.execPath, args, { stdio: ['ignore', devnull, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
+  const ui = args.includes('--ui');
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (d) => {
       stderr += d;
       const m = /ready on (http:\/\/[\d.:]+)/.exec(stderr);
-      if (m) resolve({ child, url: m[1], stderr: () => stderr });
+      const inspector = /inspector: (http:\/\/\S+)/.exec(stderr);
+      if (m && (!ui || inspector)) resolve({ child, url: m[1], inspector: inspector?.[1], stderr: () => stderr });
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
   });
 }
 
+/** A page's live stream, read as fast as it comes: what an open inspector costs the listener. */
+function openEventStream(inspector) {
+  const u = new URL(inspector);
+  const stream = { bytes: 0, close: () => undefined };
+  const r = request(`${u.origin}/api/events?token=${u.searchParams.get('token')}`, { headers: { 'x-cg-hooks-token': u.searchParams.get('token') } }, (res) => {
+    res.on('data', (c) => (stream.bytes += c.length));
+    res.on('error', () => undefined);
+  });
+  r.on('error', () => undefined);
+  r.end();
+  stream.close = () => r.destroy();
+  return stream;
+}
+
 async function measure(label, args) {
-  const server = await startServer(args);
+  return drive(label, await startServer(args), CONNECTIONS);
+}
+
+/** Load on one started server for DURATION, then stop it and collect its numbers. */
+async function drive(label, server, connections) {
+  const stream = server.inspector ? openEventStream(server.inspector) : undefined;
+  const cpuBefore = cpuMs(server.child.pid);
   let peakKb = 0;
   const poll = setInterval(() => (peakKb = Math.max(peakKb, readHwm(server.child.pid))), 50);
   let next = 0;
   const result = await autocannon({
     url: `${server.url}/webhook`,
-    connections: CONNECTIONS,
+    connections,
     duration: DURATION,
     requests: [
       {
@@ -74,6 +111,8 @@ async function measure(label, args) {
     ],
   });
   clearInterval(poll);
+  const cpu = cpuMs(server.child.pid) - cpuBefore;
+  stream?.close();
   peakKb = Math.max(peakKb, readHwm(server.child.pid));
   const exited = new Promise((resolve) => server.child.on('close', resolve));
   // SIGTERM, not SIGINT: a shell running this in the background may have set SIGINT to be ignored.
@@ -91,7 +130,19 @@ async function measure(label, args) {
     timeouts: result.timeouts,
     peakMb: Math.round((peakKb / 1024) * 10) / 10,
     reported: summary ? Number(summary[1]) : undefined,
+    streamedKb: stream ? Math.round(stream.bytes / 1024) : undefined,
+    cpuUsPerRequest: Math.round((cpu * 1000) / Math.max(1, result.requests.total)),
   };
+}
+
+/**
+ * listen and listen --ui side by side, loaded at the same time with half the connections each: whatever else
+ * the machine does weighs on both at once, so their ratio measures the inspector, not the neighbours.
+ */
+async function measurePair() {
+  const args = [BIN, 'listen', '--json', '--secret', SECRET, '--port', '0'];
+  const [plain, withUi] = await Promise.all([startServer(args), startServer([...args, '--ui'])]);
+  return Promise.all([drive('listen-paired', plain, CONNECTIONS / 2), drive('listen-ui', withUi, CONNECTIONS / 2)]);
 }
 
 // Bare and listener alternate, ROUNDS pairs: each ratio compares neighbours in time, so a noisy neighbour
@@ -99,11 +150,21 @@ async function measure(label, args) {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const runs = [];
 const ratios = [];
+const uiRatios = [];
+// CPU time per request, listen over listen-ui: the cost of the inspector itself, less sensitive to a busy machine.
+const cpuRatios = [];
+const WITH_UI = process.env.BENCH_UI !== '0';
 for (let i = 0; i < ROUNDS; i++) {
   const b = await measure('bare', ['-e', BARE]);
   const l = await measure('listen', [BIN, 'listen', '--json', '--secret', SECRET, '--port', '0']);
   runs.push(b, l);
   ratios.push(l.requestsPerSecond / b.requestsPerSecond);
+  if (WITH_UI) {
+    const [p, u] = await measurePair();
+    runs.push(p, u);
+    uiRatios.push(u.requestsPerSecond / p.requestsPerSecond);
+    cpuRatios.push(p.cpuUsPerRequest / u.cpuUsPerRequest);
+  }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bare = { requestsPerSecond: median(runs.filter((r) => r.label === 'bare').map((r) => r.requestsPerSecond)), latencyP99Ms: median(runs.filter((r) => r.label === 'bare').map((r) => r.latencyP99Ms)), peakMb: Math.max(...runs.filter((r) => r.label === 'bare').map((r) => r.peakMb)) };
@@ -112,6 +173,10 @@ const listen = { requestsPerSecond: median(listenRuns.map((r) => r.requestsPerSe
 const clean = listenRuns.every((r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && (r.reported ?? 0) >= r.ok2xx);
 const ratio = Math.round(median(ratios) * 100) / 100;
 const peakMb = Math.max(...listenRuns.map((r) => r.peakMb));
+const uiRuns = runs.filter((r) => r.label === 'listen-ui');
+const pairedRuns = runs.filter((r) => r.label === 'listen-paired');
+const uiRatio = uiRatios.length ? Math.round(median(uiRatios) * 100) / 100 : undefined;
+const uiClean = uiRuns.every((r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && (r.reported ?? 0) >= r.ok2xx && r.streamedKb > 0);
 console.log(
   JSON.stringify({
     bench: 'listen',
@@ -129,7 +194,22 @@ console.log(
     listenRequests: listenRuns.map((r) => r.requests),
     listenReported: listenRuns.map((r) => r.reported),
     errors: listenRuns.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
-    target: 'ratio >= 0.6, peak < 150 MB, no errors',
-    pass: ratio >= 0.6 && peakMb < 150 && clean,
+    ...(uiRuns.length
+      ? {
+          uiRps: median(uiRuns.map((r) => r.requestsPerSecond)),
+          uiRatio,
+          uiRatios: uiRatios.map((r) => Math.round(r * 100) / 100),
+          pairedListenRps: median(pairedRuns.map((r) => r.requestsPerSecond)),
+          listenCpuUsPerRequest: median(pairedRuns.map((r) => r.cpuUsPerRequest)),
+          uiCpuUsPerRequest: median(uiRuns.map((r) => r.cpuUsPerRequest)),
+          uiCpuRatio: Math.round(median(cpuRatios) * 100) / 100,
+          uiCpuRatios: cpuRatios.map((r) => Math.round(r * 100) / 100),
+          uiPeakMb: Math.max(...uiRuns.map((r) => r.peakMb)),
+          uiStreamedKb: uiRuns.map((r) => r.streamedKb),
+          uiErrors: uiRuns.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
+        }
+      : {}),
+    target: `ratio >= 0.6, peak < 150 MB, no errors${uiRuns.length ? '; with --ui streaming: uiRatio >= 0.9' : ''}`,
+    pass: ratio >= 0.6 && peakMb < 150 && clean && (!uiRuns.length || (uiRatio >= 0.9 && uiClean)),
   }),
 );
