@@ -11,7 +11,7 @@ import { EventHub } from '../src/ui/events.js';
 import { captureFile, curlLine, scenarioStep } from '../src/ui/exports.js';
 import { allowedHosts, check, tokenMatches } from '../src/ui/security.js';
 import { DeliveryStore, type ReportLike } from '../src/ui/store.js';
-import { makeScrubber, publicReport, rowOf } from '../src/ui/views.js';
+import { makeRow, makeScrubber, publicReport, rowOf } from '../src/ui/views.js';
 
 const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
   type: 'delivery',
@@ -39,7 +39,7 @@ const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
 
 describe('the store', () => {
   it('keeps the last N, evicting the oldest, and finds entries by id', () => {
-    const s = new DeliveryStore({ keep: 3, maxBytes: 1e9 });
+    const s = new DeliveryStore({ keep: 3, maxBytes: 1e9 }, makeRow);
     for (let i = 1; i <= 5; i++) s.addDelivery(report(i), Buffer.from(`{"a":${i}}`));
     expect(s.size).toBe(3);
     expect(s.evicted).toBe(2);
@@ -52,7 +52,7 @@ describe('the store', () => {
   });
 
   it('is bounded by bytes too, and drops the parsed body it can rebuild from the raw bytes', () => {
-    const s = new DeliveryStore({ keep: 1000, maxBytes: 100_000 });
+    const s = new DeliveryStore({ keep: 1000, maxBytes: 100_000 }, makeRow);
     const body = Buffer.alloc(20_000, 0x20);
     for (let i = 1; i <= 20; i++) s.addDelivery(report(i), body);
     expect(s.bytes).toBeLessThanOrEqual(100_000);
@@ -61,17 +61,56 @@ describe('the store', () => {
   });
 
   it('compacts after many evictions without losing order', () => {
-    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 });
+    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
     for (let i = 1; i <= 10_000; i++) s.addDelivery(report(i), Buffer.from('{}'));
     expect(s.after(0).map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, k) => 9991 + k));
     expect(s.get(9995)?.id).toBe(9995);
   });
 
+  it('gives back every kept entry exactly, across sealed batches and the open one', () => {
+    const s = new DeliveryStore({ keep: 2500, maxBytes: 1e9 }, makeRow);
+    const bodies = new Map<number, Buffer>();
+    for (let i = 1; i <= 3000; i++) {
+      const body = Buffer.from(`{"n":${i},"pad":"${'é'.repeat(i % 37)}"}`);
+      bodies.set(s.addDelivery(report(i, { event: i % 3 === 0 ? 'nudge' : 'reward' }), body), body);
+    }
+    expect(s.size).toBe(2500);
+    expect(s.firstId).toBe(501);
+    expect(s.get(500)).toBeUndefined();
+    for (let id = 501; id <= 3000; id++) {
+      const e = s.get(id)!;
+      expect(e.body.equals(bodies.get(id)!)).toBe(true);
+      expect(e.report.seq).toBe(id);
+      expect(rowOf(e).id).toBe(id);
+    }
+    const { json, count, last } = s.rowsJson(990, 1200);
+    expect(count).toBe(1200);
+    expect(last).toBe(2190);
+    expect((JSON.parse(`[${json}]`) as Array<{ id: number }>).map((r) => r.id)).toEqual(Array.from({ length: 1200 }, (_, k) => 991 + k));
+    expect(s.previousSameEvent(s.get(3000)!)?.id).toBe(2997);
+    s.close();
+  });
+
+  it('keeps its byte count right as entries come and go', () => {
+    const s = new DeliveryStore({ keep: 100_000, maxBytes: 300_000 }, makeRow);
+    for (let i = 1; i <= 2000; i++) s.addDelivery(report(i, { path: `/ü/${i}` }), Buffer.alloc(100 + (i % 50), 0x41));
+    expect(s.bytes).toBeLessThanOrEqual(300_000);
+    expect(s.bytes).toBeGreaterThan(290_000);
+    let sum = 0;
+    for (let id = s.firstId; id <= s.lastId; id++) {
+      const e = s.get(id)!;
+      sum += e.body.length + Buffer.byteLength(JSON.stringify(e.report)) + Buffer.byteLength(e.rowJson) + 32;
+    }
+    // Each row but a batch's first is preceded by a comma.
+    expect(s.bytes - sum).toBeGreaterThanOrEqual(0);
+    expect(s.bytes - sum).toBeLessThanOrEqual(s.size);
+  });
+
   it('finds the previous delivery of the same event, and searches bodies', () => {
-    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 });
+    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
     s.addDelivery(report(1), Buffer.from('{"user":"Ünïcode-ABC"}'));
     s.addDelivery(report(2, { event: 'other' }), Buffer.from('{}'));
-    const third = s.addDelivery(report(3), Buffer.from('{}'));
+    const third = s.get(s.addDelivery(report(3), Buffer.from('{}')))!;
     expect(s.previousSameEvent(third)?.id).toBe(1);
     expect(s.search('ünïcode-abc')).toEqual([1]);
   });
@@ -79,8 +118,8 @@ describe('the store', () => {
 
 describe('views', () => {
   it('masks credential headers and query parameters by pattern, and tolerates unknown fields', () => {
-    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 });
-    const e = s.addDelivery(report(1, { headers: { 'x-api-key': 'key-123456', 'x-custom-token': 'tok-99999', authorization: 'Basic dXNlcjpwYXNz' }, query: { secret: 'abcdef', eventType: 'x' }, futureField: { nested: true } }), Buffer.from('{}'));
+    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
+    const e = s.get(s.addDelivery(report(1, { headers: { 'x-api-key': 'key-123456', 'x-custom-token': 'tok-99999', authorization: 'Basic dXNlcjpwYXNz' }, query: { secret: 'abcdef', eventType: 'x' }, futureField: { nested: true } }), Buffer.from('{}')))!;
     const r = publicReport(e);
     expect(JSON.stringify(r)).not.toMatch(/key-123456|tok-99999|dXNlcjpwYXNz|abcdef/);
     expect((r.query as Record<string, string>).eventType).toBe('x');
@@ -113,9 +152,9 @@ describe('the JSON diff', () => {
 });
 
 describe('exports', () => {
-  const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 });
+  const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
   const raw = Buffer.from('{"data":{"user_id":"usr_1","points":150,"tags":["a","b"],"a.b":{}},"ok":true}\r\n', 'utf8');
-  const e = s.addDelivery(report(7, { provider: 'mgpass', event: 'rewards.points_awarded', headers: { 'content-type': 'application/json', 'x-api-key': 'live-key-1' }, query: { eventType: 'x' } }), raw);
+  const e = s.get(s.addDelivery(report(7, { provider: 'mgpass', event: 'rewards.points_awarded', headers: { 'content-type': 'application/json', 'x-api-key': 'live-key-1' }, query: { eventType: 'x' } }), raw))!;
 
   it('a capture file that the capture reader reads back byte for byte, credentials masked', () => {
     const c = parseCapture(captureFile(e), 'export');
@@ -184,7 +223,7 @@ describe('the event stream', () => {
   }
 
   it('stops writing to a page that does not read, and tells it to re-sync once it drains', () => {
-    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 });
+    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 }, makeRow);
     const hub = new EventHub(store);
     const res = fakeResponse(3);
     hub.attach(res as unknown as ServerResponse, 0);
@@ -202,7 +241,7 @@ describe('the event stream', () => {
   });
 
   it('sends a resync instead of a batch too large for one message', () => {
-    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 });
+    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 }, makeRow);
     const hub = new EventHub(store);
     const res = fakeResponse(1000);
     hub.attach(res as unknown as ServerResponse, 0);

@@ -8,7 +8,7 @@ import { explainEntry, providerById, whyNotExplained, type Credentials } from '.
 import { captureFile, curlLine, ndjsonLine, scenarioStep } from './exports.js';
 import { newNonce, prepareResend, RESEND_HEADER, ResendError, send, type ResendInput } from './resend.js';
 import type { DeliveryStore, Entry } from './store.js';
-import { keptBody, publicReport, rowOf } from './views.js';
+import { keptBody, publicReport, rowOf, rowsDocument } from './views.js';
 
 export interface Answer {
   status: number;
@@ -50,14 +50,15 @@ const isAnswer = (v: unknown): v is Answer => typeof v === 'object' && v !== nul
 export function list(ctx: ApiContext, url: URL): Answer {
   const after = intParam(url.searchParams.get('after'), 0);
   const limit = Math.min(intParam(url.searchParams.get('limit'), 5000), 10_000);
-  const entries = ctx.store.after(after, limit);
-  return json(200, { first: ctx.store.firstId, last: ctx.store.lastId, evicted: ctx.store.evicted, more: entries.length > 0 && entries[entries.length - 1]!.id < ctx.store.lastId, rows: entries.map(rowOf) });
+  const rows = ctx.store.rowsJson(after, limit);
+  const head = { first: ctx.store.firstId, last: ctx.store.lastId, evicted: ctx.store.evicted, more: rows.count > 0 && rows.last < ctx.store.lastId };
+  return { status: 200, type: 'application/json; charset=utf-8', body: `${rowsDocument(rows.json, head)}\n` };
 }
 
 export async function detail(ctx: ApiContext, id: string): Promise<Answer> {
   const e = entryOr404(ctx, id);
   if (isAnswer(e)) return e;
-  const provider: ProviderDef | undefined = typeof e.report.provider === 'string' ? await providerById(e.report.provider) : undefined;
+  const provider: ProviderDef | undefined = e.provider !== null ? await providerById(e.provider) : undefined;
   const why = whyNotExplained(e, provider, ctx.creds);
   if (why === undefined && e.explanation === undefined && provider) {
     try {
@@ -88,7 +89,7 @@ export function diff(ctx: ApiContext, url: URL): Answer {
   if (isAnswer(a)) return a;
   const bParam = url.searchParams.get('b');
   const b = bParam === null || bParam === 'previous' ? ctx.store.previousSameEvent(a) : ctx.store.get(intParam(bParam, -1));
-  if (!b) return problem(404, bParam === null || bParam === 'previous' ? `no earlier ${String(a.report.event ?? 'delivery')} in memory to compare #${a.id} with` : `no delivery #${bParam} in memory`);
+  if (!b) return problem(404, bParam === null || bParam === 'previous' ? `no earlier ${String(a.event ?? 'delivery')} in memory to compare #${a.id} with` : `no delivery #${bParam} in memory`);
   return json(200, { a: rowOf(b), b: rowOf(a), ...diffBodies(b.body, a.body) });
 }
 
@@ -100,7 +101,7 @@ export function search(ctx: ApiContext, url: URL): Answer {
 export function exportOne(ctx: ApiContext, id: string, what: string, url: URL): Answer {
   const e = entryOr404(ctx, id);
   if (isAnswer(e)) return e;
-  const name = `${String(e.report.provider ?? 'unknown')}-${String(e.report.event ?? 'unknown')}-${e.id}`.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const name = `${e.provider ?? 'unknown'}-${e.event ?? 'unknown'}-${e.id}`.replace(/[^A-Za-z0-9._-]+/g, '_');
   switch (what) {
     case 'capture':
       return text(200, captureFile(e), 'application/json; charset=utf-8', { 'content-disposition': `attachment; filename="${name}.json"` });
@@ -144,7 +145,7 @@ export async function resend(ctx: ApiContext, body: unknown): Promise<Answer> {
   if (typeof input === 'string') return problem(400, input);
   const origin = ctx.store.get(input.id);
   if (!origin) return problem(404, `no delivery #${input.id} in memory`);
-  const providerId = typeof origin.report.provider === 'string' ? origin.report.provider : ctx.fixedProvider;
+  const providerId = origin.provider ?? ctx.fixedProvider;
   const provider = providerId === undefined ? undefined : await providerById(providerId);
   let prepared;
   try {
@@ -170,9 +171,9 @@ export async function resend(ctx: ApiContext, body: unknown): Promise<Answer> {
     return json(200, ctx.scrub({ id: entry?.id ?? null, url: redactUrl(prepared.url.href), ...outcome, notes: prepared.notes }));
   }
   const outcome = await send(prepared);
-  const stub = { receivedAt: new Date().toISOString(), method: prepared.method, path: prepared.path, provider: origin.report.provider ?? null, event: origin.report.event ?? null, size: prepared.body.length };
-  const entry = ctx.store.addSent({ url: prepared.url.href, method: prepared.method, path: prepared.path, headers: prepared.headers, ...outcome }, prepared.body, origin.id, stub);
+  const stub = { receivedAt: new Date().toISOString(), method: prepared.method, path: prepared.path, provider: origin.provider, event: origin.event, size: prepared.body.length };
+  const id = ctx.store.addSent({ url: prepared.url.href, method: prepared.method, path: prepared.path, headers: prepared.headers, ...outcome }, prepared.body, origin.id, stub);
   ctx.hub.changed();
   ctx.hub.updated(origin.id);
-  return json(200, ctx.scrub({ id: entry.id, url: redactUrl(prepared.url.href), ...outcome, notes: prepared.notes }));
+  return json(200, ctx.scrub({ id, url: redactUrl(prepared.url.href), ...outcome, notes: prepared.notes }));
 }

@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { SECURITY_HEADERS } from './security.js';
 import type { DeliveryStore } from './store.js';
-import { rowOf } from './views.js';
+import { rowsDocument } from './views.js';
 
 /** Time between batches: live enough for a person, cheap at thousands of deliveries a second. */
 const FLUSH_MS = 100;
@@ -83,7 +83,7 @@ export class EventHub {
   }
 
   private rowsJson(after: number): string {
-    return JSON.stringify({ first: this.store.firstId, evicted: this.store.evicted, rows: this.store.after(after, MAX_BATCH).map(rowOf) });
+    return rowsDocument(this.store.rowsJson(after, MAX_BATCH).json, { first: this.store.firstId, evicted: this.store.evicted });
   }
 
   flush(): void {
@@ -104,6 +104,7 @@ export class EventHub {
 
   close(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.store.close();
     if (this.ping) clearInterval(this.ping);
     for (const c of this.clients) c.res.end();
     this.clients.clear();

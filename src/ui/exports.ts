@@ -31,8 +31,8 @@ export function captureFile(e: Entry): string {
     headers: maskHeaders(r.headers),
     body: e.body,
     remoteAddress: typeof e.report.remoteAddress === 'string' ? e.report.remoteAddress : null,
-    provider: typeof e.report.provider === 'string' ? e.report.provider : null,
-    event: typeof e.report.event === 'string' ? e.report.event : null,
+    provider: e.provider,
+    event: e.event,
   });
 }
 
@@ -80,8 +80,8 @@ function leaves(value: unknown, path: string, out: Record<string, unknown>, dept
 export function scenarioStep(e: Entry): string | undefined {
   const parsed = parsedBody(e);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const event = typeof e.report.event === 'string' ? e.report.event : 'unknown-event';
-  const provider = typeof e.report.provider === 'string' ? e.report.provider : 'unknown';
+  const event = e.event ?? 'unknown-event';
+  const provider = e.provider ?? 'unknown';
   const seq = typeof e.report.seq === 'number' && e.kind === 'delivery' ? e.report.seq : e.id;
   const id = `${event.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'step'}-${seq}`;
   const set: Record<string, unknown> = {};

@@ -12,7 +12,7 @@ import { RESEND_HEADER } from './resend.js';
 import { newToken } from './security.js';
 import { startUiServer } from './server.js';
 import { DeliveryStore, type ReportLike } from './store.js';
-import { makeScrubber } from './views.js';
+import { makeRow, makeScrubber } from './views.js';
 import { redactUrl } from '../core/redact.js';
 import { VERSION } from '../version.js';
 
@@ -48,7 +48,7 @@ export interface Inspector {
 
 export async function startInspector(listen: ListenOptions, options: InspectorOptions = {}): Promise<Inspector> {
   const assets: Assets = loadAssets(options.assetsDir);
-  const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES });
+  const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }, makeRow);
   const hub = new EventHub(store);
   const token = newToken();
   const scheme = (listen as { scheme?: unknown }).scheme;
@@ -97,8 +97,8 @@ export async function startInspector(listen: ListenOptions, options: InspectorOp
       const nonce = (r.headers as Record<string, string> | undefined)?.[RESEND_HEADER];
       const p = nonce === undefined ? undefined : pending.get(nonce);
       if (p) origin = p.origin;
-      const entry = store.addDelivery(r, raw.body, origin);
-      if (p) p.entry = entry.id;
+      const id = store.addDelivery(r, raw.body, origin);
+      if (p) p.entry = id;
     } else store.addDelivery(r, raw.body);
     hub.changed();
   };

@@ -2,7 +2,7 @@
 // Credentials are masked as on disk (src/core/redact.ts); configured secrets are scrubbed from anything we
 // derived (reports, explanations) in case one turns up in a reason or a relayed answer.
 import { maskHeaders, maskQuery, redactUrl } from '../core/redact.js';
-import type { Entry, ReportLike } from './store.js';
+import type { Entry, Extras, ReportLike } from './store.js';
 
 export interface Row {
   id: number;
@@ -35,33 +35,42 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const field = (v: unknown, name: string): unknown => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[name] : undefined);
 
-export function rowOf(e: Entry): Row {
-  const r = e.report;
+/** The row of a new entry, made once as it arrives (the store keeps its JSON). */
+export function makeRow(id: number, r: ReportLike, x: Extras | undefined, bodyLength: number): Row {
   const issues = field(r.schema, 'issues');
   const dup = field(r.duplicate, 'firstSeq');
+  const sent = x?.kind === 'sent' ? x.sent : undefined;
   const row: Row = {
-    id: e.id,
-    seq: e.kind === 'delivery' ? num(r.seq) : null,
-    kind: e.kind,
+    id,
+    seq: sent ? null : num(r.seq),
+    kind: sent ? 'sent' : 'delivery',
     at: str(r.receivedAt),
     method: str(r.method, 'POST'),
     path: str(r.path, '/'),
     provider: typeof r.provider === 'string' ? r.provider : null,
     event: typeof r.event === 'string' ? r.event : null,
-    verdict: e.kind === 'sent' ? 'sent' : str(r.verdict, 'invalid'),
-    status: e.kind === 'sent' ? (e.sent?.status ?? null) : num(r.status),
+    verdict: sent ? 'sent' : str(r.verdict, 'invalid'),
+    status: sent ? (sent.status ?? null) : num(r.status),
     sig: str(field(r.signature, 'status'), 'unknown'),
     auth: str(field(r.auth, 'status'), 'none'),
     schema: str(field(r.schema, 'status'), 'skipped'),
     issues: Array.isArray(issues) ? issues.length : 0,
     dup: num(dup),
-    size: num(r.size) ?? e.body.length,
-    ms: e.kind === 'sent' ? (e.sent?.latencyMs ?? null) : num(r.durationMs),
+    size: num(r.size) ?? bodyLength,
+    ms: sent ? (sent.latencyMs ?? null) : num(r.durationMs),
     problems: Array.isArray(r.problems) ? r.problems.filter((p): p is string => typeof p === 'string') : [],
-    origin: e.origin ?? null,
+    origin: x?.origin ?? null,
   };
-  if (e.sent) row.target = redactUrl(e.sent.url);
+  if (sent) row.target = redactUrl(sent.url);
   return row;
+}
+
+export const rowOf = (e: Entry): Row => JSON.parse(e.rowJson) as Row;
+
+/** `{…head, "rows":[…]}` from the rows' JSON as kept, without serializing them again. */
+export function rowsDocument(rowsJson: string, head: Record<string, unknown>): string {
+  const open = JSON.stringify(head).slice(0, -1);
+  return `${open}${open.length > 1 ? ',' : ''}"rows":[${rowsJson}]}`;
 }
 
 /** Query values may be strings or (repeated parameters) arrays of strings. */
@@ -99,14 +108,16 @@ export function makeScrubber(secrets: readonly string[]): <T>(value: T) => T {
 
 /** The report as the browser may see it: credentials masked, no parsed body (the raw bytes go separately). */
 export function publicReport(e: Entry): Record<string, unknown> {
-  const { body: _body, ...rest } = e.report;
-  const out: Record<string, unknown> = { ...rest, headers: maskHeaders(headersOf(e.report)), query: maskQuery(queryOf(e.report)) };
-  const forward = e.report.forward as Record<string, unknown> | undefined;
+  const r = e.report;
+  const { body: _body, ...rest } = r;
+  const out: Record<string, unknown> = { ...rest, headers: maskHeaders(headersOf(r)), query: maskQuery(queryOf(r)) };
+  const forward = r.forward as Record<string, unknown> | undefined;
   if (forward && typeof forward.url === 'string') out.forward = { ...forward, url: redactUrl(forward.url) };
   return out;
 }
 
 /** The parsed body the listener kept (form fields, decoded bodies), for the views the raw bytes cannot give. */
 export function keptBody(e: Entry): unknown {
-  return e.report.body === undefined ? undefined : e.report.body;
+  const body = e.report.body;
+  return body === undefined ? undefined : body;
 }
