@@ -26,8 +26,11 @@ export interface ExplanationView {
 /** Schemes whose credential is a header or query value the report holds masked: nothing to diagnose from it. */
 const CREDENTIAL_SCHEMES = new Set(['api-key', 'basic', 'webengage', 'none']);
 const DIAGNOSED = new Set(['valid', 'invalid', 'malformed', 'missing', 'expired']);
-/** A diagnosis tries thousands of HMACs over the body; bodies larger than this are not diagnosed. */
-export const MAX_EXPLAIN_BODY = 256 * 1024;
+/**
+ * A diagnosis tries thousands of HMACs over the body, on the listener's event loop: larger bodies are not
+ * diagnosed (the listener's own one-line diagnosis has the same limit).
+ */
+export const MAX_EXPLAIN_BODY = 64 * 1024;
 
 const providers = new Map<string, Promise<ProviderDef | undefined>>();
 export function providerById(id: string): Promise<ProviderDef | undefined> {

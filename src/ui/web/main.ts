@@ -205,6 +205,11 @@ function take(page: RowsPage): void {
   learn(page.rows);
   list.append(page.rows);
   updateCounts();
+  // New bodies may match the search too: ask again, at most once a second.
+  if (list.filter.text && page.rows.length) {
+    clearTimeout(searchTimer);
+    searchTimer = window.setTimeout(() => void searchBodies(list.filter.text), 1000);
+  }
 }
 async function sync(): Promise<void> {
   syncing ??= (async () => {
