@@ -121,6 +121,7 @@ async function drive(label, server, connections) {
   server.child.kill('SIGTERM');
   await exited;
   const summary = /(\d+) deliveries?:/.exec(server.stderr());
+  if (process.env.BENCH_DEBUG) process.stderr.write(`${label}: ${Math.round(result.requests.average)} req/s, ${result.requests.total} requests, cpu ${Math.round(cpu)} ms\n`);
   return {
     label,
     requestsPerSecond: Math.round(result.requests.average),
