@@ -7,6 +7,20 @@
 
 export class NotWritable extends Error {}
 
+/** Bodies repeat their numbers (prices, quantities): each formatter remembers its last few hundred answers. */
+function memo(format: (raw: string) => string): (raw: string) => string {
+  const seen = new Map<string, string>();
+  return (raw) => {
+    let out = seen.get(raw);
+    if (out === undefined) {
+      out = format(raw); // throws NotWritable before anything is remembered
+      if (seen.size >= 512) seen.clear();
+      seen.set(raw, out);
+    }
+    return out;
+  };
+}
+
 const INTEGER = /^-?\d+$/;
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
@@ -54,9 +68,9 @@ export function pythonFloat(x: number): string {
 }
 
 /** A number as Python writes it after json.loads: integers keep every digit, floats use repr. */
-export function pythonNumber(raw: string): string {
+export const pythonNumber = memo(function pythonNumber(raw: string): string {
   return INTEGER.test(raw) ? BigInt(raw).toString() : pythonFloat(Number(raw));
-}
+});
 
 /**
  * PHP 8 json_encode (serialize_precision = -1): integers that fit 64 bits stay integers; everything else is a
@@ -64,7 +78,7 @@ export function pythonNumber(raw: string): string {
  * the decimal point would sit more than 17 places right or 3 places left of the first digit:
  * 1e17 → 1.0e+17, 1e-5 → 1.0e-5, 12345678901234567890 → 1.2345678901234567e+19.
  */
-export function phpNumber(raw: string): string {
+export const phpNumber = memo(function phpNumber(raw: string): string {
   if (INTEGER.test(raw)) {
     const n = BigInt(raw);
     if (n <= INT64_MAX && n >= INT64_MIN) return n.toString();
@@ -76,13 +90,13 @@ export function phpNumber(raw: string): string {
   const point = exp + 1;
   if (point < -3 || point > 17) return `${sign}${mantissa(digits)}e${exp < 0 ? '-' : '+'}${Math.abs(exp)}`;
   return sign + plain(digits, exp);
-}
+});
 
 /**
  * Ruby's JSON.generate: integers keep every digit; floats use Float#to_s: ".0" on whole numbers, an exponent
  * of at least two digits from 1e16 up and below 1e-4 (1e21 → 1.0e+21, 1e-7 → 1.0e-07).
  */
-export function rubyNumber(raw: string): string {
+export const rubyNumber = memo(function rubyNumber(raw: string): string {
   if (INTEGER.test(raw)) return BigInt(raw).toString();
   const x = finite(raw);
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
@@ -92,7 +106,7 @@ export function rubyNumber(raw: string): string {
   if (point > 16 || point <= -4) return `${sign}${mantissa(digits)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   const text = plain(digits, exp);
   return sign + (text.includes('.') ? text : `${text}.0`);
-}
+});
 
 /**
  * Java's Double.toString (Jackson's floats, every number Gson read into a Map): plain with at least one
@@ -112,17 +126,17 @@ export function javaDouble(x: number): string {
 }
 
 /** Jackson's tree (readTree): integer tokens stay exact (IntNode … BigIntegerNode), others become doubles. */
-export function jacksonNumber(raw: string): string {
+export const jacksonNumber = memo(function jacksonNumber(raw: string): string {
   return INTEGER.test(raw) ? BigInt(raw).toString() : javaDouble(finite(raw));
-}
+});
 
 /** Gson into a Map (ToNumberPolicy.DOUBLE, its default): every number is a double, 15 → 15.0. */
-export function gsonMapNumber(raw: string): string {
+export const gsonMapNumber = memo(function gsonMapNumber(raw: string): string {
   return javaDouble(finite(raw));
-}
+});
 
 /** Go's encoding/json: float64, written like JavaScript except that -0 stays -0. */
-export function goNumber(raw: string): string {
+export const goNumber = memo(function goNumber(raw: string): string {
   const x = finite(raw);
   return Object.is(x, -0) ? '-0' : JSON.stringify(x);
-}
+});

@@ -21,7 +21,21 @@ export interface EscapeRules {
 
 const SHORT: Record<number, string> = { 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x08: '\\b', 0x0c: '\\f' };
 
+const needsEscape = new WeakMap<EscapeRules, RegExp>();
+
+/** One test for "anything to escape here?": most strings have nothing, and then the copy is the answer. */
+function escapePattern(rules: EscapeRules): RegExp {
+  let re = needsEscape.get(rules);
+  if (!re) {
+    const extra = (rules.hex ?? '').replace(/[\\\]^-]/g, '\\$&');
+    re = new RegExp(`["\\\\\\x00-\\x1f${rules.slash ? '/' : ''}${rules.del ? '\\x7f' : ''}${rules.nonAscii ? '\\x80-\\uffff' : ''}${extra}]`);
+    needsEscape.set(rules, re);
+  }
+  return re;
+}
+
 export function escapeString(s: string, rules: EscapeRules): string {
+  if (!escapePattern(rules).test(s)) return `"${s}"`;
   const hex = rules.hex ?? '';
   const u = (c: number) => {
     const h = c.toString(16).padStart(4, '0');
