@@ -67,6 +67,18 @@ describe('explain: Content-Encoding', () => {
     expect(x.findings.at(-1)!.detail.join(' ')).toMatch(/was not decoded: the body is not valid gzip data/);
   });
 
+  it('a large decoded body gets the cheap forms only: a few KB on the wire cannot buy thirty serializations of 1 MiB', () => {
+    const items = Array.from({ length: 6000 }, (_, i) => ({ id: `item-${i}`, price: 1.0, name: 'Café' }));
+    const pretty = JSON.stringify({ items }, null, 2);
+    expect(pretty.length).toBeGreaterThan(256 * 1024);
+    const gz = gzipSync(pretty);
+    const compact = cg(gz, sha1(JSON.stringify({ items })));
+    expect(compact.match?.body).toBe('decoded+js-compact');
+    const php = cg(gz, sha1(JSON.stringify({ items }).replaceAll('é', '\\u00e9'))); // PHP's json_encode of it
+    expect(php.verdict).toBe('unexplained');
+    expect(php.tried.bodies).toBeLessThan(40);
+  });
+
   it('the limit: 1 MiB whatever the ratio, then 10× the received size, never more than 8 MiB', () => {
     expect(decodeLimit(10)).toBe(1024 * 1024);
     expect(decodeLimit(200 * 1024)).toBe(2000 * 1024);

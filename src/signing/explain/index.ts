@@ -9,7 +9,7 @@ import { decodeBody, decodedFinding, decodedVariants, type DecodedBody } from '.
 import { explainCredential } from './credentials.js';
 import { bodyFinding, comparisonFinding, type Explanation, type ExplainMatch, type Finding } from './report.js';
 import { signatureForms, type SignatureForm } from './signature-forms.js';
-import { bodyVariants, parseBody, secretVariants, type BodyVariant, type ParsedBody, type SecretVariant } from './variants.js';
+import { bodyVariants, MAX_MODELLED_DECODED, parseBody, secretVariants, type BodyVariant, type ParsedBody, type SecretVariant } from './variants.js';
 
 export type { ExplainCause } from './variants.js';
 export { excerpt, firstDifference, type Explanation, type ExplainMatch, type Finding } from './report.js';
@@ -130,7 +130,7 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
   const bodies = bodyVariants(body, have.parsed);
   if (decoded?.ok) {
     have.decodedParsed = parseBody(decoded.bytes);
-    bodies.push(...decodedVariants(decoded, bodyVariants(decoded.bytes, have.decodedParsed)));
+    bodies.push(...decodedVariants(decoded, bodyVariants(decoded.bytes, have.decodedParsed, undefined, MAX_MODELLED_DECODED)));
   }
   const secrets = secretVariants(options.secrets, profile.key);
   const templates = templatesFor(profile, ctx);

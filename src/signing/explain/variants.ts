@@ -44,6 +44,11 @@ function sortDeep(value: unknown): unknown {
 
 /** Above this size only the cheap forms are tried: each serializer model would cost a full copy of the body. */
 export const MAX_MODELLED_BODY = 1024 * 1024;
+/**
+ * The same for a body decoded from gzip & co: its size is the sender's choice, up to 10× (or 1 MiB from a few KB)
+ * what arrived, so a listener that diagnoses deliveries up to 64 KB must not let one cost 30 serializations of 1 MiB.
+ */
+export const MAX_MODELLED_DECODED = 256 * 1024;
 
 const RECEIVE_FIX = 'verify the raw bytes as they arrived (Express: express.raw({ type: "application/json" }); Fastify: a raw-body content parser), and sign exactly the bytes you send';
 const SERIALIZER_FIX = 'sign the exact bytes that go on the wire (serialize once, sign that buffer, send that buffer); a receiver must hash the raw body, never a re-serialization';
@@ -84,7 +89,7 @@ export function describeRoundTrip(parsed: ParsedBody, compact: string): { cause:
 }
 
 /** Ways the signer's bytes can differ from the body you have, most likely first; `only` limits them to these ids. */
-export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined, only?: ReadonlySet<string>): BodyVariant[] {
+export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined, only?: ReadonlySet<string>, modelLimit = MAX_MODELLED_BODY): BodyVariant[] {
   const out: BodyVariant[] = [{ id: 'raw', cause: 'raw', label: 'the body exactly as given', bytes: body }];
   const seen = new Map<string, BodyVariant>([[body.toString('latin1'), out[0]!]]);
   const add = (v: Omit<BodyVariant, 'bytes'> & { bytes: Buffer | string | (() => string) }) => {
@@ -106,7 +111,7 @@ export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined, only?
     seen.set(key, variant);
     out.push(variant);
   };
-  const large = body.length > MAX_MODELLED_BODY;
+  const large = body.length > modelLimit;
 
   // Whitespace first: when a stray newline is the only difference, that is the explanation, not re-serialization.
   const text = body.toString('utf8');
