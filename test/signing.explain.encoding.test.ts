@@ -79,6 +79,15 @@ describe('explain: Content-Encoding', () => {
     expect(php.tried.bodies).toBeLessThan(40);
   });
 
+  it('a gzip file passed without headers (verify --body) is recognised by its magic bytes', () => {
+    const gz = gzipSync(JSON_BODY);
+    const x = explain(CG, { headers: { 'x-cg-signature': sha1(JSON_BODY) }, body: gz }, { secrets: [SECRET] });
+    expect(x.match?.body).toBe('decoded');
+    expect(x.findings[0]!.detail[0]).toBe('The signer signed the uncompressed body and then sent it compressed (gzip data, though no Content-Encoding header says so).');
+    expect(decodeBody(undefined, Buffer.from([0x1f, 0x8b, 0x08, 0]))).toMatchObject({ ok: false, sniffed: true });
+    expect(decodeBody(undefined, Buffer.from(JSON_BODY))).toBeUndefined();
+  });
+
   it('the limit: 1 MiB whatever the ratio, then 10× the received size, never more than 8 MiB', () => {
     expect(decodeLimit(10)).toBe(1024 * 1024);
     expect(decodeLimit(200 * 1024)).toBe(2000 * 1024);

@@ -11,9 +11,12 @@ export const MAX_DECODED_BYTES = 8 * 1024 * 1024;
 export const FREE_DECODED_BYTES = 1024 * 1024;
 export const MAX_RATIO = 10;
 
+/** `sniffed`: no Content-Encoding header, but the body starts with gzip's magic bytes (a file saved compressed). */
 export type DecodedBody =
-  | { ok: true; encoding: string; bytes: Buffer }
-  | { ok: false; encoding: string; reason: string };
+  | { ok: true; encoding: string; bytes: Buffer; sniffed?: boolean }
+  | { ok: false; encoding: string; reason: string; sniffed?: boolean };
+
+const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
 
 const DECODERS: Record<string, (data: Buffer, maxOutputLength: number) => Buffer> = {
   gzip: (d, max) => gunzipSync(d, { maxOutputLength: max }),
@@ -42,7 +45,11 @@ export function decodeLimit(compressed: number): number {
  * Several codings ("gzip, br") are undone last first, each within the same limit. Never throws.
  */
 export function decodeBody(contentEncoding: string | undefined, body: Buffer): DecodedBody | undefined {
-  if (contentEncoding === undefined) return undefined;
+  if (contentEncoding === undefined) {
+    if (!GZIP_MAGIC.every((b, i) => body[i] === b)) return undefined;
+    const sniffed = decodeBody('gzip', body);
+    return sniffed && { ...sniffed, sniffed: true };
+  }
   const codings = contentEncoding.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
   if (codings.length === 0) return undefined;
   const encoding = codings.join(', ');
@@ -78,13 +85,14 @@ export function decodedVariants(decoded: DecodedBody & { ok: true }, variants: B
  * compressed bytes as they arrived ("after" compression) or the body before compression.
  */
 export function decodedFinding(decoded: DecodedBody, received: number, covers: 'before' | 'after'): Finding {
+  const how = decoded.sniffed ? 'gzip data, though no Content-Encoding header says so' : `Content-Encoding: ${decoded.encoding}`;
   const shown = decoded.ok
     ? `Decoded (${decoded.encoding}): ${decoded.bytes.length} bytes from the ${received} received: ${excerpt(decoded.bytes, 0, 0, 160)}`
     : `Not decoded: ${decoded.reason}.`;
   if (covers === 'after') {
     return {
       cause: 'content-encoding',
-      title: `The signature covers the compressed bytes as they arrived (Content-Encoding: ${decoded.encoding}), not the decoded body.`,
+      title: `The signature covers the compressed bytes as they arrived (${how}), not the decoded body.`,
       detail: ['Verify before decompressing: a body parser or proxy that inflates the body first hands your code bytes that no longer verify.', shown],
       fix: 'verify the raw bytes exactly as received, then decompress them (with a size limit)',
     };
@@ -92,7 +100,7 @@ export function decodedFinding(decoded: DecodedBody, received: number, covers: '
   return {
     cause: 'content-encoding',
     title: `The signature covers the body before ${decoded.encoding} compression, not the compressed bytes that arrived.`,
-    detail: [`The signer signed the uncompressed body and then sent it compressed (Content-Encoding: ${decoded.encoding}).`, shown],
+    detail: [`The signer signed the uncompressed body and then sent it compressed (${how}).`, shown],
     fix: 'decompress first (with a size limit), then verify the decoded bytes; better, have the sender sign the bytes it actually sends',
   };
 }
