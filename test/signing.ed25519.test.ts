@@ -129,6 +129,8 @@ describe('v1a: generated keys, round trips, hostile input', () => {
     // Wrong types from JavaScript callers are bad input too, not crashes.
     expect(verifySignatureHeader(undefined as unknown as string, { id: 'm', timestamp: 1, body: 5 as unknown as string }, { publicKeys: [fx.keys.k1.publicKey] }).valid).toBe(false);
     expect(parseSecretKey(null as unknown as string).ok).toBe(false);
+    expect(signV1a(fx.keys.k1.secretKey, { id: 'm', timestamp: 1, body: 5 as unknown as string }).ok).toBe(false);
+    expect(signV1(fx.keys.whsec, { id: 'm', timestamp: 1, body: {} as unknown as string }).ok).toBe(false);
   });
 
   it('says why nothing verified', () => {

@@ -114,18 +114,30 @@ export function signedContent(message: SignedMessage): Buffer {
   return Buffer.concat([Buffer.from(`${message.id}.${message.timestamp}.`, 'utf8'), body]);
 }
 
+function contentOf(message: SignedMessage): Result<Buffer> {
+  try {
+    return { ok: true, value: signedContent(message) };
+  } catch {
+    return { ok: false, reason: 'the message is not an id, a timestamp and a body of text or bytes' };
+  }
+}
+
 /** The v1a signature ("v1a,<base64>") of a message; ed25519 is deterministic, so the same inputs give the same value. */
 export function signV1a(secretKey: string, message: SignedMessage): Result<string> {
   const key = parseSecretKey(secretKey);
   if (!key.ok) return key;
-  return { ok: true, value: `v1a,${sign(null, signedContent(message), key.value.privateKey).toString('base64')}` };
+  const content = contentOf(message);
+  if (!content.ok) return content;
+  return { ok: true, value: `v1a,${sign(null, content.value, key.value.privateKey).toString('base64')}` };
 }
 
 /** The v1 signature ("v1,<base64>", HMAC-SHA256 under the decoded whsec_ secret). */
 export function signV1(secret: string, message: SignedMessage): Result<string> {
   const key = parseSymmetricSecret(secret);
   if (!key.ok) return key;
-  return { ok: true, value: `v1,${createHmac('sha256', key.value).update(signedContent(message)).digest('base64')}` };
+  const content = contentOf(message);
+  if (!content.ok) return content;
+  return { ok: true, value: `v1,${createHmac('sha256', key.value).update(content.value).digest('base64')}` };
 }
 
 /**
@@ -149,12 +161,9 @@ export function verifySignatureHeader(header: string, message: SignedMessage, ke
 
   const elements = String(header ?? '').split(' ').filter((e) => e.length > 0);
   if (elements.length === 0) return { valid: false, reason: 'the webhook-signature header is empty', problems };
-  let content: Buffer;
-  try {
-    content = signedContent(message);
-  } catch {
-    return { valid: false, reason: 'the message to check is not text or bytes', problems };
-  }
+  const parsed = contentOf(message);
+  if (!parsed.ok) return { valid: false, reason: parsed.reason, problems };
+  const content = parsed.value;
   const seen = { v1: 0, v1a: 0 };
   for (const [signatureIndex, element] of elements.entries()) {
     const comma = element.indexOf(',');
