@@ -20,7 +20,8 @@ interface Vector {
 }
 
 const dir = new URL('../fixtures/vectors/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+// standard-webhooks-v1a.json (ed25519) has its own format and test: test/signing.ed25519.test.ts.
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'standard-webhooks-v1a.json');
 const spec = (scheme: SchemeId): SigningSpec => ({ scheme, secretRequired: false, description: '' });
 const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
