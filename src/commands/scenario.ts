@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { buildSendRequest, parseHeader, parseTargetUrl } from '../http/request.js';
 import { parseDuration } from '../http/retry.js';
 import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
+import { escapeTerminal } from '../core/redact.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { randomSeed } from '../templates/random.js';
@@ -191,7 +192,10 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
   for (const note of result.ledger?.notes ?? []) writeErr(err.dim(`note: ${note}`));
   const verdict = report.verdictLine(result);
   writeErr(result.exitCode === 0 ? err.green(verdict) : err.red(verdict));
-  if (result.ledger?.message) writeErr(err.red(`ledger: ${result.ledger.message}`));
+  if (result.ledger?.message) writeErr(err.red(`ledger: ${escapeTerminal(result.ledger.message)}`));
+  if (o.seed !== undefined && result.ledger?.users.some((u) => (u.credited ?? 0) < u.expected)) {
+    writeErr(err.dim('hint: the same --seed sends the same ids again: a receiver that remembers them rightly credits nothing the second time; run without --seed to test afresh'));
+  }
   const hint = result.unreachable?.hint ?? result.records.find((r) => r.hint && r.verdict !== 'pass')?.hint;
   if (hint) writeErr(err.dim(`hint: ${hint}`));
   if (result.exitCode !== 0) writeErr(err.dim(`re-run this exact run with --seed ${seed}${o.now === undefined ? ` --now ${new Date(nowMs).toISOString()}` : ''}`));
@@ -199,7 +203,17 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
 }
 
 export function register(program: Command): void {
-  const scenario = program.command('scenario').description('multi-event flows with shared ids, duplicates, reordering, delays and provider retries; a ledger check proves each delivery is credited once');
+  const scenario = program
+    .command('scenario')
+    .description('multi-event flows with shared ids, duplicates, reordering, delays and provider retries; a ledger check proves each delivery is credited once')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cg-hooks scenario list
+  $ cg-hooks scenario show mgpass-points > my-flow.yaml
+  $ cg-hooks scenario run my-flow.yaml --to http://127.0.0.1:3000/webhook --secret s3cret --chaos duplicate=0.5,reorder`,
+    );
   scenario
     .command('list')
     .description('the built-in scenarios')
@@ -240,7 +254,7 @@ Examples:
   $ cg-hooks scenario run mgpass-points --to http://127.0.0.1:3000/webhook --secret s3cret \\
       --chaos duplicate=1,reorder,fail-retry --time-scale 0.01 \\
       --probe "http://127.0.0.1:3000/balance/{user}" --probe-path points
-  $ cg-hooks scenario run ./flows/referral.yaml --to http://127.0.0.1:3000/rehook --user acme:pa55 --seed 42 --junit scenario.xml
+  $ cg-hooks scenario run rehook-referral --to http://127.0.0.1:3000/rehook --user acme:pa55 --seed 42 --junit scenario.xml
 
 Exit codes: 0 every step and the ledger passed · 1 a step or the ledger failed · 2 bad scenario or usage · 3 network failure`,
     )

@@ -73,8 +73,9 @@ export function verdictLine(report: RunReport): string {
   const ledger = report.ledger ? (report.ledger.ok ? '; ledger ok' : '; the ledger does not add up') : '';
   const what = `${c.sends - c.refused} sends${c.refused ? `, ${c.refused} refused locally` : ''}`;
   if (sendsOk && report.ledger?.ok !== false) return `✔ scenario ${report.plan.scenario.name} passed: ${what}${ledger}`;
-  const bad = [c.failed ? `${c.failed} failed` : '', c.errors ? `${c.errors} network errors` : ''].filter(Boolean).join(', ');
-  return `✖ scenario ${report.plan.scenario.name} failed: ${bad || 'all sends passed'}${ledger}`;
+  if (sendsOk) return `✖ scenario ${report.plan.scenario.name} failed: every answer was as expected, but the ledger does not add up`;
+  const bad = [c.failed ? `${c.failed} of ${c.sends} sends failed` : '', c.errors ? `${c.errors} network errors` : ''].filter(Boolean).join(', ');
+  return `✖ scenario ${report.plan.scenario.name} failed: ${bad}${ledger}`;
 }
 
 function recordJson(r: SendRecord, success: '2xx' | '200') {
