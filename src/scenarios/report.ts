@@ -22,7 +22,15 @@ export function stepLabel(s: PlannedSend): string {
 function statusText(r: SendRecord): string {
   if (r.state === 'refused') return 'refused';
   if (r.state === 'skipped') return '-';
-  return r.attempts.map((a) => (a.response ? String(a.response.status) : (a.error?.code ?? 'error'))).join('→');
+  // Runs of the same answer are folded: "timeout×6", "503×3→200".
+  const runs: Array<[string, number]> = [];
+  for (const a of r.attempts) {
+    const text = a.response ? String(a.response.status) : (a.error?.code ?? 'error');
+    const last = runs[runs.length - 1];
+    if (last && last[0] === text) last[1]++;
+    else runs.push([text, 1]);
+  }
+  return runs.map(([text, n]) => (n > 1 ? `${text}×${n}` : text)).join('→');
 }
 
 function latencyText(r: SendRecord): string {
@@ -74,7 +82,7 @@ export function verdictLine(report: RunReport): string {
   const what = `${c.sends - c.refused} sends${c.refused ? `, ${c.refused} refused locally` : ''}`;
   if (sendsOk && report.ledger?.ok !== false) return `✔ scenario ${report.plan.scenario.name} passed: ${what}${ledger}`;
   if (sendsOk) return `✖ scenario ${report.plan.scenario.name} failed: every answer was as expected, but the ledger does not add up`;
-  const bad = [c.failed ? `${c.failed} of ${c.sends} sends failed` : '', c.errors ? `${c.errors} network errors` : ''].filter(Boolean).join(', ');
+  const bad = [c.failed ? `${c.failed} of ${c.sends} sends failed` : '', c.errors ? `${c.errors} network error${c.errors === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
   return `✖ scenario ${report.plan.scenario.name} failed: ${bad}${ledger}`;
 }
 

@@ -61,6 +61,9 @@ export interface RunCallbacks {
   onRecord?(record: SendRecord): void;
 }
 
+/** Answers are judged by status only: keep a little of each body, so 2000 sends × 6 attempts stay small. */
+const RESPONSE_BYTES_KEPT = 1024;
+
 /** Failures that mean nothing is there to answer: the rest of the run would fail the same way. */
 const UNREACHABLE = new Set(['connection_refused', 'dns', 'unreachable', 'tls', 'connect_timeout']);
 
@@ -131,7 +134,7 @@ export async function runPlan(plan: Plan, o: RunOptions, cb: RunCallbacks = {}):
         cb.onSendStart?.(s, plan.sends.length);
         const result = await send(
           s.delivery.request,
-          { timeoutMs: o.timeoutMs, retry: plan.schedule, retryAfterCapMs: Math.round(60_000 * plan.timeScale), ...(o.signal ? { signal: o.signal } : {}), ...(o.insecure ? { insecure: true } : {}) },
+          { timeoutMs: o.timeoutMs, retry: plan.schedule, retryAfterCapMs: Math.round(60_000 * plan.timeScale), maxResponseBytes: RESPONSE_BYTES_KEPT, ...(o.signal ? { signal: o.signal } : {}), ...(o.insecure ? { insecure: true } : {}) },
           { onAttempt: (a) => cb.onAttempt?.(s, a, plan.schedule.attempts) },
         );
         record = judge(plan, s, result.attempts);
