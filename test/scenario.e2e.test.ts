@@ -30,9 +30,13 @@ afterAll(async () => {
 });
 
 function run(name: string, r: LedgerReceiver, provider: string, extra: string[] = [], probe = true): Promise<RunResult> {
-  return runCli(['scenario', 'run', name, '--to', `${r.url}/${provider}`, ...CREDENTIALS, ...(probe ? ['--probe', r.probe, '--probe-path', 'points'] : []), ...extra]);
+  return runCli(['scenario', 'run', name, '--to', `${r.url}/${provider}`, ...CREDENTIALS, ...(probe ? ['--probe', r.probe, '--probe-path', 'points'] : []), ...extra], { timeoutMs: 60_000 });
 }
 
+// Tests that start several subprocesses get more time than vitest's default: the machine may be shared.
+const SEVERAL = 90_000;
+
+const cli = (args: string[], options: Parameters<typeof runCli>[1] = {}) => runCli(args, { timeoutMs: 60_000, ...options });
 const json = (r: RunResult) => JSON.parse(r.stdout) as Record<string, any>;
 
 describe('scenario run: an idempotent receiver passes every built-in scenario under chaos', () => {
@@ -126,7 +130,7 @@ describe('scenario run: receivers with a known bug fail the right check', () => 
     const failed = json(shuffled).sends.filter((s: any) => s.verdict === 'fail');
     expect(failed.map((s: any) => s.step)).toContain('processed');
     expect(failed[0]).toMatchObject({ status: 422, reason: 'expected 2xx, got 422' });
-  });
+  }, SEVERAL);
 
   it('fail-retry follows the provider schedule: a receiver that fails first attempts passes with retries, and fails without', async () => {
     const r = await receiver('flaky');
@@ -139,7 +143,7 @@ describe('scenario run: receivers with a known bug fail the right check', () => 
     expect(doc.retry.delaysMs).toEqual([0, 10, 50, 250]); // mgPass 0/1/5/25 s × 0.01
     expect(doc.sends[0].attempts.map((a: any) => [a.status, a.waitedMs])).toEqual([[503, 0], [200, 10]]);
     expect(doc.ledger.ok).toBe(true);
-  });
+  }, SEVERAL);
 });
 
 describe('scenario run against cg-hooks listen', () => {
@@ -153,14 +157,14 @@ describe('scenario run against cg-hooks listen', () => {
 
   it('passes with the same secret (listen acknowledges duplicates), and fails with another', async () => {
     for (const name of ['mgpass-points', 'customerglu-reward-retry']) {
-      const res = await runCli(['scenario', 'run', name, '--to', listen.url, '--secret', SECRET, ...CHAOS]);
+      const res = await cli(['scenario', 'run', name, '--to', listen.url, '--secret', SECRET, ...CHAOS]);
       expect({ name, code: res.code, stderr: res.stderr }).toMatchObject({ name, code: 0 });
       expect(res.stderr).toMatch(/seed \d+/);
     }
-    const wrong = await runCli(['scenario', 'run', 'mgpass-points', '--to', listen.url, '--secret', 'not-the-secret', '--time-scale', '0']);
+    const wrong = await cli(['scenario', 'run', 'mgpass-points', '--to', listen.url, '--secret', 'not-the-secret', '--time-scale', '0']);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toMatch(/first\s+rewards\.points_awarded\s+1\s+401\s+\S+ ms\s+FAIL\s+expected 2xx, got 401/);
-  });
+  }, SEVERAL);
 });
 
 describe('scenario run: usage, reproducibility, network', () => {
@@ -173,7 +177,7 @@ describe('scenario run: usage, reproducibility, network', () => {
     expect(a.bodies.length).toBeGreaterThan(5);
     expect(a.bodies).toEqual(b.bodies);
     expect(ra.stderr).toContain('seed 42');
-  });
+  }, SEVERAL);
 
   it('a bad scenario file is exit 2 with its line and column, before anything is sent', async () => {
     const r = await receiver('idempotent');
@@ -188,18 +192,18 @@ describe('scenario run: usage, reproducibility, network', () => {
   it('a probe path that finds no number is exit 2 before anything is sent; --probe without a ledger is exit 2', async () => {
     const r = await receiver('idempotent');
     r.balances.set('placeholder', 1);
-    const wrongPath = await runCli(['scenario', 'run', 'mgpass-points', '--to', `${r.url}/mgpass`, '--secret', SECRET, '--probe', r.probe.replace('{user}', 'placeholder'), '--probe-path', 'balance']);
+    const wrongPath = await cli(['scenario', 'run', 'mgpass-points', '--to', `${r.url}/mgpass`, '--secret', SECRET, '--probe', r.probe.replace('{user}', 'placeholder'), '--probe-path', 'balance']);
     expect(wrongPath.code).toBe(2);
     expect(wrongPath.stderr).toContain('no number at balance in the answer');
     expect(r.requests).toBe(0);
-    const noLedger = await runCli(['scenario', 'run', 'segment-burst', '--to', `${r.url}/segment`, '--probe', r.probe]);
+    const noLedger = await cli(['scenario', 'run', 'segment-burst', '--to', `${r.url}/segment`, '--probe', r.probe]);
     expect(noLedger.code).toBe(2);
     expect(noLedger.stderr).toContain('declares no ledger');
-  });
+  }, SEVERAL);
 
   it('a receiver that is not there is exit 3, and the rest of the run is skipped', async () => {
     const port = await closedPort();
-    const res = await runCli(['scenario', 'run', 'segment-burst', '--to', `http://127.0.0.1:${port}/x`, '--json']);
+    const res = await cli(['scenario', 'run', 'segment-burst', '--to', `http://127.0.0.1:${port}/x`, '--json']);
     expect(res.code).toBe(3);
     const doc = json(res);
     expect(doc.unreachable.code).toBe('connection_refused');
@@ -207,18 +211,18 @@ describe('scenario run: usage, reproducibility, network', () => {
   });
 
   it('list, show and the usual mistakes', async () => {
-    const list = await runCli(['scenario', 'list', '--provider', 'mgpass', '--json']);
+    const list = await cli(['scenario', 'list', '--provider', 'mgpass', '--json']);
     expect(JSON.parse(list.stdout).map((s: any) => s.name)).toEqual(['mgpass-cashback', 'mgpass-points', 'mgpass-tier-promotion']);
-    const show = await runCli(['scenario', 'show', 'mgpass-points']);
+    const show = await cli(['scenario', 'show', 'mgpass-points']);
     expect(show.stdout).toBe(readFileSync(new URL('../src/scenarios/builtin/mgpass-points.yaml', import.meta.url), 'utf8'));
-    const typo = await runCli(['scenario', 'show', 'mgpass-point']);
+    const typo = await cli(['scenario', 'show', 'mgpass-point']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('did you mean "mgpass-points"');
-    const chaos = await runCli(['scenario', 'run', 'mgpass-points', '--to', 'http://127.0.0.1:1/x', '--secret', 's', '--chaos', 'duplicat=0.5']);
+    const chaos = await cli(['scenario', 'run', 'mgpass-points', '--to', 'http://127.0.0.1:1/x', '--secret', 's', '--chaos', 'duplicat=0.5']);
     expect(chaos.code).toBe(2);
     expect(chaos.stderr).toContain('did you mean "duplicate"');
-    const noSecret = await runCli(['scenario', 'run', 'mgpass-points', '--to', 'http://127.0.0.1:1/x'], { env: { CG_HOOKS_SECRET: undefined } });
+    const noSecret = await cli(['scenario', 'run', 'mgpass-points', '--to', 'http://127.0.0.1:1/x'], { env: { CG_HOOKS_SECRET: undefined } });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toContain('--secret');
-  });
+  }, SEVERAL);
 });
