@@ -191,7 +191,7 @@ export async function buildPlan(scenario: Scenario, provider: ProviderDef, o: Pl
   });
 
   const policy = provider.retry;
-  let schedule = retrySchedule(policy, { noRetry: true });
+  let schedule: RetrySchedule = { ...retrySchedule(policy, { noRetry: true }), source: 'none' };
   if (o.chaos.failRetry) {
     schedule = retrySchedule(policy);
     schedule = { ...schedule, delaysMs: schedule.delaysMs.map((ms) => Math.round(ms * o.timeScale)) };

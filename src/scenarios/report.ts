@@ -49,7 +49,7 @@ export function formatTable(report: RunReport): string {
   const rows = report.records.map((r) => [
     String(r.send.seq),
     escapeTerminal(stepLabel(r.send)),
-    r.send.delivery.event,
+    r.send.delivery.step.variant ? `${r.send.delivery.event} (${r.send.delivery.step.variant})` : r.send.delivery.event,
     attemptText(r, of),
     statusText(r),
     latencyText(r),
