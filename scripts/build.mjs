@@ -2,7 +2,7 @@
 // `cg-hooks --help` and `generate` fast: zod and commander load from one file instead of hundreds,
 // and heavy modules (undici, ora, inquirer) stay in lazily imported chunks or external packages.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
@@ -25,3 +25,6 @@ await build({
   banner: { js: "import { createRequire as __cgCreateRequire } from 'node:module'; const require = __cgCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The built-in scenarios stay plain files (`cg-hooks scenario show` prints them as written): beside the bundle.
+cpSync(new URL('../src/scenarios/builtin/', import.meta.url), new URL('../dist/scenarios/builtin/', import.meta.url), { recursive: true });

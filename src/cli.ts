@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   replay: () => import('./commands/replay.js'),
   test: () => import('./commands/test.js'),
   demo: () => import('./commands/demo.js'),
+  scenario: () => import('./commands/scenario.js'),
   schema: () => import('./commands/schema.js'),
 };
 
