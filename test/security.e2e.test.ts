@@ -56,7 +56,7 @@ function expectNoSecret(label: string, ...runs: Array<RunResult | { stdout: stri
   }
 }
 
-const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: work, env: { CG_HOOKS_SECRET: undefined, ...env } as Record<string, string> });
+const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { cwd: work, env: { CG_HOOKS_SECRET: undefined, ...env } });
 
 describe('secrets never appear in output or files', () => {
   it('generate ignores CG_HOOKS_SECRET and never echoes a stray --secret', async () => {
