@@ -61,7 +61,7 @@ describe('listen: every provider and event', () => {
   it('accepts every signed delivery as valid, detects provider and event, saves byte-identical captures', async () => {
     const save = join(dir, 'all');
     const l = await startListen([...CREDS, '--save', save, '--expect', String(cases.length), '--timeout', '15']);
-    const answers = [];
+    const answers: Array<Awaited<ReturnType<typeof post>>> = [];
     for (const c of cases) answers.push(await post(withQuery(`${l.url}/webhook`, c.query), c.body, c.headers));
     const { code, stderr } = await l.exited;
     const reports = l.deliveries();

@@ -68,7 +68,7 @@ describe('known-answer vectors', () => {
             return;
           }
           const tampered = Buffer.from(body);
-          tampered[tampered.length - 1] ^= 1;
+          tampered[tampered.length - 1]! ^= 1;
           expect(verifyRequest(spec(doc.scheme), { ...req, body: tampered }, vo).status).toBe('invalid');
           expect(verifyRequest(spec(doc.scheme), req, { ...vo, secrets: ['wrong'] }).status).toBe('invalid');
         });

@@ -51,7 +51,8 @@ export function verifyRequest(spec: SigningSpec, req: RequestParts, options: Ver
     case 'segment':
       // Segment's own signature when a shared secret is configured; CustomerGlu's endpoints take an X-API-KEY.
       if (options.secrets.length === 0 && options.apiKey !== undefined) return verifyApiKey(req, options);
-      if (options.signature === undefined && req.headers['x-signature'] === undefined && req.headers['x-api-key'] !== undefined) {
+      // With a shared secret, X-Signature is required: an X-API-KEY alone does not prove the delivery came from Segment.
+      if (options.secrets.length === 0 && options.signature === undefined && req.headers['x-signature'] === undefined && req.headers['x-api-key'] !== undefined) {
         return verifyApiKey(req, options);
       }
       return verifyHmac(profileOf('segment')!, req, options);
