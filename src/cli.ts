@@ -19,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   replay: () => import('./commands/replay.js'),
   test: () => import('./commands/test.js'),
   demo: () => import('./commands/demo.js'),
+  export: () => import('./commands/export.js'),
+  import: () => import('./commands/import.js'),
 };
 
 /** The command named on the command line, skipping the global flags that may stand before it. */
