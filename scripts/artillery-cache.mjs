@@ -9,9 +9,9 @@
 // lock directory beside it; others wait for it. The install goes to a temporary folder renamed when complete,
 // so a killed install never leaves a half cache behind.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ARTILLERY_VERSION = JSON.parse(readFileSync(new URL('../src/load/artillery/artillery-version.json', import.meta.url), 'utf8')).version;
@@ -24,11 +24,16 @@ export function cacheDir(version = ARTILLERY_VERSION, env = process.env) {
 const NETWORK = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|socket hang up|getaddrinfo/i;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The npm process running now, ended with us (.ci/run stops the warm-up if the build fails). */
+let running;
+
 function npm(args, timeoutMs) {
   return new Promise((resolve) => {
-    execFile('npm', args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } }, (error, stdout, stderr) =>
-      resolve({ ok: !error, stdout, stderr: `${stderr}${error && !stderr ? error.message : ''}` }),
-    );
+    const env = { ...process.env, npm_config_update_notifier: 'false' };
+    running = execFile('npm', args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env }, (error, stdout, stderr) => {
+      running = undefined;
+      resolve({ ok: !error, timedOut: Boolean(error?.killed), stdout, stderr: `${stderr}${error && !stderr ? error.message : ''}` });
+    });
   });
 }
 
@@ -84,10 +89,21 @@ export async function ensureArtillery({ version = ARTILLERY_VERSION, log = () =>
   mkdirSync(join(dir, '..'), { recursive: true });
   if (!(await lock(dir, timeoutMs, log))) return { bin, dir, cached: true, installMs: JSON.parse(readFileSync(marker, 'utf8')).installMs };
   const tmp = `${dir}.tmp-${process.pid}`;
+  removeAbandoned(dir);
+  const stop = () => {
+    running?.kill('SIGTERM');
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(`${dir}.lock`, { recursive: true, force: true });
+    process.exit(143);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   try {
-    const probe = await npm(['view', `artillery@${version}`, 'version'], 60_000);
+    // A quick question first, with few retries: an unreachable registry is a skip, not a minute of back-off.
+    const probe = await npm(['view', `artillery@${version}`, 'version', '--fetch-retries=1', '--fetch-retry-mintimeout=1000', '--fetch-retry-maxtimeout=3000'], 60_000);
     if (!probe.ok) {
-      if (NETWORK.test(probe.stderr)) return { skipped: `the npm registry cannot be reached (${probe.stderr.trim().split('\n').find((l) => NETWORK.test(l)) ?? 'network error'})` };
+      if (probe.timedOut) return { skipped: 'the npm registry did not answer within 60 s' };
+      if (NETWORK.test(probe.stderr)) return { skipped: `the npm registry cannot be reached (${probe.stderr.trim().split('\n').find((l) => NETWORK.test(l))?.replace(/^npm error\s*/, '') ?? 'network error'})` };
       throw new Error(`npm view artillery@${version} failed: ${probe.stderr.trim()}`);
     }
     log(`installing Artillery ${version} into ${dir} (once; reused by later runs)…`);
@@ -107,8 +123,19 @@ export async function ensureArtillery({ version = ARTILLERY_VERSION, log = () =>
     log(`installed Artillery ${version} in ${(installMs / 1000).toFixed(1)} s`);
     return { bin, dir, cached: false, installMs };
   } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
     rmSync(tmp, { recursive: true, force: true });
     rmSync(`${dir}.lock`, { recursive: true, force: true });
+  }
+}
+
+/** Half installs of killed installers (`<dir>.tmp-<pid>` whose pid is gone). Called with the lock held. */
+function removeAbandoned(dir) {
+  const parent = join(dir, '..');
+  const prefix = `${basename(dir)}.tmp-`;
+  for (const name of readdirSync(parent)) {
+    if (name.startsWith(prefix) && !alive(Number(name.slice(prefix.length)))) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 

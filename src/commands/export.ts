@@ -158,7 +158,8 @@ export async function run(providerId: string, eventNames: string[], rawOptions: 
   settings.command = commandLine(settings, o);
 
   const json = o.json === true;
-  const spinner = !json && process.stderr.isTTY === true ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
+  // A terminal of zero columns (some pseudo-terminals) would send ora's line arithmetic into a loop.
+  const spinner = !json && process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
   spinner?.start(`writing the corpus: 0/${settings.corpusSize}`);
   let result: ExportResult;
   try {
