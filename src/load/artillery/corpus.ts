@@ -1,13 +1,12 @@
 // The corpus the exported processor draws from: generated deliveries as NDJSON, one a line, each with its ids
 // and timestamps marked so that every request can get fresh ones.
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS, type PreparedGenerator } from '../../core/generate.js';
-import { findEvent } from '../../providers/index.js';
-import type { Json, ProviderDef } from '../../providers/types.js';
+import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
+import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS, type PreparedGenerator } from '../../core/generate.js';
 import { validate } from '../../core/validate.js';
-import type { EventDef } from '../../providers/types.js';
+import { findEvent } from '../../providers/index.js';
+import type { EventDef, Json, ProviderDef } from '../../providers/types.js';
 import { processorRuntime } from './processor-runtime.js';
 import { findTokens, type Token } from './tokens.js';
 
