@@ -3,9 +3,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from './helpers/cli.js';
 
+// Each test runs the CLI a few times; on a loaded machine a start can take seconds.
+vi.setConfig({ testTimeout: 90_000 });
 const root = mkdtempSync(join(tmpdir(), 'cg-hooks-export-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const SECRET = 'sup3r-s3cret-Ünïcode';
@@ -69,11 +71,11 @@ describe('export artillery', () => {
       [['--scheme', 'hmac'], /custom HMAC\) cannot be exported/],
       [['--mapping', 'tenant.json'], /--mapping tenant\.json: this build has no CustomerGlu tenant mappings/],
     ];
-    for (const [extra, message] of cases) {
-      const r = await runCli([...base, ...extra]);
-      expect(r.code, extra.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(message);
-    }
+    const results = await Promise.all(cases.map(([extra]) => runCli([...base, ...extra])));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]![0].join(' ')).toBe(2);
+      expect(r.stderr).toMatch(cases[i]![1]);
+    });
     const unknown = await runCli(['export', 'artillery', 'mgpass', 'rewards.nope', '--to', 'http://127.0.0.1:3999/h', '-o', join(root, 'bad')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown event "rewards.nope"/);
