@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   demo: () => import('./commands/demo.js'),
   scenario: () => import('./commands/scenario.js'),
   schema: () => import('./commands/schema.js'),
+  export: () => import('./commands/export.js'),
+  import: () => import('./commands/import.js'),
 };
 
 /** The command named on the command line, skipping the global flags that may stand before it. */
