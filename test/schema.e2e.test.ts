@@ -32,7 +32,7 @@ describe('cg-hooks schema', () => {
     const text = readFileSync(join(work, 'webhooks.yaml'), 'utf8');
     expect(text.startsWith('openapi: 3.1.0\n')).toBe(true);
     expect(text).not.toMatch(/^\s*[^#\n]*[&*]a\d+\b/m); // no YAML anchors or aliases
-    const result = await new Validator().validate(parse(text) as object);
+    const result = await new Validator().validate(parse(text) as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
