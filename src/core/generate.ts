@@ -2,6 +2,7 @@ import { findEvent, findVariant, loadProvider } from '../providers/index.js';
 import type { EventDef, Json, ProviderDef } from '../providers/types.js';
 import { TemplateContext } from '../templates/context.js';
 import { mixSeed, randomSeed } from '../templates/random.js';
+import { asciiPayload } from '../templates/text.js';
 import { UsageError } from '../output/errors.js';
 import { deepMerge, MAX_DEPTH, setPath, unsetPath } from './paths.js';
 import { validate, type FieldIssue } from './validate.js';
@@ -26,6 +27,12 @@ export interface GenerateOptions {
   /** Default true: a payload that fails its schema is an error. */
   validate?: boolean;
   pretty?: boolean;
+  /**
+   * Only ASCII in the generated text (default false: names, reward names, nudge copy, products and cities carry
+   * accents, ₹/€/£, emoji and other scripts as real tenants' data does). Values given with `data`/`set`/`mapping`
+   * are sent as given.
+   */
+  ascii?: boolean;
 }
 
 export interface Delivery {
@@ -65,13 +72,15 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
   const baseSeed = options.seed === undefined ? randomSeed() : mixSeed(options.seed);
   const baseNow = options.now ?? (options.seed === undefined ? Date.now() : SEEDED_EPOCH_MS);
   const check = options.validate !== false;
+  const ascii = options.ascii === true;
   const label = `${provider.id} ${event.name}${variant ? ` (${variant})` : ''}`;
   if (options.data) checkValue(options.data, '--data');
   for (const { path, value } of options.set ?? []) checkValue(value, `--set ${path}`);
 
   const make: DeliveryFactory = (index) => {
-    const ctx = new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index);
+    const ctx = new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index, { ascii });
     let payload: Record<string, unknown> = provider.template(event.name, ctx, variant);
+    if (ascii) payload = asciiPayload(payload);
     if (options.data) payload = deepMerge(payload, structuredClone(options.data));
     for (const { path, value } of options.set ?? []) setPath(payload, path, structuredCloneIfObject(value));
     for (const path of options.unset ?? []) unsetPath(payload, path);
