@@ -57,8 +57,8 @@ const DATA: Record<IdentityEvent, z.ZodMiniType> = {
     ip: z.optional(ip),
     ...device,
   }),
-  'user.suspended': z.looseObject({ user_id: userId, reason: nonEmpty, suspended_by: userId, suspended_until: z.nullable(unixSeconds) }),
-  'user.unsuspended': z.looseObject({ user_id: userId, reason: z.optional(nonEmpty), unsuspended_by: z.nullable(userId) }),
+  'user.suspended': z.looseObject({ user_id: userId, name: z.optional(z.string()), email: z.optional(z.email()), reason: nonEmpty, suspended_by: userId, suspended_until: z.nullable(unixSeconds) }),
+  'user.unsuspended': z.looseObject({ user_id: userId, name: z.optional(z.string()), email: z.optional(z.email()), reason: z.optional(nonEmpty), unsuspended_by: z.nullable(userId) }),
   'user.deleted': z
     .looseObject({ user_id: userId, initiated_by: z.enum(['user', 'admin']), deleted_by: userId, reason: nonEmpty })
     .check(z.refine((d) => (d.initiated_by === 'user') === (d.deleted_by === d.user_id), { message: 'deleted_by is the user exactly when the user initiated the deletion', path: ['deleted_by'] })),

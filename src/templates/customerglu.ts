@@ -121,8 +121,8 @@ function nudge(ctx: TemplateContext): JsonObject {
     pageType,
     content: {
       // The docs' nudge title is "Scratch card unlocked! 😍": emoji are ordinary in nudge copy.
-      title: ctx.pick(['Scratch card unlocked! 😍', `${campaign} is live!`, `${campaign} is live!`, `🎉 ${campaign} is live!`, 'Your reward is waiting 🎁', 'Don’t miss out!']),
-      body: ctx.pick(['Play now and win exciting rewards', 'Your reward is waiting, claim it before it expires', 'Only a few hours left to win', 'Win up to ₹500 cashback today', 'Spin the wheel & win assured rewards 🎡']),
+      title: ctx.pick(['Scratch card unlocked! 😍', `${campaign} is live!`, `${campaign} is live!`, `${campaign} is live!`, `🎉 ${campaign} is live!`, 'Your reward is waiting', "Don't miss out!"]),
+      body: ctx.pick(['Play now and win exciting rewards', 'Your reward is waiting, claim it before it expires', 'Only a few hours left to win', 'Only a few hours left to win', 'Win up to ₹500 cashback today', 'Spin the wheel & win assured rewards 🎡']),
       clickAction: `https://app.example.com/rewards/${ctx.lowerAlnum(8)}`,
       image: `https://assets.customerglu.com/nudges/${ctx.lowerAlnum(12)}.png`,
       button: { text: ctx.pick(['Play now', 'Claim', 'Open']), action: 'OPEN_CAMPAIGN' },

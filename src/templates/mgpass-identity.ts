@@ -47,21 +47,28 @@ function ip(ctx: TemplateContext): string {
   return `${ctx.pick([41, 102, 154, 196, 197])}.${ctx.int(0, 255)}.${ctx.int(0, 255)}.${ctx.int(1, 254)}`;
 }
 
-/** The device a session runs on: a browser, or the mgPass app with the name the owner's phone shows. */
-function client(ctx: TemplateContext, owner: string) {
+const ANDROID_MODELS = [
+  ['SM-A546E', 'Galaxy A54 5G'],
+  ['TECNO KJ5', 'TECNO SPARK 20'],
+  ['Infinix X6831', 'Infinix HOT 40'],
+  ['CPH2581', 'OnePlus 12R'],
+] as const;
+
+/**
+ * The device a session runs on: a browser (no device name), or the mgPass app. Android reports its model name;
+ * iOS 16+ gives apps only "iPhone", not the owner's "Ama’s iPhone".
+ */
+function client(ctx: TemplateContext) {
   const platform = ctx.pick(PLATFORMS);
   if (ctx.chance(0.55)) return { platform, user_agent: browserUserAgent(ctx), device_name: null };
   const android = ctx.chance(0.75);
-  const model = android ? ctx.pick(['SM-A546E', 'TECNO KJ5', 'Infinix X6831', 'CPH2581']) : ctx.pick(['iPhone14,7', 'iPhone15,4']);
+  const [model, name] = android ? ctx.pick(ANDROID_MODELS) : ctx.pick([['iPhone14,7', 'iPhone'], ['iPhone15,4', 'iPhone']] as const);
   const version = `2.${ctx.int(0, 9)}.${ctx.int(0, 20)}`;
   const user_agent = android ? `mgPass/${version} (Android ${ctx.pick(['13', '14', '15'])}; ${model}) okhttp/4.12.0` : `mgPass/${version} (${model}; iOS ${ctx.pick(['17.5.1', '18.1'])}) CFNetwork/1568.100.1`;
-  // iOS names a phone "Ama’s iPhone" with a typographic apostrophe; Android shows the model.
-  const device_name = android ? ctx.pick(['Galaxy A54 5G', 'TECNO SPARK 20', 'Infinix HOT 40', 'OnePlus 12R']) : `${owner}’s iPhone`;
-  return { platform, user_agent, device_name };
+  return { platform, user_agent, device_name: name };
 }
 
 function loginSuccess(ctx: TemplateContext): JsonObject {
-  const person = ctx.person();
   const method = ctx.pick(LOGIN_METHODS);
   return {
     user_id: userId(ctx),
@@ -70,7 +77,7 @@ function loginSuccess(ctx: TemplateContext): JsonObject {
     method,
     mfa: method === 'password' ? ctx.chance(0.3) : false,
     ip: ip(ctx),
-    ...client(ctx, person.first),
+    ...client(ctx),
   };
 }
 
@@ -78,7 +85,7 @@ function loginFailed(ctx: TemplateContext): JsonObject {
   const person = ctx.person();
   const reason = ctx.pick(LOGIN_FAILURES);
   const byPhone = ctx.chance(0.5);
-  const c = client(ctx, person.first);
+  const c = client(ctx);
   return {
     // Nobody owns an identifier that matched no account.
     user_id: reason === 'user_not_found' ? null : userId(ctx),
@@ -95,7 +102,7 @@ function loginFailed(ctx: TemplateContext): JsonObject {
 function register(ctx: TemplateContext): JsonObject {
   const person = ctx.person();
   const method = ctx.pick(SIGNUP_METHODS);
-  const c = client(ctx, person.first);
+  const c = client(ctx);
   return {
     user_id: userId(ctx),
     name: person.name,
@@ -112,10 +119,16 @@ function register(ctx: TemplateContext): JsonObject {
 
 const SUSPEND_REASONS = ['Suspected duplicate accounts', 'Abusive comments on 3news.com', 'Chargeback on a cashback redemption', 'Terms of service violation', 'Points farming from one device'];
 
+/** Who an admin action is about, as the admin console shows them (so the receiver can notify them without a lookup). */
+function subject(ctx: TemplateContext): JsonObject {
+  const person = ctx.person();
+  return { user_id: userId(ctx), name: person.name, email: person.email };
+}
+
 function suspended(ctx: TemplateContext): JsonObject {
   const days = ctx.pick([1, 7, 30, 0]);
   return {
-    user_id: userId(ctx),
+    ...subject(ctx),
     reason: ctx.pick(SUSPEND_REASONS),
     suspended_by: userId(ctx),
     // 0 days: until an admin lifts it.
@@ -126,7 +139,7 @@ function suspended(ctx: TemplateContext): JsonObject {
 function unsuspended(ctx: TemplateContext): JsonObject {
   const expired = ctx.chance(0.4);
   return {
-    user_id: userId(ctx),
+    ...subject(ctx),
     reason: expired ? 'Suspension period ended' : ctx.pick(['Appeal accepted', 'Suspended by mistake', 'Identity verified']),
     // A suspension that ran out is lifted by the system, not by an admin.
     unsuspended_by: expired ? null : userId(ctx),
@@ -145,14 +158,13 @@ function deleted(ctx: TemplateContext): JsonObject {
 }
 
 function sessionCreated(ctx: TemplateContext): JsonObject {
-  const person = ctx.person();
   const ttlDays = ctx.pick([1, 7, 30]);
   return {
     session_id: sessionId(ctx),
     user_id: userId(ctx),
     client_id: clientId(ctx),
     ip: ip(ctx),
-    ...client(ctx, person.first),
+    ...client(ctx),
     expires_at: ctx.unix(ttlDays * 86_400_000),
   };
 }

@@ -7,12 +7,12 @@ export const FIRST_NAMES = [
   'Aarav', 'Ananya', 'Rohan', 'Priya', 'Vikram', 'Isha', 'Kabir', 'Meera', 'Arjun', 'Diya', 'Liam', 'Olivia',
   'Noah', 'Emma', 'Mateo', 'Sofia', 'Kwame', 'Ama', 'Kofi', 'Efua', 'Yaw', 'Akosua', 'Chen', 'Mei', 'Hiro',
   'Yuki', 'Lucas', 'Camila', 'Omar', 'Layla', 'Daniel', 'Grace', 'Samuel', 'Zara', 'Ethan', 'Nia',
-  'José', 'Zoë', 'Chloé', 'Søren', 'François', 'João', 'Łukasz', 'Anaïs',
+  'José', 'Zoë', 'Søren', 'François', 'João',
 ];
 export const LAST_NAMES = [
   'Sharma', 'Patel', 'Iyer', 'Reddy', 'Gupta', 'Nair', 'Mensah', 'Owusu', 'Asante', 'Boateng', 'Smith',
   'Johnson', 'García', 'Martínez', 'Kim', 'Tanaka', 'Chen', 'Silva', 'Okafor', 'Haddad', 'Novak', 'Brown',
-  'Khan', 'Das', 'Mehta', 'Rossi', 'Müller', 'Dubois', 'Andersen', 'Kowalski', 'Gonçalves', 'Öztürk', 'Lefèvre',
+  'Khan', 'Das', 'Mehta', 'Rossi', 'Müller', 'Dubois', 'Andersen', 'Kowalski', 'Gonçalves', 'Öztürk',
 ];
 
 /** A name written in its own script, in its own order, with the romanization the person uses in e-mail. */
@@ -65,6 +65,10 @@ export const PRODUCTS: readonly Product[] = [
   { title: 'Spicy Paneer Wrap 🌶️', brand: 'Wrapchik', category: 'food', price: 4 },
   { title: 'Denim Jacket', brand: 'Levi’s', category: 'apparel', price: 89 },
   { title: 'Masala Chai ☕ (250 g)', brand: 'Chaayos', category: 'groceries', price: 6 },
+  { title: 'Basmati Rice 5kg', brand: 'India Gate', category: 'groceries', price: 11 },
+  { title: 'Protein Bar (Pack of 6)', brand: 'RiteBite', category: 'groceries', price: 7 },
+  { title: 'Smart Watch', brand: 'Noise', category: 'electronics', price: 35 },
+  { title: 'Cotton Kurta', brand: 'Fabindia', category: 'apparel', price: 22 },
 ];
 export const CAMPAIGN_NAMES = [
   'Daily Reward', 'Weekend Spin', 'Festive Scratch & Win', 'Refer a Friend', 'Streak Saver', 'Monsoon Cashback',
