@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareGenerator, type PreparedGenerator } from '../src/core/generate.js';
+import { nonAsciiSample, textProfile } from '../src/core/non-ascii.js';
 import { validate } from '../src/core/validate.js';
 import { buildSendRequest } from '../src/http/request.js';
 import { send } from '../src/http/send.js';
@@ -159,6 +160,29 @@ describe('deliveries with non-ASCII text arrive byte for byte over HTTP and veri
       }
       expect(sent, p.id).toBe(40);
     }
+  });
+});
+
+describe('a sample with multi-byte text and an emoji, for conformance', () => {
+  it('every provider with text has one among its first seeded deliveries; Reward has none', () => {
+    for (const p of providers) {
+      const sample = nonAsciiSample(p, { seed: 'conformance' });
+      if (p.id === 'reward') {
+        expect(sample).toBeUndefined();
+        continue;
+      }
+      expect(sample, p.id).toBeDefined();
+      const again = prepareGenerator(p, sample!.event, { seed: 'conformance', ...(sample!.variant ? { variant: sample!.variant } : {}) }).make(sample!.index);
+      expect(again.body.equals(sample!.delivery.body)).toBe(true);
+      expect(textProfile(sample!.delivery.body)).toEqual({ nonAscii: true, multiByte: true, astral: true });
+      expect(sample!.delivery.issues).toEqual([]);
+    }
+  });
+
+  it('textProfile reads UTF-8 lead bytes', () => {
+    expect(textProfile(Buffer.from('abc'))).toEqual({ nonAscii: false, multiByte: false, astral: false });
+    expect(textProfile(Buffer.from('₹5'))).toEqual({ nonAscii: true, multiByte: true, astral: false });
+    expect(textProfile(Buffer.from('😍'))).toEqual({ nonAscii: true, multiByte: false, astral: true });
   });
 });
 
