@@ -64,6 +64,13 @@ describe('round trip: generate with a mapping, validate with the same mapping', 
   });
 });
 
+describe('the documentation', () => {
+  it("docs/generate.md shows flat-wallet.json's real output for --seed 3", async () => {
+    const { body } = await generate('customerglu', 'reward', { seed: 3, mapping: loadFixture('flat-wallet.json') });
+    expect(readFileSync(new URL('../docs/generate.md', import.meta.url), 'utf8')).toContain(`\n${body.toString('utf8')}\n`);
+  });
+});
+
 describe('applying a mapping', () => {
   const payload = {
     campaignId: 'c1', type: 'direct', userId: 'u1', rewardId: 'r1', rewardName: '₹100 cashback', rewardAmount: 100,
