@@ -100,11 +100,13 @@ function reward(ctx: TemplateContext, variant = 'spinthewheel'): JsonObject {
   if (face.rewardAmount !== undefined) payload.rewardAmount = face.rewardAmount;
   payload.rewardExpiry = ctx.chance(0.3) ? -1 : ctx.unix(ctx.int(7, 90) * 86_400_000);
   payload.body = face.body;
-  payload.tnc = ctx.pick([
-    ['NA'],
-    ['Valid once per user', 'Cannot be combined with other offers'],
-    [`Valid on orders above ${money(currency, currency === 'INR' ? 499 : 25)}`, 'Expires as shown in the app'],
-  ]);
+  const terms = ctx.int(0, 2);
+  payload.tnc =
+    terms === 0
+      ? ['NA']
+      : terms === 1
+        ? ['Valid once per user', 'Cannot be combined with other offers']
+        : [`Valid on orders above ${money(currency, currency === 'INR' ? 499 : 25)}`, 'Expires as shown in the app'];
   if (face.code !== undefined) payload.code = face.code;
   payload.details = details;
   return payload;

@@ -68,16 +68,19 @@ export function toAscii(text: string): string {
   return out.replace(/ {2,}/g, ' ').replace(/ +([!?.,:)])/g, '$1').trim();
 }
 
-/** Every string in a generated payload through toAscii (keys are ASCII already). */
-export function asciiPayload<T>(value: T): T {
-  if (typeof value === 'string') return toAscii(value) as T;
-  if (Array.isArray(value)) return value.map(asciiPayload) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    Object.defineProperty(out, key, { value: asciiPayload(child), writable: true, enumerable: true, configurable: true });
+/**
+ * Every string in a freshly generated payload through toAscii, in place (keys are ASCII already). In place
+ * because this runs per delivery of a `--count` run: rebuilding the tree would double the cost of `--ascii`.
+ */
+export function asciiPayload<T extends object>(payload: T): T {
+  const node = payload as Record<string, unknown>;
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (typeof value === 'string') {
+      if (NON_ASCII.test(value)) node[key] = toAscii(value);
+    } else if (typeof value === 'object' && value !== null) asciiPayload(value);
   }
-  return out as T;
+  return payload;
 }
 
 /** Currency symbols as apps in those markets print amounts ("₹100", "GH₵10", "€5"); others use the ISO code. */
@@ -85,6 +88,7 @@ const SYMBOLS: Readonly<Record<string, string>> = { INR: '₹', EUR: '€', GBP:
 
 /** Thousands separators without Intl (which depends on the machine's ICU data): 1299 → "1,299". */
 function grouped(n: number): string {
+  if (Number.isInteger(n) && n < 1000 && n > -1000) return String(n);
   const [whole, fraction] = String(n).split('.');
   const digits = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return fraction === undefined ? digits : `${digits}.${fraction.padEnd(2, '0')}`;
