@@ -1,5 +1,6 @@
 // The library API. Everything here returns values; nothing prints or exits.
 export { generate, prepareGenerator, type Delivery, type GenerateOptions } from './core/generate.js';
+export { parseMapping, compileMapping, checkMapping, applyMapping, validateMapped, mappedDedupKey, Mapping, MappingError } from './core/mapping.js';
 export { catalog, providerInfo, type ProviderInfo } from './core/catalog.js';
 export { loadProvider, PROVIDER_IDS } from './providers/index.js';
 export type { ProviderDef, EventDef, SigningSpec, RetryPolicy, SchemeId, IncomingRequest, Json } from './providers/types.js';

@@ -23,7 +23,8 @@ describe('cg-hooks demo (built binary)', () => {
     expect(r.stdout).toMatch(/PROVIDER\s+EVENT\s+STATUS/);
     expect(r.stdout).toMatch(/mgpass\s+rewards\.points_awarded\s+200\s+signature valid/);
     expect(r.stdout).toMatch(/reward\s+trigger_event\.created\s+200\s+unsigned/);
-    expect(r.stdout).toContain('All valid: 13/13 deliveries valid');
+    expect(r.stdout).toMatch(/mgpass\s+user\.login\.success\s+200\s+signature valid\s+valid\s+yes/);
+    expect(r.stdout).toContain('All valid: 26/26 deliveries valid');
     expect(r.stderr).toContain('cg-hooks listener on http://127.0.0.1:');
   });
 

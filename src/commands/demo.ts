@@ -7,6 +7,7 @@ import { action, collect, parseOptions } from './shared.js';
 
 const Options = z.object({
   provider: z.optional(z.array(z.string())),
+  ascii: z.optional(z.boolean()),
   json: z.optional(z.boolean()),
 });
 
@@ -43,7 +44,7 @@ Next steps:
 
 export async function run(rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
-  const report = await runDemo(o.provider ? { providers: o.provider } : {}, {
+  const report = await runDemo({ ...(o.provider ? { providers: o.provider } : {}), ...(o.ascii ? { ascii: true } : {}) }, {
     onReady: (url) => {
       if (!o.json) writeErr(err.dim(`cg-hooks listener on ${url}: sending one delivery of every event…`));
     },
@@ -61,6 +62,7 @@ export function register(program: Command): void {
     .command('demo')
     .description('the whole loop offline: a listener on a free port, every provider\'s every event sent to it, a verdict table')
     .option('--provider <id>', 'only this provider (repeatable)', collect)
+    .option('--ascii', 'only ASCII in the generated payloads (default: accents, ₹/€/£ and emoji, as real data has)')
     .option('--json', 'the report as one JSON object')
     .addHelpText(
       'after',

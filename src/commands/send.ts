@@ -40,6 +40,8 @@ const PAYLOAD_FLAGS: Array<[keyof SendOptionsRaw, string]> = [
   ['variant', '--variant'],
   ['seed', '--seed'],
   ['now', '--now'],
+  ['ascii', '--ascii'],
+  ['mapping', '--mapping'],
 ];
 
 function duration(text: string, flag: string): number {

@@ -36,6 +36,8 @@ export interface DemoReport {
 export interface DemoOptions {
   /** Restrict to these providers (default: all). */
   providers?: string[];
+  /** Only ASCII in the generated text (see GenerateOptions.ascii). */
+  ascii?: boolean;
 }
 
 export interface DemoCallbacks {
@@ -97,7 +99,7 @@ export async function runDemo(options: DemoOptions = {}, callbacks: DemoCallback
   let forged: DemoReport['forged'] = { status: null, rejected: false };
   try {
     for (const [index, item] of plan.entries()) {
-      const body = prepareGenerator(item.provider, item.event).make(0).body;
+      const body = prepareGenerator(item.provider, item.event, options.ascii ? { ascii: true } : {}).make(0).body;
       const request = buildSendRequest({ provider: item.provider, url, body, event: item.event, ...credentialsFor(item.provider, creds) });
       const result = await send(request, { timeoutMs: 5000 });
       const report = reports.get(createHash('sha256').update(body).digest('hex'));

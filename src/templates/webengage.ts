@@ -77,7 +77,7 @@ function push(ctx: TemplateContext): JsonObject {
   const variationId = shortId(ctx);
   const experimentId = shortId(ctx);
   const title = app.name;
-  const message = ctx.pick(['Your cart misses you!', 'You have 250 coins waiting', 'Spin the wheel today and win', 'Flat 20% off ends tonight']);
+  const message = ctx.pick(['Your cart misses you! 🛒', 'You have 250 coins waiting', 'Spin the wheel today and win 🎡', 'Flat 20% off ends tonight ⏰', 'Your ₹100 cashback is here']);
   const content = {
     identifier: variationId,
     experimentId,
