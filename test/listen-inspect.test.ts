@@ -178,7 +178,10 @@ describe('pieces', () => {
 
   it('headerMap keeps repeated headers; splitUrl keeps the raw path', () => {
     expect(headerMap(['X-A', '1', 'x-a', '2', 'Content-Type', 'application/json'])).toEqual({ 'x-a': '1, 2', 'content-type': 'application/json' });
-    expect(splitUrl('/hook/%E2%9C%93?eventType=a&secret=b')).toEqual({ path: '/hook/%E2%9C%93', query: { eventType: 'a', secret: 'b' } });
+    expect(splitUrl('/hook/%E2%9C%93?eventType=a&secret=b')).toEqual({ path: '/hook/%E2%9C%93', query: { eventType: 'a', secret: 'b' }, rawQuery: 'eventType=a&secret=b' });
+    // Every value of a repeated parameter, in order; __proto__ is data.
+    expect(splitUrl('/?a=1&b=x&a=2&a=3&__proto__=p')).toEqual({ path: '/', query: { a: ['1', '2', '3'], b: 'x', ['__proto__']: 'p' }, rawQuery: 'a=1&b=x&a=2&a=3&__proto__=p' });
+    expect(Object.getPrototypeOf(splitUrl('/?__proto__=p').query)).toBe(Object.prototype);
   });
 
   it('parseSize and exit codes', () => {
@@ -218,7 +221,7 @@ describe('human format', () => {
     const body = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
     const cut = formatDelivery(report({ body, query: { secret: 'abc', licenseCode: 'L' } }), { full: false, maxBodyLines: 20, style: plain });
     expect(cut).toContain('… 32 more lines (--full shows the whole body)');
-    expect(cut).toContain('?secret=****&licenseCode=L');
+    expect(cut).toContain('?secret=****(3 chars)&licenseCode=L');
     expect(cut).not.toContain('abc');
     expect(formatDelivery(report({ body }), { full: true, maxBodyLines: 20, style: plain })).toContain('"k49": 49');
   });
