@@ -166,7 +166,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
-  stdout.flush();
+  stdout.finish();
   for (const l of inherited) process.stdout.on('error', l);
   const code = exitCodeFor(reason, summary, expect);
   if (json && !stdout.closed) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary, linesDropped: stdout.dropped })}\n`);

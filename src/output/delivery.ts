@@ -164,6 +164,8 @@ export interface OutputSink {
   push(text: string): void;
   /** Writes what is pending now (unless the stream is over its bound). */
   flush(): void;
+  /** The last flush: lines dropped since the reader last caught up are reported (onResumed) first. */
+  finish(): void;
   /** Lines (pushes) dropped so far because the reader was too slow or gone. */
   readonly dropped: number;
   /** True once the reader went away (EPIPE): nothing more is written. */
@@ -252,6 +254,15 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
       }
     },
     flush,
+    finish() {
+      flush();
+      const count = droppedSinceDrain;
+      droppedSinceDrain = 0;
+      if (count > 0 && !closed) {
+        events.onResumed?.(count);
+        flush();
+      }
+    },
     get dropped() {
       return dropped;
     },
