@@ -192,9 +192,9 @@ export function register(program: Command): void {
     .option('--api-key <key>', 'expected X-API-KEY (CustomerGlu Events API and sources)')
     .option('--user <user:password>', 'expected basic auth (Rehook)')
     .option('--license-code <code>', 'WebEngage license code (with --secret: checks the secret query parameter)')
-    .option('--save <dir>', 'save every delivery byte for byte, one JSON capture file each')
+    .option('--save <dir>', 'save every delivery byte for byte (one JSON capture file each) before answering 2xx')
     .option('--forward-to <url>', 'relay each delivery (same bytes, end-to-end headers) and answer with its status')
-    .option('--expect <n>', 'exit after n deliveries: 0 when all were valid, 1 otherwise')
+    .option('--expect <n>', 'exit after n deliveries: 0 when all were valid (and saved), 1 otherwise')
     .option('--timeout <s>', 'stop after s seconds (with --expect: exit 1 if they did not all arrive)')
     .option('--max-body <size>', 'larger bodies are answered 413 (e.g. 512kb, 2mb)', '1mb')
     .option('--respond <code>', 'answer every delivery (or the first --fail-first n) with this status')
@@ -206,7 +206,9 @@ export function register(program: Command): void {
       'after',
       `
 Answers: 200 accepted (duplicates too, flagged) · 401 bad or missing signature/credential when one is
-configured · 400 body not JSON · 413 over --max-body. Unsigned providers (Reward) are accepted.
+configured · 400 body not JSON · 413 over --max-body · 503 not saved (--save: disk full, read-only…) ·
+502/508 --forward-to failed or looped. Unsigned providers (Reward) are accepted. Credentials are masked
+in output and captures; stdout that is not read loses lines (counted), never deliveries.
 
 Examples:
   $ cg-hooks listen --port 3000 --secret s3cret

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { writeCapture } from '../core/capture-store.js';
+import { redactUrl } from '../core/redact.js';
 import { UsageError } from '../output/errors.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
 import { closeClientConnections } from './client.js';
@@ -44,6 +45,14 @@ function saveError(e: NodeJS.ErrnoException): string {
   return code in SAVE_ERRORS ? `${SAVE_ERRORS[code]} (${code})` : e.message;
 }
 
+function forwardTarget(text: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new UsageError('bad_url', `--forward-to: "${redactUrl(text)}" is not a URL (expected http://host:port/path)`);
+  }
+}
+
 export async function startListener(options: ListenOptions = {}, callbacks: ListenCallbacks = {}): Promise<Listener> {
   const providers = options.providers ?? (await loadAllProviders());
   const fixedId = options.provider && options.provider !== 'auto' ? options.provider : undefined;
@@ -56,7 +65,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   const maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
   // Past this, even draining the body to answer 413 politely costs too much: answer and hang up.
   const hardCap = Math.max(16 * 1024 * 1024, 4 * maxBody);
-  const forwarder = options.forwardTo === undefined ? undefined : new Forwarder(new URL(options.forwardTo), options.forwardTimeoutMs ?? 10_000);
+  const forwarder = options.forwardTo === undefined ? undefined : new Forwarder(forwardTarget(options.forwardTo), options.forwardTimeoutMs ?? 10_000);
   const failStatus = options.respond ?? 500;
   const saveDir = options.saveDir;
   if (saveDir !== undefined) {
