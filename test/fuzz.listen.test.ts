@@ -246,7 +246,8 @@ describe('listener fuzz', () => {
   let listener: ListenProcess;
   beforeAll(async () => {
     const { startListen } = await import('./helpers/listener.js');
-    listener = await startListen(['--port', '0', '--secret', 's', '--provider', 'auto']);
+    // Killed only after the test's own deadline: on a loaded machine the run can take longer than the usual 25 s.
+    listener = await startListen(['--port', '0', '--secret', 's', '--provider', 'auto'], {}, 65_000);
   });
   afterAll(async () => {
     await listener?.stop('SIGKILL');

@@ -18,7 +18,8 @@ export interface ListenProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-export function startListen(args: string[], env: Record<string, string | undefined> = {}): Promise<ListenProcess> {
+/** `killAfterMs`: a listener still running then is killed (a hung test must not hang the suite). */
+export function startListen(args: string[], env: Record<string, string | undefined> = {}, killAfterMs = 25_000): Promise<ListenProcess> {
   const child = spawn(process.execPath, [BIN, 'listen', '--json', ...args], {
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,7 +35,7 @@ export function startListen(args: string[], env: Record<string, string | undefin
       resolve({ code, stdout, stderr });
     });
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   void exited.then(() => clearTimeout(killer));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   return new Promise((resolve, reject) => {
