@@ -72,7 +72,7 @@ export function queryPairs(query: Record<string, string | string[]>): Array<[str
   return pairs;
 }
 
-/** One value per name, as the signature checks read the query (the last of a repeated parameter). */
+/** One value per name, as the signature checks read the query: the last of a repeated one (as PHP and Rails do). */
 export function lastValues(query: Record<string, string | string[]>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) {

@@ -42,16 +42,6 @@ export function splitUrl(url: string): SplitUrl {
   return { path: url.slice(0, q), query, rawQuery };
 }
 
-/** One value per parameter, as the provider checks read them: the last of a repeated one (as PHP and Rails do). */
-export function singleValues(query: Record<string, string | string[]>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k in query) {
-    const v = query[k]!;
-    Object.defineProperty(out, k, { value: Array.isArray(v) ? v[v.length - 1]! : v, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
-
 /**
  * JSON.stringify recurses, so a body nested thousands deep (valid JSON, and a classic attack) would make the
  * report itself unwritable and the delivery would vanish from the output: such bodies are reported as text.

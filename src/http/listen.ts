@@ -4,6 +4,7 @@
 // listen-refuse.ts (requests that never become deliveries), ../core/capture-store.ts (--save).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdir } from 'node:fs/promises';
+import { lastValues } from '../core/capture.js';
 import { writeCapture } from '../core/capture-store.js';
 import { redactUrl } from '../core/redact.js';
 import { UsageError } from '../output/errors.js';
@@ -12,7 +13,7 @@ import { closeClientConnections } from './client.js';
 import { loadExplain } from './explain-hook.js';
 import { DedupTracker, inspectDelivery, type Analysis, type Credentials } from './inspect.js';
 import { assertNotSelf, Forwarder } from './listen-forward.js';
-import { answerBody, buildReport, failedAnalysis, headerMap, isoNow, reply, singleValues, splitUrl } from './listen-report.js';
+import { answerBody, buildReport, failedAnalysis, headerMap, isoNow, reply, splitUrl } from './listen-report.js';
 import { installRefusals } from './listen-refuse.js';
 import type { DeliveryReport, Listener, ListenCallbacks, ListenOptions, ListenSummary } from './listen-types.js';
 
@@ -100,7 +101,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     const receivedAt = isoNow();
     const headers = headerMap(req.rawHeaders);
     const { path, query, rawQuery } = splitUrl(req.url ?? '/');
-    const input = { method: req.method ?? 'POST', path, query: singleValues(query), headers, body, tooLarge, size, maxDecoded: maxBody };
+    const input = { method: req.method ?? 'POST', path, query: lastValues(query), headers, body, tooLarge, size, maxDecoded: maxBody };
     let analysis: Analysis;
     try {
       analysis = inspectDelivery(input, inspectContext);
