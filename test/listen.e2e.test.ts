@@ -61,8 +61,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('listen: every provider and event', () => {
   it('accepts every signed delivery as valid, detects provider and event, saves byte-identical captures', async () => {
     const save = join(dir, 'all');
-    // Each capture is fsynced before its answer: on a loaded machine this takes longer than the usual 25 s.
-    const l = await startListen([...CREDS, '--save', save, '--expect', String(cases.length), '--timeout', '60'], {}, 65_000);
+    const l = await startListen([...CREDS, '--save', save, '--expect', String(cases.length), '--timeout', '15']);
     const answers = [];
     for (const c of cases) answers.push(await post(withQuery(`${l.url}/webhook`, c.query), c.body, c.headers));
     const { code, stderr } = await l.exited;
@@ -93,7 +92,7 @@ describe('listen: every provider and event', () => {
     expect(code, stderr).toBe(0);
     const summary = l.events.at(-1)!;
     expect(summary).toMatchObject({ type: 'summary', reason: 'expect', deliveries: cases.length, valid: cases.length, invalid: 0 });
-  }, 70_000);
+  });
 
   it('answers 401 and marks invalid: tampered, unsigned and wrong-secret deliveries', async () => {
     const l = await startListen(CREDS);
