@@ -189,9 +189,11 @@ describe('pieces', () => {
     expect(parseSize('512kb', '--max-body')).toBe(524288);
     expect(parseSize('100', '--max-body')).toBe(100);
     expect(() => parseSize('lots', '--max-body')).toThrow(/--max-body/);
-    const s = { deliveries: 2, valid: 2, invalid: 0, duplicates: 0, problems: {}, statuses: {}, clientErrors: 0 };
+    const s = { deliveries: 2, valid: 2, invalid: 0, duplicates: 0, notSaved: 0, problems: {}, statuses: {}, clientErrors: 0 };
     expect(exitCodeFor('expect', s, 2)).toBe(0);
     expect(exitCodeFor('expect', { ...s, valid: 1, invalid: 1 }, 2)).toBe(1);
+    // Valid but not saved (--save could not write it): not a success either.
+    expect(exitCodeFor('expect', { ...s, notSaved: 1 }, 2)).toBe(1);
     expect(exitCodeFor('timeout', s, 3)).toBe(1);
     expect(exitCodeFor('timeout', s, undefined)).toBe(0);
     expect(exitCodeFor('interrupt', s, 2)).toBe(130);
@@ -241,7 +243,7 @@ describe('human format', () => {
   });
 
   it('summary by verdict', () => {
-    expect(formatSummary({ deliveries: 3, valid: 1, invalid: 2, duplicates: 1, problems: { 'signature invalid': 2 }, statuses: { 200: 1, 401: 2 }, clientErrors: 0 }, plain)).toBe(
+    expect(formatSummary({ deliveries: 3, valid: 1, invalid: 2, duplicates: 1, notSaved: 0, problems: { 'signature invalid': 2 }, statuses: { 200: 1, 401: 2 }, clientErrors: 0 }, plain)).toBe(
       '3 deliveries: 1 valid, 2 invalid (signature invalid ×2); 1 duplicate; answered 200 ×1, 401 ×2',
     );
   });

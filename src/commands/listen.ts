@@ -72,10 +72,10 @@ export type StopReason = 'expect' | 'timeout' | 'interrupt';
  * 0 when every delivery was valid (and, with --save, saved); 1 when one was not, or --timeout came before
  * --expect; 130 on Ctrl-C.
  */
-export function exitCodeFor(reason: StopReason, summary: Pick<ListenSummary, 'deliveries' | 'invalid' | 'notSaved'>, expect: number | undefined): number {
+export function exitCodeFor(reason: StopReason, summary: ListenSummary, expect: number | undefined): number {
   if (reason === 'interrupt') return EXIT.interrupted;
   if (reason === 'timeout' && expect !== undefined && summary.deliveries < expect) return EXIT.checkFailed;
-  return summary.invalid === 0 && !(summary.notSaved > 0) ? EXIT.ok : EXIT.checkFailed;
+  return summary.invalid === 0 && summary.notSaved === 0 ? EXIT.ok : EXIT.checkFailed;
 }
 
 export async function run(rawOptions: unknown): Promise<number> {
