@@ -246,8 +246,9 @@ describe('listener fuzz', () => {
   let listener: ListenProcess;
   beforeAll(async () => {
     const { startListen } = await import('./helpers/listener.js');
-    // Killed only after the test's own deadline: on a loaded machine the run can take longer than the usual 25 s.
-    listener = await startListen(['--port', '0', '--secret', 's', '--provider', 'auto'], {}, 65_000);
+    // A --timeout past the test's own deadline: the helper kills a listener only after its --timeout, and on a
+    // loaded machine this run takes longer than the helper's usual 25 s.
+    listener = await startListen(['--port', '0', '--secret', 's', '--provider', 'auto', '--timeout', '60']);
   });
   afterAll(async () => {
     await listener?.stop('SIGKILL');

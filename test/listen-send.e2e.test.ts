@@ -29,7 +29,7 @@ describe('send → listen', () => {
   it('every provider and event arrives valid, byte for byte, recognised as what was sent', async () => {
     const cases = (await loadAllProviders()).flatMap((p) => p.events.map((e) => ({ provider: p.id, event: e.name, names: [e.name, ...(e.aliases ?? [])] })));
     const save = join(dir, 'captures');
-    const l = await startListen([...CREDS, '--save', save, '--expect', String(cases.length), '--timeout', '80'], {}, 85_000);
+    const l = await startListen([...CREDS, '--save', save, '--expect', String(cases.length), '--timeout', '80']);
     const sent: Array<{ sha: string; status: number; exit: number | null }> = [];
     await pool(cases, 3, async (c, i) => {
       const r = await runCli(['send', c.provider, c.event, '--to', `${l.url}/hooks/${c.provider}`, ...CREDS, '--json']);

@@ -18,8 +18,7 @@ export interface ListenProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** `killAfterMs`: a listener still running then is killed (a hung test must not hang the suite). */
-export function startListen(args: string[], env: Record<string, string | undefined> = {}, killAfterMs = 25_000): Promise<ListenProcess> {
+export function startListen(args: string[], env: Record<string, string | undefined> = {}): Promise<ListenProcess> {
   const child = spawn(process.execPath, [BIN, 'listen', '--json', ...args], {
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,7 +34,10 @@ export function startListen(args: string[], env: Record<string, string | undefin
       resolve({ code, stdout, stderr });
     });
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  // A safety net for a listener that never exits: past its own --timeout (if given), else 25 s.
+  const timeoutArg = args.indexOf('--timeout');
+  const ownLimitMs = timeoutArg >= 0 ? Number(args[timeoutArg + 1]) * 1000 : Number.NaN;
+  const killer = setTimeout(() => child.kill('SIGKILL'), Number.isFinite(ownLimitMs) ? Math.max(25_000, ownLimitMs + 10_000) : 25_000);
   void exited.then(() => clearTimeout(killer));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   return new Promise((resolve, reject) => {
