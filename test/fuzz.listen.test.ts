@@ -246,7 +246,9 @@ describe('listener fuzz', () => {
   let listener: ListenProcess;
   beforeAll(async () => {
     const { startListen } = await import('./helpers/listener.js');
-    listener = await startListen(['--port', '0', '--secret', 's', '--provider', 'auto']);
+    // A --timeout past the test's own deadline: the helper kills a listener only after its --timeout, and on a
+    // loaded machine this run takes longer than the helper's usual 25 s.
+    listener = await startListen(['--port', '0', '--secret', 's', '--provider', 'auto', '--timeout', '60']);
   });
   afterAll(async () => {
     await listener?.stop('SIGKILL');

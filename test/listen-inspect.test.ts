@@ -178,7 +178,10 @@ describe('pieces', () => {
 
   it('headerMap keeps repeated headers; splitUrl keeps the raw path', () => {
     expect(headerMap(['X-A', '1', 'x-a', '2', 'Content-Type', 'application/json'])).toEqual({ 'x-a': '1, 2', 'content-type': 'application/json' });
-    expect(splitUrl('/hook/%E2%9C%93?eventType=a&secret=b')).toEqual({ path: '/hook/%E2%9C%93', query: { eventType: 'a', secret: 'b' } });
+    expect(splitUrl('/hook/%E2%9C%93?eventType=a&secret=b')).toEqual({ path: '/hook/%E2%9C%93', query: { eventType: 'a', secret: 'b' }, rawQuery: 'eventType=a&secret=b' });
+    // Every value of a repeated parameter, in order; __proto__ is data.
+    expect(splitUrl('/?a=1&b=x&a=2&a=3&__proto__=p')).toEqual({ path: '/', query: { a: ['1', '2', '3'], b: 'x', ['__proto__']: 'p' }, rawQuery: 'a=1&b=x&a=2&a=3&__proto__=p' });
+    expect(Object.getPrototypeOf(splitUrl('/?__proto__=p').query)).toBe(Object.prototype);
   });
 
   it('parseSize and exit codes', () => {
@@ -186,9 +189,11 @@ describe('pieces', () => {
     expect(parseSize('512kb', '--max-body')).toBe(524288);
     expect(parseSize('100', '--max-body')).toBe(100);
     expect(() => parseSize('lots', '--max-body')).toThrow(/--max-body/);
-    const s = { deliveries: 2, valid: 2, invalid: 0, duplicates: 0, problems: {}, statuses: {}, clientErrors: 0 };
+    const s = { deliveries: 2, valid: 2, invalid: 0, duplicates: 0, notSaved: 0, problems: {}, statuses: {}, clientErrors: 0 };
     expect(exitCodeFor('expect', s, 2)).toBe(0);
     expect(exitCodeFor('expect', { ...s, valid: 1, invalid: 1 }, 2)).toBe(1);
+    // Valid but not saved (--save could not write it): not a success either.
+    expect(exitCodeFor('expect', { ...s, notSaved: 1 }, 2)).toBe(1);
     expect(exitCodeFor('timeout', s, 3)).toBe(1);
     expect(exitCodeFor('timeout', s, undefined)).toBe(0);
     expect(exitCodeFor('interrupt', s, 2)).toBe(130);
@@ -218,7 +223,7 @@ describe('human format', () => {
     const body = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
     const cut = formatDelivery(report({ body, query: { secret: 'abc', licenseCode: 'L' } }), { full: false, maxBodyLines: 20, style: plain });
     expect(cut).toContain('… 32 more lines (--full shows the whole body)');
-    expect(cut).toContain('?secret=****&licenseCode=L');
+    expect(cut).toContain('?secret=****(3 chars)&licenseCode=L');
     expect(cut).not.toContain('abc');
     expect(formatDelivery(report({ body }), { full: true, maxBodyLines: 20, style: plain })).toContain('"k49": 49');
   });
@@ -238,7 +243,7 @@ describe('human format', () => {
   });
 
   it('summary by verdict', () => {
-    expect(formatSummary({ deliveries: 3, valid: 1, invalid: 2, duplicates: 1, problems: { 'signature invalid': 2 }, statuses: { 200: 1, 401: 2 }, clientErrors: 0 }, plain)).toBe(
+    expect(formatSummary({ deliveries: 3, valid: 1, invalid: 2, duplicates: 1, notSaved: 0, problems: { 'signature invalid': 2 }, statuses: { 200: 1, 401: 2 }, clientErrors: 0 }, plain)).toBe(
       '3 deliveries: 1 valid, 2 invalid (signature invalid ×2); 1 duplicate; answered 200 ×1, 401 ×2',
     );
   });

@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 import { startListener, type DeliveryReport, type ListenOptions, type ListenSummary } from '../http/listen.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
-import { batchedWriter, deliveryJsonLine, formatDelivery, formatSummary } from '../output/delivery.js';
+import { escapeTerminal, redactUrl } from '../core/redact.js';
+import { deliveryJsonLine, formatDelivery, formatSummary, streamWriter } from '../output/delivery.js';
 import { err, mask, out, writeErr } from '../output/style.js';
 import { action, collect, parseOptions, positiveInteger } from './shared.js';
 
@@ -59,19 +60,22 @@ function parseUrl(text: string, flag: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError('bad_url', `${flag}: "${text}" is not a URL (expected http://host:port/path)`);
+    throw new UsageError('bad_url', `${flag}: "${escapeTerminal(redactUrl(text))}" is not a URL (expected http://host:port/path)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('bad_url', `${flag}: only http:// and https:// URLs are supported, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('bad_url', `${flag}: only http:// and https:// URLs are supported, got ${escapeTerminal(url.protocol)}`);
   return url.href;
 }
 
 export type StopReason = 'expect' | 'timeout' | 'interrupt';
 
-/** 0 when every delivery was valid; 1 when one was not or --timeout came before --expect; 130 on Ctrl-C. */
+/**
+ * 0 when every delivery was valid (and, with --save, saved); 1 when one was not, or --timeout came before
+ * --expect; 130 on Ctrl-C.
+ */
 export function exitCodeFor(reason: StopReason, summary: ListenSummary, expect: number | undefined): number {
   if (reason === 'interrupt') return EXIT.interrupted;
   if (reason === 'timeout' && expect !== undefined && summary.deliveries < expect) return EXIT.checkFailed;
-  return summary.invalid === 0 ? EXIT.ok : EXIT.checkFailed;
+  return summary.invalid === 0 && summary.notSaved === 0 ? EXIT.ok : EXIT.checkFailed;
 }
 
 export async function run(rawOptions: unknown): Promise<number> {
@@ -108,25 +112,45 @@ export async function run(rawOptions: unknown): Promise<number> {
   const stopped = new Promise<StopReason>((resolve) => (stop = resolve));
   let count = 0;
 
-  const stdout = batchedWriter((text) => process.stdout.write(text));
+  // Bounded output: a reader that does not keep up loses lines (counted, said on stderr), never the
+  // deliveries; a reader that goes away (EPIPE) is said once, and the listener keeps receiving and saving.
+  // cli.ts ends the process quietly on EPIPE (right for `generate | head`): not here, so its handler steps aside.
+  const inherited = process.stdout.listeners('error') as Array<(e: Error) => void>;
+  const still = options.saveDir !== undefined ? 'still receiving, answering and saving deliveries' : 'still receiving and answering deliveries';
+  const stdout = streamWriter(process.stdout, {
+    onBackedUp: () => writeErr(err.yellow(`warning: stdout is not being read fast enough: delivery lines are dropped (and counted) until it catches up; ${still}`)),
+    onResumed: (count) => stdout.push(json ? `${JSON.stringify({ type: 'dropped', count, message: `${count} lines were not written: stdout was not read fast enough` })}\n` : `… ${count} lines not shown: stdout was not read fast enough\n`),
+    onClosed: (e) => writeErr(err.yellow(`warning: stdout was closed (${e.code ?? e.message}): deliveries are no longer printed; ${still}`)),
+  });
+  const stderr = streamWriter(process.stderr, {}, { batch: 0, maxBuffered: 1024 * 1024 });
   const onDelivery = (report: DeliveryReport, raw: { body: Buffer }) => {
-    stdout.push(json ? deliveryJsonLine(report, raw) : `${formatDelivery(report, format)}\n`);
+    let text: string;
+    try {
+      text = json ? deliveryJsonLine(report, raw) : `${formatDelivery(report, format)}\n`;
+    } catch (e) {
+      // The delivery is still shown, without what could not be formatted.
+      const { seq, receivedAt, method, path, size, sha256, provider, event, verdict, problems, status, statusReason } = report;
+      const brief = { type: 'delivery', seq, receivedAt, method, path, size, sha256, provider, event, verdict, problems, status, statusReason, body: null, formatError: (e as Error).message };
+      text = json ? `${JSON.stringify(brief)}\n` : `#${seq} ${escapeTerminal(method)} ${escapeTerminal(path)} → ${status} (${verdict}; not shown: ${(e as Error).message})\n`;
+    }
+    stdout.push(text);
     count++;
     if (expect !== undefined && count >= expect) stop('expect');
   };
   const onWarning = (message: string) => {
     if (json) stdout.push(`${JSON.stringify({ type: 'warning', message })}\n`);
-    else writeErr(err.yellow(`warning: ${message}`));
+    else stderr.push(`${err.yellow(`warning: ${escapeTerminal(message)}`)}\n`);
   };
 
   const listener = await startListener(options, { onDelivery, onWarning });
+  for (const l of inherited) process.stdout.off('error', l);
   const notes = [
     `provider ${options.provider}`,
     secrets.length > 0 ? `secret ${secrets.map(mask).join(', ')}` : 'no --secret: signatures not checked',
     options.apiKey !== undefined ? `api key ${mask(options.apiKey)}` : '',
     options.user !== undefined ? `basic auth ${options.user.split(':')[0]}:****` : '',
     options.saveDir !== undefined ? `saving to ${options.saveDir}` : '',
-    options.forwardTo !== undefined ? `forwarding to ${options.forwardTo}` : '',
+    options.forwardTo !== undefined ? `forwarding to ${redactUrl(options.forwardTo)}` : '',
     expect !== undefined ? `expecting ${expect}` : '',
   ].filter(Boolean);
   writeErr(`${err.green('cg-hooks listen: ready on')} ${err.bold(listener.url)}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
@@ -142,15 +166,17 @@ export async function run(rawOptions: unknown): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
-  stdout.flush();
+  stdout.finish();
+  for (const l of inherited) process.stdout.on('error', l);
   const code = exitCodeFor(reason, summary, expect);
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary })}\n`);
+  if (json && !stdout.closed) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary, linesDropped: stdout.dropped })}\n`);
   {
     // On stderr in both modes: with --json, stdout is often a file or /dev/null.
     const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
       ? err.red(`timed out after ${timeoutS} s with ${summary.deliveries} of ${expect} expected deliveries`)
       : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${timeoutS} s` : `received ${summary.deliveries} of ${expect} expected`;
-    writeErr(`${why}: ${formatSummary(summary, err)}`);
+    const lost = stdout.dropped > 0 ? err.yellow(`; ${stdout.dropped} output lines dropped (stdout not read)`) : '';
+    writeErr(`${why}: ${formatSummary(summary, err)}${lost}`);
   }
   return code;
 }
@@ -166,9 +192,9 @@ export function register(program: Command): void {
     .option('--api-key <key>', 'expected X-API-KEY (CustomerGlu Events API and sources)')
     .option('--user <user:password>', 'expected basic auth (Rehook)')
     .option('--license-code <code>', 'WebEngage license code (with --secret: checks the secret query parameter)')
-    .option('--save <dir>', 'save every delivery byte for byte, one JSON capture file each')
+    .option('--save <dir>', 'save every delivery byte for byte (one JSON capture file each) before answering 2xx')
     .option('--forward-to <url>', 'relay each delivery (same bytes, end-to-end headers) and answer with its status')
-    .option('--expect <n>', 'exit after n deliveries: 0 when all were valid, 1 otherwise')
+    .option('--expect <n>', 'exit after n deliveries: 0 when all were valid (and saved), 1 otherwise')
     .option('--timeout <s>', 'stop after s seconds (with --expect: exit 1 if they did not all arrive)')
     .option('--max-body <size>', 'larger bodies are answered 413 (e.g. 512kb, 2mb)', '1mb')
     .option('--respond <code>', 'answer every delivery (or the first --fail-first n) with this status')
@@ -180,7 +206,9 @@ export function register(program: Command): void {
       'after',
       `
 Answers: 200 accepted (duplicates too, flagged) · 401 bad or missing signature/credential when one is
-configured · 400 body not JSON · 413 over --max-body. Unsigned providers (Reward) are accepted.
+configured · 400 body not JSON · 413 over --max-body · 503 not saved (--save: disk full, read-only…) ·
+502/508 --forward-to failed or looped. Unsigned providers (Reward) are accepted. Credentials are masked
+in output and captures; stdout that is not read loses lines (counted), never deliveries.
 
 Examples:
   $ cg-hooks listen --port 3000 --secret s3cret

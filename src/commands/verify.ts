@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
-import { readCapture } from '../core/capture.js';
+import { lastValues, readCapture } from '../core/capture.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { out, writeOut } from '../output/style.js';
 import { explain, profileOf, verifyRequest, type Explanation, type Finding } from '../signing/index.js';
@@ -105,7 +105,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   if (o.body !== undefined && o.signature === undefined && signing.scheme !== 'none') {
     throw new UsageError('missing_signature', '--body needs --signature <the signature header value> (or use --capture, which has the headers)');
   }
-  const req: RequestParts = capture ? { headers: capture.headers, query: capture.query, body: capture.body } : { headers: {}, query: {}, body: readInput(o.body!, '--body file') };
+  const req: RequestParts = capture ? { headers: capture.headers, query: lastValues(capture.query), body: capture.body } : { headers: {}, query: {}, body: readInput(o.body!, '--body file') };
   const secrets = secretsFrom(o);
   requireCredentials(signing, o, secrets, req);
   checkSecrets(signing, secrets);

@@ -1,11 +1,13 @@
 // What the listener concludes about one delivery. Pure: no I/O, so every verdict is unit-testable.
-import * as crypto from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
-import { describeJsonError } from '../core/json.js';
 import { validateOften, type FieldIssue } from '../core/validate.js';
 import type { IncomingRequest, ProviderDef } from '../providers/types.js';
 import { verifyRequest } from '../signing/index.js';
 import type { VerifyResult } from '../signing/types.js';
+import { sha256hex } from './dedup.js';
+import { parseBody, type BodyKind, type DeliveryInput } from './inspect-body.js';
+
+export { decodeBody, firstInvalidUtf8, parseBody, type BodyKind, type DeliveryInput } from './inspect-body.js';
+export { DedupTracker, keyDigest } from './dedup.js';
 
 export type SignatureStatus =
   | 'valid'
@@ -38,12 +40,18 @@ export interface AuthVerdict {
   kind?: string;
 }
 
-export type BodyKind = 'json' | 'empty' | 'malformed-json' | 'invalid-utf8' | 'form' | 'too-large';
-
 export interface SchemaVerdict {
-  status: 'valid' | 'invalid' | 'unknown-event' | 'skipped';
+  /** not-checked: the validator could not judge this body (too large or too deep for it); see `reason`. */
+  status: 'valid' | 'invalid' | 'unknown-event' | 'skipped' | 'not-checked';
+  /** The first MAX_ISSUES failing fields. */
   issues: FieldIssue[];
+  /** How many more failing fields there were beyond `issues`. */
+  moreIssues?: number;
+  reason?: string;
 }
+
+/** A body that fails everywhere (130,000 bad array items) would otherwise make a report of megabytes. */
+export const MAX_ISSUES = 100;
 
 export interface Credentials {
   secrets: string[];
@@ -52,21 +60,10 @@ export interface Credentials {
   licenseCode?: string;
 }
 
-export interface DeliveryInput {
-  method: string;
-  /** The path as received (still percent-encoded), without the query string. */
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: Buffer;
-  /** True when the body went over --max-body: `body` is then empty and nothing else is checked. */
-  tooLarge?: boolean;
-  /** How many bytes arrived (more than body.length when tooLarge). */
-  size?: number;
-}
-
 export interface Analysis {
   bodyKind: BodyKind;
+  /** The body's Content-Encoding when it was decoded to be read (the signature covers the encoded bytes). */
+  encoding?: string;
   /** Why the body is not usable JSON ("line 1, column 9: …"), if it is not. */
   bodyError?: string;
   /** The parsed JSON body (or form fields), when there is one. */
@@ -92,53 +89,6 @@ export interface Analysis {
 export type ExplainFn = (provider: ProviderDef, req: IncomingRequest, credentials: Credentials) => string | undefined;
 
 const FAILED = new Set(['invalid', 'missing', 'malformed', 'expired']);
-
-// crypto.hash (Node 20.12+) is one call instead of three objects: about twice as fast for a webhook body.
-const sha256hex: (data: Buffer) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (data) => (crypto as unknown as { hash(a: string, d: Buffer, e: string): string }).hash('sha256', data, 'hex')
-    : (data) => crypto.createHash('sha256').update(data).digest('hex');
-
-/** Offset of the first byte that breaks UTF-8 (only called once isUtf8 has said no). */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-    }
-    // Overlong three/four-byte forms, surrogates and code points above U+10FFFF.
-    const c1 = bytes[i + 1] ?? 0;
-    if ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90)) return i;
-    i += need + 1;
-  }
-  return bytes.length;
-}
-
-export function parseBody(input: DeliveryInput): { kind: BodyKind; parsed?: unknown; error?: string } {
-  if (input.tooLarge) return { kind: 'too-large', error: `body of ${input.size ?? '?'} bytes is over --max-body` };
-  if (input.body.length === 0) return { kind: 'empty', error: 'empty body' };
-  if (!isUtf8(input.body)) return { kind: 'invalid-utf8', error: `body is not valid UTF-8 (bad byte at offset ${firstInvalidUtf8(input.body)})` };
-  const text = input.body.toString('utf8');
-  const type = (input.headers['content-type'] ?? '').toLowerCase();
-  if (type.startsWith('application/x-www-form-urlencoded')) {
-    return { kind: 'form', parsed: Object.fromEntries(new URLSearchParams(text)), error: 'form-encoded body (application/x-www-form-urlencoded), expected JSON' };
-  }
-  try {
-    return { kind: 'json', parsed: JSON.parse(text) };
-  } catch {
-    let where: string;
-    try {
-      where = describeJsonError(text);
-    } catch {
-      where = 'invalid JSON';
-    }
-    return { kind: 'malformed-json', error: `malformed JSON: ${where}` };
-  }
-}
 
 /** The provider with the highest confidence above zero, or the fixed one. */
 export function detectProvider(providers: readonly ProviderDef[], req: IncomingRequest, body: unknown, fixed?: ProviderDef): { provider?: ProviderDef; confidence: number } {
@@ -206,6 +156,24 @@ export function checkCredentials(provider: ProviderDef, req: IncomingRequest, cr
   }
 }
 
+/**
+ * The schema verdict, whatever the validator does: a body it cannot judge (zod overflows the stack on
+ * ~130,000 failing array items) is "not checked", never a delivery lost to an exception.
+ */
+function checkSchema(schema: Parameters<typeof validateOften>[0], parsed: unknown): SchemaVerdict {
+  let issues: FieldIssue[];
+  try {
+    issues = validateOften(schema, parsed);
+  } catch (e) {
+    const why = e instanceof RangeError ? 'the body is too large or too deep for the schema validator' : `the schema validator failed (${(e as Error).message})`;
+    return { status: 'not-checked', issues: [], reason: `schema not checked: ${why}` };
+  }
+  if (issues.length === 0) return { status: 'valid', issues };
+  const verdict: SchemaVerdict = { status: 'invalid', issues: issues.length > MAX_ISSUES ? issues.slice(0, MAX_ISSUES) : issues };
+  if (issues.length > MAX_ISSUES) verdict.moreIssues = issues.length - MAX_ISSUES;
+  return verdict;
+}
+
 export interface InspectContext {
   providers: readonly ProviderDef[];
   /** Set with `--provider <id>`; auto-detection otherwise. */
@@ -267,9 +235,9 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
     }
     const def = event === null ? undefined : provider.events.find((e) => e.name === event || e.aliases?.includes(event!));
     if (def) {
-      const issues = validateOften(def.schema, body.parsed);
-      schema = { status: issues.length === 0 ? 'valid' : 'invalid', issues };
-      if (issues.length > 0) problems.push('schema');
+      schema = checkSchema(def.schema, body.parsed);
+      if (schema.status === 'invalid') problems.push('schema');
+      if (schema.status === 'not-checked') problems.push('schema not checked');
     } else {
       schema = { status: 'unknown-event', issues: [] };
       problems.push('unknown event');
@@ -285,45 +253,9 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
   }
   const status = !signature.ok || !auth.ok ? 401 : body.kind === 'json' ? 200 : 400;
   const analysis: Analysis = { bodyKind: body.kind, provider, confidence, event, signature, auth, schema, sha256, status, problems };
+  if (body.encoding !== undefined) analysis.encoding = body.encoding;
   if (body.error !== undefined) analysis.bodyError = body.error;
   if (body.parsed !== undefined) analysis.parsed = body.parsed;
   if (dedupKey !== undefined) analysis.dedupKey = dedupKey;
   return analysis;
-}
-
-/**
- * Remembers the de-duplication keys of accepted deliveries. Only 2xx answers count: a delivery the
- * receiver refused (e.g. with --fail-first) was not processed, so its retry is not a duplicate.
- * Bounded so that a long session cannot grow without limit.
- */
-export class DedupTracker {
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly limit = 100_000) {}
-
-  firstSeq(key: string | undefined): number | undefined {
-    return key === undefined ? undefined : this.seen.get(key);
-  }
-
-  /**
-   * Records the key before the delivery is answered, so that concurrent copies of one delivery see each
-   * other; returns the sequence number of the earlier copy when there is one.
-   */
-  claim(key: string | undefined, seq: number): number | undefined {
-    if (key === undefined) return undefined;
-    const first = this.seen.get(key);
-    if (first !== undefined) return first;
-    this.remember(key, seq);
-    return undefined;
-  }
-
-  /** Forgets a claim whose delivery was not accepted after all (its retry is then not a duplicate). */
-  release(key: string | undefined, seq: number): void {
-    if (key !== undefined && this.seen.get(key) === seq) this.seen.delete(key);
-  }
-
-  remember(key: string | undefined, seq: number): void {
-    if (key === undefined || this.seen.has(key)) return;
-    if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(key, seq);
-  }
 }

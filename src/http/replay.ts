@@ -1,6 +1,6 @@
 // Resends captures: the same bytes and end-to-end headers, or re-signed for the capture's provider.
 import { createHash } from 'node:crypto';
-import type { Capture } from '../core/capture.js';
+import { lastValues, queryPairs, type Capture } from '../core/capture.js';
 import { CliError, UsageError } from '../output/errors.js';
 import { loadProvider } from '../providers/index.js';
 import type { ProviderDef } from '../providers/types.js';
@@ -64,7 +64,8 @@ export function buildReplayRequest(capture: Capture, options: ReplayOptions, pro
   // Captures hold credentials masked ("****(n chars)"): never send the mask; --resign --user/--api-key adds real ones.
   const masked = Object.keys(headers).filter((k) => MASKED_CREDENTIAL.test(headers[k]!));
   for (const k of masked) delete headers[k];
-  for (const [k, v] of Object.entries(capture.query)) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
+  const given = new Set(url.searchParams.keys());
+  for (const [k, v] of queryPairs(capture.query)) if (!given.has(k)) url.searchParams.append(k, v);
   if (options.resign) {
     if (!provider) {
       throw new UsageError('unknown_capture_provider', 'this capture names no provider, so it cannot be re-signed (pass --provider <id>)', 'run `cg-hooks providers` for the provider ids');
@@ -76,7 +77,7 @@ export function buildReplayRequest(capture: Capture, options: ReplayOptions, pro
       apiKey: options.apiKey,
       user: options.user,
       licenseCode: options.licenseCode,
-      eventType: capture.query.eventType ?? capture.event ?? undefined,
+      eventType: lastValues(capture.query).eventType ?? capture.event ?? undefined,
     });
     for (const [name, value] of Object.entries(signed.headers)) headers[name.toLowerCase()] = value;
     // Fresh credentials win over the captured ones (WebEngage's secret lives in the query).
