@@ -29,7 +29,7 @@ const Options = z.extend(PayloadOptions, {
 });
 
 /** Turns the shared payload flags into library options (reads --data, parses --set). */
-export function payloadOptions(o: z.infer<typeof PayloadOptions>): GenerateOptions {
+export async function payloadOptions(o: z.infer<typeof PayloadOptions>): Promise<GenerateOptions> {
   const options: GenerateOptions = { validate: o.validate !== false };
   if (o.variant !== undefined) options.variant = o.variant;
   if (o.seed !== undefined) options.seed = /^-?\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
@@ -37,7 +37,7 @@ export function payloadOptions(o: z.infer<typeof PayloadOptions>): GenerateOptio
   if (o.set) options.set = o.set.map(parseAssignment);
   if (o.unset) options.unset = o.unset;
   if (o.data !== undefined) {
-    const data = parseJson(readInput(o.data, '--data file').toString('utf8'), o.data);
+    const data = parseJson((await readInput(o.data, '--data file')).toString('utf8'), o.data);
     if (!isObject(data)) throw new UsageError('bad_data', `--data ${o.data} must hold a JSON object, got ${Array.isArray(data) ? 'an array' : typeof data}`);
     options.data = data;
   }
@@ -70,7 +70,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     throw new UsageError('bad_option', '--pretty cannot be combined with --count: NDJSON is one compact delivery per line');
   }
   const provider = await loadProvider(providerId);
-  const gen = prepareGenerator(provider, eventName, { ...payloadOptions(o), pretty: o.pretty === true });
+  const gen = prepareGenerator(provider, eventName, { ...(await payloadOptions(o)), pretty: o.pretty === true });
   const sink = openOutput(o.output);
   // One delivery is written as exactly its body bytes, so `generate > body.json` (or -o) can be signed and sent
   // as is; the newline is only for a terminal. NDJSON (--count) ends every line with one.

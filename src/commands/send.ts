@@ -167,7 +167,7 @@ async function resolveTarget(providerArg: string | undefined, eventArg: string |
   return { provider: t.provider, event: t.event, to: t.to };
 }
 
-function readBody(o: SendOptionsRaw): Buffer {
+async function readBody(o: SendOptionsRaw): Promise<Buffer> {
   const given = PAYLOAD_FLAGS.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
   if (o.validate === false) given.push('--no-validate');
   if (given.length) throw new UsageError('bad_option', `${given.join(', ')} cannot be combined with --body: the body is sent byte for byte`, 'edit the file, or drop --body to generate the payload');
@@ -241,10 +241,10 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   let body: Buffer;
   let label: string;
   if (o.body !== undefined) {
-    body = readBody(o);
+    body = await readBody(o);
     label = `${provider.id}${target.event ? ` ${target.event}` : ''} (--body ${o.body === '-' ? 'stdin' : o.body})`;
   } else {
-    const gen = prepareGenerator(provider, target.event!, payloadOptions(o));
+    const gen = prepareGenerator(provider, target.event!, await payloadOptions(o));
     const delivery = gen.make(0);
     if (delivery.issues.length > 0) writeErr(err.yellow(`warning: the payload does not match the ${gen.event.name} schema (--no-validate): ${delivery.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
     body = delivery.body;
