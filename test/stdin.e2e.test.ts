@@ -37,7 +37,25 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+// A Node producer makes the pipe non-blocking as soon as it touches its stdout; when it writes late, a consumer that
+// reads stdin synchronously gets EAGAIN (what `cg-hooks generate … | cg-hooks sign … --body -` hit 6 runs in 10).
+// The consumer starts after the producer opened its stdout and reads long before the producer writes.
+const SLOW_NODE_PRODUCER = `"$NODE_BIN" -e 'process.stdout.on("error", () => {}); process.stdout.write(""); setTimeout(() => process.stdout.write(process.env.BODY), 1500)'`;
+
 describe('--body - through a real pipe, from a slow producer', () => {
+  it(`sign, verify and send behind a slow Node producer (non-blocking pipe): ${RUNS} runs each`, async () => {
+    received.length = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const sign = await sh(`${SLOW_NODE_PRODUCER} | (sleep 0.6; $CG sign customerglu --body - --secret ${SECRET})`);
+      expect(sign, `sign run ${i + 1}`).toMatchObject({ code: 0, stdout: `X-CG-SIGNATURE: ${SIG}\n` });
+    }
+    const verify = await sh(`${SLOW_NODE_PRODUCER} | (sleep 0.6; $CG verify customerglu --body - --secret ${SECRET} --signature ${SIG})`);
+    expect(verify).toMatchObject({ code: 0, stdout: '✓ valid: X-CG-SIGNATURE matches\n' });
+    const send = await sh(`${SLOW_NODE_PRODUCER} | (sleep 0.6; $CG send customerglu --body - --to ${url} --secret ${SECRET} --no-retry)`);
+    expect(send.code, send.stderr).toBe(0);
+    expect(received.map((b) => b.toString('utf8'))).toEqual([BODY]);
+  });
+
   it(`sign: ${RUNS} runs, every one signs exactly the piped bytes`, async () => {
     for (let i = 0; i < RUNS; i++) {
       const r = await sh(`(sleep 0.3; printf '%s' "$BODY") | $CG sign customerglu --body - --secret ${SECRET}`);
