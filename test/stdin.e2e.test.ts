@@ -10,7 +10,7 @@ import { BIN } from './helpers/cli.js';
 const SECRET = 's3cret';
 const BODY = '{"rewardId":"acdc71c6-08ad-4cd9-8c1e-3c812487b854","rewardAmount":15}';
 const SIG = createHmac('sha1', SECRET).update(BODY).digest('hex');
-const RUNS = 4;
+const RUNS = 3;
 
 /** Runs a shell pipeline; `$CG` is the built CLI. */
 function sh(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
