@@ -50,7 +50,7 @@ describe('--timeout against a receiver that trickles its response body', () => {
   it('send with retries: every attempt is bounded', async () => {
     const r = await runCli(['send', ...signed, '--to', url, '--timeout', '400', '--retry-delays', '0,50'], { timeoutMs: 15_000 });
     expect(r.code, r.stderr).toBe(3);
-    expect(r.stderr.match(/^attempt \d/2 .*did not finish its response body/gm)?.length).toBe(2);
+    expect(r.stderr.match(/^attempt \d\/2 .*did not finish its response body/gm)?.length).toBe(2);
   });
 
   it('send --repeat: every copy is bounded, the burst ends with exit 3', async () => {
