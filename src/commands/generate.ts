@@ -44,9 +44,23 @@ export async function payloadOptions(o: z.infer<typeof PayloadOptions>): Promise
   return options;
 }
 
+/**
+ * Resolves when stdout can take more: after 'drain', or at once when it errored or closed (`| head -1` went away:
+ * cli.ts ends the process quietly on EPIPE). Waiting here is what bounds memory when the reader is slow or gone.
+ */
+function stdoutReady(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.stdout.off('drain', done).off('error', done).off('close', done);
+      resolve();
+    };
+    process.stdout.once('drain', done).once('error', done).once('close', done);
+  });
+}
+
 /** Writes to a temp file and renames, so an interrupted run never leaves half a file under the real name. */
-function openOutput(path: string | undefined): { write(text: string): void; close(): void } {
-  if (path === undefined) return { write: (t) => process.stdout.write(t), close: () => {} };
+function openOutput(path: string | undefined): { write(text: string): void | Promise<void>; close(): void } {
+  if (path === undefined) return { write: (t) => (process.stdout.write(t) ? undefined : stdoutReady()), close: () => {} };
   const tmp = `${path}.${process.pid}.tmp`;
   let fd: number;
   try {
@@ -86,11 +100,13 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     }
     batch += delivery.body.toString('utf8') + (lineEnd ? '\n' : '');
     if (batch.length > 65_536) {
-      sink.write(batch);
+      const full = sink.write(batch);
       batch = '';
+      if (full) await full;
+      if (process.stdout.destroyed) break;
     }
   }
-  if (batch) sink.write(batch);
+  if (batch && !process.stdout.destroyed) await sink.write(batch);
   sink.close();
   if (o.output !== undefined) writeErr(err.dim(`wrote ${count} ${count === 1 ? 'delivery' : 'deliveries'} to ${o.output}`));
   return EXIT.ok;
