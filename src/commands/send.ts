@@ -10,7 +10,8 @@ import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
 import * as fmt from '../output/send.js';
 import { err, writeErr, writeOut } from '../output/style.js';
 import { addPayloadOptions, PayloadOptions, payloadOptions } from './generate.js';
-import { action, collect, parseOptions, positiveInteger, readInput } from './shared.js';
+import { MAX_CONCURRENCY, MAX_REPEAT } from '../http/limits.js';
+import { action, boundedInteger, collect, parseOptions, positiveInteger, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
 
 // Payload flags come from generate, signing flags from sign/verify: one spelling and meaning everywhere.
@@ -230,8 +231,9 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   if (o.to !== undefined) parseTargetUrl(o.to);
   const timeoutMs = o.timeout !== undefined ? duration(o.timeout, '--timeout') : undefined;
   if (timeoutMs !== undefined && timeoutMs <= 0) throw new UsageError('bad_option', '--timeout must be more than 0');
-  const repeat = o.repeat !== undefined ? positiveInteger(o.repeat, '--repeat') : undefined;
-  const concurrency = o.concurrency !== undefined ? positiveInteger(o.concurrency, '--concurrency') : 1;
+  // Bounded, so that a typo (an extra zero, 1e15) is one clear line instead of running out of memory or sockets.
+  const repeat = o.repeat !== undefined ? boundedInteger(o.repeat, '--repeat', 1, MAX_REPEAT, 'one latency sample is kept per copy; run several bursts for more') : undefined;
+  const concurrency = o.concurrency !== undefined ? boundedInteger(o.concurrency, '--concurrency', 1, MAX_CONCURRENCY, 'one connection each') : 1;
   if (o.concurrency !== undefined && repeat === undefined) throw new UsageError('bad_option', '--concurrency only applies with --repeat n');
   const overrides = retryOverrides(o);
 

@@ -84,6 +84,15 @@ export function parseTime(text: string, flag: string): number {
 
 export const jsonRequested = (argv: readonly string[]) => argv.includes('--json');
 
+/** A whole number in [min, max] from a flag's text, or a usage error naming the flag and both bounds. */
+export function boundedInteger(text: string, flag: string, min: number, max: number, why = ''): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+  const range = `a whole number from ${min} to ${max.toLocaleString('en-US')}`;
+  if (Number.isFinite(Number(text)) && Number(text) > max) throw new UsageError('bad_option', `${flag}: at most ${max.toLocaleString('en-US')}${why ? ` (${why})` : ''}, got ${text}`);
+  throw new UsageError('bad_option', `${flag}: expected ${range}, got "${text}"`);
+}
+
 /** A whole number >= min from a flag's text, or a usage error naming the flag. */
 export function positiveInteger(text: string, flag: string, min = 1): number {
   if (!/^\d+$/.test(text.trim()) || Number(text) < min || !Number.isSafeInteger(Number(text))) {

@@ -1,9 +1,13 @@
 import type { Dispatcher } from 'undici';
+import { UsageError } from '../output/errors.js';
+import { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 import { classifyError, type SendFailure } from './errors.js';
 import type { SendRequest } from './request.js';
 import { isSuccess } from './retry.js';
 import { clientOptions, DEFAULT_TIMEOUT_MS, timeoutError } from './send.js';
 import { rate, summarizeLatencies, type LatencySummary } from './stats.js';
+
+export { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 
 export interface RepeatOptions {
   /** How many times the same delivery is sent. */
@@ -101,6 +105,10 @@ const FATAL = new Set(['connection_refused', 'dns', 'tls', 'unreachable']);
 export async function sendRepeated(request: SendRequest, options: RepeatOptions, callbacks: RepeatCallbacks = {}): Promise<RepeatSummary> {
   const url = new URL(request.url);
   const count = options.count;
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_REPEAT) throw new UsageError('bad_option', `repeat count: a whole number from 1 to ${MAX_REPEAT}, got ${count}`);
+  if (!Number.isSafeInteger(options.concurrency) || options.concurrency < 1 || options.concurrency > MAX_CONCURRENCY) {
+    throw new UsageError('bad_option', `concurrency: a whole number from 1 to ${MAX_CONCURRENCY}, got ${options.concurrency}`);
+  }
   const concurrency = Math.max(1, Math.min(options.concurrency, count));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const success = options.success ?? '2xx';
