@@ -275,7 +275,7 @@ export function register(program: Command): void {
     .option('--only <names>', 'run only these cases (comma-separated; a prefix such as "valid" selects a group)', collect)
     .option('--skip <names>', 'skip these cases (comma-separated)', collect)
     .option('--event <name>', 'test only this event in the valid cases (default: every event); repeatable', collect)
-    .option('--timeout <ms>', "per-request timeout (ms, or 2s; default: the provider's documented one, else 10s)")
+    .option('--timeout <ms>', "bounds each whole request, response body included (ms, or 2s; default: the provider's documented one, else 10s)")
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--junit <file>', 'also write a JUnit XML report (warnings are passing tests with a <system-out> note)')
     .option('--list', 'print the case names for the provider and exit')
