@@ -187,7 +187,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
 
   // Verdicts that need no credentials: a masked credential, or a provider that does not sign and a delivery that
   // carries nothing to check. Neither is a "missing signature".
-  const masked = capture ? maskedVerdict(signing, req) : undefined;
+  const masked = capture && o.signature === undefined ? maskedVerdict(signing, req) : undefined;
   if (masked) {
     print(masked, o, secrets);
     if (!o.json) writeErr(err.dim('hint: verify deliveries as they arrive instead: `cg-hooks listen` with the same credentials checks them before saving'));
