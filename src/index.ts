@@ -13,7 +13,7 @@ export { planCases, listCases, type ConformancePlan, type ConformanceCase, type 
 export { judge, type Judgement, type Verdict, type CaseResponse } from './core/judge.js';
 export { runConformance, type ConformanceReport, type CaseResult, type ConformanceSummary, type RunOptions, type RunCallbacks } from './http/conformance.js';
 export { junitXml, escapeXml, type JUnitSuite, type JUnitCase } from './output/junit.js';
-export { sign, verify, explain, type SigningTarget, type IncomingParts, type LibraryVerifyOptions } from './signing/api.js';
+export { sign, verify, verifyWebRequest, explain, type SigningTarget, type IncomingParts, type LibraryVerifyOptions, type HeadersLike, type HeaderRecord, type WebRequestLike } from './signing/api.js';
 export { signRequest, verifyRequest, safeEqual } from './signing/index.js';
 export type { SignOptions, SignedRequest, VerifyOptions, VerifyResult, VerifyStatus, RequestParts, CustomHmac, Explanation, Finding, ExplainCause } from './signing/index.js';
 export { readCapture, parseCapture, serializeCapture, type Capture, type CaptureInput } from './core/capture.js';

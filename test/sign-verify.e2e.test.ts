@@ -108,15 +108,12 @@ describe('cg-hooks verify', () => {
     expect(JSON.parse(rotated.stdout)).toEqual({ valid: true, status: 'valid', reason: 'X-CG-SIGNATURE matches', header: 'X-CG-SIGNATURE', secretIndex: 1 });
   });
 
-  it('bad input exits 2: no secret, unreadable body, malformed signature, --body without --signature', async () => {
+  it('bad input exits 2: no secret, unreadable body, --body without --signature', async () => {
     const noSecret = await runCli([...base(), '--signature', DOC_SIG], { env: { CG_HOOKS_SECRET: undefined } });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toMatch(/customerglu signs with a secret: verify needs it/);
     const unreadable = await runCli(['verify', 'customerglu', '--body', join(dir, 'missing'), '--secret', 's', '--signature', DOC_SIG]);
     expect(unreadable.code).toBe(2);
-    const malformed = await runCli([...base(), '--secret', DOC_TOKEN, '--signature', 'not-a-signature']);
-    expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toMatch(/^error: --signature: X-CG-SIGNATURE is not a CustomerGlu signature: expected 40 hex characters \(HMAC-SHA1\), got 15 characters\n/);
     const noSig = await runCli([...base(), '--secret', DOC_TOKEN]);
     expect(noSig.code).toBe(2);
     expect(noSig.stderr).toMatch(/--body needs --signature/);

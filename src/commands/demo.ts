@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
-import { runDemo, type DemoReport, type DemoRow } from '../http/demo.js';
+import { runDemo, type DemoReport, type DemoRow, type ForgeryCheck } from '../http/demo.js';
 import { EXIT } from '../output/errors.js';
 import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { action, collect, parseOptions } from './shared.js';
@@ -24,12 +24,17 @@ function rowCells(r: DemoRow): string[] {
   ];
 }
 
+function forgeryLine(f: ForgeryCheck): string {
+  if (!f.sent) return out.dim(`– forgery check skipped: ${f.skipped}`);
+  return `${f.rejected ? out.green('✓') : out.red('✗')} a delivery signed with the wrong secret was ${f.rejected ? 'refused' : 'NOT refused'} (${f.status ?? 'no answer'})${f.diagnosis ? `: ${f.diagnosis}` : ''}`;
+}
+
 export function formatDemo(report: DemoReport): string {
   const valid = report.rows.filter((r) => r.ok).length;
   const lines = [
     table(['PROVIDER', 'EVENT', 'STATUS', 'SIGNATURE / AUTH', 'SCHEMA', 'DETECTED', 'VERDICT'], report.rows.map(rowCells)),
     '',
-    `${report.forged.rejected ? out.green('✓') : out.red('✗')} a delivery signed with the wrong secret was ${report.forged.rejected ? 'refused' : 'NOT refused'} (${report.forged.status ?? 'no answer'})${report.forged.diagnosis ? `: ${report.forged.diagnosis}` : ''}`,
+    forgeryLine(report.forged),
     '',
     `${report.ok ? out.green.bold('All valid') : out.red.bold('Some deliveries failed')}: ${valid}/${report.rows.length} deliveries valid in ${(report.durationMs / 1000).toFixed(1)} s`,
   ];
@@ -72,7 +77,8 @@ Examples:
   $ cg-hooks demo --provider mgpass --provider rehook
   $ cg-hooks demo --json | jq '.rows[] | select(.ok | not)'
 
-Exit codes: 0 every delivery valid and the forged one refused · 1 otherwise`,
+Exit codes: 0 every delivery valid and the forged one refused (the forgery is skipped, and said to be, when no
+selected provider signs) · 1 otherwise`,
     )
     .action(action(run));
 }

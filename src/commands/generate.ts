@@ -32,7 +32,7 @@ const Options = z.extend(PayloadOptions, {
 });
 
 /** Turns the shared payload flags into library options (reads --data, parses --set). */
-export function payloadOptions(o: z.infer<typeof PayloadOptions>): GenerateOptions {
+export async function payloadOptions(o: z.infer<typeof PayloadOptions>): Promise<GenerateOptions> {
   const options: GenerateOptions = { validate: o.validate !== false };
   if (o.variant !== undefined) options.variant = o.variant;
   if (o.seed !== undefined) options.seed = /^-?\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
@@ -40,18 +40,32 @@ export function payloadOptions(o: z.infer<typeof PayloadOptions>): GenerateOptio
   if (o.set) options.set = o.set.map(parseAssignment);
   if (o.unset) options.unset = o.unset;
   if (o.ascii) options.ascii = true;
-  if (o.mapping !== undefined) options.mapping = readMappingOption(o.mapping);
+  if (o.mapping !== undefined) options.mapping = await readMappingOption(o.mapping);
   if (o.data !== undefined) {
-    const data = parseJson(readInput(o.data, '--data file').toString('utf8'), o.data);
+    const data = parseJson((await readInput(o.data, '--data file')).toString('utf8'), o.data);
     if (!isObject(data)) throw new UsageError('bad_data', `--data ${o.data} must hold a JSON object, got ${Array.isArray(data) ? 'an array' : typeof data}`);
     options.data = data;
   }
   return options;
 }
 
+/**
+ * Resolves when stdout can take more: after 'drain', or at once when it errored or closed (`| head -1` went away:
+ * cli.ts ends the process quietly on EPIPE). Waiting here is what bounds memory when the reader is slow or gone.
+ */
+function stdoutReady(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.stdout.off('drain', done).off('error', done).off('close', done);
+      resolve();
+    };
+    process.stdout.once('drain', done).once('error', done).once('close', done);
+  });
+}
+
 /** Writes to a temp file and renames, so an interrupted run never leaves half a file under the real name. */
-function openOutput(path: string | undefined): { write(bytes: Buffer): void; close(): void } {
-  if (path === undefined) return { write: (t) => process.stdout.write(t), close: () => {} };
+function openOutput(path: string | undefined): { write(bytes: Buffer): void | Promise<void>; close(): void } {
+  if (path === undefined) return { write: (t) => (process.stdout.write(t) ? undefined : stdoutReady()), close: () => {} };
   const tmp = `${path}.${process.pid}.tmp`;
   let fd: number;
   try {
@@ -75,7 +89,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     throw new UsageError('bad_option', '--pretty cannot be combined with --count: NDJSON is one compact delivery per line');
   }
   const provider = await loadProvider(providerId);
-  const gen = prepareGenerator(provider, eventName, { ...payloadOptions(o), pretty: o.pretty === true });
+  const gen = prepareGenerator(provider, eventName, { ...(await payloadOptions(o)), pretty: o.pretty === true });
   const sink = openOutput(o.output);
   // One delivery is written as exactly its body bytes, so `generate > body.json` (or -o) can be signed and sent
   // as is; the newline is only for a terminal. NDJSON (--count) ends every line with one.
@@ -96,12 +110,14 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     if (lineEnd) batch.push(newline);
     batchBytes += delivery.body.length + 1;
     if (batchBytes > 65_536) {
-      sink.write(Buffer.concat(batch));
+      const full = sink.write(Buffer.concat(batch));
       batch = [];
       batchBytes = 0;
+      if (full) await full;
+      if (process.stdout.destroyed) break;
     }
   }
-  if (batch.length > 0) sink.write(Buffer.concat(batch));
+  if (batch.length > 0 && !process.stdout.destroyed) await sink.write(Buffer.concat(batch));
   sink.close();
   if (o.output !== undefined) writeErr(err.dim(`wrote ${count} ${count === 1 ? 'delivery' : 'deliveries'} to ${o.output}`));
   return EXIT.ok;

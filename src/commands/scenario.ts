@@ -57,7 +57,7 @@ async function loadScenario(arg: string) {
   const { parseScenario } = await import('../scenarios/parse.js');
   const { loadBuiltin } = await import('../scenarios/builtin.js');
   if (!isFile(arg)) return loadBuiltin(arg);
-  return parseScenario(readInput(arg, 'scenario file').toString('utf8'), arg);
+  return parseScenario((await readInput(arg, 'scenario file')).toString('utf8'), arg);
 }
 
 function checkJUnitPath(path: string): void {

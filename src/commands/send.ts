@@ -10,7 +10,8 @@ import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
 import * as fmt from '../output/send.js';
 import { err, writeErr, writeOut } from '../output/style.js';
 import { addPayloadOptions, PayloadOptions, payloadOptions } from './generate.js';
-import { action, collect, parseOptions, positiveInteger, readInput } from './shared.js';
+import { MAX_CONCURRENCY, MAX_REPEAT } from '../http/limits.js';
+import { action, boundedInteger, collect, parseOptions, positiveInteger, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
 
 // Payload flags come from generate, signing flags from sign/verify: one spelling and meaning everywhere.
@@ -169,7 +170,7 @@ async function resolveTarget(providerArg: string | undefined, eventArg: string |
   return { provider: t.provider, event: t.event, to: t.to };
 }
 
-function readBody(o: SendOptionsRaw): Buffer {
+async function readBody(o: SendOptionsRaw): Promise<Buffer> {
   const given = PAYLOAD_FLAGS.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
   if (o.validate === false) given.push('--no-validate');
   if (given.length) throw new UsageError('bad_option', `${given.join(', ')} cannot be combined with --body: the body is sent byte for byte`, 'edit the file, or drop --body to generate the payload');
@@ -232,8 +233,9 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   if (o.to !== undefined) parseTargetUrl(o.to);
   const timeoutMs = o.timeout !== undefined ? duration(o.timeout, '--timeout') : undefined;
   if (timeoutMs !== undefined && timeoutMs <= 0) throw new UsageError('bad_option', '--timeout must be more than 0');
-  const repeat = o.repeat !== undefined ? positiveInteger(o.repeat, '--repeat') : undefined;
-  const concurrency = o.concurrency !== undefined ? positiveInteger(o.concurrency, '--concurrency') : 1;
+  // Bounded, so that a typo (an extra zero, 1e15) is one clear line instead of running out of memory or sockets.
+  const repeat = o.repeat !== undefined ? boundedInteger(o.repeat, '--repeat', 1, MAX_REPEAT, 'one latency sample is kept per copy; run several bursts for more') : undefined;
+  const concurrency = o.concurrency !== undefined ? boundedInteger(o.concurrency, '--concurrency', 1, MAX_CONCURRENCY, 'one connection each') : 1;
   if (o.concurrency !== undefined && repeat === undefined) throw new UsageError('bad_option', '--concurrency only applies with --repeat n');
   const overrides = retryOverrides(o);
 
@@ -243,10 +245,10 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   let body: Buffer;
   let label: string;
   if (o.body !== undefined) {
-    body = readBody(o);
+    body = await readBody(o);
     label = `${provider.id}${target.event ? ` ${target.event}` : ''} (--body ${o.body === '-' ? 'stdin' : o.body})`;
   } else {
-    const gen = prepareGenerator(provider, target.event!, payloadOptions(o));
+    const gen = prepareGenerator(provider, target.event!, await payloadOptions(o));
     const delivery = gen.make(0);
     if (delivery.issues.length > 0) writeErr(err.yellow(`warning: the payload does not match the ${gen.event.name} schema (--no-validate): ${delivery.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
     body = delivery.body;
@@ -385,12 +387,12 @@ export function register(program: Command): void {
     .option('--body <file>', 'send this file (or - for stdin) byte for byte instead of generating a payload')
     .option('-H, --header <"Name: value">', 'extra request header; repeatable; wins over every other header', collect)
     .option('--event-type <type>', 'WebEngage eventType query parameter (default: the event name)')
-    .option('--timeout <ms>', "connect and response timeout (ms, or 2s; default: the provider's, else 10s)")
+    .option('--timeout <ms>', "bounds each whole attempt: connect, headers and response body (ms, or 2s; default: the provider's, else 10s)")
     .option('--retries <n>', "retries after the first attempt (default: the provider's documented policy)")
     .option('--retry-delays <list>', 'wait before each attempt, e.g. 0,1000,5000 (ms, or 0,1s,5s)')
     .option('--no-retry', 'one attempt, whatever the provider does')
-    .option('--repeat <n>', 'send the same delivery n times (same ids, same bytes) to test de-duplication')
-    .option('--concurrency <c>', 'with --repeat: requests in flight at once (default 1)')
+    .option('--repeat <n>', `send the same delivery n times (same ids, same bytes) to test de-duplication; at most ${MAX_REPEAT.toLocaleString('en-US')}`)
+    .option('--concurrency <c>', `with --repeat: requests in flight at once (default 1, at most ${MAX_CONCURRENCY.toLocaleString('en-US')})`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
     .option('--show-secrets', 'print credentials unmasked (in --dry-run, so the curl line works as is)')

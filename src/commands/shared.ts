@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../output/errors.js';
 import { formatPath } from '../core/validate.js';
 
@@ -27,11 +27,46 @@ export function parseOptions<T extends z.ZodMiniType>(schema: T, options: unknow
   throw new UsageError('bad_option', `${flag}: ${first.message === 'Invalid input' ? 'invalid value' : first.message}`);
 }
 
-/** Reads a file (or stdin for "-") as bytes, with a usage error that names the file. */
-export function readInput(path: string, what = 'file'): Buffer {
+/** The largest body read from a file or stdin: past it, one clear line instead of running out of memory. */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+const tooLarge = (what: string, path: string) =>
+  new UsageError('input_too_large', `${what} ${path === '-' ? '(stdin)' : path} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, 'webhook bodies are small: check that the right file is given');
+
+/**
+ * Reads stdin to its end, asynchronously. A synchronous read (readFileSync(0)) fails with EAGAIN when stdin is a
+ * non-blocking pipe or a terminal, which it often is by the time a command runs (`generate … | sign --body -`).
+ */
+export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
   try {
-    return path === '-' ? readFileSync(0) : readFileSync(path);
+    for await (const chunk of stdin) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      size += buffer.length;
+      if (size > MAX_INPUT_BYTES) throw tooLarge(what, '-');
+      chunks.push(buffer);
+    }
   } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError('unreadable_file', `cannot read ${what} from stdin: ${(e as Error).message}`);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** Reads a file (or stdin for "-") as bytes, with a usage error that names the file; stdin must not be empty. */
+export async function readInput(path: string, what = 'file'): Promise<Buffer> {
+  if (path === '-') {
+    if (process.stdin.isTTY) process.stderr.write(`reading ${what.replace(/ file$/, '')} from the terminal: end it with Ctrl-D\n`);
+    const bytes = await readStdin(what);
+    if (bytes.length === 0) throw new UsageError('empty_input', `${what.replace(/ file$/, '')} -: stdin was empty`, 'pipe the bytes in, e.g. cg-hooks generate customerglu reward | cg-hooks sign customerglu --body -');
+    return bytes;
+  }
+  try {
+    if (statSync(path).size > MAX_INPUT_BYTES) throw tooLarge(what, path);
+    return readFileSync(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new UsageError('unreadable_file', `cannot read ${what} ${path}: ${reason}`);
@@ -48,6 +83,15 @@ export function parseTime(text: string, flag: string): number {
 }
 
 export const jsonRequested = (argv: readonly string[]) => argv.includes('--json');
+
+/** A whole number in [min, max] from a flag's text, or a usage error naming the flag and both bounds. */
+export function boundedInteger(text: string, flag: string, min: number, max: number, why = ''): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+  const range = `a whole number from ${min} to ${max.toLocaleString('en-US')}`;
+  if (Number.isFinite(Number(text)) && Number(text) > max) throw new UsageError('bad_option', `${flag}: at most ${max.toLocaleString('en-US')}${why ? ` (${why})` : ''}, got ${text}`);
+  throw new UsageError('bad_option', `${flag}: expected ${range}, got "${text}"`);
+}
 
 /** A whole number >= min from a flag's text, or a usage error naming the flag. */
 export function positiveInteger(text: string, flag: string, min = 1): number {

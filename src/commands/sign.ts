@@ -92,7 +92,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   const secrets = secretsFrom(o);
   requireCredentials(signing, o, secrets);
   checkSecrets(signing, secrets);
-  const body = readInput(o.body, '--body file');
+  const body = await readInput(o.body, '--body file');
 
   const options: SignOptions = {
     ...(signing.override ? { scheme: signing.override } : {}),

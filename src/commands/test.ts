@@ -85,6 +85,9 @@ export function reportJson(report: ConformanceReport) {
     })),
     summary: report.summary,
     notes: report.notes,
+    proven: report.proven,
+    ...(report.unproven ? { unproven: report.unproven } : {}),
+    ...(report.control ? { control: { name: report.control.name, status: report.control.status, accepted: report.control.accepted } } : {}),
     ok: report.ok,
   };
 }
@@ -101,6 +104,10 @@ export function reportJUnit(report: ConformanceReport, startedAt: Date): string 
         else if (r.verdict === 'pass' && r.hint) c.output = r.hint;
         return c;
       });
+  // A run that proves nothing must not read as a green suite in CI.
+  if (!report.unreachable && report.unproven) {
+    cases.push({ name: 'a valid delivery is accepted', classname, status: 'fail', message: report.unproven, detail: report.unproven });
+  }
   return junitXml({
     name: `cg-hooks test ${report.provider}`,
     timestamp: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -233,10 +240,16 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
     const s = report.summary;
     const judged = s.passed + s.failed + s.warnings;
     const extra = [s.warnings ? `${s.warnings} warning${s.warnings === 1 ? '' : 's'}` : '', s.skipped ? `${s.skipped} skipped` : ''].filter(Boolean).join(', ');
+    if (report.control) {
+      const c = report.control;
+      writeErr(err.dim(`control: ${c.name} was sent first, unjudged, so the forged cases can be told from a receiver that refuses everything: ${c.status ?? c.error?.code ?? 'no answer'}`));
+    }
     writeErr(
       report.ok
         ? err.green(`✓ ${provider.id} receiver conforms: ${s.passed} of ${judged} cases passed${extra ? ` (${extra})` : ''}`)
-        : err.red(`✗ ${s.failed} of ${judged} cases failed${extra ? ` (${extra})` : ''}: the receiver does not conform`),
+        : !report.proven
+          ? err.red(`✗ nothing proven: ${report.unproven}${s.failed ? `; ${s.failed} of ${judged} cases failed` : ''}`)
+          : err.red(`✗ ${s.failed} of ${judged} cases failed${extra ? ` (${extra})` : ''}: the receiver does not conform`),
     );
   }
   if (o.junit !== undefined && human) writeErr(err.dim(`JUnit report written to ${o.junit}`));
@@ -262,7 +275,7 @@ export function register(program: Command): void {
     .option('--only <names>', 'run only these cases (comma-separated; a prefix such as "valid" selects a group)', collect)
     .option('--skip <names>', 'skip these cases (comma-separated)', collect)
     .option('--event <name>', 'test only this event in the valid cases (default: every event); repeatable', collect)
-    .option('--timeout <ms>', "per-request timeout (ms, or 2s; default: the provider's documented one, else 10s)")
+    .option('--timeout <ms>', "bounds each whole request, response body included (ms, or 2s; default: the provider's documented one, else 10s)")
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--junit <file>', 'also write a JUnit XML report (warnings are passing tests with a <system-out> note)')
     .option('--list', 'print the case names for the provider and exit')
@@ -279,7 +292,8 @@ Examples:
   $ cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret s --only valid,duplicate
   $ cg-hooks test --list --provider customerglu
 
-Exit codes: 0 every required case passed (warnings allowed) · 1 a case failed · 2 bad usage · 3 receiver unreachable`,
+Exit codes: 0 every required case passed (warnings allowed) and a valid delivery was accepted · 1 a case failed,
+or no valid delivery was accepted (nothing proven) · 2 bad usage · 3 receiver unreachable`,
     )
     .action(action(run));
 }

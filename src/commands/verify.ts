@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { lastValues, readCapture } from '../core/capture.js';
 import { EXIT, UsageError } from '../output/errors.js';
-import { out, writeOut } from '../output/style.js';
+import { MASKED_VALUE } from '../core/redact.js';
+import { err, out, writeErr, writeOut } from '../output/style.js';
 import { explain, profileOf, verifyRequest, type Explanation, type Finding } from '../signing/index.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../signing/types.js';
 import { action, parseOptions, positiveInteger, readInput } from './shared.js';
@@ -41,9 +42,10 @@ function requireCredentials(signing: Signing, o: VerifyFlags, secrets: string[],
   }
 }
 
-const VERDICT: Record<VerifyResult['status'], string> = {
+const VERDICT: Record<Verdict['status'], string> = {
+  masked: 'cannot be verified',
   valid: 'valid',
-  unsigned: 'unsigned',
+  unsigned: 'nothing to verify',
   invalid: 'invalid',
   missing: 'missing signature',
   malformed: 'malformed signature',
@@ -94,6 +96,80 @@ export function formatExplanation(x: Explanation): string {
   return lines.join('\n');
 }
 
+/** What the command concludes: the library's result, or a verdict it reaches before verifying (masked, unsigned). */
+interface Verdict {
+  /** The library's status, or "masked" when the capture's credential was masked when it was saved. */
+  status: VerifyResult['status'] | 'masked';
+  valid: boolean;
+  reason: string;
+  header?: string;
+  secretIndex?: number;
+}
+
+/** The header or query parameter a scheme reads its signature or credential from, as a capture holds it. */
+function credentialValue(req: RequestParts, name: string): string | undefined {
+  return req.headers[name.toLowerCase()] ?? req.query?.[name];
+}
+
+/**
+ * A capture whose credential was masked when it was saved (listen never writes credentials to disk) cannot be
+ * verified by anyone: say exactly that, before asking for credentials that could not help. The scheme itself says
+ * which header or parameter it reads: it is asked with stand-in credentials.
+ */
+function maskedVerdict(signing: Signing, req: RequestParts): Verdict | undefined {
+  const probe = verifyRequest(signing.spec, req, {
+    secrets: ['cg-hooks-probe'],
+    apiKey: 'cg-hooks-probe',
+    user: 'cg-hooks:probe',
+    licenseCode: req.query?.licenseCode ?? 'cg-hooks-probe',
+    ...(signing.override ? { scheme: signing.override } : {}),
+    ...(signing.custom ? { custom: signing.custom } : {}),
+  });
+  if (probe.header === undefined) return undefined;
+  const value = credentialValue(req, probe.header);
+  if (value === undefined || !MASKED_VALUE.test(value.trim())) return undefined;
+  const what = req.headers[probe.header.toLowerCase()] !== undefined ? `${probe.header} header` : `${probe.header} query parameter`;
+  return {
+    status: 'masked',
+    valid: false,
+    header: probe.header,
+    reason: `the ${what} in this capture was masked when it was saved (cg-hooks never writes credentials to disk)`,
+  };
+}
+
+/** Timestamped schemes sign a time (and Standard Webhooks an id) that --body mode has no headers to carry. */
+function requireSignedParts(signing: Signing, o: VerifyFlags): void {
+  const p = profileOf(signing.scheme, signing.override ? undefined : signing.spec, signing.custom);
+  if (!p || p.content === 'body') return;
+  if (p.list !== 'stripe' && o.timestamp === undefined) {
+    throw new UsageError('missing_timestamp', `${p.label} signs a timestamp: with --body, pass the ${p.timestampHeader ?? 'timestamp'} value as --timestamp`, describeExpected(signing));
+  }
+  if (p.idHeader && o.id === undefined) {
+    throw new UsageError('missing_id', `${p.label} signs the message id: with --body, pass the ${p.idHeader} value as --id`, describeExpected(signing));
+  }
+}
+
+function print(v: Verdict, o: VerifyFlags, secrets: string[], explanation?: Explanation): void {
+  if (o.json) {
+    const { result: _omit, ...rest } = explanation ?? { result: undefined };
+    writeOut(
+      JSON.stringify({
+        valid: v.valid,
+        status: v.status,
+        reason: v.reason,
+        header: v.header ?? null,
+        ...(v.secretIndex !== undefined ? { secretIndex: v.secretIndex } : {}),
+        ...(explanation ? { explain: rest } : {}),
+      }),
+    );
+    return;
+  }
+  const mark = v.status === 'unsigned' ? out.dim('–') : v.valid ? out.green('✓') : out.red('✗');
+  const which = v.secretIndex !== undefined && secrets.length > 1 ? ` (secret #${v.secretIndex + 1})` : '';
+  writeOut(`${mark} ${VERDICT[v.status]}: ${v.reason}${which}`);
+  if (explanation) writeOut(`\n${formatExplanation(explanation)}`);
+}
+
 export async function run(providerId: string | undefined, rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   if (o.capture !== undefined && o.body !== undefined) throw new UsageError('bad_option', 'use either --capture <file> or --body <file> --signature <sig>, not both');
@@ -105,8 +181,22 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   if (o.body !== undefined && o.signature === undefined && signing.scheme !== 'none') {
     throw new UsageError('missing_signature', '--body needs --signature <the signature header value> (or use --capture, which has the headers)');
   }
-  const req: RequestParts = capture ? { headers: capture.headers, query: lastValues(capture.query), body: capture.body } : { headers: {}, query: {}, body: readInput(o.body!, '--body file') };
+  if (!capture) requireSignedParts(signing, o);
+  const req: RequestParts = capture ? { headers: capture.headers, query: lastValues(capture.query), body: capture.body } : { headers: {}, query: {}, body: await readInput(o.body!, '--body file') };
   const secrets = secretsFrom(o);
+
+  // Verdicts that need no credentials: a masked credential, or a provider that does not sign and a delivery that
+  // carries nothing to check. Neither is a "missing signature".
+  const masked = capture && o.signature === undefined ? maskedVerdict(signing, req) : undefined;
+  if (masked) {
+    print(masked, o, secrets);
+    if (!o.json) writeErr(err.dim('hint: verify deliveries as they arrive instead: `cg-hooks listen` with the same credentials checks them before saving'));
+    return EXIT.checkFailed;
+  }
+  if (signing.scheme === 'basic' && o.user === undefined && o.signature === undefined && req.headers.authorization === undefined) {
+    print({ status: 'unsigned', valid: true, reason: `${signing.name} does not sign deliveries, and this one carries no Authorization header` }, o, secrets);
+    return EXIT.ok;
+  }
   requireCredentials(signing, o, secrets, req);
   checkSecrets(signing, secrets);
 
@@ -131,31 +221,11 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
 
   const explanation = o.explain ? explain(signing.spec, req, options) : undefined;
   const result = explanation?.result ?? verifyRequest(signing.spec, req, options);
-  // A signature the user typed that cannot be read is bad input; one inside a capture is a bad delivery.
-  const badInput = result.status === 'malformed' && o.signature !== undefined;
-  if (badInput && !explanation) {
-    throw new UsageError('malformed_signature', `--signature: ${result.reason}`, `${describeExpected(signing)}; add --explain to see what the value looks like`);
-  }
-
-  if (o.json) {
-    const { result: _omit, ...rest } = explanation ?? { result };
-    writeOut(
-      JSON.stringify({
-        valid: result.valid,
-        status: result.status,
-        reason: result.reason,
-        header: result.header ?? null,
-        ...(result.secretIndex !== undefined ? { secretIndex: result.secretIndex } : {}),
-        ...(explanation ? { explain: rest } : {}),
-      }),
-    );
-  } else {
-    const mark = result.valid ? out.green('✓') : out.red('✗');
-    const which = result.secretIndex !== undefined && secrets.length > 1 ? ` (secret #${result.secretIndex + 1})` : '';
-    writeOut(`${mark} ${VERDICT[result.status]}: ${result.reason}${which}`);
-    if (explanation) writeOut(`\n${formatExplanation(explanation)}`);
-  }
-  if (badInput) return EXIT.usage;
+  const verdict: Verdict = { status: result.status, valid: result.valid, reason: result.reason, ...(result.header !== undefined ? { header: result.header } : {}), ...(result.secretIndex !== undefined ? { secretIndex: result.secretIndex } : {}) };
+  if (signing.scheme === 'none') verdict.reason = `${signing.name} does not sign deliveries`;
+  print(verdict, o, secrets, explanation);
+  // A signature that is there but cannot be read is a failed check like any other (exit 1), with what a good one looks like.
+  if (result.status === 'malformed' && !o.json && !explanation) writeErr(err.dim(`hint: ${describeExpected(signing)}; add --explain to see what the value looks like`));
   return result.valid ? EXIT.ok : EXIT.checkFailed;
 }
 
@@ -184,8 +254,10 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 valid (or the provider does not sign) · 1 invalid, missing or expired · 2 bad input
-(no secret, unreadable body or capture, a --signature that cannot be read).
+Exit codes: 0 valid, or nothing to verify (the provider does not sign: said as "nothing to verify") · 1 the check
+failed: invalid, malformed (any signature that is there but does not verify, whatever its length or prefix),
+missing, expired, or a capture whose credential was masked when it was saved (status "masked") · 2 bad usage or
+input (no secret, unreadable body or capture, empty stdin, --body without --timestamp/--id for timestamped schemes).
 --secret is repeatable during key rotation: valid when any one matches (the JSON says which: secretIndex).
 
 Examples:

@@ -77,6 +77,11 @@ export interface ConformancePlan {
   cases: ConformanceCase[];
   /** Things the user should know (e.g. "signature cases are skipped: reward does not sign"). */
   notes: string[];
+  /**
+   * The first valid delivery, whether or not its case was selected. A 4xx to a forged delivery proves something
+   * only if the receiver accepts a genuine one: when no valid case runs, this is sent first, unjudged, as a control.
+   */
+  control?: { name: string; request: CaseRequest };
 }
 
 export interface PlanOptions {
@@ -101,8 +106,6 @@ export interface PlanOptions {
   now?: number;
 }
 
-/** Schemes that sign a timestamp, so stale and future deliveries can be forged. */
-const TIMESTAMPED = new Set<SchemeId>(['standard-webhooks', 'stripe', 'slack']);
 /** Providers whose own sample receivers verify `JSON.stringify(req.body)` rather than the raw bytes. */
 const RESERIALIZING = new Set<SchemeId>(['customerglu', 'mgpass']);
 /** Far outside every scheme's tolerance (Standard Webhooks and Stripe allow 5 minutes). */
@@ -189,10 +192,19 @@ function entries(provider: ProviderDef, scheme: SchemeId, family: Family, events
   if (family.kind === 'hmac') {
     list.push(...signatureCases);
     if (family.apiKey) list.push(...credentialCases('api-key'));
-    if (TIMESTAMPED.has(scheme)) {
+    // Schemes that sign a timestamp say (in their profile) what their reference verifiers reject: a receiver
+    // written exactly as the scheme documents must pass, so what the scheme does not check is advisory.
+    const freshness = family.profile.freshness;
+    if (freshness) {
       list.push(
         { name: 'stale-timestamp', kind: 'stale-timestamp', description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min old`, expected: '4xx', required: true },
-        { name: 'future-timestamp', kind: 'future-timestamp', description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min in the future`, expected: '4xx', required: true },
+        {
+          name: 'future-timestamp',
+          kind: 'future-timestamp',
+          description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min in the future${freshness.rejectsFuture ? '' : ` (advisory: ${freshness.source})`}`,
+          expected: '4xx',
+          required: freshness.rejectsFuture,
+        },
       );
     }
   } else if (family.kind === 'none') {
@@ -476,5 +488,6 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
         : `no signature cases: ${provider.id} authenticates with ${authLine(family)}, not a signature of the body`,
     );
   }
-  return { provider: provider.id, scheme, auth: authLine(family), cases, notes };
+  const { signed: _signed, ...control } = firstRequest;
+  return { provider: provider.id, scheme, auth: authLine(family), cases, notes, control: { name: `valid:${first}`, request: control } };
 }

@@ -11,6 +11,12 @@ export interface CaseResponse {
   error?: { code: string; message: string };
   /** The request timeout in ms, for "no response within …" hints. */
   timeoutMs?: number;
+  /**
+   * Whether the receiver accepted (2xx) any valid delivery sent earlier in the run; undefined when none was sent.
+   * When it refused them all, a refused duplicate or non-compact body says nothing about de-duplication or
+   * re-serialization, and the hint must not blame them.
+   */
+  validAccepted?: boolean;
 }
 
 export interface Judgement {
@@ -47,7 +53,10 @@ const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'duplicate' | 'non-compact-bo
   'truncated-signature': () => 'accepted a signature cut to half its length: the comparison checks a prefix only, or nothing at all',
   'garbage-signature': () => 'accepted a signature that is not a digest at all: the receiver does not verify signatures',
   'stale-timestamp': () => 'accepted a correctly signed delivery with a timestamp an hour old: the receiver does not check the timestamp, so captured deliveries can be replayed (reject beyond 5 minutes)',
-  'future-timestamp': () => 'accepted a correctly signed delivery timestamped an hour in the future: the receiver does not check the timestamp tolerance in both directions',
+  'future-timestamp': (c) =>
+    c.required
+      ? 'accepted a correctly signed delivery timestamped an hour in the future: the receiver does not check the timestamp tolerance in both directions'
+      : "accepted a correctly signed delivery timestamped an hour in the future, as the scheme's reference verifiers do; rejecting it too (tolerance in both directions) is stricter",
   'wrong-credentials': (c) => `accepted wrong credentials: the receiver does not check ${c.context.credential ?? 'them'}`,
   'no-credentials': (c) => `accepted a delivery with no credentials: the receiver does not require ${c.context.credential ?? 'them'}`,
   'malformed-json': () => 'acknowledged a body that is not JSON: parse (and validate) the body before answering 2xx, and answer 400 when it fails',
@@ -69,10 +78,11 @@ function crashed(c: ConformanceCase, status: number): string {
   return `answered ${status} to a forged delivery (${c.description}): the receiver crashed instead of rejecting it; answer 401`;
 }
 
-function rejectedValid(c: ConformanceCase, status: number): string {
+function rejectedValid(c: ConformanceCase, status: number, validAccepted?: boolean): string {
   if (c.expected === '200' && status >= 200 && status < 300) return `answered ${status}: ${c.context.provider} counts only 200 as success, so it records this delivery as failed`;
   const what = c.kind === 'duplicate' ? 'a duplicate delivery' : `a valid delivery (${c.description.replace(/^a (correctly \w+ )?/, '')})`;
   if (status === 404 || status === 405) return `answered ${status} to ${what}: is the URL (path and method POST) right?`;
+  if (c.kind === 'duplicate' && validAccepted === false) return refusedLikeValid(status, 'de-duplication');
   if (status >= 500) return `answered ${status} to ${what}: the receiver crashed on it; check its logs`;
   if (c.kind === 'duplicate') {
     const key = c.context.dedupKey ? ` (de-duplicate on ${JSON.stringify(c.context.dedupKey)})` : '';
@@ -84,6 +94,11 @@ function rejectedValid(c: ConformanceCase, status: number): string {
     return `rejected a valid delivery with ${status}: the receiver expects auth that ${c.context.provider} does not send`;
   }
   return `rejected ${what} with ${status}: the receiver's validation disagrees with ${c.context.provider}'s documented payload (see its response)`;
+}
+
+/** The hint for a refusal that only repeats the refusal of every valid delivery before it. */
+function refusedLikeValid(status: number, notAbout: string): string {
+  return `answered ${status}, as it did to every valid delivery before it: the receiver refuses genuine deliveries, so this case says nothing about ${notAbout}; fix the valid cases first`;
 }
 
 function networkHint(c: ConformanceCase, r: CaseResponse): string {
@@ -127,12 +142,13 @@ function raw(c: ConformanceCase, r: CaseResponse): Judgement {
   switch (c.expected) {
     case '2xx':
     case '200':
-      return meets(c.expected, status) ? latencyJudgement(c, r.latencyMs) : { verdict: 'fail', hint: rejectedValid(c, status) };
+      return meets(c.expected, status) ? latencyJudgement(c, r.latencyMs) : { verdict: 'fail', hint: rejectedValid(c, status, r.validAccepted) };
     case 'raw-bytes': {
       if (meets('2xx', status)) {
         const l = latencyJudgement(c, r.latencyMs);
         return { verdict: l.verdict, hint: l.hint ? `verifies the raw body bytes; ${l.hint}` : 'verifies the raw body bytes' };
       }
+      if (r.validAccepted === false) return { verdict: 'fail', hint: refusedLikeValid(status, 'how it verifies a body that is not compact JSON') };
       if (status >= 500) return { verdict: 'fail', hint: crashed(c, status) };
       const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying`;
       return {

@@ -34,11 +34,20 @@ export interface ConformanceReport {
   notes: string[];
   cases: CaseResult[];
   summary: ConformanceSummary;
-  /** True when every required case passed (warnings allowed). */
+  /**
+   * True when the receiver accepted (2xx) at least one genuine delivery. Without that, its 4xx answers to forged
+   * deliveries prove nothing (it may refuse everything), and the run cannot conform.
+   */
+  proven: boolean;
+  /** Why the run proves nothing, when it does not. */
+  unproven?: string;
+  /** The unjudged valid delivery sent first when no valid case was selected, and what it got. */
+  control?: { name: string; status: number | null; accepted: boolean; error?: SendFailure };
+  /** True when every required case passed (warnings allowed) and the run is proven. */
   ok: boolean;
   /** Set when the very first request could not reach the receiver; no case was judged. */
   unreachable?: SendFailure;
-  /** 0 every required case passed · 1 one failed · 3 the receiver could not be reached. */
+  /** 0 every required case passed · 1 one failed, or nothing was proven · 3 the receiver could not be reached. */
   exitCode: 0 | 1 | 3;
 }
 
@@ -53,6 +62,10 @@ export interface RunCallbacks {
   onCaseStart?(c: ConformanceCase, index: number, total: number): void;
   onCaseResult?(result: CaseResult, index: number, total: number): void;
 }
+
+/** Cases whose delivery is genuine: a 2xx to one proves the receiver accepts what it should. */
+const GENUINE = new Set<CaseKind>(['valid', 'duplicate', 'non-compact-body']);
+const accepted = (a: Attempt) => a.response !== undefined && a.response.status >= 200 && a.response.status < 300;
 
 /** Failures that mean nothing is there at all (as opposed to a receiver that misbehaves). */
 const UNREACHABLE = new Set(['connection_refused', 'dns', 'unreachable', 'connect_timeout', 'tls']);
@@ -72,6 +85,16 @@ export function summarize(cases: readonly CaseResult[]): ConformanceSummary {
   return { passed: count('pass'), failed: count('fail'), warnings: count('warn'), skipped: count('skip') };
 }
 
+/** Why a run that reached the receiver proves nothing: what the genuine deliveries got. */
+function unprovenReason(results: readonly CaseResult[], control: ConformanceReport['control']): string {
+  const genuine = results.filter((r) => GENUINE.has(r.kind) && r.verdict !== 'skip');
+  const got = [...(control ? [{ name: `${control.name} (control)`, status: control.status, error: control.error }] : []), ...genuine]
+    .map((r) => `${r.name} got ${r.status ?? r.error?.code ?? 'no answer'}`)
+    .slice(0, 3)
+    .join(', ');
+  return `no valid delivery was accepted${got ? ` (${got})` : ''}: a receiver that refuses everything would answer the forged cases the same way, so their results prove nothing`;
+}
+
 /**
  * Sends every planned case to the receiver, one at a time and exactly once (no retries: a retry would hide
  * what the receiver answered), and judges each response. Never prints; never throws for HTTP or network trouble.
@@ -83,9 +106,15 @@ export async function runConformance(url: string, plan: ConformancePlan, callbac
   const results: CaseResult[] = [];
   const sent = new Set<string>();
   let reached = false;
+  // Genuine deliveries sent so far, and how many of them the receiver accepted.
+  const genuine = { sent: 0, accepted: 0 };
+  let control: ConformanceReport['control'];
   const report = (unreachable?: SendFailure): ConformanceReport => {
     const summary = summarize(results);
-    const ok = !unreachable && !results.some((r) => r.verdict === 'fail' && r.required);
+    const ran = results.some((r) => r.verdict !== 'skip');
+    const proven = genuine.accepted > 0;
+    const unproven = unreachable || proven ? undefined : !ran ? 'no case was run: nothing was tested' : unprovenReason(results, control);
+    const ok = !unreachable && proven && !results.some((r) => r.verdict === 'fail' && r.required);
     return {
       url: base.href,
       provider: plan.provider,
@@ -94,15 +123,33 @@ export async function runConformance(url: string, plan: ConformancePlan, callbac
       notes: plan.notes,
       cases: results,
       summary,
+      proven,
+      ...(unproven ? { unproven } : {}),
+      ...(control ? { control } : {}),
       ok,
       ...(unreachable ? { unreachable } : {}),
       exitCode: unreachable ? 3 : ok ? 0 : 1,
     };
   };
-  const deliver = async (request: CaseRequest): Promise<Attempt> => {
+  const deliver = async (request: CaseRequest, isGenuine = false): Promise<Attempt> => {
     const result = await send({ method: 'POST', url: targetUrl(base, request.query), headers: request.headers, body: request.body }, sendOptions);
+    if (isGenuine) {
+      genuine.sent++;
+      if (accepted(result.final)) genuine.accepted++;
+    }
     return result.final;
   };
+
+  // No valid case selected (`--only wrong-secret`): a genuine delivery goes first, unjudged, so that the forged
+  // cases' 4xx answers can be told apart from a receiver that refuses everything.
+  const runnable = plan.cases.filter((c) => c.request);
+  if (plan.control && runnable.length > 0 && !runnable.some((c) => c.kind === 'valid')) {
+    const attempt = await deliver(plan.control.request, true);
+    if (attempt.error && UNREACHABLE.has(attempt.error.code)) return report(attempt.error);
+    reached = true;
+    sent.add(plan.control.name);
+    control = { name: plan.control.name, status: attempt.response?.status ?? null, accepted: accepted(attempt), ...(attempt.error ? { error: attempt.error } : {}) };
+  }
 
   const total = plan.cases.length;
   for (const [i, c] of plan.cases.entries()) {
@@ -114,15 +161,15 @@ export async function runConformance(url: string, plan: ConformancePlan, callbac
     }
     callbacks.onCaseStart?.(c, i, total);
     // A duplicate is only a duplicate if the original went first: send it (unjudged) when it was not selected.
+    // The duplicate's request is the original's, byte for byte, so it serves as the original too.
     if (c.repeats !== undefined && !sent.has(c.repeats)) {
-      const original = plan.cases.find((x) => x.name === c.repeats);
-      if (original?.request) {
-        const primed = await deliver(original.request);
-        if (!reached && primed.error && UNREACHABLE.has(primed.error.code)) return report(primed.error);
-        reached = true;
-      }
+      const primed = await deliver(c.request, true);
+      if (!reached && primed.error && UNREACHABLE.has(primed.error.code)) return report(primed.error);
+      reached = true;
+      sent.add(c.repeats);
     }
-    const attempt = await deliver(c.request);
+    const validAccepted = genuine.sent > 0 ? genuine.accepted > 0 : undefined;
+    const attempt = await deliver(c.request, GENUINE.has(c.kind));
     sent.add(c.name);
     if (!reached && attempt.error && UNREACHABLE.has(attempt.error.code)) return report(attempt.error);
     reached = true;
@@ -131,6 +178,7 @@ export async function runConformance(url: string, plan: ConformancePlan, callbac
       ...(response ? { status: response.status, latencyMs: attempt.latencyMs } : {}),
       ...(response?.location !== undefined ? { location: response.location } : {}),
       ...(attempt.error ? { error: attempt.error } : {}),
+      ...(validAccepted !== undefined ? { validAccepted } : {}),
       timeoutMs,
     });
     const r: CaseResult = {

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { prepareGenerator } from '../core/generate.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
+import { profileOf } from '../signing/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { startListener, type DeliveryReport } from './listen.js';
 import { buildSendRequest, type BuildRequestInput } from './request.js';
@@ -27,11 +28,18 @@ export interface DemoRow {
 export interface DemoReport {
   url: string;
   rows: DemoRow[];
-  /** A delivery signed with the wrong secret: the listener must refuse it (401). */
-  forged: { status: number | null; rejected: boolean; diagnosis?: string };
+  /**
+   * A delivery signed with the wrong secret, which the listener must refuse (401). Only sent when a selected
+   * provider signs its deliveries: otherwise there is no signature to forge, and `skipped` says so.
+   */
+  forged: ForgeryCheck;
   ok: boolean;
   durationMs: number;
 }
+
+export type ForgeryCheck =
+  | { sent: true; status: number | null; rejected: boolean; diagnosis?: string }
+  | { sent: false; skipped: string };
 
 export interface DemoOptions {
   /** Restrict to these providers (default: all). */
@@ -96,7 +104,7 @@ export async function runDemo(options: DemoOptions = {}, callbacks: DemoCallback
 
   const plan = providers.flatMap((p) => p.events.map((e) => ({ provider: p, event: e.name })));
   const rows: DemoRow[] = [];
-  let forged: DemoReport['forged'] = { status: null, rejected: false };
+  let forged: ForgeryCheck = { sent: false, skipped: 'not run' };
   try {
     for (const [index, item] of plan.entries()) {
       const body = prepareGenerator(item.provider, item.event, options.ascii ? { ascii: true } : {}).make(0).body;
@@ -124,19 +132,22 @@ export async function runDemo(options: DemoOptions = {}, callbacks: DemoCallback
       callbacks.onRow?.(row, index, plan.length);
     }
 
-    // One forgery, so the demo also shows what a receiver must refuse and why.
-    const cg = providers.find((p) => p.signing.scheme === 'customerglu' || p.signing.scheme === 'mgpass');
-    if (cg) {
-      const body = prepareGenerator(cg, cg.events[0]!.name).make(0).body;
-      const request = buildSendRequest({ provider: cg, url, body, event: cg.events[0]!.name, secret: `${creds.secret}x` });
+    // One forgery, so the demo also shows what a receiver must refuse and why. Only a signature can be forged:
+    // claiming that an unsigned provider "refused" a forgery would report something never observed.
+    const signer = providers.find((p) => profileOf(p.signing.scheme, p.signing) !== undefined);
+    if (signer) {
+      const event = signer.events[0]!.name;
+      const body = prepareGenerator(signer, event).make(0).body;
+      const request = buildSendRequest({ provider: signer, url, body, event, secret: `${creds.secret}x` });
       const result = await send(request, { timeoutMs: 5000 });
       const report = reports.get(createHash('sha256').update(body).digest('hex'));
       const status = result.final.response?.status ?? null;
-      forged = { status, rejected: status === 401 && report?.verdict === 'invalid' };
+      forged = { sent: true, status, rejected: status === 401 && report?.verdict === 'invalid' };
       const diagnosis = report?.signature.explain ?? report?.signature.reason;
       if (diagnosis) forged.diagnosis = diagnosis;
     } else {
-      forged = { status: null, rejected: true };
+      const ids = providers.map((p) => p.id);
+      forged = { sent: false, skipped: `${ids.join(', ')} ${ids.length === 1 ? 'does' : 'do'} not sign deliveries: there is no signature to forge` };
     }
   } finally {
     await listener.close();
@@ -145,7 +156,7 @@ export async function runDemo(options: DemoOptions = {}, callbacks: DemoCallback
     url,
     rows,
     forged,
-    ok: rows.every((r) => r.ok) && forged.rejected,
+    ok: rows.every((r) => r.ok) && (!forged.sent || forged.rejected),
     durationMs: Math.round(performance.now() - started),
   };
 }

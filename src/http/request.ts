@@ -46,8 +46,10 @@ export function parseTargetUrl(text: string, flag = '--to'): URL {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    const guess = /^[\w.-]+:\d+(\/|$)/.test(text) || /^[\w.-]+(\/|$)/.test(text) ? ` (did you mean http://${text}?)` : '';
-    throw new UsageError('bad_url', `${flag}: "${text}" is not an http(s) URL${guess}`, 'use a full URL such as http://127.0.0.1:3000/webhook');
+    // Shown redacted: a mistyped URL still carries its user:password@ and ?token=.
+    const shown = redactUrl(text);
+    const guess = /^[\w.-]+:\d+(\/|$)/.test(text) || /^[\w.-]+(\/|$)/.test(text) ? ` (did you mean http://${shown}?)` : '';
+    throw new UsageError('bad_url', `${flag}: "${shown}" is not an http(s) URL${guess}`, 'use a full URL such as http://127.0.0.1:3000/webhook');
   }
   return url;
 }
@@ -58,7 +60,8 @@ export function parseHeader(text: string): [string, string] {
   const name = i > 0 ? text.slice(0, i).trim() : '';
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
     // Only the first word is echoed: a mistyped header is often a credential ("Authorization Bearer …").
-    const preview = (/^[^\s:]{0,40}/.exec(text)?.[0] ?? '') || '(empty)';
+    // Token characters only: "Authorization=Bearer …" shows as "Authorization", never the credential after it.
+    const preview = (/^[!#$%&'*+.^_`|~0-9A-Za-z-]{0,40}/.exec(text)?.[0] ?? '') || '(empty)';
     throw new UsageError('bad_header', `-H "${preview}…": expected "Name: value"`, 'for example -H "X-Tenant: acme"');
   }
   const value = text.slice(i + 1).trim();

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher, Pool } from 'undici';
-import { classifyError, type SendFailure } from './errors.js';
+import { classifyError, hostPort, type SendFailure } from './errors.js';
 import type { SendRequest } from './request.js';
 import { isSuccess, nextDelay, parseRetryAfter, RETRY_AFTER_CAP_MS, retrySchedule, type RetrySchedule } from './retry.js';
 
@@ -13,7 +13,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface SendOptions {
-  /** Connect timeout, and the longest wait for the response headers and between body chunks (ms). */
+  /** Bounds each whole attempt (ms): connecting, the response headers and the whole response body. */
   timeoutMs?: number;
   /** Accept self-signed or otherwise invalid TLS certificates. */
   insecure?: boolean;
@@ -119,19 +119,26 @@ async function readBody(body: Dispatcher.ResponseData['body'], max: number): Pro
 
 const INTERRUPTED: SendFailure = { code: 'aborted', message: 'interrupted' };
 
+export type TimeoutCode = 'UND_ERR_CONNECT_TIMEOUT' | 'UND_ERR_HEADERS_TIMEOUT' | 'UND_ERR_BODY_TIMEOUT';
+
 /** A timeout error shaped like undici's, so classifyError explains it the same way. */
-function timeoutError(code: 'UND_ERR_CONNECT_TIMEOUT' | 'UND_ERR_HEADERS_TIMEOUT'): Error {
-  return Object.assign(new Error(code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect timeout' : 'headers timeout'), { code });
+export function timeoutError(code: TimeoutCode): Error {
+  const what = { UND_ERR_CONNECT_TIMEOUT: 'connect timeout', UND_ERR_HEADERS_TIMEOUT: 'headers timeout', UND_ERR_BODY_TIMEOUT: 'body timeout' }[code];
+  return Object.assign(new Error(what), { code });
 }
 
 async function attemptOnce(pool: Pool, link: { connected: boolean }, url: URL, request: SendRequest, n: number, waitedMs: number, o: SendOptions, success: '2xx' | '200'): Promise<Attempt> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // undici's own timers tick about once a second; this one makes `--timeout 300` mean 300 ms.
+  // One deadline for the whole exchange: connect, headers and the body to its last byte. undici's own timers tick
+  // about once a second and its body timeout restarts on every chunk, so a receiver trickling a byte a second would
+  // hold the attempt forever; this one makes `--timeout 300` mean 300 ms in all.
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(timeoutError(link.connected ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_CONNECT_TIMEOUT')), timeoutMs);
+  let phase: 'request' | 'body' = 'request';
+  const timer = setTimeout(() => deadline.abort(timeoutError(phase === 'body' ? 'UND_ERR_BODY_TIMEOUT' : link.connected ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_CONNECT_TIMEOUT')), timeoutMs);
   const signal = o.signal ? AbortSignal.any([o.signal, deadline.signal]) : deadline.signal;
+  let status: number | undefined;
   try {
     const res = await pool.request({
       path: requestPath(url),
@@ -140,8 +147,10 @@ async function attemptOnce(pool: Pool, link: { connected: boolean }, url: URL, r
       body: request.body,
       signal,
     });
-    clearTimeout(timer);
+    phase = 'body';
+    status = res.statusCode;
     const { body, bodyBytes } = await readBody(res.body, o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+    clearTimeout(timer);
     const latencyMs = performance.now() - t0;
     const headers = res.headers as Record<string, string | string[]>;
     const response: AttemptResponse = {
@@ -161,7 +170,10 @@ async function attemptOnce(pool: Pool, link: { connected: boolean }, url: URL, r
   } catch (error) {
     clearTimeout(timer);
     if (o.signal?.aborted) return { attempt: n, startedAt, waitedMs, latencyMs: performance.now() - t0, ok: false, error: INTERRUPTED };
-    return { attempt: n, startedAt, waitedMs, latencyMs: performance.now() - t0, ok: false, error: classifyError(error, url, o.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
+    const failure = classifyError(deadline.signal.aborted ? deadline.signal.reason : error, url, timeoutMs);
+    // The status line did arrive: say so, so that a slow body is not mistaken for no answer at all.
+    if (status !== undefined && failure.code === 'timeout') failure.message = `${hostPort(url)} answered ${status} but did not finish its response body within ${timeoutMs} ms`;
+    return { attempt: n, startedAt, waitedMs, latencyMs: performance.now() - t0, ok: false, error: failure };
   }
 }
 

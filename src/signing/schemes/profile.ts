@@ -32,6 +32,20 @@ export interface HmacProfile {
   idHeader?: string;
   /** How several signatures share one header value. */
   list?: 'stripe' | 'space';
+  /** Set for schemes that sign a timestamp: what their reference verifiers reject (conformance tests follow it). */
+  freshness?: Freshness;
+}
+
+/**
+ * How a timestamped scheme's reference verifiers judge a delivery's time. Every one rejects a delivery older than
+ * its tolerance; not every one rejects a timestamp ahead of the clock, and a receiver written as the scheme
+ * documents must not be failed for what the scheme itself does not check.
+ */
+export interface Freshness {
+  /** True when the spec or the official libraries reject a timestamp too far in the future. */
+  rejectsFuture: boolean;
+  /** Where that comes from, for messages ("Stripe's official libraries check only a delivery's age"). */
+  source: string;
 }
 
 export const DEFAULT_TOLERANCE = 300;
@@ -106,6 +120,7 @@ function buildProfile(scheme: SchemeId, spec?: SigningSpec, custom?: CustomHmac)
         content: 'v0:t:body',
         key: 'utf8',
         timestampHeader: 'X-Slack-Request-Timestamp',
+        freshness: { rejectsFuture: true, source: 'Slack\'s documentation rejects a request more than five minutes from local time, either way' },
       };
     case 'stripe':
       return {
@@ -119,6 +134,7 @@ function buildProfile(scheme: SchemeId, spec?: SigningSpec, custom?: CustomHmac)
         content: 't.body',
         key: 'utf8',
         list: 'stripe',
+        freshness: { rejectsFuture: false, source: 'Stripe\'s official libraries check only a delivery\'s age (timestamp older than the tolerance)' },
       };
     case 'standard-webhooks':
       return {
@@ -134,6 +150,7 @@ function buildProfile(scheme: SchemeId, spec?: SigningSpec, custom?: CustomHmac)
         timestampHeader: 'webhook-timestamp',
         idHeader: 'webhook-id',
         list: 'space',
+        freshness: { rejectsFuture: true, source: 'the Standard Webhooks specification and its reference libraries reject timestamps too far in the future' },
       };
     case 'hmac': {
       const c = custom ?? {
