@@ -117,17 +117,27 @@ function credentialValue(req: RequestParts, name: string): string | undefined {
  * which header or parameter it reads: it is asked with stand-in credentials.
  */
 function maskedVerdict(signing: Signing, req: RequestParts): Verdict | undefined {
-  const probe = verifyRequest(signing.spec, req, {
-    secrets: ['cg-hooks-probe'],
+  const stand = {
     apiKey: 'cg-hooks-probe',
     user: 'cg-hooks:probe',
     licenseCode: req.query?.licenseCode ?? 'cg-hooks-probe',
     ...(signing.override ? { scheme: signing.override } : {}),
     ...(signing.custom ? { custom: signing.custom } : {}),
-  });
-  if (probe.header === undefined) return undefined;
-  const value = credentialValue(req, probe.header);
-  if (value === undefined || !MASKED_VALUE.test(value.trim())) return undefined;
+  };
+  // A scheme with two credentials (Segment: X-Signature with a secret, else X-API-KEY) reads the one it is given:
+  // ask without a secret first, then with one.
+  let probe: VerifyResult | undefined;
+  let value: string | undefined;
+  for (const secrets of [[], ['cg-hooks-probe']]) {
+    const r = verifyRequest(signing.spec, req, { ...stand, secrets });
+    const v = r.header === undefined ? undefined : credentialValue(req, r.header);
+    if (v !== undefined && MASKED_VALUE.test(v.trim())) {
+      probe = r;
+      value = v;
+      break;
+    }
+  }
+  if (probe?.header === undefined || value === undefined) return undefined;
   const what = req.headers[probe.header.toLowerCase()] !== undefined ? `${probe.header} header` : `${probe.header} query parameter`;
   return {
     status: 'masked',
