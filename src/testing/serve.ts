@@ -138,9 +138,13 @@ function fetchBridge(handler: FetchHandler, origin: () => string, onThrown: (e: 
 }
 
 /** A Node listener that throws (or whose promise rejects) is answered 500 instead of taking the test process down. */
-function guardedListener(listener: NodeListener, onThrown: (e: unknown) => void): http.RequestListener {
+function guardedListener(listener: NodeListener, onThrown: (e: unknown) => void, guessed: boolean): http.RequestListener {
   return (req, res) => {
     const failed = (e: unknown) => {
+      // Taken for a Node listener by its two parameters, a fetch handler (req, context) fails on `req.headers.get`.
+      if (guessed && e instanceof TypeError && /is not a function/.test(e.message)) {
+        e.message += ` (if this is a fetch-style handler taking (request, context), pass { as: 'fetch' })`;
+      }
       onThrown(e);
       answer500(res, 'the listener threw');
     };
@@ -208,9 +212,10 @@ export async function serve(target: ConformTarget, options: ServeOptions = {}): 
   if (typeof target === 'function') {
     const fn = target as (...args: unknown[]) => unknown;
     // Express and Connect apps are functions with .handle; otherwise (req, res) has two parameters, a fetch handler one.
-    const node = options.as ? options.as === 'node' : typeof (fn as { handle?: unknown }).handle === 'function' || fn.length >= 2;
+    const framework = typeof (fn as { handle?: unknown }).handle === 'function';
+    const node = options.as ? options.as === 'node' : framework || fn.length >= 2;
     kind = node ? 'node listener' : 'fetch handler';
-    listener = node ? guardedListener(fn as NodeListener, onThrown) : fetchBridge(fn as FetchHandler, () => origin.href, onThrown);
+    listener = node ? guardedListener(fn as NodeListener, onThrown, !options.as && !framework) : fetchBridge(fn as FetchHandler, () => origin.href, onThrown);
   } else if (typeof target === 'object' && target !== null && typeof (target as { fetch?: unknown }).fetch === 'function') {
     const app = target as { fetch: FetchHandler };
     kind = 'fetch handler';
