@@ -166,6 +166,12 @@ describe('conform() when things go wrong', () => {
     expect(await listening(report.url)).toBe(false);
   });
 
+  it("describeReport names the kit's options where the report's hints name the command's flags", async () => {
+    const report = await conform(() => new Response(null, { status: 401 }), { ...MGPASS, only: ['valid'] });
+    expect(report.cases[0]?.hint).toMatch(/differs from --secret/);
+    expect(describeReport(report)).toMatch(/^nothing proven: [\s\S]*✗ valid:rewards\.points_awarded: expected 2xx, got 401: .*differs from `secret`/);
+  });
+
   it('a handler returning no Response is a 500 with a reason', async () => {
     const report = await conform((() => undefined) as unknown as (r: Request) => Response, { ...MGPASS, only: ['valid'] });
     expect(report.thrown?.[0]?.error).toBe('TypeError: the handler returned undefined, not a Response');

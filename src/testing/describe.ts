@@ -1,13 +1,15 @@
 // The report in words, for a test failure: which cases failed, what came back, and the hint for each.
 import type { ConformCaseReport, ConformReport } from './conform.js';
+import { named } from './options.js';
 
 const got = (c: ConformCaseReport) => (c.status !== null ? String(c.status) : (c.error?.code ?? 'no response'));
 const expected = (c: ConformCaseReport) => (c.expected === 'raw-bytes' ? '2xx' : c.expected);
-const line = (mark: string, c: ConformCaseReport) => `  ${mark} ${c.name}${c.required ? '' : ' (advisory)'}: expected ${expected(c)}, got ${got(c)}${c.hint ? `: ${c.hint}` : ''}`;
+const line = (mark: string, c: ConformCaseReport) => `  ${mark} ${c.name}${c.required ? '' : ' (advisory)'}: expected ${expected(c)}, got ${got(c)}${c.hint ? `: ${named(c.hint)}` : ''}`;
 
 /**
  * A few lines saying whether the receiver conforms and, when not, every failed case with its hint (warnings
- * after them, then what a served handler threw). For `assert.ok(report.ok, describeReport(report))`.
+ * after them, then what a served handler threw). Hints name the kit's options (`secret`) where the report's name
+ * the command's flags (`--secret`). For `assert.ok(report.ok, describeReport(report))`.
  */
 export function describeReport(report: ConformReport): string {
   const s = report.summary;

@@ -77,7 +77,8 @@ const RENAMED: Record<string, string> = { to: 'url', event: 'events', header: 'h
 const camel = (kebab: string) => RENAMED[kebab] ?? kebab.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 /** The kit's option names: a hint naming a flag the kit has no option for (`--no-validate`) is dropped. */
 const OPTIONS = new Set(['provider', 'event', 'events', 'url', 'secret', 'apiKey', 'user', 'licenseCode', 'scheme', 'custom', 'headers', 'only', 'skip', 'seed', 'now', 'timestamp', 'data', 'set', 'unset', 'variant', 'ascii', 'mapping', 'path', 'as', 'timeoutMs']);
-const named = (text: string) => text.replace(/ \(or (set )?CG_HOOKS_SECRET\)/g, '').replace(FLAG, (_, flag: string) => `\`${camel(flag)}\``);
+/** CLI wording → the kit's: `--secret` becomes `secret` (hints in reports, error messages). */
+export const named = (text: string) => text.replace(/ \(or (set )?CG_HOOKS_SECRET\)/g, '').replace(FLAG, (_, flag: string) => `\`${camel(flag)}\``);
 
 /**
  * The core words its usage errors for the command line (`pass --secret`). Called from code, they should name the
