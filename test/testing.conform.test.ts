@@ -193,6 +193,15 @@ describe('conform() when things go wrong', () => {
     expect(report.thrown?.[0]?.error).toMatch(/it is a fetch-style handler: pass \{ as: 'fetch' \}/);
   });
 
+  it('a handler that never answers: each case times out at timeoutMs, and the run still ends and closes', async () => {
+    const report = await conform(() => new Promise<Response>(() => {}), { ...MGPASS, only: ['valid:rewards.points_awarded', 'wrong-secret'], timeoutMs: 300 });
+    expect(report.cases.filter((c) => c.verdict !== 'skip').map((c) => [c.name, c.verdict, c.error?.code])).toEqual([
+      ['valid:rewards.points_awarded', 'fail', 'timeout'],
+      ['wrong-secret', 'fail', 'timeout'],
+    ]);
+    expect(await listening(report.url)).toBe(false);
+  });
+
   it('an unreachable URL is a NetworkError naming the address', async () => {
     const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
