@@ -46,7 +46,7 @@ function isCapture(text: string): boolean {
   // What HTTP can carry (RFC 9110): header names and methods are tokens; values have no CR, LF or controls, Latin-1 only.
   const token = (t: string) => t.length > 0 && [...t].every((c) => "!#$%&'*+.^_`|~-".includes(c) || /[0-9A-Za-z]/.test(c));
   const sendable = (v: string) => [...v].every((c) => c === '\t' || (c >= ' ' && c !== '\x7f' && c <= '\xff'));
-  if (!Object.entries(doc.headers).every(([k, v]) => token(k) && sendable(v))) return false;
+  if (!Object.entries(doc.headers as Record<string, string>).every(([k, v]) => token(k) && sendable(v))) return false;
   if (typeof doc.bodyBase64 !== 'string' || Buffer.from(doc.bodyBase64, 'base64').toString('base64') !== doc.bodyBase64) return false;
   if (doc.query !== undefined && !(isRecord(doc.query) && Object.values(doc.query).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))))) return false;
   if (typeof doc.method === 'string' && !token(doc.method)) return false;
