@@ -96,6 +96,17 @@ describe('architecture: layers only point down', () => {
     for (const file of plan) expect(GRAPH.get(file)!.filter((to) => layer(to) === 'http'), file).toEqual([]);
   });
 
+  it('`generate` (the fast path) loads no signing scheme', () => {
+    const reached = new Set<string>();
+    const walk = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const to of GRAPH.get(file) ?? []) walk(to);
+    };
+    walk('commands/generate.ts');
+    expect([...reached].filter((f) => f.startsWith('signing/'))).toEqual([]);
+  });
+
   it('no import cycles, type-only imports included', () => {
     expect(cycles(GRAPH)).toEqual([]);
     // The detector finds one when there is one.

@@ -180,3 +180,62 @@ describe('keygen (built binary)', () => {
     }
   });
 });
+
+describe('key rings on the command line (built binary)', () => {
+  const stripe = SIGNING_ORACLES.find((o) => o.scheme === 'stripe')!;
+  const svix = SIGNING_ORACLES.find((o) => o.name === 'svix')!;
+
+  it('sign --secret NEW --secret OLD: one header with both signatures, each accepted by the platform\'s own library', async () => {
+    const t = now();
+    const body = BODY.toString('utf8');
+    const s = await runCli(['sign', '--scheme', 'stripe', '--body', '-', '--secret', 'whsec_new', '--secret', 'whsec_old', '--timestamp', String(t), '--json'], { input: BODY });
+    const header = JSON.parse(s.stdout).headers['Stripe-Signature'] as string;
+    expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(await stripe.accepts(body, { 'stripe-signature': header }, 'whsec_new')).toBe(true);
+    expect(await stripe.accepts(body, { 'stripe-signature': header }, 'whsec_old')).toBe(true);
+    expect(await stripe.accepts(body, { 'stripe-signature': header }, 'whsec_other')).toBe(false);
+
+    const sw = await runCli(['sign', '--scheme', 'standard-webhooks', '--body', '-', '--secret', WHSEC, '--secret', OLD_WHSEC, '--id', 'msg_1', '--timestamp', String(t), '--json'], { input: BODY });
+    const headers = JSON.parse(sw.stdout).headers as Record<string, string>;
+    expect(headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
+    const svixHeaders = { 'svix-id': headers['webhook-id']!, 'svix-timestamp': headers['webhook-timestamp']!, 'svix-signature': headers['webhook-signature']! };
+    expect(await svix.accepts(body, svixHeaders, WHSEC)).toBe(true);
+    expect(await svix.accepts(body, svixHeaders, OLD_WHSEC)).toBe(true);
+  });
+
+  it('a scheme with one signature per delivery refuses a key ring to sign with (exit 2), and verify takes any key of the ring', async () => {
+    const refused = await runCli(['sign', 'mgpass', '--body', '-', '--secret', 'a', '--secret', 'b'], { input: BODY });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: --secret: mgPass sends one signature per delivery/);
+    const sig = JSON.parse((await runCli(['sign', 'mgpass', '--body', '-', '--secret', 'b', '--json'], { input: BODY })).stdout).headers['X-Webhook-Signature'];
+    const verified = await runCli(['verify', 'mgpass', '--body', '-', '--signature', sig, '--secret', 'a', '--secret', 'b', '--json'], { input: BODY });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true, secretIndex: 1 });
+  });
+
+  it('send --secret NEW --secret OLD delivers both signatures; a listener holding either key accepts it', async () => {
+    const listener = await startListen(['--secret', 'whsec_old']);
+    try {
+      const r = await runCli(['send', 'customerglu', 'reward', '--scheme', 'stripe', '--secret', 'whsec_new', '--secret', 'whsec_old', '--to', `${listener.url}/webhook`, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const [report] = await listener.waitForDeliveries(1);
+      expect(report!.signature).toMatchObject({ status: 'valid', scheme: 'stripe' });
+    } finally {
+      await listener.stop();
+    }
+  });
+
+  it('an empty CG_HOOKS_SECRET is no secret, the same in every command', async () => {
+    const sign = await runCli(['sign', 'mgpass', '--body', '-'], { input: BODY, env: { CG_HOOKS_SECRET: '' } });
+    expect(sign.code).toBe(2);
+    expect(sign.stderr).toMatch(/mgpass signs with a secret: pass --secret/);
+    const test = await runCli(['test', 'http://127.0.0.1:9/webhook', '--provider', 'mgpass'], { env: { CG_HOOKS_SECRET: '' } });
+    expect(test.code).toBe(2);
+    expect(test.stderr).toMatch(/--secret/);
+    const listener = await startListen([], { CG_HOOKS_SECRET: '' });
+    try {
+      expect((await listener.stop()).stderr).toMatch(/no --secret: signatures not checked/);
+    } finally {
+      await listener.stop();
+    }
+  });
+});
