@@ -15,6 +15,7 @@ export { runConformance, type ConformanceReport, type CaseResult, type Conforman
 export { junitXml, escapeXml, type JUnitSuite, type JUnitCase } from './output/junit.js';
 export { sign, verify, verifyWebRequest, explain, type SigningTarget, type IncomingParts, type LibraryVerifyOptions, type HeadersLike, type HeaderRecord, type WebRequestLike } from './signing/api.js';
 export { signRequest, verifyRequest, safeEqual } from './signing/index.js';
+export { schemeCatalog, type SchemeInfo } from './signing/registry.js';
 export type { SignOptions, SignedRequest, VerifyOptions, VerifyResult, VerifyStatus, RequestParts, CustomHmac, Explanation, Finding, ExplainCause } from './signing/index.js';
 export { readCapture, parseCapture, serializeCapture, type Capture, type CaptureInput } from './core/capture.js';
 export { startListener as listen, type ListenOptions, type ListenCallbacks, type Listener, type ListenSummary, type DeliveryReport } from './http/listen.js';

@@ -62,3 +62,31 @@ export function carriesScheme(choice: SchemeChoice, headers: Record<string, stri
 export function profileOf(id: SchemeId, spec?: SigningSpec, custom?: CustomHmac): HmacProfile | undefined {
   return BY_ID.get(id)?.profile?.(spec, custom);
 }
+
+/** A scheme as plain data, for docs, `--help` and library users (no functions). */
+export interface SchemeInfo {
+  id: SchemeId;
+  label: string;
+  kind: Scheme['kind'];
+  summary: string;
+  needs: Scheme['needs'];
+  /** Headers that name the scheme in a delivery to any endpoint (`listen` auto-detection). */
+  identifies: string[];
+  /** How a key ring signs: several signatures in one header, or one key only. */
+  keyRing: 'space-list' | 'stripe-v1' | 'one-key';
+  /** Public-key signatures (Standard Webhooks v1a). */
+  asymmetric: boolean;
+}
+
+export function schemeCatalog(): SchemeInfo[] {
+  return SCHEMES.map((s) => ({
+    id: s.id,
+    label: s.label,
+    kind: s.kind,
+    summary: s.summary,
+    needs: structuredClone(s.needs),
+    identifies: [...s.identifies],
+    keyRing: s.multiSign ?? 'one-key',
+    asymmetric: s.asymmetric === true,
+  }));
+}
