@@ -96,14 +96,18 @@ function credentialValue(req: RequestParts, name: string): string | undefined {
  * which header or parameter it reads: it is asked with stand-in credentials.
  */
 function maskedVerdict(signing: Signing, req: RequestParts): Verdict | undefined {
-  const probe = verifyRequest(signing.spec, req, {
+  const options = {
     secrets: ['cg-hooks-probe'],
     apiKey: 'cg-hooks-probe',
     user: 'cg-hooks:probe',
     licenseCode: req.query?.licenseCode ?? 'cg-hooks-probe',
     ...(signing.override ? { scheme: signing.override } : {}),
     ...(signing.custom ? { custom: signing.custom } : {}),
-  });
+  };
+  let probe = verifyRequest(signing.spec, req, options);
+  // A scheme with two credentials (Segment: X-Signature, or X-API-KEY alone) reads the second when the first
+  // is absent and no secret is configured.
+  if (probe.header === undefined) probe = verifyRequest(signing.spec, req, { ...options, secrets: [] });
   if (probe.header === undefined) return undefined;
   const value = credentialValue(req, probe.header);
   if (value === undefined || !MASKED_VALUE.test(value.trim())) return undefined;
