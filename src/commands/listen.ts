@@ -9,7 +9,7 @@ import { err, mask, out, writeErr } from '../output/style.js';
 import type { FixedScheme } from '../http/inspect.js';
 import { schemeById } from '../signing/index.js';
 import { action, collect, parseOptions, positiveInteger } from './shared.js';
-import { credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
+import { checkSchemeKeys, credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 
 const Options = z.object({
   port: z.optional(z.string()),
@@ -94,10 +94,7 @@ function listenScheme(o: z.infer<typeof Options>, secrets: string[]): FixedSchem
   }
   const id = parseScheme(o.scheme);
   const def = schemeById(id)!;
-  for (const [i, s] of secrets.entries()) {
-    const problem = def.secretProblem?.(s, 'verify');
-    if (problem) throw new UsageError('bad_secret', `--secret${secrets.length > 1 ? ` #${i + 1}` : ''}: ${problem}`);
-  }
+  checkSchemeKeys(def, secrets, 'verify');
   const custom = customHmacFrom(def, o);
   return { id, ...(custom ? { custom } : {}) };
 }

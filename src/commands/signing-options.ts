@@ -131,8 +131,12 @@ export function unixSeconds(text: string, flag: string): number {
 
 /** Usage errors for keys a scheme cannot use: a whsec_ key that is not base64, a whpk_ public key to sign with. */
 export function checkSecrets(signing: Signing, secrets: string[], use: 'sign' | 'verify' = 'sign', flag = '--secret'): void {
+  checkSchemeKeys(signing.def, secrets, use, flag);
+}
+
+export function checkSchemeKeys(scheme: Scheme, secrets: string[], use: 'sign' | 'verify', flag = '--secret'): void {
   secrets.forEach((s, i) => {
-    const problem = signing.def.secretProblem?.(s, use);
+    const problem = scheme.secretProblem?.(s, use);
     if (problem) throw new UsageError('bad_secret', `${flag}${secrets.length > 1 ? ` #${i + 1}` : ''}: ${problem}`);
   });
 }

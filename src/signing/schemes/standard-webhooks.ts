@@ -72,6 +72,23 @@ function verify(req: RequestParts, options: VerifyOptions): VerifyResult {
   return verifyAsymmetric(profile(), req, options);
 }
 
+/**
+ * The listener's check. Its key ring may hold other schemes' secrets (auto-detection picks this scheme from the
+ * delivery's headers): only keys in this scheme's formats are used. A text secret base64-decoded as a whsec_ key
+ * could decode to almost nothing (an HMAC anyone can compute), so with no usable key the delivery is refused.
+ */
+function check(req: RequestParts, secrets: string[]): VerifyResult {
+  const usable = secrets.filter((s) => secretProblem(s, 'verify') === undefined);
+  if (secrets.length > 0 && usable.length === 0) {
+    const header = req.headers['webhook-signature'] === undefined && req.headers['svix-signature'] !== undefined ? 'svix-signature' : 'webhook-signature';
+    return { status: 'invalid', valid: false, header, reason: 'no configured --secret is a Standard Webhooks key (whsec_ + base64, or whpk_ for v1a): the signature cannot be checked' };
+  }
+  const result = verify(req, { secrets: usable });
+  // secretIndex counts in the ring as configured.
+  if (result.secretIndex !== undefined) result.secretIndex = secrets.indexOf(usable[result.secretIndex]!);
+  return result;
+}
+
 export const standardWebhooks: Scheme = {
   ...base,
   sign: (body, options) => {
@@ -82,7 +99,7 @@ export const standardWebhooks: Scheme = {
     return sign(body, options);
   },
   verify: (req, options) => verify(req, options),
-  check: (req, credentials) => ({ signature: verify(req, { secrets: credentials.secrets }) }),
+  check: (req, credentials) => ({ signature: check(req, credentials.secrets) }),
   secretProblem,
   wrongSecret: (secrets) => (secrets.length > 0 && isAsymmetricKey(secrets[0]!) ? wrongKeyPair(secrets) : base.wrongSecret!(secrets)),
   explain: (req, options, result, tried) => (options.secrets.some(isAsymmetricKey) ? explainAsymmetric(profile(), req, options, result, tried) : undefined),
