@@ -15,6 +15,7 @@ import { err, out, writeErr, writeOut } from '../output/style.js';
 import { VERSION } from '../version.js';
 import { readMappingOption } from './mapping-option.js';
 import { action, parseOptions, positiveInteger } from './shared.js';
+import { schemeById } from '../signing/index.js';
 import { parseScheme } from './signing-options.js';
 
 const Options = z.object({
@@ -101,7 +102,7 @@ async function loadMapping(file: string, provider: ProviderDef, events: string[]
 
 function signingOf(provider: ProviderDef, o: ExportOptions): ProcessorSigning {
   const scheme = o.scheme !== undefined ? parseScheme(o.scheme) : undefined;
-  if (scheme === 'hmac') throw new UsageError('bad_option', '--scheme hmac (a custom HMAC) cannot be exported: pick a named scheme');
+  if (scheme !== undefined && schemeById(scheme)?.configurable) throw new UsageError('bad_option', `--scheme ${scheme} (a custom HMAC) cannot be exported: pick a named scheme`);
   try {
     return processorSigningOf({ spec: provider.signing, ...(scheme !== undefined ? { scheme } : {}), ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}) });
   } catch (e) {

@@ -2,7 +2,7 @@
 // node:http rather than fetch: fetch would add its own headers (accept, accept-encoding, user-agent).
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { NetworkError } from '../output/errors.js';
+import { NetworkError } from '../errors.js';
 
 /** Connection-level headers that a relay must not copy (RFC 9110 §7.6.1), plus those it recomputes. */
 const HOP_BY_HOP = new Set([
