@@ -6,7 +6,8 @@ import { EXIT, UsageError } from '../output/errors.js';
 import { escapeTerminal, redactUrl } from '../core/redact.js';
 import { deliveryJsonLine, formatDelivery, formatSummary, streamWriter } from '../output/delivery.js';
 import { err, mask, out, writeErr } from '../output/style.js';
-import { action, collect, parseOptions, positiveInteger } from './shared.js';
+import { formatDuration } from '../core/duration.js';
+import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
 
 const Options = z.object({
   port: z.optional(z.string()),
@@ -37,12 +38,6 @@ export function parseSize(text: string, flag: string): number {
   const bytes = Math.floor(Number(m[1]) * factor);
   if (bytes < 1) throw new UsageError('bad_option', `${flag}: must be at least 1 byte`);
   return bytes;
-}
-
-export function parseSeconds(text: string, flag: string): number {
-  const n = Number(text);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !(n > 0)) throw new UsageError('bad_option', `${flag}: expected a number of seconds > 0, got "${text}"`);
-  return n;
 }
 
 function parsePort(text: string): number {
@@ -84,7 +79,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (o.user !== undefined && !o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
   if (o.provider !== undefined && o.provider !== 'auto') await loadProvider(o.provider); // unknown ids: exit 2 with the list
   const expect = o.expect === undefined ? undefined : positiveInteger(o.expect, '--expect');
-  const timeoutS = o.timeout === undefined ? undefined : parseSeconds(o.timeout, '--timeout');
+  const timeoutMs = o.timeout === undefined ? undefined : durationOption(o.timeout, '--timeout', DURATIONS.run);
   const options: ListenOptions = {
     host: o.host ?? '127.0.0.1',
     port: o.port === undefined ? 0 : parsePort(o.port),
@@ -100,7 +95,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (o.respond !== undefined) options.respond = parseStatus(o.respond, '--respond');
   if (o.failFirst !== undefined) options.failFirst = positiveInteger(o.failFirst, '--fail-first');
   if (o.requestTimeout !== undefined) {
-    const ms = parseSeconds(o.requestTimeout, '--request-timeout') * 1000;
+    const ms = durationOption(o.requestTimeout, '--request-timeout', { ...DURATIONS.request, bareMaxMs: DURATIONS.request.maxMs });
     options.requestTimeoutMs = ms;
     options.headersTimeoutMs = Math.min(ms, 10_000);
   }
@@ -159,7 +154,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   const onSignal = () => stop('interrupt');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const timer = timeoutS === undefined ? undefined : setTimeout(() => stop('timeout'), timeoutS * 1000);
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), timeoutMs);
   const reason = await stopped;
   if (timer) clearTimeout(timer);
   const summary = await listener.close();
@@ -173,8 +168,8 @@ export async function run(rawOptions: unknown): Promise<number> {
   {
     // On stderr in both modes: with --json, stdout is often a file or /dev/null.
     const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
-      ? err.red(`timed out after ${timeoutS} s with ${summary.deliveries} of ${expect} expected deliveries`)
-      : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${timeoutS} s` : `received ${summary.deliveries} of ${expect} expected`;
+      ? err.red(`timed out after ${formatDuration(timeoutMs!)} with ${summary.deliveries} of ${expect} expected deliveries`)
+      : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${formatDuration(timeoutMs!)}` : `received ${summary.deliveries} of ${expect} expected`;
     const lost = stdout.dropped > 0 ? err.yellow(`; ${stdout.dropped} output lines dropped (stdout not read)`) : '';
     writeErr(`${why}: ${formatSummary(summary, err)}${lost}`);
   }
@@ -195,11 +190,11 @@ export function register(program: Command): void {
     .option('--save <dir>', 'save every delivery byte for byte (one JSON capture file each) before answering 2xx')
     .option('--forward-to <url>', 'relay each delivery (same bytes, end-to-end headers) and answer with its status')
     .option('--expect <n>', 'exit after n deliveries: 0 when all were valid (and saved), 1 otherwise')
-    .option('--timeout <s>', 'stop after s seconds (with --expect: exit 1 if they did not all arrive)')
+    .option('--timeout <duration>', `stop after this long (${DURATION_HELP}); with --expect: exit 1 if they did not all arrive`)
     .option('--max-body <size>', 'larger bodies are answered 413 (e.g. 512kb, 2mb)', '1mb')
     .option('--respond <code>', 'answer every delivery (or the first --fail-first n) with this status')
     .option('--fail-first <n>', 'answer the first n deliveries with --respond (default 500), then normally')
-    .option('--request-timeout <s>', 'cut off clients that take longer to send a request (default 30)')
+    .option('--request-timeout <duration>', `cut off clients that take longer to send a request (${DURATION_HELP}; default 30s)`)
     .option('--full', 'print whole bodies (on a terminal they are cut to 20 lines)')
     .option('--json', 'NDJSON on stdout: a ready line, one line per delivery, a summary')
     .addHelpText(

@@ -8,7 +8,7 @@ import { parseTargetUrl } from '../http/request.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { formatBytes } from '../output/delivery.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
-import { action, parseOptions, positiveInteger } from './shared.js';
+import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 
 const Options = z.object({
   to: z.optional(z.string()),
@@ -101,7 +101,7 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   if (o.user !== undefined) options.user = o.user;
   if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
   if (o.provider !== undefined) options.provider = o.provider;
-  if (o.timeout !== undefined) options.timeoutMs = positiveInteger(o.timeout, '--timeout');
+  if (o.timeout !== undefined) options.timeoutMs = durationOption(o.timeout, '--timeout', DURATIONS.request);
 
   const json = o.json === true;
   const progress = !json && process.stderr.isTTY === true && files.length > 1000;
@@ -151,7 +151,7 @@ export function register(program: Command): void {
     .option('--user <user:password>', 'basic auth to re-sign with')
     .option('--license-code <code>', 'WebEngage license code to re-sign with')
     .option('--provider <id>', 'sign as this provider (for captures whose provider was not recognised)')
-    .option('--timeout <ms>', 'per-request timeout in ms (default 10000)')
+    .option('--timeout <duration>', `bounds each whole request, response body included (${DURATION_HELP}; default 10s)`)
     .option('--json', 'NDJSON: one line per capture, then a summary')
     .addHelpText(
       'after',

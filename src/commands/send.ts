@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { prepareGenerator } from '../core/generate.js';
 import { curlCommand, rawRequestHead } from '../http/curl.js';
 import { buildSendRequest, hasSecrets, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl, type PreparedRequest, type SendRequest } from '../http/request.js';
-import { parseDuration, retrySchedule, type RetryOverrides } from '../http/retry.js';
+import { retrySchedule, type RetryOverrides } from '../http/retry.js';
 import type { ProviderDef } from '../providers/types.js';
 import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
 import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
@@ -11,7 +11,7 @@ import * as fmt from '../output/send.js';
 import { err, writeErr, writeOut } from '../output/style.js';
 import { addPayloadOptions, PayloadOptions, payloadOptions } from './generate.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from '../http/limits.js';
-import { action, boundedInteger, collect, parseOptions, positiveInteger, readInput } from './shared.js';
+import { action, boundedInteger, collect, DURATION_HELP, DURATIONS, durationList, durationOption, parseOptions, positiveInteger, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
 
 // Payload flags come from generate, signing flags from sign/verify: one spelling and meaning everywhere.
@@ -45,16 +45,8 @@ const PAYLOAD_FLAGS: Array<[keyof SendOptionsRaw, string]> = [
   ['mapping', '--mapping'],
 ];
 
-function duration(text: string, flag: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError('bad_option', `${flag}: "${text}" is not a duration (milliseconds, or with a unit: 500ms, 2s, 1m)`);
-  return ms;
-}
-
 export function parseDelays(text: string): number[] {
-  const parts = text.split(',').map((p) => p.trim());
-  if (parts.length === 0 || parts.some((p) => p === '')) throw new UsageError('bad_option', `--retry-delays: expected a comma-separated list such as 0,1000,5000, got "${text}"`);
-  return parts.map((p) => duration(p, '--retry-delays'));
+  return durationList(text, '--retry-delays', DURATIONS.wait);
 }
 
 export function retryOverrides(o: SendOptionsRaw): RetryOverrides {
@@ -231,8 +223,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   const o = parseOptions(Options, rawOptions);
   // Cheap checks first, so a bad flag never waits behind a prompt.
   if (o.to !== undefined) parseTargetUrl(o.to);
-  const timeoutMs = o.timeout !== undefined ? duration(o.timeout, '--timeout') : undefined;
-  if (timeoutMs !== undefined && timeoutMs <= 0) throw new UsageError('bad_option', '--timeout must be more than 0');
+  const timeoutMs = o.timeout !== undefined ? durationOption(o.timeout, '--timeout', DURATIONS.request) : undefined;
   // Bounded, so that a typo (an extra zero, 1e15) is one clear line instead of running out of memory or sockets.
   const repeat = o.repeat !== undefined ? boundedInteger(o.repeat, '--repeat', 1, MAX_REPEAT, 'one latency sample is kept per copy; run several bursts for more') : undefined;
   const concurrency = o.concurrency !== undefined ? boundedInteger(o.concurrency, '--concurrency', 1, MAX_CONCURRENCY, 'one connection each') : 1;
@@ -387,9 +378,9 @@ export function register(program: Command): void {
     .option('--body <file>', 'send this file (or - for stdin) byte for byte instead of generating a payload')
     .option('-H, --header <"Name: value">', 'extra request header; repeatable; wins over every other header', collect)
     .option('--event-type <type>', 'WebEngage eventType query parameter (default: the event name)')
-    .option('--timeout <ms>', "bounds each whole attempt: connect, headers and response body (ms, or 2s; default: the provider's, else 10s)")
+    .option('--timeout <duration>', `bounds each whole attempt: connect, headers and response body (${DURATION_HELP}; default: the provider's, else 10s)`)
     .option('--retries <n>', "retries after the first attempt (default: the provider's documented policy)")
-    .option('--retry-delays <list>', 'wait before each attempt, e.g. 0,1000,5000 (ms, or 0,1s,5s)')
+    .option('--retry-delays <list>', `wait before each attempt, e.g. 0,1s,5s,25s (${DURATION_HELP})`)
     .option('--no-retry', 'one attempt, whatever the provider does')
     .option('--repeat <n>', `send the same delivery n times (same ids, same bytes) to test de-duplication; at most ${MAX_REPEAT.toLocaleString('en-US')}`)
     .option('--concurrency <c>', `with --repeat: requests in flight at once (default 1, at most ${MAX_CONCURRENCY.toLocaleString('en-US')})`)
@@ -403,7 +394,7 @@ export function register(program: Command): void {
       `
 Examples:
   $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret s3cret
-  $ cg-hooks send mgpass rewards.points_awarded --to http://127.0.0.1:3000/hooks --retry-delays 0,200,500,1000
+  $ cg-hooks send mgpass rewards.points_awarded --to http://127.0.0.1:3000/hooks --retry-delays 0,200ms,500ms,1s
   $ cg-hooks send rehook customer.rewarded --to https://example.test/rehook --user acme:pa55 -H "X-Tenant: acme"
   $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --repeat 200 --concurrency 20
   $ cg-hooks send customerglu --body captured.json --to http://127.0.0.1:3000/webhook --secret s3cret --dry-run

@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../output/errors.js';
 import { formatPath } from '../core/validate.js';
+import { checkDuration, type DurationRule } from '../core/duration.js';
 
 /** The exit code of the command that ran; cli.ts reads it after parsing. */
 export const state = { exitCode: 0 };
@@ -99,4 +100,33 @@ export function positiveInteger(text: string, flag: string, min = 1): number {
     throw new UsageError('bad_option', `${flag}: expected a whole number >= ${min}, got "${text}"`);
   }
   return Number(text);
+}
+
+/** The duration rules of the flags: one grammar (`500ms`, `30s`, `2m`; a bare number is seconds), bounds per use. */
+export const DURATIONS = {
+  /** A whole request (send, test, replay, scenario, --forward-to): > 0, at most 10 min; bare up to 2 min. */
+  request: { positive: true, maxMs: 600_000, bareMaxMs: 120_000 },
+  /** A wait between attempts or before reading again: at most 1 h; bare up to 2 min. */
+  wait: { maxMs: 3_600_000, bareMaxMs: 120_000 },
+  /** A latency threshold (export --p95/--p99): > 0, at most 10 min; bare up to 1 min. */
+  latency: { positive: true, maxMs: 600_000, bareMaxMs: 60_000 },
+  /** How long a listener runs: > 0, at most 7 days (a timer's limit is 24 days). */
+  run: { positive: true, maxMs: 7 * 86_400_000 },
+} satisfies Record<string, DurationRule>;
+
+/** Help text for a duration flag's value, said the same way everywhere. */
+export const DURATION_HELP = '500ms, 30s, 2m; a bare number is seconds';
+
+/** A duration flag's value in ms, or a usage error naming the flag, the grammar and the bounds. */
+export function durationOption(text: string, flag: string, rule: DurationRule): number {
+  const r = checkDuration(text, rule);
+  if ('problem' in r) throw new UsageError('bad_option', `${flag}: ${r.problem}`);
+  return r.ms;
+}
+
+/** `--retry-delays 0,1s,5s`: a comma-separated list of durations. */
+export function durationList(text: string, flag: string, rule: DurationRule): number[] {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => p === '')) throw new UsageError('bad_option', `${flag}: expected a comma-separated list such as 0,1s,5s, got "${text}"`);
+  return parts.map((p) => durationOption(p, flag, rule));
 }

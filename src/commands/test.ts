@@ -6,14 +6,13 @@ import * as z from 'zod/mini';
 import { listCases, planCases, type ConformanceCase, type Expected, type PlanOptions } from '../core/conformance.js';
 import type { CaseResult, ConformanceReport } from '../http/conformance.js';
 import { maskedUrl, parseHeader, parseTargetUrl } from '../http/request.js';
-import { parseDuration } from '../http/retry.js';
 import { loadProvider } from '../providers/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { EXIT, NetworkError, UsageError } from '../output/errors.js';
 import { junitXml, type JUnitCase } from '../output/junit.js';
 import { err, mask, out, table, writeErr, writeOut } from '../output/style.js';
 import { parseScheme, SCHEME_IDS } from './signing-options.js';
-import { action, collect, parseOptions } from './shared.js';
+import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 
 const Options = z.object({
   provider: z.optional(z.string()),
@@ -199,12 +198,7 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
   }
   if (urlArg === undefined) throw new UsageError('missing_argument', 'missing <url>: the receiver to test', 'for example: cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret "$SECRET"');
   parseTargetUrl(urlArg, '<url>');
-  let timeoutMs = provider.timeoutMs ?? 10_000;
-  if (o.timeout !== undefined) {
-    const ms = parseDuration(o.timeout);
-    if (ms === undefined || ms <= 0) throw new UsageError('bad_option', `--timeout: "${o.timeout}" is not a duration (milliseconds, or with a unit: 500ms, 2s)`);
-    timeoutMs = ms;
-  }
+  const timeoutMs = o.timeout !== undefined ? durationOption(o.timeout, '--timeout', DURATIONS.request) : (provider.timeoutMs ?? 10_000);
 
   if (o.junit !== undefined) checkJUnitPath(o.junit);
   const plan = planCases(provider, p);
@@ -275,7 +269,7 @@ export function register(program: Command): void {
     .option('--only <names>', 'run only these cases (comma-separated; a prefix such as "valid" selects a group)', collect)
     .option('--skip <names>', 'skip these cases (comma-separated)', collect)
     .option('--event <name>', 'test only this event in the valid cases (default: every event); repeatable', collect)
-    .option('--timeout <ms>', "bounds each whole request, response body included (ms, or 2s; default: the provider's documented one, else 10s)")
+    .option('--timeout <duration>', `bounds each whole request, response body included (${DURATION_HELP}; default: the provider's documented one, else 10s)`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--junit <file>', 'also write a JUnit XML report (warnings are passing tests with a <system-out> note)')
     .option('--list', 'print the case names for the provider and exit')

@@ -6,7 +6,7 @@ import { MASKED_VALUE } from '../core/redact.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
 import { explain, profileOf, verifyRequest, type Explanation, type Finding } from '../signing/index.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../signing/types.js';
-import { action, parseOptions, positiveInteger, readInput } from './shared.js';
+import { action, DURATION_HELP, durationOption, parseOptions, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, MISSING_SECRET_HINT, resolveSigning, secretsFrom, SigningFlags, unixSeconds, type Signing } from './signing-options.js';
 
 const Options = z.extend(SigningFlags, {
@@ -208,7 +208,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   const options: VerifyOptions = {
     secrets,
     ...(signing.override ? { scheme: signing.override } : {}),
-    ...(o.tolerance !== undefined ? { tolerance: positiveInteger(o.tolerance, '--tolerance', 0) } : {}),
+    ...(o.tolerance !== undefined ? { tolerance: durationOption(o.tolerance, '--tolerance', { maxMs: 7 * 86_400_000 }) / 1000 } : {}),
     ...(now !== undefined ? { now } : {}),
     ...(o.signature !== undefined ? { signature: o.signature } : {}),
     ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
@@ -247,7 +247,7 @@ export function register(program: Command): void {
     .option('--signature <sig>', 'the signature header value as received (Stripe: the whole t=…,v1=… value)')
     .option('--capture <file>', 'a delivery saved by `cg-hooks listen --save` (headers, query and raw body)');
   addSigningFlags(cmd)
-    .option('--tolerance <s>', 'seconds of clock skew allowed both ways for timestamped schemes', '300')
+    .option('--tolerance <duration>', `clock skew allowed both ways for timestamped schemes (${DURATION_HELP})`, '5m')
     .option('--now <time>', 'judge timestamps at this time (default: the capture\'s receivedAt, else now)')
     .option('--explain', 'diagnose a failing signature: which body, secret, algorithm, encoding or header would match, and the fix')
     .option('--json', 'print {valid, status, reason, header, secretIndex?, explain?}')
