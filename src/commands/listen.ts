@@ -19,6 +19,7 @@ const Options = z.object({
   licenseCode: z.optional(z.string()),
   save: z.optional(z.string()),
   forwardTo: z.optional(z.string()),
+  insecure: z.optional(z.boolean()),
   expect: z.optional(z.string()),
   timeout: z.optional(z.string()),
   maxBody: z.optional(z.string()),
@@ -92,6 +93,10 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
   if (o.save !== undefined) options.saveDir = o.save;
   if (o.forwardTo !== undefined) options.forwardTo = parseUrl(o.forwardTo, '--forward-to');
+  if (o.insecure) {
+    if (o.forwardTo === undefined) throw new UsageError('bad_option', '--insecure applies to --forward-to <https url>: the listener itself serves plain HTTP');
+    options.forwardInsecure = true;
+  }
   if (o.respond !== undefined) options.respond = parseStatus(o.respond, '--respond');
   if (o.failFirst !== undefined) options.failFirst = positiveInteger(o.failFirst, '--fail-first');
   if (o.requestTimeout !== undefined) {
@@ -189,6 +194,7 @@ export function register(program: Command): void {
     .option('--license-code <code>', 'WebEngage license code (with --secret: checks the secret query parameter)')
     .option('--save <dir>', 'save every delivery byte for byte (one JSON capture file each) before answering 2xx')
     .option('--forward-to <url>', 'relay each delivery (same bytes, end-to-end headers) and answer with its status')
+    .option('--insecure', "with --forward-to: accept the target's self-signed HTTPS certificate")
     .option('--expect <n>', 'exit after n deliveries: 0 when all were valid (and saved), 1 otherwise')
     .option('--timeout <duration>', `stop after this long (${DURATION_HELP}); with --expect: exit 1 if they did not all arrive`)
     .option('--max-body <size>', 'larger bodies are answered 413 (e.g. 512kb, 2mb)', '1mb')

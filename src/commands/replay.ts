@@ -19,6 +19,7 @@ const Options = z.object({
   licenseCode: z.optional(z.string()),
   provider: z.optional(z.string()),
   timeout: z.optional(z.string()),
+  insecure: z.optional(z.boolean()),
   json: z.optional(z.boolean()),
 });
 
@@ -101,12 +102,14 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   if (o.user !== undefined) options.user = o.user;
   if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
   if (o.provider !== undefined) options.provider = o.provider;
+  if (o.insecure) options.insecure = true;
   if (o.timeout !== undefined) options.timeoutMs = durationOption(o.timeout, '--timeout', DURATIONS.request);
 
   const json = o.json === true;
   const progress = !json && process.stderr.isTTY === true && files.length > 1000;
   let index = 0;
   let lastProgress = 0;
+  let networkHint: string | undefined;
   const summary = await replayFiles(files, readCapture, options, {
     onChecked: progress
       ? (done, total) => {
@@ -116,6 +119,7 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
         }
       : undefined,
     onResult: (r) => {
+      networkHint ??= r.error?.hint;
       if (json) writeOut(JSON.stringify(r));
       else writeOut(formatResult(r, index));
       index++;
@@ -128,6 +132,7 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   else {
     const rest = skipped > 0 ? `; ${skipped} not sent after the network failure` : '';
     writeErr(err.dim(`replayed ${summary.replayed} ${summary.replayed === 1 ? 'capture' : 'captures'}: ${summary.ok} answered 2xx, ${failed} did not${rest}`));
+    if (networkHint) writeErr(err.dim(`hint: ${networkHint}`));
     if (summary.droppedHeaders.length > 0) {
       writeErr(
         err.dim(
@@ -152,6 +157,7 @@ export function register(program: Command): void {
     .option('--license-code <code>', 'WebEngage license code to re-sign with')
     .option('--provider <id>', 'sign as this provider (for captures whose provider was not recognised)')
     .option('--timeout <duration>', `bounds each whole request, response body included (${DURATION_HELP}; default 10s)`)
+    .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--json', 'NDJSON: one line per capture, then a summary')
     .addHelpText(
       'after',

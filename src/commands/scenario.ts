@@ -139,7 +139,7 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
     const { checkProbe } = await import('../scenarios/probe.js');
     const users = new Set(plan.deliveries.flatMap((d) => (d.credit ? [d.credit.user] : [])));
     checkProbe(o.probe, o.probePath, users.size);
-    probe = { url: o.probe, headers: Object.fromEntries((o.probeHeader ?? []).map(parseHeader)), timeoutMs: timeoutMs ?? 10_000, ...(o.probePath !== undefined ? { path: o.probePath } : {}) };
+    probe = { url: o.probe, headers: Object.fromEntries((o.probeHeader ?? []).map(parseHeader)), timeoutMs: timeoutMs ?? 10_000, ...(o.probePath !== undefined ? { path: o.probePath } : {}), ...(o.insecure ? { insecure: true } : {}) };
   }
 
   const report = await import('../scenarios/report.js');

@@ -87,6 +87,13 @@ function bodyLines(r: DeliveryReport, f: DeliveryFormat): string[] {
   return [...lines.slice(0, f.maxBodyLines), f.style.dim(`… ${lines.length - f.maxBodyLines} more lines (--full shows the whole body)`)];
 }
 
+/** What a relayed target answered, on one line: escaped (it came from the network), cut to 120 characters. */
+export function bodyExcerpt(body: string, max = 120): string {
+  const flat = body.replace(/\s*\r?\n\s*/g, ' ').trim();
+  const cut = [...flat];
+  return escapeTerminal(cut.length > max ? `${cut.slice(0, max).join('')}…` : flat);
+}
+
 /** `?a=1&a=2&secret=****(32 chars)`: every value, credentials masked, readable (the mask is not percent-encoded). */
 export function formatQuery(query: Record<string, string | string[]>): string {
   const parts: string[] = [];
@@ -122,7 +129,11 @@ export function formatDelivery(r: DeliveryReport, f: DeliveryFormat): string {
   if (more > 0) detail(c.red(`… and ${more} more schema errors`));
   if (r.statusReason === 'simulated') detail(c.magenta(`answered ${r.status} on purpose (--respond/--fail-first): watch the sender retry`));
   if (r.forward) {
-    detail(r.forward.error ? c.red(`forward to ${safe(r.forward.url)} failed: ${safe(r.forward.error)}`) : `forwarded to ${safe(r.forward.url)}: ${r.forward.status} in ${r.forward.latencyMs} ms`);
+    const fw = r.forward;
+    if (fw.error) {
+      detail(c.red(`forward to ${safe(fw.url)} failed: ${safe(fw.error)}`));
+      if (fw.hint) detail(c.dim(`hint: ${safe(fw.hint)}`));
+    } else detail(`forwarded to ${safe(fw.url)}: answered ${fw.status} in ${fw.latencyMs} ms  ${c.dim(fw.body ? bodyExcerpt(fw.body) : '(empty body)')}`);
   }
   if (r.capture?.path) detail(c.dim(`saved ${safe(r.capture.path)}`));
   if (r.capture?.error) detail(c.red(`not saved: ${safe(r.capture.error)}${r.statusReason === 'not-saved' ? ` (answered ${r.status}: the sender should retry)` : ''}`));
