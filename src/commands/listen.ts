@@ -62,6 +62,14 @@ function parseUrl(text: string, flag: string): string {
   return url.href;
 }
 
+const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
+
+/** The address really bound (0.0.0.0 is every interface, not 127.0.0.1), and whether others can reach it. */
+export function boundAddress(host: string, port: number): { url: string; exposed: boolean } {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shown}:${port}`, exposed: !isLoopback(host.replace(/^\[|\]$/g, '')) };
+}
+
 export type StopReason = 'expect' | 'timeout' | 'interrupt';
 
 /**
@@ -77,7 +85,6 @@ export function exitCodeFor(reason: StopReason, summary: ListenSummary, expect: 
 export async function run(rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   const secrets = o.secret ?? (process.env.CG_HOOKS_SECRET ? [process.env.CG_HOOKS_SECRET] : []);
-  if (o.user !== undefined && !o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
   if (o.provider !== undefined && o.provider !== 'auto') await loadProvider(o.provider); // unknown ids: exit 2 with the list
   const expect = o.expect === undefined ? undefined : positiveInteger(o.expect, '--expect');
   const timeoutMs = o.timeout === undefined ? undefined : durationOption(o.timeout, '--timeout', DURATIONS.run);
@@ -153,8 +160,11 @@ export async function run(rawOptions: unknown): Promise<number> {
     options.forwardTo !== undefined ? `forwarding to ${redactUrl(options.forwardTo)}` : '',
     expect !== undefined ? `expecting ${expect}` : '',
   ].filter(Boolean);
-  writeErr(`${err.green('cg-hooks listen: ready on')} ${err.bold(listener.url)}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port })}\n`);
+  const bound = boundAddress(options.host ?? '127.0.0.1', listener.port);
+  const where = bound.url === listener.url ? err.bold(listener.url) : `${err.bold(bound.url)} ${err.dim(`(from this machine: ${listener.url})`)}`;
+  writeErr(`${err.green('cg-hooks listen: ready on')} ${where}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
+  if (bound.exposed) writeErr(err.yellow(`warning: --host ${options.host} is reachable from the network: anyone who can reach this machine on port ${listener.port} can send deliveries${options.saveDir !== undefined ? ' (and fill --save)' : ''}; use --host 127.0.0.1 to keep it local`));
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port, bind: bound.url, exposed: bound.exposed })}\n`);
 
   const onSignal = () => stop('interrupt');
   process.once('SIGINT', onSignal);

@@ -94,7 +94,6 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   parseTargetUrl(o.to, '--to');
   if (args.length === 0) throw new UsageError('missing_argument', 'name at least one capture file or directory');
   const secret = o.secret ?? process.env.CG_HOOKS_SECRET;
-  if (o.user !== undefined && !o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
   const files = await captureFiles(args);
   const options: ReplayOptions = { to: o.to, resign: o.resign === true };
   if (secret !== undefined) options.secret = secret;

@@ -86,7 +86,6 @@ async function signer(providerId: string, to: string, o: RunOptionsRaw) {
   const secrets = secretsFrom(o);
   if (secrets.length > 1) throw new UsageError('bad_option', '--secret: a scenario signs with one secret (several are for verify, during rotation)');
   checkSecrets(signing, secrets);
-  if (o.user !== undefined && !o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
   const headers = (o.header ?? []).map(parseHeader);
   const timestamp = o.timestamp !== undefined ? unixSeconds(o.timestamp, '--timestamp') : undefined;
   return (body: Buffer, event: string) =>

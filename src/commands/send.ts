@@ -9,7 +9,7 @@ import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
 import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
 import * as fmt from '../output/send.js';
 import { err, writeErr, writeOut } from '../output/style.js';
-import { addPayloadOptions, PayloadOptions, payloadOptions } from './generate.js';
+import { addPayloadOptions, PayloadOptions, payloadOptions, warnUnknownSetPaths } from './generate.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from '../http/limits.js';
 import { action, boundedInteger, collect, DURATION_HELP, DURATIONS, durationList, durationOption, parseOptions, positiveInteger, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
@@ -239,7 +239,9 @@ export async function run(providerArg: string | undefined, eventArg: string | un
     body = await readBody(o);
     label = `${provider.id}${target.event ? ` ${target.event}` : ''} (--body ${o.body === '-' ? 'stdin' : o.body})`;
   } else {
-    const gen = prepareGenerator(provider, target.event!, await payloadOptions(o));
+    const options = await payloadOptions(o);
+    const gen = prepareGenerator(provider, target.event!, options);
+    await warnUnknownSetPaths(gen, options);
     const delivery = gen.make(0);
     if (delivery.issues.length > 0) writeErr(err.yellow(`warning: the payload does not match the ${gen.event.name} schema (--no-validate): ${delivery.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
     body = delivery.body;

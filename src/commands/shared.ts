@@ -22,10 +22,21 @@ export function collect(value: string, previous: string[] | undefined): string[]
 /** Parses commander's options through a command's zod schema; field errors become one usage line. */
 export function parseOptions<T extends z.ZodMiniType>(schema: T, options: unknown): z.infer<T> {
   const result = schema.safeParse(options);
-  if (result.success) return result.data;
+  if (result.success) {
+    checkUser((result.data as { user?: unknown }).user);
+    return result.data;
+  }
   const first = result.error.issues[0]!;
   const flag = `--${String(formatPath(first.path)).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   throw new UsageError('bad_option', `${flag}: ${first.message === 'Invalid input' ? 'invalid value' : first.message}`);
+}
+
+/**
+ * `--user` is HTTP Basic's user:password wherever it is accepted (send, sign, verify, listen, replay, test,
+ * scenario): without a colon the Authorization header would be invalid. The value is not echoed: it may be a password.
+ */
+function checkUser(user: unknown): void {
+  if (typeof user === 'string' && !user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password (a colon between them)', 'for example --user acme:pa55');
 }
 
 /** The largest body read from a file or stdin: past it, one clear line instead of running out of memory. */

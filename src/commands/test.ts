@@ -137,10 +137,7 @@ function planOptions(o: TestOptions): PlanOptions {
   const p: PlanOptions = { secrets };
   if (o.scheme !== undefined) p.scheme = parseScheme(o.scheme);
   if (o.apiKey !== undefined) p.apiKey = o.apiKey;
-  if (o.user !== undefined) {
-    if (!o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
-    p.user = o.user;
-  }
+  if (o.user !== undefined) p.user = o.user;
   if (o.licenseCode !== undefined) p.licenseCode = o.licenseCode;
   const customFlags = o.algorithm ?? o.signatureHeader ?? o.encoding ?? o.prefix;
   if (customFlags !== undefined && o.scheme !== 'hmac') {
