@@ -223,10 +223,16 @@ describe('equivalent command after prompts', () => {
   it('keeps the flags, replaces the positionals and masks secrets', () => {
     const argv = ['node', 'cg-hooks', 'send', '--secret', 's3cret', '--set', 'rewardAmount=250', '--user=a:b', '-H', 'X-A: b'];
     expect(equivalentCommand('customerglu', 'reward', 'http://127.0.0.1:3000/webhook', argv, [])).toBe(
-      "cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret '****' --set rewardAmount=250 --user='****' -H 'X-A: b'",
+      `cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret "$CG_HOOKS_SECRET" --set rewardAmount=250 --user='****' -H 'X-A: b'`,
     );
+    expect(equivalentCommand('customerglu', 'reward', 'http://h.test/', ['node', 'x', 'send', '--secret=s3cret'], [])).toBe('cg-hooks send customerglu reward --to http://h.test/ --secret="$CG_HOOKS_SECRET"');
     expect(equivalentCommand('mgpass', 'rewards.redeemed', 'http://h.test/', ['node', 'x', 'send', 'mgpass', '--to', 'http://h.test/'], ['mgpass'])).toBe(
       'cg-hooks send mgpass rewards.redeemed --to http://h.test/',
+    );
+  });
+  it('a secret typed at the prompt is referenced as "$CG_HOOKS_SECRET", never shown', () => {
+    expect(equivalentCommand('customerglu', 'reward', 'http://h.test/', ['node', 'x', 'send', 'customerglu', 'reward', '--to', 'http://h.test/'], ['customerglu', 'reward'], true)).toBe(
+      'cg-hooks send customerglu reward --to http://h.test/ --secret "$CG_HOOKS_SECRET"',
     );
   });
 });

@@ -9,7 +9,7 @@ import { escapeTerminal } from '../core/redact.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { randomSeed } from '../templates/random.js';
-import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, parseTime, readInput } from './shared.js';
+import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, parseTime, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
 
 const RunOptions = z.extend(SigningFlags, {
@@ -148,7 +148,7 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
     for (const note of plan.notes) writeErr(err.dim(`note: ${note}`));
     if (!probe && scenario.ledger) writeErr(err.dim('note: statuses only; pass --probe <url with {user}> --probe-path <path> to check the ledger'));
   }
-  const spinner = human && process.stderr.isTTY ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
+  const spinner = await spinnerFor(human);
   const interrupt = onInterrupt();
   const { runPlan } = await import('../scenarios/runner.js');
   const result = await runPlan(

@@ -11,7 +11,7 @@ import * as fmt from '../output/send.js';
 import { err, writeErr, writeOut } from '../output/style.js';
 import { addPayloadOptions, PayloadOptions, payloadOptions, warnUnknownSetPaths } from './generate.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from '../http/limits.js';
-import { action, boundedInteger, collect, DURATION_HELP, DURATIONS, durationList, durationOption, parseOptions, positiveInteger, readInput } from './shared.js';
+import { spinner as spinnerFor, action, boundedInteger, collect, DURATION_HELP, DURATIONS, durationList, durationOption, parseOptions, positiveInteger, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
 
 // Payload flags come from generate, signing flags from sign/verify: one spelling and meaning everywhere.
@@ -60,9 +60,14 @@ export function retryOverrides(o: SendOptionsRaw): RetryOverrides {
 const canPrompt = (o: SendOptionsRaw) => Boolean(process.stdin.isTTY && process.stdout.isTTY && !o.json && !process.env.CI);
 
 const SECRET_FLAGS = new Set(['--secret', '--api-key', '--user']);
+/** How the equivalent command passes a secret: by reference, so that it runs as is and never shows the value. */
+const SECRET_REF = '"$CG_HOOKS_SECRET"';
 
-/** The one-line command equivalent to a prompted run, secrets masked. */
-export function equivalentCommand(provider: string, event: string | undefined, to: string, argv: readonly string[], positionals: readonly string[]): string {
+/**
+ * The one-line command equivalent to a prompted run. A secret is written as "$CG_HOOKS_SECRET" (also one typed at
+ * the prompt, `promptedSecret`); API keys and passwords as '****'. Never the value itself.
+ */
+export function equivalentCommand(provider: string, event: string | undefined, to: string, argv: readonly string[], positionals: readonly string[], promptedSecret = false): string {
   const start = argv.indexOf('send');
   const tokens = start >= 0 ? argv.slice(start + 1) : [];
   const rest: string[] = [];
@@ -80,12 +85,15 @@ export function equivalentCommand(provider: string, event: string | undefined, t
       continue;
     }
     const eq = t.indexOf('=');
-    if (t.startsWith('--') && eq > 0 && SECRET_FLAGS.has(t.slice(0, eq))) rest.push(`${t.slice(0, eq)}='****'`);
+    const flag = t.startsWith('--') && eq > 0 ? t.slice(0, eq) : t;
+    const hidden = flag === '--secret' ? SECRET_REF : "'****'";
+    if (flag !== t && SECRET_FLAGS.has(flag)) rest.push(`${flag}=${hidden}`);
     else if (SECRET_FLAGS.has(t) && i + 1 < tokens.length) {
-      rest.push(t, "'****'");
+      rest.push(t, hidden);
       i++;
     } else rest.push(/^[\w@%+=:,./-]+$/.test(t) ? t : `'${t.replace(/'/g, `'\\''`)}'`);
   }
+  if (promptedSecret && !rest.some((t) => t === '--secret' || t.startsWith('--secret='))) rest.push('--secret', SECRET_REF);
   return ['cg-hooks send', provider, ...(event ? [event] : []), '--to', to, ...rest].join(' ');
 }
 
@@ -126,14 +134,24 @@ async function promptMissing(t: Target, needEvent: boolean): Promise<Required<Pi
   }
 }
 
-/** On a terminal, a provider that signs every delivery asks for its secret (masked) instead of failing. */
-async function promptSecret(provider: ProviderDef, o: SendOptionsRaw): Promise<void> {
-  if (!canPrompt(o) || o.scheme !== undefined || !provider.signing.secretRequired || secretsFrom(o).length > 0) return;
+/** Schemes whose secret signs the body (a Basic password or an API key is not asked for here). */
+const SIGNING_SCHEMES = new Set(['customerglu', 'mgpass', 'segment', 'webengage']);
+
+/**
+ * On a terminal, a provider that signs asks for its secret (masked) instead of failing: required for mgPass,
+ * optional for CustomerGlu (it signs only when a token is configured: Enter sends unsigned). True when one was typed.
+ */
+async function promptSecret(provider: ProviderDef, o: SendOptionsRaw): Promise<boolean> {
+  if (!canPrompt(o) || o.scheme !== undefined || !SIGNING_SCHEMES.has(provider.signing.scheme) || secretsFrom(o).length > 0) return false;
+  const required = provider.signing.secretRequired;
   const { password } = await import('@inquirer/prompts');
   try {
-    const secret = await password({ message: `${provider.name} webhook secret (for ${provider.signing.header ?? 'the signature'}; not shown)`, mask: '*' });
+    const what = `${provider.name} ${provider.signing.scheme === 'customerglu' ? 'token' : 'secret'} for ${provider.signing.header ?? 'the signature'}`;
+    const secret = await password({ message: required ? `${what} (not shown)` : `${what} (optional, Enter: unsigned; not shown)`, mask: '*' });
+    if (secret === '') return false;
     o.secret = [secret];
     writeErr(err.dim('tip: set CG_HOOKS_SECRET (or pass --secret) to skip this prompt; the secret is never printed'));
+    return true;
   } catch (e) {
     if ((e as Error).name === 'ExitPromptError') throw new InterruptedError();
     throw e;
@@ -146,7 +164,7 @@ async function resolveTarget(providerArg: string | undefined, eventArg: string |
   if (providerArg === undefined) missing.push('<provider>');
   if (needEvent && eventArg === undefined) missing.push('<event>');
   if (o.to === undefined) missing.push('--to <url>');
-  if (missing.length === 0) return { provider: providerArg!, event: eventArg, to: o.to! };
+  if (missing.length === 0) return { provider: providerArg!, event: eventArg, to: o.to!, prompted: false };
   if (!canPrompt(o)) {
     const why = o.json ? ' (no prompts with --json)' : process.env.CI ? ' (no prompts when CI is set)' : '';
     throw new UsageError(
@@ -158,8 +176,7 @@ async function resolveTarget(providerArg: string | undefined, eventArg: string |
   if (o.to !== undefined) parseTargetUrl(o.to);
   if (providerArg !== undefined) await loadProvider(providerArg);
   const t = await promptMissing({ provider: providerArg, event: eventArg, to: o.to }, needEvent);
-  writeErr(`${err.dim('equivalent command:')} ${equivalentCommand(t.provider, t.event, t.to, process.argv, positionals)}`);
-  return { provider: t.provider, event: t.event, to: t.to };
+  return { provider: t.provider, event: t.event, to: t.to, prompted: true };
 }
 
 async function readBody(o: SendOptionsRaw): Promise<Buffer> {
@@ -213,12 +230,6 @@ function onInterrupt(): { signal: AbortSignal; dispose(): void } {
   return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
 }
 
-async function spinnerFor(enabled: boolean) {
-  if (!enabled) return undefined;
-  const { default: ora } = await import('ora');
-  return ora({ stream: process.stderr, discardStdin: false });
-}
-
 export async function run(providerArg: string | undefined, eventArg: string | undefined, rawOptions: unknown, command?: Command): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   // Cheap checks first, so a bad flag never waits behind a prompt.
@@ -230,9 +241,14 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   if (o.concurrency !== undefined && repeat === undefined) throw new UsageError('bad_option', '--concurrency only applies with --repeat n');
   const overrides = retryOverrides(o);
 
-  const target = await resolveTarget(providerArg, eventArg, o, command?.args ?? [providerArg, eventArg].filter((x): x is string => x !== undefined));
+  const positionals = command?.args ?? [providerArg, eventArg].filter((x): x is string => x !== undefined);
+  const target = await resolveTarget(providerArg, eventArg, o, positionals);
   const provider = await loadProvider(target.provider);
-  await promptSecret(provider, o);
+  const typedSecret = await promptSecret(provider, o);
+  if (target.prompted || typedSecret) {
+    writeErr(`${err.dim('equivalent command:')} ${equivalentCommand(target.provider, target.event, target.to, process.argv, positionals, typedSecret)}`);
+    if (typedSecret || o.secret !== undefined) writeErr(err.dim('  (with the secret in CG_HOOKS_SECRET: export CG_HOOKS_SECRET=… first; it is never printed)'));
+  }
   let body: Buffer;
   let label: string;
   if (o.body !== undefined) {
@@ -267,7 +283,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
     if (o.verbose) for (const line of fmt.headerLines(request, o.showSecrets)) writeErr(line);
     writeErr(err.dim(`  retries: ${fmt.formatSchedule(schedule)}`));
   }
-  const spinner = await spinnerFor(human && process.stderr.isTTY === true);
+  const spinner = await spinnerFor(human);
   const host = new URL(request.url).host;
   const interrupt = onInterrupt();
   const result = await send(
@@ -332,7 +348,7 @@ async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: str
     writeErr(err.dim(`  the same delivery ${count} times, ${Math.min(concurrency, count)} at a time, no retries`));
     if (overrides.retries !== undefined || overrides.retryDelays !== undefined) writeErr(err.yellow('warning: --retries/--retry-delays do not apply to --repeat (each copy is sent once)'));
   }
-  const spinner = await spinnerFor(human && process.stderr.isTTY === true);
+  const spinner = await spinnerFor(human);
   spinner?.start(`0/${count}`);
   let last = 0;
   const interrupt = onInterrupt();

@@ -94,6 +94,16 @@ export function parseTime(text: string, flag: string): number {
   return ms;
 }
 
+/**
+ * A spinner for long work, on a terminal only. A terminal that reports zero columns (some pseudo-terminals, `script`)
+ * would send ora's line arithmetic into a loop of cursor-up sequences: no spinner there.
+ */
+export async function spinner(enabled: boolean) {
+  if (!enabled || process.stderr.isTTY !== true || (process.stderr.columns ?? 0) <= 0) return undefined;
+  const { default: ora } = await import('ora');
+  return ora({ stream: process.stderr, discardStdin: false });
+}
+
 export const jsonRequested = (argv: readonly string[]) => argv.includes('--json');
 
 /** A whole number in [min, max] from a flag's text, or a usage error naming the flag and both bounds. */

@@ -12,7 +12,7 @@ import { EXIT, NetworkError, UsageError } from '../output/errors.js';
 import { junitXml, type JUnitCase } from '../output/junit.js';
 import { err, mask, out, table, writeErr, writeOut } from '../output/style.js';
 import { parseScheme, SCHEME_IDS } from './signing-options.js';
-import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
+import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 
 const Options = z.object({
   provider: z.optional(z.string()),
@@ -206,7 +206,7 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
     for (const note of plan.notes) writeErr(err.dim(`note: ${note}`));
   }
 
-  const spinner = human && process.stderr.isTTY ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
+  const spinner = await spinnerFor(human);
   const startedAt = new Date();
   const { runConformance } = await import('../http/conformance.js');
   const report = await runConformance(
