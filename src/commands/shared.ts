@@ -28,6 +28,12 @@ export function parseOptions<T extends z.ZodMiniType>(schema: T, options: unknow
   }
   const first = result.error.issues[0]!;
   const flag = `--${String(formatPath(first.path)).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  // An enum (--algorithm, --encoding): say what is valid.
+  const values = (first as { values?: unknown[] }).values;
+  if (first.code === 'invalid_value' && Array.isArray(values)) {
+    const given = first.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], options);
+    throw new UsageError('bad_option', `${flag}: "${String(given)}" is not one of ${values.map(String).join(', ')}`);
+  }
   throw new UsageError('bad_option', `${flag}: ${first.message === 'Invalid input' ? 'invalid value' : first.message}`);
 }
 
