@@ -116,9 +116,36 @@ export function reportError(error: unknown, argv: readonly string[]): number {
   return EXIT.checkFailed;
 }
 
+/** How long the process waits at exit for a pipe that takes nothing of what is queued for it. */
+export const EXIT_DRAIN_MS = 2000;
+
+/**
+ * process.exit can cut off output still queued for a pipe: wait for stdout to drain first. A slow reader gets
+ * everything (the wait goes on while it reads); one that takes nothing for EXIT_DRAIN_MS is given up on, said on
+ * stderr, so that a process whose stdout is never read still ends.
+ */
 async function flushAndExit(code: number): Promise<never> {
-  // process.exit can cut off output still queued for a pipe; wait for stdout to drain first.
-  if (process.stdout.writableNeedDrain) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  const stdout = process.stdout;
+  let left = stdout.writableLength;
+  while (stdout.writableNeedDrain && !stdout.destroyed) {
+    const drained = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        stdout.off('drain', onDrain);
+        resolve(false);
+      }, EXIT_DRAIN_MS);
+      const onDrain = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      stdout.once('drain', onDrain);
+    });
+    if (drained) break;
+    if (stdout.writableLength >= left) {
+      process.stderr.write(`${err.yellow('warning:')} stdout took nothing for ${EXIT_DRAIN_MS / 1000} s: exiting with ${stdout.writableLength} bytes of output not written\n`);
+      break;
+    }
+    left = stdout.writableLength;
+  }
   process.exit(code);
 }
 

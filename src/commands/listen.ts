@@ -177,6 +177,9 @@ export async function run(rawOptions: unknown): Promise<number> {
   process.off('SIGTERM', onSignal);
 
   stdout.finish();
+  // Bounded: a stdout nobody reads must not keep the process alive; what it never took is counted as dropped.
+  await stdout.settle(2000);
+  const notWritten = stdout.dropped + stdout.unflushed;
   for (const l of inherited) process.stdout.on('error', l);
   const code = exitCodeFor(reason, summary, expect);
   if (json && !stdout.closed) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary, linesDropped: stdout.dropped })}\n`);
@@ -185,7 +188,7 @@ export async function run(rawOptions: unknown): Promise<number> {
     const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
       ? err.red(`timed out after ${formatDuration(timeoutMs!)} with ${summary.deliveries} of ${expect} expected deliveries`)
       : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${formatDuration(timeoutMs!)}` : `received ${summary.deliveries} of ${expect} expected`;
-    const lost = stdout.dropped > 0 ? err.yellow(`; ${stdout.dropped} output lines dropped (stdout not read)`) : '';
+    const lost = notWritten > 0 ? err.yellow(`; ${notWritten} output lines dropped (stdout not read)`) : '';
     writeErr(`${why}: ${formatSummary(summary, err)}${lost}`);
   }
   return code;

@@ -181,6 +181,10 @@ export interface OutputSink {
   readonly dropped: number;
   /** True once the reader went away (EPIPE): nothing more is written. */
   readonly closed: boolean;
+  /** Lines handed to the stream that it has not yet passed on: lost if the process ends now. */
+  readonly unflushed: number;
+  /** Resolves when the stream has passed every line on, or after `ms` (a reader that never reads). */
+  settle(ms: number): Promise<void>;
 }
 
 export interface SinkEvents {
@@ -195,7 +199,7 @@ export interface SinkEvents {
 /** What may wait in memory for a slow reader: enough for any one delivery line, bounded whatever arrives. */
 export const MAX_BUFFERED = 8 * 1024 * 1024;
 
-type Stream = Pick<NodeJS.WriteStream, 'write' | 'on' | 'once'> & { writableLength: number };
+type Stream = Pick<NodeJS.WriteStream, 'write' | 'on' | 'once'> & { writableLength: number; off?: NodeJS.WriteStream['off'] };
 
 /**
  * Collects output lines and writes them once per event-loop turn (one syscall for many deliveries), with a
@@ -213,10 +217,12 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
   let warned = false;
   let closed = false;
   let waitingForDrain = false;
+  let unflushed = 0;
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (closed) return;
     closed = true;
-    dropped += pendingLines;
+    dropped += pendingLines + unflushed;
+    unflushed = 0;
     pending = '';
     pendingLines = 0;
     events.onClosed?.(e);
@@ -246,9 +252,13 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
     // A line is written whole or not at all; one line alone is always written (the bound is for a backlog).
     if (stream.writableLength > 0 && stream.writableLength + pending.length > maxBuffered) return drop();
     const text = pending;
+    const lines = pendingLines;
     pending = '';
     pendingLines = 0;
-    stream.write(text);
+    unflushed += lines;
+    stream.write(text, () => {
+      if (!closed) unflushed -= lines;
+    });
   };
   return {
     push(text) {
@@ -279,6 +289,21 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
     },
     get closed() {
       return closed;
+    },
+    get unflushed() {
+      return closed ? 0 : unflushed;
+    },
+    settle(ms) {
+      if (closed || (unflushed === 0 && stream.writableLength === 0)) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          stream.off?.('drain', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        stream.once('drain', done);
+      });
     },
   };
 }
