@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { startListener, type DeliveryReport, type ListenOptions, type ListenSummary } from '../http/listen.js';
+import { parseTargetUrl } from '../http/request.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { escapeTerminal, redactUrl } from '../core/redact.js';
@@ -51,15 +52,9 @@ function parseStatus(text: string, flag: string): number {
   return Number(text);
 }
 
+/** The same URL checks (and words) as send's --to: http(s) only, a port in range, credentials never echoed. */
 function parseUrl(text: string, flag: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError('bad_url', `${flag}: "${escapeTerminal(redactUrl(text))}" is not a URL (expected http://host:port/path)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('bad_url', `${flag}: only http:// and https:// URLs are supported, got ${escapeTerminal(url.protocol)}`);
-  return url.href;
+  return parseTargetUrl(text, flag).href;
 }
 
 const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../output/errors.js';
+import { err } from '../output/style.js';
 import { formatPath } from '../core/validate.js';
 import { checkDuration, type DurationRule } from '../core/duration.js';
 
@@ -24,6 +25,7 @@ export function parseOptions<T extends z.ZodMiniType>(schema: T, options: unknow
   const result = schema.safeParse(options);
   if (result.success) {
     checkUser((result.data as { user?: unknown }).user);
+    warnSecretWhitespace(schema, result.data);
     return result.data;
   }
   const first = result.error.issues[0]!;
@@ -43,6 +45,35 @@ export function parseOptions<T extends z.ZodMiniType>(schema: T, options: unknow
  */
 function checkUser(user: unknown): void {
   if (typeof user === 'string' && !user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password (a colon between them)', 'for example --user acme:pa55');
+}
+
+/** "a trailing newline", "leading spaces"…: what surrounds a secret, in words; undefined when nothing does. */
+export function secretWhitespace(secret: string): string | undefined {
+  const lead = /^\s+/.exec(secret)?.[0] ?? '';
+  const trail = /\s+$/.exec(secret)?.[0] ?? '';
+  if (lead === '' && trail === '') return undefined;
+  const kind = (ws: string) => (/[\r\n]/.test(ws) ? 'newline' : /\t/.test(ws) ? 'tab' : 'space');
+  if (lead === '') return `a trailing ${kind(trail)}`;
+  if (trail === '') return `a leading ${kind(lead)}`;
+  return 'whitespace at both ends';
+}
+
+/**
+ * A secret read from a file (`--secret "$(cat key)"` is fine; `CG_HOOKS_SECRET=$(< key)` too, but an editor's or a
+ * heredoc's newline is not) signs with that newline: the signatures then never match. Said, never "fixed": the
+ * bytes of a secret are the user's. The value itself is never printed.
+ */
+function warnSecretWhitespace(schema: z.ZodMiniType, data: unknown): void {
+  const shape = (schema as { _zod?: { def?: { shape?: Record<string, unknown> } } })._zod?.def?.shape;
+  if (!shape || !('secret' in shape)) return;
+  const given = (data as { secret?: string | string[] }).secret;
+  const fromFlag = given === undefined ? [] : Array.isArray(given) ? given : [given];
+  const env = process.env.CG_HOOKS_SECRET;
+  const checked: Array<[string, string]> = fromFlag.length > 0 ? fromFlag.map((s, i) => [fromFlag.length > 1 ? `--secret #${i + 1}` : '--secret', s]) : env ? [['CG_HOOKS_SECRET', env]] : [];
+  for (const [where, secret] of checked) {
+    const ws = secretWhitespace(secret);
+    if (ws) process.stderr.write(`${err.yellow(`warning: ${where} has ${ws}`)}: it is used as given, and a sender or receiver whose secret has none computes another signature; strip it if it came from a file or an editor\n`);
+  }
 }
 
 /** The largest body read from a file or stdin: past it, one clear line instead of running out of memory. */

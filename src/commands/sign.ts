@@ -53,7 +53,7 @@ export function bodyWarnings(body: Buffer, who: string): string[] {
   if (!compact.equals(trimmed)) {
     const at = firstDifference(trimmed, compact);
     warnings.push(
-      `the body is not in the compact form ${who} sends (first difference at byte ${at}): receivers that re-serialize (JSON.stringify(req.body)) compute a different signature; compact it first (jq -c, or \`cg-hooks generate\`)`,
+      `the body is not in the compact form ${who} sends (first difference at byte ${at}): receivers that re-serialize (JSON.stringify(req.body)) compute a different signature; compact it first (jq -cj . body.json > compact.json: -j adds no trailing newline; or \`cg-hooks generate\`)`,
     );
   }
   return warnings;
@@ -105,7 +105,10 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
     ...(o.id !== undefined ? { id: o.id } : {}),
     ...(signing.custom ? { custom: signing.custom } : {}),
   };
-  const exact = signRequest(signing.spec, body, options);
+  const signature = signRequest(signing.spec, body, options);
+  // Every provider sends its Content-Type with the signature: printed too, so the lines are the request's headers.
+  const contentType = signing.provider?.headers['Content-Type'] ?? 'application/json';
+  const exact: SignedRequest = { ...signature, headers: { 'Content-Type': contentType, ...signature.headers } };
   const { signed, masked } = o.showSecrets ? { signed: exact, masked: false } : maskCredentials(exact);
   const warnings = signing.scheme === 'none' || signing.scheme === 'basic' || signing.scheme === 'api-key' ? [] : bodyWarnings(body, signing.provider?.name ?? 'a webhook sender');
 

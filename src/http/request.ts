@@ -2,7 +2,7 @@ import { signRequest } from '../signing/index.js';
 import type { SignOptions } from '../signing/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { UsageError } from '../output/errors.js';
-import { isCredentialHeader, redactUrl } from '../core/redact.js';
+import { escapeTerminal, isCredentialHeader, redactUrl } from '../core/redact.js';
 import { VERSION } from '../version.js';
 export const USER_AGENT = `cg-hooks/${VERSION}`;
 
@@ -45,9 +45,14 @@ export function parseTargetUrl(text: string, flag = '--to'): URL {
   } catch {
     url = undefined;
   }
+  // `new URL` refuses a port past 65535 like any other bad URL: say what is really wrong.
+  const port = /^https?:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/i.exec(text)?.[1];
+  if (!url && port !== undefined && Number(port) > 65535) {
+    throw new UsageError('bad_url', `${flag}: port ${port} is out of range (1-65535)`, 'use a full URL such as http://127.0.0.1:3000/webhook');
+  }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
     // Shown redacted: a mistyped URL still carries its user:password@ and ?token=.
-    const shown = redactUrl(text);
+    const shown = escapeTerminal(redactUrl(text));
     const guess = /^[\w.-]+:\d+(\/|$)/.test(text) || /^[\w.-]+(\/|$)/.test(text) ? ` (did you mean http://${shown}?)` : '';
     throw new UsageError('bad_url', `${flag}: "${shown}" is not an http(s) URL${guess}`, 'use a full URL such as http://127.0.0.1:3000/webhook');
   }

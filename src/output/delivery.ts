@@ -79,9 +79,18 @@ function statusText(status: number, c: ChalkInstance): string {
   return status >= 200 && status < 300 ? c.green(text) : status >= 500 ? c.magenta(text) : c.red(text);
 }
 
+/** A form body as its fields, one `name=value` a line (decoded), not as the JSON object it was parsed into. */
+function formText(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(body)) for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}=${String(v)}`);
+  return lines.join('\n');
+}
+
 function bodyLines(r: DeliveryReport, f: DeliveryFormat): string[] {
   if (r.body === null || r.body === undefined || r.body === '') return [];
-  const text = escapeTerminal(typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2), { multiline: true });
+  const form = r.bodyKind === 'form' ? formText(r.body) : undefined;
+  const text = escapeTerminal(form ?? (typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2)), { multiline: true });
   const lines = text.split('\n');
   if (f.full || lines.length <= f.maxBodyLines) return lines;
   return [...lines.slice(0, f.maxBodyLines), f.style.dim(`… ${lines.length - f.maxBodyLines} more lines (--full shows the whole body)`)];
@@ -115,11 +124,18 @@ export function formatDelivery(r: DeliveryReport, f: DeliveryFormat): string {
   const checks = [signatureText(r, c), authText(r, c), schemaText(r, c)].filter(Boolean).join('  ');
   const head = `${c.dim(`#${r.seq} ${time}`)} ${c.bold(safe(r.method))} ${safe(r.path)}${query}  ${who}  ${checks}  ${statusText(r.status, c)}  ${c.dim(formatBytes(r.size))}`;
   const lines = [head];
-  const detail = (text: string) => lines.push(`    ${text}`);
+  // One reason once: a body over --max-body makes the signature and the auth "not checked" for the same reason.
+  const said = new Set<string>();
+  const detail = (text: string) => {
+    if (said.has(text)) return;
+    said.add(text);
+    lines.push(`    ${text}`);
+  };
+  const sizeSaid = r.bodyError !== undefined && r.status === 413;
   if (r.duplicate) detail(c.yellow(`duplicate of #${r.duplicate.firstSeq} (${safe(r.duplicate.key)}): a receiver must acknowledge it (2xx) without processing it twice`));
-  if (!r.signature.ok) detail(c.red(safe(r.signature.reason)));
+  if (!r.signature.ok && !(sizeSaid && /--max-body/.test(r.signature.reason))) detail(c.red(safe(r.signature.reason)));
   if (r.signature.explain) detail(c.yellow(`explain: ${safe(r.signature.explain)}`));
-  if (!r.auth.ok) detail(c.red(safe(r.auth.reason)));
+  if (!r.auth.ok && !(sizeSaid && /--max-body/.test(r.auth.reason))) detail(c.red(safe(r.auth.reason)));
   if (r.contentEncoding) detail(c.yellow(`Content-Encoding: ${safe(r.contentEncoding)} (the signature covers the compressed bytes)${r.bodyError ? '' : '; shown decoded'}`));
   if (r.bodyError) detail(c.red(safe(r.bodyError)));
   if (r.schema.reason) detail(c.yellow(safe(r.schema.reason)));
