@@ -1,6 +1,5 @@
 // One HTTP client for every command that sends: send, replay, test, scenario run and listen --forward-to share
 // --insecure, the whole-exchange timeout and one vocabulary of network failures (code, message, hint; exit 3).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import https from 'node:https';
@@ -9,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeCapture } from '../src/core/capture.js';
-import { BIN, runCli } from './helpers/cli.js';
+import { runCli } from './helpers/cli.js';
+import { humanListen } from './helpers/human-listen.js';
 import { post, startListen } from './helpers/listener.js';
 import { selfSigned } from './helpers/tls.js';
 
@@ -86,29 +86,6 @@ describe('--insecure and the TLS hint, in every command that sends', () => {
     expect(JSON.parse(r.stdout.split('\n')[0]!).error).toMatchObject({ code: 'timeout', message: `${url.slice(7)} accepted the connection but sent no response within 300 ms`, hint: expect.stringContaining('raise --timeout') });
   });
 });
-
-/** `listen` in human mode (no --json): resolves with its URL once it says "ready on", and its output at exit. */
-function humanListen(args: string[]): Promise<{ url: string; exited: Promise<{ code: number | null; stdout: string; stderr: string }> }> {
-  const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], { env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString('utf8');
-      const m = /ready on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve({ url: m[1]!, exited });
-    });
-    void exited.then((r) => reject(new Error(`listen exited (${r.code}) before ready: ${r.stderr}`)));
-  });
-}
 
 describe('listen --forward-to shows what the target answered', () => {
   it('human output: the status, the latency and an escaped one-line excerpt of the body', async () => {

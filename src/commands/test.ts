@@ -97,7 +97,7 @@ export function reportJUnit(report: ConformanceReport, startedAt: Date): string 
   const cases: JUnitCase[] = report.unreachable
     ? [{ name: 'receiver reachable', classname, status: 'error', message: report.unreachable.message, detail: [report.unreachable.message, report.unreachable.hint].filter(Boolean).join('\n') }]
     : report.cases.map((r) => {
-        const c: JUnitCase = { name: r.name, classname, status: r.verdict, ...(r.latencyMs !== null ? { time: r.latencyMs / 1000 } : {}) };
+        const c: JUnitCase = { name: r.name, classname, status: r.verdict, ...((r.elapsedMs ?? r.latencyMs) !== null ? { time: (r.elapsedMs ?? r.latencyMs)! / 1000 } : {}) };
         if (r.hint) c.message = r.hint;
         if (r.verdict === 'fail') c.detail = `${r.description}: expected ${expectedLabel(r.expected)}, got ${gotLabel(r)}\n${r.hint ?? ''}`;
         else if (r.verdict === 'pass' && r.hint) c.output = r.hint;
