@@ -233,7 +233,7 @@ Artillery is not needed to export; the directory's README.md says how to run it,
 Examples:
   $ cg-hooks export artillery customerglu reward --to http://127.0.0.1:3000/webhook -o load/cg
   $ cg-hooks export artillery mgpass --to https://staging.example.com/hooks/mgpass --rate 200 --duration 5m --dup-ratio 0.1 -o load/mgpass
-  $ cg-hooks export artillery reward trigger_event.created --to http://127.0.0.1:3000/reward --rate 20 --duration 10s -o /tmp/reward-load`,
+  $ cg-hooks export artillery reward trigger_event.created --to http://127.0.0.1:3000/reward --rate 20 --duration 10s -o load/reward`,
     )
     .action(action(run));
 }

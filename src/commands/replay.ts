@@ -169,7 +169,7 @@ Exit: 0 all 2xx · 1 a non-2xx · 2 bad capture file · 3 network failure.
 
 Examples:
   $ cg-hooks replay captures/ --to http://127.0.0.1:3000/webhook
-  $ cg-hooks replay captures/20260101T000000.000Z-000001-customerglu-reward.json --to http://127.0.0.1:3000/webhook
+  $ cg-hooks replay captures/20260101T120000.123Z-000001-customerglu-reward.json --to http://127.0.0.1:3000/webhook
   $ cg-hooks replay captures/ --to https://staging.example.com/webhook --resign --secret "$NEW_SECRET" --json`,
     )
     .action(action(run));

@@ -412,7 +412,7 @@ export function register(program: Command): void {
       `
 Examples:
   $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret s3cret
-  $ cg-hooks send mgpass rewards.points_awarded --to http://127.0.0.1:3000/hooks --retry-delays 0,200ms,500ms,1s
+  $ cg-hooks send mgpass rewards.points_awarded --to http://127.0.0.1:3000/hooks --secret s3cret --retry-delays 0,200ms,500ms,1s
   $ cg-hooks send rehook customer.rewarded --to https://example.test/rehook --user acme:pa55 -H "X-Tenant: acme"
   $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --repeat 200 --concurrency 20
   $ cg-hooks send customerglu --body captured.json --to http://127.0.0.1:3000/webhook --secret s3cret --dry-run

@@ -266,7 +266,8 @@ Examples:
   $ cg-hooks verify mgpass --capture captures/0001.json --secret s3cret --explain
   $ cg-hooks verify --scheme github --secret "It's a Secret to Everybody" --body body.txt \\
       --signature sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
-  $ cg-hooks verify --scheme standard-webhooks --secret whsec_… --body body.json --id msg_… --timestamp 1614265330 --signature "v1,g0hM…" --now 1614265330
+  $ cg-hooks verify --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --body standard.json \\
+      --id msg_p5jXN8AQM9LWM0D4loKWxJek --timestamp 1614265330 --signature "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" --now 1614265330
   $ cg-hooks verify customerglu --secret s3cret --body body.json --signature 9f2c… --explain --json | jq .explain.findings[0]`,
     )
     .action(action(run));
