@@ -3,6 +3,7 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
+import { formatDuration } from '../core/duration.js';
 import { listCases, planCases, type ConformanceCase, type Expected, type PlanOptions } from '../core/conformance.js';
 import type { CaseResult, ConformanceReport } from '../http/conformance.js';
 import { maskedUrl, parseHeader, parseTargetUrl } from '../http/request.js';
@@ -202,7 +203,7 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
   const human = !o.json;
   const runnable = plan.cases.filter((c) => c.request).length;
   if (human) {
-    writeErr(`${err.bold('testing')} ${maskedUrl(urlArg)} as ${provider.id} (${plan.auth}${credentialsLine(p)}): ${runnable} case${runnable === 1 ? '' : 's'}, no retries, ${timeoutMs} ms timeout`);
+    writeErr(`${err.bold('testing')} ${maskedUrl(urlArg)} as ${provider.id} (${plan.auth}${credentialsLine(p)}): ${runnable} case${runnable === 1 ? '' : 's'}, no retries, ${formatDuration(timeoutMs)} timeout`);
     for (const note of plan.notes) writeErr(err.dim(`note: ${note}`));
   }
 
