@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { prepareGenerator } from '../core/generate.js';
 import { curlCommand, rawRequestHead } from '../http/curl.js';
 import { buildSendRequest, hasSecrets, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl, type PreparedRequest, type SendRequest } from '../http/request.js';
-import { retrySchedule, type RetryOverrides } from '../http/retry.js';
+import { formatDelay, retrySchedule, type RetryOverrides } from '../http/retry.js';
 import type { ProviderDef } from '../providers/types.js';
 import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
 import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
@@ -298,7 +298,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
       onWait: (info) => {
         if (!human) return;
         writeErr(fmt.waitLine(info));
-        spinner?.start(`waiting ${info.delayMs} ms before attempt ${info.nextAttempt}/${info.of} (Ctrl-C to stop)`);
+        spinner?.start(`waiting ${formatDelay(info.delayMs)} before attempt ${info.nextAttempt}/${info.of} (Ctrl-C to stop)`);
       },
     },
   );
