@@ -137,10 +137,3 @@ export async function resolveTarget(providerArg: string | undefined, eventArg: s
   const t = await promptMissing({ provider: providerArg, event: eventArg, to: o.to }, needEvent);
   return { provider: t.provider, event: t.event, to: t.to, prompted: true };
 }
-
-async function readBody(o: PromptOptions): Promise<Buffer> {
-  const given = PAYLOAD_FLAGS.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
-  if (o.validate === false) given.push('--no-validate');
-  if (given.length) throw new UsageError('bad_option', `${given.join(', ')} cannot be combined with --body: the body is sent byte for byte`, 'edit the file, or drop --body to generate the payload');
-  return readInput(o.body!, '--body file');
-}

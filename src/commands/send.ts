@@ -60,6 +60,13 @@ export function retryOverrides(o: SendOptionsRaw): RetryOverrides {
   return r;
 }
 
+async function readBody(o: SendOptionsRaw): Promise<Buffer> {
+  const given = PAYLOAD_FLAGS.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
+  if (o.validate === false) given.push('--no-validate');
+  if (given.length) throw new UsageError('bad_option', `${given.join(', ')} cannot be combined with --body: the body is sent byte for byte`, 'edit the file, or drop --body to generate the payload');
+  return readInput(o.body!, '--body file');
+}
+
 /** Warns when a signed body would not survive a receiver that re-serializes it (the providers' sample code does). */
 function compactWarning(body: Buffer, request: PreparedRequest): string | undefined {
   if (request.signedHeaders.length === 0) return undefined;
