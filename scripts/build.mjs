@@ -8,7 +8,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 
 await build({
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', testing: 'src/testing.ts', vitest: 'src/vitest.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -16,7 +16,8 @@ await build({
   platform: 'node',
   target: 'node20.18',
   // Bundled: small, on the start-up path. External: loaded only by the commands that need them.
-  external: ['undici', 'ora', '@inquirer/prompts'],
+  // vitest: the optional peer of `cg-hooks/vitest`, always the user's own copy.
+  external: ['undici', 'ora', '@inquirer/prompts', 'vitest'],
   define: { __CG_HOOKS_VERSION__: JSON.stringify(pkg.version) },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: false,

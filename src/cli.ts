@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   generate: () => import('./commands/generate.js'),
   sign: () => import('./commands/sign.js'),
   verify: () => import('./commands/verify.js'),
+  keygen: () => import('./commands/keygen.js'),
   send: () => import('./commands/send.js'),
   listen: () => import('./commands/listen.js'),
   replay: () => import('./commands/replay.js'),

@@ -1108,7 +1108,7 @@ export type MgpassUserLoginSuccess = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "user.login.success";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
@@ -1134,7 +1134,7 @@ export type MgpassUserLoginFailed = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "user.login.failed";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     user_id: string | null;
@@ -1151,7 +1151,13 @@ export type MgpassUserLoginFailed = {
     /** non-empty. */
     user_agent?: string;
     [key: string]: unknown;
-  };
+  } & ({
+    reason?: "user_not_found";
+    user_id?: null;
+  } | {
+    reason?: unknown;
+    user_id?: string;
+  });
 };
 
 /** mgPass user.register: A new mgPass account (name, e-mail, phone, sign-up method). The shape is inferred from the provider's other API objects (not shown in its docs). */
@@ -1159,7 +1165,7 @@ export type MgpassUserRegister = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "user.register";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
@@ -1189,7 +1195,7 @@ export type MgpassUserSuspended = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "user.suspended";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
@@ -1211,7 +1217,7 @@ export type MgpassUserUnsuspended = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "user.unsuspended";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
@@ -1231,8 +1237,9 @@ export type MgpassUserDeleted = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "user.deleted";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
+  /** deleted_by equals user_id exactly when initiated_by is "user". */
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
     user_id: string;
@@ -1250,7 +1257,7 @@ export type MgpassSessionCreated = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "session.created";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^ses_[A-Za-z0-9]+$/. */
@@ -1265,7 +1272,7 @@ export type MgpassSessionCreated = {
     /** non-empty. */
     user_agent: string;
     device_name?: string | null;
-    /** integer, ≥ 0. */
+    /** integer, ≥ 0, < 100000000000. */
     expires_at: number;
     [key: string]: unknown;
   };
@@ -1276,7 +1283,7 @@ export type MgpassSessionRevoked = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "session.revoked";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^ses_[A-Za-z0-9]+$/. */
@@ -1294,7 +1301,7 @@ export type MgpassTokenIssued = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "token.issued";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^tok_[A-Za-z0-9]+$/. */
@@ -1311,7 +1318,7 @@ export type MgpassTokenIssued = {
     token_type: "Bearer";
     /** integer, > 0. */
     expires_in: number;
-    /** integer, ≥ 0. */
+    /** integer, ≥ 0, < 100000000000. */
     expires_at: number;
     [key: string]: unknown;
   };
@@ -1322,8 +1329,9 @@ export type MgpassTokenRefreshed = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "token.refreshed";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
+  /** token_id differs from previous_token_id. */
   data: {
     /** matches /^tok_[A-Za-z0-9]+$/. */
     token_id: string;
@@ -1341,7 +1349,7 @@ export type MgpassTokenRefreshed = {
     token_type: "Bearer";
     /** integer, > 0. */
     expires_in: number;
-    /** integer, ≥ 0. */
+    /** integer, ≥ 0, < 100000000000. */
     expires_at: number;
     [key: string]: unknown;
   };
@@ -1352,7 +1360,7 @@ export type MgpassRoleAssigned = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "role.assigned";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
@@ -1370,7 +1378,7 @@ export type MgpassRoleRemoved = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "role.removed";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
@@ -1388,8 +1396,9 @@ export type MgpassUserImpersonated = {
   /** matches /^evt_[A-Za-z0-9]+$/. */
   id: string;
   type: "user.impersonated";
-  /** integer, ≥ 0. */
+  /** integer, ≥ 0, < 100000000000. */
   created_at: number;
+  /** impersonator_id differs from user_id. */
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
     user_id: string;
@@ -1402,7 +1411,7 @@ export type MgpassUserImpersonated = {
     /** matches /^ses_[A-Za-z0-9]+$/. */
     session_id: string;
     ip?: string | string;
-    /** integer, ≥ 0. */
+    /** integer, ≥ 0, < 100000000000. */
     expires_at?: number;
     [key: string]: unknown;
   };
@@ -1551,6 +1560,36 @@ export type MgpassEvent =
   | MgpassRewardsRuleCreated
   | MgpassRewardsCatalogCreated
   | MgpassRewardsPartnerCreated
+  | MgpassUserLoginSuccess
+  | MgpassUserLoginFailed
+  | MgpassUserRegister
+  | MgpassUserSuspended
+  | MgpassUserUnsuspended
+  | MgpassUserDeleted
+  | MgpassSessionCreated
+  | MgpassSessionRevoked
+  | MgpassTokenIssued
+  | MgpassTokenRefreshed
+  | MgpassRoleAssigned
+  | MgpassRoleRemoved
+  | MgpassUserImpersonated;
+
+/** mgPass rewards, cashback and management webhooks: {"event_type", "data", "timestamp": ISO-8601}. */
+export type MgpassRewardsEvent =
+  | MgpassRewardsPointsAwarded
+  | MgpassRewardsTierPromoted
+  | MgpassRewardsRedeemed
+  | MgpassCashbackRedeemed
+  | MgpassCashbackProcessed
+  | MgpassCashbackRejected
+  | MgpassCashbackRedemptionCompleted
+  | MgpassCashbackRedemptionCancelled
+  | MgpassRewardsRuleCreated
+  | MgpassRewardsCatalogCreated
+  | MgpassRewardsPartnerCreated;
+
+/** mgPass identity webhooks: {"id": "evt_…", "type", "created_at": unix seconds, "data"}; data shapes inferred. */
+export type MgpassIdentityEvent =
   | MgpassUserLoginSuccess
   | MgpassUserLoginFailed
   | MgpassUserRegister

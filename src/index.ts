@@ -4,7 +4,7 @@ export { parseMapping, compileMapping, checkMapping, applyMapping, validateMappe
 export { catalog, providerInfo, type ProviderInfo } from './core/catalog.js';
 export { loadProvider, PROVIDER_IDS } from './providers/index.js';
 export type { ProviderDef, EventDef, SigningSpec, RetryPolicy, SchemeId, IncomingRequest, Json } from './providers/types.js';
-export { CliError, UsageError, NetworkError, CheckFailedError, EXIT } from './output/errors.js';
+export { CliError, UsageError, NetworkError, CheckFailedError, EXIT } from './errors.js';
 export { send, type SendOptions, type SendCallbacks, type SendResult, type Attempt, type AttemptResponse, type SendOutcome, type SendFailure } from './http/send.js';
 export { sendRepeated, type RepeatOptions, type RepeatCallbacks, type RepeatSummary } from './http/repeat.js';
 export { buildSendRequest, type SendRequest, type PreparedRequest, type BuildRequestInput } from './http/request.js';
@@ -15,6 +15,7 @@ export { runConformance, type ConformanceReport, type CaseResult, type Conforman
 export { junitXml, escapeXml, type JUnitSuite, type JUnitCase } from './output/junit.js';
 export { sign, verify, verifyWebRequest, explain, type SigningTarget, type IncomingParts, type LibraryVerifyOptions, type HeadersLike, type HeaderRecord, type WebRequestLike } from './signing/api.js';
 export { signRequest, verifyRequest, safeEqual } from './signing/index.js';
+export { schemeCatalog, type SchemeInfo } from './signing/registry.js';
 export type { SignOptions, SignedRequest, VerifyOptions, VerifyResult, VerifyStatus, RequestParts, CustomHmac, Explanation, Finding, ExplainCause } from './signing/index.js';
 export { readCapture, parseCapture, serializeCapture, type Capture, type CaptureInput } from './core/capture.js';
 export { startListener as listen, type ListenOptions, type ListenCallbacks, type Listener, type ListenSummary, type DeliveryReport } from './http/listen.js';

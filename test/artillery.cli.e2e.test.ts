@@ -69,7 +69,8 @@ describe('export artillery', () => {
       [['--duration', '10s', '--ramp', '10s'], /--ramp \(10 s\) must be shorter than --duration/],
       [['--secret-env', '1BAD'], /--secret-env: "1BAD" is not an environment variable name/],
       [['--scheme', 'hmac'], /custom HMAC\) cannot be exported/],
-      [['--mapping', 'tenant.json'], /--mapping tenant\.json: this build has no CustomerGlu tenant mappings/],
+      [['--mapping', 'fixtures/customerglu/mappings/flat-wallet.json'], /tenant mappings apply to customerglu reward/],
+      [['--mapping', 'no-such-mapping.json'], /--mapping file no-such-mapping\.json/],
     ];
     const results = await Promise.all(cases.map(([extra]) => runCli([...base, ...extra])));
     results.forEach((r, i) => {
@@ -84,6 +85,24 @@ describe('export artillery', () => {
     expect(JSON.parse(webengage.stdout).error.message).toMatch(/pass --license-code/);
     expect((await runCli(['export', 'k6'])).code).toBe(2);
     expect(existsSync(join(root, 'bad'))).toBe(false);
+  });
+
+  it('--mapping: every corpus delivery has the tenant\'s shape (CustomerGlu reward)', async () => {
+    const dir = join(root, 'mapped');
+    const mapping = join(process.cwd(), 'fixtures/customerglu/mappings/flat-wallet.json');
+    const r = await runCli(['export', 'artillery', 'customerglu', 'reward', '--to', 'http://127.0.0.1:3999/h', '--corpus', '20', '--mapping', mapping, '-o', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const spec = JSON.parse(readFileSync(mapping, 'utf8')) as Record<string, unknown>;
+    const lines = readFileSync(join(dir, 'corpus.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { body: string });
+    expect(lines.length).toBe(20);
+    for (const line of lines) {
+      const body = JSON.parse(line.body) as Record<string, unknown>;
+      // The tenant's keys, not CustomerGlu's defaults.
+      expect(Object.keys(body).sort()).toEqual(expect.arrayContaining(Object.keys(spec).filter((k) => body[k] !== undefined).sort()));
+      expect(body).not.toHaveProperty('campaignId');
+      expect(body).toMatchObject({ event: 'reward_won', source: 'customerglu' });
+      expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it('--seed makes the corpus reproducible', async () => {

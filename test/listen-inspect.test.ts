@@ -1,4 +1,5 @@
 // The listener's verdicts, without a server: detection, signature and auth, body checks, duplicates.
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, parseSize } from '../src/commands/listen.js';
 import { headerMap, splitUrl, type DeliveryReport } from '../src/http/listen.js';
@@ -246,5 +247,48 @@ describe('human format', () => {
     expect(formatSummary({ deliveries: 3, valid: 1, invalid: 2, duplicates: 1, notSaved: 0, problems: { 'signature invalid': 2 }, statuses: { 200: 1, 401: 2 }, clientErrors: 0 }, plain)).toBe(
       '3 deliveries: 1 valid, 2 invalid (signature invalid ×2); 1 duplicate; answered 200 ×1, 401 ×2',
     );
+  });
+});
+
+describe('which scheme checks a delivery (listen --scheme, and generic headers in auto mode)', () => {
+  const stripeHeader = (body: string, secret: string, t = Math.floor(Date.now() / 1000)) => `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+
+  it('a CustomerGlu body signed with Stripe-Signature is checked as Stripe: valid with the secret, 401 without', async () => {
+    const sig = stripeHeader(VECTOR_BODY, 'whsec_stripe');
+    const ok = inspectDelivery(input(VECTOR_BODY, { 'stripe-signature': sig }), await ctx({ credentials: { secrets: [VECTOR_TOKEN, 'whsec_stripe'] } }));
+    expect(ok).toMatchObject({ status: 200, event: 'reward', problems: [], signature: { status: 'valid', scheme: 'stripe', header: 'Stripe-Signature', secretIndex: 1 } });
+    expect(ok.provider?.id).toBe('customerglu');
+    const bad = inspectDelivery(input(VECTOR_BODY, { 'stripe-signature': sig }), await ctx());
+    expect(bad).toMatchObject({ status: 401, signature: { status: 'invalid', scheme: 'stripe', header: 'Stripe-Signature' } });
+  });
+
+  it('the provider\'s own header wins over a generic one; without either, the provider\'s scheme reports what is missing', async () => {
+    const both = inspectDelivery(input(VECTOR_BODY, { 'x-cg-signature': VECTOR_SIG, 'stripe-signature': 't=1,v1=00' }), await ctx());
+    expect(both.signature).toMatchObject({ status: 'valid', scheme: 'customerglu' });
+    const neither = inspectDelivery(input(VECTOR_BODY), await ctx());
+    expect(neither.signature).toMatchObject({ status: 'missing', scheme: 'customerglu' });
+  });
+
+  it('a body no provider knows is checked when a generic signature header is there (never 200 unchecked)', async () => {
+    const body = '{"id":"evt_1","object":"event","type":"invoice.paid"}';
+    const sig = stripeHeader(body, 'whsec_stripe');
+    const forged = inspectDelivery(input(body, { 'stripe-signature': sig }), await ctx());
+    expect(forged).toMatchObject({ provider: undefined, status: 401, signature: { status: 'invalid', scheme: 'stripe' } });
+    const genuine = inspectDelivery(input(body, { 'stripe-signature': sig }), await ctx({ credentials: { secrets: ['whsec_stripe'] } }));
+    expect(genuine).toMatchObject({ provider: undefined, status: 200, problems: [], signature: { status: 'valid', scheme: 'stripe' } });
+    // Without a signature header it stays what it was: an unknown provider, not checked.
+    expect(inspectDelivery(input(body), await ctx())).toMatchObject({ status: 200, problems: ['unknown provider'], signature: { status: 'unknown-provider' } });
+  });
+
+  it('--scheme fixes the scheme for every delivery, whatever the provider or headers', async () => {
+    const a = inspectDelivery(input(VECTOR_BODY, { 'x-cg-signature': VECTOR_SIG }), await ctx({ scheme: { id: 'stripe' } }));
+    expect(a).toMatchObject({ status: 401, signature: { status: 'missing', scheme: 'stripe' } });
+    const own = inspectDelivery(input(VECTOR_BODY, { 'x-cg-signature': VECTOR_SIG }), await ctx({ scheme: { id: 'customerglu' } }));
+    expect(own.signature).toMatchObject({ status: 'valid', scheme: 'customerglu' });
+    const custom = inspectDelivery(
+      input(VECTOR_BODY, { 'x-sig': `sha1=${VECTOR_SIG}` }),
+      await ctx({ scheme: { id: 'hmac', custom: { algorithm: 'sha1', header: 'X-Sig', encoding: 'hex', prefix: 'sha1=' } } }),
+    );
+    expect(custom.signature).toMatchObject({ status: 'valid', scheme: 'hmac', header: 'X-Sig' });
   });
 });

@@ -14,18 +14,21 @@ interface CaseReport {
 }
 
 describe.concurrent.each(RECEIVER_ORACLES.map((o) => [o.name, o] as const))('a receiver built on %s', (name, oracle) => {
-  it(`passes \`cg-hooks test --provider customerglu --scheme ${oracle.scheme}\``, async () => {
+  it(`${oracle.knownGaps ? 'passes, but for its known gaps,' : 'passes'} \`cg-hooks test --provider customerglu --scheme ${oracle.scheme}\``, async () => {
     const receiver = await oracle.receiver();
     try {
       const extra = Object.entries(oracle.extraHeaders ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
       const run = await runCli(['test', receiver.url, '--provider', 'customerglu', '--scheme', oracle.scheme, '--secret', oracle.secret, ...extra, '--json'], { timeoutMs: 60_000 });
       const report = JSON.parse(run.stdout) as { cases: CaseReport[]; ok: boolean };
-      const failed = report.cases.filter((c) => c.verdict === 'fail').map((c) => `${c.name}: got ${c.status} (${c.hint ?? ''})`);
+      const gaps = Object.keys(oracle.knownGaps ?? {});
+      const failed = report.cases.filter((c) => c.verdict === 'fail' && !gaps.includes(c.name)).map((c) => `${c.name}: got ${c.status} (${c.hint ?? ''})`);
       expect(failed, `${name}: ${run.stderr}`).toEqual([]);
+      // A known gap is a real finding about the library: it must still show (cg-hooks must not learn to excuse it).
+      expect(report.cases.filter((c) => gaps.includes(c.name)).map((c) => c.verdict)).toEqual(gaps.map(() => 'fail'));
       // The suite really ran: the valid deliveries were accepted and the forged ones refused, none skipped.
       expect(report.cases.filter((c) => c.verdict === 'skip').map((c) => c.name)).toEqual([]);
       expect(report.cases.map((c) => c.name)).toEqual(expect.arrayContaining(['valid:reward', 'wrong-secret', 'tampered-body', 'missing-signature']));
-      expect({ ok: report.ok, code: run.code }).toEqual({ ok: true, code: 0 });
+      expect({ ok: report.ok, code: run.code }).toEqual(gaps.length === 0 ? { ok: true, code: 0 } : { ok: false, code: 1 });
     } finally {
       await receiver.close();
     }

@@ -85,14 +85,77 @@ describe('the packed package', () => {
     expect(files).toContain('bin/cg-hooks.js');
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/types/index.d.ts');
+    for (const entry of ['testing', 'vitest']) {
+      expect(files).toContain(`dist/${entry}.js`);
+      expect(files).toContain(`dist/types/${entry}.d.ts`);
+    }
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('node_modules/'))).toEqual([]);
   });
 
+  // Before vitest is installed (the type-check below installs it): cg-hooks/testing must not need it.
+  it('runs a tiny conform() from cg-hooks/testing at run time, with no vitest installed', async () => {
+    expect(existsSync(join(dir, 'node_modules', 'vitest'))).toBe(false);
+    writeFileSync(
+      join(dir, 'conform.mjs'),
+      [
+        "import { createHmac } from 'node:crypto';",
+        "import http from 'node:http';",
+        "import { conform, deliveryCases, signedRequest } from 'cg-hooks/testing';",
+        "const secret = 's3cret';",
+        'const sig = (body) => createHmac("sha256", secret).update(body).digest("hex");',
+        'const receiver = (verify) => (req, res) => {',
+        '  const chunks = [];',
+        '  req.on("data", (c) => chunks.push(c));',
+        '  req.on("end", () => {',
+        '    const body = Buffer.concat(chunks);',
+        '    if (verify && req.headers["x-webhook-signature"] !== sig(body)) return void res.writeHead(401).end();',
+        '    try { JSON.parse(body.toString()); } catch { return void res.writeHead(400).end(); }',
+        '    res.writeHead(200).end();',
+        '  });',
+        '};',
+        "const options = { provider: 'mgpass', secret, events: ['rewards.points_awarded'] };",
+        'const good = await conform(http.createServer(receiver(true)), options);',
+        'const bad = await conform(receiver(false), options);',
+        'const fetched = await conform(async (r) => {',
+        '  const body = Buffer.from(await r.arrayBuffer());',
+        '  if (r.headers.get("x-webhook-signature") !== sig(body)) return new Response(null, { status: 401 });',
+        '  try { JSON.parse(body.toString()); } catch { return new Response(null, { status: 400 }); }',
+        '  return new Response(null, { status: 200 });',
+        '}, options);',
+        "const request = await signedRequest({ provider: 'mgpass', event: 'rewards.points_awarded', url: 'http://localhost/hook', secret });",
+        "const cases = await deliveryCases({ ...options, url: 'http://localhost/hook' });",
+        'let vitest = "loaded";',
+        "await import('cg-hooks/vitest').catch((e) => (vitest = e.code));",
+        'console.log(JSON.stringify({',
+        '  good: good.ok, bad: bad.ok, fetched: fetched.ok, failed: bad.cases.filter((c) => c.verdict === "fail").map((c) => c.name),',
+        '  signed: request.headers.get("x-webhook-signature") === sig(Buffer.from(await request.arrayBuffer())), cases: cases.length, vitest,',
+        '}));',
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await run(process.execPath, ['conform.mjs'], { cwd: dir, timeout: 30_000 });
+    expect(JSON.parse(stdout)).toEqual({
+      good: true,
+      bad: false,
+      fetched: true,
+      failed: ['wrong-secret', 'missing-signature', 'tampered-body', 'truncated-signature', 'garbage-signature'],
+      signed: true,
+      cases: 9,
+      // The optional peer: only cg-hooks/vitest needs it.
+      vitest: 'ERR_MODULE_NOT_FOUND',
+    });
+  }, 40_000);
+
   it('type-checks a strict consumer against the shipped declarations (no TS7016, no silent any)', async () => {
+    // cg-hooks/vitest's declarations augment vitest's: a consumer of the matcher has vitest (our version).
+    await install(`npm install --no-save --no-audit --no-fund vitest@${pkg.devDependencies.vitest}`, dir, 120_000);
     writeFileSync(
       join(dir, 'consumer.ts'),
       [
-        "import { generate, sign, verify, PROVIDER_IDS, type Delivery, type VerifyResult } from 'cg-hooks';",
+        "import { generate, sign, verify, PROVIDER_IDS, type Delivery, type VerifyResult, type MgpassEvent, type MgpassRewardsPointsAwarded, type RehookCustomerRewarded } from 'cg-hooks';",
+        "import { conform, deliveryCases, describeReport, signedRequest, type ConformReport, type DeliveryCase } from 'cg-hooks/testing';",
+        "import { expect } from 'vitest';",
+        "import 'cg-hooks/vitest';",
         "const delivery: Delivery = await generate('mgpass', 'rewards.points_awarded', { seed: 1 });",
         "const { headers } = sign('mgpass', delivery.body, { secret: 's3cret' });",
         "const result: VerifyResult = verify('mgpass', { headers, body: delivery.body }, { secret: 's3cret' });",
@@ -101,6 +164,29 @@ describe('the packed package', () => {
         '// @ts-expect-error `valid` is a boolean',
         'const notText: string = result.valid;',
         'console.log(valid, notText, PROVIDER_IDS.length);',
+        // The event types: one per event, a union per provider.
+        'const event = delivery.payload as MgpassRewardsPointsAwarded;',
+        'const points: number = event.data.points;',
+        'const anyMgpass: MgpassEvent = event;',
+        "// @ts-expect-error a Rehook event's name is one of its events",
+        "const rehook: RehookCustomerRewarded['event_name'] = 'order_success';",
+        // cg-hooks/testing: a WHATWG Request, cases as data, the report typed.
+        "const request: Request = await signedRequest({ provider: 'mgpass', event: 'rewards.points_awarded', url: 'http://localhost/hook', secret: 's3cret', set: { 'data.points': 250 } });",
+        "const cases: DeliveryCase[] = await deliveryCases({ provider: 'mgpass', secret: 's3cret', url: 'http://localhost/hook' });",
+        "const expectation: '2xx' | '200' | '4xx' | '401/403' = cases[0]!.expect;",
+        "const handler = async (r: Request): Promise<Response> => new Response(null, { status: r.method === 'POST' ? 200 : 405 });",
+        "const report: ConformReport = await conform(handler, { provider: 'mgpass', secret: 's3cret', path: '/hook' });",
+        'const text: string = describeReport(report);',
+        '// @ts-expect-error `ok` is a boolean',
+        'const okText: string = report.ok;',
+        "// @ts-expect-error `provider` is required",
+        "await conform('http://localhost/hook', { secret: 's3cret' });",
+        // cg-hooks/vitest: the matcher is on vitest's Assertion, and checks its options.
+        "await expect(handler).toConform({ provider: 'mgpass', secret: 's3cret' });",
+        "await expect(handler).not.toConform({ provider: 'mgpass', secret: 's3cret', only: ['valid'] });",
+        '// @ts-expect-error toConform takes options',
+        'await expect(handler).toConform();',
+        'console.log(points, anyMgpass, rehook, request.url, expectation, text, okText);',
         '',
       ].join('\n'),
     );
@@ -131,19 +217,22 @@ describe('the packed package', () => {
 
   it('the shipped declarations import only what a consumer has: our runtime dependencies, node: built-ins, and files that exist', () => {
     const root = join(dir, 'node_modules', 'cg-hooks');
-    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; peerDependencies: Record<string, string> };
     const declarations = packedFiles.filter((f) => f.endsWith('.d.ts'));
     expect(declarations.length).toBeGreaterThan(10);
     const problems: string[] = [];
     for (const file of declarations) {
-      const text = readFileSync(join(root, file), 'utf8');
+      // Comments may quote imports (`import … from 'cg-hooks'` in a doc comment): only code counts.
+      const text = readFileSync(join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
       for (const [, spec] of text.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)) {
         if (spec!.startsWith('.')) {
           const target = join(dirname(join(root, file)), spec!.replace(/\.js$/, '.d.ts'));
           if (!existsSync(target)) problems.push(`${file}: ${spec} (no ${target})`);
         } else if (!spec!.startsWith('node:')) {
           const name = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!;
-          if (!(name in manifest.dependencies)) problems.push(`${file}: ${spec} is not a dependency`);
+          // A peer (vitest) is imported only by the entry point that needs it (dist/types/vitest.d.ts).
+          const peerOk = name in manifest.peerDependencies && file === `dist/types/${name}.d.ts`;
+          if (!(name in manifest.dependencies) && !peerOk) problems.push(`${file}: ${spec} is not a dependency`);
         }
       }
     }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
+import { resolveMapping } from '../core/generate.js';
+import { applyMapping } from '../core/mapping.js';
 import { isCredentialQuery } from '../core/redact.js';
 import { parseTargetUrl } from '../http/request.js';
 import type { MapPayload } from '../load/artillery/corpus.js';
@@ -11,7 +13,9 @@ import type { ProviderDef } from '../providers/types.js';
 import { CliError, EXIT, UsageError } from '../output/errors.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
 import { VERSION } from '../version.js';
+import { readMappingOption } from './mapping-option.js';
 import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
+import { schemeById } from '../signing/index.js';
 import { parseScheme } from './signing-options.js';
 
 const Options = z.object({
@@ -85,15 +89,19 @@ function parseReceiver(text: string | undefined): URL {
   return url;
 }
 
-// MAPPING (issue 18 × src/core/mapping.ts, added on another branch): the one call site to connect after merging.
-// Load the tenant mapping from `file` and return it as a MapPayload (payload, event) → mapped payload.
-async function loadMapping(file: string): Promise<MapPayload> {
-  throw new UsageError('mapping_unavailable', `--mapping ${file}: this build has no CustomerGlu tenant mappings (src/core/mapping.ts) yet`, 'export without --mapping, or use a cg-hooks release that has them');
+/**
+ * A CustomerGlu tenant mapping applied to every delivery of the corpus. Every selected event must take one (only
+ * events with a tenant payload do): checked here, once, so a bad file is exit 2 before anything is written.
+ */
+async function loadMapping(file: string, provider: ProviderDef, events: string[]): Promise<MapPayload> {
+  const spec = await readMappingOption(file);
+  const byEvent = new Map(events.map((name) => [name, resolveMapping(provider, findEvent(provider, name), spec)]));
+  return (payload, event) => applyMapping(byEvent.get(event)!, payload as Record<string, unknown>);
 }
 
 function signingOf(provider: ProviderDef, o: ExportOptions): ProcessorSigning {
   const scheme = o.scheme !== undefined ? parseScheme(o.scheme) : undefined;
-  if (scheme === 'hmac') throw new UsageError('bad_option', '--scheme hmac (a custom HMAC) cannot be exported: pick a named scheme');
+  if (scheme !== undefined && schemeById(scheme)?.configurable) throw new UsageError('bad_option', `--scheme ${scheme} (a custom HMAC) cannot be exported: pick a named scheme`);
   try {
     return processorSigningOf({ spec: provider.signing, ...(scheme !== undefined ? { scheme } : {}), ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}) });
   } catch (e) {
@@ -153,7 +161,7 @@ export async function run(providerId: string, eventNames: string[], rawOptions: 
   };
   if (settings.corpusSize > MAX_CORPUS) throw new UsageError('bad_option', `--corpus: at most ${MAX_CORPUS} deliveries (ids and times are fresh on every request anyway)`);
   if (o.seed !== undefined) settings.seed = /^-?\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
-  if (o.mapping !== undefined) settings.mapPayload = await loadMapping(o.mapping);
+  if (o.mapping !== undefined) settings.mapPayload = await loadMapping(o.mapping, provider, events);
   settings.command = commandLine(settings, o);
 
   const json = o.json === true;

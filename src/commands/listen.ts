@@ -8,7 +8,10 @@ import { escapeTerminal, redactUrl } from '../core/redact.js';
 import { deliveryJsonLine, formatDelivery, formatSummary, streamWriter } from '../output/delivery.js';
 import { err, mask, out, writeErr } from '../output/style.js';
 import { formatDuration } from '../core/duration.js';
+import type { FixedScheme } from '../http/inspect.js';
+import { schemeById } from '../signing/index.js';
 import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
+import { checkSchemeKeys, credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 
 const Options = z.object({
   port: z.optional(z.string()),
@@ -18,6 +21,11 @@ const Options = z.object({
   apiKey: z.optional(z.string()),
   user: z.optional(z.string()),
   licenseCode: z.optional(z.string()),
+  scheme: z.optional(z.string()),
+  algorithm: z.optional(z.enum(['sha1', 'sha256', 'sha512', 'md5'])),
+  signatureHeader: z.optional(z.string()),
+  encoding: z.optional(z.enum(['hex', 'base64'])),
+  prefix: z.optional(z.string()),
   save: z.optional(z.string()),
   forwardTo: z.optional(z.string()),
   insecure: z.optional(z.boolean()),
@@ -77,10 +85,25 @@ export function exitCodeFor(reason: StopReason, summary: ListenSummary, expect: 
   return summary.invalid === 0 && summary.notSaved === 0 ? EXIT.ok : EXIT.checkFailed;
 }
 
+/** `--scheme <id>` (with the custom HMAC's flags for `--scheme hmac`), its keys checked before listening. */
+function listenScheme(o: z.infer<typeof Options>, secrets: string[]): FixedScheme | undefined {
+  if (o.scheme === undefined) {
+    if ((o.algorithm ?? o.signatureHeader ?? o.encoding ?? o.prefix) !== undefined) throw new UsageError('bad_option', '--algorithm, --signature-header, --encoding and --prefix describe a custom HMAC: use them with --scheme hmac');
+    return undefined;
+  }
+  const id = parseScheme(o.scheme);
+  const def = schemeById(id)!;
+  checkSchemeKeys(def, secrets, 'verify');
+  const custom = customHmacFrom(def, o);
+  return { id, ...(custom ? { custom } : {}) };
+}
+
 export async function run(rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
-  const secrets = o.secret ?? (process.env.CG_HOOKS_SECRET ? [process.env.CG_HOOKS_SECRET] : []);
+  const credentials = credentialsFrom(o);
+  const secrets = credentials.secrets;
   if (o.provider !== undefined && o.provider !== 'auto') await loadProvider(o.provider); // unknown ids: exit 2 with the list
+  const scheme = listenScheme(o, secrets);
   const expect = o.expect === undefined ? undefined : positiveInteger(o.expect, '--expect');
   const timeoutMs = o.timeout === undefined ? undefined : durationOption(o.timeout, '--timeout', DURATIONS.run);
   const options: ListenOptions = {
@@ -90,6 +113,7 @@ export async function run(rawOptions: unknown): Promise<number> {
     secrets,
     maxBody: o.maxBody === undefined ? undefined : parseSize(o.maxBody, '--max-body'),
   };
+  if (scheme) options.scheme = scheme;
   if (o.apiKey !== undefined) options.apiKey = o.apiKey;
   if (o.user !== undefined) options.user = o.user;
   if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
@@ -148,6 +172,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   for (const l of inherited) process.stdout.off('error', l);
   const notes = [
     `provider ${options.provider}`,
+    scheme ? `scheme ${scheme.id}` : '',
     secrets.length > 0 ? `secret ${secrets.map(mask).join(', ')}` : 'no --secret: signatures not checked',
     options.apiKey !== undefined ? `api key ${mask(options.apiKey)}` : '',
     options.user !== undefined ? `basic auth ${options.user.split(':')[0]}:****` : '',
@@ -196,10 +221,15 @@ export function register(program: Command): void {
     .option('-p, --port <n>', 'port to listen on (0 = any free port)', '0')
     .option('--host <address>', 'address to bind (default 127.0.0.1: not reachable from the network)')
     .option('--provider <id>', 'auto-detect the provider of each delivery (auto) or fix one', 'auto')
-    .option('--secret <s>', 'secret to verify signatures with; repeat for rotation (env CG_HOOKS_SECRET)', collect)
+    .option('--scheme <id>', `check every delivery with this signing scheme (default: the provider's, or the one its headers name): ${SCHEME_IDS.join(', ')}`)
+    .option('--secret <s>', 'secret to verify signatures with (whsec_, whpk_ for v1a…); repeat for rotation (env CG_HOOKS_SECRET)', collect)
     .option('--api-key <key>', 'expected X-API-KEY (CustomerGlu Events API and sources)')
     .option('--user <user:password>', 'expected basic auth (Rehook)')
     .option('--license-code <code>', 'WebEngage license code (with --secret: checks the secret query parameter)')
+    .option('--algorithm <a>', '--scheme hmac: sha1, sha256 (default), sha512 or md5')
+    .option('--signature-header <name>', '--scheme hmac: the header (default X-Signature)')
+    .option('--encoding <e>', '--scheme hmac: hex (default) or base64')
+    .option('--prefix <text>', '--scheme hmac: text before the digest, e.g. "sha256="')
     .option('--save <dir>', 'save every delivery byte for byte (one JSON capture file each) before answering 2xx')
     .option('--forward-to <url>', 'relay each delivery (same bytes, end-to-end headers) and answer with its status')
     .option('--insecure', "with --forward-to: accept the target's self-signed HTTPS certificate")
@@ -222,6 +252,8 @@ in output and captures; stdout that is not read loses lines (counted), never del
 Examples:
   $ cg-hooks listen --port 3000 --secret s3cret
   $ cg-hooks listen --provider mgpass --secret s3cret --save captures/
+  $ cg-hooks listen --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+  $ cg-hooks listen --secret "$NEW_SECRET" --secret "$OLD_SECRET"    # rotation: either key is valid
   $ cg-hooks listen --forward-to http://127.0.0.1:8080/webhook --secret s3cret
   $ cg-hooks listen --fail-first 2 --respond 503        # watch the sender retry
   $ cg-hooks listen --expect 3 --timeout 30 --json | jq -c 'select(.type=="delivery") | [.provider,.event,.verdict]'`,

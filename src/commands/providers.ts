@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { catalog, providerInfo, type ProviderInfo } from '../core/catalog.js';
 import { EXIT } from '../output/errors.js';
 import { out, table, writeOut } from '../output/style.js';
+import { schemeById } from '../signing/index.js';
 import { action, parseOptions } from './shared.js';
 
 const Options = z.object({ json: z.optional(z.boolean()) });
@@ -17,7 +18,7 @@ export function formatProviders(providers: ProviderInfo[]): string {
     out.cyan(p.id),
     p.name,
     p.groups?.length ? `${p.events.length} (${p.groups.length} groups)` : String(p.events.length),
-    p.signing.scheme === 'none' ? out.dim('none') : `${p.signing.scheme}${p.signing.header ? ` (${p.signing.header})` : ''}`,
+    schemeById(p.signing.scheme)?.kind === 'none' ? out.dim('none') : `${p.signing.scheme}${p.signing.header ? ` (${p.signing.header})` : ''}`,
     retryText(p),
   ]);
   return `${table(['PROVIDER', 'NAME', 'EVENTS', 'SIGNING', 'RETRIES'], rows)}\n\nRun \`cg-hooks providers <provider>\` for its events and variants.`;

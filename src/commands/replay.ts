@@ -9,6 +9,7 @@ import { EXIT, UsageError } from '../output/errors.js';
 import { formatBytes } from '../output/delivery.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
 import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
+import { credentialsFrom } from './signing-options.js';
 
 const Options = z.object({
   to: z.optional(z.string()),
@@ -93,7 +94,8 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   if (o.to === undefined) throw new UsageError('missing_option', 'replay needs --to <url>: where to resend the captures');
   parseTargetUrl(o.to, '--to');
   if (args.length === 0) throw new UsageError('missing_argument', 'name at least one capture file or directory');
-  const secret = o.secret ?? process.env.CG_HOOKS_SECRET;
+  // Re-signing uses one key: CG_HOOKS_SECRET (empty = unset) when --secret is not given.
+  const [secret] = credentialsFrom(o).secrets;
   const files = await captureFiles(args);
   const options: ReplayOptions = { to: o.to, resign: o.resign === true };
   if (secret !== undefined) options.secret = secret;

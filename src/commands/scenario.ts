@@ -10,7 +10,7 @@ import { EXIT, UsageError } from '../output/errors.js';
 import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { randomSeed } from '../templates/random.js';
 import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, parseTime, readInput } from './shared.js';
-import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
+import { addSigningFlags, checkKeyRing, checkSecrets, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
 
 const RunOptions = z.extend(SigningFlags, {
   to: z.optional(z.string()),
@@ -84,26 +84,11 @@ async function signer(providerId: string, to: string, o: RunOptionsRaw) {
   const provider = await loadProvider(providerId);
   const signing = await resolveSigning(provider.id, o, 'scenario run');
   const secrets = secretsFrom(o);
-  if (secrets.length > 1) throw new UsageError('bad_option', '--secret: a scenario signs with one secret (several are for verify, during rotation)');
+  checkKeyRing(signing, secrets, 'a scenario');
   checkSecrets(signing, secrets);
   const headers = (o.header ?? []).map(parseHeader);
-  const timestamp = o.timestamp !== undefined ? unixSeconds(o.timestamp, '--timestamp') : undefined;
-  return (body: Buffer, event: string) =>
-    buildSendRequest({
-      provider,
-      url: to,
-      body,
-      event,
-      headers,
-      ...(signing.override ? { scheme: signing.override } : {}),
-      ...(signing.custom ? { custom: signing.custom } : {}),
-      ...(secrets[0] !== undefined ? { secret: secrets[0] } : {}),
-      ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-      ...(o.user !== undefined ? { user: o.user } : {}),
-      ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
-      ...(timestamp !== undefined ? { timestamp } : {}),
-      ...(o.id !== undefined ? { id: o.id } : {}),
-    });
+  const options = signOptionsFrom(signing, o, secrets);
+  return (body: Buffer, event: string) => buildSendRequest({ provider, url: to, body, event, headers, ...options });
 }
 
 function onInterrupt(): { signal: AbortSignal; dispose(): void } {

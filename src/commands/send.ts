@@ -12,7 +12,7 @@ import { err, writeErr, writeOut } from '../output/style.js';
 import { addPayloadOptions, PayloadOptions, payloadOptions, warnUnknownSetPaths } from './generate.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from '../http/limits.js';
 import { spinner as spinnerFor, action, boundedInteger, collect, DURATION_HELP, DURATIONS, durationList, durationOption, parseOptions, positiveInteger, readInput } from './shared.js';
-import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
+import { addSigningFlags, checkKeyRing, checkSecrets, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
 import { equivalentCommand, promptSecret, resolveTarget } from './send-prompts.js';
 
 export { equivalentCommand } from './send-prompts.js';
@@ -83,22 +83,14 @@ function compactWarning(body: Buffer, request: PreparedRequest): string | undefi
 async function buildRequest(provider: ProviderDef, event: string | undefined, to: string, body: Buffer, o: SendOptionsRaw): Promise<PreparedRequest> {
   const signing = await resolveSigning(provider.id, o, 'send');
   const secrets = secretsFrom(o);
-  if (secrets.length > 1) throw new UsageError('bad_option', '--secret: send signs with one secret (several are for verify, during rotation)');
+  checkKeyRing(signing, secrets, 'send');
   checkSecrets(signing, secrets);
   return buildSendRequest({
     provider,
     url: to,
     body,
     ...(event !== undefined ? { event } : {}),
-    ...(signing.override ? { scheme: signing.override } : {}),
-    ...(signing.custom ? { custom: signing.custom } : {}),
-    ...(secrets[0] !== undefined ? { secret: secrets[0] } : {}),
-    ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-    ...(o.user !== undefined ? { user: o.user } : {}),
-    ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
-    ...(o.eventType !== undefined ? { eventType: o.eventType } : {}),
-    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
-    ...(o.id !== undefined ? { id: o.id } : {}),
+    ...signOptionsFrom(signing, o, secrets),
     headers: (o.header ?? []).map(parseHeader),
   });
 }

@@ -12,7 +12,8 @@ import type { ProviderDef } from '../providers/types.js';
 import { EXIT, NetworkError, UsageError } from '../output/errors.js';
 import { junitXml, type JUnitCase } from '../output/junit.js';
 import { err, mask, out, table, writeErr, writeOut } from '../output/style.js';
-import { parseScheme, SCHEME_IDS } from './signing-options.js';
+import { schemeFor } from '../signing/index.js';
+import { credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 
 const Options = z.object({
@@ -31,6 +32,8 @@ const Options = z.object({
   skip: z.optional(z.array(z.string())),
   event: z.optional(z.array(z.string())),
   timeout: z.optional(z.string()),
+  retiredSecret: z.optional(z.array(z.string())),
+  overlap: z.optional(z.boolean()),
   insecure: z.optional(z.boolean()),
   junit: z.optional(z.string()),
   list: z.optional(z.boolean()),
@@ -132,20 +135,19 @@ function writeJUnit(path: string, xml: string): void {
   }
 }
 
-function planOptions(o: TestOptions): PlanOptions {
-  const envSecret = process.env.CG_HOOKS_SECRET || undefined;
-  const secrets = o.secret ?? (envSecret !== undefined ? [envSecret] : []);
-  const p: PlanOptions = { secrets };
+function planOptions(o: TestOptions, provider: ProviderDef): PlanOptions {
+  const credentials = credentialsFrom(o);
+  const p: PlanOptions = { secrets: credentials.secrets };
   if (o.scheme !== undefined) p.scheme = parseScheme(o.scheme);
-  if (o.apiKey !== undefined) p.apiKey = o.apiKey;
-  if (o.user !== undefined) p.user = o.user;
-  if (o.licenseCode !== undefined) p.licenseCode = o.licenseCode;
-  const customFlags = o.algorithm ?? o.signatureHeader ?? o.encoding ?? o.prefix;
-  if (customFlags !== undefined && o.scheme !== 'hmac') {
-    throw new UsageError('bad_option', '--algorithm, --signature-header, --encoding and --prefix describe a custom HMAC: use them with --scheme hmac');
-  }
-  if (o.scheme === 'hmac') {
-    p.custom = { algorithm: o.algorithm ?? 'sha256', header: o.signatureHeader ?? 'X-Signature', encoding: o.encoding ?? 'hex', ...(o.prefix !== undefined ? { prefix: o.prefix } : {}) };
+  if (credentials.apiKey !== undefined) p.apiKey = credentials.apiKey;
+  if (credentials.user !== undefined) p.user = credentials.user;
+  if (credentials.licenseCode !== undefined) p.licenseCode = credentials.licenseCode;
+  const custom = customHmacFrom(schemeFor(provider.signing, p.scheme)!.scheme, o);
+  if (custom) p.custom = custom;
+  if (o.retiredSecret?.length) p.retiredSecrets = o.retiredSecret;
+  if (o.overlap) {
+    if (!o.retiredSecret?.length) throw new UsageError('bad_option', '--overlap describes a rotation drill: use it with --retired-secret <old key>');
+    p.overlap = true;
   }
   if (o.header) p.headers = o.header.map(parseHeader);
   const only = names(o.only);
@@ -189,9 +191,9 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
     throw new UsageError('missing_argument', 'missing --provider <id>', 'for example: cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret "$SECRET"');
   }
   const provider = await loadProvider(o.provider);
-  const p = planOptions(o);
+  const p = planOptions(o, provider);
   if (o.list) {
-    const cases = listCases(provider, { ...(p.scheme ? { scheme: p.scheme } : {}), ...(p.custom ? { custom: p.custom } : {}), ...(p.events ? { events: p.events } : {}) });
+    const cases = listCases(provider, { ...(p.scheme ? { scheme: p.scheme } : {}), ...(p.custom ? { custom: p.custom } : {}), ...(p.events ? { events: p.events } : {}), ...(p.retiredSecrets ? { retiredSecrets: p.retiredSecrets } : {}), ...(p.overlap ? { overlap: true } : {}) });
     return printList(provider, cases, o, p.scheme ?? provider.signing.scheme);
   }
   if (urlArg === undefined) throw new UsageError('missing_argument', 'missing <url>: the receiver to test', 'for example: cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret "$SECRET"');
@@ -255,6 +257,8 @@ export function register(program: Command): void {
     .argument('[url]', 'the receiver to test (http or https)')
     .option('--provider <id>', 'the provider whose deliveries to send (see `cg-hooks providers`)')
     .option('--secret <s>', "the receiver's signing secret (default: $CG_HOOKS_SECRET); repeatable: the first signs", collect)
+    .option('--retired-secret <s>', 'rotation drill: a key the sender used before --secret; adds rotation:new-key, rotation:retired-key, rotation:both-keys', collect)
+    .option('--overlap', 'rotation drill: the receiver still accepts the retired key (signed with it → 2xx instead of 4xx)')
     .option('--api-key <key>', 'the X-API-KEY the receiver expects (CustomerGlu Events API, Segment, sources)')
     .option('--user <user:password>', 'the HTTP Basic credentials the receiver expects (Rehook)')
     .option('--license-code <code>', 'WebEngage license code (with --secret)')
@@ -282,6 +286,7 @@ Examples:
   $ cg-hooks test http://127.0.0.1:3000/events --provider customerglu-events --api-key "$CG_KEY" --json
   $ cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   $ cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret s --only valid,duplicate
+  $ cg-hooks test http://127.0.0.1:3000/webhook --provider mgpass --secret "$NEW_SECRET" --retired-secret "$OLD_SECRET"
   $ cg-hooks test --list --provider customerglu
 
 Exit codes: 0 every required case passed (warnings allowed) and a valid delivery was accepted · 1 a case failed,

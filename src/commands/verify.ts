@@ -4,10 +4,11 @@ import { lastValues, readCapture } from '../core/capture.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { MASKED_VALUE } from '../core/redact.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
-import { explain, profileOf, verifyRequest, type Explanation, type Finding } from '../signing/index.js';
+import { explain, verifyRequest, type Credentials, type Explanation, type Finding } from '../signing/index.js';
+import type { CredentialName } from '../signing/schemes/types.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../signing/types.js';
 import { action, DURATION_HELP, durationOption, parseOptions, readInput } from './shared.js';
-import { addSigningFlags, checkSecrets, MISSING_SECRET_HINT, resolveSigning, secretsFrom, SigningFlags, unixSeconds, type Signing } from './signing-options.js';
+import { addSigningFlags, checkSecrets, requireCredentials, resolveSigning, secretsFrom, SigningFlags, unixSeconds, verifyOptionsFrom, type Signing } from './signing-options.js';
 
 const Options = z.extend(SigningFlags, {
   body: z.optional(z.string()),
@@ -19,28 +20,6 @@ const Options = z.extend(SigningFlags, {
   json: z.optional(z.boolean()),
 });
 type VerifyFlags = z.infer<typeof Options>;
-
-function requireCredentials(signing: Signing, o: VerifyFlags, secrets: string[], req: RequestParts): void {
-  switch (signing.scheme) {
-    case 'none':
-      return;
-    case 'basic':
-      if (o.user === undefined) throw new UsageError('missing_secret', `${signing.name}: pass --user <user:password> to check HTTP Basic auth`);
-      return;
-    case 'api-key':
-      if (o.apiKey === undefined && secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --api-key <key> (or --secret) to check X-API-KEY`);
-      return;
-    case 'segment':
-      if (o.apiKey === undefined && secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --secret (X-Signature) or --api-key (X-API-KEY)`, MISSING_SECRET_HINT);
-      return;
-    case 'webengage':
-      if (secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --secret <webhook secret key>`, MISSING_SECRET_HINT);
-      if (o.licenseCode === undefined && req.query?.licenseCode === undefined) throw new UsageError('missing_secret', `${signing.name}: pass --license-code (the request has no licenseCode query parameter)`);
-      return;
-    default:
-      if (secrets.length === 0) throw new UsageError('missing_secret', `${signing.name} signs with a secret: verify needs it`, MISSING_SECRET_HINT);
-  }
-}
 
 const VERDICT: Record<Verdict['status'], string> = {
   masked: 'cannot be verified',
@@ -117,17 +96,27 @@ function credentialValue(req: RequestParts, name: string): string | undefined {
  * which header or parameter it reads: it is asked with stand-in credentials.
  */
 function maskedVerdict(signing: Signing, req: RequestParts): Verdict | undefined {
-  const probe = verifyRequest(signing.spec, req, {
-    secrets: ['cg-hooks-probe'],
+  const stand = {
     apiKey: 'cg-hooks-probe',
     user: 'cg-hooks:probe',
     licenseCode: req.query?.licenseCode ?? 'cg-hooks-probe',
     ...(signing.override ? { scheme: signing.override } : {}),
     ...(signing.custom ? { custom: signing.custom } : {}),
-  });
-  if (probe.header === undefined) return undefined;
-  const value = credentialValue(req, probe.header);
-  if (value === undefined || !MASKED_VALUE.test(value.trim())) return undefined;
+  };
+  // A scheme with two credentials (Segment: X-Signature with a secret, else X-API-KEY) reads the one it is given:
+  // ask without a secret first, then with one.
+  let probe: VerifyResult | undefined;
+  let value: string | undefined;
+  for (const secrets of [[], ['cg-hooks-probe']]) {
+    const r = verifyRequest(signing.spec, req, { ...stand, secrets });
+    const v = r.header === undefined ? undefined : credentialValue(req, r.header);
+    if (v !== undefined && MASKED_VALUE.test(v.trim())) {
+      probe = r;
+      value = v;
+      break;
+    }
+  }
+  if (probe?.header === undefined || value === undefined) return undefined;
   const what = req.headers[probe.header.toLowerCase()] !== undefined ? `${probe.header} header` : `${probe.header} query parameter`;
   return {
     status: 'masked',
@@ -139,7 +128,7 @@ function maskedVerdict(signing: Signing, req: RequestParts): Verdict | undefined
 
 /** Timestamped schemes sign a time (and Standard Webhooks an id) that --body mode has no headers to carry. */
 function requireSignedParts(signing: Signing, o: VerifyFlags): void {
-  const p = profileOf(signing.scheme, signing.override ? undefined : signing.spec, signing.custom);
+  const p = signing.def.profile?.(signing.own, signing.custom);
   if (!p || p.content === 'body') return;
   if (p.list !== 'stripe' && o.timestamp === undefined) {
     throw new UsageError('missing_timestamp', `${p.label} signs a timestamp: with --body, pass the ${p.timestampHeader ?? 'timestamp'} value as --timestamp`, describeExpected(signing));
@@ -178,7 +167,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   }
   const capture = o.capture !== undefined ? readCapture(o.capture) : undefined;
   const signing = await resolveSigning(providerId ?? capture?.provider ?? undefined, o, 'verify');
-  if (o.body !== undefined && o.signature === undefined && signing.scheme !== 'none') {
+  if (o.body !== undefined && o.signature === undefined && signing.def.kind !== 'none') {
     throw new UsageError('missing_signature', '--body needs --signature <the signature header value> (or use --capture, which has the headers)');
   }
   if (!capture) requireSignedParts(signing, o);
@@ -193,36 +182,30 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
     if (!o.json) writeErr(err.dim('hint: verify deliveries as they arrive instead: `cg-hooks listen` with the same credentials checks them before saving'));
     return EXIT.checkFailed;
   }
-  if (signing.scheme === 'basic' && o.user === undefined && o.signature === undefined && req.headers.authorization === undefined) {
-    print({ status: 'unsigned', valid: true, reason: `${signing.name} does not sign deliveries, and this one carries no Authorization header` }, o, secrets);
+  const given = { secrets, ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}), ...(o.user !== undefined ? { user: o.user } : {}), ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}) };
+  const nothing = nothingToCheck(signing, given, req, o);
+  if (nothing) {
+    print({ status: 'unsigned', valid: true, reason: nothing }, o, secrets);
     return EXIT.ok;
   }
-  requireCredentials(signing, o, secrets, req);
-  checkSecrets(signing, secrets);
+  requireCredentials(signing, given, 'verify', req);
+  checkSecrets(signing, secrets, 'verify');
 
   // A saved delivery is judged at the time it arrived, so that checking it later does not make it "expired".
   let now: number | undefined;
   if (o.now !== undefined) now = unixSeconds(o.now, '--now');
   else if (capture?.receivedAt && !Number.isNaN(Date.parse(capture.receivedAt))) now = Math.floor(Date.parse(capture.receivedAt) / 1000);
 
-  const options: VerifyOptions = {
-    secrets,
-    ...(signing.override ? { scheme: signing.override } : {}),
+  const options: VerifyOptions = verifyOptionsFrom(signing, o, secrets, {
     ...(o.tolerance !== undefined ? { tolerance: durationOption(o.tolerance, '--tolerance', { maxMs: 7 * 86_400_000 }) / 1000 } : {}),
     ...(now !== undefined ? { now } : {}),
     ...(o.signature !== undefined ? { signature: o.signature } : {}),
-    ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-    ...(o.user !== undefined ? { user: o.user } : {}),
-    ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
-    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
-    ...(o.id !== undefined ? { id: o.id } : {}),
-    ...(signing.custom ? { custom: signing.custom } : {}),
-  };
+  });
 
   const explanation = o.explain ? explain(signing.spec, req, options) : undefined;
   const result = explanation?.result ?? verifyRequest(signing.spec, req, options);
   const verdict: Verdict = { status: result.status, valid: result.valid, reason: result.reason, ...(result.header !== undefined ? { header: result.header } : {}), ...(result.secretIndex !== undefined ? { secretIndex: result.secretIndex } : {}) };
-  if (signing.scheme === 'none') verdict.reason = `${signing.name} does not sign deliveries`;
+  if (signing.def.kind === 'none') verdict.reason = `${signing.name} does not sign deliveries`;
   print(verdict, o, secrets, explanation);
   // A signature that is there but cannot be read is a failed check like any other (exit 1), with what a good one looks like.
   if (result.status === 'malformed' && !o.json && !explanation) writeErr(err.dim(`hint: ${describeExpected(signing)}; add --explain to see what the value looks like`));
@@ -230,13 +213,24 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
 }
 
 function describeExpected(signing: Signing): string {
-  const p = profileOf(signing.scheme, signing.override ? undefined : signing.spec, signing.custom);
-  if (!p) return `${signing.name} expects its documented credential`;
-  if (p.scheme === 'stripe') return 'Stripe signatures look like t=<unix seconds>,v1=<hex>';
-  if (p.scheme === 'standard-webhooks') return 'Standard Webhooks signatures look like v1,<base64> (with --id and --timestamp)';
-  const enc = p.encoding === 'hex' ? `${p.algorithm === 'sha1' ? 40 : p.algorithm === 'md5' ? 32 : p.algorithm === 'sha256' ? 64 : 128} hex characters` : 'base64';
-  return `${p.label} sends ${p.prefix ? `"${p.prefix}" + ` : ''}${enc} in ${p.header}${p.timestampHeader ? ` (with --timestamp)` : ''}`;
+  return signing.def.looksLike?.(signing.own, signing.custom) ?? `${signing.name} expects its documented credential`;
 }
+
+/**
+ * A scheme whose credential is optional for the sender (HTTP Basic auth for Rehook), none configured and none in
+ * the request: nothing to verify, and not a missing signature. The reason, or undefined.
+ */
+function nothingToCheck(signing: Signing, given: Credentials, req: RequestParts, o: VerifyFlags): string | undefined {
+  const needs = signing.def.needs;
+  const names = Object.keys(needs).filter((k) => k !== 'oneOf') as CredentialName[];
+  if (signing.def.kind !== 'credential' || names.length === 0 || needs.oneOf || names.some((n) => needs[n] !== 'optional')) return undefined;
+  const configured = names.some((n) => (n === 'secret' ? given.secrets.length > 0 : given[n] !== undefined));
+  const reads = signing.def.reads(signing.own, signing.custom);
+  if (configured || o.signature !== undefined || reads.some((h) => req.headers[h] !== undefined)) return undefined;
+  return `${signing.name} does not sign deliveries, and this one carries no ${reads.map(headerName).join(' or ')} header`;
+}
+
+const headerName = (lower: string) => lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
 
 export function register(program: Command): void {
   const cmd = program

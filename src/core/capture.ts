@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 import { parseJson } from './json.js';
 
 /**

@@ -3,7 +3,7 @@ import type { EventDef, Json, ProviderDef } from '../providers/types.js';
 import { TemplateContext } from '../templates/context.js';
 import { mixSeed, randomSeed } from '../templates/random.js';
 import { asciiPayload } from '../templates/text.js';
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 import { deepMerge, MAX_DEPTH, setPath, unsetPath } from './paths.js';
 import { validate, type FieldIssue } from './validate.js';
 import { applyMapping, checkMapping, compileMapping, Mapping, MappingError, validateMapped } from './mapping.js';

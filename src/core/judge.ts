@@ -1,4 +1,4 @@
-import type { CaseKind, ConformanceCase, Expected } from './conformance.js';
+import type { CaseKind, ConformanceCase, Expected } from './conformance-types.js';
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -46,7 +46,7 @@ export function meets(expected: Expected, status: number): boolean {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
-const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'duplicate' | 'non-compact-body'>, (c: ConformanceCase) => string> = {
+const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'duplicate' | 'non-compact-body' | 'rotation-new-key' | 'rotation-both-keys'>, (c: ConformanceCase) => string> = {
   'wrong-secret': () => 'accepted a body signed with the wrong secret: the receiver does not verify signatures',
   'missing-signature': (c) => `accepted a delivery without the ${c.context.header ?? 'signature'} header: the receiver treats a missing signature as valid (reject it whenever a secret is configured)`,
   'tampered-body': (c) => `accepted a body changed after signing (${c.context.tampered ?? 'one field changed'}): the receiver does not verify the signature over the bytes it received`,
@@ -60,6 +60,7 @@ const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'duplicate' | 'non-compact-bo
   'wrong-credentials': (c) => `accepted wrong credentials: the receiver does not check ${c.context.credential ?? 'them'}`,
   'no-credentials': (c) => `accepted a delivery with no credentials: the receiver does not require ${c.context.credential ?? 'them'}`,
   'malformed-json': () => 'acknowledged a body that is not JSON: parse (and validate) the body before answering 2xx, and answer 400 when it fails',
+  'rotation-retired-key': () => 'accepted a delivery signed only with the retired key: the receiver still trusts it; remove it once the rotation is over (or run with --overlap while both keys are valid)',
 };
 
 const CRASHED: Partial<Record<CaseKind, (c: ConformanceCase) => string>> = {
@@ -89,12 +90,20 @@ function rejectedValid(c: ConformanceCase, status: number, validAccepted?: boole
     return `rejected a duplicate with ${status}: providers retry, so a duplicate must be acknowledged with 2xx; skip the work and answer 200${key}`;
   }
   if (status === 401 || status === 403) {
+    if (ROTATION[c.kind]) return `rejected with ${status} ${ROTATION[c.kind]}`;
     if (c.context.credential) return `rejected valid credentials with ${status}: check that --user/--api-key/--secret match what the receiver expects`;
     if (c.context.header) return `rejected a correctly signed delivery with ${status}: the receiver's secret differs from --secret, or it verifies something other than the raw body bytes`;
     return `rejected a valid delivery with ${status}: the receiver expects auth that ${c.context.provider} does not send`;
   }
   return `rejected ${what} with ${status}: the receiver's validation disagrees with ${c.context.provider}'s documented payload (see its response)`;
 }
+
+/** Why a receiver refuses a genuine delivery of the key rotation drill. */
+const ROTATION: Partial<Record<CaseKind, string>> = {
+  'rotation-new-key': 'a delivery signed with the new key: the receiver does not have the new key yet; add it beside the old one before the sender switches',
+  'rotation-retired-key': 'a delivery signed with the retired key during the overlap: keep the old key until every sender has switched (or drop --overlap)',
+  'rotation-both-keys': 'a header carrying both keys\' signatures: the receiver checks only one signature of the list (or one key); check every signature against every key',
+};
 
 /** The hint for a refusal that only repeats the refusal of every valid delivery before it. */
 function refusedLikeValid(status: number, notAbout: string): string {

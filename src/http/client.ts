@@ -4,7 +4,7 @@
 // than fetch: fetch would add headers of its own (accept, accept-encoding, user-agent, sec-fetch-mode).
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher, Pool } from 'undici';
-import { NetworkError } from '../output/errors.js';
+import { NetworkError } from '../errors.js';
 import { classifyError, hostPort, within, type SendFailure } from './errors.js';
 
 /** Default bound of a whole exchange: connecting, the response headers and the whole response body. */

@@ -1,4 +1,4 @@
-import type { CaseKind, CaseRequest, ConformanceCase, ConformancePlan, Expected } from '../core/conformance.js';
+import type { CaseKind, CaseRequest, ConformanceCase, ConformancePlan, Expected } from '../core/conformance-types.js';
 import { judge, type Verdict } from '../core/judge.js';
 import type { SchemeId } from '../providers/types.js';
 import type { SendFailure } from './errors.js';
@@ -65,8 +65,8 @@ export interface RunCallbacks {
   onCaseResult?(result: CaseResult, index: number, total: number): void;
 }
 
-/** Cases whose delivery is genuine: a 2xx to one proves the receiver accepts what it should. */
-const GENUINE = new Set<CaseKind>(['valid', 'duplicate', 'non-compact-body']);
+/** Cases whose delivery is genuine (the receiver must accept it): a 2xx to one proves it accepts what it should. */
+const isGenuine = (c: { expected: Expected }) => c.expected !== '4xx' && c.expected !== '401/403';
 const accepted = (a: Attempt) => a.response !== undefined && a.response.status >= 200 && a.response.status < 300;
 
 /** Failures that mean nothing is there at all (as opposed to a receiver that misbehaves). */
@@ -89,8 +89,8 @@ export function summarize(cases: readonly CaseResult[]): ConformanceSummary {
 
 /** Why a run that reached the receiver proves nothing: what the genuine deliveries got. */
 function unprovenReason(results: readonly CaseResult[], control: ConformanceReport['control']): string {
-  const genuine = results.filter((r) => GENUINE.has(r.kind) && r.verdict !== 'skip');
-  const got = [...(control ? [{ name: `${control.name} (control)`, status: control.status, error: control.error }] : []), ...genuine]
+  const accepting = results.filter((r) => isGenuine(r) && r.verdict !== 'skip');
+  const got = [...(control ? [{ name: `${control.name} (control)`, status: control.status, error: control.error }] : []), ...accepting]
     .map((r) => `${r.name} got ${r.status ?? r.error?.code ?? 'no answer'}`)
     .slice(0, 3)
     .join(', ');
@@ -171,7 +171,7 @@ export async function runConformance(url: string, plan: ConformancePlan, callbac
       sent.add(c.repeats);
     }
     const validAccepted = genuine.sent > 0 ? genuine.accepted > 0 : undefined;
-    const attempt = await deliver(c.request, GENUINE.has(c.kind));
+    const attempt = await deliver(c.request, isGenuine(c));
     sent.add(c.name);
     if (!reached && attempt.error && UNREACHABLE.has(attempt.error.code)) return report(attempt.error);
     reached = true;

@@ -3,7 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { prepareGenerator } from '../core/generate.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
-import { profileOf } from '../signing/index.js';
+import { schemeFor } from '../signing/index.js';
+import type { CredentialName } from '../signing/schemes/types.js';
 import type { ProviderDef } from '../providers/types.js';
 import { startListener, type DeliveryReport } from './listen.js';
 import { buildSendRequest, type BuildRequestInput } from './request.js';
@@ -65,21 +66,16 @@ function demoCredentials() {
 
 type Credentials = ReturnType<typeof demoCredentials>;
 
+/**
+ * The credentials the provider's scheme names, and nothing else: an X-API-KEY sent to a provider that does not use
+ * one would make detection dishonest.
+ */
 function credentialsFor(provider: ProviderDef, c: Credentials): Partial<BuildRequestInput> {
-  switch (provider.signing.scheme) {
-    case 'api-key':
-      return { apiKey: c.apiKey };
-    case 'segment':
-      return { secret: c.secret, apiKey: c.apiKey };
-    case 'webengage':
-      return { secret: c.secret, licenseCode: c.licenseCode };
-    case 'basic':
-      return { user: c.user };
-    case 'none':
-      return {};
-    default:
-      return { secret: c.secret };
-  }
+  const needs = schemeFor(provider.signing)?.scheme.needs ?? {};
+  const named = new Set<CredentialName>([...(Object.keys(needs).filter((k) => k !== 'oneOf') as CredentialName[]), ...(needs.oneOf ?? []).flat()]);
+  const out: Partial<BuildRequestInput> = {};
+  for (const name of named) out[name] = c[name];
+  return out;
 }
 
 function checkOf(report: DeliveryReport): string {
@@ -134,7 +130,7 @@ export async function runDemo(options: DemoOptions = {}, callbacks: DemoCallback
 
     // One forgery, so the demo also shows what a receiver must refuse and why. Only a signature can be forged:
     // claiming that an unsigned provider "refused" a forgery would report something never observed.
-    const signer = providers.find((p) => profileOf(p.signing.scheme, p.signing) !== undefined);
+    const signer = providers.find((p) => schemeFor(p.signing)?.scheme.kind === 'hmac');
     if (signer) {
       const event = signer.events[0]!.name;
       const body = prepareGenerator(signer, event).make(0).body;

@@ -1,8 +1,8 @@
 // What the listener concludes about one delivery. Pure: no I/O, so every verdict is unit-testable.
 import { validateOften, type FieldIssue } from '../core/validate.js';
 import type { IncomingRequest, ProviderDef } from '../providers/types.js';
-import { verifyRequest } from '../signing/index.js';
-import type { VerifyResult } from '../signing/types.js';
+import { carriesScheme, identifyScheme, schemeById, schemeFor, type Credentials, type SchemeChoice } from '../signing/index.js';
+import type { CustomHmac, SchemeId, VerifyResult } from '../signing/types.js';
 import { sha256hex } from './dedup.js';
 import { parseBody, type BodyKind, type DeliveryInput } from './inspect-body.js';
 
@@ -28,6 +28,8 @@ export interface SignatureVerdict {
   header?: string;
   /** Which --secret matched (rotation). */
   secretIndex?: number;
+  /** The scheme that checked it (`standard-webhooks`, `stripe`, …): a provider's own, or one its headers named. */
+  scheme?: string;
   /** One-line `--explain` diagnosis of an invalid signature, when available. */
   explain?: string;
 }
@@ -53,12 +55,7 @@ export interface SchemaVerdict {
 /** A body that fails everywhere (130,000 bad array items) would otherwise make a report of megabytes. */
 export const MAX_ISSUES = 100;
 
-export interface Credentials {
-  secrets: string[];
-  apiKey?: string;
-  user?: string;
-  licenseCode?: string;
-}
+export type { Credentials };
 
 export interface Analysis {
   bodyKind: BodyKind;
@@ -85,8 +82,8 @@ export interface Analysis {
   problems: string[];
 }
 
-/** Explains an invalid signature in one line; returns undefined when it finds nothing. */
-export type ExplainFn = (provider: ProviderDef, req: IncomingRequest, credentials: Credentials) => string | undefined;
+/** Explains an invalid signature in one line; returns undefined when it finds nothing. `scheme` overrides the provider's. */
+export type ExplainFn = (provider: ProviderDef | undefined, req: IncomingRequest, credentials: Credentials, scheme?: SchemeId, custom?: CustomHmac) => string | undefined;
 
 const FAILED = new Set(['invalid', 'missing', 'malformed', 'expired']);
 
@@ -110,11 +107,12 @@ export function detectProvider(providers: readonly ProviderDef[], req: IncomingR
   return best ? { provider: best, confidence: score } : { confidence: 0 };
 }
 
-function fromVerify(r: VerifyResult): { status: SignatureStatus; ok: boolean; reason: string; header?: string; secretIndex?: number } {
+function fromVerify(r: VerifyResult, scheme?: string): SignatureVerdict {
   const status: SignatureStatus = r.status === 'no-secret' ? 'not-checked' : r.status;
-  const v: { status: SignatureStatus; ok: boolean; reason: string; header?: string; secretIndex?: number } = { status, ok: !FAILED.has(status), reason: r.reason };
+  const v: SignatureVerdict = { status, ok: !FAILED.has(status), reason: r.reason };
   if (r.header !== undefined) v.header = r.header;
   if (r.secretIndex !== undefined) v.secretIndex = r.secretIndex;
+  if (scheme !== undefined) v.scheme = scheme;
   return v;
 }
 
@@ -125,35 +123,38 @@ function authFromVerify(r: VerifyResult, kind: string): AuthVerdict {
 
 const NO_AUTH: AuthVerdict = { status: 'none', ok: true, reason: 'the provider uses no credential besides its signature' };
 
-/** Signature and credential checks for one provider's scheme. */
-export function checkCredentials(provider: ProviderDef, req: IncomingRequest, creds: Credentials): { signature: SignatureVerdict; auth: AuthVerdict } {
-  const spec = provider.signing;
-  const parts = { headers: req.headers, query: req.query, body: req.body };
-  // Built only for the schemes that use it: most deliveries are signed.
-  const unsigned = (): SignatureVerdict => ({ status: 'unsigned', ok: true, reason: `${provider.id} does not sign deliveries` });
-  switch (spec.scheme) {
-    case 'api-key':
-      return { signature: unsigned(), auth: authFromVerify(verifyRequest(spec, parts, { secrets: [], apiKey: creds.apiKey }), 'api-key') };
-    case 'basic':
-      return { signature: unsigned(), auth: authFromVerify(verifyRequest(spec, parts, { secrets: [], user: creds.user }), 'basic') };
-    case 'webengage':
-      return { signature: unsigned(), auth: authFromVerify(verifyRequest(spec, parts, { secrets: creds.secrets, licenseCode: creds.licenseCode }), 'webengage-secret') };
-    case 'none':
-      return { signature: unsigned(), auth: NO_AUTH };
-    case 'segment': {
-      // Two credentials: Segment's own X-Signature (with a shared secret) and CustomerGlu's X-API-KEY.
-      // verifyRequest picks one of them from what the request carries; the listener reports both.
-      const signature: SignatureVerdict = req.headers['x-signature'] !== undefined
-        ? fromVerify(verifyRequest(spec, parts, { secrets: creds.secrets }))
-        : creds.secrets.length > 0
-          ? { status: 'missing', ok: false, reason: 'no X-Signature header' }
-          : { status: 'not-checked', ok: true, reason: 'no secret configured: signature not checked' };
-      const auth = creds.apiKey !== undefined ? authFromVerify(verifyRequest(spec, parts, { secrets: [], scheme: 'api-key', apiKey: creds.apiKey }), 'api-key') : NO_AUTH;
-      return { signature, auth };
-    }
-    default:
-      return { signature: fromVerify(verifyRequest(spec, parts, { secrets: creds.secrets })), auth: NO_AUTH };
+/** The scheme `listen --scheme` fixes for every delivery (with its custom HMAC, for `--scheme hmac`). */
+export interface FixedScheme {
+  id: SchemeId;
+  custom?: CustomHmac;
+}
+
+/**
+ * Which scheme checks a delivery: the one `--scheme` fixes; else the provider's own when the delivery carries its
+ * header; else a generic scheme whose header it carries (a Stripe- or svix-signed delivery to any provider's
+ * endpoint); else the provider's own (which then reports what is missing).
+ */
+export function chooseScheme(provider: ProviderDef | undefined, headers: Record<string, string>, fixed?: FixedScheme): SchemeChoice | undefined {
+  if (fixed) {
+    const scheme = schemeById(fixed.id);
+    if (!scheme) return undefined;
+    return provider?.signing.scheme === fixed.id ? { scheme, own: provider.signing } : { scheme };
   }
+  const own = provider ? schemeFor(provider.signing) : undefined;
+  if (own && carriesScheme(own, headers)) return own;
+  const generic = identifyScheme(headers);
+  if (generic) return generic.id === provider?.signing.scheme ? own : { scheme: generic };
+  return own;
+}
+
+/** Signature and credential checks for one delivery, by the scheme that signs it (see chooseScheme). */
+export function checkCredentials(provider: ProviderDef | undefined, req: IncomingRequest, creds: Credentials, choice: SchemeChoice | undefined = provider ? schemeFor(provider.signing) : undefined, custom?: CustomHmac): { signature: SignatureVerdict; auth: AuthVerdict } {
+  if (!choice) return { signature: { status: 'unknown-provider', ok: true, reason: 'no provider recognised this delivery: signature not checked' }, auth: { status: 'none', ok: true, reason: 'no provider recognised' } };
+  const checked = choice.scheme.check({ headers: req.headers, query: req.query, body: req.body }, creds, choice.own, custom);
+  const who = provider?.id ?? choice.scheme.label;
+  const signature: SignatureVerdict = checked.signature ? fromVerify(checked.signature, choice.scheme.id) : { status: 'unsigned', ok: true, reason: `${who} does not sign deliveries` };
+  const auth = checked.auth ? authFromVerify(checked.auth.result, checked.auth.kind) : NO_AUTH;
+  return { signature, auth };
 }
 
 /**
@@ -180,6 +181,8 @@ export interface InspectContext {
   fixed?: ProviderDef;
   credentials: Credentials;
   explain?: ExplainFn;
+  /** Set with `--scheme <id>`: every delivery is checked by this scheme; auto-detection otherwise. */
+  scheme?: FixedScheme;
 }
 
 /** Everything the listener reports about one delivery, except duplicates (stateful, see DedupTracker). */
@@ -204,17 +207,13 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
     };
   }
   const { provider, confidence } = detectProvider(ctx.providers, req, body.parsed, ctx.fixed);
-  let signature: SignatureVerdict;
-  let auth: AuthVerdict;
-  if (provider) ({ signature, auth } = checkCredentials(provider, req, ctx.credentials));
-  else {
-    signature = { status: 'unknown-provider', ok: true, reason: 'no provider recognised this delivery: signature not checked' };
-    auth = { status: 'none', ok: true, reason: 'no provider recognised' };
-    problems.push('unknown provider');
-  }
-  if (provider && (signature.status === 'invalid' || signature.status === 'malformed') && ctx.explain) {
+  const choice = chooseScheme(provider, req.headers, ctx.scheme);
+  const { signature, auth } = checkCredentials(provider, req, ctx.credentials, choice, ctx.scheme?.custom);
+  // A delivery no provider recognises is still checked when a scheme's header names its sender.
+  if (!provider && !choice) problems.push('unknown provider');
+  if (choice && (signature.status === 'invalid' || signature.status === 'malformed') && ctx.explain) {
     try {
-      const line = ctx.explain(provider, req, ctx.credentials);
+      const line = ctx.explain(provider, req, ctx.credentials, choice.own ? undefined : choice.scheme.id, ctx.scheme?.custom);
       if (line) signature.explain = line;
     } catch {
       // A diagnosis is a bonus: never let it cost the delivery.

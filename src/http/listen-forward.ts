@@ -7,7 +7,7 @@ import { validateHeaderValue } from 'node:http';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { redactUrl } from '../core/redact.js';
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 import { endToEndHeaders, exchangeRaw } from './client.js';
 import type { DeliveryReport } from './listen-types.js';
 

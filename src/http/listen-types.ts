@@ -1,7 +1,7 @@
 // The listener's public shapes (options, the report of one delivery, the summary). src/http/listen.ts
 // re-exports them; they live apart so that the listener's parts can share them without importing each other.
 import type { ProviderDef } from '../providers/types.js';
-import type { AuthVerdict, BodyKind, ExplainFn, SchemaVerdict, SignatureVerdict } from './inspect.js';
+import type { AuthVerdict, BodyKind, ExplainFn, FixedScheme, SchemaVerdict, SignatureVerdict } from './inspect.js';
 
 export interface ListenOptions {
   /** Default 127.0.0.1: a development receiver should not be reachable from the network by accident. */
@@ -10,6 +10,11 @@ export interface ListenOptions {
   port?: number;
   /** "auto" (default) or a provider id. */
   provider?: string;
+  /**
+   * Check every delivery with this scheme. Default: the detected provider's, or a generic scheme whose header the
+   * delivery carries (Stripe-Signature, webhook-signature, X-Hub-Signature-256, …).
+   */
+  scheme?: FixedScheme;
   /** Candidate secrets (rotation); also the WebEngage webhook secret key. */
   secrets?: string[];
   apiKey?: string;

@@ -7,8 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { lastValues } from '../core/capture.js';
 import { writeCapture } from '../core/capture-store.js';
 import { redactUrl } from '../core/redact.js';
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
+import { schemeById } from '../signing/index.js';
 import { closeClientConnections } from './client.js';
 import { loadExplain } from './explain-hook.js';
 import { DedupTracker, inspectDelivery, type Analysis, type Credentials } from './inspect.js';
@@ -58,6 +59,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   const providers = options.providers ?? (await loadAllProviders());
   const fixedId = options.provider && options.provider !== 'auto' ? options.provider : undefined;
   const fixed = fixedId === undefined ? undefined : (providers.find((p) => p.id === fixedId) ?? (await loadProvider(fixedId)));
+  if (options.scheme && !schemeById(options.scheme.id)) throw new UsageError('unknown_scheme', `unknown signing scheme "${options.scheme.id}"`);
   const credentials: Credentials = { secrets: options.secrets ?? [] };
   if (options.apiKey !== undefined) credentials.apiKey = options.apiKey;
   if (options.user !== undefined) credentials.user = options.user;
@@ -81,7 +83,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   const summary = emptySummary();
   let seq = 0;
   const warn = (message: string) => callbacks.onWarning?.(message);
-  const inspectContext = { providers, fixed, credentials, explain };
+  const inspectContext = { providers, fixed, credentials, explain, ...(options.scheme ? { scheme: options.scheme } : {}) };
 
   interface Pending {
     report: DeliveryReport;

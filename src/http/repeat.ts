@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 import { classifyError, type SendFailure } from './errors.js';
 import type { SendRequest } from './request.js';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { lastValues, queryPairs, type Capture } from '../core/capture.js';
 import { MASKED_VALUE, redactUrl } from '../core/redact.js';
-import { CliError, UsageError } from '../output/errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { loadProvider } from '../providers/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { signRequest } from '../signing/index.js';

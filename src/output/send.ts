@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { PreparedRequest, SendRequest } from '../http/request.js';
-import { maskedHeaders, maskedUrl } from '../http/request.js';
+import { maskHeaders as maskedHeaders, redactUrl as maskedUrl } from '../core/redact.js';
 import type { Attempt, AttemptResponse, SendResult } from '../http/send.js';
 import type { RepeatSummary } from '../http/repeat.js';
 import { formatDelay, type RetrySchedule } from '../http/retry.js';

@@ -1,6 +1,7 @@
 // Schemas of mgPass's identity webhooks (the second mgPass envelope). Envelope and event names: DOC.
 // Data shapes: INFERRED (see src/templates/mgpass-identity.ts), so they are checked for the fields a
 // receiver relies on (ids, who did what, unix-second times) while unknown keys pass.
+import { refinementInJsonSchema } from '../schema/refinement.js';
 import * as z from 'zod/mini';
 import { GRANT_TYPES, IDENTITY_EVENTS, LOGIN_FAILURES, LOGIN_METHODS, MAX_LOGIN_ATTEMPTS, REVOKE_REASONS, ROLES, SIGNUP_METHODS, type IdentityEvent } from '../templates/mgpass-identity.js';
 import { isObject } from './helpers.js';
@@ -19,6 +20,7 @@ const ip = z.union([z.ipv4(), z.ipv6()]);
 const unixSeconds = z.int().check(
   z.nonnegative(),
   z.refine((n) => n < 100_000_000_000, { message: 'looks like milliseconds: mgPass identity times are unix seconds' }),
+  refinementInJsonSchema({ schema: { exclusiveMaximum: 100_000_000_000 } }),
 );
 
 const device = {
@@ -44,7 +46,16 @@ const DATA: Record<IdentityEvent, z.ZodMiniType> = {
       platform: z.optional(nonEmpty),
       user_agent: z.optional(nonEmpty),
     })
-    .check(z.refine((d) => (d.reason === 'user_not_found') === (d.user_id === null), { message: 'user_id is null exactly when the reason is user_not_found', path: ['user_id'] })),
+    .check(z.refine((d) => (d.reason === 'user_not_found') === (d.user_id === null), { message: 'user_id is null exactly when the reason is user_not_found', path: ['user_id'] }),
+      refinementInJsonSchema({
+        schema: {
+          anyOf: [
+            { properties: { reason: { const: 'user_not_found' }, user_id: { type: 'null' } } },
+            { properties: { reason: { not: { const: 'user_not_found' } }, user_id: { type: 'string' } } },
+          ],
+        },
+      }),
+    ),
   'user.register': z.looseObject({
     user_id: userId,
     name: z.string(),
@@ -61,7 +72,9 @@ const DATA: Record<IdentityEvent, z.ZodMiniType> = {
   'user.unsuspended': z.looseObject({ user_id: userId, name: z.optional(z.string()), email: z.optional(z.email()), reason: z.optional(nonEmpty), unsuspended_by: z.nullable(userId) }),
   'user.deleted': z
     .looseObject({ user_id: userId, initiated_by: z.enum(['user', 'admin']), deleted_by: userId, reason: nonEmpty })
-    .check(z.refine((d) => (d.initiated_by === 'user') === (d.deleted_by === d.user_id), { message: 'deleted_by is the user exactly when the user initiated the deletion', path: ['deleted_by'] })),
+    .check(z.refine((d) => (d.initiated_by === 'user') === (d.deleted_by === d.user_id), { message: 'deleted_by is the user exactly when the user initiated the deletion', path: ['deleted_by'] }),
+      refinementInJsonSchema({ words: 'deleted_by equals user_id exactly when initiated_by is "user".' }),
+    ),
   'session.created': z.looseObject({ session_id: sessionId, user_id: userId, client_id: nonEmpty, ip, ...device, expires_at: unixSeconds }),
   'session.revoked': z.looseObject({ session_id: sessionId, user_id: userId, reason: z.enum(REVOKE_REASONS), revoked_by: z.nullable(userId) }),
   'token.issued': z.looseObject({
@@ -88,12 +101,12 @@ const DATA: Record<IdentityEvent, z.ZodMiniType> = {
       expires_in: z.int().check(z.positive()),
       expires_at: unixSeconds,
     })
-    .check(z.refine((d) => d.token_id !== d.previous_token_id, { message: 'a refreshed token gets a new token_id', path: ['token_id'] })),
+    .check(z.refine((d) => d.token_id !== d.previous_token_id, { message: 'a refreshed token gets a new token_id', path: ['token_id'] }), refinementInJsonSchema({ words: 'token_id differs from previous_token_id.' })),
   'role.assigned': z.looseObject({ user_id: userId, role: z.enum(ROLES), platform: z.optional(z.nullable(z.string())), assigned_by: userId }),
   'role.removed': z.looseObject({ user_id: userId, role: z.enum(ROLES), platform: z.optional(z.nullable(z.string())), removed_by: userId }),
   'user.impersonated': z
     .looseObject({ user_id: userId, impersonator_id: userId, impersonator_email: z.optional(z.email()), reason: nonEmpty, session_id: sessionId, ip: z.optional(ip), expires_at: z.optional(unixSeconds) })
-    .check(z.refine((d) => d.user_id !== d.impersonator_id, { message: 'nobody impersonates themselves', path: ['impersonator_id'] })),
+    .check(z.refine((d) => d.user_id !== d.impersonator_id, { message: 'nobody impersonates themselves', path: ['impersonator_id'] }), refinementInJsonSchema({ words: 'impersonator_id differs from user_id.' })),
 };
 
 const DESCRIPTIONS: Record<IdentityEvent, string> = {

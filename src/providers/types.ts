@@ -1,9 +1,9 @@
 import type * as z from 'zod/mini';
 import type { TemplateContext } from '../templates/context.js';
 
-/** Any JSON value a template may produce. */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import type { JsonObject } from '../json.js';
+
+export type { Json, JsonObject } from '../json.js';
 
 /**
  * Signing schemes. Provider schemes are named after the provider; the generic ones serve `--scheme`

@@ -1,9 +1,8 @@
 // The idempotency check: what each distinct delivery should credit, what the receiver's balances say it
 // credited, and when they differ, which deliveries explain the difference.
 import type { Attempt } from '../http/send.js';
-import type { LedgerRule, Scenario } from './model.js';
+import type { CopyKind, LedgerRule, PlannedDelivery, Scenario } from './model.js';
 import { ScenarioError } from './parse.js';
-import type { CopyKind, PlannedDelivery } from './plan.js';
 import { getPath } from './refs.js';
 
 /** What each provider documents (or its payload makes natural) as the key a receiver de-duplicates on. */

@@ -1,4 +1,7 @@
 // The shape of a scenario once its file has been parsed and checked (see parse.ts for the file format).
+import type { FieldIssue } from '../core/validate.js';
+import type { PreparedRequest } from '../core/request-build.js';
+import type { Json } from '../json.js';
 
 /** Where something was written in the scenario file, for errors that point at the line. */
 export interface Where {
@@ -100,3 +103,22 @@ export interface Chaos {
 }
 
 export const NO_CHAOS: Chaos = { duplicate: 0, reorder: false, failRetry: false };
+
+/** One delivery a plan makes from a step (kept here, beside the steps, so that plan.ts and ledger.ts share it). */
+export interface PlannedDelivery {
+  /** "first", or "burst#2" for the third delivery of a `count:` step. */
+  key: string;
+  step: EventStep;
+  index: number;
+  event: string;
+  payload: Json;
+  body: Buffer;
+  /** Absent when cg-hooks refuses the payload (it is never sent). */
+  request?: PreparedRequest;
+  /** Schema problems: cg-hooks refuses to send such a payload. */
+  issues: FieldIssue[];
+  /** What this delivery credits, when the scenario has a ledger. */
+  credit?: { user: string; amount: number };
+}
+
+export type CopyKind = 'original' | 'duplicate' | 'repeat';

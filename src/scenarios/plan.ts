@@ -10,27 +10,11 @@ import type { Json, ProviderDef } from '../providers/types.js';
 import { CliError } from '../output/errors.js';
 import { reorder, rngFor, STREAM, uniform } from './chaos.js';
 import { creditOf } from './ledger.js';
-import type { Chaos, EventStep, Expect, Scenario, Step } from './model.js';
+import type { Chaos, CopyKind, EventStep, Expect, PlannedDelivery, Scenario, Step } from './model.js';
 import { ScenarioError } from './parse.js';
 import { getPath, ReferenceError, resolveReferences } from './refs.js';
 
-export interface PlannedDelivery {
-  /** "first", or "burst#2" for the third delivery of a `count:` step. */
-  key: string;
-  step: EventStep;
-  index: number;
-  event: string;
-  payload: Json;
-  body: Buffer;
-  /** Absent when cg-hooks refuses the payload (it is never sent). */
-  request?: PreparedRequest;
-  /** Schema problems: cg-hooks refuses to send such a payload. */
-  issues: FieldIssue[];
-  /** What this delivery credits, when the scenario has a ledger. */
-  credit?: { user: string; amount: number };
-}
-
-export type CopyKind = 'original' | 'duplicate' | 'repeat';
+export type { CopyKind, PlannedDelivery } from './model.js';
 
 export interface PlannedSend {
   /** 1-based position in the run. */

@@ -3,10 +3,11 @@
 // receiver's framework hands over (a fetch Headers object, null header values, a parsed body, an unset secret),
 // the answer is a result that says what is wrong.
 import type { ProviderDef, SchemeId, SigningSpec } from '../providers/types.js';
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 import { explain as explainRequest, type Explanation } from './explain/index.js';
-import { signRequest, verifyRequest } from './index.js';
-import { DEFAULT_TOLERANCE, profileOf } from './schemes/profile.js';
+import { schemeById } from './registry.js';
+import { signRequest, verifyRequest } from './requests.js';
+import { DEFAULT_TOLERANCE } from './schemes/profile.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from './types.js';
 
 /** A provider (from loadProvider), its signing spec, or a scheme id ("github", "standard-webhooks", "customerglu", …). */
@@ -38,17 +39,16 @@ export interface WebRequestLike {
   clone(): { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
-const CREDENTIAL_SCHEMES = new Set<SchemeId>(['segment', 'api-key', 'webengage', 'basic', 'none']);
 const specCache = new Map<string, SigningSpec>();
 
 function specOf(target: SigningTarget): SigningSpec {
   if (typeof target !== 'string') return 'signing' in target ? target.signing : target;
   let spec = specCache.get(target);
   if (!spec) {
-    if (!profileOf(target as SchemeId) && !CREDENTIAL_SCHEMES.has(target as SchemeId)) {
-      throw new UsageError('unknown_scheme', `unknown scheme "${target}": pass a scheme id, a SigningSpec, or a provider from await loadProvider(id)`);
-    }
-    spec = { scheme: target as SchemeId, secretRequired: profileOf(target as SchemeId) !== undefined && target !== 'segment', description: target };
+    const scheme = schemeById(target);
+    if (!scheme) throw new UsageError('unknown_scheme', `unknown scheme "${target}": pass a scheme id, a SigningSpec, or a provider from await loadProvider(id)`);
+    // A scheme named alone signs every delivery when it needs a secret (a provider's spec may say otherwise).
+    spec = { scheme: scheme.id, secretRequired: scheme.kind === 'hmac' && scheme.needs.secret === 'required', description: target };
     specCache.set(target, spec);
   }
   return spec;

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { CAMPAIGN_NAMES, CURRENCIES } from './names.js';
 import { money } from './text.js';

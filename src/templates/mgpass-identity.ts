@@ -3,7 +3,7 @@
 // other objects (usr_ ids, OAuth clients, the MG Digital platforms, Ghanaian phone numbers): plausible and
 // consistent inside one payload (a self-service deletion is deleted_by the user, a logout revoked by them,
 // an admin action by another usr_), never a credential (token events carry token ids, not tokens).
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { NETWORKS, PLATFORMS, phone, userId } from './mgpass.js';
 import { browserUserAgent } from './sources.js';

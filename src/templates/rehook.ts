@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../providers/types.js';
+import type { Json, JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { PRODUCTS } from './names.js';
 

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 
 /** Triggers a Reward workspace typically defines (the docs show `successful_payment`). */

@@ -1,6 +1,6 @@
 // Building blocks shared by the event-source templates (CustomerGlu Events API, Segment, MoEngage, CleverTap,
 // WebEngage): one shopper whose country, currency, phone and locale agree, a device, an app build, a cart.
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { PRODUCTS } from './names.js';
 import { toAscii } from './text.js';

@@ -2,7 +2,7 @@
 // plain JSON out. The processor (processor-runtime.ts) interprets that JSON and knows no scheme by name, so a
 // scheme added under src/signing/schemes/ reaches exported load tests through this function alone.
 import type { SchemeId, SigningSpec } from '../../providers/types.js';
-import { profileOf, type HmacProfile } from '../../signing/index.js';
+import { schemeFor, type HmacProfile } from '../../signing/index.js';
 import type { CustomHmac } from '../../signing/types.js';
 
 /** An HMAC the processor computes: the profile's description, as data. */
@@ -55,24 +55,19 @@ export class SigningConfigError extends Error {}
 
 /** Turns a provider's signing spec (and an optional `--scheme`) into the processor's signing config. */
 export function processorSigningOf(choice: SigningChoice): ProcessorSigning {
-  const scheme = choice.scheme ?? choice.spec.scheme;
-  const own = scheme === choice.spec.scheme ? choice.spec : undefined;
-  switch (scheme) {
+  const picked = schemeFor(choice.spec, choice.scheme);
+  if (!picked) throw new SigningConfigError(`signing scheme ${choice.scheme ?? choice.spec.scheme} cannot be exported`);
+  const facts = picked.scheme.exported(picked.own, choice.custom);
+  switch (facts.kind) {
     case 'none':
       return { kind: 'none', credential: 'none', holds: 'nothing (this provider does not sign)' };
-    case 'api-key':
-      return { kind: 'header', header: own?.header ?? 'X-API-KEY', format: 'raw', credential: 'optional', holds: 'the X-API-KEY value' };
-    case 'basic':
-      return { kind: 'header', header: 'Authorization', format: 'basic', credential: 'optional', holds: 'user:password for HTTP Basic auth' };
-    case 'webengage':
-      if (choice.licenseCode === undefined) throw new SigningConfigError('WebEngage signs with your license code: pass --license-code');
-      return { kind: 'query-md5', licenseCode: choice.licenseCode, credential: 'required', holds: 'the WebEngage webhook secret key' };
-    default: {
-      // Segment's signature uses its own profile whatever the provider spec says (as signRequest does).
-      const profile = scheme === 'segment' ? profileOf('segment') : profileOf(scheme, own, choice.custom);
-      if (!profile) throw new SigningConfigError(`signing scheme ${scheme} cannot be exported`);
-      return { ...hmacSigning(profile), credential: 'required', holds: `the ${profile.label} signing secret` };
-    }
+    case 'header':
+      return { kind: 'header', header: facts.header, format: facts.format, credential: 'optional', holds: facts.holds };
+    case 'query-md5':
+      if (choice.licenseCode === undefined) throw new SigningConfigError(`${picked.scheme.label} signs with your license code: pass --license-code`);
+      return { kind: 'query-md5', licenseCode: choice.licenseCode, credential: 'required', holds: facts.holds };
+    case 'hmac':
+      return { ...hmacSigning(facts.profile), credential: 'required', holds: `the ${facts.profile.label} signing secret` };
   }
 }
 
@@ -91,8 +86,7 @@ function hmacSigning(profile: HmacProfile): HmacSigning {
   if (profile.timestampHeader !== undefined) signing.timestampHeader = profile.timestampHeader;
   if (profile.idHeader !== undefined) signing.idHeader = profile.idHeader;
   if (profile.list !== undefined) signing.list = profile.list;
-  // The legacy SHA-1 header is not part of GitHub's profile (signHmac adds it): mirrored here so that the
-  // exported requests look like GitHub's.
-  if (profile.scheme === 'github') signing.extra = [{ header: 'X-Hub-Signature', algorithm: 'sha1', prefix: 'sha1=' }];
+  // Headers signed beside the main one (GitHub's legacy SHA-1 X-Hub-Signature), so that the requests look like the sender's.
+  if (profile.extra !== undefined) signing.extra = profile.extra.map((x) => ({ ...x }));
   return signing;
 }

@@ -1,12 +1,11 @@
 import { createHmac } from 'node:crypto';
 import type { SigningSpec } from '../../providers/types.js';
 import { safeEqual } from '../hmac.js';
-import { verifyRequest } from '../index.js';
+import { schemeFor } from '../registry.js';
 import { contentPrefix, keyOf, signatureLength } from '../schemes/hmac-scheme.js';
-import { profileOf, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
+import { SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../types.js';
 import { decodeBody, decodedFinding, decodedVariants, type DecodedBody } from './content-encoding.js';
-import { explainCredential } from './credentials.js';
 import { bodyFinding, comparisonFinding, type Explanation, type ExplainMatch, type Finding } from './report.js';
 import { signatureForms, type SignatureForm } from './signature-forms.js';
 import { bodyVariants, MAX_MODELLED_DECODED, parseBody, secretVariants, type BodyVariant, type ParsedBody, type SecretVariant } from './variants.js';
@@ -51,11 +50,13 @@ function describeForm(encoding: string, uppercase: boolean, prefix: string): str
  * transformation that reproduces it, with the first differing byte against the body you have.
  */
 export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOptions): Explanation {
-  const result = verifyRequest(spec, req, options);
-  const scheme = options.scheme ?? spec.scheme;
-  const own = options.scheme === undefined || options.scheme === spec.scheme ? spec : undefined;
-  const profile = profileOf(scheme, own, options.custom);
   const tried = { bodies: 0, secrets: 0, templates: 0, algorithms: [] as string[], signatures: 0, hmacs: 0 };
+  const choice = schemeFor(spec, options.scheme);
+  if (!choice) {
+    const result: VerifyResult = { status: 'no-secret', valid: false, reason: `unknown signing scheme ${options.scheme ?? spec.scheme}` };
+    return { verdict: 'not-checked', result, summary: `Not checked: ${result.reason}.`, findings: [], tried };
+  }
+  const result = choice.scheme.verify(req, options, choice.own);
   const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
 
   if (result.status === 'unsigned') {
@@ -64,7 +65,11 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
   if (result.status === 'no-secret') {
     return { verdict: 'not-checked', result, summary: `Not checked: ${result.reason}.`, findings: [], tried };
   }
-  if (!profile || (scheme === 'segment' && result.header === 'X-API-KEY')) return explainCredential(scheme, req, options, result, tried);
+  // What the HMAC search cannot explain (a credential, an ed25519 signature), the scheme explains itself.
+  const own = choice.scheme.explain?.(req, options, result, tried);
+  if (own) return own;
+  const profile = choice.scheme.profile?.(choice.own, options.custom);
+  if (!profile) return { verdict: 'not-checked', result, summary: `Not checked: ${result.reason}.`, findings: [], tried };
 
   const ctx: Context = {};
   const tHeader = profile.timestampHeader ?? 'webhook-timestamp';
