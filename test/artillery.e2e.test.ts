@@ -73,7 +73,7 @@ describe(`an exported test run by Artillery ${ARTILLERY_VERSION}`, () => {
 
     // 2. The export: a seeded corpus is made for 2026-01-01, so fresh timestamps prove the processor moved them.
     const dir = join(root, 'load');
-    const exported = await runCli(['export', 'artillery', 'mgpass', 'rewards.points_awarded', 'rewards.tier_promoted', '--to', `${base}/hooks/mgpass`, '--rate', '20', '--duration', '10s', '--ramp', '2s', '--dup-ratio', String(DUP_RATIO), '--seed', '11', '--corpus', '200', '--p95', '60000', '--p99', '60000', '-o', dir]);
+    const exported = await runCli(['export', 'artillery', 'mgpass', 'rewards.points_awarded', 'rewards.tier_promoted', '--to', `${base}/hooks/mgpass`, '--rate', '20', '--duration', '10s', '--ramp', '2s', '--dup-ratio', String(DUP_RATIO), '--seed', '11', '--corpus', '200', '--p95', '60s', '--p99', '60s', '-o', dir]);
     expect(exported.code, exported.stderr).toBe(0);
 
     // 3. Artillery, as the README says (the installed binary instead of npx). Telemetry off: loopback only.

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { runDemo, type DemoReport, type DemoRow, type ForgeryCheck } from '../http/demo.js';
 import { EXIT } from '../output/errors.js';
+import { loadProvider } from '../providers/index.js';
+import type { ProviderDef } from '../providers/types.js';
 import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { action, collect, parseOptions } from './shared.js';
 
@@ -41,11 +43,34 @@ export function formatDemo(report: DemoReport): string {
   return lines.join('\n');
 }
 
-const NEXT_STEPS = `
-Next steps:
-  cg-hooks listen --port 3000 --secret <token> --save captures/       # receive real deliveries
-  cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret <token>
-  cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret <token>   # check your receiver`;
+/** The credential flags a provider's deliveries carry, with placeholders (never a value). */
+function credentialFlags(p: ProviderDef): string {
+  switch (p.signing.scheme) {
+    case 'none':
+      return '';
+    case 'basic':
+      return ' --user <user:password>';
+    case 'api-key':
+      return ' --api-key <key>';
+    case 'webengage':
+      return ' --license-code <code> --secret <key>';
+    case 'customerglu':
+      return ' --secret <token>';
+    default:
+      return ' --secret <secret>';
+  }
+}
+
+/** Next steps for the providers the demo showed (CustomerGlu's when it showed them all); at most three. */
+export function nextSteps(providers: readonly ProviderDef[], all: boolean): string {
+  const shown = all ? providers.filter((p) => p.id === 'customerglu') : providers.slice(0, 3);
+  const one = shown.length === 1 ? shown[0] : undefined;
+  const url = 'http://127.0.0.1:3000/webhook';
+  const lines = ['', 'Next steps:', `  cg-hooks listen --port 3000${one ? ` --provider ${one.id}${credentialFlags(one)}` : ''} --save captures/       # receive real deliveries`];
+  for (const p of shown) lines.push(`  cg-hooks send ${p.id} ${p.events[0]?.name ?? '<event>'} --to ${url}${credentialFlags(p)}`);
+  for (const p of shown) lines.push(`  cg-hooks test ${url} --provider ${p.id}${credentialFlags(p)}   # check your receiver`);
+  return lines.join('\n');
+}
 
 export async function run(rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
@@ -57,7 +82,8 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (o.json) writeOut(JSON.stringify(report));
   else {
     writeOut(formatDemo(report));
-    writeErr(err.dim(NEXT_STEPS));
+    const ids = [...new Set(report.rows.map((r) => r.provider))];
+    writeErr(err.dim(nextSteps(await Promise.all(ids.map((id) => loadProvider(id))), o.provider === undefined)));
   }
   return report.ok ? EXIT.ok : EXIT.checkFailed;
 }

@@ -14,7 +14,7 @@ import { CliError, EXIT, UsageError } from '../output/errors.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
 import { VERSION } from '../version.js';
 import { readMappingOption } from './mapping-option.js';
-import { action, parseOptions, positiveInteger } from './shared.js';
+import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
 import { schemeById } from '../signing/index.js';
 import { parseScheme } from './signing-options.js';
 
@@ -41,12 +41,11 @@ type ExportOptions = z.infer<typeof Options>;
 
 const MAX_CORPUS = 100_000;
 
-/** "60", "60s", "2m", "1h" → whole seconds (a bare number is seconds, as in Artillery's phases). */
+/** "60", "60s", "2m", "1h" → whole seconds (Artillery's phases count in seconds). */
 export function parseSeconds(text: string, flag: string, min: number): number {
-  const m = /^\s*(\d+)\s*(s|m|min|h)?\s*$/.exec(text);
-  const n = m ? Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' || m[2] === 'min' ? 60 : 1) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError('bad_option', `${flag}: expected whole seconds >= ${min} such as 60s, 2m or 90, got "${text}"`);
-  return n;
+  const ms = durationOption(text, flag, { minMs: min * 1000, maxMs: 7 * 86_400_000 });
+  if (ms % 1000 !== 0) throw new UsageError('bad_option', `${flag}: Artillery counts in whole seconds, got "${text}"`);
+  return ms / 1000;
 }
 
 /** "50", "50/s" → deliveries per second (per load generator). */
@@ -66,7 +65,7 @@ export function parseRatio(text: string): number {
 }
 
 function parseMs(text: string, flag: string): number {
-  return positiveInteger(text.replace(/\s*ms$/, ''), flag);
+  return durationOption(text, flag, DURATIONS.latency);
 }
 
 function parsePercent(text: string): number {
@@ -134,8 +133,8 @@ export async function run(providerId: string, eventNames: string[], rawOptions: 
   const durationS = parseSeconds(o.duration ?? '60s', '--duration', 1);
   const rampS = o.ramp === undefined ? Math.min(10, Math.floor(durationS / 6)) : parseSeconds(o.ramp, '--ramp', 0);
   if (rampS >= durationS) throw new UsageError('bad_option', `--ramp (${rampS} s) must be shorter than --duration (${durationS} s): the ramp is part of the duration`);
-  const p95Ms = parseMs(o.p95 ?? '500', '--p95');
-  const p99Ms = parseMs(o.p99 ?? '1500', '--p99');
+  const p95Ms = parseMs(o.p95 ?? '500ms', '--p95');
+  const p99Ms = parseMs(o.p99 ?? '1500ms', '--p99');
   const existing = existingExportFiles(o.output);
   if (existing.length > 0 && o.force !== true) {
     throw new UsageError('exists', `${o.output} already holds an export (${existing.join(', ')})`, 'pass --force to overwrite it, or choose another -o directory');
@@ -220,16 +219,16 @@ export function register(program: Command): void {
     .option('-o, --output <dir>', 'directory to write (created if needed)')
     .option('--secret-env <name>', 'environment variable the processor reads the secret from (default CG_HOOKS_SECRET)')
     .option('--rate <n/s>', 'deliveries per second, per load generator', '50')
-    .option('--duration <time>', 'length of the test, ramp included: 60s, 5m', '60s')
-    .option('--ramp <time>', 'ramp from 1/s up to --rate first, within --duration (default: a sixth of it, at most 10s; 0 for none)')
+    .option('--duration <duration>', `length of the test, ramp included (${DURATION_HELP}; whole seconds)`, '60s')
+    .option('--ramp <duration>', `ramp from 1/s up to --rate first, within --duration (${DURATION_HELP}; default: a sixth of it, at most 10s; 0 for none)`)
     .option('--dup-ratio <share>', 'share of requests that are exact duplicates of earlier deliveries', '0.05')
     .option('--seed <n>', 'make the corpus reproducible (ids and times are fresh on every request anyway)')
     .option('--corpus <n>', 'generated deliveries to ship, for variety of bodies (default 1000)')
     .option('--mapping <file>', 'a CustomerGlu tenant payload mapping applied to every delivery')
     .option('--scheme <id>', 'sign with another scheme than the provider\'s (e.g. standard-webhooks, stripe)')
     .option('--license-code <code>', 'WebEngage license code (public: it travels in the URL)')
-    .option('--p95 <ms>', 'ensure: 95th percentile response time under this', '500')
-    .option('--p99 <ms>', 'ensure: 99th percentile response time under this', '1500')
+    .option('--p95 <duration>', `ensure: 95th percentile response time under this (${DURATION_HELP})`, '500ms')
+    .option('--p99 <duration>', `ensure: 99th percentile response time under this (${DURATION_HELP})`, '1500ms')
     .option('--max-error-rate <pct>', 'ensure: at most this % of requests unanswered or not acknowledged', '1')
     .option('--force', 'overwrite an earlier export in the same directory')
     .option('--json', 'print what was written as JSON')
@@ -242,7 +241,7 @@ Artillery is not needed to export; the directory's README.md says how to run it,
 Examples:
   $ cg-hooks export artillery customerglu reward --to http://127.0.0.1:3000/webhook -o load/cg
   $ cg-hooks export artillery mgpass --to https://staging.example.com/hooks/mgpass --rate 200 --duration 5m --dup-ratio 0.1 -o load/mgpass
-  $ cg-hooks export artillery reward trigger_event.created --to http://127.0.0.1:3000/reward --rate 20 --duration 10s -o /tmp/reward-load`,
+  $ cg-hooks export artillery reward trigger_event.created --to http://127.0.0.1:3000/reward --rate 20 --duration 10s -o load/reward`,
     )
     .action(action(run));
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as z from 'zod/mini';
-import { prepareGenerator, type GenerateOptions } from '../core/generate.js';
+import { prepareGenerator, type GenerateOptions, type PreparedGenerator } from '../core/generate.js';
 import { parseJson } from '../core/json.js';
 import { parseAssignment } from '../core/paths.js';
 import { isObject } from '../providers/helpers.js';
@@ -49,6 +50,13 @@ export async function payloadOptions(o: z.infer<typeof PayloadOptions>): Promise
   return options;
 }
 
+/** Warns (stderr) about --set paths the event's schema does not know: a typo is said, an extra key still goes. */
+export async function warnUnknownSetPaths(gen: PreparedGenerator, options: GenerateOptions): Promise<void> {
+  if (gen.mapping || !options.set?.length) return; // a tenant mapping has its own shape
+  const { unknownSetPathWarnings } = await import('./set-paths.js');
+  for (const w of await unknownSetPathWarnings(gen.provider, gen.event, options.set.map((s) => s.path))) writeErr(err.yellow(`warning: ${w}`));
+}
+
 /**
  * Resolves when stdout can take more: after 'drain', or at once when it errored or closed (`| head -1` went away:
  * cli.ts ends the process quietly on EPIPE). Waiting here is what bounds memory when the reader is slow or gone.
@@ -63,21 +71,61 @@ function stdoutReady(): Promise<void> {
   });
 }
 
+/** "is a directory", "no such directory", "permission denied": why a file cannot be written, in a few words. */
+function reason(e: unknown, path: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') return 'is a directory';
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `directory ${dirname(path)} does not exist`;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return (e as Error).message;
+}
+
 /** Writes to a temp file and renames, so an interrupted run never leaves half a file under the real name. */
 function openOutput(path: string | undefined): { write(bytes: Buffer): void | Promise<void>; close(): void } {
   if (path === undefined) return { write: (t) => (process.stdout.write(t) ? undefined : stdoutReady()), close: () => {} };
+  const unwritable = (e: unknown) => new UsageError('unwritable_file', `-o ${path}: cannot write: ${reason(e, path)}`, 'give a file name, e.g. -o deliveries.ndjson');
+  // Checked before anything is generated or created: the rename at the end would fail, leaving the temp file behind.
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw unwritable(e);
+  }
   const tmp = `${path}.${process.pid}.tmp`;
   let fd: number;
   try {
     fd = openSync(tmp, 'w');
   } catch (e) {
-    throw new UsageError('unwritable_file', `cannot write ${path}: ${(e as Error).message}`);
+    throw unwritable(e);
   }
-  return {
-    write: (t) => void writeSync(fd, t),
-    close: () => {
+  const abandon = (e: unknown): never => {
+    try {
       closeSync(fd);
-      renameSync(tmp, path);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw unwritable(e);
+  };
+  return {
+    write: (t) => {
+      try {
+        writeSync(fd, t);
+      } catch (e) {
+        abandon(e);
+      }
+    },
+    close: () => {
+      try {
+        closeSync(fd);
+        renameSync(tmp, path);
+      } catch (e) {
+        abandon(e);
+      }
     },
   };
 }
@@ -89,7 +137,9 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     throw new UsageError('bad_option', '--pretty cannot be combined with --count: NDJSON is one compact delivery per line');
   }
   const provider = await loadProvider(providerId);
-  const gen = prepareGenerator(provider, eventName, { ...(await payloadOptions(o)), pretty: o.pretty === true });
+  const options = await payloadOptions(o);
+  const gen = prepareGenerator(provider, eventName, { ...options, pretty: o.pretty === true });
+  await warnUnknownSetPaths(gen, options);
   const sink = openOutput(o.output);
   // One delivery is written as exactly its body bytes, so `generate > body.json` (or -o) can be signed and sent
   // as is; the newline is only for a terminal. NDJSON (--count) ends every line with one.

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { startListener, type DeliveryReport, type ListenOptions, type ListenSummary } from '../http/listen.js';
+import { parseTargetUrl } from '../http/request.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { escapeTerminal, redactUrl } from '../core/redact.js';
 import { deliveryJsonLine, formatDelivery, formatSummary, streamWriter } from '../output/delivery.js';
 import { err, mask, out, writeErr } from '../output/style.js';
+import { formatDuration } from '../core/duration.js';
 import type { FixedScheme } from '../http/inspect.js';
 import { schemeById } from '../signing/index.js';
-import { action, collect, parseOptions, positiveInteger } from './shared.js';
+import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
 import { checkSchemeKeys, credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 
 const Options = z.object({
@@ -26,6 +28,7 @@ const Options = z.object({
   prefix: z.optional(z.string()),
   save: z.optional(z.string()),
   forwardTo: z.optional(z.string()),
+  insecure: z.optional(z.boolean()),
   expect: z.optional(z.string()),
   timeout: z.optional(z.string()),
   maxBody: z.optional(z.string()),
@@ -47,12 +50,6 @@ export function parseSize(text: string, flag: string): number {
   return bytes;
 }
 
-export function parseSeconds(text: string, flag: string): number {
-  const n = Number(text);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || !(n > 0)) throw new UsageError('bad_option', `${flag}: expected a number of seconds > 0, got "${text}"`);
-  return n;
-}
-
 function parsePort(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError('bad_option', `--port: expected 0..65535 (0 = any free port), got "${text}"`);
   return Number(text);
@@ -63,15 +60,17 @@ function parseStatus(text: string, flag: string): number {
   return Number(text);
 }
 
+/** The same URL checks (and words) as send's --to: http(s) only, a port in range, credentials never echoed. */
 function parseUrl(text: string, flag: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError('bad_url', `${flag}: "${escapeTerminal(redactUrl(text))}" is not a URL (expected http://host:port/path)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('bad_url', `${flag}: only http:// and https:// URLs are supported, got ${escapeTerminal(url.protocol)}`);
-  return url.href;
+  return parseTargetUrl(text, flag).href;
+}
+
+const isLoopback = (host: string) => /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1' || host === 'localhost';
+
+/** The address really bound (0.0.0.0 is every interface, not 127.0.0.1), and whether others can reach it. */
+export function boundAddress(host: string, port: number): { url: string; exposed: boolean } {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return { url: `http://${shown}:${port}`, exposed: !isLoopback(host.replace(/^\[|\]$/g, '')) };
 }
 
 export type StopReason = 'expect' | 'timeout' | 'interrupt';
@@ -106,7 +105,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (o.provider !== undefined && o.provider !== 'auto') await loadProvider(o.provider); // unknown ids: exit 2 with the list
   const scheme = listenScheme(o, secrets);
   const expect = o.expect === undefined ? undefined : positiveInteger(o.expect, '--expect');
-  const timeoutS = o.timeout === undefined ? undefined : parseSeconds(o.timeout, '--timeout');
+  const timeoutMs = o.timeout === undefined ? undefined : durationOption(o.timeout, '--timeout', DURATIONS.run);
   const options: ListenOptions = {
     host: o.host ?? '127.0.0.1',
     port: o.port === undefined ? 0 : parsePort(o.port),
@@ -120,10 +119,14 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
   if (o.save !== undefined) options.saveDir = o.save;
   if (o.forwardTo !== undefined) options.forwardTo = parseUrl(o.forwardTo, '--forward-to');
+  if (o.insecure) {
+    if (o.forwardTo === undefined) throw new UsageError('bad_option', '--insecure applies to --forward-to <https url>: the listener itself serves plain HTTP');
+    options.forwardInsecure = true;
+  }
   if (o.respond !== undefined) options.respond = parseStatus(o.respond, '--respond');
   if (o.failFirst !== undefined) options.failFirst = positiveInteger(o.failFirst, '--fail-first');
   if (o.requestTimeout !== undefined) {
-    const ms = parseSeconds(o.requestTimeout, '--request-timeout') * 1000;
+    const ms = durationOption(o.requestTimeout, '--request-timeout', { ...DURATIONS.request, bareMaxMs: DURATIONS.request.maxMs });
     options.requestTimeoutMs = ms;
     options.headersTimeoutMs = Math.min(ms, 10_000);
   }
@@ -177,13 +180,16 @@ export async function run(rawOptions: unknown): Promise<number> {
     options.forwardTo !== undefined ? `forwarding to ${redactUrl(options.forwardTo)}` : '',
     expect !== undefined ? `expecting ${expect}` : '',
   ].filter(Boolean);
-  writeErr(`${err.green('cg-hooks listen: ready on')} ${err.bold(listener.url)}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port })}\n`);
+  const bound = boundAddress(options.host ?? '127.0.0.1', listener.port);
+  const where = bound.url === listener.url ? err.bold(listener.url) : `${err.bold(bound.url)} ${err.dim(`(from this machine: ${listener.url})`)}`;
+  writeErr(`${err.green('cg-hooks listen: ready on')} ${where}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
+  if (bound.exposed) writeErr(err.yellow(`warning: --host ${options.host} is reachable from the network: anyone who can reach this machine on port ${listener.port} can send deliveries${options.saveDir !== undefined ? ' (and fill --save)' : ''}; use --host 127.0.0.1 to keep it local`));
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port, bind: bound.url, exposed: bound.exposed })}\n`);
 
   const onSignal = () => stop('interrupt');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const timer = timeoutS === undefined ? undefined : setTimeout(() => stop('timeout'), timeoutS * 1000);
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), timeoutMs);
   const reason = await stopped;
   if (timer) clearTimeout(timer);
   const summary = await listener.close();
@@ -191,15 +197,18 @@ export async function run(rawOptions: unknown): Promise<number> {
   process.off('SIGTERM', onSignal);
 
   stdout.finish();
+  // Bounded: a stdout nobody reads must not keep the process alive; what it never took is counted as dropped.
+  await stdout.settle(2000);
+  const notWritten = stdout.dropped + stdout.unflushed;
   for (const l of inherited) process.stdout.on('error', l);
   const code = exitCodeFor(reason, summary, expect);
   if (json && !stdout.closed) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary, linesDropped: stdout.dropped })}\n`);
   {
     // On stderr in both modes: with --json, stdout is often a file or /dev/null.
     const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
-      ? err.red(`timed out after ${timeoutS} s with ${summary.deliveries} of ${expect} expected deliveries`)
-      : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${timeoutS} s` : `received ${summary.deliveries} of ${expect} expected`;
-    const lost = stdout.dropped > 0 ? err.yellow(`; ${stdout.dropped} output lines dropped (stdout not read)`) : '';
+      ? err.red(`timed out after ${formatDuration(timeoutMs!)} with ${summary.deliveries} of ${expect} expected deliveries`)
+      : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${formatDuration(timeoutMs!)}` : `received ${summary.deliveries} of ${expect} expected`;
+    const lost = notWritten > 0 ? err.yellow(`; ${notWritten} output lines dropped (stdout not read)`) : '';
     writeErr(`${why}: ${formatSummary(summary, err)}${lost}`);
   }
   return code;
@@ -223,12 +232,13 @@ export function register(program: Command): void {
     .option('--prefix <text>', '--scheme hmac: text before the digest, e.g. "sha256="')
     .option('--save <dir>', 'save every delivery byte for byte (one JSON capture file each) before answering 2xx')
     .option('--forward-to <url>', 'relay each delivery (same bytes, end-to-end headers) and answer with its status')
+    .option('--insecure', "with --forward-to: accept the target's self-signed HTTPS certificate")
     .option('--expect <n>', 'exit after n deliveries: 0 when all were valid (and saved), 1 otherwise')
-    .option('--timeout <s>', 'stop after s seconds (with --expect: exit 1 if they did not all arrive)')
+    .option('--timeout <duration>', `stop after this long (${DURATION_HELP}); with --expect: exit 1 if they did not all arrive`)
     .option('--max-body <size>', 'larger bodies are answered 413 (e.g. 512kb, 2mb)', '1mb')
     .option('--respond <code>', 'answer every delivery (or the first --fail-first n) with this status')
     .option('--fail-first <n>', 'answer the first n deliveries with --respond (default 500), then normally')
-    .option('--request-timeout <s>', 'cut off clients that take longer to send a request (default 30)')
+    .option('--request-timeout <duration>', `cut off clients that take longer to send a request (${DURATION_HELP}; default 30s)`)
     .option('--full', 'print whole bodies (on a terminal they are cut to 20 lines)')
     .option('--json', 'NDJSON on stdout: a ready line, one line per delivery, a summary')
     .addHelpText(

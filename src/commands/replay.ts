@@ -8,7 +8,7 @@ import { parseTargetUrl } from '../http/request.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { formatBytes } from '../output/delivery.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
-import { action, parseOptions, positiveInteger } from './shared.js';
+import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 import { credentialsFrom } from './signing-options.js';
 
 const Options = z.object({
@@ -20,6 +20,7 @@ const Options = z.object({
   licenseCode: z.optional(z.string()),
   provider: z.optional(z.string()),
   timeout: z.optional(z.string()),
+  insecure: z.optional(z.boolean()),
   json: z.optional(z.boolean()),
 });
 
@@ -102,12 +103,14 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   if (o.user !== undefined) options.user = o.user;
   if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
   if (o.provider !== undefined) options.provider = o.provider;
-  if (o.timeout !== undefined) options.timeoutMs = positiveInteger(o.timeout, '--timeout');
+  if (o.insecure) options.insecure = true;
+  if (o.timeout !== undefined) options.timeoutMs = durationOption(o.timeout, '--timeout', DURATIONS.request);
 
   const json = o.json === true;
   const progress = !json && process.stderr.isTTY === true && files.length > 1000;
   let index = 0;
   let lastProgress = 0;
+  let networkHint: string | undefined;
   const summary = await replayFiles(files, readCapture, options, {
     onChecked: progress
       ? (done, total) => {
@@ -117,6 +120,7 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
         }
       : undefined,
     onResult: (r) => {
+      networkHint ??= r.error?.hint;
       if (json) writeOut(JSON.stringify(r));
       else writeOut(formatResult(r, index));
       index++;
@@ -129,6 +133,7 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   else {
     const rest = skipped > 0 ? `; ${skipped} not sent after the network failure` : '';
     writeErr(err.dim(`replayed ${summary.replayed} ${summary.replayed === 1 ? 'capture' : 'captures'}: ${summary.ok} answered 2xx, ${failed} did not${rest}`));
+    if (networkHint) writeErr(err.dim(`hint: ${networkHint}`));
     if (summary.droppedHeaders.length > 0) {
       writeErr(
         err.dim(
@@ -152,7 +157,8 @@ export function register(program: Command): void {
     .option('--user <user:password>', 'basic auth to re-sign with')
     .option('--license-code <code>', 'WebEngage license code to re-sign with')
     .option('--provider <id>', 'sign as this provider (for captures whose provider was not recognised)')
-    .option('--timeout <ms>', 'per-request timeout in ms (default 10000)')
+    .option('--timeout <duration>', `bounds each whole request, response body included (${DURATION_HELP}; default 10s)`)
+    .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--json', 'NDJSON: one line per capture, then a summary')
     .addHelpText(
       'after',
@@ -165,7 +171,7 @@ Exit: 0 all 2xx · 1 a non-2xx · 2 bad capture file · 3 network failure.
 
 Examples:
   $ cg-hooks replay captures/ --to http://127.0.0.1:3000/webhook
-  $ cg-hooks replay captures/20260101T000000.000Z-000001-customerglu-reward.json --to http://127.0.0.1:3000/webhook
+  $ cg-hooks replay captures/20260101T120000.123Z-000001-customerglu-reward.json --to http://127.0.0.1:3000/webhook
   $ cg-hooks replay captures/ --to https://staging.example.com/webhook --resign --secret "$NEW_SECRET" --json`,
     )
     .action(action(run));

@@ -4,13 +4,12 @@ import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { buildSendRequest, parseHeader, parseTargetUrl } from '../http/request.js';
-import { parseDuration } from '../http/retry.js';
 import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
 import { escapeTerminal } from '../core/redact.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { randomSeed } from '../templates/random.js';
-import { action, collect, parseOptions, parseTime, readInput } from './shared.js';
+import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, parseTime, readInput } from './shared.js';
 import { addSigningFlags, checkKeyRing, checkSecrets, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
 
 const RunOptions = z.extend(SigningFlags, {
@@ -30,12 +29,6 @@ const RunOptions = z.extend(SigningFlags, {
   json: z.optional(z.boolean()),
 });
 type RunOptionsRaw = z.infer<typeof RunOptions>;
-
-function duration(text: string, flag: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError('bad_option', `${flag}: "${text}" is not a duration (milliseconds, or with a unit: 500ms, 2s, 1m)`);
-  return ms;
-}
 
 function parseSeed(text: string): number {
   if (!/^\d+$/.test(text.trim()) || Number(text) > 0xffffffff) throw new UsageError('bad_option', `--seed: expected a whole number from 0 to 4294967295, got "${text}"`);
@@ -93,7 +86,6 @@ async function signer(providerId: string, to: string, o: RunOptionsRaw) {
   const secrets = secretsFrom(o);
   checkKeyRing(signing, secrets, 'a scenario');
   checkSecrets(signing, secrets);
-  if (o.user !== undefined && !o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
   const headers = (o.header ?? []).map(parseHeader);
   const options = signOptionsFrom(signing, o, secrets);
   return (body: Buffer, event: string) => buildSendRequest({ provider, url: to, body, event, headers, ...options });
@@ -114,8 +106,8 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
   const chaos = parseChaos(o.chaos);
   const seed = o.seed !== undefined ? parseSeed(o.seed) : randomSeed();
   const timeScale = o.timeScale !== undefined ? parseTimeScale(o.timeScale) : 1;
-  const timeoutMs = o.timeout !== undefined ? duration(o.timeout, '--timeout') : undefined;
-  if (timeoutMs !== undefined && timeoutMs <= 0) throw new UsageError('bad_option', '--timeout must be more than 0');
+  const timeoutMs = o.timeout !== undefined ? durationOption(o.timeout, '--timeout', DURATIONS.request) : undefined;
+  const probeWaitMs = o.probeWait !== undefined ? durationOption(o.probeWait, '--probe-wait', DURATIONS.wait) : undefined;
   const nowMs = o.now !== undefined ? parseTime(o.now, '--now') : Date.now();
   if (o.junit !== undefined) checkJUnitPath(o.junit);
   if (o.probe === undefined && (o.probePath ?? o.probeHeader ?? o.probeWait) !== undefined) throw new UsageError('bad_option', '--probe-path, --probe-header and --probe-wait go with --probe <url>');
@@ -131,7 +123,7 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
     const { checkProbe } = await import('../scenarios/probe.js');
     const users = new Set(plan.deliveries.flatMap((d) => (d.credit ? [d.credit.user] : [])));
     checkProbe(o.probe, o.probePath, users.size);
-    probe = { url: o.probe, headers: Object.fromEntries((o.probeHeader ?? []).map(parseHeader)), timeoutMs: timeoutMs ?? 10_000, ...(o.probePath !== undefined ? { path: o.probePath } : {}) };
+    probe = { url: o.probe, headers: Object.fromEntries((o.probeHeader ?? []).map(parseHeader)), timeoutMs: timeoutMs ?? 10_000, ...(o.probePath !== undefined ? { path: o.probePath } : {}), ...(o.insecure ? { insecure: true } : {}) };
   }
 
   const report = await import('../scenarios/report.js');
@@ -141,12 +133,12 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
     for (const note of plan.notes) writeErr(err.dim(`note: ${note}`));
     if (!probe && scenario.ledger) writeErr(err.dim('note: statuses only; pass --probe <url with {user}> --probe-path <path> to check the ledger'));
   }
-  const spinner = human && process.stderr.isTTY ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
+  const spinner = await spinnerFor(human);
   const interrupt = onInterrupt();
   const { runPlan } = await import('../scenarios/runner.js');
   const result = await runPlan(
     plan,
-    { timeoutMs: timeoutMs ?? provider.timeoutMs ?? 10_000, signal: interrupt.signal, ...(o.insecure ? { insecure: true } : {}), ...(probe ? { probe } : {}), ...(o.probeWait !== undefined ? { probeWaitMs: duration(o.probeWait, '--probe-wait') } : {}) },
+    { timeoutMs: timeoutMs ?? provider.timeoutMs ?? 10_000, signal: interrupt.signal, ...(o.insecure ? { insecure: true } : {}), ...(probe ? { probe } : {}), ...(probeWaitMs !== undefined ? { probeWaitMs } : {}) },
     {
       onProbe: (phase, user) => spinner?.start(`reading the balance of ${user} (${phase} the run)`),
       onSendStart: (s, of) => spinner?.start(`${s.seq}/${of} ${report.stepLabel(s)}`),
@@ -223,11 +215,11 @@ Examples:
     .option('--now <time>', 'the clock of the last delivery (ISO-8601 or unix seconds); with --seed, byte-identical bodies')
     .option('--chaos <knobs>', 'duplicate=p, reorder, delay=a-b, fail-retry (comma-separated; repeatable)', collect)
     .option('--time-scale <f>', 'multiply every wait (delay:, jitter, retry schedule) by f, e.g. 0.01 (default 1)')
-    .option('--timeout <ms>', "response timeout per attempt (ms, or 2s; default: the provider's, else 10s)")
+    .option('--timeout <duration>', `bounds each whole attempt, response body included (${DURATION_HELP}; default: the provider's, else 10s)`)
     .option('--probe <url>', 'GET this before and after the run to read a balance; {user} is replaced by the user id')
     .option('--probe-path <path>', 'where the number is in the probe answer, e.g. data.points (default: the answer is the number)')
     .option('--probe-header <"Name: value">', 'header on probe requests (e.g. an API key); repeatable', collect)
-    .option('--probe-wait <ms>', 'wait before reading balances again, for receivers that credit asynchronously')
+    .option('--probe-wait <duration>', `wait before reading balances again, for receivers that credit asynchronously (${DURATION_HELP})`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--junit <file>', 'write a JUnit report: one case per step, one for the ledger')
     .option('--json', 'one JSON document: every send, every attempt, the ledger, the verdict')

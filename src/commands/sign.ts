@@ -30,7 +30,7 @@ function maskCredentials(signed: SignedRequest): { signed: SignedRequest; masked
 }
 
 /** Warnings about a body that will not survive the trip as the user expects. The bytes are never changed. */
-export function bodyWarnings(body: Buffer, who: string): string[] {
+export function bodyWarnings(body: Buffer, who: string, source = 'body.json'): string[] {
   const warnings: string[] = [];
   const endsNl = body.length > 0 && body[body.length - 1] === 0x0a;
   if (endsNl) {
@@ -53,7 +53,7 @@ export function bodyWarnings(body: Buffer, who: string): string[] {
   if (!compact.equals(trimmed)) {
     const at = firstDifference(trimmed, compact);
     warnings.push(
-      `the body is not in the compact form ${who} sends (first difference at byte ${at}): receivers that re-serialize (JSON.stringify(req.body)) compute a different signature; compact it first (jq -c, or \`cg-hooks generate\`)`,
+      `the body is not in the compact form ${who} sends (first difference at byte ${at}): receivers that re-serialize (JSON.stringify(req.body)) compute a different signature; compact it first (${source === '-' ? '… | jq -cj .' : `jq -cj . ${source} > compact.json`}: -j adds no trailing newline; or \`cg-hooks generate\`)`,
     );
   }
   return warnings;
@@ -77,10 +77,13 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   checkSecrets(signing, secrets);
   const body = await readInput(o.body, '--body file');
 
-  const exact = signRequest(signing.spec, body, signOptionsFrom(signing, o, secrets));
+  const signature = signRequest(signing.spec, body, signOptionsFrom(signing, o, secrets));
+  // Every provider sends its Content-Type with the signature: printed too, so the lines are the request's headers.
+  const contentType = signing.provider?.headers['Content-Type'] ?? 'application/json';
+  const exact: SignedRequest = { ...signature, headers: { 'Content-Type': contentType, ...signature.headers } };
   const { signed, masked } = o.showSecrets ? { signed: exact, masked: false } : maskCredentials(exact);
   // Only a signature covers the body: warnings about its bytes matter when the scheme signs it.
-  const warnings = signing.def.kind === 'hmac' ? bodyWarnings(body, signing.provider?.name ?? 'a webhook sender') : [];
+  const warnings = signing.def.kind === 'hmac' ? bodyWarnings(body, signing.provider?.name ?? 'a webhook sender', /^[\w@%+=:,./-]+$/.test(o.body) ? o.body : `'${o.body.replace(/'/g, `'\\''`)}'`) : [];
 
   for (const w of warnings) writeErr(err.yellow(`warning: ${w}`));
   for (const n of signed.notes) writeErr(err.dim(`note: ${n}`));

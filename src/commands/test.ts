@@ -3,10 +3,10 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
+import { formatDuration } from '../core/duration.js';
 import { listCases, planCases, type ConformanceCase, type Expected, type PlanOptions } from '../core/conformance.js';
 import type { CaseResult, ConformanceReport } from '../http/conformance.js';
 import { maskedUrl, parseHeader, parseTargetUrl } from '../http/request.js';
-import { parseDuration } from '../http/retry.js';
 import { loadProvider } from '../providers/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { EXIT, NetworkError, UsageError } from '../output/errors.js';
@@ -14,7 +14,7 @@ import { junitXml, type JUnitCase } from '../output/junit.js';
 import { err, mask, out, table, writeErr, writeOut } from '../output/style.js';
 import { schemeFor } from '../signing/index.js';
 import { credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
-import { action, collect, parseOptions } from './shared.js';
+import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 
 const Options = z.object({
   provider: z.optional(z.string()),
@@ -101,7 +101,7 @@ export function reportJUnit(report: ConformanceReport, startedAt: Date): string 
   const cases: JUnitCase[] = report.unreachable
     ? [{ name: 'receiver reachable', classname, status: 'error', message: report.unreachable.message, detail: [report.unreachable.message, report.unreachable.hint].filter(Boolean).join('\n') }]
     : report.cases.map((r) => {
-        const c: JUnitCase = { name: r.name, classname, status: r.verdict, ...(r.latencyMs !== null ? { time: r.latencyMs / 1000 } : {}) };
+        const c: JUnitCase = { name: r.name, classname, status: r.verdict, ...((r.elapsedMs ?? r.latencyMs) !== null ? { time: (r.elapsedMs ?? r.latencyMs)! / 1000 } : {}) };
         if (r.hint) c.message = r.hint;
         if (r.verdict === 'fail') c.detail = `${r.description}: expected ${expectedLabel(r.expected)}, got ${gotLabel(r)}\n${r.hint ?? ''}`;
         else if (r.verdict === 'pass' && r.hint) c.output = r.hint;
@@ -198,23 +198,18 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
   }
   if (urlArg === undefined) throw new UsageError('missing_argument', 'missing <url>: the receiver to test', 'for example: cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret "$SECRET"');
   parseTargetUrl(urlArg, '<url>');
-  let timeoutMs = provider.timeoutMs ?? 10_000;
-  if (o.timeout !== undefined) {
-    const ms = parseDuration(o.timeout);
-    if (ms === undefined || ms <= 0) throw new UsageError('bad_option', `--timeout: "${o.timeout}" is not a duration (milliseconds, or with a unit: 500ms, 2s)`);
-    timeoutMs = ms;
-  }
+  const timeoutMs = o.timeout !== undefined ? durationOption(o.timeout, '--timeout', DURATIONS.request) : (provider.timeoutMs ?? 10_000);
 
   if (o.junit !== undefined) checkJUnitPath(o.junit);
   const plan = planCases(provider, p);
   const human = !o.json;
   const runnable = plan.cases.filter((c) => c.request).length;
   if (human) {
-    writeErr(`${err.bold('testing')} ${maskedUrl(urlArg)} as ${provider.id} (${plan.auth}${credentialsLine(p)}): ${runnable} case${runnable === 1 ? '' : 's'}, no retries, ${timeoutMs} ms timeout`);
+    writeErr(`${err.bold('testing')} ${maskedUrl(urlArg)} as ${provider.id} (${plan.auth}${credentialsLine(p)}): ${runnable} case${runnable === 1 ? '' : 's'}, no retries, ${formatDuration(timeoutMs)} timeout`);
     for (const note of plan.notes) writeErr(err.dim(`note: ${note}`));
   }
 
-  const spinner = human && process.stderr.isTTY ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
+  const spinner = await spinnerFor(human);
   const startedAt = new Date();
   const { runConformance } = await import('../http/conformance.js');
   const report = await runConformance(
@@ -276,7 +271,7 @@ export function register(program: Command): void {
     .option('--only <names>', 'run only these cases (comma-separated; a prefix such as "valid" selects a group)', collect)
     .option('--skip <names>', 'skip these cases (comma-separated)', collect)
     .option('--event <name>', 'test only this event in the valid cases (default: every event); repeatable', collect)
-    .option('--timeout <ms>', "bounds each whole request, response body included (ms, or 2s; default: the provider's documented one, else 10s)")
+    .option('--timeout <duration>', `bounds each whole request, response body included (${DURATION_HELP}; default: the provider's documented one, else 10s)`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--junit <file>', 'also write a JUnit XML report (warnings are passing tests with a <system-out> note)')
     .option('--list', 'print the case names for the provider and exit')

@@ -7,7 +7,7 @@ import { err, out, writeErr, writeOut } from '../output/style.js';
 import { explain, verifyRequest, type Credentials, type Explanation, type Finding } from '../signing/index.js';
 import type { CredentialName } from '../signing/schemes/types.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../signing/types.js';
-import { action, parseOptions, positiveInteger, readInput } from './shared.js';
+import { action, DURATION_HELP, durationOption, parseOptions, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, requireCredentials, resolveSigning, secretsFrom, SigningFlags, unixSeconds, verifyOptionsFrom, type Signing } from './signing-options.js';
 
 const Options = z.extend(SigningFlags, {
@@ -197,7 +197,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   else if (capture?.receivedAt && !Number.isNaN(Date.parse(capture.receivedAt))) now = Math.floor(Date.parse(capture.receivedAt) / 1000);
 
   const options: VerifyOptions = verifyOptionsFrom(signing, o, secrets, {
-    ...(o.tolerance !== undefined ? { tolerance: positiveInteger(o.tolerance, '--tolerance', 0) } : {}),
+    ...(o.tolerance !== undefined ? { tolerance: durationOption(o.tolerance, '--tolerance', { maxMs: 7 * 86_400_000 }) / 1000 } : {}),
     ...(now !== undefined ? { now } : {}),
     ...(o.signature !== undefined ? { signature: o.signature } : {}),
   });
@@ -241,7 +241,7 @@ export function register(program: Command): void {
     .option('--signature <sig>', 'the signature header value as received (Stripe: the whole t=…,v1=… value)')
     .option('--capture <file>', 'a delivery saved by `cg-hooks listen --save` (headers, query and raw body)');
   addSigningFlags(cmd)
-    .option('--tolerance <s>', 'seconds of clock skew allowed both ways for timestamped schemes', '300')
+    .option('--tolerance <duration>', `clock skew allowed both ways for timestamped schemes (${DURATION_HELP})`, '5m')
     .option('--now <time>', 'judge timestamps at this time (default: the capture\'s receivedAt, else now)')
     .option('--explain', 'diagnose a failing signature: which body, secret, algorithm, encoding or header would match, and the fix')
     .option('--json', 'print {valid, status, reason, header, secretIndex?, explain?}')
@@ -260,7 +260,8 @@ Examples:
   $ cg-hooks verify mgpass --capture captures/0001.json --secret s3cret --explain
   $ cg-hooks verify --scheme github --secret "It's a Secret to Everybody" --body body.txt \\
       --signature sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
-  $ cg-hooks verify --scheme standard-webhooks --secret whsec_… --body body.json --id msg_… --timestamp 1614265330 --signature "v1,g0hM…" --now 1614265330
+  $ cg-hooks verify --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --body standard.json \\
+      --id msg_p5jXN8AQM9LWM0D4loKWxJek --timestamp 1614265330 --signature "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" --now 1614265330
   $ cg-hooks verify customerglu --secret s3cret --body body.json --signature 9f2c… --explain --json | jq .explain.findings[0]`,
     )
     .action(action(run));

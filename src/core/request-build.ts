@@ -5,7 +5,7 @@ import type { ProviderDef } from '../providers/types.js';
 import { signRequest } from '../signing/index.js';
 import type { SignOptions } from '../signing/index.js';
 import { VERSION } from '../version.js';
-import { redactUrl } from './redact.js';
+import { escapeTerminal, redactUrl } from './redact.js';
 
 export const USER_AGENT = `cg-hooks/${VERSION}`;
 
@@ -48,9 +48,14 @@ export function parseTargetUrl(text: string, flag = '--to'): URL {
   } catch {
     url = undefined;
   }
+  // `new URL` refuses a port past 65535 like any other bad URL: say what is really wrong.
+  const port = /^https?:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/i.exec(text)?.[1];
+  if (!url && port !== undefined && Number(port) > 65535) {
+    throw new UsageError('bad_url', `${flag}: port ${port} is out of range (1-65535)`, 'use a full URL such as http://127.0.0.1:3000/webhook');
+  }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
     // Shown redacted: a mistyped URL still carries its user:password@ and ?token=.
-    const shown = redactUrl(text);
+    const shown = escapeTerminal(redactUrl(text));
     const guess = /^[\w.-]+:\d+(\/|$)/.test(text) || /^[\w.-]+(\/|$)/.test(text) ? ` (did you mean http://${shown}?)` : '';
     throw new UsageError('bad_url', `${flag}: "${shown}" is not an http(s) URL${guess}`, 'use a full URL such as http://127.0.0.1:3000/webhook');
   }

@@ -14,6 +14,8 @@ export interface CaseResult {
   /** The receiver's status, or null when nothing came back (skipped, or a network failure). */
   status: number | null;
   latencyMs: number | null;
+  /** How long the case's request took, answered or not (a timeout took the whole --timeout); null when skipped. */
+  elapsedMs: number | null;
   verdict: Verdict;
   hint: string | null;
   error?: SendFailure;
@@ -77,7 +79,7 @@ function targetUrl(base: URL, query: Record<string, string>): string {
 }
 
 function skipped(c: ConformanceCase): CaseResult {
-  return { name: c.name, kind: c.kind, description: c.description, expected: c.expected, required: c.required, status: null, latencyMs: null, verdict: 'skip', hint: c.skip ?? null };
+  return { name: c.name, kind: c.kind, description: c.description, expected: c.expected, required: c.required, status: null, latencyMs: null, elapsedMs: null, verdict: 'skip', hint: c.skip ?? null };
 }
 
 export function summarize(cases: readonly CaseResult[]): ConformanceSummary {
@@ -189,6 +191,7 @@ export async function runConformance(url: string, plan: ConformancePlan, callbac
       required: c.required,
       status: response?.status ?? null,
       latencyMs: response ? Math.round(attempt.latencyMs * 10) / 10 : null,
+      elapsedMs: Math.round(attempt.latencyMs * 10) / 10,
       verdict: j.verdict,
       hint: j.hint ?? null,
       ...(attempt.error ? { error: attempt.error } : {}),

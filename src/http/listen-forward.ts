@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { redactUrl } from '../core/redact.js';
 import { UsageError } from '../errors.js';
-import { endToEndHeaders, sendRaw } from './client.js';
+import { endToEndHeaders, exchangeRaw } from './client.js';
 import type { DeliveryReport } from './listen-types.js';
 
 export interface Relayed {
@@ -89,6 +89,7 @@ export class Forwarder {
   constructor(
     readonly target: URL,
     private readonly timeoutMs: number,
+    private readonly insecure = false,
   ) {
     this.display = redactUrl(target.href);
     const decoded = (s: string) => {
@@ -111,8 +112,9 @@ export class Forwarder {
   /** Relays one delivery; sets the report's status, statusReason and forward; returns the sender's answer. */
   async relay(report: DeliveryReport, headers: Record<string, string>, body: Buffer, rawQuery: string): Promise<Relayed> {
     report.forward = { url: this.display };
-    const fail = (why: string, status = 502): Relayed => {
+    const fail = (why: string, status = 502, hint?: string): Relayed => {
       report.forward!.error = why;
+      if (hint) report.forward!.hint = hint;
       report.status = status;
       report.statusReason = 'forward-failed';
       return { answer: { error: status === 508 ? 'loop_detected' : 'bad_gateway', message: `--forward-to ${this.display}: ${why}` } };
@@ -120,14 +122,14 @@ export class Forwarder {
     if ((headers.via ?? '').includes(this.mark)) return fail('this delivery was already relayed by this listener (a forwarding loop): not relayed again', 508);
     const relayed = endToEndHeaders(headers);
     relayed.via = headers.via ? `${headers.via}, 1.1 ${this.mark}` : `1.1 ${this.mark}`;
-    let r: Awaited<ReturnType<typeof sendRaw>>;
-    try {
-      r = await sendRaw({ url: relayUrl(this.target, rawQuery), method: report.method, headers: relayed, body, timeoutMs: this.timeoutMs });
-    } catch (e) {
-      return fail(this.scrub((e as Error).message));
+    const x = await exchangeRaw({ url: relayUrl(this.target, rawQuery), method: report.method, headers: relayed, body, timeoutMs: this.timeoutMs, ...(this.insecure ? { insecure: true } : {}) });
+    report.forward.latencyMs = Math.round(x.latencyMs * 10) / 10;
+    if (x.error || !x.response) {
+      if (x.status !== undefined) report.forward.status = x.status;
+      return fail(this.scrub(x.error?.message ?? 'no response'), 502, x.error?.hint !== undefined ? this.scrub(x.error.hint) : undefined);
     }
+    const r = x.response;
     report.forward.status = r.status;
-    report.forward.latencyMs = r.latencyMs;
     report.forward.body = r.body.subarray(0, 2048).toString('utf8');
     // An interim or impossible status (99, 101, 600) cannot be passed on: the sender would get something else.
     if (!(r.status >= 200 && r.status <= 599)) return fail(`the target answered ${r.status}, which is not a final HTTP status`);

@@ -28,6 +28,8 @@ export interface ListenOptions {
   /** Relay every delivery's bytes to this URL and answer with its status. Not the listener's own address. */
   forwardTo?: string;
   forwardTimeoutMs?: number;
+  /** --insecure: accept the --forward-to target's self-signed certificate. */
+  forwardInsecure?: boolean;
   /** Answer with this status (all deliveries, or the first `failFirst`). */
   respond?: number;
   /** Answer the first n deliveries with `respond` (default 500), then normally. */
@@ -76,7 +78,7 @@ export interface DeliveryReport {
   /** Why that status: verdict, simulated failure (--respond/--fail-first), forward, or a capture that failed. */
   statusReason: 'verdict' | 'simulated' | 'forwarded' | 'forward-failed' | 'not-saved';
   /** `url` has its credentials masked. */
-  forward?: { url: string; status?: number; latencyMs?: number; error?: string; body?: string };
+  forward?: { url: string; status?: number; latencyMs?: number; error?: string; hint?: string; body?: string };
   /** With --save: where the capture is, or why it is not (the delivery is then answered 503 instead of 2xx). */
   capture?: { path?: string; error?: string };
   /** The parsed JSON (or form fields, decoded when Content-Encoding was used); for other bodies, their text. */

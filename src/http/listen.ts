@@ -68,7 +68,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   const maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
   // Past this, even draining the body to answer 413 politely costs too much: answer and hang up.
   const hardCap = Math.max(16 * 1024 * 1024, 4 * maxBody);
-  const forwarder = options.forwardTo === undefined ? undefined : new Forwarder(forwardTarget(options.forwardTo), options.forwardTimeoutMs ?? 10_000);
+  const forwarder = options.forwardTo === undefined ? undefined : new Forwarder(forwardTarget(options.forwardTo), options.forwardTimeoutMs ?? 10_000, options.forwardInsecure === true);
   const failStatus = options.respond ?? 500;
   const saveDir = options.saveDir;
   if (saveDir !== undefined) {

@@ -4,7 +4,7 @@ import { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 import { classifyError, type SendFailure } from './errors.js';
 import type { SendRequest } from './request.js';
 import { isSuccess } from './retry.js';
-import { clientOptions, DEFAULT_TIMEOUT_MS, timeoutError } from './send.js';
+import { clientOptions, DEFAULT_TIMEOUT_MS, timeoutError } from './client.js';
 import { rate, summarizeLatencies, type LatencySummary } from './stats.js';
 
 export { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';

@@ -20,6 +20,8 @@ export interface ReplayOptions {
   /** Sign as this provider instead of the one recorded in the capture. */
   provider?: string;
   timeoutMs?: number;
+  /** Accept self-signed or otherwise invalid TLS certificates. */
+  insecure?: boolean;
 }
 
 export interface ReplayItem {
@@ -45,7 +47,8 @@ export interface ReplayResult {
   response?: string;
   /** Credentials that were masked in the capture and so not sent: headers (Authorization, X-API-KEY) and query parameters ("secret (query)"). */
   droppedHeaders: string[];
-  error?: { code: string; message: string; exitCode: number };
+  /** A network failure, in the vocabulary of `send` (errors.ts): code, message, what to do. */
+  error?: { code: string; message: string; hint?: string; exitCode: number };
 }
 
 export interface PreparedRequest {
@@ -158,11 +161,11 @@ async function replaySource(source: CaptureSource, options: ReplayOptions, callb
       };
       let result: ReplayResult;
       try {
-        const r = await sendRaw({ url: request.url, method: request.method, headers: request.headers, body: request.body, timeoutMs: options.timeoutMs ?? 10_000 });
+        const r = await sendRaw({ url: request.url, method: request.method, headers: request.headers, body: request.body, timeoutMs: options.timeoutMs ?? 10_000, ...(options.insecure ? { insecure: true } : {}) });
         result = { ...base, ok: r.status >= 200 && r.status < 300, status: r.status, latencyMs: r.latencyMs, response: r.body.subarray(0, 2048).toString('utf8') };
       } catch (e) {
         if (!(e instanceof CliError)) throw e;
-        result = { ...base, ok: false, error: { code: e.code, message: e.message, exitCode: e.exitCode } };
+        result = { ...base, ok: false, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), exitCode: e.exitCode } };
       }
       summary.replayed++;
       if (result.ok) summary.ok++;

@@ -79,12 +79,28 @@ function statusText(status: number, c: ChalkInstance): string {
   return status >= 200 && status < 300 ? c.green(text) : status >= 500 ? c.magenta(text) : c.red(text);
 }
 
+/** A form body as its fields, one `name=value` a line (decoded), not as the JSON object it was parsed into. */
+function formText(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(body)) for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}=${String(v)}`);
+  return lines.join('\n');
+}
+
 function bodyLines(r: DeliveryReport, f: DeliveryFormat): string[] {
   if (r.body === null || r.body === undefined || r.body === '') return [];
-  const text = escapeTerminal(typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2), { multiline: true });
+  const form = r.bodyKind === 'form' ? formText(r.body) : undefined;
+  const text = escapeTerminal(form ?? (typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2)), { multiline: true });
   const lines = text.split('\n');
   if (f.full || lines.length <= f.maxBodyLines) return lines;
   return [...lines.slice(0, f.maxBodyLines), f.style.dim(`… ${lines.length - f.maxBodyLines} more lines (--full shows the whole body)`)];
+}
+
+/** What a relayed target answered, on one line: escaped (it came from the network), cut to 120 characters. */
+export function bodyExcerpt(body: string, max = 120): string {
+  const flat = body.replace(/\s*\r?\n\s*/g, ' ').trim();
+  const cut = [...flat];
+  return escapeTerminal(cut.length > max ? `${cut.slice(0, max).join('')}…` : flat);
 }
 
 /** `?a=1&a=2&secret=****(32 chars)`: every value, credentials masked, readable (the mask is not percent-encoded). */
@@ -108,11 +124,18 @@ export function formatDelivery(r: DeliveryReport, f: DeliveryFormat): string {
   const checks = [signatureText(r, c), authText(r, c), schemaText(r, c)].filter(Boolean).join('  ');
   const head = `${c.dim(`#${r.seq} ${time}`)} ${c.bold(safe(r.method))} ${safe(r.path)}${query}  ${who}  ${checks}  ${statusText(r.status, c)}  ${c.dim(formatBytes(r.size))}`;
   const lines = [head];
-  const detail = (text: string) => lines.push(`    ${text}`);
+  // One reason once: a body over --max-body makes the signature and the auth "not checked" for the same reason.
+  const said = new Set<string>();
+  const detail = (text: string) => {
+    if (said.has(text)) return;
+    said.add(text);
+    lines.push(`    ${text}`);
+  };
+  const sizeSaid = r.bodyError !== undefined && r.status === 413;
   if (r.duplicate) detail(c.yellow(`duplicate of #${r.duplicate.firstSeq} (${safe(r.duplicate.key)}): a receiver must acknowledge it (2xx) without processing it twice`));
-  if (!r.signature.ok) detail(c.red(safe(r.signature.reason)));
+  if (!r.signature.ok && !(sizeSaid && /--max-body/.test(r.signature.reason))) detail(c.red(safe(r.signature.reason)));
   if (r.signature.explain) detail(c.yellow(`explain: ${safe(r.signature.explain)}`));
-  if (!r.auth.ok) detail(c.red(safe(r.auth.reason)));
+  if (!r.auth.ok && !(sizeSaid && /--max-body/.test(r.auth.reason))) detail(c.red(safe(r.auth.reason)));
   if (r.contentEncoding) detail(c.yellow(`Content-Encoding: ${safe(r.contentEncoding)} (the signature covers the compressed bytes)${r.bodyError ? '' : '; shown decoded'}`));
   if (r.bodyError) detail(c.red(safe(r.bodyError)));
   if (r.schema.reason) detail(c.yellow(safe(r.schema.reason)));
@@ -122,7 +145,11 @@ export function formatDelivery(r: DeliveryReport, f: DeliveryFormat): string {
   if (more > 0) detail(c.red(`… and ${more} more schema errors`));
   if (r.statusReason === 'simulated') detail(c.magenta(`answered ${r.status} on purpose (--respond/--fail-first): watch the sender retry`));
   if (r.forward) {
-    detail(r.forward.error ? c.red(`forward to ${safe(r.forward.url)} failed: ${safe(r.forward.error)}`) : `forwarded to ${safe(r.forward.url)}: ${r.forward.status} in ${r.forward.latencyMs} ms`);
+    const fw = r.forward;
+    if (fw.error) {
+      detail(c.red(`forward to ${safe(fw.url)} failed: ${safe(fw.error)}`));
+      if (fw.hint) detail(c.dim(`hint: ${safe(fw.hint)}`));
+    } else detail(`forwarded to ${safe(fw.url)}: answered ${fw.status} in ${fw.latencyMs} ms  ${c.dim(fw.body ? bodyExcerpt(fw.body) : '(empty body)')}`);
   }
   if (r.capture?.path) detail(c.dim(`saved ${safe(r.capture.path)}`));
   if (r.capture?.error) detail(c.red(`not saved: ${safe(r.capture.error)}${r.statusReason === 'not-saved' ? ` (answered ${r.status}: the sender should retry)` : ''}`));
@@ -170,6 +197,10 @@ export interface OutputSink {
   readonly dropped: number;
   /** True once the reader went away (EPIPE): nothing more is written. */
   readonly closed: boolean;
+  /** Lines handed to the stream that it has not yet passed on: lost if the process ends now. */
+  readonly unflushed: number;
+  /** Resolves when the stream has passed every line on, or after `ms` (a reader that never reads). */
+  settle(ms: number): Promise<void>;
 }
 
 export interface SinkEvents {
@@ -184,7 +215,7 @@ export interface SinkEvents {
 /** What may wait in memory for a slow reader: enough for any one delivery line, bounded whatever arrives. */
 export const MAX_BUFFERED = 8 * 1024 * 1024;
 
-type Stream = Pick<NodeJS.WriteStream, 'write' | 'on' | 'once'> & { writableLength: number };
+type Stream = Pick<NodeJS.WriteStream, 'write' | 'on' | 'once'> & { writableLength: number; off?: NodeJS.WriteStream['off'] };
 
 /**
  * Collects output lines and writes them once per event-loop turn (one syscall for many deliveries), with a
@@ -202,10 +233,12 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
   let warned = false;
   let closed = false;
   let waitingForDrain = false;
+  let unflushed = 0;
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (closed) return;
     closed = true;
-    dropped += pendingLines;
+    dropped += pendingLines + unflushed;
+    unflushed = 0;
     pending = '';
     pendingLines = 0;
     events.onClosed?.(e);
@@ -235,9 +268,13 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
     // A line is written whole or not at all; one line alone is always written (the bound is for a backlog).
     if (stream.writableLength > 0 && stream.writableLength + pending.length > maxBuffered) return drop();
     const text = pending;
+    const lines = pendingLines;
     pending = '';
     pendingLines = 0;
-    stream.write(text);
+    unflushed += lines;
+    stream.write(text, () => {
+      if (!closed) unflushed -= lines;
+    });
   };
   return {
     push(text) {
@@ -268,6 +305,21 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
     },
     get closed() {
       return closed;
+    },
+    get unflushed() {
+      return closed ? 0 : unflushed;
+    },
+    settle(ms) {
+      if (closed || (unflushed === 0 && stream.writableLength === 0)) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          stream.off?.('drain', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        stream.once('drain', done);
+      });
     },
   };
 }

@@ -3,7 +3,7 @@
 // are duplicated or how they are reordered.
 import { didYouMean } from '../core/suggest.js';
 import { UsageError } from '../output/errors.js';
-import { parseDuration } from '../http/retry.js';
+import { checkDuration } from '../core/duration.js';
 import { createRng, type Rng } from '../templates/random.js';
 import { LIMITS, NO_CHAOS, type Chaos } from './model.js';
 
@@ -17,14 +17,17 @@ function bad(message: string): UsageError {
 function parseRange(text: string): { minMs: number; maxMs: number } {
   const [a, b, ...rest] = text.split('-').map((s) => s.trim());
   if (a === undefined || a === '' || rest.length > 0) throw bad(`delay=${text}: expected a range such as 0-800ms`);
-  // "0-800ms": a unit written once applies to both ends.
-  const unit = /(ms|s|m)$/.exec(b ?? a)?.[1] ?? '';
-  const withUnit = (s: string) => (/(ms|s|m)$/.test(s) ? s : `${s}${unit}`);
-  const minMs = parseDuration(withUnit(a));
-  const maxMs = b === undefined ? minMs : parseDuration(withUnit(b));
-  if (minMs === undefined || maxMs === undefined) throw bad(`delay=${text}: expected a range such as 0-800ms or 1s-2s`);
+  // "0-800ms": a unit written once applies to both ends; with none, a bare number is seconds (as in every flag).
+  const unit = /(ms|s|m|min|h)$/i.exec(b ?? a)?.[1] ?? '';
+  const withUnit = (s: string) => (/[a-z]$/i.test(s) ? s : `${s}${unit}`);
+  const end = (s: string): number => {
+    const r = checkDuration(withUnit(s), { maxMs: LIMITS.delayMs, bareMaxMs: 120_000 });
+    if ('problem' in r) throw bad(`delay=${text}: ${r.problem.startsWith('"') ? 'expected a range such as 0-800ms or 1s-2s' : r.problem}`);
+    return r.ms;
+  };
+  const minMs = end(a);
+  const maxMs = b === undefined ? minMs : end(b);
   if (maxMs < minMs) throw bad(`delay=${text}: the range goes down (write the smaller value first)`);
-  if (maxMs > LIMITS.delayMs) throw bad(`delay=${text}: at most ${LIMITS.delayMs / 60_000} minutes`);
   return { minMs, maxMs };
 }
 

@@ -5,7 +5,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { parsePath } from '../core/paths.js';
 import { didYouMean } from '../core/suggest.js';
 import { UsageError } from '../output/errors.js';
-import { parseDuration } from '../http/retry.js';
+import { checkDuration } from '../core/duration.js';
 import { LIMITS, type EventStep, type Expect, type LedgerSpec, type Scenario, type Step, type Where } from './model.js';
 import { findReferences } from './refs.js';
 
@@ -105,10 +105,10 @@ function parseExpect(r: Reader, node: Node | null): Expect {
 
 function parseDelay(r: Reader, node: Node | null): number {
   const v = isScalar(node) ? node.value : undefined;
-  const ms = typeof v === 'number' && v >= 0 ? Math.round(v) : typeof v === 'string' ? parseDuration(v) : undefined;
-  if (ms === undefined) r.fail(node, `delay: "${String(v)}" is not a duration (e.g. 200ms, 1.5s, or a number of ms)`);
-  if (ms > LIMITS.delayMs) r.fail(node, `delay: at most ${LIMITS.delayMs / 60_000} minutes`);
-  return ms;
+  // The grammar of every duration flag: a bare number is seconds (YAML reads `delay: 2` as the number 2).
+  const r2 = typeof v === 'number' || typeof v === 'string' ? checkDuration(String(v), { maxMs: LIMITS.delayMs, bareMaxMs: 120_000 }) : undefined;
+  if (r2 === undefined || 'problem' in r2) return r.fail(node, `delay: ${r2 && !r2.problem.startsWith('"') ? r2.problem : `"${String(v)}" is not a duration (200ms, 1.5s, 2m; a bare number is seconds)`}`);
+  return r2.ms;
 }
 
 function parseLedgerRule(r: Reader, node: Node | null, what: string, keys: readonly string[]) {

@@ -12,6 +12,8 @@ export interface ProbeConfig {
   path?: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** --insecure: accept a self-signed certificate. */
+  insecure?: boolean;
 }
 
 export interface ProbeReading {
@@ -46,7 +48,7 @@ export function probeUrl(template: string, user: string): string {
  * yet, exit 2), after the run the ledger check cannot be made (exit 1). Network failures throw NetworkError (exit 3).
  */
 export async function readBalance(cfg: ProbeConfig, user: string, phase: 'before' | 'after'): Promise<ProbeReading> {
-  const res = await sendRaw({ url: new URL(probeUrl(cfg.url, user)), method: 'GET', headers: { accept: 'application/json', ...cfg.headers }, body: Buffer.alloc(0), timeoutMs: cfg.timeoutMs }, 64 * 1024);
+  const res = await sendRaw({ url: new URL(probeUrl(cfg.url, user)), method: 'GET', headers: { accept: 'application/json', ...cfg.headers }, body: Buffer.alloc(0), timeoutMs: cfg.timeoutMs, ...(cfg.insecure ? { insecure: true } : {}) }, 64 * 1024);
   const fail = (message: string): CliError =>
     phase === 'before'
       ? new UsageError('bad_probe', `--probe (before the run, for ${user}): ${message}`, 'nothing was sent; check --probe and --probe-path against your balance endpoint')

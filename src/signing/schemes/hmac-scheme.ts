@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { formatDuration } from '../../core/duration.js';
 import { UsageError } from '../../errors.js';
 import { safeEqual } from '../hmac.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
@@ -242,12 +243,12 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
     const now = options.now ?? Math.floor(Date.now() / 1000);
     const skew = now - Number(t);
     if (Math.abs(skew) > tolerance) {
-      const when = skew > 0 ? `${skew} s old` : `${-skew} s in the future`;
+      const when = skew > 0 ? `${formatDuration(skew * 1000)} old` : `${formatDuration(-skew * 1000)} in the future`;
       return {
         status: 'expired',
         valid: false,
         header,
-        reason: `timestamp is ${when} (tolerance ${tolerance} s)${matched >= 0 ? '; the signature itself matches' : ' and the signature does not match'}`,
+        reason: `timestamp is ${when} (tolerance ${formatDuration(tolerance * 1000)})${matched >= 0 ? '; the signature itself matches' : ' and the signature does not match'}`,
         ...(matched >= 0 ? { secretIndex: matched } : {}),
       };
     }
