@@ -2,13 +2,13 @@
 // `cg-hooks --help` and `generate` fast: zod and commander load from one file instead of hundreds,
 // and heavy modules (undici, ora, inquirer) stay in lazily imported chunks or external packages.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
 
 await build({
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts', testing: 'src/testing.ts', vitest: 'src/vitest.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -16,7 +16,8 @@ await build({
   platform: 'node',
   target: 'node20.18',
   // Bundled: small, on the start-up path. External: loaded only by the commands that need them.
-  external: ['undici', 'ora', '@inquirer/prompts'],
+  // vitest: the optional peer of `cg-hooks/vitest`, always the user's own copy.
+  external: ['undici', 'ora', '@inquirer/prompts', 'vitest'],
   define: { __CG_HOOKS_VERSION__: JSON.stringify(pkg.version) },
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: false,
@@ -42,3 +43,5 @@ await build({
 });
 mkdirSync(new URL('../dist/ui/', import.meta.url), { recursive: true });
 for (const file of ['index.html', 'app.css']) copyFileSync(new URL(`../src/ui/web/${file}`, import.meta.url), new URL(`../dist/ui/${file}`, import.meta.url));
+// The built-in scenarios stay plain files (`cg-hooks scenario show` prints them as written): beside the bundle.
+cpSync(new URL('../src/scenarios/builtin/', import.meta.url), new URL('../dist/scenarios/builtin/', import.meta.url), { recursive: true });

@@ -4,10 +4,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { catalog } from '../dist/index.js';
 
 const providers = await catalog();
+const eventList = (events) =>
+  events.map((e) => `\`${e.name}\`${e.variants.length ? ` (${e.variants.length} variants)` : ''}${e.origin === 'INFERRED' ? '*' : ''}`).join(', ');
 const rows = providers.map((p) => {
-  const events = p.events
-    .map((e) => `\`${e.name}\`${e.variants.length ? ` (${e.variants.length} variants)` : ''}${e.origin === 'INFERRED' ? '*' : ''}`)
-    .join(', ');
+  // Providers with several webhook families (mgPass: rewards, identity) list each under its name.
+  const events = p.groups?.length
+    ? p.groups.map((g) => `${g.name}: ${eventList(p.events.filter((e) => e.group === g.name))}`).join('; ')
+    : eventList(p.events);
   const retry = p.retry.attempts > 1 ? `${p.retry.attempts} attempts` : 'none';
   return `| \`${p.id}\` | ${p.name} | ${p.signing.description.replace(/</g, "&lt;")} | ${retry} | ${events} |`;
 });

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { jsonRequested, state } from './commands/shared.js';
-import { CliError, EXIT } from './output/errors.js';
+import { didYouMean } from './core/suggest.js';
+import { CliError, EXIT, UsageError } from './output/errors.js';
 import { err } from './output/style.js';
 
 import { VERSION } from './version.js';
@@ -14,12 +15,16 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   generate: () => import('./commands/generate.js'),
   sign: () => import('./commands/sign.js'),
   verify: () => import('./commands/verify.js'),
+  keygen: () => import('./commands/keygen.js'),
   send: () => import('./commands/send.js'),
   listen: () => import('./commands/listen.js'),
   replay: () => import('./commands/replay.js'),
   test: () => import('./commands/test.js'),
   demo: () => import('./commands/demo.js'),
+  scenario: () => import('./commands/scenario.js'),
   schema: () => import('./commands/schema.js'),
+  export: () => import('./commands/export.js'),
+  import: () => import('./commands/import.js'),
 };
 
 /** The command named on the command line, skipping the global flags that may stand before it. */
@@ -63,16 +68,38 @@ Exit codes: 0 ok · 1 check failed · 2 bad usage or input · 3 network failure 
   return program;
 }
 
+/** commander's `commander.unknownOption` in the spelling of every other code: `unknown_option`. */
+export function snakeCode(code: string): string {
+  return code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** The one JSON shape of an error on stdout: `{"error":{"code","message","hint"}}`. */
+function writeJsonError(code: string, message: string, hint?: string): void {
+  process.stdout.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}) } })}\n`);
+}
+
+/** commander's message split in two: its first line, and "(Did you mean --timeout?)" or the help to read. */
+function commanderParts(error: CommanderError, argv: readonly string[]): { message: string; hint: string; help: string } {
+  const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
+  const guess = /\(Did you mean (.+)\?\)/.exec(rest.join(' '))?.[1];
+  const name = commandName(argv);
+  const help = `see \`${name !== undefined && name in COMMANDS ? `cg-hooks ${name} --help` : 'cg-hooks --help'}\``;
+  return { message: first.trim(), hint: guess ? `did you mean ${guess}? (${help})` : help, help };
+}
+
 /** Maps any error to an exit code and prints it: JSON on stdout with --json, one line on stderr otherwise. */
 export function reportError(error: unknown, argv: readonly string[]): number {
   const json = jsonRequested(argv);
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code.replace('commander.', ''), message: error.message.replace(/^error: /, '') } })}\n`);
+    const { message, hint, help } = commanderParts(error, argv);
+    // Without --json commander has printed its own lines (outputError above, "Did you mean" included): the help follows.
+    if (json) writeJsonError(snakeCode(error.code), message, hint);
+    else process.stderr.write(`${err.dim(`hint: ${help}`)}\n`);
     return EXIT.usage;
   }
   if (error instanceof CliError) {
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+    if (json) writeJsonError(error.code, error.message, error.hint);
     else {
       process.stderr.write(`${err.red('error:')} ${error.message}\n`);
       if (error.hint) process.stderr.write(`${err.dim(`hint: ${error.hint}`)}\n`);
@@ -82,7 +109,7 @@ export function reportError(error: unknown, argv: readonly string[]): number {
   }
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'EPIPE') return EXIT.ok; // the reader went away (`| head`): not our failure
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code: 'internal', message: String(e?.message ?? e) } })}\n`);
+  if (json) writeJsonError('internal', String(e?.message ?? e), 'run again with --debug for the stack trace, and please report it');
   else {
     process.stderr.write(`${err.red('internal error:')} ${e?.message ?? String(e)}\n`);
     process.stderr.write(argv.includes('--debug') ? `${e?.stack}\n` : err.dim('hint: run again with --debug for the stack trace, and please report it\n'));
@@ -90,10 +117,45 @@ export function reportError(error: unknown, argv: readonly string[]): number {
   return EXIT.checkFailed;
 }
 
+/** How long the process waits at exit for a pipe that takes nothing of what is queued for it. */
+export const EXIT_DRAIN_MS = 2000;
+
+/**
+ * process.exit can cut off output still queued for a pipe: wait for stdout to drain first. A slow reader gets
+ * everything (the wait goes on while it reads); one that takes nothing for EXIT_DRAIN_MS is given up on, said on
+ * stderr, so that a process whose stdout is never read still ends.
+ */
 async function flushAndExit(code: number): Promise<never> {
-  // process.exit can cut off output still queued for a pipe; wait for stdout to drain first.
-  if (process.stdout.writableNeedDrain) await new Promise((resolve) => process.stdout.once('drain', resolve));
+  const stdout = process.stdout;
+  let left = stdout.writableLength;
+  while (stdout.writableNeedDrain && !stdout.destroyed) {
+    const drained = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        stdout.off('drain', onDrain);
+        resolve(false);
+      }, EXIT_DRAIN_MS);
+      const onDrain = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      stdout.once('drain', onDrain);
+    });
+    if (drained) break;
+    if (stdout.writableLength >= left) {
+      process.stderr.write(`${err.yellow('warning:')} stdout took nothing for ${EXIT_DRAIN_MS / 1000} s: exiting with ${stdout.writableLength} bytes of output not written\n`);
+      break;
+    }
+    left = stdout.writableLength;
+  }
   process.exit(code);
+}
+
+/** `cg-hooks help nope`: commander would print the general help and exit 0; an unknown command is exit 2. */
+function checkHelpTopic(argv: readonly string[]): void {
+  const args = argv.slice(2).filter((a) => !a.startsWith('-'));
+  if (args[0] !== 'help' || args[1] === undefined || args[1] in COMMANDS) return;
+  const guess = didYouMean(args[1], Object.keys(COMMANDS));
+  throw new UsageError('unknown_command', `unknown command '${args[1]}'`, `${guess ? `did you mean ${guess}? ` : ''}run \`cg-hooks --help\` for the commands`);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -102,6 +164,7 @@ export async function main(argv: string[]): Promise<void> {
   });
   let code: number;
   try {
+    checkHelpTopic(argv);
     await (await buildProgram(argv)).parseAsync(argv);
     code = state.exitCode;
   } catch (error) {

@@ -1103,6 +1103,320 @@ export type MgpassRewardsPartnerCreated = {
   timestamp: string;
 };
 
+/** mgPass user.login.success: A user signed in (session, client, method, IP, user agent). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassUserLoginSuccess = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "user.login.success";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    /** matches /^ses_[A-Za-z0-9]+$/. */
+    session_id: string;
+    /** non-empty. */
+    client_id: string;
+    method: "password" | "otp" | "google" | "apple";
+    mfa?: boolean;
+    ip: string | string;
+    /** non-empty. */
+    platform: string;
+    /** non-empty. */
+    user_agent: string;
+    device_name?: string | null;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass user.login.failed: A sign-in failed (reason, attempt number; user_id null for an unknown identifier). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassUserLoginFailed = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "user.login.failed";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    user_id: string | null;
+    /** non-empty. */
+    identifier: string;
+    reason: "invalid_password" | "invalid_otp" | "account_locked" | "account_suspended" | "user_not_found";
+    /** integer, > 0, ≤ 5. */
+    attempt: number;
+    /** non-empty. */
+    client_id?: string;
+    ip: string | string;
+    /** non-empty. */
+    platform?: string;
+    /** non-empty. */
+    user_agent?: string;
+    [key: string]: unknown;
+  } & ({
+    reason?: "user_not_found";
+    user_id?: null;
+  } | {
+    reason?: unknown;
+    user_id?: string;
+  });
+};
+
+/** mgPass user.register: A new mgPass account (name, e-mail, phone, sign-up method). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassUserRegister = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "user.register";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    name: string;
+    /** email. */
+    email: string;
+    /** matches /^\+\d{8,15}$/. */
+    phone_number?: string;
+    method: "email" | "phone" | "google";
+    email_verified?: boolean;
+    /** non-empty. */
+    client_id?: string;
+    referral_code?: string | null;
+    ip?: string | string;
+    /** non-empty. */
+    platform: string;
+    /** non-empty. */
+    user_agent: string;
+    device_name?: string | null;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass user.suspended: An admin suspended a user (reason, until when). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassUserSuspended = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "user.suspended";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    name?: string;
+    /** email. */
+    email?: string;
+    /** non-empty. */
+    reason: string;
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    suspended_by: string;
+    suspended_until: number | null;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass user.unsuspended: A suspension was lifted (by an admin, or null when it ran out). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassUserUnsuspended = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "user.unsuspended";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    name?: string;
+    /** email. */
+    email?: string;
+    /** non-empty. */
+    reason?: string;
+    unsuspended_by: string | null;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass user.deleted: An account was deleted (by the user or an admin). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassUserDeleted = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "user.deleted";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  /** deleted_by equals user_id exactly when initiated_by is "user". */
+  data: {
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    initiated_by: "user" | "admin";
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    deleted_by: string;
+    /** non-empty. */
+    reason: string;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass session.created: A session started (client, device, expiry). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassSessionCreated = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "session.created";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^ses_[A-Za-z0-9]+$/. */
+    session_id: string;
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    /** non-empty. */
+    client_id: string;
+    ip: string | string;
+    /** non-empty. */
+    platform: string;
+    /** non-empty. */
+    user_agent: string;
+    device_name?: string | null;
+    /** integer, ≥ 0, < 100000000000. */
+    expires_at: number;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass session.revoked: A session ended early (logout, password change, admin). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassSessionRevoked = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "session.revoked";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^ses_[A-Za-z0-9]+$/. */
+    session_id: string;
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    reason: "logout" | "admin_revoked" | "password_changed" | "user_suspended";
+    revoked_by: string | null;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass token.issued: An access token was issued (token id, scope, expiry; never the token). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassTokenIssued = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "token.issued";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^tok_[A-Za-z0-9]+$/. */
+    token_id: string;
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    /** matches /^ses_[A-Za-z0-9]+$/. */
+    session_id?: string;
+    /** non-empty. */
+    client_id: string;
+    grant_type: "authorization_code" | "password" | "urn:ietf:params:oauth:grant-type:device_code";
+    /** non-empty. */
+    scope: string;
+    token_type: "Bearer";
+    /** integer, > 0. */
+    expires_in: number;
+    /** integer, ≥ 0, < 100000000000. */
+    expires_at: number;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass token.refreshed: An access token was refreshed (new and previous token ids). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassTokenRefreshed = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "token.refreshed";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  /** token_id differs from previous_token_id. */
+  data: {
+    /** matches /^tok_[A-Za-z0-9]+$/. */
+    token_id: string;
+    /** matches /^tok_[A-Za-z0-9]+$/. */
+    previous_token_id: string;
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    /** matches /^ses_[A-Za-z0-9]+$/. */
+    session_id?: string;
+    /** non-empty. */
+    client_id: string;
+    grant_type: "refresh_token";
+    /** non-empty. */
+    scope: string;
+    token_type: "Bearer";
+    /** integer, > 0. */
+    expires_in: number;
+    /** integer, ≥ 0, < 100000000000. */
+    expires_at: number;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass role.assigned: A role was granted to a user. The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassRoleAssigned = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "role.assigned";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    role: "admin" | "editor" | "moderator" | "support" | "partner_manager" | "rewards_manager";
+    platform?: string | null;
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    assigned_by: string;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass role.removed: A role was taken from a user. The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassRoleRemoved = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "role.removed";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  data: {
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    role: "admin" | "editor" | "moderator" | "support" | "partner_manager" | "rewards_manager";
+    platform?: string | null;
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    removed_by: string;
+    [key: string]: unknown;
+  };
+};
+
+/** mgPass user.impersonated: Staff signed in as a user (who, why, for how long). The shape is inferred from the provider's other API objects (not shown in its docs). */
+export type MgpassUserImpersonated = {
+  /** matches /^evt_[A-Za-z0-9]+$/. */
+  id: string;
+  type: "user.impersonated";
+  /** integer, ≥ 0, < 100000000000. */
+  created_at: number;
+  /** impersonator_id differs from user_id. */
+  data: {
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    user_id: string;
+    /** matches /^usr_[A-Za-z0-9]+$/. */
+    impersonator_id: string;
+    /** email. */
+    impersonator_email?: string;
+    /** non-empty. */
+    reason: string;
+    /** matches /^ses_[A-Za-z0-9]+$/. */
+    session_id: string;
+    ip?: string | string;
+    /** integer, ≥ 0, < 100000000000. */
+    expires_at?: number;
+    [key: string]: unknown;
+  };
+};
+
 /**
  * Reward trigger_event.created: A trigger event was created for a user (e.g. successful_payment, with its value).
  * Documented example: fixtures/reward/trigger_event.created.json
@@ -1245,7 +1559,50 @@ export type MgpassEvent =
   | MgpassCashbackRedemptionCancelled
   | MgpassRewardsRuleCreated
   | MgpassRewardsCatalogCreated
+  | MgpassRewardsPartnerCreated
+  | MgpassUserLoginSuccess
+  | MgpassUserLoginFailed
+  | MgpassUserRegister
+  | MgpassUserSuspended
+  | MgpassUserUnsuspended
+  | MgpassUserDeleted
+  | MgpassSessionCreated
+  | MgpassSessionRevoked
+  | MgpassTokenIssued
+  | MgpassTokenRefreshed
+  | MgpassRoleAssigned
+  | MgpassRoleRemoved
+  | MgpassUserImpersonated;
+
+/** mgPass rewards, cashback and management webhooks: {"event_type", "data", "timestamp": ISO-8601}. */
+export type MgpassRewardsEvent =
+  | MgpassRewardsPointsAwarded
+  | MgpassRewardsTierPromoted
+  | MgpassRewardsRedeemed
+  | MgpassCashbackRedeemed
+  | MgpassCashbackProcessed
+  | MgpassCashbackRejected
+  | MgpassCashbackRedemptionCompleted
+  | MgpassCashbackRedemptionCancelled
+  | MgpassRewardsRuleCreated
+  | MgpassRewardsCatalogCreated
   | MgpassRewardsPartnerCreated;
+
+/** mgPass identity webhooks: {"id": "evt_…", "type", "created_at": unix seconds, "data"}; data shapes inferred. */
+export type MgpassIdentityEvent =
+  | MgpassUserLoginSuccess
+  | MgpassUserLoginFailed
+  | MgpassUserRegister
+  | MgpassUserSuspended
+  | MgpassUserUnsuspended
+  | MgpassUserDeleted
+  | MgpassSessionCreated
+  | MgpassSessionRevoked
+  | MgpassTokenIssued
+  | MgpassTokenRefreshed
+  | MgpassRoleAssigned
+  | MgpassRoleRemoved
+  | MgpassUserImpersonated;
 
 /** mgPass payload types by event name. */
 export interface MgpassEvents {
@@ -1260,6 +1617,19 @@ export interface MgpassEvents {
   "rewards.rule_created": MgpassRewardsRuleCreated;
   "rewards.catalog_created": MgpassRewardsCatalogCreated;
   "rewards.partner_created": MgpassRewardsPartnerCreated;
+  "user.login.success": MgpassUserLoginSuccess;
+  "user.login.failed": MgpassUserLoginFailed;
+  "user.register": MgpassUserRegister;
+  "user.suspended": MgpassUserSuspended;
+  "user.unsuspended": MgpassUserUnsuspended;
+  "user.deleted": MgpassUserDeleted;
+  "session.created": MgpassSessionCreated;
+  "session.revoked": MgpassSessionRevoked;
+  "token.issued": MgpassTokenIssued;
+  "token.refreshed": MgpassTokenRefreshed;
+  "role.assigned": MgpassRoleAssigned;
+  "role.removed": MgpassRoleRemoved;
+  "user.impersonated": MgpassUserImpersonated;
 }
 
 /** Any Reward delivery. */

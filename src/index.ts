@@ -1,9 +1,10 @@
 // The library API. Everything here returns values; nothing prints or exits.
 export { generate, prepareGenerator, type Delivery, type GenerateOptions } from './core/generate.js';
+export { parseMapping, compileMapping, checkMapping, applyMapping, validateMapped, mappedDedupKey, Mapping, MappingError } from './core/mapping.js';
 export { catalog, providerInfo, type ProviderInfo } from './core/catalog.js';
 export { loadProvider, PROVIDER_IDS } from './providers/index.js';
 export type { ProviderDef, EventDef, SigningSpec, RetryPolicy, SchemeId, IncomingRequest, Json } from './providers/types.js';
-export { CliError, UsageError, NetworkError, CheckFailedError, EXIT } from './output/errors.js';
+export { CliError, UsageError, NetworkError, CheckFailedError, EXIT } from './errors.js';
 export { send, type SendOptions, type SendCallbacks, type SendResult, type Attempt, type AttemptResponse, type SendOutcome, type SendFailure } from './http/send.js';
 export { sendRepeated, type RepeatOptions, type RepeatCallbacks, type RepeatSummary } from './http/repeat.js';
 export { buildSendRequest, type SendRequest, type PreparedRequest, type BuildRequestInput } from './http/request.js';
@@ -12,8 +13,9 @@ export { planCases, listCases, type ConformancePlan, type ConformanceCase, type 
 export { judge, type Judgement, type Verdict, type CaseResponse } from './core/judge.js';
 export { runConformance, type ConformanceReport, type CaseResult, type ConformanceSummary, type RunOptions, type RunCallbacks } from './http/conformance.js';
 export { junitXml, escapeXml, type JUnitSuite, type JUnitCase } from './output/junit.js';
-export { sign, verify, explain, type SigningTarget, type IncomingParts, type LibraryVerifyOptions } from './signing/api.js';
+export { sign, verify, verifyWebRequest, explain, type SigningTarget, type IncomingParts, type LibraryVerifyOptions, type HeadersLike, type HeaderRecord, type WebRequestLike } from './signing/api.js';
 export { signRequest, verifyRequest, safeEqual } from './signing/index.js';
+export { schemeCatalog, type SchemeInfo } from './signing/registry.js';
 export type { SignOptions, SignedRequest, VerifyOptions, VerifyResult, VerifyStatus, RequestParts, CustomHmac, Explanation, Finding, ExplainCause } from './signing/index.js';
 export { readCapture, parseCapture, serializeCapture, type Capture, type CaptureInput } from './core/capture.js';
 export { startListener as listen, type ListenOptions, type ListenCallbacks, type Listener, type ListenSummary, type DeliveryReport } from './http/listen.js';

@@ -7,7 +7,7 @@ import { parseCapture, readCapture, serializeCapture } from '../src/core/capture
 describe('capture files', () => {
   const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"é"}\r\n'), Buffer.from([0xff])]);
 
-  it('round-trips any bytes, lower-cases header names and joins repeated headers', () => {
+  it('round-trips any bytes, lower-cases header names, joins repeated headers, keeps every query value', () => {
     const text = serializeCapture({
       receivedAt: new Date('2026-01-01T00:00:00Z'),
       method: 'POST',
@@ -25,7 +25,7 @@ describe('capture files', () => {
     const cap = parseCapture(text, 'x.json');
     expect(cap.body.equals(body)).toBe(true);
     expect(cap.headers).toEqual({ 'x-cg-signature': 'abc', 'set-cookie': 'a=1, b=2' });
-    expect(cap.query).toEqual({ a: '1', b: 'x, y' });
+    expect(cap.query).toEqual({ a: '1', b: ['x', 'y'] });
     expect(cap).toMatchObject({ version: 1, receivedAt: '2026-01-01T00:00:00.000Z', method: 'POST', path: '/webhook', remoteAddress: '127.0.0.1', provider: 'customerglu', event: 'reward' });
   });
 

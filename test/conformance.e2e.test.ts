@@ -249,7 +249,7 @@ describe('cg-hooks test: usage and network', () => {
       return correct(auth)(req);
     };
     const r = await receiver(hangs);
-    const { code, report } = await conformance(r.url, ['--provider', 'customerglu', '--secret', SECRET, '--timeout', '300', '--only', 'missing-signature,wrong-secret']);
+    const { code, report } = await conformance(r.url, ['--provider', 'customerglu', '--secret', SECRET, '--timeout', '300ms', '--only', 'missing-signature,wrong-secret']);
     expect(code).toBe(1);
     expect(byName(report, 'missing-signature')).toMatchObject({ verdict: 'fail', status: null, latencyMs: null, hint: expect.stringMatching(/^no response within 0.3 s to a forged delivery/) });
     expect(byName(report, 'wrong-secret')).toMatchObject({ verdict: 'pass', status: 401 });

@@ -216,6 +216,49 @@ describe('planCases: other schemes', () => {
   });
 });
 
+describe('the key rotation drill (--retired-secret)', () => {
+  const OLD = 'old-secret-2025';
+  const names = (cases: ConformanceCase[]) => cases.filter((c) => c.name.startsWith('rotation:'));
+
+  it('stripe: new key, retired key and both keys in one header, each signed as it says', () => {
+    const plan = planCases(customerglu, { scheme: 'stripe', secrets: [SECRET], retiredSecrets: [OLD], seed: 1, now: NOW });
+    const [fresh, retired, both] = names(plan.cases);
+    expect([fresh, retired, both].map((c) => [c!.name, c!.expected, c!.required, c!.skip])).toEqual([
+      ['rotation:new-key', '2xx', true, undefined],
+      ['rotation:retired-key', '4xx', true, undefined],
+      ['rotation:both-keys', '2xx', true, undefined],
+    ]);
+    const v1 = (c: ConformanceCase) => c.request!.headers['Stripe-Signature']!.split(',').filter((p) => p.startsWith('v1='));
+    const at = (c: ConformanceCase) => /^t=(\d+)/.exec(c.request!.headers['Stripe-Signature']!)![1]!;
+    const mac = (secret: string, c: ConformanceCase) => `v1=${createHmac('sha256', secret).update(`${at(c)}.`).update(c.request!.body).digest('hex')}`;
+    expect(v1(fresh!)).toEqual([mac(SECRET, fresh!)]);
+    expect(v1(retired!)).toEqual([mac(OLD, retired!)]);
+    expect(v1(both!)).toEqual([mac(SECRET, both!), mac(OLD, both!)]);
+    // The wrong-secret case is neither key.
+    const wrong = plan.cases.find((c) => c.name === 'wrong-secret')!;
+    expect(v1(wrong)).not.toContain(mac(OLD, wrong));
+  });
+
+  it('--overlap expects the retired key accepted; a scheme with one signature per header skips both-keys, saying why', () => {
+    const overlap = names(planCases(customerglu, { scheme: 'stripe', secrets: [SECRET], retiredSecrets: [OLD], overlap: true }).cases);
+    expect(overlap.find((c) => c.name === 'rotation:retired-key')!.expected).toBe('2xx');
+    const single = names(planCases(customerglu, { secrets: [SECRET], retiredSecrets: [OLD] }).cases);
+    expect(single.find((c) => c.name === 'rotation:both-keys')!.skip).toMatch(/one signature per delivery/);
+    expect(listCases(customerglu, { retiredSecrets: [OLD] }).map((c) => c.name)).toContain('rotation:retired-key');
+    expect(names(planCases(customerglu, { secrets: [SECRET] }).cases)).toEqual([]);
+  });
+
+  it('a retired key the scheme cannot use, or a scheme that does not sign, is a usage error', () => {
+    expect(usageError(() => planCases(customerglu, { scheme: 'standard-webhooks', secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], retiredSecrets: ['not base64!'] })).message).toMatch(/^--retired-secret: /);
+  });
+
+  it('the judge: a receiver that still trusts the retired key fails, with what to do', () => {
+    const retired = names(planCases(customerglu, { secrets: [SECRET], retiredSecrets: [OLD] }).cases).find((c) => c.name === 'rotation:retired-key')!;
+    expect(judge(retired, { status: 200, latencyMs: 3 })).toMatchObject({ verdict: 'fail', hint: expect.stringMatching(/retired key: the receiver still trusts it/) });
+    expect(judge(retired, { status: 401, latencyMs: 3 }).verdict).toBe('pass');
+  });
+});
+
 describe('selection', () => {
   it('a prefix selects a group; --only and --skip mark the rest skipped', () => {
     expect(selects('valid', 'valid:reward')).toBe(true);

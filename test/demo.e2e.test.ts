@@ -13,7 +13,7 @@ describe('cg-hooks demo (built binary)', () => {
     for (const row of report.rows) {
       expect(row, `${row.provider} ${row.event}`).toMatchObject({ ok: true, status: 200, schema: 'valid', detectedProvider: row.provider, detectedEvent: row.event });
     }
-    expect(report.forged).toMatchObject({ status: 401, rejected: true });
+    expect(report.forged).toMatchObject({ sent: true, status: 401, rejected: true });
     expect(report.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook$/);
   });
 
@@ -23,8 +23,25 @@ describe('cg-hooks demo (built binary)', () => {
     expect(r.stdout).toMatch(/PROVIDER\s+EVENT\s+STATUS/);
     expect(r.stdout).toMatch(/mgpass\s+rewards\.points_awarded\s+200\s+signature valid/);
     expect(r.stdout).toMatch(/reward\s+trigger_event\.created\s+200\s+unsigned/);
-    expect(r.stdout).toContain('All valid: 13/13 deliveries valid');
+    expect(r.stdout).toMatch(/mgpass\s+user\.login\.success\s+200\s+signature valid\s+valid\s+yes/);
+    expect(r.stdout).toContain('All valid: 26/26 deliveries valid');
     expect(r.stderr).toContain('cg-hooks listener on http://127.0.0.1:');
+  });
+
+  it('never reports a refusal it did not observe: with only unsigned providers the forgery is skipped, and said to be', async () => {
+    for (const provider of ['reward', 'rehook', 'webengage', 'customerglu-events']) {
+      const json = await runCli(['demo', '--provider', provider, '--json']);
+      expect(json.code, provider).toBe(0);
+      const report = JSON.parse(json.stdout);
+      expect(report.forged, provider).toEqual({ sent: false, skipped: `${provider} does not sign deliveries: there is no signature to forge` });
+      expect(json.stdout).not.toContain('"rejected"');
+    }
+    const human = await runCli(['demo', '--provider', 'reward', '--provider', 'rehook']);
+    expect(human.stdout).toContain('forgery check skipped: reward, rehook do not sign deliveries');
+    expect(human.stdout).not.toMatch(/wrong secret was refused/);
+    // A provider that signs is forged, whichever it is (Segment signs with its shared secret).
+    const segment = JSON.parse((await runCli(['demo', '--provider', 'segment', '--json'])).stdout);
+    expect(segment.forged).toMatchObject({ sent: true, status: 401, rejected: true });
   });
 
   it('an unknown provider is a usage error', async () => {

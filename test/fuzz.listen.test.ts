@@ -41,6 +41,12 @@ interface Case {
   expectAnswer: boolean;
   /** Destroy the socket after writing (a client that vanishes). */
   abort: boolean;
+  /**
+   * A body past --max-body: the listener may answer 413 and close before the client has written it all. The client's
+   * next write then fails (EPIPE/ECONNRESET) and the kernel drops the unread answer with the socket, so that outcome
+   * is a refusal too, not a missing answer.
+   */
+  mayBeCutOff: boolean;
 }
 
 const METHODS = ['POST', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'TRACE', 'FOO', 'post', 'M-SEARCH', 'PROPFIND'];
@@ -198,6 +204,7 @@ function makeCase(id: number, rng: Rng): Case {
     pieces,
     expectAnswer: expectAnswer && !abort,
     abort,
+    mayBeCutOff: b.label === 'over max-body',
   };
 }
 
@@ -246,7 +253,9 @@ describe('listener fuzz', () => {
   let listener: ListenProcess;
   beforeAll(async () => {
     const { startListen } = await import('./helpers/listener.js');
-    listener = await startListen(['--port', '0', '--secret', 's', '--provider', 'auto']);
+    // A --timeout past the test's own deadline: the helper kills a listener only after its --timeout, and on a
+    // loaded machine this run takes longer than the helper's usual 25 s.
+    listener = await startListen(['--port', '0', '--secret', 's', '--provider', 'auto', '--timeout', '60']);
   });
   afterAll(async () => {
     await listener?.stop('SIGKILL');
@@ -262,7 +271,8 @@ describe('listener fuzz', () => {
       while (next < cases.length) {
         const c = cases[next++]!;
         const r = await play(port, c, 8000);
-        if (c.expectAnswer && r.status === null) failures.push(`#${c.id} ${c.label}: ${r.error}`);
+        const cutOff = c.mayBeCutOff && /EPIPE|ECONNRESET/.test(r.error ?? '');
+        if (c.expectAnswer && r.status === null && !cutOff) failures.push(`#${c.id} ${c.label}: ${r.error}`);
         if (r.status !== null && (r.status < 200 || r.status > 599)) failures.push(`#${c.id} ${c.label}: status ${r.status}`);
         if (r.status === 500) failures.push(`#${c.id} ${c.label}: 500 from the listener itself`);
       }

@@ -11,7 +11,7 @@ describe('every provider, event and variant', async () => {
   const providers = await loadAllProviders();
   const cases = providers.flatMap((p) =>
     p.events.flatMap((e) =>
-      e.variants?.length ? e.variants.filter((v) => !v.fixed).map((v) => [p, e, v.name] as const) : [[p, e, undefined] as const],
+      e.variants?.length ? e.variants.filter((v) => !v.fixed).map((v) => [p, e, v.name as string | undefined] as const) : [[p, e, undefined] as const],
     ),
   );
 

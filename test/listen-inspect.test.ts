@@ -1,4 +1,5 @@
 // The listener's verdicts, without a server: detection, signature and auth, body checks, duplicates.
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor, parseSize } from '../src/commands/listen.js';
 import { headerMap, splitUrl, type DeliveryReport } from '../src/http/listen.js';
@@ -178,7 +179,10 @@ describe('pieces', () => {
 
   it('headerMap keeps repeated headers; splitUrl keeps the raw path', () => {
     expect(headerMap(['X-A', '1', 'x-a', '2', 'Content-Type', 'application/json'])).toEqual({ 'x-a': '1, 2', 'content-type': 'application/json' });
-    expect(splitUrl('/hook/%E2%9C%93?eventType=a&secret=b')).toEqual({ path: '/hook/%E2%9C%93', query: { eventType: 'a', secret: 'b' } });
+    expect(splitUrl('/hook/%E2%9C%93?eventType=a&secret=b')).toEqual({ path: '/hook/%E2%9C%93', query: { eventType: 'a', secret: 'b' }, rawQuery: 'eventType=a&secret=b' });
+    // Every value of a repeated parameter, in order; __proto__ is data.
+    expect(splitUrl('/?a=1&b=x&a=2&a=3&__proto__=p')).toEqual({ path: '/', query: { a: ['1', '2', '3'], b: 'x', ['__proto__']: 'p' }, rawQuery: 'a=1&b=x&a=2&a=3&__proto__=p' });
+    expect(Object.getPrototypeOf(splitUrl('/?__proto__=p').query)).toBe(Object.prototype);
   });
 
   it('parseSize and exit codes', () => {
@@ -186,9 +190,11 @@ describe('pieces', () => {
     expect(parseSize('512kb', '--max-body')).toBe(524288);
     expect(parseSize('100', '--max-body')).toBe(100);
     expect(() => parseSize('lots', '--max-body')).toThrow(/--max-body/);
-    const s = { deliveries: 2, valid: 2, invalid: 0, duplicates: 0, problems: {}, statuses: {}, clientErrors: 0 };
+    const s = { deliveries: 2, valid: 2, invalid: 0, duplicates: 0, notSaved: 0, problems: {}, statuses: {}, clientErrors: 0 };
     expect(exitCodeFor('expect', s, 2)).toBe(0);
     expect(exitCodeFor('expect', { ...s, valid: 1, invalid: 1 }, 2)).toBe(1);
+    // Valid but not saved (--save could not write it): not a success either.
+    expect(exitCodeFor('expect', { ...s, notSaved: 1 }, 2)).toBe(1);
     expect(exitCodeFor('timeout', s, 3)).toBe(1);
     expect(exitCodeFor('timeout', s, undefined)).toBe(0);
     expect(exitCodeFor('interrupt', s, 2)).toBe(130);
@@ -218,7 +224,7 @@ describe('human format', () => {
     const body = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
     const cut = formatDelivery(report({ body, query: { secret: 'abc', licenseCode: 'L' } }), { full: false, maxBodyLines: 20, style: plain });
     expect(cut).toContain('… 32 more lines (--full shows the whole body)');
-    expect(cut).toContain('?secret=****&licenseCode=L');
+    expect(cut).toContain('?secret=****(3 chars)&licenseCode=L');
     expect(cut).not.toContain('abc');
     expect(formatDelivery(report({ body }), { full: true, maxBodyLines: 20, style: plain })).toContain('"k49": 49');
   });
@@ -238,8 +244,51 @@ describe('human format', () => {
   });
 
   it('summary by verdict', () => {
-    expect(formatSummary({ deliveries: 3, valid: 1, invalid: 2, duplicates: 1, problems: { 'signature invalid': 2 }, statuses: { 200: 1, 401: 2 }, clientErrors: 0 }, plain)).toBe(
+    expect(formatSummary({ deliveries: 3, valid: 1, invalid: 2, duplicates: 1, notSaved: 0, problems: { 'signature invalid': 2 }, statuses: { 200: 1, 401: 2 }, clientErrors: 0 }, plain)).toBe(
       '3 deliveries: 1 valid, 2 invalid (signature invalid ×2); 1 duplicate; answered 200 ×1, 401 ×2',
     );
+  });
+});
+
+describe('which scheme checks a delivery (listen --scheme, and generic headers in auto mode)', () => {
+  const stripeHeader = (body: string, secret: string, t = Math.floor(Date.now() / 1000)) => `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+
+  it('a CustomerGlu body signed with Stripe-Signature is checked as Stripe: valid with the secret, 401 without', async () => {
+    const sig = stripeHeader(VECTOR_BODY, 'whsec_stripe');
+    const ok = inspectDelivery(input(VECTOR_BODY, { 'stripe-signature': sig }), await ctx({ credentials: { secrets: [VECTOR_TOKEN, 'whsec_stripe'] } }));
+    expect(ok).toMatchObject({ status: 200, event: 'reward', problems: [], signature: { status: 'valid', scheme: 'stripe', header: 'Stripe-Signature', secretIndex: 1 } });
+    expect(ok.provider?.id).toBe('customerglu');
+    const bad = inspectDelivery(input(VECTOR_BODY, { 'stripe-signature': sig }), await ctx());
+    expect(bad).toMatchObject({ status: 401, signature: { status: 'invalid', scheme: 'stripe', header: 'Stripe-Signature' } });
+  });
+
+  it('the provider\'s own header wins over a generic one; without either, the provider\'s scheme reports what is missing', async () => {
+    const both = inspectDelivery(input(VECTOR_BODY, { 'x-cg-signature': VECTOR_SIG, 'stripe-signature': 't=1,v1=00' }), await ctx());
+    expect(both.signature).toMatchObject({ status: 'valid', scheme: 'customerglu' });
+    const neither = inspectDelivery(input(VECTOR_BODY), await ctx());
+    expect(neither.signature).toMatchObject({ status: 'missing', scheme: 'customerglu' });
+  });
+
+  it('a body no provider knows is checked when a generic signature header is there (never 200 unchecked)', async () => {
+    const body = '{"id":"evt_1","object":"event","type":"invoice.paid"}';
+    const sig = stripeHeader(body, 'whsec_stripe');
+    const forged = inspectDelivery(input(body, { 'stripe-signature': sig }), await ctx());
+    expect(forged).toMatchObject({ provider: undefined, status: 401, signature: { status: 'invalid', scheme: 'stripe' } });
+    const genuine = inspectDelivery(input(body, { 'stripe-signature': sig }), await ctx({ credentials: { secrets: ['whsec_stripe'] } }));
+    expect(genuine).toMatchObject({ provider: undefined, status: 200, problems: [], signature: { status: 'valid', scheme: 'stripe' } });
+    // Without a signature header it stays what it was: an unknown provider, not checked.
+    expect(inspectDelivery(input(body), await ctx())).toMatchObject({ status: 200, problems: ['unknown provider'], signature: { status: 'unknown-provider' } });
+  });
+
+  it('--scheme fixes the scheme for every delivery, whatever the provider or headers', async () => {
+    const a = inspectDelivery(input(VECTOR_BODY, { 'x-cg-signature': VECTOR_SIG }), await ctx({ scheme: { id: 'stripe' } }));
+    expect(a).toMatchObject({ status: 401, signature: { status: 'missing', scheme: 'stripe' } });
+    const own = inspectDelivery(input(VECTOR_BODY, { 'x-cg-signature': VECTOR_SIG }), await ctx({ scheme: { id: 'customerglu' } }));
+    expect(own.signature).toMatchObject({ status: 'valid', scheme: 'customerglu' });
+    const custom = inspectDelivery(
+      input(VECTOR_BODY, { 'x-sig': `sha1=${VECTOR_SIG}` }),
+      await ctx({ scheme: { id: 'hmac', custom: { algorithm: 'sha1', header: 'X-Sig', encoding: 'hex', prefix: 'sha1=' } } }),
+    );
+    expect(custom.signature).toMatchObject({ status: 'valid', scheme: 'hmac', header: 'X-Sig' });
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareGenerator } from '../src/core/generate.js';
-import { parseAssignment, parsePath } from '../src/core/paths.js';
+import { MAX_DEPTH, parseAssignment } from '../src/core/paths.js';
 import { CliError, UsageError } from '../src/output/errors.js';
 import { loadAllProviders } from '../src/providers/index.js';
 import type { ProviderDef } from '../src/providers/types.js';
@@ -78,10 +78,30 @@ function expectCleanOutcome(outcome: Outcome): void {
   expect(e.message.length).toBeGreaterThan(0);
 }
 
-/** The value found by walking the parsed output along `path`. */
-function readBack(json: unknown, path: string): unknown {
+/**
+ * Well-formed paths to a key the payload does not have (so every outcome is known): a fresh first key, then
+ * names and [0] items, with `.`, `[` and `\` escaped. Returned with the segments they mean, written down here
+ * independently of the parser.
+ */
+const name = fc
+  .oneof(fc.string({ minLength: 1, maxLength: 6 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'a.b', 'x[0]', 'back\\slash', 'é'))
+  .filter((n) => !/^\d+$/.test(n));
+const escape = (n: string) => n.replace(/[\\.[]/g, (c) => `\\${c}`);
+const newPath = fc
+  .tuple(name, fc.array(fc.oneof(name, fc.constant(0)), { maxLength: 5 }), fc.boolean())
+  .map(([first, rest, dotIndex]) => {
+    const segments: Array<string | number> = [`zz${first}`, ...rest];
+    const path = segments.map((s, i) => (typeof s === 'number' ? (dotIndex && i > 0 ? `.${s}` : `[${s}]`) : i === 0 ? escape(s) : `.${escape(s)}`)).join('');
+    return { path, segments };
+  });
+
+/** The value at `segments`, own properties only (so `__proto__` is the key, not the prototype). */
+function walk(json: unknown, segments: Array<string | number>): unknown {
   let node = json;
-  for (const seg of parsePath(path)) node = (node as Record<string | number, unknown>)[seg];
+  for (const seg of segments) {
+    expect(Object.hasOwn(node as object, seg), `missing ${String(seg)}`).toBe(true);
+    node = (node as Record<string | number, unknown>)[seg];
+  }
   return node;
 }
 
@@ -95,29 +115,73 @@ describe('generate --set through the library', () => {
     );
   });
 
-  it('a value that is set is in the output at exactly that path', () => {
+  it('a value set at a well-formed new path is in the output at exactly that path (never an error)', () => {
     fc.assert(
-      fc.property(fc.nat(), fc.nat(), pathArb, fc.jsonValue({ maxDepth: 3 }), (p, e, path, value) => {
+      fc.property(fc.nat(), fc.nat(), newPath, fc.jsonValue({ maxDepth: 3 }), (p, e, { path, segments }, value) => {
         const outcome = run(p, e, [{ path, value }], [], false);
-        expectCleanOutcome(outcome);
-        if (!outcome.ok) return;
-        expect(JSON.stringify(readBack(JSON.parse(outcome.body!.toString('utf8')), path))).toBe(JSON.stringify(value));
+        expect(outcome.error, `--set ${path}`).toBeUndefined();
+        expect(JSON.stringify(walk(JSON.parse(outcome.body!.toString('utf8')), segments))).toBe(JSON.stringify(value));
       }),
       { numRuns: RUNS },
     );
   });
 
-  it('arbitrary "path=value" text goes through parseAssignment the same way', () => {
+  it('a path with one defect (an empty segment, a dangling dot, a bracket without a number) is a bad_path usage error', () => {
+    const defect = fc.constantFrom((p: string) => `${p}.`, (p: string) => `.${p}`, (p: string) => `${p}..x`, (p: string) => `${p}[x]`, (p: string) => `${p}[`, (p: string) => `${p}[]`, (p: string) => `${p}[-1]`, (p: string) => `[0`);
     fc.assert(
-      fc.property(fc.nat(), fc.nat(), pathArb, rawValueArb, (p, e, path, raw) => {
-        let assignment: { path: string; value: unknown };
+      fc.property(fc.nat(), fc.nat(), newPath, defect, (p, e, { path }, breakIt) => {
+        const broken = breakIt(path);
+        const outcome = run(p, e, [{ path: broken, value: 1 }], [], false);
+        expect(outcome.error, `--set ${broken}`).toBeInstanceOf(UsageError);
+        expect((outcome.error as UsageError).code, `--set ${broken}`).toBe('bad_path');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`a path is refused exactly when it is deeper than ${MAX_DEPTH} levels`, () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3 * MAX_DEPTH }), (depth) => {
+        const path = ['zz', ...Array.from({ length: depth - 1 }, () => 'a')].join('.');
+        const outcome = run(0, 0, [{ path, value: 1 }], [], false);
+        if (depth <= MAX_DEPTH) expect(outcome.error, `depth ${depth}`).toBeUndefined();
+        else expect((outcome.error as UsageError | undefined)?.code, `depth ${depth}`).toBe('bad_path');
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('"path=value" text: JSON where it parses, text otherwise, and an integer beyond 2^53 refused', () => {
+    // Each raw value with the one outcome it must have: the value sent, or the error code.
+    const raw = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).map((v) => {
+        const text = JSON.stringify(v);
+        const unsafe = typeof v === 'number' && /^-?\d+$/.test(text) && !Number.isSafeInteger(v);
+        return { text, expected: unsafe ? { error: 'bad_set' } : { value: v } };
+      }),
+      fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map((n) => {
+        const safe = n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER);
+        return { text: String(n), expected: safe ? { value: Number(n) } : { error: 'bad_set' } };
+      }),
+      // Text that is not JSON is sent as the string typed.
+      fc.string({ maxLength: 20 }).filter((t) => { try { JSON.parse(t); return false; } catch { return true; } }).map((t) => ({ text: t, expected: { value: t } })),
+    );
+    fc.assert(
+      // A path with "=" cannot be written before `=value`: the first "=" ends the path.
+      fc.property(fc.nat(), fc.nat(), newPath.filter(({ path }) => !path.includes('=')), raw, (p, e, { path, segments }, { text, expected }) => {
+        let outcome: Outcome;
         try {
-          assignment = parseAssignment(`${path}=${raw}`);
+          const assignment = parseAssignment(`${path}=${text}`);
+          outcome = run(p, e, [assignment], [], false);
         } catch (error) {
-          expectCleanOutcome({ ok: false, error });
-          return;
+          outcome = { ok: false, error };
         }
-        expectCleanOutcome(run(p, e, [assignment], [], false));
+        if ('error' in expected) {
+          expect((outcome.error as UsageError | undefined)?.code, `--set ${path}=${text}`).toBe(expected.error);
+        } else {
+          expect(outcome.error, `--set ${path}=${text}`).toBeUndefined();
+          expect(JSON.stringify(walk(JSON.parse(outcome.body!.toString('utf8')), segments))).toBe(JSON.stringify(expected.value));
+        }
       }),
       { numRuns: RUNS },
     );

@@ -8,6 +8,7 @@ import { provider as rehook } from '../src/providers/rehook.js';
 import { provider as reward, ulidTime } from '../src/providers/reward.js';
 import type { IncomingRequest, ProviderDef } from '../src/providers/types.js';
 import { TemplateContext } from '../src/templates/context.js';
+import { IDENTITY_EVENTS } from '../src/templates/mgpass-identity.js';
 
 const PROVIDERS = [rehook, mgpass, reward];
 const RUNS = 1000;
@@ -52,6 +53,7 @@ const PRIMARY_ID: Record<string, Record<string, string | undefined>> = {
     'rewards.rule_created': 'data.rule_id',
     'rewards.catalog_created': 'data.reward_id',
     'rewards.partner_created': 'data.partner_id',
+    ...Object.fromEntries(IDENTITY_EVENTS.map((name) => [name, 'id'])),
   },
   reward: { 'trigger_event.created': 'id', 'balance.credit_points_issued': 'id' },
 };
@@ -70,8 +72,12 @@ describe('event lists', () => {
     expect(rehook.events).toHaveLength(18);
     expect(rehook.events.map((e) => e.name)).toEqual(expect.arrayContaining(['customer.referral.successful.advocate', 'wallet.credited', 'wallet.debited', 'customer.segment.left']));
   });
-  it('mgPass has 11 events, Reward 2', () => {
-    expect(mgpass.events).toHaveLength(11);
+  it('mgPass has 11 rewards events and 13 identity events, Reward 2', () => {
+    expect(mgpass.events).toHaveLength(24);
+    expect(mgpass.events.filter((e) => e.group === 'rewards')).toHaveLength(11);
+    expect(mgpass.events.filter((e) => e.group === 'identity').map((e) => e.name)).toEqual(
+      'user.login.success user.login.failed user.register user.suspended user.unsuspended user.deleted session.created session.revoked token.issued token.refreshed role.assigned role.removed user.impersonated'.split(' '),
+    );
     expect(reward.events.map((e) => e.name)).toEqual(['trigger_event.created', 'balance.credit_points_issued']);
   });
   it('every event has a template and a primary-id entry', () => {
@@ -286,15 +292,21 @@ describe('reward specifics', () => {
     expect(ulidTime('evt_01jf2wkmvcfw6ts1qmgzya291c')).toBeUndefined();
   });
 
-  it('every generated id is we_ + a lowercase ULID whose time part equals `time`', () => {
+  it('every generated id is we_ + a lowercase ULID minted 0-500 ms before `time`, as in the docs (121 ms)', () => {
+    const leads = new Set<number>();
     for (const event of ['trigger_event.created', 'balance.credit_points_issued']) {
       const gen = prepareGenerator(reward, event, { seed: 8, now: Date.UTC(2025, 5, 1, 12, 0, 0, 123) });
       for (let i = 0; i < RUNS; i++) {
         const p = gen.make(i).payload as { id: string; time: string };
         expect(p.id).toMatch(/^we_[0-9a-hjkmnp-tv-z]{26}$/);
-        expect(ulidTime(p.id)).toBe(Date.parse(p.time));
+        const lead = Date.parse(p.time) - ulidTime(p.id)!;
+        expect(lead).toBeGreaterThanOrEqual(0);
+        expect(lead).toBeLessThanOrEqual(500);
+        leads.add(lead);
       }
     }
+    // Spread over the window, not pinned to one value.
+    expect(leads.size).toBeGreaterThan(300);
   });
 
   it('retry policy: 6 attempts with exponential backoff', () => {

@@ -133,14 +133,20 @@ describe('replay', () => {
     expect(r.stderr).toContain('--provider');
   });
 
-  it('exits 3 when nothing listens', async () => {
+  it('exits 3 when nothing listens, in the words and with the hint that send gives', async () => {
     const t = await recordingServer();
     const url = t.url;
     await new Promise((r) => t.server.close(r));
     const r = await runCli(['replay', captures, '--to', url]);
     expect(r.code).toBe(3);
-    expect(r.stdout).toContain('connection refused');
+    const port = new URL(url).port;
+    expect(r.stdout).toContain(`nothing is listening on 127.0.0.1:${port}`);
     expect(r.stdout.trim().split('\n')).toHaveLength(1); // it stops at the first network failure
     expect(r.stderr).toContain('2 not sent after the network failure');
+    expect(r.stderr).toContain(`hint: start your receiver (or \`cg-hooks listen --port ${port}\`)`);
+    const json = await runCli(['replay', captures, '--to', url, '--json']);
+    expect(JSON.parse(json.stdout.split('\n')[0]!).error).toMatchObject({ code: 'connection_refused', hint: expect.stringContaining('start your receiver'), exitCode: 3 });
+    const sent = await runCli(['send', 'customerglu', 'reward', '--secret', 's', '--to', url, '--json']);
+    expect(JSON.parse(sent.stdout).outcome.error).toMatchObject({ code: 'connection_refused', message: `nothing is listening on 127.0.0.1:${port}` });
   });
 });

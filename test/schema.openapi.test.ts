@@ -30,7 +30,7 @@ const op = (provider: string, event: string) => doc.webhooks[`${provider}/${even
 describe('the OpenAPI 3.1 document', () => {
   it('passes the OpenAPI 3.1 validator', async () => {
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(doc) as object);
+    const result = await validator.validate(structuredClone(doc) as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
@@ -39,7 +39,7 @@ describe('the OpenAPI 3.1 document', () => {
   it('the validator is not a rubber stamp: it rejects a broken document', async () => {
     const broken = structuredClone(doc);
     broken.components.securitySchemes.rehookBasicAuth!.type = 'basic';
-    expect((await new Validator().validate(broken as object)).valid).toBe(false);
+    expect((await new Validator().validate(broken as Parameters<Validator["validate"]>[0])).valid).toBe(false);
   });
 
   it('has one webhook per provider event, each body schema a valid 2020-12 schema', () => {
@@ -112,7 +112,7 @@ describe('selections', () => {
     const one = (await schema({ provider: 'mgpass', event: 'rewards.tier_promoted', format: 'openapi' })).document as unknown as Doc;
     expect(Object.keys(one.webhooks)).toEqual(['mgpass/rewards.tier_promoted']);
     expect(Object.keys(one.components.schemas)).toEqual(['MgpassRewardsTierPromoted']);
-    expect((await new Validator().validate(one as object)).valid).toBe(true);
+    expect((await new Validator().validate(one as Parameters<Validator["validate"]>[0])).valid).toBe(true);
   });
 
   it('the same document on every run (examples are seeded), so a committed copy diffs cleanly', async () => {

@@ -4,7 +4,7 @@ import { equivalentCommand, parseDelays } from '../src/commands/send.js';
 import { curlCommand, rawRequestHead, shellQuote } from '../src/http/curl.js';
 import { classifyError } from '../src/http/errors.js';
 import { buildSendRequest, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl } from '../src/http/request.js';
-import { formatDelay, isSuccess, nextDelay, parseDuration, parseRetryAfter, RETRY_AFTER_CAP_MS, retrySchedule } from '../src/http/retry.js';
+import { formatDelay, isSuccess, nextDelay, parseRetryAfter, RETRY_AFTER_CAP_MS, retrySchedule } from '../src/http/retry.js';
 import { percentile, rate, summarizeLatencies } from '../src/http/stats.js';
 import { bodyJson } from '../src/output/send.js';
 import { hmac } from '../src/signing/hmac.js';
@@ -70,16 +70,10 @@ describe('Retry-After', () => {
 });
 
 describe('durations', () => {
-  it('parses ms and units', () => {
-    expect(parseDuration('250')).toBe(250);
-    expect(parseDuration('250ms')).toBe(250);
-    expect(parseDuration('1.5s')).toBe(1500);
-    expect(parseDuration('2m')).toBe(120_000);
-    expect(parseDuration('-1')).toBeUndefined();
-    expect(parseDuration('fast')).toBeUndefined();
-  });
   it('--retry-delays lists', () => {
     expect(parseDelays('0,1s,5s,25s')).toEqual([0, 1000, 5000, 25000]);
+    expect(parseDelays('0,1,5,25')).toEqual([0, 1000, 5000, 25000]);
+    expect(() => parseDelays('0,1000,5000')).toThrow(/1000 would be 16 min 40 s \(a bare number is seconds\): write 1000ms/);
     expect(() => parseDelays('0,,5')).toThrow(/comma-separated/);
     expect(() => parseDelays('0,soon')).toThrow(/not a duration/);
   });
@@ -229,10 +223,16 @@ describe('equivalent command after prompts', () => {
   it('keeps the flags, replaces the positionals and masks secrets', () => {
     const argv = ['node', 'cg-hooks', 'send', '--secret', 's3cret', '--set', 'rewardAmount=250', '--user=a:b', '-H', 'X-A: b'];
     expect(equivalentCommand('customerglu', 'reward', 'http://127.0.0.1:3000/webhook', argv, [])).toBe(
-      "cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret '****' --set rewardAmount=250 --user='****' -H 'X-A: b'",
+      `cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret "$CG_HOOKS_SECRET" --set rewardAmount=250 --user='****' -H 'X-A: b'`,
     );
+    expect(equivalentCommand('customerglu', 'reward', 'http://h.test/', ['node', 'x', 'send', '--secret=s3cret'], [])).toBe('cg-hooks send customerglu reward --to http://h.test/ --secret="$CG_HOOKS_SECRET"');
     expect(equivalentCommand('mgpass', 'rewards.redeemed', 'http://h.test/', ['node', 'x', 'send', 'mgpass', '--to', 'http://h.test/'], ['mgpass'])).toBe(
       'cg-hooks send mgpass rewards.redeemed --to http://h.test/',
+    );
+  });
+  it('a secret typed at the prompt is referenced as "$CG_HOOKS_SECRET", never shown', () => {
+    expect(equivalentCommand('customerglu', 'reward', 'http://h.test/', ['node', 'x', 'send', 'customerglu', 'reward', '--to', 'http://h.test/'], ['customerglu', 'reward'], true)).toBe(
+      'cg-hooks send customerglu reward --to http://h.test/ --secret "$CG_HOOKS_SECRET"',
     );
   });
 });

@@ -25,15 +25,15 @@ beforeAll(() => {
 });
 
 describe('cg-hooks sign', () => {
-  it('prints exactly the documented CustomerGlu header, nothing else on stdout or stderr', async () => {
+  it('prints exactly the headers CustomerGlu sends (its Content-Type and the documented signature), nothing else', async () => {
     const r = await runCli(['sign', 'customerglu', '--body', body, '--secret', DOC_TOKEN]);
-    expect(r).toMatchObject({ code: 0, stdout: `X-CG-SIGNATURE: ${DOC_SIG}\n`, stderr: '' });
+    expect(r).toMatchObject({ code: 0, stdout: `Content-Type: application/json\nX-CG-SIGNATURE: ${DOC_SIG}\n`, stderr: '' });
   });
 
   it('--json prints one object; reads the secret from CG_HOOKS_SECRET and the body from stdin', async () => {
     const r = await runCli(['sign', 'customerglu', '--body', '-', '--json'], { input: DOC_BODY, env: { CG_HOOKS_SECRET: DOC_TOKEN } });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ provider: 'customerglu', scheme: 'customerglu', headers: { 'X-CG-SIGNATURE': DOC_SIG }, query: {}, bodyBytes: DOC_BODY.length, notes: [], warnings: [] });
+    expect(JSON.parse(r.stdout)).toEqual({ provider: 'customerglu', scheme: 'customerglu', headers: { 'Content-Type': 'application/json', 'X-CG-SIGNATURE': DOC_SIG }, query: {}, bodyBytes: DOC_BODY.length, notes: [], warnings: [] });
   });
 
   it('signs a body with a trailing newline as is, and warns on stderr', async () => {
@@ -108,15 +108,12 @@ describe('cg-hooks verify', () => {
     expect(JSON.parse(rotated.stdout)).toEqual({ valid: true, status: 'valid', reason: 'X-CG-SIGNATURE matches', header: 'X-CG-SIGNATURE', secretIndex: 1 });
   });
 
-  it('bad input exits 2: no secret, unreadable body, malformed signature, --body without --signature', async () => {
+  it('bad input exits 2: no secret, unreadable body, --body without --signature', async () => {
     const noSecret = await runCli([...base(), '--signature', DOC_SIG], { env: { CG_HOOKS_SECRET: undefined } });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toMatch(/customerglu signs with a secret: verify needs it/);
     const unreadable = await runCli(['verify', 'customerglu', '--body', join(dir, 'missing'), '--secret', 's', '--signature', DOC_SIG]);
     expect(unreadable.code).toBe(2);
-    const malformed = await runCli([...base(), '--secret', DOC_TOKEN, '--signature', 'not-a-signature']);
-    expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toMatch(/^error: --signature: X-CG-SIGNATURE is not a CustomerGlu signature: expected 40 hex characters \(HMAC-SHA1\), got 15 characters\n/);
     const noSig = await runCli([...base(), '--secret', DOC_TOKEN]);
     expect(noSig.code).toBe(2);
     expect(noSig.stderr).toMatch(/--body needs --signature/);
@@ -150,7 +147,7 @@ describe('cg-hooks verify', () => {
     expect(ok.code).toBe(0);
     const late = await runCli(['verify', '--scheme', 'standard-webhooks', '--capture', cap, '--secret', secret, '--now', String(t + 301)]);
     expect(late.code).toBe(1);
-    expect(late.stdout).toMatch(/expired: timestamp is 301 s old \(tolerance 300 s\); the signature itself matches/);
+    expect(late.stdout).toMatch(/expired: timestamp is 5 min 1 s old \(tolerance 5 min\); the signature itself matches/);
     const tolerant = await runCli(['verify', '--scheme', 'standard-webhooks', '--capture', cap, '--secret', secret, '--now', String(t + 301), '--tolerance', '400']);
     expect(tolerant.code).toBe(0);
 

@@ -20,7 +20,8 @@ interface Vector {
 }
 
 const dir = new URL('../fixtures/vectors/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+// standard-webhooks-v1a.json (ed25519) has its own format and test: test/signing.ed25519.test.ts.
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'standard-webhooks-v1a.json');
 const spec = (scheme: SchemeId): SigningSpec => ({ scheme, secretRequired: false, description: '' });
 const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 
@@ -67,7 +68,7 @@ describe('known-answer vectors', () => {
             return;
           }
           const tampered = Buffer.from(body);
-          tampered[tampered.length - 1] ^= 1;
+          tampered[tampered.length - 1]! ^= 1;
           expect(verifyRequest(spec(doc.scheme), { ...req, body: tampered }, vo).status).toBe('invalid');
           expect(verifyRequest(spec(doc.scheme), req, { ...vo, secrets: ['wrong'] }).status).toBe('invalid');
         });
@@ -102,7 +103,7 @@ describe('timestamps and malformed input', () => {
     expect(verifyRequest(sw, req, { secrets: [secret], now: 999_700 }).status).toBe('valid');
     const old = verifyRequest(sw, req, { secrets: [secret], now: 1_000_301 });
     expect(old).toMatchObject({ status: 'expired', valid: false });
-    expect(old.reason).toContain('301 s old');
+    expect(old.reason).toContain('5 min 1 s old');
     expect(verifyRequest(sw, req, { secrets: [secret], now: 999_699 }).reason).toContain('in the future');
     expect(verifyRequest(sw, req, { secrets: [secret], now: 1_000_301, tolerance: 400 }).status).toBe('valid');
   });

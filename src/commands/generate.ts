@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as z from 'zod/mini';
-import { prepareGenerator, type GenerateOptions } from '../core/generate.js';
+import { prepareGenerator, type GenerateOptions, type PreparedGenerator } from '../core/generate.js';
 import { parseJson } from '../core/json.js';
 import { parseAssignment } from '../core/paths.js';
 import { isObject } from '../providers/helpers.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { err, writeErr } from '../output/style.js';
+import { readMappingOption } from './mapping-option.js';
 import { action, collect, parseOptions, parseTime, positiveInteger, readInput } from './shared.js';
 
 /** Options shared by every command that builds a payload (`generate`, `send`). */
@@ -19,6 +21,8 @@ export const PayloadOptions = z.object({
   seed: z.optional(z.string()),
   now: z.optional(z.string()),
   validate: z.optional(z.boolean()),
+  ascii: z.optional(z.boolean()),
+  mapping: z.optional(z.string()),
 });
 
 const Options = z.extend(PayloadOptions, {
@@ -29,36 +33,99 @@ const Options = z.extend(PayloadOptions, {
 });
 
 /** Turns the shared payload flags into library options (reads --data, parses --set). */
-export function payloadOptions(o: z.infer<typeof PayloadOptions>): GenerateOptions {
+export async function payloadOptions(o: z.infer<typeof PayloadOptions>): Promise<GenerateOptions> {
   const options: GenerateOptions = { validate: o.validate !== false };
   if (o.variant !== undefined) options.variant = o.variant;
   if (o.seed !== undefined) options.seed = /^-?\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
   if (o.now !== undefined) options.now = parseTime(o.now, '--now');
   if (o.set) options.set = o.set.map(parseAssignment);
   if (o.unset) options.unset = o.unset;
+  if (o.ascii) options.ascii = true;
+  if (o.mapping !== undefined) options.mapping = await readMappingOption(o.mapping);
   if (o.data !== undefined) {
-    const data = parseJson(readInput(o.data, '--data file').toString('utf8'), o.data);
+    const data = parseJson((await readInput(o.data, '--data file')).toString('utf8'), o.data);
     if (!isObject(data)) throw new UsageError('bad_data', `--data ${o.data} must hold a JSON object, got ${Array.isArray(data) ? 'an array' : typeof data}`);
     options.data = data;
   }
   return options;
 }
 
+/** Warns (stderr) about --set paths the event's schema does not know: a typo is said, an extra key still goes. */
+export async function warnUnknownSetPaths(gen: PreparedGenerator, options: GenerateOptions): Promise<void> {
+  if (gen.mapping || !options.set?.length) return; // a tenant mapping has its own shape
+  const { unknownSetPathWarnings } = await import('./set-paths.js');
+  for (const w of await unknownSetPathWarnings(gen.provider, gen.event, options.set.map((s) => s.path))) writeErr(err.yellow(`warning: ${w}`));
+}
+
+/**
+ * Resolves when stdout can take more: after 'drain', or at once when it errored or closed (`| head -1` went away:
+ * cli.ts ends the process quietly on EPIPE). Waiting here is what bounds memory when the reader is slow or gone.
+ */
+function stdoutReady(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.stdout.off('drain', done).off('error', done).off('close', done);
+      resolve();
+    };
+    process.stdout.once('drain', done).once('error', done).once('close', done);
+  });
+}
+
+/** "is a directory", "no such directory", "permission denied": why a file cannot be written, in a few words. */
+function reason(e: unknown, path: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') return 'is a directory';
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `directory ${dirname(path)} does not exist`;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return (e as Error).message;
+}
+
 /** Writes to a temp file and renames, so an interrupted run never leaves half a file under the real name. */
-function openOutput(path: string | undefined): { write(text: string): void; close(): void } {
-  if (path === undefined) return { write: (t) => process.stdout.write(t), close: () => {} };
+function openOutput(path: string | undefined): { write(bytes: Buffer): void | Promise<void>; close(): void } {
+  if (path === undefined) return { write: (t) => (process.stdout.write(t) ? undefined : stdoutReady()), close: () => {} };
+  const unwritable = (e: unknown) => new UsageError('unwritable_file', `-o ${path}: cannot write: ${reason(e, path)}`, 'give a file name, e.g. -o deliveries.ndjson');
+  // Checked before anything is generated or created: the rename at the end would fail, leaving the temp file behind.
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw unwritable(e);
+  }
   const tmp = `${path}.${process.pid}.tmp`;
   let fd: number;
   try {
     fd = openSync(tmp, 'w');
   } catch (e) {
-    throw new UsageError('unwritable_file', `cannot write ${path}: ${(e as Error).message}`);
+    throw unwritable(e);
   }
-  return {
-    write: (t) => void writeSync(fd, t),
-    close: () => {
+  const abandon = (e: unknown): never => {
+    try {
       closeSync(fd);
-      renameSync(tmp, path);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw unwritable(e);
+  };
+  return {
+    write: (t) => {
+      try {
+        writeSync(fd, t);
+      } catch (e) {
+        abandon(e);
+      }
+    },
+    close: () => {
+      try {
+        closeSync(fd);
+        renameSync(tmp, path);
+      } catch (e) {
+        abandon(e);
+      }
     },
   };
 }
@@ -70,27 +137,37 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     throw new UsageError('bad_option', '--pretty cannot be combined with --count: NDJSON is one compact delivery per line');
   }
   const provider = await loadProvider(providerId);
-  const gen = prepareGenerator(provider, eventName, { ...payloadOptions(o), pretty: o.pretty === true });
+  const options = await payloadOptions(o);
+  const gen = prepareGenerator(provider, eventName, { ...options, pretty: o.pretty === true });
+  await warnUnknownSetPaths(gen, options);
   const sink = openOutput(o.output);
   // One delivery is written as exactly its body bytes, so `generate > body.json` (or -o) can be signed and sent
   // as is; the newline is only for a terminal. NDJSON (--count) ends every line with one.
   const lineEnd = o.count !== undefined || (o.output === undefined && process.stdout.isTTY === true);
   let warned = false;
   // Batched writes: one syscall per few hundred deliveries is what makes 100,000 a second possible.
-  let batch = '';
+  // Bytes, not text: decoding each UTF-8 body to a string and encoding it again costs more than generating it.
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  const newline = Buffer.from('\n');
   for (let i = 0; i < count; i++) {
     const delivery = gen.make(i);
     if (!warned && delivery.issues.length > 0) {
       warned = true;
       writeErr(err.yellow(`warning: output does not match the ${gen.event.name} schema (--no-validate): ${delivery.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
     }
-    batch += delivery.body.toString('utf8') + (lineEnd ? '\n' : '');
-    if (batch.length > 65_536) {
-      sink.write(batch);
-      batch = '';
+    batch.push(delivery.body);
+    if (lineEnd) batch.push(newline);
+    batchBytes += delivery.body.length + 1;
+    if (batchBytes > 65_536) {
+      const full = sink.write(Buffer.concat(batch));
+      batch = [];
+      batchBytes = 0;
+      if (full) await full;
+      if (process.stdout.destroyed) break;
     }
   }
-  if (batch) sink.write(batch);
+  if (batch.length > 0 && !process.stdout.destroyed) await sink.write(Buffer.concat(batch));
   sink.close();
   if (o.output !== undefined) writeErr(err.dim(`wrote ${count} ${count === 1 ? 'delivery' : 'deliveries'} to ${o.output}`));
   return EXIT.ok;
@@ -104,7 +181,9 @@ export function addPayloadOptions(cmd: Command): Command {
     .option('--variant <name>', 'a documented form of the event (see `cg-hooks providers <provider>`)')
     .option('--seed <n>', 'same seed → byte-identical output (the clock is pinned to 2026-01-01T00:00:00Z unless --now)')
     .option('--now <time>', 'the delivery time: ISO-8601 or unix seconds (default: now)')
-    .option('--no-validate', 'do not check the result against the event schema (to test how a receiver rejects bad payloads)');
+    .option('--no-validate', 'do not check the result against the event schema (to test how a receiver rejects bad payloads)')
+    .option('--ascii', 'only ASCII in generated text (default: names, products, reward and nudge copy carry accents, ₹/€/£ and emoji, as real data does)')
+    .option('--mapping <file>', "a tenant's own payload shape (CustomerGlu reward): output keys → \"$defaultKey\", static values, nested objects (docs/mappings.md)");
 }
 
 export function register(program: Command): void {
@@ -126,7 +205,9 @@ Examples:
   $ cg-hooks generate customerglu reward --variant referral --set rewardAmount=250 --set details.currency=INR
   $ cg-hooks generate rehook customer.rewarded --variant webhook-reward --seed 42
   $ cg-hooks generate mgpass rewards.points_awarded --count 1000 -o deliveries.ndjson
-  $ cg-hooks generate reward trigger_event.created --unset data.user --no-validate`,
+  $ cg-hooks generate reward trigger_event.created --unset data.user --no-validate
+  $ cg-hooks generate mgpass user.login.success --seed 7 --ascii
+  $ cg-hooks generate customerglu reward --mapping fixtures/customerglu/mappings/flat-wallet.json --pretty`,
     )
     .action(action(run));
 }

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
-import { readdirSync, statSync } from 'node:fs';
+import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { readCapture } from '../core/capture.js';
-import { replayCaptures, type ReplayItem, type ReplayOptions, type ReplayResult } from '../http/replay.js';
+import { replayFiles, type ReplayOptions, type ReplayResult, type ReplaySummary } from '../http/replay.js';
+import { parseTargetUrl } from '../http/request.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { formatBytes } from '../output/delivery.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
-import { action, parseOptions, positiveInteger } from './shared.js';
+import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
+import { credentialsFrom } from './signing-options.js';
 
 const Options = z.object({
   to: z.optional(z.string()),
@@ -18,33 +20,65 @@ const Options = z.object({
   licenseCode: z.optional(z.string()),
   provider: z.optional(z.string()),
   timeout: z.optional(z.string()),
+  insecure: z.optional(z.boolean()),
   json: z.optional(z.boolean()),
 });
 
-/** Capture files named on the command line; a directory stands for its *.json files in name (= arrival) order. */
-export function captureFiles(args: string[]): string[] {
-  const files: string[] = [];
+/** Capture files in replay order, kept as one name list per directory: a path is only joined when it is read. */
+export class CaptureFileList {
+  private readonly groups: Array<{ dir: string | null; names: string[] }> = [];
+  length = 0;
+  add(dir: string | null, names: string[]): void {
+    this.groups.push({ dir, names });
+    this.length += names.length;
+  }
+  at(index: number): string | undefined {
+    for (const g of this.groups) {
+      if (index < g.names.length) return g.dir === null ? g.names[index] : join(g.dir, g.names[index]!);
+      index -= g.names.length;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Capture files named on the command line; a directory stands for its *.json files in name (= arrival) order.
+ * The listing is streamed (a save directory can hold hundreds of thousands of captures): only names are kept,
+ * about 50 bytes each.
+ */
+export async function captureFiles(args: string[]): Promise<CaptureFileList> {
+  const files = new CaptureFileList();
   for (const arg of args) {
     let isDir = false;
     try {
-      isDir = statSync(arg).isDirectory();
+      isDir = (await stat(arg)).isDirectory();
     } catch {
       throw new UsageError('unreadable_file', `cannot read capture ${arg}: no such file or directory`);
     }
-    if (!isDir) files.push(arg);
-    else {
-      const found = readdirSync(arg).filter((name) => name.endsWith('.json')).sort().map((name) => join(arg, name));
-      if (found.length === 0) throw new UsageError('no_captures', `${arg} holds no capture files (*.json)`, 'save some with `cg-hooks listen --save <dir>`');
-      files.push(...found);
+    if (!isDir) {
+      files.add(null, [arg]);
+      continue;
     }
+    const names: string[] = [];
+    try {
+      for await (const entry of await opendir(arg, { bufferSize: 256 })) if (entry.name.endsWith('.json') && !entry.isDirectory()) names.push(entry.name);
+    } catch (e) {
+      throw new UsageError('unreadable_file', `cannot read directory ${arg}: ${(e as Error).message}`);
+    }
+    if (names.length === 0) throw new UsageError('no_captures', `${arg} holds no capture files (*.json)`, 'save some with `cg-hooks listen --save <dir>`');
+    files.add(arg, names.sort());
   }
   return files;
 }
 
 /** 0 all 2xx · 1 a non-2xx answer · 3 a network failure (it wins: nothing was checked). */
-export function replayExitCode(results: ReplayResult[]): number {
-  if (results.some((r) => r.error)) return EXIT.network;
-  return results.every((r) => r.ok) ? EXIT.ok : EXIT.checkFailed;
+export function replayExitCode(results: ReplayResult[] | ReplaySummary): number {
+  if (Array.isArray(results)) {
+    if (results.some((r) => r.error)) return EXIT.network;
+    return results.every((r) => r.ok) ? EXIT.ok : EXIT.checkFailed;
+  }
+  if (results.networkError) return EXIT.network;
+  return results.ok === results.replayed ? EXIT.ok : EXIT.checkFailed;
 }
 
 export function formatResult(r: ReplayResult, index: number): string {
@@ -58,43 +92,54 @@ export function formatResult(r: ReplayResult, index: number): string {
 export async function run(args: string[], rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   if (o.to === undefined) throw new UsageError('missing_option', 'replay needs --to <url>: where to resend the captures');
-  try {
-    const url = new URL(o.to);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-  } catch {
-    throw new UsageError('bad_url', `--to: "${o.to}" is not an http(s) URL`);
-  }
+  parseTargetUrl(o.to, '--to');
   if (args.length === 0) throw new UsageError('missing_argument', 'name at least one capture file or directory');
-  const secret = o.secret ?? process.env.CG_HOOKS_SECRET;
-  if (o.user !== undefined && !o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
-  const items: ReplayItem[] = captureFiles(args).map((file) => ({ file, capture: readCapture(file) }));
+  // Re-signing uses one key: CG_HOOKS_SECRET (empty = unset) when --secret is not given.
+  const [secret] = credentialsFrom(o).secrets;
+  const files = await captureFiles(args);
   const options: ReplayOptions = { to: o.to, resign: o.resign === true };
   if (secret !== undefined) options.secret = secret;
   if (o.apiKey !== undefined) options.apiKey = o.apiKey;
   if (o.user !== undefined) options.user = o.user;
   if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
   if (o.provider !== undefined) options.provider = o.provider;
-  if (o.timeout !== undefined) options.timeoutMs = positiveInteger(o.timeout, '--timeout');
+  if (o.insecure) options.insecure = true;
+  if (o.timeout !== undefined) options.timeoutMs = durationOption(o.timeout, '--timeout', DURATIONS.request);
 
   const json = o.json === true;
+  const progress = !json && process.stderr.isTTY === true && files.length > 1000;
   let index = 0;
-  const results = await replayCaptures(items, options, {
+  let lastProgress = 0;
+  let networkHint: string | undefined;
+  const summary = await replayFiles(files, readCapture, options, {
+    onChecked: progress
+      ? (done, total) => {
+          if (done !== total && done - lastProgress < 5000) return;
+          lastProgress = done;
+          process.stderr.write(`\rchecking captures: ${done}/${total}${done === total ? '\n' : ''}`);
+        }
+      : undefined,
     onResult: (r) => {
-      if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      networkHint ??= r.error?.hint;
+      if (json) writeOut(JSON.stringify(r));
       else writeOut(formatResult(r, index));
       index++;
     },
   });
-  const code = replayExitCode(results);
-  const ok = results.filter((r) => r.ok).length;
-  const skipped = items.length - results.length;
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'summary', replayed: results.length, ok, failed: results.length - ok, skipped, exitCode: code })}\n`);
+  const code = replayExitCode(summary);
+  const skipped = files.length - summary.replayed;
+  const failed = summary.replayed - summary.ok;
+  if (json) writeOut(JSON.stringify({ type: 'summary', replayed: summary.replayed, ok: summary.ok, failed, skipped, exitCode: code }));
   else {
     const rest = skipped > 0 ? `; ${skipped} not sent after the network failure` : '';
-    writeErr(err.dim(`replayed ${results.length} ${results.length === 1 ? 'capture' : 'captures'}: ${ok} answered 2xx, ${results.length - ok} did not${rest}`));
-    const dropped = [...new Set(results.filter((r) => !r.ok).flatMap((r) => r.droppedHeaders))];
-    if (dropped.length > 0) {
-      writeErr(err.dim(`hint: captures keep credentials masked, so ${dropped.join(', ')} was not sent; add it back with --resign --user <user:password> or --api-key <key>`));
+    writeErr(err.dim(`replayed ${summary.replayed} ${summary.replayed === 1 ? 'capture' : 'captures'}: ${summary.ok} answered 2xx, ${failed} did not${rest}`));
+    if (networkHint) writeErr(err.dim(`hint: ${networkHint}`));
+    if (summary.droppedHeaders.length > 0) {
+      writeErr(
+        err.dim(
+          `hint: captures keep credentials masked, so ${summary.droppedHeaders.join(', ')} was not sent; add it back with --resign and --user <user:password>, --api-key <key>, or (WebEngage) --license-code <code> --secret <key>`,
+        ),
+      );
     }
   }
   return code;
@@ -112,17 +157,21 @@ export function register(program: Command): void {
     .option('--user <user:password>', 'basic auth to re-sign with')
     .option('--license-code <code>', 'WebEngage license code to re-sign with')
     .option('--provider <id>', 'sign as this provider (for captures whose provider was not recognised)')
-    .option('--timeout <ms>', 'per-request timeout in ms (default 10000)')
+    .option('--timeout <duration>', `bounds each whole request, response body included (${DURATION_HELP}; default 10s)`)
+    .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--json', 'NDJSON: one line per capture, then a summary')
     .addHelpText(
       'after',
       `
 Sends the original method, body bytes and end-to-end headers (Host, Content-Length, Connection and other
-hop-by-hop headers are recomputed). Exit: 0 all 2xx · 1 a non-2xx · 2 bad capture file · 3 network failure.
+hop-by-hop headers are recomputed). Every capture is checked before the first is sent: a damaged or edited one
+(bad JSON, a damaged bodyBase64, a header with a line break or outside Latin-1, a bad method) is exit 2 naming
+the file, and nothing is sent. Credentials masked in a capture are never sent; --resign adds fresh ones.
+Exit: 0 all 2xx · 1 a non-2xx · 2 bad capture file · 3 network failure.
 
 Examples:
   $ cg-hooks replay captures/ --to http://127.0.0.1:3000/webhook
-  $ cg-hooks replay captures/20260101T000000.000Z-000001-customerglu-reward.json --to http://127.0.0.1:3000/webhook
+  $ cg-hooks replay captures/20260101T120000.123Z-000001-customerglu-reward.json --to http://127.0.0.1:3000/webhook
   $ cg-hooks replay captures/ --to https://staging.example.com/webhook --resign --secret "$NEW_SECRET" --json`,
     )
     .action(action(run));

@@ -3,15 +3,19 @@ import * as z from 'zod/mini';
 import { prepareGenerator } from '../core/generate.js';
 import { curlCommand, rawRequestHead } from '../http/curl.js';
 import { buildSendRequest, hasSecrets, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl, type PreparedRequest, type SendRequest } from '../http/request.js';
-import { parseDuration, retrySchedule, type RetryOverrides } from '../http/retry.js';
+import { formatDelay, retrySchedule, type RetryOverrides } from '../http/retry.js';
 import type { ProviderDef } from '../providers/types.js';
 import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
 import { EXIT, InterruptedError, UsageError } from '../output/errors.js';
 import * as fmt from '../output/send.js';
 import { err, writeErr, writeOut } from '../output/style.js';
-import { addPayloadOptions, PayloadOptions, payloadOptions } from './generate.js';
-import { action, collect, parseOptions, positiveInteger, readInput } from './shared.js';
-import { addSigningFlags, checkSecrets, resolveSigning, secretsFrom, SigningFlags, unixSeconds } from './signing-options.js';
+import { addPayloadOptions, PayloadOptions, payloadOptions, warnUnknownSetPaths } from './generate.js';
+import { MAX_CONCURRENCY, MAX_REPEAT } from '../http/limits.js';
+import { spinner as spinnerFor, action, boundedInteger, collect, DURATION_HELP, DURATIONS, durationList, durationOption, parseOptions, positiveInteger, readInput } from './shared.js';
+import { addSigningFlags, checkKeyRing, checkSecrets, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
+import { equivalentCommand, promptSecret, resolveTarget } from './send-prompts.js';
+
+export { equivalentCommand } from './send-prompts.js';
 
 // Payload flags come from generate, signing flags from sign/verify: one spelling and meaning everywhere.
 const Options = z.extend(z.extend(PayloadOptions, SigningFlags.shape), {
@@ -40,18 +44,12 @@ const PAYLOAD_FLAGS: Array<[keyof SendOptionsRaw, string]> = [
   ['variant', '--variant'],
   ['seed', '--seed'],
   ['now', '--now'],
+  ['ascii', '--ascii'],
+  ['mapping', '--mapping'],
 ];
 
-function duration(text: string, flag: string): number {
-  const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError('bad_option', `${flag}: "${text}" is not a duration (milliseconds, or with a unit: 500ms, 2s, 1m)`);
-  return ms;
-}
-
 export function parseDelays(text: string): number[] {
-  const parts = text.split(',').map((p) => p.trim());
-  if (parts.length === 0 || parts.some((p) => p === '')) throw new UsageError('bad_option', `--retry-delays: expected a comma-separated list such as 0,1000,5000, got "${text}"`);
-  return parts.map((p) => duration(p, '--retry-delays'));
+  return durationList(text, '--retry-delays', DURATIONS.wait);
 }
 
 export function retryOverrides(o: SendOptionsRaw): RetryOverrides {
@@ -62,112 +60,7 @@ export function retryOverrides(o: SendOptionsRaw): RetryOverrides {
   return r;
 }
 
-const canPrompt = (o: SendOptionsRaw) => Boolean(process.stdin.isTTY && process.stdout.isTTY && !o.json && !process.env.CI);
-
-const SECRET_FLAGS = new Set(['--secret', '--api-key', '--user']);
-
-/** The one-line command equivalent to a prompted run, secrets masked. */
-export function equivalentCommand(provider: string, event: string | undefined, to: string, argv: readonly string[], positionals: readonly string[]): string {
-  const start = argv.indexOf('send');
-  const tokens = start >= 0 ? argv.slice(start + 1) : [];
-  const rest: string[] = [];
-  const left = [...positionals];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t === '--to') {
-      i++;
-      continue;
-    }
-    if (t.startsWith('--to=')) continue;
-    const p = left.indexOf(t);
-    if (p >= 0 && !t.startsWith('-')) {
-      left.splice(p, 1);
-      continue;
-    }
-    const eq = t.indexOf('=');
-    if (t.startsWith('--') && eq > 0 && SECRET_FLAGS.has(t.slice(0, eq))) rest.push(`${t.slice(0, eq)}='****'`);
-    else if (SECRET_FLAGS.has(t) && i + 1 < tokens.length) {
-      rest.push(t, "'****'");
-      i++;
-    } else rest.push(/^[\w@%+=:,./-]+$/.test(t) ? t : `'${t.replace(/'/g, `'\\''`)}'`);
-  }
-  return ['cg-hooks send', provider, ...(event ? [event] : []), '--to', to, ...rest].join(' ');
-}
-
-interface Target {
-  provider?: string;
-  event?: string;
-  to?: string;
-}
-
-async function promptMissing(t: Target, needEvent: boolean): Promise<Required<Pick<Target, 'provider' | 'to'>> & Target> {
-  const { select, input } = await import('@inquirer/prompts');
-  try {
-    const provider = t.provider ?? (await select({ message: 'Provider', choices: PROVIDER_IDS.map((id) => ({ value: id, name: id })) }));
-    let event = t.event;
-    if (needEvent && event === undefined) {
-      const def = await loadProvider(provider);
-      if (def.events.length === 0) throw new UsageError('unknown_event', `${provider} has no events yet`);
-      event = await select({ message: 'Event', choices: def.events.map((e) => ({ value: e.name, name: e.name, description: e.description })) });
-    }
-    const to =
-      t.to ??
-      (await input({
-        message: 'Receiver URL',
-        default: 'http://127.0.0.1:3000/webhook',
-        validate: (v: string) => {
-          try {
-            parseTargetUrl(v.trim());
-            return true;
-          } catch (e) {
-            return (e as Error).message;
-          }
-        },
-      })).trim();
-    return { provider, to, ...(event !== undefined ? { event } : {}) };
-  } catch (e) {
-    if ((e as Error).name === 'ExitPromptError') throw new InterruptedError();
-    throw e;
-  }
-}
-
-/** On a terminal, a provider that signs every delivery asks for its secret (masked) instead of failing. */
-async function promptSecret(provider: ProviderDef, o: SendOptionsRaw): Promise<void> {
-  if (!canPrompt(o) || o.scheme !== undefined || !provider.signing.secretRequired || secretsFrom(o).length > 0) return;
-  const { password } = await import('@inquirer/prompts');
-  try {
-    const secret = await password({ message: `${provider.name} webhook secret (for ${provider.signing.header ?? 'the signature'}; not shown)`, mask: '*' });
-    o.secret = [secret];
-    writeErr(err.dim('tip: set CG_HOOKS_SECRET (or pass --secret) to skip this prompt; the secret is never printed'));
-  } catch (e) {
-    if ((e as Error).name === 'ExitPromptError') throw new InterruptedError();
-    throw e;
-  }
-}
-
-async function resolveTarget(providerArg: string | undefined, eventArg: string | undefined, o: SendOptionsRaw, positionals: string[]) {
-  const needEvent = o.body === undefined;
-  const missing: string[] = [];
-  if (providerArg === undefined) missing.push('<provider>');
-  if (needEvent && eventArg === undefined) missing.push('<event>');
-  if (o.to === undefined) missing.push('--to <url>');
-  if (missing.length === 0) return { provider: providerArg!, event: eventArg, to: o.to! };
-  if (!canPrompt(o)) {
-    const why = o.json ? ' (no prompts with --json)' : process.env.CI ? ' (no prompts when CI is set)' : '';
-    throw new UsageError(
-      'missing_argument',
-      `missing ${missing.join(', ')}${why}`,
-      'usage: cg-hooks send <provider> <event> --to <url> (see `cg-hooks send --help`)',
-    );
-  }
-  if (o.to !== undefined) parseTargetUrl(o.to);
-  if (providerArg !== undefined) await loadProvider(providerArg);
-  const t = await promptMissing({ provider: providerArg, event: eventArg, to: o.to }, needEvent);
-  writeErr(`${err.dim('equivalent command:')} ${equivalentCommand(t.provider, t.event, t.to, process.argv, positionals)}`);
-  return { provider: t.provider, event: t.event, to: t.to };
-}
-
-function readBody(o: SendOptionsRaw): Buffer {
+async function readBody(o: SendOptionsRaw): Promise<Buffer> {
   const given = PAYLOAD_FLAGS.filter(([k]) => o[k] !== undefined).map(([, flag]) => flag);
   if (o.validate === false) given.push('--no-validate');
   if (given.length) throw new UsageError('bad_option', `${given.join(', ')} cannot be combined with --body: the body is sent byte for byte`, 'edit the file, or drop --body to generate the payload');
@@ -190,22 +83,14 @@ function compactWarning(body: Buffer, request: PreparedRequest): string | undefi
 async function buildRequest(provider: ProviderDef, event: string | undefined, to: string, body: Buffer, o: SendOptionsRaw): Promise<PreparedRequest> {
   const signing = await resolveSigning(provider.id, o, 'send');
   const secrets = secretsFrom(o);
-  if (secrets.length > 1) throw new UsageError('bad_option', '--secret: send signs with one secret (several are for verify, during rotation)');
+  checkKeyRing(signing, secrets, 'send');
   checkSecrets(signing, secrets);
   return buildSendRequest({
     provider,
     url: to,
     body,
     ...(event !== undefined ? { event } : {}),
-    ...(signing.override ? { scheme: signing.override } : {}),
-    ...(signing.custom ? { custom: signing.custom } : {}),
-    ...(secrets[0] !== undefined ? { secret: secrets[0] } : {}),
-    ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-    ...(o.user !== undefined ? { user: o.user } : {}),
-    ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
-    ...(o.eventType !== undefined ? { eventType: o.eventType } : {}),
-    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
-    ...(o.id !== undefined ? { id: o.id } : {}),
+    ...signOptionsFrom(signing, o, secrets),
     headers: (o.header ?? []).map(parseHeader),
   });
 }
@@ -218,33 +103,34 @@ function onInterrupt(): { signal: AbortSignal; dispose(): void } {
   return { signal: controller.signal, dispose: () => process.off('SIGINT', handler) };
 }
 
-async function spinnerFor(enabled: boolean) {
-  if (!enabled) return undefined;
-  const { default: ora } = await import('ora');
-  return ora({ stream: process.stderr, discardStdin: false });
-}
-
 export async function run(providerArg: string | undefined, eventArg: string | undefined, rawOptions: unknown, command?: Command): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   // Cheap checks first, so a bad flag never waits behind a prompt.
   if (o.to !== undefined) parseTargetUrl(o.to);
-  const timeoutMs = o.timeout !== undefined ? duration(o.timeout, '--timeout') : undefined;
-  if (timeoutMs !== undefined && timeoutMs <= 0) throw new UsageError('bad_option', '--timeout must be more than 0');
-  const repeat = o.repeat !== undefined ? positiveInteger(o.repeat, '--repeat') : undefined;
-  const concurrency = o.concurrency !== undefined ? positiveInteger(o.concurrency, '--concurrency') : 1;
+  const timeoutMs = o.timeout !== undefined ? durationOption(o.timeout, '--timeout', DURATIONS.request) : undefined;
+  // Bounded, so that a typo (an extra zero, 1e15) is one clear line instead of running out of memory or sockets.
+  const repeat = o.repeat !== undefined ? boundedInteger(o.repeat, '--repeat', 1, MAX_REPEAT, 'one latency sample is kept per copy; run several bursts for more') : undefined;
+  const concurrency = o.concurrency !== undefined ? boundedInteger(o.concurrency, '--concurrency', 1, MAX_CONCURRENCY, 'one connection each') : 1;
   if (o.concurrency !== undefined && repeat === undefined) throw new UsageError('bad_option', '--concurrency only applies with --repeat n');
   const overrides = retryOverrides(o);
 
-  const target = await resolveTarget(providerArg, eventArg, o, command?.args ?? [providerArg, eventArg].filter((x): x is string => x !== undefined));
+  const positionals = command?.args ?? [providerArg, eventArg].filter((x): x is string => x !== undefined);
+  const target = await resolveTarget(providerArg, eventArg, o, positionals);
   const provider = await loadProvider(target.provider);
-  await promptSecret(provider, o);
+  const typedSecret = await promptSecret(provider, o);
+  if (target.prompted || typedSecret) {
+    writeErr(`${err.dim('equivalent command:')} ${equivalentCommand(target.provider, target.event, target.to, process.argv, positionals, typedSecret)}`);
+    if (typedSecret || o.secret !== undefined) writeErr(err.dim('  (with the secret in CG_HOOKS_SECRET: export CG_HOOKS_SECRET=… first; it is never printed)'));
+  }
   let body: Buffer;
   let label: string;
   if (o.body !== undefined) {
-    body = readBody(o);
+    body = await readBody(o);
     label = `${provider.id}${target.event ? ` ${target.event}` : ''} (--body ${o.body === '-' ? 'stdin' : o.body})`;
   } else {
-    const gen = prepareGenerator(provider, target.event!, payloadOptions(o));
+    const options = await payloadOptions(o);
+    const gen = prepareGenerator(provider, target.event!, options);
+    await warnUnknownSetPaths(gen, options);
     const delivery = gen.make(0);
     if (delivery.issues.length > 0) writeErr(err.yellow(`warning: the payload does not match the ${gen.event.name} schema (--no-validate): ${delivery.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
     body = delivery.body;
@@ -270,7 +156,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
     if (o.verbose) for (const line of fmt.headerLines(request, o.showSecrets)) writeErr(line);
     writeErr(err.dim(`  retries: ${fmt.formatSchedule(schedule)}`));
   }
-  const spinner = await spinnerFor(human && process.stderr.isTTY === true);
+  const spinner = await spinnerFor(human);
   const host = new URL(request.url).host;
   const interrupt = onInterrupt();
   const result = await send(
@@ -285,7 +171,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
       onWait: (info) => {
         if (!human) return;
         writeErr(fmt.waitLine(info));
-        spinner?.start(`waiting ${info.delayMs} ms before attempt ${info.nextAttempt}/${info.of} (Ctrl-C to stop)`);
+        spinner?.start(`waiting ${formatDelay(info.delayMs)} before attempt ${info.nextAttempt}/${info.of} (Ctrl-C to stop)`);
       },
     },
   );
@@ -335,7 +221,7 @@ async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: str
     writeErr(err.dim(`  the same delivery ${count} times, ${Math.min(concurrency, count)} at a time, no retries`));
     if (overrides.retries !== undefined || overrides.retryDelays !== undefined) writeErr(err.yellow('warning: --retries/--retry-delays do not apply to --repeat (each copy is sent once)'));
   }
-  const spinner = await spinnerFor(human && process.stderr.isTTY === true);
+  const spinner = await spinnerFor(human);
   spinner?.start(`0/${count}`);
   let last = 0;
   const interrupt = onInterrupt();
@@ -383,12 +269,12 @@ export function register(program: Command): void {
     .option('--body <file>', 'send this file (or - for stdin) byte for byte instead of generating a payload')
     .option('-H, --header <"Name: value">', 'extra request header; repeatable; wins over every other header', collect)
     .option('--event-type <type>', 'WebEngage eventType query parameter (default: the event name)')
-    .option('--timeout <ms>', "connect and response timeout (ms, or 2s; default: the provider's, else 10s)")
+    .option('--timeout <duration>', `bounds each whole attempt: connect, headers and response body (${DURATION_HELP}; default: the provider's, else 10s)`)
     .option('--retries <n>', "retries after the first attempt (default: the provider's documented policy)")
-    .option('--retry-delays <list>', 'wait before each attempt, e.g. 0,1000,5000 (ms, or 0,1s,5s)')
+    .option('--retry-delays <list>', `wait before each attempt, e.g. 0,1s,5s,25s (${DURATION_HELP})`)
     .option('--no-retry', 'one attempt, whatever the provider does')
-    .option('--repeat <n>', 'send the same delivery n times (same ids, same bytes) to test de-duplication')
-    .option('--concurrency <c>', 'with --repeat: requests in flight at once (default 1)')
+    .option('--repeat <n>', `send the same delivery n times (same ids, same bytes) to test de-duplication; at most ${MAX_REPEAT.toLocaleString('en-US')}`)
+    .option('--concurrency <c>', `with --repeat: requests in flight at once (default 1, at most ${MAX_CONCURRENCY.toLocaleString('en-US')})`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
     .option('--show-secrets', 'print credentials unmasked (in --dry-run, so the curl line works as is)')
@@ -399,7 +285,7 @@ export function register(program: Command): void {
       `
 Examples:
   $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --secret s3cret
-  $ cg-hooks send mgpass rewards.points_awarded --to http://127.0.0.1:3000/hooks --retry-delays 0,200,500,1000
+  $ cg-hooks send mgpass rewards.points_awarded --to http://127.0.0.1:3000/hooks --secret s3cret --retry-delays 0,200ms,500ms,1s
   $ cg-hooks send rehook customer.rewarded --to https://example.test/rehook --user acme:pa55 -H "X-Tenant: acme"
   $ cg-hooks send customerglu reward --to http://127.0.0.1:3000/webhook --repeat 200 --concurrency 20
   $ cg-hooks send customerglu --body captured.json --to http://127.0.0.1:3000/webhook --secret s3cret --dry-run

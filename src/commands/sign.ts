@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { EXIT, UsageError } from '../output/errors.js';
 import { err, mask, writeErr, writeOut } from '../output/style.js';
-import { firstDifference, profileOf, signRequest } from '../signing/index.js';
-import type { SignedRequest, SignOptions } from '../signing/types.js';
+import { firstDifference, signRequest } from '../signing/index.js';
+import type { SignedRequest } from '../signing/types.js';
 import { action, parseOptions, readInput } from './shared.js';
-import { addSigningFlags, checkSecrets, MISSING_SECRET_HINT, resolveSigning, secretsFrom, SigningFlags, unixSeconds, type Signing } from './signing-options.js';
+import { addSigningFlags, checkKeyRing, checkSecrets, requireCredentials, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
 
 const Options = z.extend(SigningFlags, {
   body: z.optional(z.string()),
@@ -30,7 +30,7 @@ function maskCredentials(signed: SignedRequest): { signed: SignedRequest; masked
 }
 
 /** Warnings about a body that will not survive the trip as the user expects. The bytes are never changed. */
-export function bodyWarnings(body: Buffer, who: string): string[] {
+export function bodyWarnings(body: Buffer, who: string, source = 'body.json'): string[] {
   const warnings: string[] = [];
   const endsNl = body.length > 0 && body[body.length - 1] === 0x0a;
   if (endsNl) {
@@ -53,7 +53,7 @@ export function bodyWarnings(body: Buffer, who: string): string[] {
   if (!compact.equals(trimmed)) {
     const at = firstDifference(trimmed, compact);
     warnings.push(
-      `the body is not in the compact form ${who} sends (first difference at byte ${at}): receivers that re-serialize (JSON.stringify(req.body)) compute a different signature; compact it first (jq -c, or \`cg-hooks generate\`)`,
+      `the body is not in the compact form ${who} sends (first difference at byte ${at}): receivers that re-serialize (JSON.stringify(req.body)) compute a different signature; compact it first (${source === '-' ? '… | jq -cj .' : `jq -cj . ${source} > compact.json`}: -j adds no trailing newline; or \`cg-hooks generate\`)`,
     );
   }
   return warnings;
@@ -67,47 +67,23 @@ export function formatSigned(signed: SignedRequest): string {
   return lines.join('\n');
 }
 
-function requireCredentials(signing: Signing, o: z.infer<typeof Options>, secrets: string[]): void {
-  const scheme = signing.scheme;
-  if (scheme === 'segment') {
-    if (secrets.length === 0 && o.apiKey === undefined) {
-      throw new UsageError('missing_secret', `${signing.name}: pass --secret (Segment's shared secret, X-Signature) and/or --api-key (X-API-KEY for CustomerGlu)`, MISSING_SECRET_HINT);
-    }
-  } else if (scheme === 'api-key') {
-    if (secrets.length === 0 && o.apiKey === undefined) throw new UsageError('missing_secret', `${signing.name} authenticates with X-API-KEY: pass --api-key <write key>`);
-  } else if (scheme === 'webengage') {
-    if (secrets.length === 0 || o.licenseCode === undefined) {
-      throw new UsageError('missing_secret', `${signing.name} adds ?licenseCode=&secret=md5(licenseCode:secretKey): pass --license-code and --secret`);
-    }
-  } else if (profileOf(scheme) !== undefined && secrets.length === 0) {
-    throw new UsageError('missing_secret', `${signing.name} signs with a secret: pass --secret`, MISSING_SECRET_HINT);
-  }
-  if (secrets.length > 1) throw new UsageError('bad_option', '--secret: sign uses one secret (several are for verify, during rotation)');
-}
-
 export async function run(providerId: string | undefined, rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   const signing = await resolveSigning(providerId, o, 'sign');
   if (o.body === undefined) throw new UsageError('missing_body', 'sign needs the body: --body <file>, or --body - to read stdin', 'the exact bytes are signed: use the file you will send');
   const secrets = secretsFrom(o);
-  requireCredentials(signing, o, secrets);
+  requireCredentials(signing, { secrets, ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}), ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}) }, 'sign');
+  checkKeyRing(signing, secrets, 'sign');
   checkSecrets(signing, secrets);
-  const body = readInput(o.body, '--body file');
+  const body = await readInput(o.body, '--body file');
 
-  const options: SignOptions = {
-    ...(signing.override ? { scheme: signing.override } : {}),
-    ...(secrets[0] !== undefined ? { secret: secrets[0] } : {}),
-    ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-    ...(o.user !== undefined ? { user: o.user } : {}),
-    ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
-    ...(o.eventType !== undefined ? { eventType: o.eventType } : {}),
-    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
-    ...(o.id !== undefined ? { id: o.id } : {}),
-    ...(signing.custom ? { custom: signing.custom } : {}),
-  };
-  const exact = signRequest(signing.spec, body, options);
+  const signature = signRequest(signing.spec, body, signOptionsFrom(signing, o, secrets));
+  // Every provider sends its Content-Type with the signature: printed too, so the lines are the request's headers.
+  const contentType = signing.provider?.headers['Content-Type'] ?? 'application/json';
+  const exact: SignedRequest = { ...signature, headers: { 'Content-Type': contentType, ...signature.headers } };
   const { signed, masked } = o.showSecrets ? { signed: exact, masked: false } : maskCredentials(exact);
-  const warnings = signing.scheme === 'none' || signing.scheme === 'basic' || signing.scheme === 'api-key' ? [] : bodyWarnings(body, signing.provider?.name ?? 'a webhook sender');
+  // Only a signature covers the body: warnings about its bytes matter when the scheme signs it.
+  const warnings = signing.def.kind === 'hmac' ? bodyWarnings(body, signing.provider?.name ?? 'a webhook sender', /^[\w@%+=:,./-]+$/.test(o.body) ? o.body : `'${o.body.replace(/'/g, `'\\''`)}'`) : [];
 
   for (const w of warnings) writeErr(err.yellow(`warning: ${w}`));
   for (const n of signed.notes) writeErr(err.dim(`note: ${n}`));
@@ -153,6 +129,8 @@ Examples:
   $ cg-hooks sign mgpass --body body.json --secret s3cret --json | jq -r '.headers["X-Webhook-Signature"]'
   $ cg-hooks sign webengage --body body.json --license-code '~2024c5d1' --secret whsec_demo --event-type user_event
   $ cg-hooks sign --scheme standard-webhooks --body body.json --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+  $ cg-hooks sign --scheme standard-webhooks --body body.json --secret "$NEW_WHSEC" --secret "$OLD_WHSEC"   # rotation: both signatures
+  $ cg-hooks keygen --scheme standard-webhooks --asymmetric --json > keys.json   # then sign with its whsk_ secretKey (v1a)
   $ cg-hooks sign --scheme stripe --body - --secret whsec_test --timestamp 1767225600 < body.json
   $ cg-hooks sign --scheme hmac --algorithm sha512 --encoding base64 --signature-header X-Sig --prefix sha512= --body body.json --secret k`,
     )

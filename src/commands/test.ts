@@ -3,17 +3,18 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
+import { formatDuration } from '../core/duration.js';
 import { listCases, planCases, type ConformanceCase, type Expected, type PlanOptions } from '../core/conformance.js';
 import type { CaseResult, ConformanceReport } from '../http/conformance.js';
 import { maskedUrl, parseHeader, parseTargetUrl } from '../http/request.js';
-import { parseDuration } from '../http/retry.js';
 import { loadProvider } from '../providers/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { EXIT, NetworkError, UsageError } from '../output/errors.js';
 import { junitXml, type JUnitCase } from '../output/junit.js';
 import { err, mask, out, table, writeErr, writeOut } from '../output/style.js';
-import { parseScheme, SCHEME_IDS } from './signing-options.js';
-import { action, collect, parseOptions } from './shared.js';
+import { schemeFor } from '../signing/index.js';
+import { credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
+import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 
 const Options = z.object({
   provider: z.optional(z.string()),
@@ -31,6 +32,8 @@ const Options = z.object({
   skip: z.optional(z.array(z.string())),
   event: z.optional(z.array(z.string())),
   timeout: z.optional(z.string()),
+  retiredSecret: z.optional(z.array(z.string())),
+  overlap: z.optional(z.boolean()),
   insecure: z.optional(z.boolean()),
   junit: z.optional(z.string()),
   list: z.optional(z.boolean()),
@@ -85,6 +88,9 @@ export function reportJson(report: ConformanceReport) {
     })),
     summary: report.summary,
     notes: report.notes,
+    proven: report.proven,
+    ...(report.unproven ? { unproven: report.unproven } : {}),
+    ...(report.control ? { control: { name: report.control.name, status: report.control.status, accepted: report.control.accepted } } : {}),
     ok: report.ok,
   };
 }
@@ -95,12 +101,16 @@ export function reportJUnit(report: ConformanceReport, startedAt: Date): string 
   const cases: JUnitCase[] = report.unreachable
     ? [{ name: 'receiver reachable', classname, status: 'error', message: report.unreachable.message, detail: [report.unreachable.message, report.unreachable.hint].filter(Boolean).join('\n') }]
     : report.cases.map((r) => {
-        const c: JUnitCase = { name: r.name, classname, status: r.verdict, ...(r.latencyMs !== null ? { time: r.latencyMs / 1000 } : {}) };
+        const c: JUnitCase = { name: r.name, classname, status: r.verdict, ...((r.elapsedMs ?? r.latencyMs) !== null ? { time: (r.elapsedMs ?? r.latencyMs)! / 1000 } : {}) };
         if (r.hint) c.message = r.hint;
         if (r.verdict === 'fail') c.detail = `${r.description}: expected ${expectedLabel(r.expected)}, got ${gotLabel(r)}\n${r.hint ?? ''}`;
         else if (r.verdict === 'pass' && r.hint) c.output = r.hint;
         return c;
       });
+  // A run that proves nothing must not read as a green suite in CI.
+  if (!report.unreachable && report.unproven) {
+    cases.push({ name: 'a valid delivery is accepted', classname, status: 'fail', message: report.unproven, detail: report.unproven });
+  }
   return junitXml({
     name: `cg-hooks test ${report.provider}`,
     timestamp: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -125,23 +135,19 @@ function writeJUnit(path: string, xml: string): void {
   }
 }
 
-function planOptions(o: TestOptions): PlanOptions {
-  const envSecret = process.env.CG_HOOKS_SECRET || undefined;
-  const secrets = o.secret ?? (envSecret !== undefined ? [envSecret] : []);
-  const p: PlanOptions = { secrets };
+function planOptions(o: TestOptions, provider: ProviderDef): PlanOptions {
+  const credentials = credentialsFrom(o);
+  const p: PlanOptions = { secrets: credentials.secrets };
   if (o.scheme !== undefined) p.scheme = parseScheme(o.scheme);
-  if (o.apiKey !== undefined) p.apiKey = o.apiKey;
-  if (o.user !== undefined) {
-    if (!o.user.includes(':')) throw new UsageError('bad_option', '--user: expected user:password');
-    p.user = o.user;
-  }
-  if (o.licenseCode !== undefined) p.licenseCode = o.licenseCode;
-  const customFlags = o.algorithm ?? o.signatureHeader ?? o.encoding ?? o.prefix;
-  if (customFlags !== undefined && o.scheme !== 'hmac') {
-    throw new UsageError('bad_option', '--algorithm, --signature-header, --encoding and --prefix describe a custom HMAC: use them with --scheme hmac');
-  }
-  if (o.scheme === 'hmac') {
-    p.custom = { algorithm: o.algorithm ?? 'sha256', header: o.signatureHeader ?? 'X-Signature', encoding: o.encoding ?? 'hex', ...(o.prefix !== undefined ? { prefix: o.prefix } : {}) };
+  if (credentials.apiKey !== undefined) p.apiKey = credentials.apiKey;
+  if (credentials.user !== undefined) p.user = credentials.user;
+  if (credentials.licenseCode !== undefined) p.licenseCode = credentials.licenseCode;
+  const custom = customHmacFrom(schemeFor(provider.signing, p.scheme)!.scheme, o);
+  if (custom) p.custom = custom;
+  if (o.retiredSecret?.length) p.retiredSecrets = o.retiredSecret;
+  if (o.overlap) {
+    if (!o.retiredSecret?.length) throw new UsageError('bad_option', '--overlap describes a rotation drill: use it with --retired-secret <old key>');
+    p.overlap = true;
   }
   if (o.header) p.headers = o.header.map(parseHeader);
   const only = names(o.only);
@@ -185,30 +191,25 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
     throw new UsageError('missing_argument', 'missing --provider <id>', 'for example: cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret "$SECRET"');
   }
   const provider = await loadProvider(o.provider);
-  const p = planOptions(o);
+  const p = planOptions(o, provider);
   if (o.list) {
-    const cases = listCases(provider, { ...(p.scheme ? { scheme: p.scheme } : {}), ...(p.custom ? { custom: p.custom } : {}), ...(p.events ? { events: p.events } : {}) });
+    const cases = listCases(provider, { ...(p.scheme ? { scheme: p.scheme } : {}), ...(p.custom ? { custom: p.custom } : {}), ...(p.events ? { events: p.events } : {}), ...(p.retiredSecrets ? { retiredSecrets: p.retiredSecrets } : {}), ...(p.overlap ? { overlap: true } : {}) });
     return printList(provider, cases, o, p.scheme ?? provider.signing.scheme);
   }
   if (urlArg === undefined) throw new UsageError('missing_argument', 'missing <url>: the receiver to test', 'for example: cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret "$SECRET"');
   parseTargetUrl(urlArg, '<url>');
-  let timeoutMs = provider.timeoutMs ?? 10_000;
-  if (o.timeout !== undefined) {
-    const ms = parseDuration(o.timeout);
-    if (ms === undefined || ms <= 0) throw new UsageError('bad_option', `--timeout: "${o.timeout}" is not a duration (milliseconds, or with a unit: 500ms, 2s)`);
-    timeoutMs = ms;
-  }
+  const timeoutMs = o.timeout !== undefined ? durationOption(o.timeout, '--timeout', DURATIONS.request) : (provider.timeoutMs ?? 10_000);
 
   if (o.junit !== undefined) checkJUnitPath(o.junit);
   const plan = planCases(provider, p);
   const human = !o.json;
   const runnable = plan.cases.filter((c) => c.request).length;
   if (human) {
-    writeErr(`${err.bold('testing')} ${maskedUrl(urlArg)} as ${provider.id} (${plan.auth}${credentialsLine(p)}): ${runnable} case${runnable === 1 ? '' : 's'}, no retries, ${timeoutMs} ms timeout`);
+    writeErr(`${err.bold('testing')} ${maskedUrl(urlArg)} as ${provider.id} (${plan.auth}${credentialsLine(p)}): ${runnable} case${runnable === 1 ? '' : 's'}, no retries, ${formatDuration(timeoutMs)} timeout`);
     for (const note of plan.notes) writeErr(err.dim(`note: ${note}`));
   }
 
-  const spinner = human && process.stderr.isTTY ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
+  const spinner = await spinnerFor(human);
   const startedAt = new Date();
   const { runConformance } = await import('../http/conformance.js');
   const report = await runConformance(
@@ -233,10 +234,16 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
     const s = report.summary;
     const judged = s.passed + s.failed + s.warnings;
     const extra = [s.warnings ? `${s.warnings} warning${s.warnings === 1 ? '' : 's'}` : '', s.skipped ? `${s.skipped} skipped` : ''].filter(Boolean).join(', ');
+    if (report.control) {
+      const c = report.control;
+      writeErr(err.dim(`control: ${c.name} was sent first, unjudged, so the forged cases can be told from a receiver that refuses everything: ${c.status ?? c.error?.code ?? 'no answer'}`));
+    }
     writeErr(
       report.ok
         ? err.green(`✓ ${provider.id} receiver conforms: ${s.passed} of ${judged} cases passed${extra ? ` (${extra})` : ''}`)
-        : err.red(`✗ ${s.failed} of ${judged} cases failed${extra ? ` (${extra})` : ''}: the receiver does not conform`),
+        : !report.proven
+          ? err.red(`✗ nothing proven: ${report.unproven}${s.failed ? `; ${s.failed} of ${judged} cases failed` : ''}`)
+          : err.red(`✗ ${s.failed} of ${judged} cases failed${extra ? ` (${extra})` : ''}: the receiver does not conform`),
     );
   }
   if (o.junit !== undefined && human) writeErr(err.dim(`JUnit report written to ${o.junit}`));
@@ -250,6 +257,8 @@ export function register(program: Command): void {
     .argument('[url]', 'the receiver to test (http or https)')
     .option('--provider <id>', 'the provider whose deliveries to send (see `cg-hooks providers`)')
     .option('--secret <s>', "the receiver's signing secret (default: $CG_HOOKS_SECRET); repeatable: the first signs", collect)
+    .option('--retired-secret <s>', 'rotation drill: a key the sender used before --secret; adds rotation:new-key, rotation:retired-key, rotation:both-keys', collect)
+    .option('--overlap', 'rotation drill: the receiver still accepts the retired key (signed with it → 2xx instead of 4xx)')
     .option('--api-key <key>', 'the X-API-KEY the receiver expects (CustomerGlu Events API, Segment, sources)')
     .option('--user <user:password>', 'the HTTP Basic credentials the receiver expects (Rehook)')
     .option('--license-code <code>', 'WebEngage license code (with --secret)')
@@ -262,7 +271,7 @@ export function register(program: Command): void {
     .option('--only <names>', 'run only these cases (comma-separated; a prefix such as "valid" selects a group)', collect)
     .option('--skip <names>', 'skip these cases (comma-separated)', collect)
     .option('--event <name>', 'test only this event in the valid cases (default: every event); repeatable', collect)
-    .option('--timeout <ms>', "per-request timeout (ms, or 2s; default: the provider's documented one, else 10s)")
+    .option('--timeout <duration>', `bounds each whole request, response body included (${DURATION_HELP}; default: the provider's documented one, else 10s)`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--junit <file>', 'also write a JUnit XML report (warnings are passing tests with a <system-out> note)')
     .option('--list', 'print the case names for the provider and exit')
@@ -277,9 +286,11 @@ Examples:
   $ cg-hooks test http://127.0.0.1:3000/events --provider customerglu-events --api-key "$CG_KEY" --json
   $ cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   $ cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret s --only valid,duplicate
+  $ cg-hooks test http://127.0.0.1:3000/webhook --provider mgpass --secret "$NEW_SECRET" --retired-secret "$OLD_SECRET"
   $ cg-hooks test --list --provider customerglu
 
-Exit codes: 0 every required case passed (warnings allowed) · 1 a case failed · 2 bad usage · 3 receiver unreachable`,
+Exit codes: 0 every required case passed (warnings allowed) and a valid delivery was accepted · 1 a case failed,
+or no valid delivery was accepted (nothing proven) · 2 bad usage · 3 receiver unreachable`,
     )
     .action(action(run));
 }

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
-import { readCapture } from '../core/capture.js';
+import { lastValues, readCapture } from '../core/capture.js';
 import { EXIT, UsageError } from '../output/errors.js';
-import { out, writeOut } from '../output/style.js';
-import { explain, profileOf, verifyRequest, type Explanation, type Finding } from '../signing/index.js';
+import { MASKED_VALUE } from '../core/redact.js';
+import { err, out, writeErr, writeOut } from '../output/style.js';
+import { explain, verifyRequest, type Credentials, type Explanation, type Finding } from '../signing/index.js';
+import type { CredentialName } from '../signing/schemes/types.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../signing/types.js';
-import { action, parseOptions, positiveInteger, readInput } from './shared.js';
-import { addSigningFlags, checkSecrets, MISSING_SECRET_HINT, resolveSigning, secretsFrom, SigningFlags, unixSeconds, type Signing } from './signing-options.js';
+import { action, DURATION_HELP, durationOption, parseOptions, readInput } from './shared.js';
+import { addSigningFlags, checkSecrets, requireCredentials, resolveSigning, secretsFrom, SigningFlags, unixSeconds, verifyOptionsFrom, type Signing } from './signing-options.js';
 
 const Options = z.extend(SigningFlags, {
   body: z.optional(z.string()),
@@ -19,31 +21,10 @@ const Options = z.extend(SigningFlags, {
 });
 type VerifyFlags = z.infer<typeof Options>;
 
-function requireCredentials(signing: Signing, o: VerifyFlags, secrets: string[], req: RequestParts): void {
-  switch (signing.scheme) {
-    case 'none':
-      return;
-    case 'basic':
-      if (o.user === undefined) throw new UsageError('missing_secret', `${signing.name}: pass --user <user:password> to check HTTP Basic auth`);
-      return;
-    case 'api-key':
-      if (o.apiKey === undefined && secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --api-key <key> (or --secret) to check X-API-KEY`);
-      return;
-    case 'segment':
-      if (o.apiKey === undefined && secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --secret (X-Signature) or --api-key (X-API-KEY)`, MISSING_SECRET_HINT);
-      return;
-    case 'webengage':
-      if (secrets.length === 0) throw new UsageError('missing_secret', `${signing.name}: pass --secret <webhook secret key>`, MISSING_SECRET_HINT);
-      if (o.licenseCode === undefined && req.query?.licenseCode === undefined) throw new UsageError('missing_secret', `${signing.name}: pass --license-code (the request has no licenseCode query parameter)`);
-      return;
-    default:
-      if (secrets.length === 0) throw new UsageError('missing_secret', `${signing.name} signs with a secret: verify needs it`, MISSING_SECRET_HINT);
-  }
-}
-
-const VERDICT: Record<VerifyResult['status'], string> = {
+const VERDICT: Record<Verdict['status'], string> = {
+  masked: 'cannot be verified',
   valid: 'valid',
-  unsigned: 'unsigned',
+  unsigned: 'nothing to verify',
   invalid: 'invalid',
   missing: 'missing signature',
   malformed: 'malformed signature',
@@ -94,6 +75,90 @@ export function formatExplanation(x: Explanation): string {
   return lines.join('\n');
 }
 
+/** What the command concludes: the library's result, or a verdict it reaches before verifying (masked, unsigned). */
+interface Verdict {
+  /** The library's status, or "masked" when the capture's credential was masked when it was saved. */
+  status: VerifyResult['status'] | 'masked';
+  valid: boolean;
+  reason: string;
+  header?: string;
+  secretIndex?: number;
+}
+
+/** The header or query parameter a scheme reads its signature or credential from, as a capture holds it. */
+function credentialValue(req: RequestParts, name: string): string | undefined {
+  return req.headers[name.toLowerCase()] ?? req.query?.[name];
+}
+
+/**
+ * A capture whose credential was masked when it was saved (listen never writes credentials to disk) cannot be
+ * verified by anyone: say exactly that, before asking for credentials that could not help. The scheme itself says
+ * which header or parameter it reads: it is asked with stand-in credentials.
+ */
+function maskedVerdict(signing: Signing, req: RequestParts): Verdict | undefined {
+  const stand = {
+    apiKey: 'cg-hooks-probe',
+    user: 'cg-hooks:probe',
+    licenseCode: req.query?.licenseCode ?? 'cg-hooks-probe',
+    ...(signing.override ? { scheme: signing.override } : {}),
+    ...(signing.custom ? { custom: signing.custom } : {}),
+  };
+  // A scheme with two credentials (Segment: X-Signature with a secret, else X-API-KEY) reads the one it is given:
+  // ask without a secret first, then with one.
+  let probe: VerifyResult | undefined;
+  let value: string | undefined;
+  for (const secrets of [[], ['cg-hooks-probe']]) {
+    const r = verifyRequest(signing.spec, req, { ...stand, secrets });
+    const v = r.header === undefined ? undefined : credentialValue(req, r.header);
+    if (v !== undefined && MASKED_VALUE.test(v.trim())) {
+      probe = r;
+      value = v;
+      break;
+    }
+  }
+  if (probe?.header === undefined || value === undefined) return undefined;
+  const what = req.headers[probe.header.toLowerCase()] !== undefined ? `${probe.header} header` : `${probe.header} query parameter`;
+  return {
+    status: 'masked',
+    valid: false,
+    header: probe.header,
+    reason: `the ${what} in this capture was masked when it was saved (cg-hooks never writes credentials to disk)`,
+  };
+}
+
+/** Timestamped schemes sign a time (and Standard Webhooks an id) that --body mode has no headers to carry. */
+function requireSignedParts(signing: Signing, o: VerifyFlags): void {
+  const p = signing.def.profile?.(signing.own, signing.custom);
+  if (!p || p.content === 'body') return;
+  if (p.list !== 'stripe' && o.timestamp === undefined) {
+    throw new UsageError('missing_timestamp', `${p.label} signs a timestamp: with --body, pass the ${p.timestampHeader ?? 'timestamp'} value as --timestamp`, describeExpected(signing));
+  }
+  if (p.idHeader && o.id === undefined) {
+    throw new UsageError('missing_id', `${p.label} signs the message id: with --body, pass the ${p.idHeader} value as --id`, describeExpected(signing));
+  }
+}
+
+function print(v: Verdict, o: VerifyFlags, secrets: string[], explanation?: Explanation): void {
+  if (o.json) {
+    const { result: _omit, ...rest } = explanation ?? { result: undefined };
+    writeOut(
+      JSON.stringify({
+        valid: v.valid,
+        status: v.status,
+        reason: v.reason,
+        header: v.header ?? null,
+        ...(v.secretIndex !== undefined ? { secretIndex: v.secretIndex } : {}),
+        ...(explanation ? { explain: rest } : {}),
+      }),
+    );
+    return;
+  }
+  const mark = v.status === 'unsigned' ? out.dim('–') : v.valid ? out.green('✓') : out.red('✗');
+  const which = v.secretIndex !== undefined && secrets.length > 1 ? ` (secret #${v.secretIndex + 1})` : '';
+  writeOut(`${mark} ${VERDICT[v.status]}: ${v.reason}${which}`);
+  if (explanation) writeOut(`\n${formatExplanation(explanation)}`);
+}
+
 export async function run(providerId: string | undefined, rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   if (o.capture !== undefined && o.body !== undefined) throw new UsageError('bad_option', 'use either --capture <file> or --body <file> --signature <sig>, not both');
@@ -102,71 +167,70 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   }
   const capture = o.capture !== undefined ? readCapture(o.capture) : undefined;
   const signing = await resolveSigning(providerId ?? capture?.provider ?? undefined, o, 'verify');
-  if (o.body !== undefined && o.signature === undefined && signing.scheme !== 'none') {
+  if (o.body !== undefined && o.signature === undefined && signing.def.kind !== 'none') {
     throw new UsageError('missing_signature', '--body needs --signature <the signature header value> (or use --capture, which has the headers)');
   }
-  const req: RequestParts = capture ? { headers: capture.headers, query: capture.query, body: capture.body } : { headers: {}, query: {}, body: readInput(o.body!, '--body file') };
+  if (!capture) requireSignedParts(signing, o);
+  const req: RequestParts = capture ? { headers: capture.headers, query: lastValues(capture.query), body: capture.body } : { headers: {}, query: {}, body: await readInput(o.body!, '--body file') };
   const secrets = secretsFrom(o);
-  requireCredentials(signing, o, secrets, req);
-  checkSecrets(signing, secrets);
+
+  // Verdicts that need no credentials: a masked credential, or a provider that does not sign and a delivery that
+  // carries nothing to check. Neither is a "missing signature".
+  const masked = capture && o.signature === undefined ? maskedVerdict(signing, req) : undefined;
+  if (masked) {
+    print(masked, o, secrets);
+    if (!o.json) writeErr(err.dim('hint: verify deliveries as they arrive instead: `cg-hooks listen` with the same credentials checks them before saving'));
+    return EXIT.checkFailed;
+  }
+  const given = { secrets, ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}), ...(o.user !== undefined ? { user: o.user } : {}), ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}) };
+  const nothing = nothingToCheck(signing, given, req, o);
+  if (nothing) {
+    print({ status: 'unsigned', valid: true, reason: nothing }, o, secrets);
+    return EXIT.ok;
+  }
+  requireCredentials(signing, given, 'verify', req);
+  checkSecrets(signing, secrets, 'verify');
 
   // A saved delivery is judged at the time it arrived, so that checking it later does not make it "expired".
   let now: number | undefined;
   if (o.now !== undefined) now = unixSeconds(o.now, '--now');
   else if (capture?.receivedAt && !Number.isNaN(Date.parse(capture.receivedAt))) now = Math.floor(Date.parse(capture.receivedAt) / 1000);
 
-  const options: VerifyOptions = {
-    secrets,
-    ...(signing.override ? { scheme: signing.override } : {}),
-    ...(o.tolerance !== undefined ? { tolerance: positiveInteger(o.tolerance, '--tolerance', 0) } : {}),
+  const options: VerifyOptions = verifyOptionsFrom(signing, o, secrets, {
+    ...(o.tolerance !== undefined ? { tolerance: durationOption(o.tolerance, '--tolerance', { maxMs: 7 * 86_400_000 }) / 1000 } : {}),
     ...(now !== undefined ? { now } : {}),
     ...(o.signature !== undefined ? { signature: o.signature } : {}),
-    ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
-    ...(o.user !== undefined ? { user: o.user } : {}),
-    ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
-    ...(o.timestamp !== undefined ? { timestamp: unixSeconds(o.timestamp, '--timestamp') } : {}),
-    ...(o.id !== undefined ? { id: o.id } : {}),
-    ...(signing.custom ? { custom: signing.custom } : {}),
-  };
+  });
 
   const explanation = o.explain ? explain(signing.spec, req, options) : undefined;
   const result = explanation?.result ?? verifyRequest(signing.spec, req, options);
-  // A signature the user typed that cannot be read is bad input; one inside a capture is a bad delivery.
-  const badInput = result.status === 'malformed' && o.signature !== undefined;
-  if (badInput && !explanation) {
-    throw new UsageError('malformed_signature', `--signature: ${result.reason}`, `${describeExpected(signing)}; add --explain to see what the value looks like`);
-  }
-
-  if (o.json) {
-    const { result: _omit, ...rest } = explanation ?? { result };
-    writeOut(
-      JSON.stringify({
-        valid: result.valid,
-        status: result.status,
-        reason: result.reason,
-        header: result.header ?? null,
-        ...(result.secretIndex !== undefined ? { secretIndex: result.secretIndex } : {}),
-        ...(explanation ? { explain: rest } : {}),
-      }),
-    );
-  } else {
-    const mark = result.valid ? out.green('✓') : out.red('✗');
-    const which = result.secretIndex !== undefined && secrets.length > 1 ? ` (secret #${result.secretIndex + 1})` : '';
-    writeOut(`${mark} ${VERDICT[result.status]}: ${result.reason}${which}`);
-    if (explanation) writeOut(`\n${formatExplanation(explanation)}`);
-  }
-  if (badInput) return EXIT.usage;
+  const verdict: Verdict = { status: result.status, valid: result.valid, reason: result.reason, ...(result.header !== undefined ? { header: result.header } : {}), ...(result.secretIndex !== undefined ? { secretIndex: result.secretIndex } : {}) };
+  if (signing.def.kind === 'none') verdict.reason = `${signing.name} does not sign deliveries`;
+  print(verdict, o, secrets, explanation);
+  // A signature that is there but cannot be read is a failed check like any other (exit 1), with what a good one looks like.
+  if (result.status === 'malformed' && !o.json && !explanation) writeErr(err.dim(`hint: ${describeExpected(signing)}; add --explain to see what the value looks like`));
   return result.valid ? EXIT.ok : EXIT.checkFailed;
 }
 
 function describeExpected(signing: Signing): string {
-  const p = profileOf(signing.scheme, signing.override ? undefined : signing.spec, signing.custom);
-  if (!p) return `${signing.name} expects its documented credential`;
-  if (p.scheme === 'stripe') return 'Stripe signatures look like t=<unix seconds>,v1=<hex>';
-  if (p.scheme === 'standard-webhooks') return 'Standard Webhooks signatures look like v1,<base64> (with --id and --timestamp)';
-  const enc = p.encoding === 'hex' ? `${p.algorithm === 'sha1' ? 40 : p.algorithm === 'md5' ? 32 : p.algorithm === 'sha256' ? 64 : 128} hex characters` : 'base64';
-  return `${p.label} sends ${p.prefix ? `"${p.prefix}" + ` : ''}${enc} in ${p.header}${p.timestampHeader ? ` (with --timestamp)` : ''}`;
+  return signing.def.looksLike?.(signing.own, signing.custom) ?? `${signing.name} expects its documented credential`;
 }
+
+/**
+ * A scheme whose credential is optional for the sender (HTTP Basic auth for Rehook), none configured and none in
+ * the request: nothing to verify, and not a missing signature. The reason, or undefined.
+ */
+function nothingToCheck(signing: Signing, given: Credentials, req: RequestParts, o: VerifyFlags): string | undefined {
+  const needs = signing.def.needs;
+  const names = Object.keys(needs).filter((k) => k !== 'oneOf') as CredentialName[];
+  if (signing.def.kind !== 'credential' || names.length === 0 || needs.oneOf || names.some((n) => needs[n] !== 'optional')) return undefined;
+  const configured = names.some((n) => (n === 'secret' ? given.secrets.length > 0 : given[n] !== undefined));
+  const reads = signing.def.reads(signing.own, signing.custom);
+  if (configured || o.signature !== undefined || reads.some((h) => req.headers[h] !== undefined)) return undefined;
+  return `${signing.name} does not sign deliveries, and this one carries no ${reads.map(headerName).join(' or ')} header`;
+}
+
+const headerName = (lower: string) => lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => `${dash}${c.toUpperCase()}`);
 
 export function register(program: Command): void {
   const cmd = program
@@ -177,15 +241,17 @@ export function register(program: Command): void {
     .option('--signature <sig>', 'the signature header value as received (Stripe: the whole t=…,v1=… value)')
     .option('--capture <file>', 'a delivery saved by `cg-hooks listen --save` (headers, query and raw body)');
   addSigningFlags(cmd)
-    .option('--tolerance <s>', 'seconds of clock skew allowed both ways for timestamped schemes', '300')
+    .option('--tolerance <duration>', `clock skew allowed both ways for timestamped schemes (${DURATION_HELP})`, '5m')
     .option('--now <time>', 'judge timestamps at this time (default: the capture\'s receivedAt, else now)')
     .option('--explain', 'diagnose a failing signature: which body, secret, algorithm, encoding or header would match, and the fix')
     .option('--json', 'print {valid, status, reason, header, secretIndex?, explain?}')
     .addHelpText(
       'after',
       `
-Exit codes: 0 valid (or the provider does not sign) · 1 invalid, missing or expired · 2 bad input
-(no secret, unreadable body or capture, a --signature that cannot be read).
+Exit codes: 0 valid, or nothing to verify (the provider does not sign: said as "nothing to verify") · 1 the check
+failed: invalid, malformed (any signature that is there but does not verify, whatever its length or prefix),
+missing, expired, or a capture whose credential was masked when it was saved (status "masked") · 2 bad usage or
+input (no secret, unreadable body or capture, empty stdin, --body without --timestamp/--id for timestamped schemes).
 --secret is repeatable during key rotation: valid when any one matches (the JSON says which: secretIndex).
 
 Examples:
@@ -194,7 +260,8 @@ Examples:
   $ cg-hooks verify mgpass --capture captures/0001.json --secret s3cret --explain
   $ cg-hooks verify --scheme github --secret "It's a Secret to Everybody" --body body.txt \\
       --signature sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17
-  $ cg-hooks verify --scheme standard-webhooks --secret whsec_… --body body.json --id msg_… --timestamp 1614265330 --signature "v1,g0hM…" --now 1614265330
+  $ cg-hooks verify --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw --body standard.json \\
+      --id msg_p5jXN8AQM9LWM0D4loKWxJek --timestamp 1614265330 --signature "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" --now 1614265330
   $ cg-hooks verify customerglu --secret s3cret --body body.json --signature 9f2c… --explain --json | jq .explain.findings[0]`,
     )
     .action(action(run));

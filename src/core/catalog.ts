@@ -19,7 +19,13 @@ export interface ProviderInfo {
     aliases: string[];
     variants: Array<{ name: string; description: string }>;
     fixtures: string[];
+    /** The webhook family, for providers that have several (see `groups`). */
+    group?: string;
+    /** True when a tenant can reshape the payload with `--mapping` (CustomerGlu reward). */
+    mappable?: boolean;
   }>;
+  /** The provider's webhook families in display order, when it has more than one (mgPass: rewards, identity). */
+  groups?: Array<{ name: string; title: string; description: string }>;
 }
 
 export function describeProvider(p: ProviderDef): ProviderInfo {
@@ -40,7 +46,10 @@ export function describeProvider(p: ProviderDef): ProviderInfo {
       aliases: e.aliases ?? [],
       variants: e.variants ?? [],
       fixtures: (e.fixtures ?? []).map((f) => `fixtures/${p.id}/${f}`),
+      ...(e.group !== undefined ? { group: e.group } : {}),
+      ...(e.tenantMapping !== undefined ? { mappable: true } : {}),
     })),
+    ...(p.groups?.length ? { groups: p.groups.map((g) => ({ ...g })) } : {}),
   };
 }
 

@@ -1,154 +1,33 @@
-import { buildSendRequest } from '../http/request.js';
+import { UsageError } from '../errors.js';
+import type { Json } from '../json.js';
 import { findEvent } from '../providers/index.js';
-import type { Json, ProviderDef, SchemeId } from '../providers/types.js';
-import { profileOf, secretProblem, signRequest, type CustomHmac, type HmacProfile, type SignOptions } from '../signing/index.js';
-import { UsageError } from '../output/errors.js';
-import { didYouMean } from './suggest.js';
+import type { ProviderDef, SchemeId } from '../providers/types.js';
+import { schemeFor, type ConformanceFamily, type Scheme, type SignOptions } from '../signing/index.js';
+import type { CaseContext, CaseKind, CaseRequest, ConformanceCase, ConformancePlan, Expected, PlanOptions } from './conformance-types.js';
 import { prepareGenerator, type PreparedGenerator } from './generate.js';
-import { deleteHeader, GARBAGE, replaceDigest, signatureHeaders, tamper, withHeaders, wrongSecretFor, wrongUser } from './forge.js';
+import { deleteHeader, GARBAGE, replaceDigest, signatureHeaders, tamper, withHeaders } from './forge.js';
+import { buildSendRequest } from './request-build.js';
+import { didYouMean } from './suggest.js';
 
 export { tamper } from './forge.js';
+export type * from './conformance-types.js';
 
-// Receiver conformance: which deliveries to send a receiver, and what it must answer to each.
-// Planning is pure (no I/O); src/http/conformance.ts sends, src/core/judge.ts judges.
+// Receiver conformance: which deliveries to send a receiver, and what it must answer to each. Planning is pure
+// (it describes requests; no I/O): src/http/conformance.ts sends them, src/core/judge.ts judges. What a scheme
+// needs and which cases apply come from the scheme (src/signing/schemes/): no scheme is named here.
 
-/** What a receiver must answer. `raw-bytes`: 2xx proves it verifies the bytes it received. */
-export type Expected = '2xx' | '200' | '4xx' | '401/403' | 'raw-bytes';
-
-export type CaseKind =
-  | 'valid'
-  | 'duplicate'
-  | 'wrong-secret'
-  | 'missing-signature'
-  | 'tampered-body'
-  | 'truncated-signature'
-  | 'garbage-signature'
-  | 'wrong-credentials'
-  | 'no-credentials'
-  | 'stale-timestamp'
-  | 'future-timestamp'
-  | 'malformed-json'
-  | 'non-compact-body';
-
-/** Exactly what is sent for one case: these bytes, these headers, these query parameters (added to the URL). */
-export interface CaseRequest {
-  body: Buffer;
-  headers: Record<string, string>;
-  query: Record<string, string>;
-}
-
-/** Words the judge puts in its hints, so they name the real header, provider and ids. */
-export interface CaseContext {
-  provider: string;
-  /** The header (or query parameter) carrying the signature or credential. */
-  header?: string;
-  /** What the credential is, for hints: "basic auth", "X-API-KEY", "the secret query parameter". */
-  credential?: string;
-  /** The delivery's de-duplication key, when the provider has one. */
-  dedupKey?: string;
-  /** The provider's documented response timeout in ms (latency is judged against it). */
-  providerTimeoutMs?: number;
-  /** Set on tampered-body: what changed after signing. */
-  tampered?: string;
-}
-
-export interface ConformanceCase {
-  /** Stable, selectable name: `valid:<event>`, `duplicate`, `wrong-secret`, … */
-  name: string;
-  kind: CaseKind;
-  description: string;
-  expected: Expected;
-  /** Required cases decide the exit code; advisory ones can only warn. */
-  required: boolean;
-  /** Absent when the case is skipped. */
-  request?: CaseRequest;
-  /** Why the case is not run. */
-  skip?: string;
-  /** For `duplicate`: the case whose exact request it repeats (sent first, unjudged, when that case is not run). */
-  repeats?: string;
-  context: CaseContext;
-}
-
-export interface ConformancePlan {
-  provider: string;
-  scheme: SchemeId;
-  /** One line describing what authenticates a delivery ("X-CG-SIGNATURE, HMAC-SHA1 of the body"). */
-  auth: string;
-  cases: ConformanceCase[];
-  /** Things the user should know (e.g. "signature cases are skipped: reward does not sign"). */
-  notes: string[];
-}
-
-export interface PlanOptions {
-  /** Sign with another scheme than the provider's (`--scheme`). */
-  scheme?: SchemeId;
-  /** The receiver's secret(s); the first signs, none of them is used for the wrong-secret case. */
-  secrets?: string[];
-  apiKey?: string;
-  /** `user:password` for HTTP Basic auth. */
-  user?: string;
-  licenseCode?: string;
-  custom?: CustomHmac;
-  /** Extra headers on every request (Rehook's custom headers). */
-  headers?: Array<[string, string]>;
-  /** Only these events get a `valid:` case (default: every event of the provider). */
-  events?: string[];
-  /** Case names or prefixes (`valid` selects every `valid:` case). */
-  only?: string[];
-  skip?: string[];
-  seed?: number | string;
-  /** The clock in ms since the epoch (payload times and signature timestamps). */
-  now?: number;
-}
-
-/** Schemes that sign a timestamp, so stale and future deliveries can be forged. */
-const TIMESTAMPED = new Set<SchemeId>(['standard-webhooks', 'stripe', 'slack']);
-/** Providers whose own sample receivers verify `JSON.stringify(req.body)` rather than the raw bytes. */
-const RESERIALIZING = new Set<SchemeId>(['customerglu', 'mgpass']);
 /** Far outside every scheme's tolerance (Standard Webhooks and Stripe allow 5 minutes). */
 export const SKEW_SECONDS = 3600;
 
-type Family =
-  | { kind: 'hmac'; profile: HmacProfile; apiKey: boolean }
-  | { kind: 'credentials'; credential: 'basic' | 'api-key' | 'webengage' }
-  | { kind: 'none' };
-
-function familyOf(provider: ProviderDef, scheme: SchemeId, o: Pick<PlanOptions, 'custom' | 'apiKey' | 'secrets'>, forList: boolean): Family {
-  switch (scheme) {
-    case 'none':
-      return { kind: 'none' };
-    case 'basic':
-    case 'api-key':
-    case 'webengage':
-      return { kind: 'credentials', credential: scheme };
-    case 'segment': {
-      // Segment signs only with a shared secret; CustomerGlu's endpoint checks its X-API-KEY.
-      const hasSecret = forList || (o.secrets?.length ?? 0) > 0;
-      if (!hasSecret && o.apiKey !== undefined) return { kind: 'credentials', credential: 'api-key' };
-      return { kind: 'hmac', profile: profileOf('segment')!, apiKey: forList || o.apiKey !== undefined };
-    }
-    default: {
-      const own = scheme === provider.signing.scheme ? provider.signing : undefined;
-      const profile = profileOf(scheme, own, o.custom);
-      if (!profile) throw new UsageError('unsupported_scheme', `unknown signing scheme ${scheme}`);
-      return { kind: 'hmac', profile, apiKey: false };
-    }
-  }
-}
-
 const ALGORITHM_LABEL: Record<string, string> = { sha1: 'HMAC-SHA1', sha256: 'HMAC-SHA256', sha512: 'HMAC-SHA512', md5: 'HMAC-MD5' };
+const SIGNED_OVER = { body: 'the body', 'id.t.body': 'id.timestamp.body', 't.body': 'timestamp.body', 'v0:t:body': 'v0:timestamp:body' } as const;
 
-function authLine(family: Family): string {
+function authLine(family: ConformanceFamily): string {
   if (family.kind === 'none') return 'no signature';
-  if (family.kind === 'credentials') {
-    return { basic: 'HTTP Basic auth', 'api-key': 'X-API-KEY', webengage: 'query secret=md5(licenseCode:secret)' }[family.credential];
-  }
+  if (family.kind === 'credential') return family.cases.auth;
   const p = family.profile;
-  const over = { body: 'the body', 'id.t.body': 'id.timestamp.body', 't.body': 'timestamp.body', 'v0:t:body': 'v0:timestamp:body' }[p.content];
-  return `${p.header}, ${ALGORITHM_LABEL[p.algorithm]} of ${over}${family.apiKey ? '; X-API-KEY' : ''}`;
+  return `${p.header}, ${ALGORITHM_LABEL[p.algorithm]} of ${SIGNED_OVER[p.content]}${family.credential ? `; ${family.credential.auth}` : ''}`;
 }
-
-const credentialWords = { basic: 'basic auth (Authorization)', 'api-key': 'X-API-KEY', webengage: 'the secret query parameter' } as const;
 
 interface Entry {
   name: string;
@@ -160,8 +39,14 @@ interface Entry {
   event?: string;
 }
 
+function resolveScheme(provider: ProviderDef, id: SchemeId): { scheme: Scheme; own?: ProviderDef['signing'] } {
+  const choice = schemeFor(provider.signing, id);
+  if (!choice) throw new UsageError('unsupported_scheme', `unknown signing scheme ${id}`);
+  return choice;
+}
+
 /** The cases that apply to a provider and scheme, in the order they run, without their requests. */
-function entries(provider: ProviderDef, scheme: SchemeId, family: Family, events: string[], o: PlanOptions, forList: boolean): Entry[] {
+function entries(provider: ProviderDef, scheme: Scheme, family: ConformanceFamily, events: string[], o: PlanOptions, forList: boolean): Entry[] {
   const ok: Expected = provider.retry.success === '200' ? '200' : '2xx';
   const list: Entry[] = events.map((event) => ({
     name: `valid:${event}`,
@@ -180,32 +65,41 @@ function entries(provider: ProviderDef, scheme: SchemeId, family: Family, events
     { name: 'truncated-signature', kind: 'truncated-signature', description: 'signature cut to half its length', expected: '4xx', required: true },
     { name: 'garbage-signature', kind: 'garbage-signature', description: 'signature replaced by text that is not a digest', expected: '4xx', required: true },
   ];
-  const credentialCases = (credential: keyof typeof credentialWords, skip?: string): Entry[] =>
+  const credentialCases = (words: string, skip?: string): Entry[] =>
     [
-      { name: 'wrong-credentials', kind: 'wrong-credentials' as const, description: `wrong ${credentialWords[credential]}`, expected: '401/403' as const, required: true },
-      { name: 'no-credentials', kind: 'no-credentials' as const, description: `no ${credentialWords[credential]}`, expected: '401/403' as const, required: true },
+      { name: 'wrong-credentials', kind: 'wrong-credentials' as const, description: `wrong ${words}`, expected: '401/403' as const, required: true },
+      { name: 'no-credentials', kind: 'no-credentials' as const, description: `no ${words}`, expected: '401/403' as const, required: true },
     ].map((e) => (skip ? { ...e, skip } : e));
 
-  if (family.kind === 'hmac') {
+  if (family.kind === 'signature') {
     list.push(...signatureCases);
-    if (family.apiKey) list.push(...credentialCases('api-key'));
-    if (TIMESTAMPED.has(scheme)) {
+    if (family.credential) list.push(...credentialCases(family.credential.words));
+    // Schemes that sign a timestamp say (in their profile) what their reference verifiers reject: a receiver
+    // written exactly as the scheme documents must pass, so what the scheme does not check is advisory.
+    const freshness = family.profile.freshness;
+    if (freshness) {
       list.push(
         { name: 'stale-timestamp', kind: 'stale-timestamp', description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min old`, expected: '4xx', required: true },
-        { name: 'future-timestamp', kind: 'future-timestamp', description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min in the future`, expected: '4xx', required: true },
+        {
+          name: 'future-timestamp',
+          kind: 'future-timestamp',
+          description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min in the future${freshness.rejectsFuture ? '' : ` (advisory: ${freshness.source})`}`,
+          expected: '4xx',
+          required: freshness.rejectsFuture,
+        },
       );
     }
+    if (o.retiredSecrets?.length) list.push(...rotationEntries(scheme, ok, o.overlap === true));
   } else if (family.kind === 'none') {
     // Listed, not silently dropped: the report should show that nothing authenticates these deliveries.
     list.push(...signatureCases.map((e) => ({ ...e, skip: `${provider.id} does not sign deliveries` })));
   } else {
-    const missing = !forList && family.credential === 'basic' && o.user === undefined;
-    list.push(...credentialCases(family.credential, missing ? 'no --user given (basic auth is optional for this provider): pass --user u:p to test it' : undefined));
+    list.push(...credentialCases(family.cases.words, forList ? undefined : family.cases.skip?.(credentialsOf(o))));
   }
 
   list.push({ name: 'malformed-json', kind: 'malformed-json', description: 'a body that is not JSON (cut short), correctly authenticated', expected: '4xx', required: true });
-  if (family.kind === 'hmac') {
-    const advisory = RESERIALIZING.has(scheme);
+  if (family.kind === 'signature') {
+    const advisory = scheme.conformance.reserializingSamples === true;
     list.push({
       name: 'non-compact-body',
       kind: 'non-compact-body',
@@ -216,6 +110,24 @@ function entries(provider: ProviderDef, scheme: SchemeId, family: Family, events
   }
   return list;
 }
+
+/** The key rotation drill: the new key is accepted, the retired one refused (or accepted during an overlap), both at once accepted. */
+function rotationEntries(scheme: Scheme, ok: Expected, overlap: boolean): Entry[] {
+  const both: Entry = { name: 'rotation:both-keys', kind: 'rotation-both-keys', description: 'signed with the new and the retired key in one header (as senders do during a rotation)', expected: ok, required: true };
+  return [
+    { name: 'rotation:new-key', kind: 'rotation-new-key', description: 'signed with the new key (the first --secret) only', expected: ok, required: true },
+    {
+      name: 'rotation:retired-key',
+      kind: 'rotation-retired-key',
+      description: `signed with the retired key only${overlap ? ' (--overlap: still accepted)' : ''}`,
+      expected: overlap ? ok : '4xx',
+      required: true,
+    },
+    scheme.multiSign ? both : { ...both, skip: `${scheme.label} carries one signature per delivery: there is no header with both keys` },
+  ];
+}
+
+const credentialsOf = (o: PlanOptions) => ({ secrets: o.secrets ?? [], ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}), ...(o.user !== undefined ? { user: o.user } : {}), ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}) });
 
 /** True when a selector (`valid`, `valid:reward`, `wrong-secret`) picks the case name. */
 export function selects(selector: string, name: string): boolean {
@@ -245,20 +157,23 @@ function eventNames(provider: ProviderDef, o: PlanOptions): string[] {
   return [...new Set(o.events.map((name) => findEvent(provider, name).name))];
 }
 
+const familyOf = (scheme: Scheme, own: ProviderDef['signing'] | undefined, o: PlanOptions, forList: boolean) =>
+  scheme.conformance.family({ secrets: o.secrets?.length ?? 0, apiKey: o.apiKey !== undefined }, forList, own, o.custom);
+
 /** The case list for `--list`: names, expectations and descriptions, no credentials needed. */
-export function listCases(provider: ProviderDef, o: Pick<PlanOptions, 'scheme' | 'custom' | 'events'> = {}): ConformanceCase[] {
-  const scheme = o.scheme ?? provider.signing.scheme;
-  const family = familyOf(provider, scheme, o, true);
+export function listCases(provider: ProviderDef, o: Pick<PlanOptions, 'scheme' | 'custom' | 'events' | 'retiredSecrets' | 'overlap'> = {}): ConformanceCase[] {
+  const { scheme, own } = resolveScheme(provider, o.scheme ?? provider.signing.scheme);
+  const family = familyOf(scheme, own, o, true);
   return entries(provider, scheme, family, eventNames(provider, o), o, true).map((e) => toCase(e, provider, family));
 }
 
-function toCase(e: Entry, provider: ProviderDef, family: Family, request?: CaseRequest, extra: Partial<CaseContext> = {}): ConformanceCase {
+function toCase(e: Entry, provider: ProviderDef, family: ConformanceFamily, request?: CaseRequest, extra: Partial<CaseContext> = {}): ConformanceCase {
   const context: CaseContext = { provider: provider.name, ...extra };
-  if (family.kind === 'hmac') context.header = family.profile.header;
-  if (family.kind === 'credentials' || (family.kind === 'hmac' && e.kind.endsWith('credentials'))) {
-    const credential = family.kind === 'credentials' ? family.credential : 'api-key';
-    context.credential = credentialWords[credential];
-    context.header = { basic: 'Authorization', 'api-key': 'X-API-KEY', webengage: 'secret' }[credential];
+  if (family.kind === 'signature') context.header = family.profile.header;
+  const credential = family.kind === 'credential' ? family.cases : family.kind === 'signature' && e.kind.endsWith('credentials') ? family.credential : undefined;
+  if (credential) {
+    context.credential = credential.words;
+    context.header = credential.header;
   }
   if (provider.timeoutMs !== undefined) context.providerTimeoutMs = provider.timeoutMs;
   const c: ConformanceCase = { name: e.name, kind: e.kind, description: e.description, expected: e.expected, required: e.required, context };
@@ -268,32 +183,34 @@ function toCase(e: Entry, provider: ProviderDef, family: Family, request?: CaseR
 }
 
 /** Checks that the credentials the scheme needs were given; a usage error naming the flag otherwise. */
-function requireCredentials(provider: ProviderDef, scheme: SchemeId, family: Family, o: PlanOptions): void {
-  const secret = o.secrets?.[0];
-  if (family.kind === 'hmac') {
-    if (secret === undefined && scheme === 'segment') {
-      throw new UsageError('missing_secret', 'segment: pass --secret (the shared secret behind X-Signature) and/or --api-key (the X-API-KEY the receiver expects)');
-    }
-    if (secret === undefined) {
-      throw new UsageError(
-        'missing_secret',
-        `${family.profile.label} signs deliveries: pass the receiver's secret with --secret (or CG_HOOKS_SECRET), so that the forged cases mean something`,
-        `for example: cg-hooks test <url> --provider ${provider.id} --secret "$WEBHOOK_SECRET"`,
-      );
-    }
-    for (const s of o.secrets ?? []) {
-      const problem = secretProblem(family.profile, s);
-      if (problem) throw new UsageError('bad_secret', `--secret: ${problem}`);
-    }
-  } else if (family.kind === 'credentials') {
-    if (family.credential === 'api-key' && o.apiKey === undefined && secret === undefined) {
-      throw new UsageError('missing_api_key', `${provider.id} authenticates with X-API-KEY: pass the key the receiver expects with --api-key`);
-    }
-    if (family.credential === 'webengage' && (o.licenseCode === undefined || secret === undefined)) {
-      throw new UsageError('missing_secret', `${scheme} puts md5(licenseCode:secret) in the URL: pass --license-code and --secret`);
+function requireCredentials(provider: ProviderDef, scheme: Scheme, family: ConformanceFamily, o: PlanOptions): void {
+  const secrets = o.secrets ?? [];
+  const has = { secret: secrets.length > 0, apiKey: o.apiKey !== undefined, user: o.user !== undefined, licenseCode: o.licenseCode !== undefined };
+  if (scheme.needs.oneOf && !scheme.needs.oneOf.some((group) => group.every((name) => has[name]))) {
+    const flags = scheme.needs.oneOf.map((group) => group.map((n) => FLAG[n]).join(' and ')).join(' or ');
+    throw new UsageError(scheme.needs.oneOf[0]![0] === 'apiKey' ? 'missing_api_key' : 'missing_secret', `${scheme.id === provider.signing.scheme ? provider.id : scheme.label} ${scheme.needsWhat}: pass ${flags} (the ones the receiver expects)`);
+  }
+  if (family.kind === 'signature' && !has.secret && !scheme.needs.oneOf) {
+    throw new UsageError(
+      'missing_secret',
+      `${family.profile.label} signs deliveries: pass the receiver's secret with --secret (or CG_HOOKS_SECRET), so that the forged cases mean something`,
+      `for example: cg-hooks test <url> --provider ${provider.id} --secret "$WEBHOOK_SECRET"`,
+    );
+  }
+  const missing = (['secret', 'licenseCode', 'apiKey', 'user'] as const).filter((n) => scheme.needs[n] === 'required' && !has[n]);
+  if (missing.length > 0) throw new UsageError('missing_secret', `${scheme.label} ${scheme.needsWhat}: pass ${missing.map((n) => FLAG[n]).join(' and ')}`);
+  for (const [flag, keys] of [['--secret', secrets], ['--retired-secret', o.retiredSecrets ?? []]] as const) {
+    for (const s of keys) {
+      const problem = scheme.secretProblem?.(s, 'sign');
+      if (problem) throw new UsageError('bad_secret', `${flag}: ${problem}`);
     }
   }
+  if (o.retiredSecrets?.length && family.kind !== 'signature') {
+    throw new UsageError('bad_option', `--retired-secret: ${scheme.label} ${scheme.needsWhat}; a rotation drill needs a signing scheme`);
+  }
 }
+
+const FLAG = { secret: '--secret', apiKey: '--api-key', user: '--user', licenseCode: '--license-code' } as const;
 
 /**
  * Builds every case with the exact request to send. Pure: no I/O, and with `seed` and `now` the same
@@ -301,53 +218,36 @@ function requireCredentials(provider: ProviderDef, scheme: SchemeId, family: Fam
  */
 export function planCases(provider: ProviderDef, options: PlanOptions = {}): ConformancePlan {
   const o = options;
-  const scheme = o.scheme ?? provider.signing.scheme;
-  const family = familyOf(provider, scheme, o, false);
+  const schemeId = o.scheme ?? provider.signing.scheme;
+  const { scheme, own } = resolveScheme(provider, schemeId);
+  const family = familyOf(scheme, own, o, false);
   requireCredentials(provider, scheme, family, o);
   const events = eventNames(provider, o);
   const list = applySelection(entries(provider, scheme, family, events, o, false), o);
   const nowMs = o.now ?? Date.now();
   const nowSeconds = Math.floor(nowMs / 1000);
   const secrets = o.secrets ?? [];
-  const secret = secrets[0];
+  const retired = o.retiredSecrets ?? [];
   const notes: string[] = [];
 
-  const signOptions = (overrides: Partial<SignOptions> = {}): SignOptions => {
-    const s: SignOptions = { scheme, timestamp: nowSeconds };
-    if (secret !== undefined) s.secret = secret;
-    if (o.apiKey !== undefined) s.apiKey = o.apiKey;
-    if (o.user !== undefined) s.user = o.user;
-    if (o.licenseCode !== undefined) s.licenseCode = o.licenseCode;
-    if (o.custom !== undefined) s.custom = o.custom;
-    return { ...s, ...overrides };
-  };
-
-  // The send core builds the provider's real headers; the receiver's URL is added at run time.
+  // The send core builds the provider's real headers, signed at the plan's clock; the receiver's URL is added at run time.
   const build = (body: Buffer, event: string, overrides: Partial<SignOptions> = {}): CaseRequest & { signed: string[] } => {
-    const so = signOptions(overrides);
     const prepared = buildSendRequest({
       provider,
       url: 'http://receiver.invalid/',
       body,
       event,
-      scheme,
-      ...(so.secret !== undefined ? { secret: so.secret } : {}),
-      ...(so.apiKey !== undefined ? { apiKey: so.apiKey } : {}),
-      ...(so.user !== undefined ? { user: so.user } : {}),
-      ...(so.licenseCode !== undefined ? { licenseCode: so.licenseCode } : {}),
-      ...(so.custom !== undefined ? { custom: so.custom } : {}),
+      scheme: schemeId,
+      timestamp: nowSeconds,
+      ...(secrets[0] !== undefined ? { secret: secrets[0] } : {}),
+      ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}),
+      ...(o.user !== undefined ? { user: o.user } : {}),
+      ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}),
+      ...(o.custom !== undefined ? { custom: o.custom } : {}),
       ...(o.headers ? { headers: o.headers } : {}),
+      ...overrides,
     });
-    const headers = prepared.headers;
-    // buildSendRequest signs "now"; timestamped cases (and a pinned clock) need their own timestamp.
-    if (family.kind === 'hmac' && family.profile.content !== 'body') {
-      const signed = signRequest(provider.signing, body, so);
-      for (const [name, value] of Object.entries(signed.headers)) {
-        deleteHeader(headers, name);
-        headers[name] = value;
-      }
-    }
-    return { body, headers, query: { ...prepared.query }, signed: prepared.signedHeaders };
+    return { body, headers: prepared.headers, query: { ...prepared.query }, signed: prepared.signedHeaders };
   };
 
   const generators = new Map<string, PreparedGenerator>();
@@ -364,9 +264,12 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   let index = 0;
   const fresh = () => generator(first).make(++index);
   const dedupOf = (payload: Json) => provider.dedupKey?.(payload);
+  const signatureFamily = family.kind === 'signature' ? family : undefined;
+  const credential = family.kind === 'credential' ? family.cases : family.kind === 'signature' ? family.credential : undefined;
 
   const firstValid = generator(first).make(0);
   const firstRequest = build(firstValid.body, first);
+  const strip = ({ signed: _signed, ...r }: CaseRequest & { signed: string[] }): CaseRequest => r;
   const cases: ConformanceCase[] = [];
 
   for (const e of list) {
@@ -376,7 +279,6 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
     }
     const extra: Partial<CaseContext> = {};
     let request: CaseRequest;
-    const strip = ({ signed: _signed, ...r }: CaseRequest & { signed: string[] }): CaseRequest => r;
     switch (e.kind) {
       case 'valid': {
         const d = e.event === first ? firstValid : generator(e.event!).make(0);
@@ -389,26 +291,20 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
         if (key !== undefined) extra.dedupKey = key;
         break;
       }
-      case 'wrong-secret': {
-        const d = fresh();
-        request = strip(build(d.body, first, { secret: wrongSecretFor((family as Extract<Family, { kind: 'hmac' }>).profile, secrets) }));
+      case 'wrong-secret':
+        request = strip(build(fresh().body, first, { secret: scheme.wrongSecret!([...secrets, ...retired]) }));
         break;
-      }
       case 'missing-signature': {
-        const d = fresh();
-        const r = build(d.body, first);
-        const profile = (family as Extract<Family, { kind: 'hmac' }>).profile;
-        request = withHeaders(strip(r), (h) => signatureHeaders(r.signed, profile).forEach((name) => deleteHeader(h, name)));
+        const r = build(fresh().body, first);
+        request = withHeaders(strip(r), (h) => signatureHeaders(r.signed, signatureFamily!.profile).forEach((name) => deleteHeader(h, name)));
         break;
       }
       case 'truncated-signature':
       case 'garbage-signature': {
-        const d = fresh();
-        const r = build(d.body, first);
-        const profile = (family as Extract<Family, { kind: 'hmac' }>).profile;
+        const r = build(fresh().body, first);
         const change = e.kind === 'truncated-signature' ? (digest: string) => digest.slice(0, Math.ceil(digest.length / 2)) : (digest: string) => GARBAGE.padEnd(digest.length, '!');
         request = withHeaders(strip(r), (h) => {
-          for (const name of signatureHeaders(r.signed, profile)) if (h[name] !== undefined) h[name] = replaceDigest(h[name], change);
+          for (const name of signatureHeaders(r.signed, signatureFamily!.profile)) if (h[name] !== undefined) h[name] = replaceDigest(h[name], change);
         });
         break;
       }
@@ -422,46 +318,36 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
         break;
       }
       case 'stale-timestamp':
-      case 'future-timestamp': {
-        const d = fresh();
-        const skew = e.kind === 'stale-timestamp' ? -SKEW_SECONDS : SKEW_SECONDS;
-        request = strip(build(d.body, first, { timestamp: nowSeconds + skew }));
+      case 'future-timestamp':
+        request = strip(build(fresh().body, first, { timestamp: nowSeconds + (e.kind === 'stale-timestamp' ? -SKEW_SECONDS : SKEW_SECONDS) }));
         break;
-      }
       case 'wrong-credentials':
       case 'no-credentials': {
-        const d = fresh();
-        const credential = family.kind === 'credentials' ? family.credential : 'api-key';
-        const wrong = e.kind === 'wrong-credentials';
-        if (credential === 'basic') {
-          request = wrong ? strip(build(d.body, first, { user: wrongUser(o.user!) })) : withHeaders(strip(build(d.body, first)), (h) => deleteHeader(h, 'Authorization'));
-        } else if (credential === 'api-key') {
-          const key = o.apiKey ?? secret!;
-          // Same length as the real key: a rotated or mistyped key, not a comparison crash.
-          const wrongKey = `${key.slice(0, -1)}${key.endsWith('x') ? 'y' : 'x'}`;
-          request = withHeaders(strip(build(d.body, first)), (h) => {
-            deleteHeader(h, 'X-API-KEY');
-            if (wrong) h['X-API-KEY'] = wrongKey;
-          });
-        } else {
-          const r = strip(build(d.body, first, wrong ? { secret: `${secret}-wrong` } : {}));
-          if (!wrong) delete r.query.secret;
-          request = r;
-        }
+        const given = credentialsOf(o);
+        const how = e.kind === 'wrong-credentials' ? credential!.wrong(given) : { edit: credential!.remove };
+        const r = strip(build(fresh().body, first, 'sign' in how ? (how.sign ?? {}) : {}));
+        request = { ...r, headers: { ...r.headers }, query: { ...r.query } };
+        how.edit?.(request);
         break;
       }
       case 'malformed-json': {
         const d = fresh();
         // Cut short: still the provider's bytes, so only a parse (not a schema check) can catch it.
-        const body = d.body.subarray(0, Math.max(1, Math.floor((d.body.length * 2) / 3)));
-        request = strip(build(Buffer.from(body), first));
+        request = strip(build(Buffer.from(d.body.subarray(0, Math.max(1, Math.floor((d.body.length * 2) / 3)))), first));
         break;
       }
-      case 'non-compact-body': {
-        const d = fresh();
-        request = strip(build(Buffer.from(JSON.stringify(d.payload, null, 2), 'utf8'), first));
+      case 'non-compact-body':
+        request = strip(build(Buffer.from(JSON.stringify(fresh().payload, null, 2), 'utf8'), first));
         break;
-      }
+      case 'rotation-new-key':
+        request = strip(build(fresh().body, first));
+        break;
+      case 'rotation-retired-key':
+        request = strip(build(fresh().body, first, { secret: retired[0]! }));
+        break;
+      case 'rotation-both-keys':
+        request = strip(build(fresh().body, first, { secrets: [secrets[0]!, retired[0]!] }));
+        break;
     }
     cases.push(toCase(e, provider, family, request, extra));
   }
@@ -469,12 +355,13 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   const duplicate = cases.find((c) => c.kind === 'duplicate');
   if (duplicate) duplicate.repeats = `valid:${first}`;
 
-  if (family.kind !== 'hmac') {
+  if (family.kind !== 'signature') {
     notes.push(
       family.kind === 'none'
         ? `signature cases are skipped: ${provider.id} does not sign deliveries (anyone who knows the URL can post to it: keep it secret and use HTTPS)`
         : `no signature cases: ${provider.id} authenticates with ${authLine(family)}, not a signature of the body`,
     );
   }
-  return { provider: provider.id, scheme, auth: authLine(family), cases, notes };
+  const { signed: _signed, ...control } = firstRequest;
+  return { provider: provider.id, scheme: schemeId, auth: authLine(family), cases, notes, control: { name: `valid:${first}`, request: control } };
 }

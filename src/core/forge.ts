@@ -1,20 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { Json } from '../providers/types.js';
+import type { Json } from '../json.js';
 import type { HmacProfile } from '../signing/index.js';
-import type { CaseRequest } from './conformance.js';
+import type { CaseRequest } from './conformance-types.js';
+
+export { deleteHeader } from '../signing/schemes/edit.js';
 
 // How the conformance cases forge a delivery: wrong secrets and credentials, cut or garbled signatures, tampered bodies.
-
-/** A secret that differs from every real one, derived from them so plans are reproducible. */
-export function wrongSecretFor(profile: HmacProfile, secrets: string[]): string {
-  const digest = createHash('sha256').update(`cg-hooks wrong secret\0${secrets.join('\0')}`).digest();
-  return profile.key === 'whsec' ? `whsec_${digest.toString('base64')}` : `wrong-${digest.toString('hex').slice(0, 24)}`;
-}
-
-export function wrongUser(user: string): string {
-  const i = user.indexOf(':');
-  return i < 0 ? `${user}:wrong-password` : `${user.slice(0, i)}:${user.slice(i + 1)}-wrong`;
-}
 
 /** Changes the first number (else the first string) in the payload: the tampering an attacker wants. */
 export function tamper(payload: Json): { payload: Json; change: string } | undefined {
@@ -54,10 +44,6 @@ export function withHeaders(request: CaseRequest, change: (headers: Record<strin
   const headers = { ...request.headers };
   change(headers);
   return { ...request, headers };
-}
-
-export function deleteHeader(headers: Record<string, string>, name: string): void {
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
 }
 
 /** Replaces the trailing digest of a header value, keeping any prefix ("sha256=", "t=…,v1=", "v1,"). */

@@ -2,9 +2,11 @@ import { findEvent, findVariant, loadProvider } from '../providers/index.js';
 import type { EventDef, Json, ProviderDef } from '../providers/types.js';
 import { TemplateContext } from '../templates/context.js';
 import { mixSeed, randomSeed } from '../templates/random.js';
-import { UsageError } from '../output/errors.js';
+import { asciiPayload } from '../templates/text.js';
+import { UsageError } from '../errors.js';
 import { deepMerge, MAX_DEPTH, setPath, unsetPath } from './paths.js';
 import { validate, type FieldIssue } from './validate.js';
+import { applyMapping, checkMapping, compileMapping, Mapping, MappingError, validateMapped } from './mapping.js';
 
 /** With `--seed` and no `--now`, the clock is pinned here so the same seed gives the same bytes on any day. */
 export const SEEDED_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
@@ -26,6 +28,18 @@ export interface GenerateOptions {
   /** Default true: a payload that fails its schema is an error. */
   validate?: boolean;
   pretty?: boolean;
+  /**
+   * Only ASCII in the generated text (default false: names, reward names, nudge copy, products and cities carry
+   * accents, ₹/€/£, emoji and other scripts as real tenants' data does). Values given with `data`/`set`/`mapping`
+   * are sent as given.
+   */
+  ascii?: boolean;
+  /**
+   * A tenant payload mapping (CustomerGlu reward): a loaded file (`parseMapping`) or the mapping as an object,
+   * `{ "id": "$rewardId", "amount": "$rewardAmount", "source": "customerglu" }`. Applied to the default payload
+   * before `data`/`set`/`unset` (which then address the mapped keys); the result is checked against the mapped shape.
+   */
+  mapping?: Mapping | Record<string, unknown>;
 }
 
 export interface Delivery {
@@ -56,7 +70,26 @@ export interface PreparedGenerator {
   provider: ProviderDef;
   event: EventDef;
   variant?: string;
+  /** The tenant mapping the deliveries follow, when one was given. */
+  mapping?: Mapping;
   make: DeliveryFactory;
+}
+
+/** The mapping, loaded and checked against the event; a usage error (exit 2) when it does not fit. */
+export function resolveMapping(provider: ProviderDef, event: EventDef, spec: Mapping | Record<string, unknown>): Mapping {
+  const target = event.tenantMapping;
+  if (target === undefined) {
+    throw new UsageError('bad_option', `--mapping: ${provider.id} ${event.name} has a fixed payload shape; tenant mappings apply to customerglu reward`, 'drop --mapping, or use it with `customerglu reward`');
+  }
+  try {
+    const mapping = compileMapping(spec);
+    checkMapping(mapping, target);
+    return mapping;
+  } catch (e) {
+    // A loaded file came from --mapping (the library passes objects, whose errors name the key instead).
+    if (e instanceof MappingError) throw new UsageError('bad_mapping', `${spec instanceof Mapping ? '--mapping ' : ''}${e.message}`, e.hint);
+    throw e;
+  }
 }
 
 export function prepareGenerator(provider: ProviderDef, eventName: string, options: GenerateOptions = {}): PreparedGenerator {
@@ -65,22 +98,26 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
   const baseSeed = options.seed === undefined ? randomSeed() : mixSeed(options.seed);
   const baseNow = options.now ?? (options.seed === undefined ? Date.now() : SEEDED_EPOCH_MS);
   const check = options.validate !== false;
-  const label = `${provider.id} ${event.name}${variant ? ` (${variant})` : ''}`;
+  const ascii = options.ascii === true;
+  const mapping = options.mapping === undefined ? undefined : resolveMapping(provider, event, options.mapping);
+  const label = `${provider.id} ${event.name}${variant ? ` (${variant})` : ''}${mapping ? ` mapped by ${mapping.source}` : ''}`;
   if (options.data) checkValue(options.data, '--data');
   for (const { path, value } of options.set ?? []) checkValue(value, `--set ${path}`);
 
   const make: DeliveryFactory = (index) => {
-    const ctx = new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index);
+    const ctx = new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index, { ascii });
     let payload: Record<string, unknown> = provider.template(event.name, ctx, variant);
+    if (ascii) payload = asciiPayload(payload);
+    if (mapping) payload = applyMapping(mapping, payload);
     if (options.data) payload = deepMerge(payload, structuredClone(options.data));
     for (const { path, value } of options.set ?? []) setPath(payload, path, structuredCloneIfObject(value));
     for (const path of options.unset ?? []) unsetPath(payload, path);
-    const issues = validate(event.schema, payload);
+    const issues = mapping ? validateMapped(mapping, payload, event.tenantMapping!) : validate(event.schema, payload);
     if (issues.length > 0 && check) throw new InvalidPayloadError(issues, label);
     const text = options.pretty ? JSON.stringify(payload, null, 2) : JSON.stringify(payload);
     return { provider: provider.id, event: event.name, variant, payload: payload as Json, body: Buffer.from(text, 'utf8'), issues };
   };
-  return { provider, event, variant, make };
+  return { provider, event, variant, ...(mapping ? { mapping } : {}), make };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 
 /** 1-based line and column of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {

@@ -1,4 +1,4 @@
-import type { CaseKind, ConformanceCase, Expected } from './conformance.js';
+import type { CaseKind, ConformanceCase, Expected } from './conformance-types.js';
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -11,6 +11,12 @@ export interface CaseResponse {
   error?: { code: string; message: string };
   /** The request timeout in ms, for "no response within …" hints. */
   timeoutMs?: number;
+  /**
+   * Whether the receiver accepted (2xx) any valid delivery sent earlier in the run; undefined when none was sent.
+   * When it refused them all, a refused duplicate or non-compact body says nothing about de-duplication or
+   * re-serialization, and the hint must not blame them.
+   */
+  validAccepted?: boolean;
 }
 
 export interface Judgement {
@@ -40,17 +46,21 @@ export function meets(expected: Expected, status: number): boolean {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
-const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'duplicate' | 'non-compact-body'>, (c: ConformanceCase) => string> = {
+const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'duplicate' | 'non-compact-body' | 'rotation-new-key' | 'rotation-both-keys'>, (c: ConformanceCase) => string> = {
   'wrong-secret': () => 'accepted a body signed with the wrong secret: the receiver does not verify signatures',
   'missing-signature': (c) => `accepted a delivery without the ${c.context.header ?? 'signature'} header: the receiver treats a missing signature as valid (reject it whenever a secret is configured)`,
   'tampered-body': (c) => `accepted a body changed after signing (${c.context.tampered ?? 'one field changed'}): the receiver does not verify the signature over the bytes it received`,
   'truncated-signature': () => 'accepted a signature cut to half its length: the comparison checks a prefix only, or nothing at all',
   'garbage-signature': () => 'accepted a signature that is not a digest at all: the receiver does not verify signatures',
   'stale-timestamp': () => 'accepted a correctly signed delivery with a timestamp an hour old: the receiver does not check the timestamp, so captured deliveries can be replayed (reject beyond 5 minutes)',
-  'future-timestamp': () => 'accepted a correctly signed delivery timestamped an hour in the future: the receiver does not check the timestamp tolerance in both directions',
+  'future-timestamp': (c) =>
+    c.required
+      ? 'accepted a correctly signed delivery timestamped an hour in the future: the receiver does not check the timestamp tolerance in both directions'
+      : "accepted a correctly signed delivery timestamped an hour in the future, as the scheme's reference verifiers do; rejecting it too (tolerance in both directions) is stricter",
   'wrong-credentials': (c) => `accepted wrong credentials: the receiver does not check ${c.context.credential ?? 'them'}`,
   'no-credentials': (c) => `accepted a delivery with no credentials: the receiver does not require ${c.context.credential ?? 'them'}`,
   'malformed-json': () => 'acknowledged a body that is not JSON: parse (and validate) the body before answering 2xx, and answer 400 when it fails',
+  'rotation-retired-key': () => 'accepted a delivery signed only with the retired key: the receiver still trusts it; remove it once the rotation is over (or run with --overlap while both keys are valid)',
 };
 
 const CRASHED: Partial<Record<CaseKind, (c: ConformanceCase) => string>> = {
@@ -69,21 +79,35 @@ function crashed(c: ConformanceCase, status: number): string {
   return `answered ${status} to a forged delivery (${c.description}): the receiver crashed instead of rejecting it; answer 401`;
 }
 
-function rejectedValid(c: ConformanceCase, status: number): string {
+function rejectedValid(c: ConformanceCase, status: number, validAccepted?: boolean): string {
   if (c.expected === '200' && status >= 200 && status < 300) return `answered ${status}: ${c.context.provider} counts only 200 as success, so it records this delivery as failed`;
   const what = c.kind === 'duplicate' ? 'a duplicate delivery' : `a valid delivery (${c.description.replace(/^a (correctly \w+ )?/, '')})`;
   if (status === 404 || status === 405) return `answered ${status} to ${what}: is the URL (path and method POST) right?`;
+  if (c.kind === 'duplicate' && validAccepted === false) return refusedLikeValid(status, 'de-duplication');
   if (status >= 500) return `answered ${status} to ${what}: the receiver crashed on it; check its logs`;
   if (c.kind === 'duplicate') {
     const key = c.context.dedupKey ? ` (de-duplicate on ${JSON.stringify(c.context.dedupKey)})` : '';
     return `rejected a duplicate with ${status}: providers retry, so a duplicate must be acknowledged with 2xx; skip the work and answer 200${key}`;
   }
   if (status === 401 || status === 403) {
+    if (ROTATION[c.kind]) return `rejected with ${status} ${ROTATION[c.kind]}`;
     if (c.context.credential) return `rejected valid credentials with ${status}: check that --user/--api-key/--secret match what the receiver expects`;
     if (c.context.header) return `rejected a correctly signed delivery with ${status}: the receiver's secret differs from --secret, or it verifies something other than the raw body bytes`;
     return `rejected a valid delivery with ${status}: the receiver expects auth that ${c.context.provider} does not send`;
   }
   return `rejected ${what} with ${status}: the receiver's validation disagrees with ${c.context.provider}'s documented payload (see its response)`;
+}
+
+/** Why a receiver refuses a genuine delivery of the key rotation drill. */
+const ROTATION: Partial<Record<CaseKind, string>> = {
+  'rotation-new-key': 'a delivery signed with the new key: the receiver does not have the new key yet; add it beside the old one before the sender switches',
+  'rotation-retired-key': 'a delivery signed with the retired key during the overlap: keep the old key until every sender has switched (or drop --overlap)',
+  'rotation-both-keys': 'a header carrying both keys\' signatures: the receiver checks only one signature of the list (or one key); check every signature against every key',
+};
+
+/** The hint for a refusal that only repeats the refusal of every valid delivery before it. */
+function refusedLikeValid(status: number, notAbout: string): string {
+  return `answered ${status}, as it did to every valid delivery before it: the receiver refuses genuine deliveries, so this case says nothing about ${notAbout}; fix the valid cases first`;
 }
 
 function networkHint(c: ConformanceCase, r: CaseResponse): string {
@@ -127,12 +151,13 @@ function raw(c: ConformanceCase, r: CaseResponse): Judgement {
   switch (c.expected) {
     case '2xx':
     case '200':
-      return meets(c.expected, status) ? latencyJudgement(c, r.latencyMs) : { verdict: 'fail', hint: rejectedValid(c, status) };
+      return meets(c.expected, status) ? latencyJudgement(c, r.latencyMs) : { verdict: 'fail', hint: rejectedValid(c, status, r.validAccepted) };
     case 'raw-bytes': {
       if (meets('2xx', status)) {
         const l = latencyJudgement(c, r.latencyMs);
         return { verdict: l.verdict, hint: l.hint ? `verifies the raw body bytes; ${l.hint}` : 'verifies the raw body bytes' };
       }
+      if (r.validAccepted === false) return { verdict: 'fail', hint: refusedLikeValid(status, 'how it verifies a body that is not compact JSON') };
       if (status >= 500) return { verdict: 'fail', hint: crashed(c, status) };
       const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying`;
       return {

@@ -1,4 +1,4 @@
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 import { isObject } from '../providers/helpers.js';
 
 export type PathSegment = string | number;

@@ -33,13 +33,18 @@ export function maskHeaderValue(name: string, value: string): string {
   return scheme ? `${scheme[1]} ${mask(value.slice(scheme[0].length))}` : mask(value);
 }
 
-/** Headers with every credential masked; the same object back when there is none (the common case). */
-export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+/**
+ * Headers with every credential masked; the same object back when there is none (the common case).
+ * `keepScheme: false` masks the whole value (`****(18 chars)`, not `Basic ****(12 chars)`): the form captures
+ * use, which replay and verify recognise as masked.
+ */
+export function maskHeaders(headers: Record<string, string>, options: { keepScheme?: boolean } = {}): Record<string, string> {
   let out: Record<string, string> | undefined;
   for (const name in headers) {
     if (!isCredentialHeader(name)) continue;
     out ??= { ...headers };
-    out[name] = maskHeaderValue(name, headers[name]!);
+    const value = headers[name]!;
+    out[name] = options.keepScheme === false ? (MASKED_VALUE.test(value) ? value : mask(value)) : maskHeaderValue(name, value);
   }
   return out ?? headers;
 }

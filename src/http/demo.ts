@@ -3,6 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { prepareGenerator } from '../core/generate.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
+import { schemeFor } from '../signing/index.js';
+import type { CredentialName } from '../signing/schemes/types.js';
 import type { ProviderDef } from '../providers/types.js';
 import { startListener, type DeliveryReport } from './listen.js';
 import { buildSendRequest, type BuildRequestInput } from './request.js';
@@ -27,15 +29,24 @@ export interface DemoRow {
 export interface DemoReport {
   url: string;
   rows: DemoRow[];
-  /** A delivery signed with the wrong secret: the listener must refuse it (401). */
-  forged: { status: number | null; rejected: boolean; diagnosis?: string };
+  /**
+   * A delivery signed with the wrong secret, which the listener must refuse (401). Only sent when a selected
+   * provider signs its deliveries: otherwise there is no signature to forge, and `skipped` says so.
+   */
+  forged: ForgeryCheck;
   ok: boolean;
   durationMs: number;
 }
 
+export type ForgeryCheck =
+  | { sent: true; status: number | null; rejected: boolean; diagnosis?: string }
+  | { sent: false; skipped: string };
+
 export interface DemoOptions {
   /** Restrict to these providers (default: all). */
   providers?: string[];
+  /** Only ASCII in the generated text (see GenerateOptions.ascii). */
+  ascii?: boolean;
 }
 
 export interface DemoCallbacks {
@@ -55,21 +66,16 @@ function demoCredentials() {
 
 type Credentials = ReturnType<typeof demoCredentials>;
 
+/**
+ * The credentials the provider's scheme names, and nothing else: an X-API-KEY sent to a provider that does not use
+ * one would make detection dishonest.
+ */
 function credentialsFor(provider: ProviderDef, c: Credentials): Partial<BuildRequestInput> {
-  switch (provider.signing.scheme) {
-    case 'api-key':
-      return { apiKey: c.apiKey };
-    case 'segment':
-      return { secret: c.secret, apiKey: c.apiKey };
-    case 'webengage':
-      return { secret: c.secret, licenseCode: c.licenseCode };
-    case 'basic':
-      return { user: c.user };
-    case 'none':
-      return {};
-    default:
-      return { secret: c.secret };
-  }
+  const needs = schemeFor(provider.signing)?.scheme.needs ?? {};
+  const named = new Set<CredentialName>([...(Object.keys(needs).filter((k) => k !== 'oneOf') as CredentialName[]), ...(needs.oneOf ?? []).flat()]);
+  const out: Partial<BuildRequestInput> = {};
+  for (const name of named) out[name] = c[name];
+  return out;
 }
 
 function checkOf(report: DeliveryReport): string {
@@ -94,10 +100,10 @@ export async function runDemo(options: DemoOptions = {}, callbacks: DemoCallback
 
   const plan = providers.flatMap((p) => p.events.map((e) => ({ provider: p, event: e.name })));
   const rows: DemoRow[] = [];
-  let forged: DemoReport['forged'] = { status: null, rejected: false };
+  let forged: ForgeryCheck = { sent: false, skipped: 'not run' };
   try {
     for (const [index, item] of plan.entries()) {
-      const body = prepareGenerator(item.provider, item.event).make(0).body;
+      const body = prepareGenerator(item.provider, item.event, options.ascii ? { ascii: true } : {}).make(0).body;
       const request = buildSendRequest({ provider: item.provider, url, body, event: item.event, ...credentialsFor(item.provider, creds) });
       const result = await send(request, { timeoutMs: 5000 });
       const report = reports.get(createHash('sha256').update(body).digest('hex'));
@@ -122,19 +128,22 @@ export async function runDemo(options: DemoOptions = {}, callbacks: DemoCallback
       callbacks.onRow?.(row, index, plan.length);
     }
 
-    // One forgery, so the demo also shows what a receiver must refuse and why.
-    const cg = providers.find((p) => p.signing.scheme === 'customerglu' || p.signing.scheme === 'mgpass');
-    if (cg) {
-      const body = prepareGenerator(cg, cg.events[0]!.name).make(0).body;
-      const request = buildSendRequest({ provider: cg, url, body, event: cg.events[0]!.name, secret: `${creds.secret}x` });
+    // One forgery, so the demo also shows what a receiver must refuse and why. Only a signature can be forged:
+    // claiming that an unsigned provider "refused" a forgery would report something never observed.
+    const signer = providers.find((p) => schemeFor(p.signing)?.scheme.kind === 'hmac');
+    if (signer) {
+      const event = signer.events[0]!.name;
+      const body = prepareGenerator(signer, event).make(0).body;
+      const request = buildSendRequest({ provider: signer, url, body, event, secret: `${creds.secret}x` });
       const result = await send(request, { timeoutMs: 5000 });
       const report = reports.get(createHash('sha256').update(body).digest('hex'));
       const status = result.final.response?.status ?? null;
-      forged = { status, rejected: status === 401 && report?.verdict === 'invalid' };
+      forged = { sent: true, status, rejected: status === 401 && report?.verdict === 'invalid' };
       const diagnosis = report?.signature.explain ?? report?.signature.reason;
       if (diagnosis) forged.diagnosis = diagnosis;
     } else {
-      forged = { status: null, rejected: true };
+      const ids = providers.map((p) => p.id);
+      forged = { sent: false, skipped: `${ids.join(', ')} ${ids.length === 1 ? 'does' : 'do'} not sign deliveries: there is no signature to forge` };
     }
   } finally {
     await listener.close();
@@ -143,7 +152,7 @@ export async function runDemo(options: DemoOptions = {}, callbacks: DemoCallback
     url,
     rows,
     forged,
-    ok: rows.every((r) => r.ok) && forged.rejected,
+    ok: rows.every((r) => r.ok) && (!forged.sent || forged.rejected),
     durationMs: Math.round(performance.now() - started),
   };
 }

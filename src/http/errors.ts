@@ -1,3 +1,5 @@
+import { formatDuration } from '../core/duration.js';
+
 /** A network failure explained for a human: what happened, and what to do about it. */
 export interface SendFailure {
   /** Stable code for --json: connection_refused, dns, connect_timeout, timeout, tls, connection_reset, … */
@@ -38,11 +40,13 @@ function errorCode(error: unknown): string | undefined {
   return fallback;
 }
 
+/** " within 300 ms", " within 10 s": how long was waited, in the words of the duration flags. */
+export const within = (timeoutMs: number | undefined): string => (timeoutMs !== undefined ? ` within ${formatDuration(timeoutMs)}` : '');
+
 /** Classifies a failed request into one helpful line. */
 export function classifyError(error: unknown, url: URL, timeoutMs?: number): SendFailure {
   const code = errorCode(error);
   const where = hostPort(url);
-  const within = timeoutMs !== undefined ? ` within ${timeoutMs} ms` : '';
   const message = (error as Error)?.message ?? String(error);
   switch (code) {
     case 'ECONNREFUSED':
@@ -53,16 +57,16 @@ export function classifyError(error: unknown, url: URL, timeoutMs?: number): Sen
       return { code: 'dns', message: `cannot resolve host ${url.hostname}`, hint: 'check the spelling of the host, or use an IP address such as 127.0.0.1', cause: code };
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
-      return { code: 'connect_timeout', message: `could not connect to ${where}${within}`, hint: 'is a firewall dropping the connection? raise --timeout if the host is slow', cause: code };
+      return { code: 'connect_timeout', message: `could not connect to ${where}${within(timeoutMs)}`, hint: 'is a firewall dropping the connection? raise --timeout if the host is slow', cause: code };
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return { code: 'timeout', message: `${where} accepted the connection but sent no response${within}`, hint: 'answer quickly (process webhooks asynchronously), or raise --timeout', cause: code };
+      return { code: 'timeout', message: `${where} accepted the connection but sent no response${within(timeoutMs)}`, hint: 'answer quickly (process webhooks asynchronously), or raise --timeout', cause: code };
     case 'UND_ERR_BODY_TIMEOUT':
-      return { code: 'timeout', message: `${where} stopped sending its response body${within}`, hint: 'raise --timeout if the response is slow', cause: code };
+      return { code: 'timeout', message: `${where} stopped sending its response body${within(timeoutMs)}`, hint: 'raise --timeout if the response is slow', cause: code };
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
-      return { code: 'connection_reset', message: `${where} closed the connection without a complete response`, hint: 'the receiver crashed or closed the socket: check its logs', cause: code };
+      return { code: 'connection_reset', message: `${where} closed the connection without a complete response`, hint: url.protocol === 'http:' ? `the receiver crashed or closed the socket (check its logs); if it speaks HTTPS, use https://${url.host}${url.pathname}` : 'the receiver crashed or closed the socket: check its logs', cause: code };
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return { code: 'unreachable', message: `${where} is unreachable`, hint: 'check the network, VPN or host', cause: code };

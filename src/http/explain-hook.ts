@@ -13,7 +13,7 @@ const MAX_BODY = 64 * 1024;
 export async function loadExplain(): Promise<ExplainFn | undefined> {
   let windowStart = 0;
   let spent = 0;
-  return (provider, req, credentials) => {
+  return (provider, req, credentials, scheme, custom) => {
     if (req.body.length > MAX_BODY) return undefined;
     const now = performance.now();
     if (now - windowStart >= 1000) {
@@ -22,7 +22,9 @@ export async function loadExplain(): Promise<ExplainFn | undefined> {
     }
     if (spent >= BUDGET_MS_PER_SECOND) return undefined;
     try {
-      const e = explain(provider.signing, { headers: req.headers, query: req.query, body: req.body }, credentials);
+      const spec = provider?.signing ?? { scheme: scheme!, secretRequired: false, description: scheme! };
+      const options = { ...credentials, ...(scheme !== undefined ? { scheme } : {}), ...(custom !== undefined ? { custom } : {}) };
+      const e = explain(spec, { headers: req.headers, query: req.query, body: req.body }, options);
       return e.verdict === 'explained' || e.verdict === 'unexplained' ? e.summary : undefined;
     } finally {
       spent += performance.now() - now;

@@ -1,11 +1,13 @@
 // What the listener concludes about one delivery. Pure: no I/O, so every verdict is unit-testable.
-import * as crypto from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
-import { describeJsonError } from '../core/json.js';
 import { validateOften, type FieldIssue } from '../core/validate.js';
 import type { IncomingRequest, ProviderDef } from '../providers/types.js';
-import { verifyRequest } from '../signing/index.js';
-import type { VerifyResult } from '../signing/types.js';
+import { carriesScheme, identifyScheme, schemeById, schemeFor, type Credentials, type SchemeChoice } from '../signing/index.js';
+import type { CustomHmac, SchemeId, VerifyResult } from '../signing/types.js';
+import { sha256hex } from './dedup.js';
+import { parseBody, type BodyKind, type DeliveryInput } from './inspect-body.js';
+
+export { decodeBody, firstInvalidUtf8, parseBody, type BodyKind, type DeliveryInput } from './inspect-body.js';
+export { DedupTracker, keyDigest } from './dedup.js';
 
 export type SignatureStatus =
   | 'valid'
@@ -26,6 +28,8 @@ export interface SignatureVerdict {
   header?: string;
   /** Which --secret matched (rotation). */
   secretIndex?: number;
+  /** The scheme that checked it (`standard-webhooks`, `stripe`, …): a provider's own, or one its headers named. */
+  scheme?: string;
   /** One-line `--explain` diagnosis of an invalid signature, when available. */
   explain?: string;
 }
@@ -38,35 +42,25 @@ export interface AuthVerdict {
   kind?: string;
 }
 
-export type BodyKind = 'json' | 'empty' | 'malformed-json' | 'invalid-utf8' | 'form' | 'too-large';
-
 export interface SchemaVerdict {
-  status: 'valid' | 'invalid' | 'unknown-event' | 'skipped';
+  /** not-checked: the validator could not judge this body (too large or too deep for it); see `reason`. */
+  status: 'valid' | 'invalid' | 'unknown-event' | 'skipped' | 'not-checked';
+  /** The first MAX_ISSUES failing fields. */
   issues: FieldIssue[];
+  /** How many more failing fields there were beyond `issues`. */
+  moreIssues?: number;
+  reason?: string;
 }
 
-export interface Credentials {
-  secrets: string[];
-  apiKey?: string;
-  user?: string;
-  licenseCode?: string;
-}
+/** A body that fails everywhere (130,000 bad array items) would otherwise make a report of megabytes. */
+export const MAX_ISSUES = 100;
 
-export interface DeliveryInput {
-  method: string;
-  /** The path as received (still percent-encoded), without the query string. */
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  body: Buffer;
-  /** True when the body went over --max-body: `body` is then empty and nothing else is checked. */
-  tooLarge?: boolean;
-  /** How many bytes arrived (more than body.length when tooLarge). */
-  size?: number;
-}
+export type { Credentials };
 
 export interface Analysis {
   bodyKind: BodyKind;
+  /** The body's Content-Encoding when it was decoded to be read (the signature covers the encoded bytes). */
+  encoding?: string;
   /** Why the body is not usable JSON ("line 1, column 9: …"), if it is not. */
   bodyError?: string;
   /** The parsed JSON body (or form fields), when there is one. */
@@ -88,57 +82,10 @@ export interface Analysis {
   problems: string[];
 }
 
-/** Explains an invalid signature in one line; returns undefined when it finds nothing. */
-export type ExplainFn = (provider: ProviderDef, req: IncomingRequest, credentials: Credentials) => string | undefined;
+/** Explains an invalid signature in one line; returns undefined when it finds nothing. `scheme` overrides the provider's. */
+export type ExplainFn = (provider: ProviderDef | undefined, req: IncomingRequest, credentials: Credentials, scheme?: SchemeId, custom?: CustomHmac) => string | undefined;
 
 const FAILED = new Set(['invalid', 'missing', 'malformed', 'expired']);
-
-// crypto.hash (Node 20.12+) is one call instead of three objects: about twice as fast for a webhook body.
-const sha256hex: (data: Buffer) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (data) => (crypto as unknown as { hash(a: string, d: Buffer, e: string): string }).hash('sha256', data, 'hex')
-    : (data) => crypto.createHash('sha256').update(data).digest('hex');
-
-/** Offset of the first byte that breaks UTF-8 (only called once isUtf8 has said no). */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-    }
-    // Overlong three/four-byte forms, surrogates and code points above U+10FFFF.
-    const c1 = bytes[i + 1] ?? 0;
-    if ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90)) return i;
-    i += need + 1;
-  }
-  return bytes.length;
-}
-
-export function parseBody(input: DeliveryInput): { kind: BodyKind; parsed?: unknown; error?: string } {
-  if (input.tooLarge) return { kind: 'too-large', error: `body of ${input.size ?? '?'} bytes is over --max-body` };
-  if (input.body.length === 0) return { kind: 'empty', error: 'empty body' };
-  if (!isUtf8(input.body)) return { kind: 'invalid-utf8', error: `body is not valid UTF-8 (bad byte at offset ${firstInvalidUtf8(input.body)})` };
-  const text = input.body.toString('utf8');
-  const type = (input.headers['content-type'] ?? '').toLowerCase();
-  if (type.startsWith('application/x-www-form-urlencoded')) {
-    return { kind: 'form', parsed: Object.fromEntries(new URLSearchParams(text)), error: 'form-encoded body (application/x-www-form-urlencoded), expected JSON' };
-  }
-  try {
-    return { kind: 'json', parsed: JSON.parse(text) };
-  } catch {
-    let where: string;
-    try {
-      where = describeJsonError(text);
-    } catch {
-      where = 'invalid JSON';
-    }
-    return { kind: 'malformed-json', error: `malformed JSON: ${where}` };
-  }
-}
 
 /** The provider with the highest confidence above zero, or the fixed one. */
 export function detectProvider(providers: readonly ProviderDef[], req: IncomingRequest, body: unknown, fixed?: ProviderDef): { provider?: ProviderDef; confidence: number } {
@@ -160,11 +107,12 @@ export function detectProvider(providers: readonly ProviderDef[], req: IncomingR
   return best ? { provider: best, confidence: score } : { confidence: 0 };
 }
 
-function fromVerify(r: VerifyResult): { status: SignatureStatus; ok: boolean; reason: string; header?: string; secretIndex?: number } {
+function fromVerify(r: VerifyResult, scheme?: string): SignatureVerdict {
   const status: SignatureStatus = r.status === 'no-secret' ? 'not-checked' : r.status;
-  const v: { status: SignatureStatus; ok: boolean; reason: string; header?: string; secretIndex?: number } = { status, ok: !FAILED.has(status), reason: r.reason };
+  const v: SignatureVerdict = { status, ok: !FAILED.has(status), reason: r.reason };
   if (r.header !== undefined) v.header = r.header;
   if (r.secretIndex !== undefined) v.secretIndex = r.secretIndex;
+  if (scheme !== undefined) v.scheme = scheme;
   return v;
 }
 
@@ -175,35 +123,56 @@ function authFromVerify(r: VerifyResult, kind: string): AuthVerdict {
 
 const NO_AUTH: AuthVerdict = { status: 'none', ok: true, reason: 'the provider uses no credential besides its signature' };
 
-/** Signature and credential checks for one provider's scheme. */
-export function checkCredentials(provider: ProviderDef, req: IncomingRequest, creds: Credentials): { signature: SignatureVerdict; auth: AuthVerdict } {
-  const spec = provider.signing;
-  const parts = { headers: req.headers, query: req.query, body: req.body };
-  // Built only for the schemes that use it: most deliveries are signed.
-  const unsigned = (): SignatureVerdict => ({ status: 'unsigned', ok: true, reason: `${provider.id} does not sign deliveries` });
-  switch (spec.scheme) {
-    case 'api-key':
-      return { signature: unsigned(), auth: authFromVerify(verifyRequest(spec, parts, { secrets: [], apiKey: creds.apiKey }), 'api-key') };
-    case 'basic':
-      return { signature: unsigned(), auth: authFromVerify(verifyRequest(spec, parts, { secrets: [], user: creds.user }), 'basic') };
-    case 'webengage':
-      return { signature: unsigned(), auth: authFromVerify(verifyRequest(spec, parts, { secrets: creds.secrets, licenseCode: creds.licenseCode }), 'webengage-secret') };
-    case 'none':
-      return { signature: unsigned(), auth: NO_AUTH };
-    case 'segment': {
-      // Two credentials: Segment's own X-Signature (with a shared secret) and CustomerGlu's X-API-KEY.
-      // verifyRequest picks one of them from what the request carries; the listener reports both.
-      const signature: SignatureVerdict = req.headers['x-signature'] !== undefined
-        ? fromVerify(verifyRequest(spec, parts, { secrets: creds.secrets }))
-        : creds.secrets.length > 0
-          ? { status: 'missing', ok: false, reason: 'no X-Signature header' }
-          : { status: 'not-checked', ok: true, reason: 'no secret configured: signature not checked' };
-      const auth = creds.apiKey !== undefined ? authFromVerify(verifyRequest(spec, parts, { secrets: [], scheme: 'api-key', apiKey: creds.apiKey }), 'api-key') : NO_AUTH;
-      return { signature, auth };
-    }
-    default:
-      return { signature: fromVerify(verifyRequest(spec, parts, { secrets: creds.secrets })), auth: NO_AUTH };
+/** The scheme `listen --scheme` fixes for every delivery (with its custom HMAC, for `--scheme hmac`). */
+export interface FixedScheme {
+  id: SchemeId;
+  custom?: CustomHmac;
+}
+
+/**
+ * Which scheme checks a delivery: the one `--scheme` fixes; else the provider's own when the delivery carries its
+ * header; else a generic scheme whose header it carries (a Stripe- or svix-signed delivery to any provider's
+ * endpoint); else the provider's own (which then reports what is missing).
+ */
+export function chooseScheme(provider: ProviderDef | undefined, headers: Record<string, string>, fixed?: FixedScheme): SchemeChoice | undefined {
+  if (fixed) {
+    const scheme = schemeById(fixed.id);
+    if (!scheme) return undefined;
+    return provider?.signing.scheme === fixed.id ? { scheme, own: provider.signing } : { scheme };
   }
+  const own = provider ? schemeFor(provider.signing) : undefined;
+  if (own && carriesScheme(own, headers)) return own;
+  const generic = identifyScheme(headers);
+  if (generic) return generic.id === provider?.signing.scheme ? own : { scheme: generic };
+  return own;
+}
+
+/** Signature and credential checks for one delivery, by the scheme that signs it (see chooseScheme). */
+export function checkCredentials(provider: ProviderDef | undefined, req: IncomingRequest, creds: Credentials, choice: SchemeChoice | undefined = provider ? schemeFor(provider.signing) : undefined, custom?: CustomHmac): { signature: SignatureVerdict; auth: AuthVerdict } {
+  if (!choice) return { signature: { status: 'unknown-provider', ok: true, reason: 'no provider recognised this delivery: signature not checked' }, auth: { status: 'none', ok: true, reason: 'no provider recognised' } };
+  const checked = choice.scheme.check({ headers: req.headers, query: req.query, body: req.body }, creds, choice.own, custom);
+  const who = provider?.id ?? choice.scheme.label;
+  const signature: SignatureVerdict = checked.signature ? fromVerify(checked.signature, choice.scheme.id) : { status: 'unsigned', ok: true, reason: `${who} does not sign deliveries` };
+  const auth = checked.auth ? authFromVerify(checked.auth.result, checked.auth.kind) : NO_AUTH;
+  return { signature, auth };
+}
+
+/**
+ * The schema verdict, whatever the validator does: a body it cannot judge (zod overflows the stack on
+ * ~130,000 failing array items) is "not checked", never a delivery lost to an exception.
+ */
+function checkSchema(schema: Parameters<typeof validateOften>[0], parsed: unknown): SchemaVerdict {
+  let issues: FieldIssue[];
+  try {
+    issues = validateOften(schema, parsed);
+  } catch (e) {
+    const why = e instanceof RangeError ? 'the body is too large or too deep for the schema validator' : `the schema validator failed (${(e as Error).message})`;
+    return { status: 'not-checked', issues: [], reason: `schema not checked: ${why}` };
+  }
+  if (issues.length === 0) return { status: 'valid', issues };
+  const verdict: SchemaVerdict = { status: 'invalid', issues: issues.length > MAX_ISSUES ? issues.slice(0, MAX_ISSUES) : issues };
+  if (issues.length > MAX_ISSUES) verdict.moreIssues = issues.length - MAX_ISSUES;
+  return verdict;
 }
 
 export interface InspectContext {
@@ -212,6 +181,8 @@ export interface InspectContext {
   fixed?: ProviderDef;
   credentials: Credentials;
   explain?: ExplainFn;
+  /** Set with `--scheme <id>`: every delivery is checked by this scheme; auto-detection otherwise. */
+  scheme?: FixedScheme;
 }
 
 /** Everything the listener reports about one delivery, except duplicates (stateful, see DedupTracker). */
@@ -236,17 +207,13 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
     };
   }
   const { provider, confidence } = detectProvider(ctx.providers, req, body.parsed, ctx.fixed);
-  let signature: SignatureVerdict;
-  let auth: AuthVerdict;
-  if (provider) ({ signature, auth } = checkCredentials(provider, req, ctx.credentials));
-  else {
-    signature = { status: 'unknown-provider', ok: true, reason: 'no provider recognised this delivery: signature not checked' };
-    auth = { status: 'none', ok: true, reason: 'no provider recognised' };
-    problems.push('unknown provider');
-  }
-  if (provider && (signature.status === 'invalid' || signature.status === 'malformed') && ctx.explain) {
+  const choice = chooseScheme(provider, req.headers, ctx.scheme);
+  const { signature, auth } = checkCredentials(provider, req, ctx.credentials, choice, ctx.scheme?.custom);
+  // A delivery no provider recognises is still checked when a scheme's header names its sender.
+  if (!provider && !choice) problems.push('unknown provider');
+  if (choice && (signature.status === 'invalid' || signature.status === 'malformed') && ctx.explain) {
     try {
-      const line = ctx.explain(provider, req, ctx.credentials);
+      const line = ctx.explain(provider, req, ctx.credentials, choice.own ? undefined : choice.scheme.id, ctx.scheme?.custom);
       if (line) signature.explain = line;
     } catch {
       // A diagnosis is a bonus: never let it cost the delivery.
@@ -267,9 +234,9 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
     }
     const def = event === null ? undefined : provider.events.find((e) => e.name === event || e.aliases?.includes(event!));
     if (def) {
-      const issues = validateOften(def.schema, body.parsed);
-      schema = { status: issues.length === 0 ? 'valid' : 'invalid', issues };
-      if (issues.length > 0) problems.push('schema');
+      schema = checkSchema(def.schema, body.parsed);
+      if (schema.status === 'invalid') problems.push('schema');
+      if (schema.status === 'not-checked') problems.push('schema not checked');
     } else {
       schema = { status: 'unknown-event', issues: [] };
       problems.push('unknown event');
@@ -285,45 +252,9 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
   }
   const status = !signature.ok || !auth.ok ? 401 : body.kind === 'json' ? 200 : 400;
   const analysis: Analysis = { bodyKind: body.kind, provider, confidence, event, signature, auth, schema, sha256, status, problems };
+  if (body.encoding !== undefined) analysis.encoding = body.encoding;
   if (body.error !== undefined) analysis.bodyError = body.error;
   if (body.parsed !== undefined) analysis.parsed = body.parsed;
   if (dedupKey !== undefined) analysis.dedupKey = dedupKey;
   return analysis;
-}
-
-/**
- * Remembers the de-duplication keys of accepted deliveries. Only 2xx answers count: a delivery the
- * receiver refused (e.g. with --fail-first) was not processed, so its retry is not a duplicate.
- * Bounded so that a long session cannot grow without limit.
- */
-export class DedupTracker {
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly limit = 100_000) {}
-
-  firstSeq(key: string | undefined): number | undefined {
-    return key === undefined ? undefined : this.seen.get(key);
-  }
-
-  /**
-   * Records the key before the delivery is answered, so that concurrent copies of one delivery see each
-   * other; returns the sequence number of the earlier copy when there is one.
-   */
-  claim(key: string | undefined, seq: number): number | undefined {
-    if (key === undefined) return undefined;
-    const first = this.seen.get(key);
-    if (first !== undefined) return first;
-    this.remember(key, seq);
-    return undefined;
-  }
-
-  /** Forgets a claim whose delivery was not accepted after all (its retry is then not a duplicate). */
-  release(key: string | undefined, seq: number): void {
-    if (key !== undefined && this.seen.get(key) === seq) this.seen.delete(key);
-  }
-
-  remember(key: string | undefined, seq: number): void {
-    if (key === undefined || this.seen.has(key)) return;
-    if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(key, seq);
-  }
 }

@@ -1,9 +1,13 @@
 import type { Dispatcher } from 'undici';
+import { UsageError } from '../errors.js';
+import { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 import { classifyError, type SendFailure } from './errors.js';
 import type { SendRequest } from './request.js';
 import { isSuccess } from './retry.js';
-import { clientOptions, DEFAULT_TIMEOUT_MS } from './send.js';
+import { clientOptions, DEFAULT_TIMEOUT_MS, timeoutError } from './client.js';
 import { rate, summarizeLatencies, type LatencySummary } from './stats.js';
+
+export { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 
 export interface RepeatOptions {
   /** How many times the same delivery is sent. */
@@ -47,20 +51,45 @@ export interface RepeatSummary {
   exitCode: 0 | 1 | 3 | 130;
 }
 
-/** Minimal dispatch handler: counts the status and drops the body, so a burst allocates almost nothing per request. */
+/**
+ * Minimal dispatch handler: counts the status and drops the body, so a burst allocates almost nothing per request.
+ * One timer bounds the whole exchange (undici's body timeout restarts on every chunk: a receiver trickling its
+ * answer a byte a second would hold the lane forever).
+ */
 class CountingHandler implements Dispatcher.DispatchHandler {
   status = 0;
-  constructor(private readonly done: (status: number, error?: Error) => void) {}
-  onRequestStart(): void {}
+  private controller: Dispatcher.DispatchController | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private settled = false;
+  constructor(
+    timeoutMs: number,
+    private readonly done: (status: number, error?: Error) => void,
+  ) {
+    this.timer = setTimeout(() => this.expire(), timeoutMs);
+  }
+  private expire(): void {
+    const error = timeoutError(this.status !== 0 ? 'UND_ERR_BODY_TIMEOUT' : 'UND_ERR_HEADERS_TIMEOUT');
+    if (this.controller) this.controller.abort(error);
+    else this.finish(0, error);
+  }
+  private finish(status: number, error?: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.done(status, error);
+  }
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+  }
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
     this.status = statusCode;
   }
   onResponseData(): void {}
   onResponseEnd(): void {
-    this.done(this.status);
+    this.finish(this.status);
   }
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.done(0, error);
+    this.finish(0, error);
   }
 }
 
@@ -76,6 +105,10 @@ const FATAL = new Set(['connection_refused', 'dns', 'tls', 'unreachable']);
 export async function sendRepeated(request: SendRequest, options: RepeatOptions, callbacks: RepeatCallbacks = {}): Promise<RepeatSummary> {
   const url = new URL(request.url);
   const count = options.count;
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_REPEAT) throw new UsageError('bad_option', `repeat count: a whole number from 1 to ${MAX_REPEAT}, got ${count}`);
+  if (!Number.isSafeInteger(options.concurrency) || options.concurrency < 1 || options.concurrency > MAX_CONCURRENCY) {
+    throw new UsageError('bad_option', `concurrency: a whole number from 1 to ${MAX_CONCURRENCY}, got ${options.concurrency}`);
+  }
   const concurrency = Math.max(1, Math.min(options.concurrency, count));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const success = options.success ?? '2xx';
@@ -122,7 +155,7 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
       const t0 = performance.now();
       client.dispatch(
         dispatchOptions,
-        new CountingHandler((status, error) => {
+        new CountingHandler(timeoutMs, (status, error) => {
           latencies[index] = performance.now() - t0;
           done++;
           if (error) {

@@ -78,15 +78,6 @@ export function nextDelay(scheduledMs: number, retryAfterMs: number | undefined,
   return { delayMs: retryAfterMs, reason: 'retry-after' };
 }
 
-/** "0", "250ms", "1.5s", "2m" → ms. Undefined when the text is not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const ms = m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n;
-  return Number.isFinite(ms) ? Math.round(ms) : undefined;
-}
-
 /** "1.5 s", "250 ms", "1 min": short human form of a delay. */
 export function formatDelay(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

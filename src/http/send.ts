@@ -1,19 +1,18 @@
-import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher, Pool } from 'undici';
-import { classifyError, type SendFailure } from './errors.js';
+import type { Pool } from 'undici';
+import { DEFAULT_TIMEOUT_MS, exchange, openOrigin, type ClientOptions, type ExchangeResponse, type Origin } from './client.js';
+import type { SendFailure } from './errors.js';
 import type { SendRequest } from './request.js';
 import { isSuccess, nextDelay, parseRetryAfter, RETRY_AFTER_CAP_MS, retrySchedule, type RetrySchedule } from './retry.js';
 
 export type { SendFailure } from './errors.js';
 
-/** Default connect and response timeout. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+export { DEFAULT_TIMEOUT_MS } from './client.js';
 /** How much of a response body is kept for display unless told otherwise. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface SendOptions {
-  /** Connect timeout, and the longest wait for the response headers and between body chunks (ms). */
+  /** Bounds each whole attempt (ms): connecting, the response headers and the whole response body. */
   timeoutMs?: number;
   /** Accept self-signed or otherwise invalid TLS certificates. */
   insecure?: boolean;
@@ -34,19 +33,7 @@ export interface SendCallbacks {
   onWait?(info: { nextAttempt: number; of: number; delayMs: number; reason: 'schedule' | 'retry-after'; requestedMs?: number }): void;
 }
 
-export interface AttemptResponse {
-  status: number;
-  statusText: string;
-  /** Lower-cased names, as received. */
-  headers: Record<string, string | string[]>;
-  /** The start of the body (up to maxResponseBytes). */
-  body: Buffer;
-  /** Total body size. */
-  bodyBytes: number;
-  truncated: boolean;
-  /** Location of a redirect (not followed). */
-  location?: string;
-}
+export type AttemptResponse = ExchangeResponse;
 
 export interface Attempt {
   /** 1-based. */
@@ -75,94 +62,29 @@ export interface SendResult {
   exitCode: 0 | 1 | 3 | 130;
 }
 
-export interface PoolOptions {
-  timeoutMs?: number;
-  insecure?: boolean;
-  connections?: number;
-}
-
-/** undici client options: one request in flight per connection, our timeouts, TLS strictness. */
-export function clientOptions(o: PoolOptions = {}) {
-  const timeout = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return {
-    pipelining: 1,
-    connect: { timeout, rejectUnauthorized: !o.insecure },
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
-  };
-}
+export type { ClientOptions as PoolOptions, TimeoutCode } from './client.js';
+export { clientOptions, timeoutError } from './client.js';
 
 /** One undici Pool for the URL's origin; undici is imported only when something is really sent. */
-export async function createPool(url: URL, o: PoolOptions = {}): Promise<Pool> {
-  const { Pool } = await import('undici');
-  return new Pool(url.origin, { ...clientOptions(o), connections: o.connections ?? 1 });
-}
-
-function requestPath(url: URL): string {
-  return `${url.pathname}${url.search}`;
-}
-
-async function readBody(body: Dispatcher.ResponseData['body'], max: number): Promise<{ body: Buffer; bodyBytes: number }> {
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (kept < max) {
-      const part = chunk.length <= max - kept ? chunk : chunk.subarray(0, max - kept);
-      chunks.push(part);
-      kept += part.length;
-    }
-  }
-  return { body: Buffer.concat(chunks), bodyBytes: total };
+export async function createPool(url: URL, o: ClientOptions = {}): Promise<Pool> {
+  return (await openOrigin(url, o)).pool;
 }
 
 const INTERRUPTED: SendFailure = { code: 'aborted', message: 'interrupted' };
 
-/** A timeout error shaped like undici's, so classifyError explains it the same way. */
-function timeoutError(code: 'UND_ERR_CONNECT_TIMEOUT' | 'UND_ERR_HEADERS_TIMEOUT'): Error {
-  return Object.assign(new Error(code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect timeout' : 'headers timeout'), { code });
-}
-
-async function attemptOnce(pool: Pool, link: { connected: boolean }, url: URL, request: SendRequest, n: number, waitedMs: number, o: SendOptions, success: '2xx' | '200'): Promise<Attempt> {
+async function attemptOnce(origin: Origin, url: URL, request: SendRequest, n: number, waitedMs: number, o: SendOptions, success: '2xx' | '200'): Promise<Attempt> {
   const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // undici's own timers tick about once a second; this one makes `--timeout 300` mean 300 ms.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(timeoutError(link.connected ? 'UND_ERR_HEADERS_TIMEOUT' : 'UND_ERR_CONNECT_TIMEOUT')), timeoutMs);
-  const signal = o.signal ? AbortSignal.any([o.signal, deadline.signal]) : deadline.signal;
-  try {
-    const res = await pool.request({
-      path: requestPath(url),
-      method: (request.method ?? 'POST') as Dispatcher.HttpMethod,
-      headers: request.headers,
-      body: request.body,
-      signal,
-    });
-    clearTimeout(timer);
-    const { body, bodyBytes } = await readBody(res.body, o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-    const latencyMs = performance.now() - t0;
-    const headers = res.headers as Record<string, string | string[]>;
-    const response: AttemptResponse = {
-      status: res.statusCode,
-      statusText: STATUS_CODES[res.statusCode] ?? '',
-      headers,
-      body,
-      bodyBytes,
-      truncated: bodyBytes > body.length,
-    };
-    const location = headers.location;
-    if (res.statusCode >= 300 && res.statusCode < 400 && location !== undefined) response.location = Array.isArray(location) ? location[0]! : location;
-    const attempt: Attempt = { attempt: n, startedAt, waitedMs, latencyMs, ok: isSuccess(res.statusCode, success), response };
-    const retryAfter = parseRetryAfter(headers['retry-after']);
-    if (retryAfter !== undefined) attempt.retryAfterMs = retryAfter;
-    return attempt;
-  } catch (error) {
-    clearTimeout(timer);
-    if (o.signal?.aborted) return { attempt: n, startedAt, waitedMs, latencyMs: performance.now() - t0, ok: false, error: INTERRUPTED };
-    return { attempt: n, startedAt, waitedMs, latencyMs: performance.now() - t0, ok: false, error: classifyError(error, url, o.timeoutMs ?? DEFAULT_TIMEOUT_MS) };
-  }
+  const r = await exchange(origin, { url, method: request.method ?? 'POST', headers: request.headers, body: request.body }, {
+    timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxResponseBytes: o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  if (r.error) return { attempt: n, startedAt, waitedMs, latencyMs: r.latencyMs, ok: false, error: r.interrupted ? INTERRUPTED : r.error };
+  const response = r.response!;
+  const attempt: Attempt = { attempt: n, startedAt, waitedMs, latencyMs: r.latencyMs, ok: isSuccess(response.status, success), response };
+  const retryAfter = parseRetryAfter(response.headers['retry-after']);
+  if (retryAfter !== undefined) attempt.retryAfterMs = retryAfter;
+  return attempt;
 }
 
 /**
@@ -173,9 +95,7 @@ async function attemptOnce(pool: Pool, link: { connected: boolean }, url: URL, r
 export async function send(request: SendRequest, options: SendOptions = {}, callbacks: SendCallbacks = {}): Promise<SendResult> {
   const url = new URL(request.url);
   const schedule = options.retry ?? retrySchedule({ attempts: 1, delaysMs: [0], success: '2xx' });
-  const pool = await createPool(url, options);
-  const link = { connected: false };
-  pool.on('connect', () => (link.connected = true)).on('disconnect', () => (link.connected = false));
+  const origin = await openOrigin(url, options);
   const attempts: Attempt[] = [];
   try {
     let wait = schedule.delaysMs[0] ?? 0;
@@ -186,7 +106,7 @@ export async function send(request: SendRequest, options: SendOptions = {}, call
         break;
       }
       callbacks.onAttemptStart?.({ attempt: n, of: schedule.attempts });
-      const attempt = await attemptOnce(pool, link, url, request, n, wait, options, schedule.success);
+      const attempt = await attemptOnce(origin, url, request, n, wait, options, schedule.success);
       attempts.push(attempt);
       callbacks.onAttempt?.(attempt);
       if (attempt.ok || n === schedule.attempts || attempt.error?.code === 'aborted') break;
@@ -195,7 +115,7 @@ export async function send(request: SendRequest, options: SendOptions = {}, call
       callbacks.onWait?.({ nextAttempt: n + 1, of: schedule.attempts, delayMs: wait, reason: next.reason, ...(next.requestedMs !== undefined ? { requestedMs: next.requestedMs } : {}) });
     }
   } finally {
-    await pool.destroy();
+    await origin.pool.destroy();
   }
   const final = attempts[attempts.length - 1]!;
   if (options.signal?.aborted && !final.ok) return { ok: false, outcome: 'interrupted', attempts, final, schedule, exitCode: 130 };

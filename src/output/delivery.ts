@@ -1,6 +1,11 @@
 // Human-readable lines for `listen`: pure functions from a DeliveryReport / summary to text.
+// Everything that came from the network (path, query, event, keys, reasons, bodies) goes through escapeTerminal:
+// a body must not be able to move the cursor, write the clipboard or forge a line of this output.
 import type { ChalkInstance } from 'chalk';
+import { escapeTerminal, maskQuery, MASKED_VALUE } from '../core/redact.js';
 import type { DeliveryReport, ListenSummary } from '../http/listen.js';
+
+const safe = (text: unknown) => escapeTerminal(String(text));
 
 export interface DeliveryFormat {
   /** Whole body, however long. Otherwise bodies are cut to `maxBodyLines`. */
@@ -54,11 +59,14 @@ function authText(r: DeliveryReport, c: ChalkInstance): string | undefined {
 }
 
 function schemaText(r: DeliveryReport, c: ChalkInstance): string | undefined {
+  const errors = r.schema.issues.length + (r.schema.moreIssues ?? 0);
   switch (r.schema.status) {
     case 'valid':
       return c.green('✓ schema');
     case 'invalid':
-      return c.red(`✗ schema (${r.schema.issues.length} ${r.schema.issues.length === 1 ? 'error' : 'errors'})`);
+      return c.red(`✗ schema (${errors} ${errors === 1 ? 'error' : 'errors'})`);
+    case 'not-checked':
+      return c.yellow('? schema not checked');
     case 'unknown-event':
       return c.yellow('? unknown event');
     default:
@@ -71,37 +79,80 @@ function statusText(status: number, c: ChalkInstance): string {
   return status >= 200 && status < 300 ? c.green(text) : status >= 500 ? c.magenta(text) : c.red(text);
 }
 
+/** A form body as its fields, one `name=value` a line (decoded), not as the JSON object it was parsed into. */
+function formText(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(body)) for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}=${String(v)}`);
+  return lines.join('\n');
+}
+
 function bodyLines(r: DeliveryReport, f: DeliveryFormat): string[] {
   if (r.body === null || r.body === undefined || r.body === '') return [];
-  const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2);
+  const form = r.bodyKind === 'form' ? formText(r.body) : undefined;
+  const text = escapeTerminal(form ?? (typeof r.body === 'string' ? r.body : JSON.stringify(r.body, null, 2)), { multiline: true });
   const lines = text.split('\n');
   if (f.full || lines.length <= f.maxBodyLines) return lines;
   return [...lines.slice(0, f.maxBodyLines), f.style.dim(`… ${lines.length - f.maxBodyLines} more lines (--full shows the whole body)`)];
 }
 
+/** What a relayed target answered, on one line: escaped (it came from the network), cut to 120 characters. */
+export function bodyExcerpt(body: string, max = 120): string {
+  const flat = body.replace(/\s*\r?\n\s*/g, ' ').trim();
+  const cut = [...flat];
+  return escapeTerminal(cut.length > max ? `${cut.slice(0, max).join('')}…` : flat);
+}
+
+/** `?a=1&a=2&secret=****(32 chars)`: every value, credentials masked, readable (the mask is not percent-encoded). */
+export function formatQuery(query: Record<string, string | string[]>): string {
+  const parts: string[] = [];
+  const masked = maskQuery(query);
+  for (const name in masked) {
+    const v = masked[name]!;
+    for (const value of Array.isArray(v) ? v : [v]) {
+      parts.push(MASKED_VALUE.test(value) ? `${encodeURIComponent(name)}=${value}` : new URLSearchParams([[name, value]]).toString());
+    }
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
+
 export function formatDelivery(r: DeliveryReport, f: DeliveryFormat): string {
   const c = f.style;
   const time = r.receivedAt.slice(11, 19);
-  const query = Object.keys(r.query).length > 0 ? c.dim(`?${new URLSearchParams(r.query).toString().replace(/secret=[^&]*/g, 'secret=****')}`) : '';
-  const who = r.provider ? `${c.cyan(r.provider)} ${r.event ?? c.yellow('?')}` : c.yellow('unknown provider');
+  const query = c.dim(safe(formatQuery(r.query)));
+  const who = r.provider ? `${c.cyan(r.provider)} ${r.event === null ? c.yellow('?') : safe(r.event)}` : c.yellow('unknown provider');
   const checks = [signatureText(r, c), authText(r, c), schemaText(r, c)].filter(Boolean).join('  ');
-  const head = `${c.dim(`#${r.seq} ${time}`)} ${c.bold(r.method)} ${r.path}${query}  ${who}  ${checks}  ${statusText(r.status, c)}  ${c.dim(formatBytes(r.size))}`;
+  const head = `${c.dim(`#${r.seq} ${time}`)} ${c.bold(safe(r.method))} ${safe(r.path)}${query}  ${who}  ${checks}  ${statusText(r.status, c)}  ${c.dim(formatBytes(r.size))}`;
   const lines = [head];
-  const detail = (text: string) => lines.push(`    ${text}`);
-  if (r.duplicate) detail(c.yellow(`duplicate of #${r.duplicate.firstSeq} (${r.duplicate.key}): a receiver must acknowledge it (2xx) without processing it twice`));
-  if (!r.signature.ok) detail(c.red(r.signature.reason));
-  if (r.signature.explain) detail(c.yellow(`explain: ${r.signature.explain}`));
-  if (!r.auth.ok) detail(c.red(r.auth.reason));
-  if (r.bodyError) detail(c.red(r.bodyError));
+  // One reason once: a body over --max-body makes the signature and the auth "not checked" for the same reason.
+  const said = new Set<string>();
+  const detail = (text: string) => {
+    if (said.has(text)) return;
+    said.add(text);
+    lines.push(`    ${text}`);
+  };
+  const sizeSaid = r.bodyError !== undefined && r.status === 413;
+  if (r.duplicate) detail(c.yellow(`duplicate of #${r.duplicate.firstSeq} (${safe(r.duplicate.key)}): a receiver must acknowledge it (2xx) without processing it twice`));
+  if (!r.signature.ok && !(sizeSaid && /--max-body/.test(r.signature.reason))) detail(c.red(safe(r.signature.reason)));
+  if (r.signature.explain) detail(c.yellow(`explain: ${safe(r.signature.explain)}`));
+  if (!r.auth.ok && !(sizeSaid && /--max-body/.test(r.auth.reason))) detail(c.red(safe(r.auth.reason)));
+  if (r.contentEncoding) detail(c.yellow(`Content-Encoding: ${safe(r.contentEncoding)} (the signature covers the compressed bytes)${r.bodyError ? '' : '; shown decoded'}`));
+  if (r.bodyError) detail(c.red(safe(r.bodyError)));
+  if (r.schema.reason) detail(c.yellow(safe(r.schema.reason)));
   const issues = r.schema.issues;
-  for (const issue of issues.slice(0, 10)) detail(c.red(`${issue.path}: ${issue.message}`));
-  if (issues.length > 10) detail(c.red(`… and ${issues.length - 10} more schema errors`));
+  for (const issue of issues.slice(0, 10)) detail(c.red(`${safe(issue.path)}: ${safe(issue.message)}`));
+  const more = issues.length - Math.min(issues.length, 10) + (r.schema.moreIssues ?? 0);
+  if (more > 0) detail(c.red(`… and ${more} more schema errors`));
   if (r.statusReason === 'simulated') detail(c.magenta(`answered ${r.status} on purpose (--respond/--fail-first): watch the sender retry`));
   if (r.forward) {
-    detail(r.forward.error ? c.red(`forward to ${r.forward.url} failed: ${r.forward.error}`) : `forwarded to ${r.forward.url}: ${r.forward.status} in ${r.forward.latencyMs} ms`);
+    const fw = r.forward;
+    if (fw.error) {
+      detail(c.red(`forward to ${safe(fw.url)} failed: ${safe(fw.error)}`));
+      if (fw.hint) detail(c.dim(`hint: ${safe(fw.hint)}`));
+    } else detail(`forwarded to ${safe(fw.url)}: answered ${fw.status} in ${fw.latencyMs} ms  ${c.dim(fw.body ? bodyExcerpt(fw.body) : '(empty body)')}`);
   }
-  if (r.capture?.path) detail(c.dim(`saved ${r.capture.path}`));
-  if (r.capture?.error) detail(c.red(`not saved: ${r.capture.error}`));
+  if (r.capture?.path) detail(c.dim(`saved ${safe(r.capture.path)}`));
+  if (r.capture?.error) detail(c.red(`not saved: ${safe(r.capture.error)}${r.statusReason === 'not-saved' ? ` (answered ${r.status}: the sender should retry)` : ''}`));
   for (const line of bodyLines(r, f)) detail(c.dim(line));
   return lines.join('\n');
 }
@@ -111,6 +162,7 @@ export function formatSummary(s: ListenSummary, c: ChalkInstance): string {
   const problems = Object.entries(s.problems).map(([name, n]) => `${name} ×${n}`);
   if (problems.length > 0) parts[0] += ` (${problems.join(', ')})`;
   if (s.duplicates > 0) parts.push(c.yellow(`${s.duplicates} ${s.duplicates === 1 ? 'duplicate' : 'duplicates'}`));
+  if (s.notSaved > 0) parts.push(c.red(`${s.notSaved} not saved`));
   const statuses = Object.entries(s.statuses).map(([code, n]) => `${code} ×${n}`);
   if (statuses.length > 0) parts.push(`answered ${statuses.join(', ')}`);
   if (s.clientErrors > 0) parts.push(`${s.clientErrors} refused at the HTTP level`);
@@ -122,7 +174,8 @@ export function formatSummary(s: ListenSummary, c: ChalkInstance): string {
  * serialized again: the numbers keep their spelling (1.0 stays 1.0), and it is cheaper.
  */
 export function deliveryJsonLine(report: DeliveryReport, raw?: { body: Buffer }): string {
-  if (report.bodyKind !== 'json' || raw === undefined || raw.body.includes(10) || raw.body.includes(13)) return `${JSON.stringify(report)}\n`;
+  // A body that arrived encoded (gzip) is not its JSON: the decoded form is serialized.
+  if (report.bodyKind !== 'json' || report.contentEncoding !== undefined || raw === undefined || raw.body.includes(10) || raw.body.includes(13)) return `${JSON.stringify(report)}\n`;
   const body = report.body;
   // Set to undefined (JSON.stringify skips it) instead of copying the object without it: no new object shape.
   report.body = undefined;
@@ -134,26 +187,139 @@ export function deliveryJsonLine(report: DeliveryReport, raw?: { body: Buffer })
   }
 }
 
-/** Collects output lines and writes them once per event-loop turn: one syscall for many deliveries. */
-export function batchedWriter(write: (text: string) => void, limit = 64 * 1024): { push(text: string): void; flush(): void } {
+export interface OutputSink {
+  push(text: string): void;
+  /** Writes what is pending now (unless the stream is over its bound). */
+  flush(): void;
+  /** The last flush: lines dropped since the reader last caught up are reported (onResumed) first. */
+  finish(): void;
+  /** Lines (pushes) dropped so far because the reader was too slow or gone. */
+  readonly dropped: number;
+  /** True once the reader went away (EPIPE): nothing more is written. */
+  readonly closed: boolean;
+  /** Lines handed to the stream that it has not yet passed on: lost if the process ends now. */
+  readonly unflushed: number;
+  /** Resolves when the stream has passed every line on, or after `ms` (a reader that never reads). */
+  settle(ms: number): Promise<void>;
+}
+
+export interface SinkEvents {
+  /** The first time lines are dropped because nothing reads the stream fast enough. */
+  onBackedUp?(): void;
+  /** The stream drained after `count` lines were dropped: a chance to mark the gap. */
+  onResumed?(count: number): void;
+  /** The reader went away (EPIPE and the like); called once. */
+  onClosed?(error: NodeJS.ErrnoException): void;
+}
+
+/** What may wait in memory for a slow reader: enough for any one delivery line, bounded whatever arrives. */
+export const MAX_BUFFERED = 8 * 1024 * 1024;
+
+type Stream = Pick<NodeJS.WriteStream, 'write' | 'on' | 'once'> & { writableLength: number; off?: NodeJS.WriteStream['off'] };
+
+/**
+ * Collects output lines and writes them once per event-loop turn (one syscall for many deliveries), with a
+ * bound: when the reader falls behind by more than `maxBuffered` characters, lines are dropped and counted
+ * rather than kept (the listener goes on receiving and saving); when the reader goes away, writing stops.
+ */
+export function streamWriter(stream: Stream, events: SinkEvents = {}, options: { batch?: number; maxBuffered?: number } = {}): OutputSink {
+  const batch = options.batch ?? 64 * 1024;
+  const maxBuffered = options.maxBuffered ?? MAX_BUFFERED;
   let pending = '';
+  let pendingLines = 0;
   let scheduled = false;
+  let dropped = 0;
+  let droppedSinceDrain = 0;
+  let warned = false;
+  let closed = false;
+  let waitingForDrain = false;
+  let unflushed = 0;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    dropped += pendingLines + unflushed;
+    unflushed = 0;
+    pending = '';
+    pendingLines = 0;
+    events.onClosed?.(e);
+  });
+  const drop = () => {
+    dropped += pendingLines;
+    droppedSinceDrain += pendingLines;
+    pending = '';
+    pendingLines = 0;
+    if (!warned) {
+      warned = true;
+      events.onBackedUp?.();
+    }
+    if (!waitingForDrain) {
+      waitingForDrain = true;
+      stream.once('drain', () => {
+        waitingForDrain = false;
+        const count = droppedSinceDrain;
+        droppedSinceDrain = 0;
+        if (count > 0 && !closed) events.onResumed?.(count);
+      });
+    }
+  };
   const flush = () => {
     scheduled = false;
-    if (pending === '') return;
+    if (pending === '' || closed) return;
+    // A line is written whole or not at all; one line alone is always written (the bound is for a backlog).
+    if (stream.writableLength > 0 && stream.writableLength + pending.length > maxBuffered) return drop();
     const text = pending;
+    const lines = pendingLines;
     pending = '';
-    write(text);
+    pendingLines = 0;
+    unflushed += lines;
+    stream.write(text, () => {
+      if (!closed) unflushed -= lines;
+    });
   };
   return {
     push(text) {
+      if (closed) {
+        dropped++;
+        return;
+      }
       pending += text;
-      if (pending.length >= limit) flush();
+      pendingLines++;
+      if (pending.length >= batch) flush();
       else if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
       }
     },
     flush,
+    finish() {
+      flush();
+      const count = droppedSinceDrain;
+      droppedSinceDrain = 0;
+      if (count > 0 && !closed) {
+        events.onResumed?.(count);
+        flush();
+      }
+    },
+    get dropped() {
+      return dropped;
+    },
+    get closed() {
+      return closed;
+    },
+    get unflushed() {
+      return closed ? 0 : unflushed;
+    },
+    settle(ms) {
+      if (closed || (unflushed === 0 && stream.writableLength === 0)) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          stream.off?.('drain', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        stream.once('drain', done);
+      });
+    },
   };
 }

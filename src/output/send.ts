@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { PreparedRequest, SendRequest } from '../http/request.js';
-import { maskedHeaders, maskedUrl } from '../http/request.js';
+import { maskHeaders as maskedHeaders, redactUrl as maskedUrl } from '../core/redact.js';
 import type { Attempt, AttemptResponse, SendResult } from '../http/send.js';
 import type { RepeatSummary } from '../http/repeat.js';
 import { formatDelay, type RetrySchedule } from '../http/retry.js';
@@ -162,10 +162,13 @@ export function formatRepeatSummary(s: RepeatSummary): string {
     lines.push(`${String(n).padStart(7)} × ${colour(`${status} ${STATUS_CODES[code] ?? ''}`.trimEnd())}`);
   }
   for (const [code, n] of Object.entries(s.errors)) lines.push(`${String(n).padStart(7)} × ${out.red(code)}`);
+  // Latency and throughput describe answers: with none (a refused connection, a DNS failure), there are none to show.
+  const answered = Object.values(s.byStatus).reduce((a, b) => a + b, 0);
   const l = s.latencyMs;
-  lines.push(`latency  p50 ${ms(l.p50)} · p95 ${ms(l.p95)} · p99 ${ms(l.p99)} ${out.dim(`(min ${ms(l.min)}, max ${ms(l.max)}, mean ${ms(l.mean)})`)}`);
+  if (answered > 0) lines.push(`latency  p50 ${ms(l.p50)} · p95 ${ms(l.p95)} · p99 ${ms(l.p99)} ${out.dim(`(min ${ms(l.min)}, max ${ms(l.max)}, mean ${ms(l.mean)})`)}`);
   if (s.stoppedBy) lines.push(out.yellow(`stopped after ${s.count} of ${s.requested}: ${s.stoppedBy.replace(/_/g, ' ')} (the next copies would fail the same way)`));
-  lines.push(`${s.count} requests in ${(s.durationMs / 1000).toFixed(2)} s over ${s.concurrency} connection${s.concurrency === 1 ? '' : 's'}: ${s.requestsPerSecond} requests/s`);
+  if (answered > 0) lines.push(`${s.count} requests in ${(s.durationMs / 1000).toFixed(2)} s over ${s.concurrency} connection${s.concurrency === 1 ? '' : 's'}: ${s.requestsPerSecond} requests/s`);
+  else lines.push(`${s.count} ${s.count === 1 ? 'request' : 'requests'} sent, none answered`);
   return lines.join('\n');
 }
 

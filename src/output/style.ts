@@ -1,10 +1,16 @@
 import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
 
-// chalk reads FORCE_COLOR and --no-color itself; NO_COLOR (no-color.org) is honoured here.
-function level(detected: { level: number } | false): 0 | 1 | 2 | 3 {
-  if (process.env.FORCE_COLOR === undefined && process.env.NO_COLOR) return 0;
+/**
+ * The colour level for a stream. A request for no colour wins: `--no-color` or NO_COLOR (no-color.org) over
+ * FORCE_COLOR=1, which many CI systems export for every step (chalk alone lets FORCE_COLOR win over both).
+ */
+export function colorLevel(detected: { level: number } | false, env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): 0 | 1 | 2 | 3 {
+  const end = argv.indexOf('--');
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  if (flags.includes('--no-color') || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return 0;
   return (detected ? detected.level : 0) as 0 | 1 | 2 | 3;
 }
+const level = (detected: { level: number } | false) => colorLevel(detected);
 
 /** Colours for stdout (tables, data) and stderr (progress, diagnostics). */
 export const out: ChalkInstance = new Chalk({ level: level(supportsColor) });

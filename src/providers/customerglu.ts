@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import { CAMPAIGN_TYPES, REWARD_TYPES, customergluTemplates } from '../templates/customerglu.js';
 import { isObject, templateFor } from './helpers.js';
-import type { ProviderDef } from './types.js';
+import type { ProviderDef, TenantMappingDef } from './types.js';
 
 // Customers customise the reward payload and its `details`, so unknown keys are allowed throughout.
-const reward = z.looseObject({
+// The default keys, each with its schema: also what a tenant mapping may reference ("$rewardAmount").
+export const REWARD_FIELDS = {
   // The docs' own ids are placeholders such as "xyz41c29-…": real deliveries carry UUIDs, but any string is accepted.
   campaignId: z.string().check(z.minLength(1)),
   type: z.enum([...CAMPAIGN_TYPES, 'customReward']),
@@ -30,7 +31,16 @@ const reward = z.looseObject({
       campaignName: z.optional(z.string()),
     }),
   ),
-});
+};
+const reward = z.looseObject(REWARD_FIELDS);
+
+/** CustomerGlu lets each tenant define its own reward payload from these default keys (see src/core/mapping.ts). */
+const REWARD_MAPPING: TenantMappingDef = {
+  fields: REWARD_FIELDS,
+  freeForm: ['details'],
+  dedupKey: 'rewardId',
+  doc: 'CustomerGlu reward webhook, "define your own schema for the webhook payload"',
+};
 
 const nudge = z.looseObject({
   client: z.uuid(),
@@ -84,6 +94,7 @@ export const provider: ProviderDef = {
       ],
       schema: reward,
       fixtures: ['reward.json', 'reward-spinthewheel.json', 'reward-signed-vector.json'],
+      tenantMapping: REWARD_MAPPING,
     },
     { name: 'nudge', description: 'A push or in-app nudge for a campaign', origin: 'DOC', schema: nudge },
     {

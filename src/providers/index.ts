@@ -1,5 +1,5 @@
 import { didYouMean } from '../core/suggest.js';
-import { UsageError } from '../output/errors.js';
+import { UsageError } from '../errors.js';
 import type { EventDef, ProviderDef } from './types.js';
 
 // Loaded lazily so that a command touching one provider does not parse the others.

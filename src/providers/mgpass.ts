@@ -12,7 +12,9 @@ import {
   type CashbackEvent,
 } from '../templates/mgpass.js';
 import { refinementInJsonSchema } from '../schema/refinement.js';
+import { identityTemplates } from '../templates/mgpass-identity.js';
 import { header, isObject, templateFor } from './helpers.js';
+import { IDENTITY_GROUP, identityEventOf, identityEvents } from './mgpass-identity.js';
 import type { EventDef, ProviderDef } from './types.js';
 
 const userId = z.string().check(z.minLength(1));
@@ -150,7 +152,8 @@ const CASHBACK_DESCRIPTIONS: Record<CashbackEvent, string> = {
   'cashback.redemption_cancelled': 'Admin rejected a cashback redemption',
 };
 
-const events: EventDef[] = [
+const REWARDS_GROUP = 'rewards';
+const rewardsEvents: EventDef[] = [
   {
     name: 'rewards.points_awarded',
     description: 'Points credited to a user',
@@ -165,12 +168,13 @@ const events: EventDef[] = [
   { name: 'rewards.catalog_created', description: 'Catalog item added', origin: 'INFERRED', schema: catalogCreated },
   { name: 'rewards.partner_created', description: 'New partner onboarded', origin: 'INFERRED', schema: partnerCreated },
 ];
-const EVENT_TYPES = new Set(events.map((e) => e.name));
+const EVENT_TYPES = new Set(rewardsEvents.map((e) => e.name));
+const events: EventDef[] = [...rewardsEvents.map((e) => ({ ...e, group: REWARDS_GROUP })), ...identityEvents];
 
 export const provider: ProviderDef = {
   id: 'mgpass',
   name: 'mgPass',
-  description: "Rewards, cashback and management webhooks from MG Digital's mgPass",
+  description: "Rewards, cashback, management and identity webhooks from MG Digital's mgPass",
   kind: 'webhook',
   signing: {
     scheme: 'mgpass',
@@ -189,20 +193,28 @@ export const provider: ProviderDef = {
     description: '4 attempts: immediately, then after 1 s, 5 s and 25 s; any 2xx is success, then marked failed',
   },
   events,
-  template: templateFor(mgpassTemplates),
+  groups: [
+    { name: REWARDS_GROUP, title: 'Rewards, cashback and management webhooks', description: '{"event_type", "data", "timestamp": ISO-8601}' },
+    { name: IDENTITY_GROUP, title: 'Identity webhooks', description: '{"id": "evt_…", "type", "created_at": unix seconds, "data"}; data shapes inferred' },
+  ],
+  template: templateFor({ ...mgpassTemplates, ...identityTemplates }),
+  // Two envelopes: rewards events name themselves in `event_type`, identity events in `type` beside an evt_ id.
   eventOf(body) {
+    const identity = identityEventOf(body);
+    if (identity !== undefined) return identity;
     if (!isObject(body) || typeof body.event_type !== 'string' || !isObject(body.data)) return undefined;
     return EVENT_TYPES.has(body.event_type) ? body.event_type : undefined;
   },
-  // The documented idempotency key: event_type + data.user_id + timestamp.
+  // Rewards events: the documented idempotency key, event_type + data.user_id + timestamp. Identity events: their id.
   dedupKey(body) {
+    if (identityEventOf(body) !== undefined) return isObject(body) && typeof body.id === 'string' && body.id !== '' ? body.id : undefined;
     if (!isObject(body) || typeof body.event_type !== 'string' || typeof body.timestamp !== 'string' || !isObject(body.data)) return undefined;
     const user = typeof body.data.user_id === 'string' ? body.data.user_id : '';
     return `${body.event_type}:${user}:${body.timestamp}`;
   },
   detect(req, body) {
     if (header(req.headers, 'X-Webhook-Signature') !== undefined) return 0.95;
-    if (this.eventOf(body, req) !== undefined && isObject(body) && 'timestamp' in body) return 0.6;
+    if (this.eventOf(body, req) !== undefined && isObject(body) && ('timestamp' in body || 'created_at' in body)) return 0.6;
     return 0;
   },
 };

@@ -1,9 +1,9 @@
 import type * as z from 'zod/mini';
 import type { TemplateContext } from '../templates/context.js';
 
-/** Any JSON value a template may produce. */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import type { JsonObject } from '../json.js';
+
+export type { Json, JsonObject } from '../json.js';
 
 /**
  * Signing schemes. Provider schemes are named after the provider; the generic ones serve `--scheme`
@@ -72,6 +72,29 @@ export interface EventDef {
   schema: z.ZodMiniType;
   /** Documented examples kept verbatim: file names under fixtures/<provider>/. */
   fixtures?: string[];
+  /** The family of webhooks the event belongs to, for providers with several (mgPass: rewards, identity). */
+  group?: string;
+  /** Set when a tenant can define its own payload shape for this event (`--mapping`, see src/core/mapping.ts). */
+  tenantMapping?: TenantMappingDef;
+}
+
+/** A family of a provider's webhooks with its own envelope (`providers mgpass` lists them apart). */
+export interface EventGroupDef {
+  name: string;
+  title: string;
+  description: string;
+}
+
+/** What a tenant payload mapping may reference: the event's default keys, and the fields' schemas. */
+export interface TenantMappingDef {
+  /** The default payload's top-level keys, each with the schema of its value (optional ones accept undefined). */
+  fields: Record<string, z.ZodMiniType>;
+  /** Keys whose content is free-form (CustomerGlu's `details`): any dotted path below them may be referenced. */
+  freeForm: string[];
+  /** The default key that identifies a delivery (CustomerGlu: rewardId), for de-duplicating mapped payloads. */
+  dedupKey?: string;
+  /** Where the provider documents it, for error hints. */
+  doc: string;
 }
 
 /** What the listener and `verify --capture` know about a request. */
@@ -99,6 +122,8 @@ export interface ProviderDef {
   /** The sender's documented response timeout in ms (e.g. CleverTap's 3 s), if any. */
   timeoutMs?: number;
   events: EventDef[];
+  /** The families `events` fall into, in display order, when the provider has more than one (see EventDef.group). */
+  groups?: EventGroupDef[];
   /** Builds a realistic payload for an event (and variant) from a seeded context. */
   template(event: string, ctx: TemplateContext, variant?: string): JsonObject;
   /** Which of this provider's events a parsed body is, or undefined when it is not one of ours. */

@@ -17,6 +17,11 @@ export function unionName(providerId: string): string {
   return identifier(`${pascal(providerId)}Event`);
 }
 
+/** The union of one group of a provider's events: `MgpassIdentityEvent`. */
+export function groupUnionName(providerId: string, group: string): string {
+  return identifier(`${pascal(providerId)}${pascal(group)}Event`);
+}
+
 /** The map from event name to payload type: `MgpassEvents`. */
 export function mapName(providerId: string): string {
   return identifier(`${pascal(providerId)}Events`);

@@ -1,5 +1,5 @@
 import type { EventSchema, JsonSchema } from './json-schema.js';
-import { mapName, unionName } from './names.js';
+import { groupUnionName, mapName, unionName } from './names.js';
 
 // A small JSON Schema → TypeScript printer for the schemas cg-hooks itself produces (zod's output plus the
 // hand-written refinements): objects, arrays, unions, intersections, literals. json-schema-to-typescript does
@@ -140,6 +140,14 @@ export function declarations(events: EventSchema[], options: DeclarationOptions)
       const union = unionName(p.id);
       if (!own.some((e) => e.name === union)) {
         chunks.push(`${comment([`Any ${p.name} delivery.`], '')}export type ${union} =\n${own.map((e) => `  | ${e.name}`).join('\n')};\n`);
+      }
+      // A provider with several envelopes (mgPass rewards vs identity) gets a union per group: each one has its
+      // own discriminant (`event_type` vs `type`), which the provider-wide union cannot narrow on.
+      for (const g of p.groups ?? []) {
+        const members = own.filter((e) => e.event.group === g.name);
+        if (members.length > 0) {
+          chunks.push(`${comment([`${p.name} ${g.title.toLowerCase()}: ${g.description}.`], '')}export type ${groupUnionName(p.id, g.name)} =\n${members.map((e) => `  | ${e.name}`).join('\n')};\n`);
+        }
       }
       const entries = own.map((e) => `  ${JSON.stringify(e.event.name)}: ${e.name};`).join('\n');
       chunks.push(`${comment([`${p.name} payload types by event name.`], '')}export interface ${mapName(p.id)} {\n${entries}\n}\n`);

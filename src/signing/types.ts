@@ -12,8 +12,13 @@ export interface CustomHmac {
 export interface SignOptions {
   /** Override the provider's scheme (generic `--scheme`). */
   scheme?: SchemeId;
-  /** HMAC secret / token / `whsec_` key / WebEngage webhook secret key. */
+  /** HMAC secret / token / `whsec_` or `whsk_` key / WebEngage webhook secret key. */
   secret?: string;
+  /**
+   * A key ring (rotation): every key signs, in one header, where the scheme allows several signatures (Standard
+   * Webhooks' space-separated list, Stripe's repeated v1=). Used instead of `secret` when set.
+   */
+  secrets?: string[];
   /** `X-API-KEY` for CustomerGlu's Events API and the source endpoints. */
   apiKey?: string;
   /** `user:password` for HTTP Basic auth (Rehook). */

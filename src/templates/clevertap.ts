@@ -1,4 +1,4 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { appBuild, cart, cartLine, customerUserId, device, isoOffset, pastMs, shopper, type AppBuild, type Shopper } from './sources.js';
 

@@ -1,5 +1,6 @@
 import { createRng, type Rng } from './random.js';
-import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES } from './names.js';
+import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES } from './names.js';
+import { money, toAscii } from './text.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -7,6 +8,23 @@ const HEX = '0123456789abcdef';
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+export interface TemplateOptions {
+  /** Only ASCII text: names in other scripts come romanized (the generator folds the rest, see text.ts). */
+  ascii?: boolean;
+}
+
+export interface Person {
+  first: string;
+  last: string;
+  /** The full name as the person typed it (family name first in Chinese, Japanese and Korean). */
+  name: string;
+  /** The name in Latin letters without accents, for e-mail addresses, slugs and codes. */
+  plain: { first: string; last: string };
+  email: string;
+  phone: string;
+  city: string;
+}
 
 /**
  * Everything a template needs to invent one realistic delivery: seeded randomness, the delivery's
@@ -16,10 +34,13 @@ export class TemplateContext {
   private readonly rng: Rng;
   /** The delivery's time in ms since the epoch ("now" for this payload). */
   readonly now: number;
+  /** True under `--ascii`. Whatever the mode, a context draws the same random numbers, so only the text differs. */
+  readonly ascii: boolean;
 
-  constructor(seed: number, nowMs: number, stream = 0) {
+  constructor(seed: number, nowMs: number, stream = 0, options: TemplateOptions = {}) {
     this.rng = createRng(seed, stream);
     this.now = nowMs;
+    this.ascii = options.ascii === true;
   }
 
   /** Float in [0, 1). */
@@ -101,20 +122,40 @@ export class TemplateContext {
     return Math.floor((this.now + offsetMs) / 1000);
   }
 
+  /** A first name as typed (may be accented); `plainFirstName` for codes and user names. */
   firstName(): string {
-    return this.pick(FIRST_NAMES);
+    return this.text(this.pick(FIRST_NAMES));
   }
-  person(): { first: string; last: string; name: string; email: string; phone: string; city: string } {
+  /** A first name in plain Latin letters ("Jose" for José), for customer keys and referral codes. */
+  plainFirstName(): string {
+    return toAscii(this.pick(FIRST_NAMES));
+  }
+  /** Generated text in the context's mode: as is, or folded to ASCII under `--ascii`. */
+  text(value: string): string {
+    return this.ascii ? toAscii(value) : value;
+  }
+  /** An amount as apps print it ("₹1,299", "GH₵10"; "Rs 1,299" under `--ascii`). */
+  money(currency: string, amount: number): string {
+    return this.text(money(currency, amount));
+  }
+
+  person(): Person {
+    // The same draws in every mode: --ascii changes how a name is written, never who the person is.
+    const native = this.chance(NATIVE_NAME_SHARE) ? this.pick(NATIVE_NAMES) : undefined;
     const first = this.pick(FIRST_NAMES);
     const last = this.pick(LAST_NAMES);
-    const local = `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '');
+    const plain = native ? { ...native.romanized } : { first: toAscii(first), last: toAscii(last) };
+    let shown: { first: string; last: string; name: string };
+    if (this.ascii) shown = { ...plain, name: `${plain.first} ${plain.last}` };
+    else if (native) shown = { first: native.first, last: native.last, name: native.name };
+    else shown = { first, last, name: `${first} ${last}` };
+    const local = `${plain.first}.${plain.last}`.toLowerCase().replace(/[^a-z.]/g, '');
     return {
-      first,
-      last,
-      name: `${first} ${last}`,
+      ...shown,
+      plain,
       email: `${local}${this.int(1, 99)}@${this.pick(EMAIL_DOMAINS)}`,
       phone: `+91${this.int(6, 9)}${this.digits(9)}`,
-      city: this.pick(CITIES),
+      city: this.text(this.pick(CITIES)),
     };
   }
 }

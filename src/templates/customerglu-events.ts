@@ -1,4 +1,4 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { appBuild, cart, cartLine, customerUserId, device, lineProps, shopper } from './sources.js';
 
@@ -29,7 +29,7 @@ function properties(ctx: TemplateContext, name: ServerEvent): JsonObject {
     }
     case 'signup': {
       const props: JsonObject = { signup_method: ctx.pick(['phone', 'phone', 'google', 'email']), city: who.city, country: who.country };
-      if (ctx.chance(0.4)) props.referral_code = `${who.first.toUpperCase().replace(/[^A-Z]/g, '')}${ctx.digits(4)}`;
+      if (ctx.chance(0.4)) props.referral_code = `${who.plain.first.toUpperCase().replace(/[^A-Z]/g, '')}${ctx.digits(4)}`;
       return props;
     }
     case 'app_open': {

@@ -1,6 +1,7 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { CAMPAIGN_NAMES, CURRENCIES } from './names.js';
+import { money } from './text.js';
 
 export const CAMPAIGN_TYPES = [
   'spinthewheel', 'slotmachine', 'scratchcard', 'direct', 'memorygame', 'quiz', 'referral', 'multistep', 'streak',
@@ -14,6 +15,16 @@ export const REWARD_TYPES = [
 
 type RewardType = (typeof REWARD_TYPES)[number];
 
+/** Cashback and flat-discount amounts as each market prices them (₹50 is a small Indian cashback, $50 is not). */
+const CASHBACK_AMOUNTS: Record<string, number[]> = {
+  INR: [25, 50, 100, 150, 200, 500],
+  GHS: [5, 10, 20, 50],
+  USD: [1, 2, 5, 10],
+  EUR: [1, 2, 5, 10],
+  GBP: [1, 2, 5, 10],
+  SGD: [2, 5, 10],
+};
+
 /** Name, amount, body text and code as CustomerGlu's dashboard would fill them for a reward type. */
 function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: string) {
   const code = `${ctx.pick(['SAVE', 'GLU', 'WIN', 'FEST', 'LUCKY'])}${ctx.int(10, 99)}${ctx.alnum(4).toUpperCase()}`;
@@ -25,8 +36,9 @@ function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: stri
       return { rewardName: `${n} ${unit}`, rewardAmount: n, body: `You have won ${n} ${unit}`, code: undefined };
     }
     case 'cashbacks': {
-      const n = ctx.pick([5, 10, 15, 20, 50]);
-      return { rewardName: `${currency} ${n} cashback`, rewardAmount: n, body: `${currency} ${n} cashback is on its way to your wallet`, code: undefined };
+      const n = ctx.pick(CASHBACK_AMOUNTS[currency] ?? [5, 10, 15, 20, 50]);
+      const name = `${money(currency, n)} cashback`;
+      return { rewardName: name, rewardAmount: n, body: `${name} is on its way to your wallet`, code: undefined };
     }
     case 'discount':
     case 'deliveryDiscount': {
@@ -36,11 +48,11 @@ function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: stri
     }
     case 'coupons':
     case 'pdr':
-      return { rewardName: `Flat ${currency} ${ctx.pick([50, 100, 200])} coupon`, rewardAmount: undefined, body: `Use code ${code} at checkout`, code };
+      return { rewardName: `Flat ${money(currency, ctx.pick(CASHBACK_AMOUNTS[currency] ?? [5, 10, 20]))} off`, rewardAmount: undefined, body: `Use code ${code} at checkout`, code };
     case 'buyXGetY':
       return { rewardName: 'Buy 1 Get 1 Free', rewardAmount: undefined, body: `Use code ${code} to get one free`, code };
     case 'freebie':
-      return { rewardName: ctx.pick(['Free Coffee', 'Free Dessert', 'Free Delivery']), rewardAmount: undefined, body: `Show code ${code} to claim your freebie`, code };
+      return { rewardName: ctx.pick(['Free Coffee ☕', 'Free Dessert', 'Free Delivery', 'Free Crème Brûlée']), rewardAmount: undefined, body: `Show code ${code} to claim your freebie`, code };
     case 'stamp':
       return { rewardName: '1 stamp', rewardAmount: 1, body: 'You collected a stamp', code: undefined };
     case 'booster':
@@ -48,7 +60,7 @@ function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: stri
     case 'noReward':
       return { rewardName: 'Better luck next time', rewardAmount: 0, body: 'Better luck next time', code: undefined };
     case 'customReward':
-      return { rewardName: 'Movie ticket', rewardAmount: undefined, body: 'You have won a movie ticket', code };
+      return { rewardName: ctx.pick(['Movie ticket 🎬', 'Movie ticket']), rewardAmount: undefined, body: 'You have won a movie ticket', code };
   }
 }
 
@@ -88,11 +100,13 @@ function reward(ctx: TemplateContext, variant = 'spinthewheel'): JsonObject {
   if (face.rewardAmount !== undefined) payload.rewardAmount = face.rewardAmount;
   payload.rewardExpiry = ctx.chance(0.3) ? -1 : ctx.unix(ctx.int(7, 90) * 86_400_000);
   payload.body = face.body;
-  payload.tnc = ctx.pick([
-    ['NA'],
-    ['Valid once per user', 'Cannot be combined with other offers'],
-    ['Valid on orders above 499', 'Expires as shown in the app'],
-  ]);
+  const terms = ctx.int(0, 2);
+  payload.tnc =
+    terms === 0
+      ? ['NA']
+      : terms === 1
+        ? ['Valid once per user', 'Cannot be combined with other offers']
+        : [`Valid on orders above ${money(currency, currency === 'INR' ? 499 : 25)}`, 'Expires as shown in the app'];
   if (face.code !== undefined) payload.code = face.code;
   payload.details = details;
   return payload;
@@ -108,8 +122,9 @@ function nudge(ctx: TemplateContext): JsonObject {
     notificationType: ctx.pick(['push', 'in-app']),
     pageType,
     content: {
-      title: `${campaign} is live!`,
-      body: ctx.pick(['Play now and win exciting rewards', 'Your reward is waiting, claim it before it expires', 'Only a few hours left to win']),
+      // The docs' nudge title is "Scratch card unlocked! 😍": emoji are ordinary in nudge copy.
+      title: ctx.pick(['Scratch card unlocked! 😍', `${campaign} is live!`, `${campaign} is live!`, `${campaign} is live!`, `🎉 ${campaign} is live!`, 'Your reward is waiting', "Don't miss out!"]),
+      body: ctx.pick(['Play now and win exciting rewards', 'Your reward is waiting, claim it before it expires', 'Only a few hours left to win', 'Only a few hours left to win', 'Win up to ₹500 cashback today', 'Spin the wheel & win assured rewards 🎡']),
       clickAction: `https://app.example.com/rewards/${ctx.lowerAlnum(8)}`,
       image: `https://assets.customerglu.com/nudges/${ctx.lowerAlnum(12)}.png`,
       button: { text: ctx.pick(['Play now', 'Claim', 'Open']), action: 'OPEN_CAMPAIGN' },

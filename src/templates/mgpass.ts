@@ -1,5 +1,6 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
+import { toAscii } from './text.js';
 
 export const TIERS = ['bronze', 'silver', 'gold', 'platinum'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -8,7 +9,7 @@ export const TIER_THRESHOLDS: Record<Tier, number> = { bronze: 0, silver: 1000, 
 export const TIER_MULTIPLIERS: Record<Tier, number> = { bronze: 1.0, silver: 1.5, gold: 2.0, platinum: 3.0 };
 
 export const NETWORKS = ['mtn', 'telecel', 'airteltigo'] as const;
-type Network = (typeof NETWORKS)[number];
+export type Network = (typeof NETWORKS)[number];
 /** Ghanaian mobile prefixes (after +233) per mobile-money network. */
 const NETWORK_PREFIXES: Record<Network, readonly string[]> = {
   mtn: ['24', '54', '55', '59', '25', '53'],
@@ -24,9 +25,9 @@ export const EARNING_EVENTS = ['purchase', 'article_read', 'video_watch', 'daily
 export const FREQUENCIES = ['once', 'daily', 'weekly', 'monthly', 'unlimited'] as const;
 export const FULFILLMENT_TYPES = ['digital', 'physical', 'experience'] as const;
 /** MG Digital properties that award points ("3news" is the documented one). */
-const PLATFORMS = ['3news', 'onua', '3fm', 'akoma', 'connectfm', '3music'];
+export const PLATFORMS = ['3news', 'onua', '3fm', 'akoma', 'connectfm', '3music'];
 
-const userId = (ctx: TemplateContext) => `usr_${ctx.lowerAlnum(12)}`;
+export const userId = (ctx: TemplateContext) => `usr_${ctx.lowerAlnum(12)}`;
 
 function envelope(ctx: TemplateContext, eventType: string, data: JsonObject): JsonObject {
   return { event_type: eventType, data, timestamp: ctx.iso() };
@@ -61,13 +62,17 @@ function tierPromoted(ctx: TemplateContext): JsonObject {
 }
 
 const CATALOG: ReadonlyArray<{ name: string; points: number; fulfillment: (typeof FULFILLMENT_TYPES)[number] }> = [
-  { name: 'GHS 10 airtime', points: 1000, fulfillment: 'digital' },
+  // Ghanaian apps print cedi amounts as "GH₵10".
+  { name: 'GH₵10 airtime', points: 1000, fulfillment: 'digital' },
+  { name: 'GH₵50 Melcom voucher', points: 5000, fulfillment: 'digital' },
   { name: '5GB data bundle', points: 1500, fulfillment: 'digital' },
-  { name: '3Music Awards ticket', points: 8000, fulfillment: 'experience' },
+  { name: 'GH₵20 data bundle', points: 2000, fulfillment: 'digital' },
+  { name: '3Music Awards ticket 🎤', points: 8000, fulfillment: 'experience' },
   { name: 'Branded 3news mug', points: 2500, fulfillment: 'physical' },
   { name: 'Showmax 1-month voucher', points: 4000, fulfillment: 'digital' },
   { name: 'Studio tour at TV3', points: 12000, fulfillment: 'experience' },
   { name: 'Onua FM T-shirt', points: 3000, fulfillment: 'physical' },
+  { name: 'Dinner for two at Café Kwae 🍽️', points: 9000, fulfillment: 'experience' },
 ];
 
 // INFERRED: a catalog redemption names the item and the points spent.
@@ -86,7 +91,7 @@ function redeemed(ctx: TemplateContext): JsonObject {
   });
 }
 
-function phone(ctx: TemplateContext, network: Network): string {
+export function phone(ctx: TemplateContext, network: Network): string {
   return `+233${ctx.pick(NETWORK_PREFIXES[network])}${ctx.digits(7)}`;
 }
 
@@ -130,7 +135,7 @@ function cashback(ctx: TemplateContext, eventType: CashbackEvent): JsonObject {
     data.failure_reason = ctx.pick(['Recipient wallet not found', 'Mobile money provider timeout', 'Recipient name mismatch']);
     data.points_refunded = points;
   }
-  if (eventType === 'cashback.redemption_cancelled') data.reason = ctx.pick(['Suspected duplicate account', 'Phone number not verified', 'Monthly cashback limit reached']);
+  if (eventType === 'cashback.redemption_cancelled') data.reason = ctx.pick(['Suspected duplicate account', 'Phone number not verified', 'Monthly cashback limit reached', 'Monthly cashback limit of GH₵500 reached']);
   return envelope(ctx, eventType, data);
 }
 
@@ -171,6 +176,7 @@ const PARTNERS = [
   { name: 'Palace Hypermarket', category: 'retail' },
   { name: 'Silverbird Cinemas', category: 'entertainment' },
   { name: 'Marwako', category: 'food' },
+  { name: 'Café Kwae', category: 'food' },
   { name: 'Shell Ghana', category: 'fuel' },
   { name: 'Africa World Airlines', category: 'travel' },
 ];
@@ -178,7 +184,7 @@ const PARTNERS = [
 // INFERRED: a partner object (id, name, category, contact, status).
 function partnerCreated(ctx: TemplateContext): JsonObject {
   const partner = ctx.pick(PARTNERS);
-  const slug = partner.name.toLowerCase().replace(/[^a-z]+/g, '');
+  const slug = toAscii(partner.name).toLowerCase().replace(/[^a-z]+/g, '');
   return envelope(ctx, 'rewards.partner_created', {
     partner_id: `ptn_${ctx.lowerAlnum(12)}`,
     name: partner.name,

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { appBuild, cart, cartLine, customerUserId, device, pastMs, shopper, type AppBuild, type Device, type Shopper } from './sources.js';
 
@@ -76,7 +76,7 @@ function event(ctx: TemplateContext, variant: string = 'user-action'): JsonObjec
     else item.push_id = d.platform === 'android' ? `${ctx.alnum(11)}:APA91b${ctx.base64url(134)}` : ctx.hex(64);
     item.event_attributes = {
       campaign_id: ctx.hex(24),
-      campaign_name: ctx.pick(['Cart Reminder', 'Weekend Sale', 'Diwali Offers', 'Win Back 30d', 'Reward Unlocked']),
+      campaign_name: ctx.pick(['Cart Reminder', 'Weekend Sale', 'Diwali Offers 🪔', 'Win Back 30d', 'Reward Unlocked 🎁']),
       campaign_type: ctx.pick(['One Time', 'Event Triggered', 'Periodic']),
       campaign_channel: email ? 'Email' : 'Push',
     };

@@ -1,6 +1,6 @@
-import type { Json, JsonObject } from '../providers/types.js';
+import type { Json, JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
-import { FIRST_NAMES, PRODUCTS } from './names.js';
+import { PRODUCTS } from './names.js';
 
 /** The payload spelling of the referral events (double l), which differs from Rehook's event table. */
 export const REFERRAL_ADVOCATE_PAYLOAD = 'customer.referral.successfull.advocate';
@@ -43,7 +43,7 @@ const id = {
 
 /** The merchant's own customer key, in the forms the docs show ("KMN@123", "New_customer24"). */
 function customerKey(ctx: TemplateContext): string {
-  const name = ctx.pick(FIRST_NAMES);
+  const name = ctx.plainFirstName();
   switch (ctx.int(0, 2)) {
     case 0:
       return `${name.slice(0, ctx.int(3, 5)).toUpperCase()}@${ctx.int(100, 999)}`;
@@ -68,7 +68,10 @@ function customerRewarded(ctx: TemplateContext, variant = 'wallet-reward'): Json
   const reward: JsonObject = {
     activation: { days: immediate ? 1 : ctx.pick([1, 2, 7]), is_immediate: immediate, start_date: immediate ? null : goTime(ctx, 86_400_000) },
     expiration: { days, expiration_date: neverExpires ? null : goTime(ctx, days * 86_400_000), never_expires: neverExpires },
-    name: webhookReward ? ctx.pick(['Webhook points', 'webhook points reward', 'Signup bonus points']) : ctx.pick(['order success reward', 'signup reward', 'first order bonus', 'weekly streak reward']),
+    // Merchants name rewards in their dashboard, emoji and all.
+    name: webhookReward
+      ? ctx.pick(['Webhook points', 'webhook points reward', 'Signup bonus points', 'Welcome bonus 🎉'])
+      : ctx.pick(['order success reward', 'signup reward', 'first order bonus', 'weekly streak reward', 'Diwali bonus 🪔']),
     redemption_date: goTime(ctx),
     redemption_id: id.redemption(ctx),
     reward_id: id.reward(ctx),
@@ -152,7 +155,7 @@ function customerReferred(ctx: TemplateContext): JsonObject {
     CampaignID: id.campaign(ctx),
     CampaignType: 'referral',
     CustomerID: id.customer(ctx),
-    ReferralCode: `${ctx.pick(FIRST_NAMES).toUpperCase()}${ctx.digits(3)}`,
+    ReferralCode: `${ctx.plainFirstName().toUpperCase()}${ctx.digits(3)}`,
   });
 }
 
@@ -164,7 +167,7 @@ function referral(ctx: TemplateContext, side: 'advocate' | 'friend'): JsonObject
   return envelope(isAdvocate ? REFERRAL_ADVOCATE_PAYLOAD : REFERRAL_FRIEND_PAYLOAD, customerKey(ctx), {
     AdvocateId: isAdvocate ? advocate : 'NA',
     CampaignID: id.campaign(ctx),
-    CampaignName: ctx.pick(['', '', 'Refer & Earn', 'Invite a Friend']),
+    CampaignName: ctx.pick(['', '', 'Refer & Earn', 'Invite a Friend', 'Refer & Earn ₹100']),
     CampaignType: 'referral',
     Code: '',
     ConnectedCustomerId: isAdvocate ? friend : 'NA',
@@ -257,7 +260,7 @@ function metaUpdated(ctx: TemplateContext): JsonObject {
 function segment(ctx: TemplateContext, entered: boolean): JsonObject {
   return envelope(entered ? 'customer.segment.entered' : 'customer.segment.left', customerKey(ctx), {
     segment_id: ctx.prefixed('seg_'),
-    segment_name: ctx.pick(['High value customers', 'Dormant 30 days', 'First-time buyers', 'Weekend shoppers', 'Gold members']),
+    segment_name: ctx.pick(['High value customers', 'Dormant 30 days', 'First-time buyers', 'Weekend shoppers', 'Gold members', 'Gold members ⭐', 'Café regulars']),
   });
 }
 
@@ -273,7 +276,7 @@ function leaderboardAwarded(ctx: TemplateContext): JsonObject {
     period_start: goTime(ctx, -periodDays * 86_400_000),
     rank,
     reward: {
-      name: `Leaderboard rank ${rank} reward`,
+      name: ctx.pick([`Leaderboard rank ${rank} reward`, `🏆 Rank ${rank} reward`]),
       points,
       redemption_id: id.redemption(ctx),
       reward_id: id.reward(ctx),

@@ -1,12 +1,18 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 
 /** Triggers a Reward workspace typically defines (the docs show `successful_payment`). */
 const TRIGGERS = ['successful_payment', 'subscription_renewed', 'first_purchase', 'referral_completed', 'review_submitted', 'profile_completed'];
 
-/** `id` is "we_" + a lowercase ULID minted at the event's `time`, so both carry the same instant. */
+/** How long before the event's `time` its id is minted, at most (the documented example: 121 ms). */
+export const ID_LEAD_MAX_MS = 500;
+
+/**
+ * `id` is "we_" + a lowercase ULID. In the documented example the ULID's time is 121 ms before `time`: the id is
+ * minted when the event is recorded and `time` stamped a moment later, so the id here sits 0-500 ms before `time`.
+ */
 function envelope(ctx: TemplateContext, type: string, data: JsonObject): JsonObject {
-  return { id: `we_${ctx.ulid(ctx.now)}`, type, time: ctx.iso(), data };
+  return { id: `we_${ctx.ulid(ctx.now - ctx.int(0, ID_LEAD_MAX_MS))}`, type, time: ctx.iso(), data };
 }
 
 function triggerEventCreated(ctx: TemplateContext): JsonObject {

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { appBuild, appUserAgent, browserUserAgent, cart, cartLine, customerUserId, device, lineProps, pastMs, shopper, type Shopper } from './sources.js';
 

@@ -1,8 +1,9 @@
 // Building blocks shared by the event-source templates (CustomerGlu Events API, Segment, MoEngage, CleverTap,
 // WebEngage): one shopper whose country, currency, phone and locale agree, a device, an app build, a cart.
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { PRODUCTS } from './names.js';
+import { toAscii } from './text.js';
 
 interface Country {
   code: string;
@@ -34,13 +35,18 @@ const COUNTRY: Record<string, Country> = {
 const CITY_COUNTRY: Record<string, string> = {
   Bengaluru: 'IN', Mumbai: 'IN', Delhi: 'IN', Pune: 'IN', Hyderabad: 'IN', Chennai: 'IN',
   Accra: 'GH', Kumasi: 'GH', Takoradi: 'GH', Lagos: 'NG', London: 'GB', 'New York': 'US', Singapore: 'SG',
-  Dubai: 'AE', 'São Paulo': 'BR', Berlin: 'DE',
+  Dubai: 'AE', 'São Paulo': 'BR', Brasília: 'BR', Berlin: 'DE', München: 'DE', Köln: 'DE',
 };
 // Most CustomerGlu customers are Indian apps, then Ghanaian (mgPass) and global ones: weight the cities so.
-const CITIES = ['Bengaluru', 'Mumbai', 'Delhi', 'Pune', 'Hyderabad', 'Chennai', 'Accra', 'Kumasi', 'Takoradi', 'Lagos', 'London', 'New York', 'Singapore', 'Dubai', 'São Paulo', 'Berlin'];
+const CITIES = ['Bengaluru', 'Mumbai', 'Delhi', 'Pune', 'Hyderabad', 'Chennai', 'Accra', 'Kumasi', 'Takoradi', 'Lagos', 'London', 'New York', 'Singapore', 'Dubai', 'São Paulo', 'Brasília', 'Berlin', 'München', 'Köln'];
+
+/** Under --ascii a city arrives folded ("Munich"); its country is still the one of the city it was. */
+const ASCII_CITY: Record<string, string> = Object.fromEntries(CITIES.map((c) => [toAscii(c), c]));
 
 export interface Shopper {
   first: string;
+  /** The name in plain Latin letters (for codes and slugs). */
+  plain: { first: string; last: string };
   last: string;
   name: string;
   email: string;
@@ -57,11 +63,12 @@ export interface Shopper {
 
 export function shopper(ctx: TemplateContext): Shopper {
   const p = ctx.person();
-  const city = ctx.pick(CITIES);
-  const c = COUNTRY[CITY_COUNTRY[city] ?? 'IN']!;
+  const city = ctx.text(ctx.pick(CITIES));
+  const c = COUNTRY[CITY_COUNTRY[city] ?? CITY_COUNTRY[ASCII_CITY[city] ?? ''] ?? 'IN']!;
   const whole = c.perUsd >= 50;
   return {
     first: p.first,
+    plain: p.plain,
     last: p.last,
     name: p.name,
     email: p.email,

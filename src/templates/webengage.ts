@@ -1,4 +1,4 @@
-import type { JsonObject } from '../providers/types.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { appBuild, cart, cartLine, customerUserId, device, isoOffset, shopper, type AppBuild, type Shopper } from './sources.js';
 
@@ -77,7 +77,7 @@ function push(ctx: TemplateContext): JsonObject {
   const variationId = shortId(ctx);
   const experimentId = shortId(ctx);
   const title = app.name;
-  const message = ctx.pick(['Your cart misses you!', 'You have 250 coins waiting', 'Spin the wheel today and win', 'Flat 20% off ends tonight']);
+  const message = ctx.pick(['Your cart misses you! 🛒', 'You have 250 coins waiting', 'Spin the wheel today and win 🎡', 'Flat 20% off ends tonight ⏰', 'Your ₹100 cashback is here']);
   const content = {
     identifier: variationId,
     experimentId,

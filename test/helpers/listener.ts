@@ -34,7 +34,10 @@ export function startListen(args: string[], env: Record<string, string | undefin
       resolve({ code, stdout, stderr });
     });
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+  // A safety net for a listener that never exits: past its own --timeout (if given), else 25 s.
+  const timeoutArg = args.indexOf('--timeout');
+  const ownLimitMs = timeoutArg >= 0 ? Number(args[timeoutArg + 1]) * 1000 : Number.NaN;
+  const killer = setTimeout(() => child.kill('SIGKILL'), Number.isFinite(ownLimitMs) ? Math.max(25_000, ownLimitMs + 10_000) : 25_000);
   void exited.then(() => clearTimeout(killer));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   return new Promise((resolve, reject) => {

@@ -1,98 +1,32 @@
 import { createHmac } from 'node:crypto';
 import type { SigningSpec } from '../../providers/types.js';
-import { md5hex, safeEqual } from '../hmac.js';
-import { verifyRequest } from '../index.js';
+import { safeEqual } from '../hmac.js';
+import { schemeFor } from '../registry.js';
 import { contentPrefix, keyOf, signatureLength } from '../schemes/hmac-scheme.js';
-import { profileOf, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
+import { SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../types.js';
+import { decodeBody, decodedFinding, decodedVariants, type DecodedBody } from './content-encoding.js';
+import { bodyFinding, comparisonFinding, type Explanation, type ExplainMatch, type Finding } from './report.js';
 import { signatureForms, type SignatureForm } from './signature-forms.js';
-import { bodyVariants, parseBody, secretVariants, type BodyVariant, type ExplainCause, type SecretVariant } from './variants.js';
+import { bodyVariants, MAX_MODELLED_DECODED, parseBody, secretVariants, type BodyVariant, type ParsedBody, type SecretVariant } from './variants.js';
 
 export type { ExplainCause } from './variants.js';
-
-export interface Finding {
-  cause: ExplainCause;
-  /** One sentence in plain words. */
-  title: string;
-  detail: string[];
-  fix?: string;
-  /** First byte where the body you have and the bytes that were signed differ. */
-  offset?: number;
-  /** A few bytes on each side of `offset`, escaped. */
-  excerpt?: { given: string; signed: string };
-}
-
-export interface ExplainMatch {
-  body: string;
-  bodyLabel: string;
-  secretIndex: number;
-  secret: string;
-  algorithm: string;
-  encoding: string;
-  template: ContentTemplate;
-  header: string;
-  prefix: string;
-}
-
-export interface Explanation {
-  /** valid: it verifies as is; explained: a transformation matched; unexplained: nothing matched; not-checked: nothing to check. */
-  verdict: 'valid' | 'explained' | 'unexplained' | 'not-checked';
-  /** The plain verification outcome. */
-  result: VerifyResult;
-  summary: string;
-  findings: Finding[];
-  match?: ExplainMatch;
-  tried: { bodies: number; secrets: number; templates: number; algorithms: string[]; signatures: number; hmacs: number };
-}
+export { excerpt, firstDifference, type Explanation, type ExplainMatch, type Finding } from './report.js';
 
 const ALGO_NAME: Record<string, string> = { md5: 'MD5', sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 const TEMPLATE_TEXT: Record<ContentTemplate, string> = { body: '{body}', 'id.t.body': '{id}.{timestamp}.{body}', 't.body': '{timestamp}.{body}', 'v0:t:body': 'v0:{timestamp}:{body}' };
 
-/** Offset of the first differing byte (the shorter length when one is a prefix of the other); -1 when equal. */
-export function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : n;
-}
-
-/** Bytes around an offset, printable ASCII as is, everything else escaped, so invisible differences show. */
-export function excerpt(bytes: Uint8Array, offset: number, before = 8, after = 24): string {
-  const start = Math.max(0, offset - before);
-  const end = Math.min(bytes.length, offset + after);
-  let out = start > 0 ? '…' : '';
-  for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    if (b === 0x0a) out += '\\n';
-    else if (b === 0x0d) out += '\\r';
-    else if (b === 0x09) out += '\\t';
-    else if (b === 0x5c) out += '\\\\';
-    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-    else out += `\\x${b.toString(16).padStart(2, '0').toUpperCase()}`;
-  }
-  if (end < bytes.length) out += '…';
-  if (offset >= bytes.length) out += '⟨end⟩';
-  return out;
-}
-
-function bodyFinding(v: BodyVariant, given: Uint8Array, title: string): Finding {
-  const offset = firstDifference(given, v.bytes);
-  const detail: string[] = [];
-  if (v.why) detail.push(`${v.why[0]!.toUpperCase()}${v.why.slice(1)}.`);
-  if (offset >= 0) {
-    detail.push(`First difference at byte ${offset} (the body you have is ${given.length} bytes, the signed bytes ${v.bytes.length}).`);
-  }
-  return {
-    cause: v.cause === 'raw' ? 're-serialized' : v.cause,
-    title,
-    detail,
-    ...(v.fix ? { fix: v.fix } : {}),
-    ...(offset >= 0 ? { offset, excerpt: { given: excerpt(given, offset), signed: excerpt(v.bytes, offset) } } : {}),
-  };
-}
-
 interface Context {
   t?: string;
   id?: string;
+}
+
+/** The body you have, and (for a compressed delivery) what it decodes to. */
+interface Have {
+  body: Buffer;
+  parsed: ParsedBody | undefined;
+  decoded?: DecodedBody | undefined;
+  decodedParsed?: ParsedBody | undefined;
 }
 
 function templatesFor(profile: HmacProfile, ctx: Context): ContentTemplate[] {
@@ -116,11 +50,13 @@ function describeForm(encoding: string, uppercase: boolean, prefix: string): str
  * transformation that reproduces it, with the first differing byte against the body you have.
  */
 export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOptions): Explanation {
-  const result = verifyRequest(spec, req, options);
-  const scheme = options.scheme ?? spec.scheme;
-  const own = options.scheme === undefined || options.scheme === spec.scheme ? spec : undefined;
-  const profile = profileOf(scheme, own, options.custom);
   const tried = { bodies: 0, secrets: 0, templates: 0, algorithms: [] as string[], signatures: 0, hmacs: 0 };
+  const choice = schemeFor(spec, options.scheme);
+  if (!choice) {
+    const result: VerifyResult = { status: 'no-secret', valid: false, reason: `unknown signing scheme ${options.scheme ?? spec.scheme}` };
+    return { verdict: 'not-checked', result, summary: `Not checked: ${result.reason}.`, findings: [], tried };
+  }
+  const result = choice.scheme.verify(req, options, choice.own);
   const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
 
   if (result.status === 'unsigned') {
@@ -129,7 +65,11 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
   if (result.status === 'no-secret') {
     return { verdict: 'not-checked', result, summary: `Not checked: ${result.reason}.`, findings: [], tried };
   }
-  if (!profile || (scheme === 'segment' && result.header === 'X-API-KEY')) return explainCredential(scheme, req, options, result, tried);
+  // What the HMAC search cannot explain (a credential, an ed25519 signature), the scheme explains itself.
+  const own = choice.scheme.explain?.(req, options, result, tried);
+  if (own) return own;
+  const profile = choice.scheme.profile?.(choice.own, options.custom);
+  if (!profile) return { verdict: 'not-checked', result, summary: `Not checked: ${result.reason}.`, findings: [], tried };
 
   const ctx: Context = {};
   const tHeader = profile.timestampHeader ?? 'webhook-timestamp';
@@ -174,7 +114,8 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
       return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
     }
   }
-  if (result.status === 'valid') return explainValid(profile, body, result, tried);
+  const decoded = decodeBody(lookup(req.headers, 'content-encoding'), body);
+  if (result.status === 'valid') return explainValid(profile, body, result, tried, decoded);
 
   if (forms.length === 0) {
     if (givenText === undefined) {
@@ -190,8 +131,12 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
     return explainUnreadable(profile, body, givenText, options.secrets, result, tried);
   }
 
-  const parsed = parseBody(body);
-  const bodies = bodyVariants(body, parsed);
+  const have: Have = { body, parsed: parseBody(body), decoded };
+  const bodies = bodyVariants(body, have.parsed);
+  if (decoded?.ok) {
+    have.decodedParsed = parseBody(decoded.bytes);
+    bodies.push(...decodedVariants(decoded, bodyVariants(decoded.bytes, have.decodedParsed, undefined, MAX_MODELLED_DECODED)));
+  }
   const secrets = secretVariants(options.secrets, profile.key);
   const templates = templatesFor(profile, ctx);
   const algorithms = [...new Set([profile.algorithm as string, ...forms.map((f) => f.algorithm)])].filter((a) => forms.some((f) => f.algorithm === a));
@@ -203,7 +148,8 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
   // Cheapest explanations first: one change at a time before two.
   const combos: { b: BodyVariant; s: SecretVariant; c: ContentTemplate; cost: number }[] = [];
   for (const c of templates) for (const s of secrets) for (const b of bodies) {
-    combos.push({ b, s, c, cost: (b.id === 'raw' ? 0 : 1) + s.cost + (c === profile.content ? 0 : 1) });
+    const bodyCost = b.id === 'raw' ? 0 : b.id.startsWith('decoded+') ? 2 : 1;
+    combos.push({ b, s, c, cost: bodyCost + s.cost + (c === profile.content ? 0 : 1) });
   }
   combos.sort((x, y) => x.cost - y.cost);
 
@@ -217,21 +163,21 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
       // Constant time: the listener runs this search on signatures a forger chose.
       const form = forms.find((f) => f.algorithm === algorithm && safeEqual(f.bytes, mac));
       if (form) {
-        const match: ExplainMatch = { body: b.id, bodyLabel: b.label, secretIndex: s.index, secret: s.label, algorithm, encoding: form.encoding, template: c, header: form.header, prefix: form.prefix };
-        findings.push(...matchFindings(profile, body, b, s, c, form, givenText, expectedHeaders));
+        const match: ExplainMatch = { body: b.id, bodyLabel: b.label, ...(b.alsoBy ? { alsoBy: b.alsoBy } : {}), secretIndex: s.index, secret: s.label, algorithm, encoding: form.encoding, template: c, header: form.header, prefix: form.prefix };
+        findings.push(...matchFindings(profile, have, b, s, c, form, givenText, expectedHeaders));
         if (findings.length === 0) findings.push({ cause: 'signature-format', title: 'The signature matches the body as is.', detail: [result.reason] });
         return { verdict: 'explained', result, summary: findings[0]!.title, findings, match, tried };
       }
     }
   }
 
-  findings.push(noMatchFinding(profile, tried, options.secrets.length, ctx));
+  findings.push(noMatchFinding(profile, tried, options.secrets.length, ctx, decoded));
   return { verdict: 'unexplained', result, summary: findings[findings.length - 1]!.title, findings, tried };
 }
 
 function matchFindings(
   profile: HmacProfile,
-  given: Buffer,
+  have: Have,
   b: BodyVariant,
   s: SecretVariant,
   c: ContentTemplate,
@@ -240,7 +186,12 @@ function matchFindings(
   expectedHeaders: string[],
 ): Finding[] {
   const out: Finding[] = [];
-  if (b.id !== 'raw') out.push(bodyFinding(b, given, `The signature was computed over ${b.label}, not over the bytes you have.`));
+  if (b.id.startsWith('decoded') && have.decoded?.ok) {
+    out.push(decodedFinding(have.decoded, have.body.length, 'before'));
+    if (b.id !== 'decoded') out.push(bodyFinding(b, have.decoded.bytes, `The signature was computed over ${b.label}, not over the decoded bytes.`, have.decodedParsed, 'the decoded body'));
+  } else if (b.id !== 'raw') {
+    out.push(bodyFinding(b, have.body, `The signature was computed over ${b.label}, not over the bytes you have.`, have.parsed));
+  }
   if (s.cost > 0) {
     out.push({ cause: s.cause ?? 'secret-format', title: `The signature matches with ${s.label}, not with the secret as you gave it.`, detail: s.why ? [`${s.why[0]!.toUpperCase()}${s.why.slice(1)}.`] : [], ...(s.fix ? { fix: s.fix } : {}) });
   }
@@ -287,34 +238,22 @@ function matchFindings(
   return out;
 }
 
-function comparisonFinding(kind: 'missing' | 'length' | 'truncated'): Finding {
-  return {
-    cause: 'comparison',
-    title:
-      kind === 'missing'
-        ? 'A receiver must answer 401 here, not crash.'
-        : 'The signature text has a different length from the expected one: crypto.timingSafeEqual throws on that.',
-    detail: [
-      'crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b)) throws a RangeError when the lengths differ, and Buffer.from(undefined) throws on a missing header: CustomerGlu\'s and mgPass\'s Node samples crash with a 500 this way instead of answering 401.',
-      'Comparing with == or === leaks through timing how much of the signature is right.',
-    ],
-    fix: 'compare in constant time after a length check: if (!sig || sig.length !== expected.length) return 401; then crypto.timingSafeEqual',
-  };
-}
-
-function explainValid(profile: HmacProfile, body: Buffer, result: VerifyResult, tried: Explanation['tried']): Explanation {
-  const findings: Finding[] = [];
-  const parsed = parseBody(body);
-  const variants = bodyVariants(body, parsed);
-  const receivers: [string, string][] = [
+const RECEIVERS: [string, string][] = [
     ['js-compact', 'A receiver that hashes JSON.stringify(req.body) (CustomerGlu\'s and mgPass\'s Node samples)'],
     ['py-compact-utf8', 'A receiver that hashes json.dumps(body, ensure_ascii=False, separators=(",", ":")) (CustomerGlu\'s Python sample)'],
     ['double-php', 'A receiver that hashes json_encode($rawBody) (CustomerGlu\'s PHP sample)'],
     ['latin1', 'A Java receiver that hashes payload.getBytes() in a Latin-1 platform charset'],
-  ];
-  for (const [id, who] of receivers) {
+];
+const RECEIVER_IDS = new Set(RECEIVERS.map(([id]) => id));
+
+function explainValid(profile: HmacProfile, body: Buffer, result: VerifyResult, tried: Explanation['tried'], decoded: DecodedBody | undefined): Explanation {
+  const findings: Finding[] = [];
+  if (decoded) findings.push(decodedFinding(decoded, body.length, 'after'));
+  const parsed = parseBody(body);
+  const variants = bodyVariants(body, parsed, RECEIVER_IDS);
+  for (const [id, who] of RECEIVERS) {
     const v = variants.find((x) => x.id === id);
-    if (v) findings.push(bodyFinding(v, body, `${who} computes over different bytes and would reject this valid delivery.`));
+    if (v) findings.push(bodyFinding(v, body, `${who} computes over different bytes and would reject this valid delivery.`, parsed));
   }
   const summary = `The signature is valid over the raw bytes (${result.reason}).`;
   tried.bodies = 1;
@@ -352,7 +291,7 @@ function explainUnreadable(profile: HmacProfile, body: Buffer, givenText: string
   return { verdict: 'unexplained', result, summary: findings[0]!.title, findings, tried };
 }
 
-function noMatchFinding(profile: HmacProfile, tried: Explanation['tried'], secretCount: number, ctx: Context): Finding {
+function noMatchFinding(profile: HmacProfile, tried: Explanation['tried'], secretCount: number, ctx: Context, decoded: DecodedBody | undefined): Finding {
   const detail = [
     `Tried ${tried.bodies} forms of the body × ${tried.secrets} forms of ${secretCount === 1 ? 'the secret' : `${secretCount} secrets`} × ${tried.templates} signed-content template${tried.templates === 1 ? '' : 's'} × ${tried.algorithms.map((a) => `HMAC-${ALGO_NAME[a]}`).join(', ')}: ${tried.hmacs} HMACs, every signature read as hex, base64 and base64url.`,
     'Likely causes, most common first:',
@@ -363,59 +302,9 @@ function noMatchFinding(profile: HmacProfile, tried: Explanation['tried'], secre
     `  - the sender uses another scheme than ${profile.label} (try --scheme).`,
   ];
   if (profile.content !== 'body' && ctx.t === undefined) detail.push(`No timestamp was found: ${profile.label} signs one (pass --timestamp).`);
+  if (decoded) {
+    detail.push(decoded.ok ? `The body is ${decoded.encoding}-compressed: the compressed bytes, the ${decoded.bytes.length} decoded bytes and their forms were all tried.` : `The body is ${decoded.encoding}-compressed and was not decoded: ${decoded.reason}.`);
+  }
   return { cause: 'no-match', title: 'No transformation tried reproduces this signature: most likely the wrong or a rotated secret, or a body changed in transit.', detail, fix: 'confirm the secret with the sender (sign a known body with `cg-hooks sign` and compare), then capture a delivery byte for byte with `cg-hooks listen --save`' };
 }
 
-function explainCredential(scheme: string, req: RequestParts, options: VerifyOptions, result: VerifyResult, tried: Explanation['tried']): Explanation {
-  const findings: Finding[] = [];
-  if (result.valid) return { verdict: 'valid', result, summary: result.reason, findings, tried };
-  if (result.status === 'missing') {
-    findings.push({ cause: 'missing-signature', title: `${result.reason[0]!.toUpperCase()}${result.reason.slice(1)}.`, detail: ['The sender did not attach the credential, or a proxy removed it.'], fix: 'configure the key on the sender' });
-    return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
-  }
-  const secrets = options.secrets;
-  if (scheme === 'webengage') {
-    const got = (options.signature ?? req.query?.secret ?? '').trim();
-    const license = options.licenseCode ?? req.query?.licenseCode ?? '';
-    const tries: [string, string, ExplainCause][] = [];
-    for (const s of secrets) {
-      tries.push([md5hex(`${license}:${s.trim()}`), 'the secret key with its surrounding whitespace removed', 'secret-format']);
-      tries.push([md5hex(`${s}:${license}`), '"<secretKey>:<licenseCode>" (reversed order)', 'signed-content']);
-      tries.push([md5hex(`${license}${s}`), '"<licenseCode><secretKey>" (no colon)', 'signed-content']);
-      tries.push([md5hex(s), 'the secret key alone', 'signed-content']);
-      if (req.query?.licenseCode && options.licenseCode && req.query.licenseCode !== options.licenseCode) {
-        tries.push([md5hex(`${req.query.licenseCode}:${s}`), `the licenseCode from the query (${req.query.licenseCode}) instead of yours`, 'secret-format']);
-      }
-    }
-    tried.hmacs = tries.length;
-    const hit = tries.find(([h]) => safeEqual(h, got.toLowerCase()));
-    if (hit) {
-      findings.push({ cause: hit[2], title: `The secret parameter is md5 of ${hit[1]}.`, detail: ['WebEngage sends secret = md5hex("<licenseCode>:<webhookSecretKey>").'], fix: 'compute md5hex(`${licenseCode}:${secretKey}`) with the exact license code and key' });
-      if (got !== got.toLowerCase()) findings.push({ cause: 'signature-format', title: 'The md5 is written in uppercase hex; WebEngage writes lowercase.', detail: [], fix: 'compare lowercase hex' });
-      return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
-    }
-  } else {
-    const given = (options.signature ?? (scheme === 'basic' ? req.headers.authorization : req.headers['x-api-key']) ?? '').trim();
-    const keys = scheme === 'basic' ? [options.user ?? ''] : options.apiKey !== undefined ? [options.apiKey] : secrets;
-    for (const k of keys) {
-      const want = scheme === 'basic' ? `Basic ${Buffer.from(k.trim(), 'utf8').toString('base64')}` : k.trim();
-      if (safeEqual(given, want)) {
-        findings.push({ cause: 'secret-format', title: 'The credential matches once the whitespace around your configured value is removed.', detail: [], fix: 'trim the configured value where you load it' });
-        return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
-      }
-      if (scheme !== 'basic' && safeEqual(given.toLowerCase(), want.toLowerCase())) {
-        findings.push({ cause: 'secret-format', title: 'The key differs only in letter case.', detail: ['API keys are compared exactly.'], fix: 'copy the key exactly' });
-        return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
-      }
-    }
-    if (scheme === 'basic' && given.startsWith('Basic ') && options.user !== undefined) {
-      const decoded = Buffer.from(given.slice(6), 'base64').toString('utf8');
-      const [u] = decoded.split(':');
-      const [wantUser] = options.user.split(':');
-      findings.push({ cause: 'no-match', title: u === wantUser ? 'The user id matches; the password does not.' : `The user id differs (got "${u}").`, detail: [], fix: 'check the credentials set in the sender\'s dashboard' });
-      return { verdict: 'explained', result, summary: findings[0]!.title, findings, tried };
-    }
-  }
-  findings.push({ cause: 'no-match', title: 'The credential does not match the configured one.', detail: ['Likely a test key against live traffic, another environment\'s key, or a rotated key.'], fix: 'check the key configured on the sender' });
-  return { verdict: 'unexplained', result, summary: findings[0]!.title, findings, tried };
-}

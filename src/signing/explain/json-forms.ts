@@ -103,12 +103,34 @@ export interface Style {
   keySep: string;
   /** Indent unit; undefined for one line. */
   indent?: string;
+  /** Keys in code point order (Go's maps, Python's sort_keys). */
   sortKeys?: boolean;
   str(node: StrNode): string;
+  /** May throw (number-forms' NotWritable) when the serializer refuses the value. */
   num(raw: string): string;
   /** PHP's json_decode(…, true) turns {} into an array, which json_encode writes as []. */
   emptyObject?: string;
+  /** PHP's json_decode(…, true): an object keyed "0", "1", … in order is a list, which json_encode writes as [...]. */
+  indexKeysAsList?: boolean;
+  /** Gson leaves out object members whose value is null (serializeNulls is off by default). */
+  dropNullMembers?: boolean;
+  /** Ruby's pretty_generate before json 2.10 writes empty containers over lines: "{\n<indent>}", "[\n\n<indent>]". */
+  emptyOverLines?: boolean;
 }
+
+const byCodePoint = (a: string, b: string): number => {
+  // UTF-16 order differs from code point order only between surrogates and U+E000..U+FFFF.
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+};
+
+const isIndexKeyed = (entries: [StrNode, JsonNode][]) => entries.every(([k], i) => k.v === String(i));
 
 export function serialize(node: JsonNode, style: Style, level = 0): string {
   switch (node.t) {
@@ -119,14 +141,19 @@ export function serialize(node: JsonNode, style: Style, level = 0): string {
     case 'lit':
       return node.raw;
     case 'arr': {
-      if (node.items.length === 0) return '[]';
+      if (node.items.length === 0) return style.emptyOverLines && style.indent !== undefined ? `[\n\n${style.indent.repeat(level)}]` : '[]';
       const parts = node.items.map((n) => serialize(n, style, level + 1));
       return wrap('[', ']', parts, style, level);
     }
     case 'obj': {
-      if (node.entries.length === 0) return style.emptyObject ?? '{}';
       let entries = node.entries;
-      if (style.sortKeys) entries = [...entries].sort((a, b) => (a[0].v < b[0].v ? -1 : a[0].v > b[0].v ? 1 : 0));
+      if (style.dropNullMembers) entries = entries.filter(([, v]) => !(v.t === 'lit' && v.raw === 'null'));
+      if (entries.length === 0) {
+        if (style.emptyObject !== undefined) return style.emptyObject;
+        return style.emptyOverLines && style.indent !== undefined ? `{\n${style.indent.repeat(level)}}` : '{}';
+      }
+      if (style.indexKeysAsList && isIndexKeyed(entries)) return serialize({ t: 'arr', items: entries.map(([, v]) => v) }, style, level);
+      if (style.sortKeys) entries = [...entries].sort((a, b) => byCodePoint(a[0].v, b[0].v));
       // Later duplicates win in every parser; keep the text's first position like a dict would.
       const parts = entries.map(([k, v]) => `${style.str(k)}${style.keySep}${serialize(v, style, level + 1)}`);
       return wrap('{', '}', parts, style, level);
@@ -138,66 +165,6 @@ function wrap(open: string, close: string, parts: string[], style: Style, level:
   if (style.indent === undefined) return open + parts.join(style.itemSep) + close;
   const inner = '\n' + style.indent.repeat(level + 1);
   return open + inner + parts.join(style.itemSep.trimEnd() + inner) + '\n' + style.indent.repeat(level) + close;
-}
-
-const hex4 = (c: number) => c.toString(16).padStart(4, '0');
-
-/** Escapes a string like Python's json (ensure_ascii), PHP's json_encode or Go's encoding/json. */
-export function escapeString(s: string, mode: 'py-ascii' | 'py-utf8' | 'php' | 'go' | 'js'): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c === 0x08) out += '\\b';
-    else if (c === 0x0c) out += '\\f';
-    else if (c < 0x20) out += `\\u${hex4(c)}`;
-    else if (c === 0x2f && mode === 'php') out += '\\/';
-    else if (mode === 'py-ascii' && c > 0x7e) out += `\\u${hex4(c)}`;
-    else if (mode === 'php' && c > 0x7f) out += `\\u${hex4(c)}`;
-    else if (mode === 'go' && (c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029)) out += `\\u${hex4(c)}`;
-    else out += s[i];
-  }
-  return out + '"';
-}
-
-/** Python's repr of a float: shortest round-trip digits, ".0" on integers, exponent outside 1e-4..1e16. */
-export function pythonFloat(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, e] = x.toExponential().split('e') as [string, string];
-  const exp = Number(e);
-  if (exp >= -4 && exp < 16) {
-    const fixed = String(x);
-    const plain = fixed.includes('e') ? x.toFixed(Math.max(0, -exp + mantissa.replace(/^-?\d\.?/, '').length)) : fixed;
-    return plain.includes('.') ? plain : `${plain}.0`;
-  }
-  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-}
-
-const INTEGER = /^-?\d+$/;
-
-/** A number as Python writes it after json.loads: integers keep every digit, floats use repr. */
-export function pythonNumber(raw: string): string {
-  return INTEGER.test(raw) ? BigInt(raw).toString() : pythonFloat(Number(raw));
-}
-
-/** A number as JavaScript (and Go's float64, and old PHP) writes it after parsing. */
-export function jsNumber(raw: string): string {
-  return JSON.stringify(Number(raw));
-}
-
-/** PHP: integers that fit 64 bits stay integers, everything else becomes a float. */
-export function phpNumber(raw: string): string {
-  if (INTEGER.test(raw)) {
-    const n = BigInt(raw);
-    if (n <= 9223372036854775807n && n >= -9223372036854775808n) return n.toString();
-  }
-  return jsNumber(raw);
 }
 
 /** Tokens of a tree in order, for telling what kind of change separates two JSON texts. */

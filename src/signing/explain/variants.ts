@@ -1,4 +1,6 @@
-import { classify, escapeString, jsNumber, parseTree, phpNumber, pythonNumber, serialize, VERBATIM, type JsonNode, type Style } from './json-forms.js';
+import { classify, parseTree, serialize, VERBATIM, type JsonNode } from './json-forms.js';
+import { SERIALIZERS } from './serializers.js';
+import { ESCAPES, escapeString } from './string-forms.js';
 
 /** The causes --explain can name (the numbered list in providers.md, "Why signatures fail", and a few more). */
 export type ExplainCause =
@@ -13,6 +15,7 @@ export type ExplainCause =
   | 'comparison' // 9. == or timingSafeEqual throwing on a missing or wrong-length signature
   | 'signed-content' // the signer put something else around the body ({t}.{body}, v0:{t}:{body}, …)
   | 'timestamp' // the signature is right but the timestamp is outside the tolerance
+  | 'content-encoding' // the signature covers the compressed bytes, or the body before compression
   | 'missing-signature'
   | 'no-match';
 
@@ -25,20 +28,9 @@ export interface BodyVariant {
   /** What it means, in a sentence, beyond the label. */
   why?: string;
   fix?: string;
+  /** Other signers that write exactly the same bytes for this body. */
+  alsoBy?: string[];
 }
-
-const pyStyle = (o: { ascii: boolean; compact: boolean; indent?: string; sort?: boolean }): Style => ({
-  itemSep: o.compact ? ',' : ', ',
-  keySep: o.compact ? ':' : ': ',
-  ...(o.indent !== undefined ? { indent: o.indent } : {}),
-  sortKeys: o.sort === true,
-  str: (s) => escapeString(s.v, o.ascii ? 'py-ascii' : 'py-utf8'),
-  num: pythonNumber,
-});
-const PHP: Style = { itemSep: ',', keySep: ':', str: (s) => escapeString(s.v, 'php'), num: phpNumber };
-const PHP_ASSOC: Style = { ...PHP, emptyObject: '[]' };
-const PHP_PRETTY: Style = { ...PHP, keySep: ': ', indent: '    ' };
-const GO: Style = { itemSep: ',', keySep: ':', sortKeys: true, str: (s) => escapeString(s.v, 'go'), num: jsNumber };
 
 function sortDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortDeep);
@@ -49,6 +41,14 @@ function sortDeep(value: unknown): unknown {
   }
   return value;
 }
+
+/** Above this size only the cheap forms are tried: each serializer model would cost a full copy of the body. */
+export const MAX_MODELLED_BODY = 1024 * 1024;
+/**
+ * The same for a body decoded from gzip & co: its size is the sender's choice, up to 10× (or 1 MiB from a few KB)
+ * what arrived, so a listener that diagnoses deliveries up to 64 KB must not let one cost 30 serializations of 1 MiB.
+ */
+export const MAX_MODELLED_DECODED = 256 * 1024;
 
 const RECEIVE_FIX = 'verify the raw bytes as they arrived (Express: express.raw({ type: "application/json" }); Fastify: a raw-body content parser), and sign exactly the bytes you send';
 const SERIALIZER_FIX = 'sign the exact bytes that go on the wire (serialize once, sign that buffer, send that buffer); a receiver must hash the raw body, never a re-serialization';
@@ -88,17 +88,30 @@ export function describeRoundTrip(parsed: ParsedBody, compact: string): { cause:
   return { cause: kinds.includes('numbers') ? 'numbers' : 're-serialized', what: parts.join('; ') || 'the body is re-serialized' };
 }
 
-/** Ways the signer's bytes can differ from the body you have, most likely first. */
-export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined): BodyVariant[] {
+/** Ways the signer's bytes can differ from the body you have, most likely first; `only` limits them to these ids. */
+export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined, only?: ReadonlySet<string>, modelLimit = MAX_MODELLED_BODY): BodyVariant[] {
   const out: BodyVariant[] = [{ id: 'raw', cause: 'raw', label: 'the body exactly as given', bytes: body }];
-  const seen = new Set<string>([body.toString('latin1')]);
-  const add = (v: Omit<BodyVariant, 'bytes'> & { bytes: Buffer | string }) => {
-    const bytes = typeof v.bytes === 'string' ? Buffer.from(v.bytes, 'utf8') : v.bytes;
+  const seen = new Map<string, BodyVariant>([[body.toString('latin1'), out[0]!]]);
+  const add = (v: Omit<BodyVariant, 'bytes'> & { bytes: Buffer | string | (() => string) }) => {
+    if (only && !only.has(v.id)) return;
+    let bytes: Buffer;
+    try {
+      bytes = typeof v.bytes === 'function' ? Buffer.from(v.bytes(), 'utf8') : typeof v.bytes === 'string' ? Buffer.from(v.bytes, 'utf8') : v.bytes;
+    } catch {
+      return; // that serializer refuses this document (1e400 is Infinity to PHP, Ruby and Go)
+    }
     const key = bytes.toString('latin1');
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push({ ...v, bytes });
+    const same = seen.get(key);
+    // The same bytes from another signer: name it beside the first, so the diagnosis does not pick one at random.
+    if (same) {
+      if (same.id !== 'raw' && v.cause === 'other-serializer') (same.alsoBy ??= []).push(v.label);
+      return;
+    }
+    const variant: BodyVariant = { ...v, bytes };
+    seen.set(key, variant);
+    out.push(variant);
   };
+  const large = body.length > modelLimit;
 
   // Whitespace first: when a stray newline is the only difference, that is the explanation, not re-serialization.
   const text = body.toString('utf8');
@@ -125,30 +138,22 @@ export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined): Body
       bytes: compact,
       fix: RECEIVE_FIX,
     });
-    const py = (id: string, label: string, o: Parameters<typeof pyStyle>[0]) =>
-      add({ id, cause: 'other-serializer', label, bytes: serialize(parsed.tree, pyStyle(o)), fix: SERIALIZER_FIX });
-    py('py-default', 'Python json.dumps(obj) with its defaults: separators ", " and ": ", ensure_ascii=True', { ascii: true, compact: false });
-    py('py-compact-ascii', 'Python json.dumps(obj, separators=(",", ":")) with ensure_ascii=True (non-ASCII written as \\uXXXX)', { ascii: true, compact: true });
-    py('py-spaces-utf8', 'Python json.dumps(obj, ensure_ascii=False) with the default separators ", " and ": "', { ascii: false, compact: false });
-    py('py-compact-utf8', 'Python json.dumps(obj, ensure_ascii=False, separators=(",", ":")) (CustomerGlu\'s Python sample)', { ascii: false, compact: true });
-    py('py-sorted', 'Python json.dumps(obj, sort_keys=True)', { ascii: true, compact: false, sort: true });
-    py('py-sorted-compact', 'Python json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)', { ascii: false, compact: true, sort: true });
-    py('py-indent-2', 'Python json.dumps(obj, indent=2)', { ascii: true, compact: false, indent: '  ' });
-    py('py-indent-4', 'Python json.dumps(obj, indent=4)', { ascii: true, compact: false, indent: '    ' });
-    add({ id: 'php', cause: 'other-serializer', label: 'PHP json_encode(json_decode($body)) with default flags (escapes "/" as "\\/" and non-ASCII as \\uXXXX, drops ".0")', bytes: serialize(parsed.tree, PHP), fix: SERIALIZER_FIX });
-    add({ id: 'php-assoc', cause: 'other-serializer', label: 'PHP json_encode(json_decode($body, true)) (empty objects {} become [])', bytes: serialize(parsed.tree, PHP_ASSOC), fix: SERIALIZER_FIX });
-    add({ id: 'php-pretty', cause: 'other-serializer', label: 'PHP json_encode(…, JSON_PRETTY_PRINT)', bytes: serialize(parsed.tree, PHP_PRETTY), fix: SERIALIZER_FIX });
-    add({ id: 'js-sorted', cause: 'other-serializer', label: 'JSON.stringify of the object with its keys sorted (a canonicalizing or sorting serializer)', bytes: JSON.stringify(sortDeep(parsed.js)), fix: SERIALIZER_FIX });
-    add({ id: 'go', cause: 'other-serializer', label: 'Go json.Marshal of a map (keys sorted, <, > and & escaped as \\u003c \\u003e \\u0026)', bytes: serialize(parsed.tree, GO), fix: SERIALIZER_FIX });
-    add({ id: 'js-indent-2', cause: 'other-serializer', label: 'JSON.stringify(obj, null, 2) (indented with 2 spaces)', bytes: JSON.stringify(parsed.js, null, 2), fix: SERIALIZER_FIX });
-    add({ id: 'js-indent-4', cause: 'other-serializer', label: 'JSON.stringify(obj, null, 4) (indented with 4 spaces)', bytes: JSON.stringify(parsed.js, null, 4), fix: SERIALIZER_FIX });
-    add({ id: 'js-indent-tab', cause: 'other-serializer', label: 'JSON.stringify(obj, null, "\\t") (indented with tabs)', bytes: JSON.stringify(parsed.js, null, '\t'), fix: SERIALIZER_FIX });
+    if (large) return out;
+    add({ id: 'js-indent-2', cause: 'other-serializer', label: 'JSON.stringify(obj, null, 2) (indented with 2 spaces)', bytes: () => JSON.stringify(parsed.js, null, 2), fix: SERIALIZER_FIX });
+    add({ id: 'js-indent-4', cause: 'other-serializer', label: 'JSON.stringify(obj, null, 4) (indented with 4 spaces)', bytes: () => JSON.stringify(parsed.js, null, 4), fix: SERIALIZER_FIX });
+    add({ id: 'js-indent-tab', cause: 'other-serializer', label: 'JSON.stringify(obj, null, "\\t") (indented with tabs)', bytes: () => JSON.stringify(parsed.js, null, '\t'), fix: SERIALIZER_FIX });
+    for (const m of SERIALIZERS) {
+      if (m.when && !m.when(parsed.text)) continue;
+      add({ id: m.id, cause: 'other-serializer', label: m.label, bytes: () => serialize(parsed.tree, m.style), fix: `${SERIALIZER_FIX}. ${m.fix}` });
+    }
+    add({ id: 'js-sorted', cause: 'other-serializer', label: 'JSON.stringify of the object with its keys sorted (a canonicalizing or sorting serializer)', bytes: () => JSON.stringify(sortDeep(parsed.js)), fix: SERIALIZER_FIX });
   }
 
+  if (large) return out;
   const DOUBLE_FIX = 'hash the raw body string itself, not json_encode($body) / JSON.stringify(body) of it (the body is already JSON text)';
-  add({ id: 'double-php', cause: 'double-encoded', label: 'PHP json_encode($rawBody): the raw body encoded again as a JSON string (CustomerGlu\'s PHP sample)', bytes: escapeString(text, 'php'), fix: DOUBLE_FIX });
+  add({ id: 'double-php', cause: 'double-encoded', label: 'PHP json_encode($rawBody): the raw body encoded again as a JSON string (CustomerGlu\'s PHP sample)', bytes: escapeString(text, ESCAPES.php), fix: DOUBLE_FIX });
   add({ id: 'double-js', cause: 'double-encoded', label: 'JSON.stringify(rawBody): the raw body encoded again as a JSON string', bytes: JSON.stringify(text), fix: DOUBLE_FIX });
-  add({ id: 'double-py', cause: 'double-encoded', label: 'Python json.dumps(raw_body): the raw body encoded again as a JSON string', bytes: escapeString(text, 'py-ascii'), fix: DOUBLE_FIX });
+  add({ id: 'double-py', cause: 'double-encoded', label: 'Python json.dumps(raw_body): the raw body encoded again as a JSON string', bytes: escapeString(text, ESCAPES.pyAscii), fix: DOUBLE_FIX });
 
   if (body.some((b) => b > 0x7f)) {
     const LOSSY_FIX = 'hash bytes, not text in a platform charset: Java getBytes(StandardCharsets.UTF_8) (plain getBytes() uses the platform default before JDK 18), and read the body as UTF-8';

@@ -1,10 +1,22 @@
-import { md5hex, safeEqual } from '../hmac.js';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { md5hex } from '../hmac.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
 
 // Schemes that send a credential rather than a signature of the body.
 
 /** How `listen --save` stores a credential header ("****(n chars)"): there is nothing left to check. */
 const MASKED = /^\*{4}\(\d+ chars\)$/;
+// A credential is compared as HMAC digests under a key made once per process: both sides are 32 bytes whatever the
+// credential's length, so neither the time taken nor an early length check tells a caller how long the key is
+// (comparing the texts would: unequal lengths return at once).
+const COMPARE_KEY = randomBytes(32);
+const digestOf = (text: string) => createHmac('sha256', COMPARE_KEY).update(text, 'utf8').digest();
+
+/** Constant-time equality of two credentials, independent of their lengths. */
+export function credentialEqual(given: string, expected: string): boolean {
+  return timingSafeEqual(digestOf(given), digestOf(expected));
+}
+
 const maskedReason = (header: string) => `the ${header} in this capture was masked when it was saved (cg-hooks never writes credentials to disk)`;
 
 export function signApiKey(options: SignOptions): SignedRequest {
@@ -21,7 +33,7 @@ export function verifyApiKey(req: RequestParts, options: VerifyOptions): VerifyR
   if (MASKED.test(given.trim())) return { status: 'missing', valid: false, header: 'X-API-KEY', reason: maskedReason('X-API-KEY') };
   // HTTP strips the spaces around a header value, so a key pasted with a stray space must still match.
   for (let i = 0; i < keys.length; i++) {
-    if (safeEqual(given.trim(), keys[i]!.trim())) return { status: 'valid', valid: true, header: 'X-API-KEY', reason: 'X-API-KEY matches', ...(options.apiKey === undefined ? { secretIndex: i } : {}) };
+    if (credentialEqual(given.trim(), keys[i]!.trim())) return { status: 'valid', valid: true, header: 'X-API-KEY', reason: 'X-API-KEY matches', ...(options.apiKey === undefined ? { secretIndex: i } : {}) };
   }
   return { status: 'invalid', valid: false, header: 'X-API-KEY', reason: 'X-API-KEY does not match' };
 }
@@ -46,11 +58,12 @@ export function verifyWebEngage(req: RequestParts, options: VerifyOptions): Veri
   }
   const got = options.signature ?? req.query?.secret;
   if (got === undefined) return { status: 'missing', valid: false, reason: 'no secret query parameter' };
+  if (MASKED.test(got.trim())) return { status: 'missing', valid: false, header: 'secret', reason: maskedReason('secret query parameter') };
   if (queryLicense !== undefined && options.licenseCode !== undefined && queryLicense !== options.licenseCode) {
     return { status: 'invalid', valid: false, header: 'licenseCode', reason: `licenseCode query parameter "${queryLicense}" is not yours (${options.licenseCode})` };
   }
   for (let i = 0; i < options.secrets.length; i++) {
-    if (safeEqual(got.trim().toLowerCase(), md5hex(`${licenseCode}:${options.secrets[i]}`))) {
+    if (credentialEqual(got.trim().toLowerCase(), md5hex(`${licenseCode}:${options.secrets[i]}`))) {
       return { status: 'valid', valid: true, header: 'secret', secretIndex: i, reason: 'secret query parameter matches' };
     }
   }
@@ -71,7 +84,7 @@ export function verifyBasic(req: RequestParts, options: VerifyOptions): VerifyRe
   const given = options.signature ?? req.headers.authorization;
   if (given === undefined) return { status: 'missing', valid: false, reason: 'no Authorization header' };
   if (MASKED.test(given.trim())) return { status: 'missing', valid: false, header: 'Authorization', reason: maskedReason('Authorization') };
-  return safeEqual(given.trim(), basicValue(options.user))
+  return credentialEqual(given.trim(), basicValue(options.user))
     ? { status: 'valid', valid: true, header: 'Authorization', reason: 'basic auth matches' }
     : { status: 'invalid', valid: false, header: 'Authorization', reason: 'basic auth does not match' };
 }

@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { UsageError } from '../../output/errors.js';
+import { formatDuration } from '../../core/duration.js';
+import { UsageError } from '../../errors.js';
 import { safeEqual } from '../hmac.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
 import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from './profile.js';
@@ -95,43 +96,45 @@ function randomMessageId(): string {
   return id;
 }
 
-/** Signs exactly `body` under an HMAC profile. */
-export function signHmac(profile: HmacProfile, body: Uint8Array, options: SignOptions, secretRequired: boolean): SignedRequest {
+/** The keys a request is signed with: every --secret of a key ring, or the one secret. */
+export function signingKeys(options: SignOptions): string[] {
+  if (options.secrets !== undefined && options.secrets.length > 0) return options.secrets;
+  return options.secret !== undefined ? [options.secret] : [];
+}
+
+/** One element of the signature header for one key ("v1=<hex>", "sha256=<hex>", "v1,<base64>"). */
+export type SignatureElement = (secret: string, t: string, id: string) => string;
+
+/**
+ * Signs exactly `body` under an HMAC profile. Several keys (a key ring during rotation) each add a signature to
+ * the one header, where the profile has a list form (Stripe's repeated v1=, Standard Webhooks' space-separated
+ * list); `element` lets a scheme sign some keys otherwise (Standard Webhooks' ed25519 v1a).
+ */
+export function signHmac(profile: HmacProfile, body: Uint8Array, options: SignOptions, secretRequired: boolean, element?: SignatureElement): SignedRequest {
   const headers: Record<string, string> = {};
   const notes: string[] = [];
-  const secret = options.secret;
-  if (secret === undefined) {
+  const keys = signingKeys(options);
+  if (keys.length === 0) {
     if (secretRequired) throw new UsageError('missing_secret', `${profile.label} signs every delivery: pass --secret (or set CG_HOOKS_SECRET)`);
     notes.push(`no secret given: ${profile.header} is not sent (the provider sends it only when a secret is configured)`);
     return { headers, query: {}, notes };
   }
-  const problem = secretProblem(profile, secret);
-  if (problem) throw new UsageError('bad_secret', `--secret: ${problem}`);
-  const key = keyOf(profile, secret);
+  if (keys.length > 1 && profile.list === undefined) {
+    throw new UsageError('bad_option', `--secret: ${profile.label} sends one signature per delivery: sign with one secret (several are for verify and listen, during rotation)`);
+  }
+  for (const secret of keys) {
+    const problem = secretProblem(profile, secret);
+    if (problem && !element) throw new UsageError('bad_secret', `--secret: ${problem}`);
+  }
   const t = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const id = options.id ?? randomMessageId();
-  const digest = macOf(profile, key, body, t, id).toString(profile.encoding);
-  switch (profile.scheme) {
-    case 'standard-webhooks':
-      headers['webhook-id'] = id;
-      headers['webhook-timestamp'] = t;
-      headers['webhook-signature'] = `${profile.prefix}${digest}`;
-      break;
-    case 'stripe':
-      headers[profile.header] = `t=${t},${profile.prefix}${digest}`;
-      break;
-    case 'slack':
-      headers[profile.timestampHeader!] = t;
-      headers[profile.header] = `${profile.prefix}${digest}`;
-      break;
-    case 'github':
-      // GitHub sends the legacy SHA-1 header beside the SHA-256 one.
-      headers['X-Hub-Signature'] = `sha1=${createHmac('sha1', key).update(body).digest('hex')}`;
-      headers[profile.header] = `${profile.prefix}${digest}`;
-      break;
-    default:
-      headers[profile.header] = `${profile.prefix}${digest}`;
-  }
+  const sign: SignatureElement = element ?? ((secret) => `${profile.prefix}${macOf(profile, keyOf(profile, secret), body, t, id).toString(profile.encoding)}`);
+  const elements = keys.map((secret) => sign(secret, t, id));
+  // GitHub sends the legacy SHA-1 header beside the SHA-256 one (the first key: GitHub signs with one).
+  for (const x of profile.extra ?? []) headers[x.header] = `${x.prefix}${createHmac(x.algorithm, keyOf(profile, keys[0]!)).update(body).digest('hex')}`;
+  if (profile.idHeader) headers[profile.idHeader] = id;
+  if (profile.timestampHeader && profile.list !== 'stripe') headers[profile.timestampHeader] = t;
+  headers[profile.header] = profile.list === 'stripe' ? `t=${t},${elements.join(',')}` : elements.join(' ');
   return { headers, query: {}, notes };
 }
 
@@ -240,12 +243,12 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
     const now = options.now ?? Math.floor(Date.now() / 1000);
     const skew = now - Number(t);
     if (Math.abs(skew) > tolerance) {
-      const when = skew > 0 ? `${skew} s old` : `${-skew} s in the future`;
+      const when = skew > 0 ? `${formatDuration(skew * 1000)} old` : `${formatDuration(-skew * 1000)} in the future`;
       return {
         status: 'expired',
         valid: false,
         header,
-        reason: `timestamp is ${when} (tolerance ${tolerance} s)${matched >= 0 ? '; the signature itself matches' : ' and the signature does not match'}`,
+        reason: `timestamp is ${when} (tolerance ${formatDuration(tolerance * 1000)})${matched >= 0 ? '; the signature itself matches' : ' and the signature does not match'}`,
         ...(matched >= 0 ? { secretIndex: matched } : {}),
       };
     }

@@ -1,0 +1,3 @@
+module serializervectors
+
+go 1.19

@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { escapeTerminal } from '../core/redact.js';
+import { summarizeReport, type LoadSummary } from '../load/artillery/report.js';
+import { EXIT, UsageError } from '../output/errors.js';
+import { out, writeOut } from '../output/style.js';
+import { action, parseOptions } from './shared.js';
+
+const Options = z.object({ json: z.optional(z.boolean()) });
+
+/** Reports of hours-long runs are a few MB; past this it is not a report (and would not fit in memory safely). */
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+function readReport(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UsageError('unreadable_file', `cannot read report ${path}: ${reason}`, 'make one with `artillery run --output report.json <script>`');
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError('unreadable_file', `cannot read report ${path}: is a directory`);
+    if (st.size > MAX_REPORT_BYTES) throw new UsageError('report_too_large', `${path} is ${Math.round(st.size / 1024 / 1024)} MB: larger than any Artillery report (at most ${MAX_REPORT_BYTES / 1024 / 1024} MB read)`);
+    const buf = Buffer.alloc(st.size);
+    let at = 0;
+    while (at < st.size) {
+      const n = readSync(fd, buf, at, st.size - at, null);
+      if (n === 0) break;
+      at += n;
+    }
+    return buf.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function parseReport(bytes: Buffer, path: string): LoadSummary {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new UsageError('bad_report', `${path} is not JSON (${(e as Error).message})`, 'pass the file written by `artillery run --output report.json`');
+  }
+  const result = summarizeReport(raw);
+  if (!result.ok) throw new UsageError('bad_report', `${path} is ${result.reason}`, 'pass the file written by `artillery run --output report.json`');
+  return result.summary;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number | null) => (n === null ? '–' : `${+n.toFixed(1)} ms`);
+const counts = (m: Record<string, number>) =>
+  Object.entries(m)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${escapeTerminal(k)} ×${int(v)}`)
+    .join(' · ');
+
+export function formatSummary(path: string, s: LoadSummary): string {
+  const lines = [out.bold(`Artillery run ${escapeTerminal(path)}${s.durationS !== null ? ` (${+s.durationS.toFixed(1)} s)` : ''}`)];
+  lines.push(`  requests    ${int(s.requests)}${s.rps !== null ? ` (${+s.rps.toFixed(1)}/s)` : ''}, ${int(s.responses)} answered`);
+  lines.push(`  statuses    ${counts(s.statuses) || 'none'}`);
+  lines.push(`  latency     ${s.latencyMs ? `p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)} · p99 ${ms(s.latencyMs.p99)} · max ${ms(s.latencyMs.max)}` : 'no response'}`);
+  const errorTotal = Object.values(s.errors).reduce((a, b) => a + b, 0);
+  const rate = s.errorRatePct !== null ? ` (${+s.errorRatePct.toFixed(2)}% of virtual users failed)` : '';
+  lines.push(`  errors      ${errorTotal === 0 ? out.green('none') : out.red(`${int(errorTotal)}${rate}: ${counts(s.errors)}`)}`);
+  if (s.deliveries) {
+    const d = s.deliveries;
+    const share = d.duplicateShare !== null ? ` (${(d.duplicateShare * 100).toFixed(1)}%)` : '';
+    lines.push(`  deliveries  ${int(d.originals)} new + ${int(d.duplicates)} exact duplicates${share}${Object.keys(d.byEvent).length > 0 ? ` · ${counts(d.byEvent)}` : ''}`);
+  } else {
+    lines.push(`  deliveries  ${out.dim('no cg-hooks counters: not a test made by `cg-hooks export artillery`')}`);
+  }
+  return lines.join('\n');
+}
+
+export async function run(path: string, rawOptions: unknown): Promise<number> {
+  const o = parseOptions(Options, rawOptions);
+  const summary = parseReport(readReport(path), path);
+  writeOut(o.json ? JSON.stringify({ type: 'artillery-report', report: path, ...summary }) : formatSummary(path, summary));
+  return EXIT.ok;
+}
+
+export function register(program: Command): void {
+  const importCmd = program
+    .command('import')
+    .description('read a load test\'s results back: Artillery\'s JSON report as cg-hooks\' summary')
+    .argument('[tool]')
+    .action((tool?: string) => {
+      throw new UsageError('bad_tool', tool === undefined ? 'import from what? cg-hooks reads Artillery reports' : `cannot import "${tool}": cg-hooks reads Artillery reports`, 'cg-hooks import artillery <report.json>');
+    });
+  importCmd
+    .command('artillery')
+    .description('summarise an Artillery JSON report: requests, rps, statuses, p50/p95/p99, errors, duplicates sent')
+    .argument('<report>', 'the file written by `artillery run --output report.json`')
+    .option('--json', 'the summary as one JSON object')
+    .addHelpText(
+      'after',
+      `
+Prints requests, rate, status counts, p50/p95/p99, errors (no answer, or not acknowledged) and the duplicates
+the exported processor sent. A file that is not an Artillery JSON report is exit 2.
+
+Examples:
+  $ npx artillery@2 run --output report.json load/cg/load-test.yml
+  $ cg-hooks import artillery report.json
+  $ cg-hooks import artillery report.json --json | jq .deliveries`,
+    )
+    .action(action(run));
+}

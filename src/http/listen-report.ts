@@ -1,0 +1,197 @@
+// From a request to a DeliveryReport, and from a report to the answer's body: the listener's pure parts.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sha256hex } from './dedup.js';
+import { MAX_DEPTH } from '../core/paths.js';
+import { maskHeaders, maskQuery } from '../core/redact.js';
+import { parseBody } from './inspect-body.js';
+import type { Analysis, DeliveryInput } from './inspect.js';
+import type { DeliveryReport } from './listen-types.js';
+
+/** Header map from rawHeaders: lower-case names, every value kept (node drops some duplicates in req.headers). */
+export function headerMap(raw: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    // Own keys only: a "Constructor:" or "__proto__:" header is data, not Object.prototype's.
+    const joined = Object.hasOwn(out, name) ? `${out[name]}, ${value}` : value;
+    // Plain assignment is several times cheaper than defineProperty; only "__proto__" would hit a setter.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: joined, enumerable: true, writable: true, configurable: true });
+    else out[name] = joined;
+  }
+  return out;
+}
+
+export interface SplitUrl {
+  path: string;
+  /** Every value kept: a parameter given twice (`?a=1&a=2`) has an array of its values, in order. */
+  query: Record<string, string | string[]>;
+  /** The query string as received, without the `?` ("" when there is none). */
+  rawQuery: string;
+}
+
+export function splitUrl(url: string): SplitUrl {
+  const q = url.indexOf('?');
+  if (q < 0) return { path: url, query: {}, rawQuery: '' };
+  const rawQuery = url.slice(q + 1);
+  const query: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(rawQuery)) {
+    const value = Object.hasOwn(query, k) ? [...([] as string[]).concat(query[k]!), v] : v;
+    Object.defineProperty(query, k, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return { path: url.slice(0, q), query, rawQuery };
+}
+
+/**
+ * JSON.stringify recurses, so a body nested thousands deep (valid JSON, and a classic attack) would make the
+ * report itself unwritable and the delivery would vanish from the output: such bodies are reported as text.
+ */
+function tooDeepToReport(parsed: unknown, raw: Buffer): boolean {
+  if (raw.length < 2 * MAX_DEPTH || typeof parsed !== 'object' || parsed === null) return false;
+  // Each level opens with a "{" or "[" byte: a body with fewer than MAX_DEPTH of them (memchr, no allocation)
+  // cannot be that deep, and the walk below (an allocation per value) is skipped for nearly every body.
+  if (bracketsBelow(raw, MAX_DEPTH)) return false;
+  const stack: Array<[unknown, number]> = [[parsed, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+const OPENERS = [0x7b, 0x5b];
+
+function bracketsBelow(raw: Buffer, limit: number): boolean {
+  let count = 0;
+  for (const byte of OPENERS) {
+    for (let at = raw.indexOf(byte); at >= 0; at = raw.indexOf(byte, at + 1)) if (++count >= limit) return false;
+  }
+  return true;
+}
+
+// Formatting a date costs more than the rest of a delivery's bookkeeping; many deliveries share a millisecond.
+let lastMs = 0;
+let lastIso = '';
+export function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+/**
+ * The analysis of a delivery the checks themselves failed on (a bug, or a body no check was ready for). The
+ * delivery is still reported, counted and saved, and answered 500 so that its sender retries.
+ */
+export function failedAnalysis(input: DeliveryInput, error: Error): Analysis {
+  let body: ReturnType<typeof parseBody>;
+  try {
+    body = parseBody(input);
+  } catch {
+    body = { kind: 'undecodable', error: 'the body could not be read' };
+  }
+  const reason = `not checked: the listener failed on this delivery (${error.message})`;
+  const analysis: Analysis = {
+    bodyKind: body.kind,
+    provider: undefined,
+    confidence: 0,
+    event: null,
+    signature: { status: 'not-checked', ok: false, reason },
+    auth: { status: 'not-configured', ok: false, reason },
+    schema: { status: 'skipped', issues: [] },
+    sha256: sha256hex(input.body),
+    status: 500,
+    problems: ['internal error'],
+  };
+  if (body.parsed !== undefined) analysis.parsed = body.parsed;
+  if (body.error !== undefined) analysis.bodyError = body.error;
+  return analysis;
+}
+
+const MAX_KEY_SHOWN = 200;
+const shortKey = (key: string) => (key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key);
+
+/** The report of one delivery; credentials masked in what it shows (query, headers). */
+export function buildReport(
+  req: IncomingMessage,
+  seq: number,
+  at: { receivedAt: string; path: string; query: Record<string, string | string[]>; headers: Record<string, string>; size: number },
+  body: Buffer,
+  analysis: Analysis,
+  firstSeq: number | undefined,
+  tooLarge: boolean,
+): DeliveryReport {
+  const report: DeliveryReport = {
+    type: 'delivery',
+    seq,
+    receivedAt: at.receivedAt,
+    method: req.method ?? 'POST',
+    path: at.path,
+    query: maskQuery(at.query),
+    // Whole values masked, as captures hold them (replay and verify recognise `****(n chars)`).
+    headers: maskHeaders(at.headers, { keepScheme: false }),
+    remoteAddress: req.socket.remoteAddress ?? null,
+    size: at.size,
+    sha256: analysis.sha256,
+    provider: analysis.provider?.id ?? null,
+    confidence: analysis.confidence,
+    event: analysis.event,
+    verdict: analysis.problems.length === 0 ? 'valid' : 'invalid',
+    problems: analysis.problems,
+    signature: analysis.signature,
+    auth: analysis.auth,
+    schema: analysis.schema,
+    bodyKind: analysis.bodyKind,
+    duplicate: firstSeq === undefined || analysis.dedupKey === undefined ? null : { key: shortKey(analysis.dedupKey), firstSeq },
+    dedupKey: analysis.dedupKey === undefined ? null : shortKey(analysis.dedupKey),
+    status: analysis.status,
+    statusReason: 'verdict',
+    body:
+      analysis.parsed !== undefined && !tooDeepToReport(analysis.parsed, body)
+        ? analysis.parsed
+        : tooLarge || analysis.bodyKind === 'undecodable' || analysis.encoding !== undefined
+          ? null
+          : body.toString('utf8'),
+    durationMs: 0,
+  };
+  if (analysis.bodyError !== undefined) report.bodyError = analysis.bodyError;
+  if (analysis.encoding !== undefined) report.contentEncoding = analysis.encoding;
+  return report;
+}
+
+export const ACCEPTED = '{"status":"accepted"}\n';
+export const DUPLICATE = '{"status":"duplicate"}\n';
+
+/**
+ * What a refused sender is told: the check that failed and where, never a reason text (those can hold the
+ * configured credentials, e.g. WebEngage's license code).
+ */
+function unauthorized(report: Pick<DeliveryReport, 'signature' | 'auth'>): string {
+  const s = report.signature;
+  if (!s.ok) return `signature ${s.status}${s.header ? ` (${s.header})` : ''}`;
+  return `${report.auth.kind ?? 'credential'} ${report.auth.status}`;
+}
+
+/** The answer's body for a status decided by the listener itself (not a forwarded one). */
+export function answerBody(status: number, report: Pick<DeliveryReport, 'signature' | 'auth' | 'bodyError' | 'duplicate' | 'statusReason' | 'capture'>): unknown {
+  if (report.statusReason === 'not-saved') return { error: 'not_saved', message: 'cg-hooks listen could not save this delivery (--save): try again later' };
+  if (status >= 200 && status < 300) return report.duplicate ? DUPLICATE : ACCEPTED;
+  if (report.statusReason === 'simulated') return { error: 'simulated_failure', message: `cg-hooks listen answered ${status} on purpose (--respond/--fail-first)` };
+  if (status === 413) return { error: 'payload_too_large', message: report.bodyError };
+  if (status === 401) return { error: 'unauthorized', message: unauthorized(report) };
+  if (status === 400) return { error: 'bad_request', message: report.bodyError };
+  return { error: 'internal', message: 'cg-hooks listen could not check this delivery: try again later' };
+}
+
+export function reply(res: ServerResponse, status: number, body: unknown, extraHeaders?: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : `${JSON.stringify(body)}\n`;
+  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
+  if (extraHeaders) Object.assign(headers, extraHeaders);
+  res.writeHead(status, headers);
+  res.end(text);
+}

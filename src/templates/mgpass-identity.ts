@@ -1,0 +1,243 @@
+// mgPass identity webhooks. The envelope {id:"evt_…", type, created_at:<unix seconds>, data} and the event
+// names are DOC (mgPass identity guide, via providers.md); every data shape here is INFERRED from mgPass's
+// other objects (usr_ ids, OAuth clients, the MG Digital platforms, Ghanaian phone numbers): plausible and
+// consistent inside one payload (a self-service deletion is deleted_by the user, a logout revoked by them,
+// an admin action by another usr_), never a credential (token events carry token ids, not tokens).
+import type { JsonObject } from '../json.js';
+import type { TemplateContext } from './context.js';
+import { NETWORKS, PLATFORMS, phone, userId } from './mgpass.js';
+import { browserUserAgent } from './sources.js';
+
+export const IDENTITY_EVENTS = [
+  'user.login.success',
+  'user.login.failed',
+  'user.register',
+  'user.suspended',
+  'user.unsuspended',
+  'user.deleted',
+  'session.created',
+  'session.revoked',
+  'token.issued',
+  'token.refreshed',
+  'role.assigned',
+  'role.removed',
+  'user.impersonated',
+] as const;
+export type IdentityEvent = (typeof IDENTITY_EVENTS)[number];
+
+export const LOGIN_METHODS = ['password', 'otp', 'google', 'apple'] as const;
+export const LOGIN_FAILURES = ['invalid_password', 'invalid_otp', 'account_locked', 'account_suspended', 'user_not_found'] as const;
+export const SIGNUP_METHODS = ['email', 'phone', 'google'] as const;
+export const ROLES = ['admin', 'editor', 'moderator', 'support', 'partner_manager', 'rewards_manager'] as const;
+export const REVOKE_REASONS = ['logout', 'admin_revoked', 'password_changed', 'user_suspended'] as const;
+export const GRANT_TYPES = ['authorization_code', 'password', 'urn:ietf:params:oauth:grant-type:device_code'] as const;
+/** Login locks after this many failed attempts (INFERRED). */
+export const MAX_LOGIN_ATTEMPTS = 5;
+const SCOPES = ['openid profile email', 'openid profile email rewards:read', 'openid profile rewards:read rewards:redeem', 'openid profile email offline_access'];
+
+const sessionId = (ctx: TemplateContext) => `ses_${ctx.lowerAlnum(16)}`;
+const tokenId = (ctx: TemplateContext) => `tok_${ctx.lowerAlnum(16)}`;
+const clientId = (ctx: TemplateContext) => `cli_${ctx.lowerAlnum(16)}`;
+
+/** Addresses Ghanaian networks hand out (AfriNIC ranges); some clients arrive over IPv6. */
+function ip(ctx: TemplateContext): string {
+  // RFC 5952 form (no leading zeros), as servers log it.
+  const group = () => ctx.int(1, 0xffff).toString(16);
+  if (ctx.chance(0.15)) return `2c0f:${group()}:${group()}:${group()}::${ctx.int(1, 255).toString(16)}`;
+  return `${ctx.pick([41, 102, 154, 196, 197])}.${ctx.int(0, 255)}.${ctx.int(0, 255)}.${ctx.int(1, 254)}`;
+}
+
+const ANDROID_MODELS = [
+  ['SM-A546E', 'Galaxy A54 5G'],
+  ['TECNO KJ5', 'TECNO SPARK 20'],
+  ['Infinix X6831', 'Infinix HOT 40'],
+  ['CPH2581', 'OnePlus 12R'],
+] as const;
+
+/**
+ * The device a session runs on: a browser (no device name), or the mgPass app. Android reports its model name;
+ * iOS 16+ gives apps only "iPhone", not the owner's "Ama’s iPhone".
+ */
+function client(ctx: TemplateContext) {
+  const platform = ctx.pick(PLATFORMS);
+  if (ctx.chance(0.55)) return { platform, user_agent: browserUserAgent(ctx), device_name: null };
+  const android = ctx.chance(0.75);
+  const [model, name] = android ? ctx.pick(ANDROID_MODELS) : ctx.pick([['iPhone14,7', 'iPhone'], ['iPhone15,4', 'iPhone']] as const);
+  const version = `2.${ctx.int(0, 9)}.${ctx.int(0, 20)}`;
+  const user_agent = android ? `mgPass/${version} (Android ${ctx.pick(['13', '14', '15'])}; ${model}) okhttp/4.12.0` : `mgPass/${version} (${model}; iOS ${ctx.pick(['17.5.1', '18.1'])}) CFNetwork/1568.100.1`;
+  return { platform, user_agent, device_name: name };
+}
+
+function loginSuccess(ctx: TemplateContext): JsonObject {
+  const method = ctx.pick(LOGIN_METHODS);
+  return {
+    user_id: userId(ctx),
+    session_id: sessionId(ctx),
+    client_id: clientId(ctx),
+    method,
+    mfa: method === 'password' ? ctx.chance(0.3) : false,
+    ip: ip(ctx),
+    ...client(ctx),
+  };
+}
+
+function loginFailed(ctx: TemplateContext): JsonObject {
+  const person = ctx.person();
+  const reason = ctx.pick(LOGIN_FAILURES);
+  const byPhone = ctx.chance(0.5);
+  const c = client(ctx);
+  return {
+    // Nobody owns an identifier that matched no account.
+    user_id: reason === 'user_not_found' ? null : userId(ctx),
+    identifier: byPhone ? phone(ctx, ctx.pick(NETWORKS)) : person.email,
+    reason,
+    attempt: reason === 'account_locked' ? MAX_LOGIN_ATTEMPTS : ctx.int(1, MAX_LOGIN_ATTEMPTS - 1),
+    client_id: clientId(ctx),
+    ip: ip(ctx),
+    platform: c.platform,
+    user_agent: c.user_agent,
+  };
+}
+
+function register(ctx: TemplateContext): JsonObject {
+  const person = ctx.person();
+  const method = ctx.pick(SIGNUP_METHODS);
+  const c = client(ctx);
+  return {
+    user_id: userId(ctx),
+    name: person.name,
+    email: person.email,
+    phone_number: phone(ctx, ctx.pick(NETWORKS)),
+    method,
+    email_verified: method === 'google',
+    client_id: clientId(ctx),
+    referral_code: ctx.chance(0.25) ? `${person.plain.first.toUpperCase().replace(/[^A-Z]/g, '') || 'MG'}${ctx.digits(4)}` : null,
+    ip: ip(ctx),
+    ...c,
+  };
+}
+
+const SUSPEND_REASONS = ['Suspected duplicate accounts', 'Abusive comments on 3news.com', 'Chargeback on a cashback redemption', 'Terms of service violation', 'Points farming from one device'];
+
+/** Who an admin action is about, as the admin console shows them (so the receiver can notify them without a lookup). */
+function subject(ctx: TemplateContext): JsonObject {
+  const person = ctx.person();
+  return { user_id: userId(ctx), name: person.name, email: person.email };
+}
+
+function suspended(ctx: TemplateContext): JsonObject {
+  const days = ctx.pick([1, 7, 30, 0]);
+  return {
+    ...subject(ctx),
+    reason: ctx.pick(SUSPEND_REASONS),
+    suspended_by: userId(ctx),
+    // 0 days: until an admin lifts it.
+    suspended_until: days === 0 ? null : ctx.unix(days * 86_400_000),
+  };
+}
+
+function unsuspended(ctx: TemplateContext): JsonObject {
+  const expired = ctx.chance(0.4);
+  return {
+    ...subject(ctx),
+    reason: expired ? 'Suspension period ended' : ctx.pick(['Appeal accepted', 'Suspended by mistake', 'Identity verified']),
+    // A suspension that ran out is lifted by the system, not by an admin.
+    unsuspended_by: expired ? null : userId(ctx),
+  };
+}
+
+function deleted(ctx: TemplateContext): JsonObject {
+  const user = userId(ctx);
+  const byUser = ctx.chance(0.7);
+  return {
+    user_id: user,
+    initiated_by: byUser ? 'user' : 'admin',
+    deleted_by: byUser ? user : userId(ctx),
+    reason: byUser ? ctx.pick(['user_request', 'data_protection_request']) : ctx.pick(['terms_violation', 'duplicate_account', 'inactivity']),
+  };
+}
+
+function sessionCreated(ctx: TemplateContext): JsonObject {
+  const ttlDays = ctx.pick([1, 7, 30]);
+  return {
+    session_id: sessionId(ctx),
+    user_id: userId(ctx),
+    client_id: clientId(ctx),
+    ip: ip(ctx),
+    ...client(ctx),
+    expires_at: ctx.unix(ttlDays * 86_400_000),
+  };
+}
+
+function sessionRevoked(ctx: TemplateContext): JsonObject {
+  const user = userId(ctx);
+  const reason = ctx.pick(REVOKE_REASONS);
+  const byUser = reason === 'logout' || reason === 'password_changed';
+  return { session_id: sessionId(ctx), user_id: user, reason, revoked_by: byUser ? user : userId(ctx) };
+}
+
+function token(ctx: TemplateContext, refreshed: boolean): JsonObject {
+  const expiresIn = ctx.pick([900, 3600]);
+  const data: JsonObject = { token_id: tokenId(ctx) };
+  if (refreshed) data.previous_token_id = tokenId(ctx);
+  Object.assign(data, {
+    user_id: userId(ctx),
+    session_id: sessionId(ctx),
+    client_id: clientId(ctx),
+    grant_type: refreshed ? 'refresh_token' : ctx.pick(GRANT_TYPES),
+    scope: ctx.pick(SCOPES),
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+    expires_at: ctx.unix(expiresIn * 1000),
+  });
+  return data;
+}
+
+function role(ctx: TemplateContext, assigned: boolean): JsonObject {
+  return {
+    user_id: userId(ctx),
+    role: ctx.pick(ROLES),
+    platform: ctx.pick([...PLATFORMS, null]),
+    [assigned ? 'assigned_by' : 'removed_by']: userId(ctx),
+  };
+}
+
+function impersonated(ctx: TemplateContext): JsonObject {
+  const staff = ctx.person();
+  const minutes = ctx.pick([15, 30, 60]);
+  return {
+    user_id: userId(ctx),
+    impersonator_id: userId(ctx),
+    impersonator_email: `${staff.plain.first.toLowerCase()}.${staff.plain.last.toLowerCase().replace(/[^a-z]/g, '')}@mgdigital.com.gh`,
+    reason: ctx.pick([`Support ticket #${ctx.digits(5)}`, `Support ticket #${ctx.digits(5)}: can’t redeem points`, 'Cashback payout investigation', 'Account recovery request']),
+    session_id: sessionId(ctx),
+    ip: ip(ctx),
+    expires_at: ctx.unix(minutes * 60_000),
+  };
+}
+
+const DATA: Record<IdentityEvent, (ctx: TemplateContext) => JsonObject> = {
+  'user.login.success': loginSuccess,
+  'user.login.failed': loginFailed,
+  'user.register': register,
+  'user.suspended': suspended,
+  'user.unsuspended': unsuspended,
+  'user.deleted': deleted,
+  'session.created': sessionCreated,
+  'session.revoked': sessionRevoked,
+  'token.issued': (ctx) => token(ctx, false),
+  'token.refreshed': (ctx) => token(ctx, true),
+  'role.assigned': (ctx) => role(ctx, true),
+  'role.removed': (ctx) => role(ctx, false),
+  'user.impersonated': impersonated,
+};
+
+/** DOC envelope: the event id, the type, when it happened in unix seconds, and the data. */
+function identityEnvelope(ctx: TemplateContext, type: IdentityEvent): JsonObject {
+  const id = `evt_${ctx.lowerAlnum(20)}`;
+  return { id, type, created_at: ctx.unix(), data: DATA[type](ctx) };
+}
+
+export const identityTemplates = Object.fromEntries(
+  IDENTITY_EVENTS.map((type) => [type, (ctx: TemplateContext) => identityEnvelope(ctx, type)]),
+) as Record<IdentityEvent, (ctx: TemplateContext) => JsonObject>;

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { checkDuration, formatDuration, parseDuration } from '../src/core/duration.js';
+import { DURATIONS, durationOption } from '../src/commands/shared.js';
+
+describe('one duration grammar', () => {
+  it('reads units, and a bare number as seconds', () => {
+    expect(parseDuration('250ms')).toEqual({ ms: 250, bare: false });
+    expect(parseDuration('1.5s')).toEqual({ ms: 1500, bare: false });
+    expect(parseDuration('2m')).toEqual({ ms: 120_000, bare: false });
+    expect(parseDuration('2min')).toEqual({ ms: 120_000, bare: false });
+    expect(parseDuration('1h')).toEqual({ ms: 3_600_000, bare: false });
+    expect(parseDuration('30')).toEqual({ ms: 30_000, bare: true });
+    expect(parseDuration('0.5')).toEqual({ ms: 500, bare: true });
+    expect(parseDuration('0')).toEqual({ ms: 0, bare: true });
+    for (const bad of ['-1', 'fast', '', '1e3', '5 parsecs', '1,5s', '2mm']) expect(parseDuration(bad)).toBeUndefined();
+  });
+  it('formats durations for people', () => {
+    expect(formatDuration(250)).toBe('250 ms');
+    expect(formatDuration(1500)).toBe('1.5 s');
+    expect(formatDuration(1_000_000)).toBe('16 min 40 s');
+    expect(formatDuration(3_600_000)).toBe('1 h');
+    expect(formatDuration(10_000_000)).toBe('2 h 46 min');
+    expect(formatDuration(3 * 86_400_000)).toBe('3 d');
+  });
+  it('send --timeout 30 is 30 seconds, never 30 ms', () => {
+    expect(durationOption('30', '--timeout', DURATIONS.request)).toBe(30_000);
+    expect(durationOption('30ms', '--timeout', DURATIONS.request)).toBe(30);
+  });
+  it('a bare number too large for seconds is refused with the ms spelling', () => {
+    expect(() => durationOption('10000', '--timeout', DURATIONS.request)).toThrow('--timeout: 10000 would be 2 h 46 min (a bare number is seconds): write 10000ms for milliseconds');
+    expect(durationOption('10000ms', '--timeout', DURATIONS.request)).toBe(10_000);
+    expect(() => durationOption('0', '--timeout', DURATIONS.request)).toThrow(/must be more than 0/);
+    expect(() => durationOption('11m', '--timeout', DURATIONS.request)).toThrow(/at most 10 min/);
+    expect(() => durationOption('soon', '--timeout', DURATIONS.request)).toThrow('--timeout: "soon" is not a duration (500ms, 30s, 2m or 1h; a bare number is seconds)');
+  });
+  it('a listener may run for hours given as a bare number', () => {
+    expect(durationOption('3600', '--timeout', DURATIONS.run)).toBe(3_600_000);
+    expect('problem' in checkDuration('8d', DURATIONS.run)).toBe(true);
+  });
+});

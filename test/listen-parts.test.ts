@@ -1,0 +1,131 @@
+// The listener's pieces that hold its guarantees, one by one: bounded de-duplication memory, bodies read
+// through their Content-Encoding (and not past --max-body), answers that never carry a configured credential,
+// query display, and an output sink that stays bounded when nobody reads it.
+import { EventEmitter } from 'node:events';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { formatQuery, streamWriter } from '../src/output/delivery.js';
+import { DedupTracker, parseBody, type DeliveryInput } from '../src/http/inspect.js';
+import { relayUrl } from '../src/http/listen-forward.js';
+import { answerBody } from '../src/http/listen-report.js';
+
+describe('DedupTracker', () => {
+  it('keeps a fixed-size digest per key, however long the key (a sender controls it)', () => {
+    const t = new DedupTracker(1000);
+    const long = (i: number) => `reward:we_${i}${'k'.repeat(1024 * 1024)}`;
+    for (let i = 0; i < 50; i++) expect(t.claim(long(i), i + 1)).toBeUndefined();
+    expect(t.size).toBe(50);
+    expect(t.storedKeyChars()).toBeLessThanOrEqual(50 * 43);
+    expect(t.claim(long(7), 99)).toBe(8); // still recognised
+    t.release(long(7), 8);
+    expect(t.claim(long(7), 100)).toBeUndefined();
+  });
+});
+
+describe('bodies with a Content-Encoding', () => {
+  const json = Buffer.from('{"rewardId":"r1","name":"Café"}');
+  const input = (body: Buffer, encoding: string, maxDecoded?: number): DeliveryInput => ({
+    method: 'POST',
+    path: '/',
+    query: {},
+    headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+    body,
+    ...(maxDecoded === undefined ? {} : { maxDecoded }),
+  });
+
+  it.each([
+    ['gzip', gzipSync(json)],
+    ['x-gzip', gzipSync(json)],
+    ['deflate', deflateSync(json)],
+    ['deflate', deflateRawSync(json)],
+    ['br', brotliCompressSync(json)],
+    ['gzip, br', brotliCompressSync(gzipSync(json))],
+  ])('%s: read as the JSON it holds', (encoding, body) => {
+    expect(parseBody(input(body, encoding))).toEqual({ kind: 'json', parsed: { rewardId: 'r1', name: 'Café' }, encoding });
+  });
+
+  it('a compressed bomb stops at --max-body; garbage and unknown codings say so, never "not valid UTF-8"', () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x20)); // 50 KB that would become 50 MB
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(parseBody(input(bomb, 'gzip', 1024 * 1024))).toMatchObject({ kind: 'undecodable', error: expect.stringMatching(/decodes to more than 1048576 bytes/) });
+    expect(parseBody(input(Buffer.from('not gzip'), 'gzip'))).toMatchObject({ kind: 'undecodable', error: expect.stringMatching(/^Content-Encoding: gzip, but it does not decode/) });
+    expect(parseBody(input(json, 'zstd'))).toMatchObject({ kind: 'undecodable', error: expect.stringMatching(/zstd is not supported/) });
+    expect(parseBody(input(json, 'identity'))).toEqual({ kind: 'json', parsed: { rewardId: 'r1', name: 'Café' } });
+  });
+});
+
+describe('answers never carry what was configured', () => {
+  it('a 401 names the failing check and header, not its reason text', () => {
+    const body = answerBody(401, {
+      signature: { status: 'unsigned', ok: true, reason: '' },
+      auth: { status: 'invalid', ok: false, kind: 'webengage-secret', reason: 'licenseCode query parameter "x" is not yours (~my-license)' },
+      duplicate: null,
+      statusReason: 'verdict',
+    });
+    expect(JSON.stringify(body)).not.toContain('~my-license');
+    expect(body).toEqual({ error: 'unauthorized', message: 'webengage-secret invalid' });
+  });
+});
+
+describe('query strings', () => {
+  it('shown with every value, credentials masked', () => {
+    expect(formatQuery({ a: ['1', '2'], secret: 'abcd', b: 'x y' })).toBe('?a=1&a=2&secret=****(4 chars)&b=x+y');
+    expect(formatQuery({})).toBe('');
+  });
+
+  it('relayed as received, after the target URL’s own parameters (which win)', () => {
+    const target = new URL('http://127.0.0.1:9/hook?mine=1');
+    expect(relayUrl(target, 'a=1&a=2&mine=theirs&b=%C3%A9').href).toBe('http://127.0.0.1:9/hook?mine=1&a=1&a=2&b=%C3%A9');
+    expect(relayUrl(new URL('http://127.0.0.1:9/hook'), 'x=%zz&y')).toBeInstanceOf(URL);
+    expect(relayUrl(target, '')).toBe(target);
+  });
+});
+
+/** A stream that accepts writes but never drains unless told to, like a pipe nobody reads. */
+function stuckStream() {
+  const e = new EventEmitter() as EventEmitter & { writableLength: number; writes: string[]; write(t: string): boolean; drain(): void };
+  e.writableLength = 0;
+  e.writes = [];
+  e.write = (text: string) => {
+    e.writes.push(text);
+    e.writableLength += text.length;
+    return false;
+  };
+  e.drain = () => {
+    e.writableLength = 0;
+    e.emit('drain');
+  };
+  return e;
+}
+
+describe('streamWriter', () => {
+  it('drops (and counts) lines beyond its bound, marks the gap when the reader catches up', () => {
+    const s = stuckStream();
+    const gaps: number[] = [];
+    let backedUp = 0;
+    const w = streamWriter(s as never, { onBackedUp: () => backedUp++, onResumed: (n) => gaps.push(n) }, { batch: 0, maxBuffered: 1000 });
+    for (let i = 0; i < 100; i++) w.push(`${'x'.repeat(99)}\n`);
+    expect(s.writableLength).toBeLessThanOrEqual(1000);
+    expect(w.dropped).toBe(90);
+    expect(backedUp).toBe(1);
+    s.drain();
+    expect(gaps).toEqual([90]);
+    w.push('after\n');
+    expect(s.writes.at(-1)).toBe('after\n');
+  });
+
+  it('stops writing once the reader is gone (EPIPE), says so once', () => {
+    const s = stuckStream();
+    const closed: string[] = [];
+    const w = streamWriter(s as never, { onClosed: (e) => closed.push(e.code!) }, { batch: 0 });
+    w.push('one\n');
+    s.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    s.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    w.push('two\n');
+    expect(s.writes).toEqual(['one\n']);
+    expect(closed).toEqual(['EPIPE']);
+    expect(w.closed).toBe(true);
+    // "two", and "one": handed to a stream that never passed it on before it broke.
+    expect(w.dropped).toBe(2);
+  });
+});
