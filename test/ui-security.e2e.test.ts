@@ -53,7 +53,7 @@ describe('who may use the inspector', () => {
 
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin (CSRF), token or not', async () => {
     const before = ui.listen.deliveries().length;
-    for (const headers of [
+    const foreign: Array<Record<string, string>> = [
       { host: 'evil.example' },
       { host: `evil.example:${ui.port}` },
       { host: `127.0.0.1:${ui.port + 1}` },
@@ -61,7 +61,8 @@ describe('who may use the inspector', () => {
       { origin: 'null' },
       { origin: `http://127.0.0.1:${ui.port + 1}` },
       { 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of foreign) {
       for (const path of ['/api/deliveries', '/api/events']) {
         expect((await uiRequest(ui.base, path, { headers: { ...withToken(ui), ...headers } })).status, `${path} ${JSON.stringify(headers)}`).toBe(403);
       }
@@ -120,7 +121,11 @@ describe('secrets never reach the browser', () => {
     expect(arrived[0]!.headers['x-api-key']).toMatch(/^\*{4}/); // it did carry the key (masked in that listener's output)
     await sentTo.stop();
     const ids = [...rows.map((r) => r.id), JSON.parse(resent.body).id as number];
-    const answers: string[] = [(await uiRequest(ui.base, '/api/info', { headers: withToken(ui) })).body, (await uiRequest(ui.base, '/api/events?after=0', { headers: withToken(ui) })).body];
+    const answers: string[] = [];
+    // The page and its assets, the settings, the list, and the event stream from the start.
+    for (const path of ['/', '/app.js', '/app.css', '/api/info', '/api/deliveries', '/api/events?after=0', `/api/search?q=${encodeURIComponent(SECRET)}`]) {
+      answers.push((await uiRequest(ui.base, path, { headers: withToken(ui) })).body);
+    }
     for (const id of ids) {
       for (const path of [`/api/deliveries/${id}`, `/api/deliveries/${id}/capture`, `/api/deliveries/${id}/curl`, `/api/deliveries/${id}/scenario`, `/api/diff?a=${id}&b=1`]) {
         answers.push((await uiRequest(ui.base, path, { headers: withToken(ui) })).body);

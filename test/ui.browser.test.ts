@@ -188,7 +188,7 @@ describe.skipIf(!available)('the inspector in Chromium', () => {
     await expect.poll(() => page.locator('.row.selected').getAttribute('data-id')).toBe('5');
     expect(await page.locator('#tab-body').getAttribute('aria-selected')).toBe('true');
     await page.locator('#theme').click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await shot('dark');
     await page.setViewportSize({ width: 600, height: 800 });
     await shot('narrow-detail');

@@ -7,6 +7,7 @@ import type { EventHub } from './events.js';
 import { explainEntry, providerById, whyNotExplained, type Credentials } from './explain.js';
 import { captureFile, curlLine, ndjsonLine, scenarioStep } from './exports.js';
 import { newNonce, prepareResend, RESEND_HEADER, ResendError, send, type ResendInput } from './resend.js';
+import { entryScheme, signingView, type EntryScheme } from './scheme.js';
 import type { DeliveryStore, Entry } from './store.js';
 import { keptBody, publicReport, rowOf, rowsDocument } from './views.js';
 
@@ -24,6 +25,8 @@ export interface ApiContext {
   scrub: <T>(v: T) => T;
   listenerUrl(): string;
   forwardTo: string | undefined;
+  /** `--insecure` with `--forward-to`: a resend to that target accepts its self-signed certificate too. */
+  forwardInsecure: boolean;
   /** The provider fixed with --provider, if any. */
   fixedProvider: string | undefined;
   info(): Record<string, unknown>;
@@ -47,6 +50,13 @@ function entryOr404(ctx: ApiContext, id: string | undefined): Entry | Answer {
 
 const isAnswer = (v: unknown): v is Answer => typeof v === 'object' && v !== null && 'status' in v && 'body' in v;
 
+/** The entry's provider (or the one --provider fixes) and the scheme that checks it, from the registry. */
+async function schemeOfEntry(ctx: ApiContext, e: Entry): Promise<{ provider: ProviderDef | undefined; es: EntryScheme | undefined }> {
+  const providerId = e.provider ?? ctx.fixedProvider;
+  const provider = providerId === undefined ? undefined : await providerById(providerId);
+  return { provider, es: entryScheme(e.report, provider, ctx.creds.scheme) };
+}
+
 export function list(ctx: ApiContext, url: URL): Answer {
   const after = intParam(url.searchParams.get('after'), 0);
   const limit = Math.min(intParam(url.searchParams.get('limit'), 5000), 10_000);
@@ -58,11 +68,11 @@ export function list(ctx: ApiContext, url: URL): Answer {
 export async function detail(ctx: ApiContext, id: string): Promise<Answer> {
   const e = entryOr404(ctx, id);
   if (isAnswer(e)) return e;
-  const provider: ProviderDef | undefined = e.provider !== null ? await providerById(e.provider) : undefined;
-  const why = whyNotExplained(e, provider, ctx.creds);
-  if (why === undefined && e.explanation === undefined && provider) {
+  const { es } = await schemeOfEntry(ctx, e);
+  const why = whyNotExplained(e, es);
+  if (why === undefined && e.explanation === undefined && es) {
     try {
-      e.explanation = explainEntry(e, provider, ctx.creds);
+      e.explanation = explainEntry(e, es, ctx.creds);
     } catch (err) {
       e.explanation = { error: (err as Error).message };
     }
@@ -78,6 +88,7 @@ export async function detail(ctx: ApiContext, id: string): Promise<Answer> {
     previous: previous?.id ?? null,
     origin: e.origin ?? null,
     resends: e.resends ?? [],
+    signing: signingView(es),
     ...(e.resend ? { resend: e.resend } : {}),
     ...(e.sent ? { sent: { ...e.sent, url: redactUrl(e.sent.url), headers: maskHeaders(e.sent.headers) } } : {}),
     ...(e.explanation !== undefined ? { explanation: e.explanation } : { explainNote: why }),
@@ -145,11 +156,10 @@ export async function resend(ctx: ApiContext, body: unknown): Promise<Answer> {
   if (typeof input === 'string') return problem(400, input);
   const origin = ctx.store.get(input.id);
   if (!origin) return problem(404, `no delivery #${input.id} in memory`);
-  const providerId = origin.provider ?? ctx.fixedProvider;
-  const provider = providerId === undefined ? undefined : await providerById(providerId);
+  const { es } = await schemeOfEntry(ctx, origin);
   let prepared;
   try {
-    prepared = prepareResend(input, origin, provider, ctx.creds, ctx.listenerUrl(), ctx.forwardTo);
+    prepared = prepareResend(input, origin, es, ctx.creds, ctx.listenerUrl(), ctx.forwardTo);
   } catch (e) {
     if (e instanceof ResendError) return problem(400, e.message);
     throw e;
@@ -170,7 +180,7 @@ export async function resend(ctx: ApiContext, body: unknown): Promise<Answer> {
     ctx.hub.updated(origin.id);
     return json(200, ctx.scrub({ id: entry?.id ?? null, url: redactUrl(prepared.url.href), ...outcome, notes: prepared.notes }));
   }
-  const outcome = await send(prepared);
+  const outcome = await send(prepared, {}, input.target === 'forward' && ctx.forwardInsecure);
   const stub = { receivedAt: new Date().toISOString(), method: prepared.method, path: prepared.path, provider: origin.provider, event: origin.event, size: prepared.body.length };
   const id = ctx.store.addSent({ url: prepared.url.href, method: prepared.method, path: prepared.path, headers: prepared.headers, ...outcome }, prepared.body, origin.id, stub);
   ctx.hub.changed();

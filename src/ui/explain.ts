@@ -1,8 +1,10 @@
 // The full `verify --explain` diagnosis of one delivery, computed in the listener process (with its secrets)
 // when the page opens the detail. Only the findings reach the browser: never a key.
+import { lastValues } from '../core/capture.js';
 import { loadProvider } from '../providers/index.js';
-import type { ProviderDef, SchemeId } from '../providers/types.js';
-import { explain } from '../signing/api.js';
+import type { ProviderDef } from '../providers/types.js';
+import { explain } from '../signing/index.js';
+import type { EntryScheme, FixedSchemeLike } from './scheme.js';
 import type { Entry } from './store.js';
 import { headersOf, queryOf } from './views.js';
 
@@ -11,8 +13,8 @@ export interface Credentials {
   apiKey?: string;
   user?: string;
   licenseCode?: string;
-  /** A scheme forced on the listener (`--scheme`), when it has that option. */
-  scheme?: string;
+  /** The scheme `listen --scheme` fixes, if any. */
+  scheme?: FixedSchemeLike;
 }
 
 export interface ExplanationView {
@@ -23,8 +25,6 @@ export interface ExplanationView {
   tried?: Record<string, unknown>;
 }
 
-/** Schemes whose credential is a header or query value the report holds masked: nothing to diagnose from it. */
-const CREDENTIAL_SCHEMES = new Set(['api-key', 'basic', 'webengage', 'none']);
 const DIAGNOSED = new Set(['valid', 'invalid', 'malformed', 'missing', 'expired']);
 /**
  * A diagnosis tries thousands of HMACs over the body, on the listener's event loop: larger bodies are not
@@ -43,30 +43,31 @@ export function providerById(id: string): Promise<ProviderDef | undefined> {
 }
 
 /** Why the full diagnosis is not available for this entry, or undefined when it is. */
-export function whyNotExplained(e: Entry, provider: ProviderDef | undefined, creds: Credentials): string | undefined {
+export function whyNotExplained(e: Entry, es: EntryScheme | undefined): string | undefined {
   const status = (e.report.signature as { status?: string } | undefined)?.status ?? '';
   if (e.kind !== 'delivery') return 'a request sent by the inspector';
-  if (!provider) return 'no provider recognised';
+  if (!es) return 'no provider or signing scheme recognised';
   if (!DIAGNOSED.has(status)) return status === 'not-checked' ? 'no --secret: the signature was not checked' : 'nothing to diagnose';
-  const scheme = creds.scheme ?? provider.signing.scheme;
-  if (CREDENTIAL_SCHEMES.has(scheme) || (scheme === 'segment' && headersOf(e.report)['x-signature'] === undefined)) {
-    return 'a credential, not a signature: it is kept masked, so only the listener\'s one-line verdict is shown';
-  }
+  // A credential (an API key, basic auth, WebEngage's secret) is kept masked: there is nothing to search.
+  if (es.scheme.kind !== 'hmac') return 'a credential, not a signature: it is kept masked, so only the listener\'s one-line verdict is shown';
   if (e.body.length > MAX_EXPLAIN_BODY) return `body over ${MAX_EXPLAIN_BODY / 1024} KB: not diagnosed`;
   return undefined;
 }
 
-export function explainEntry(e: Entry, provider: ProviderDef, creds: Credentials): ExplanationView {
-  const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(queryOf(e.report))) query[k] = Array.isArray(v) ? (v[0] ?? '') : v;
+/** The diagnosis `verify --explain` gives, by the scheme that checked the delivery (see scheme.ts). */
+export function explainEntry(e: Entry, es: EntryScheme, creds: Credentials): ExplanationView {
+  // The query as the listener's checks read it: the last value of a repeated parameter.
+  const query = lastValues(queryOf(e.report));
   const receivedAt = Date.parse(String(e.report.receivedAt ?? ''));
   const options = {
     secrets: creds.secrets,
-    ...(creds.scheme ? { scheme: creds.scheme as SchemeId } : {}),
+    // The keys only: a credential sent besides (X-API-KEY, Authorization) is held masked, nothing to diagnose.
+    ...(es.override !== undefined ? { scheme: es.override } : {}),
+    ...(es.custom !== undefined ? { custom: es.custom } : {}),
     // A delivery looked at later is judged at the time it arrived (as `verify --capture` does).
     ...(Number.isFinite(receivedAt) ? { now: Math.floor(receivedAt / 1000) } : {}),
   };
-  const x = explain(provider, { headers: headersOf(e.report), query, body: e.body }, options);
+  const x = explain(es.spec, { headers: headersOf(e.report), query, body: e.body }, options);
   const view: ExplanationView = {
     verdict: x.verdict,
     summary: x.summary,

@@ -51,13 +51,12 @@ export async function startInspector(listen: ListenOptions, options: InspectorOp
   const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }, makeRow);
   const hub = new EventHub(store);
   const token = newToken();
-  const scheme = (listen as { scheme?: unknown }).scheme;
   const creds: Credentials = {
     secrets: listen.secrets ?? [],
     ...(listen.apiKey !== undefined ? { apiKey: listen.apiKey } : {}),
     ...(listen.user !== undefined ? { user: listen.user } : {}),
     ...(listen.licenseCode !== undefined ? { licenseCode: listen.licenseCode } : {}),
-    ...(typeof scheme === 'string' && scheme !== 'auto' ? { scheme } : {}),
+    ...(listen.scheme !== undefined ? { scheme: listen.scheme } : {}),
   };
   const password = listen.user?.slice(listen.user.indexOf(':') + 1);
   const scrub = makeScrubber([...creds.secrets, ...(creds.apiKey ? [creds.apiKey] : []), ...(password ? [password] : [])]);
@@ -71,6 +70,7 @@ export async function startInspector(listen: ListenOptions, options: InspectorOp
     scrub,
     listenerUrl: () => listenerUrl,
     forwardTo: listen.forwardTo,
+    forwardInsecure: listen.forwardInsecure === true,
     fixedProvider: fixed,
     pending,
     info: () => ({
@@ -78,6 +78,7 @@ export async function startInspector(listen: ListenOptions, options: InspectorOp
       listener: listenerUrl,
       forwardTo: listen.forwardTo === undefined ? null : redactUrl(listen.forwardTo),
       provider: listen.provider ?? 'auto',
+      scheme: listen.scheme?.id ?? null,
       secrets: creds.secrets.length,
       apiKey: creds.apiKey !== undefined,
       user: creds.user !== undefined,

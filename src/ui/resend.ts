@@ -2,11 +2,11 @@
 // its own secret (the browser never has it) and sends it to the listener itself, the --forward-to target or
 // a URL the user typed in the page. Nothing else can be a target: the token gates the endpoint.
 import { randomBytes } from 'node:crypto';
-import { MASKED_VALUE } from '../core/redact.js';
-import { endToEndHeaders, sendRaw } from '../http/client.js';
-import type { ProviderDef, SchemeId } from '../providers/types.js';
-import { sign } from '../signing/api.js';
+import { MASKED_VALUE, redactUrl } from '../core/redact.js';
+import { DEFAULT_TIMEOUT_MS, endToEndHeaders, exchangeRaw } from '../http/client.js';
+import type { SignOptions, SignedRequest } from '../signing/types.js';
 import type { Credentials } from './explain.js';
+import type { EntryScheme } from './scheme.js';
 import type { Entry } from './store.js';
 import { headersOf, queryOf } from './views.js';
 
@@ -41,14 +41,36 @@ export class ResendError extends Error {}
 
 const isMasked = (v: string) => MASKED_VALUE.test(v) || /\*{4}\(\d+ chars\)/.test(v);
 
-/** Header names (lower-case) and query names a scheme sets: learnt by signing with placeholder credentials. */
-function signedNames(provider: ProviderDef, scheme: string | undefined): { headers: string[]; query: string[] } {
-  try {
-    const s = sign(provider, Buffer.alloc(0), { secret: 'x', apiKey: 'x', user: 'x:x', licenseCode: 'x', ...(scheme ? { scheme: scheme as SchemeId } : {}) });
-    return { headers: Object.keys(s.headers).map((h) => h.toLowerCase()), query: Object.keys(s.query) };
-  } catch {
-    return { headers: [], query: [] };
+/** The options the listener's credentials give a scheme's sign(): the key that verified the delivery first. */
+function signOptions(es: EntryScheme, creds: Credentials, secretIndex: number | undefined, eventType: string | undefined): SignOptions {
+  const secret = creds.secrets[secretIndex ?? 0] ?? creds.secrets[0];
+  return {
+    ...(secret !== undefined ? { secret } : {}),
+    ...(creds.apiKey !== undefined ? { apiKey: creds.apiKey } : {}),
+    ...(creds.user !== undefined ? { user: creds.user } : {}),
+    ...(creds.licenseCode !== undefined ? { licenseCode: creds.licenseCode } : {}),
+    ...(eventType !== undefined ? { eventType } : {}),
+    ...(es.custom !== undefined ? { custom: es.custom } : {}),
+  };
+}
+
+/**
+ * Header names (lower-case) and query names a scheme reads or sets: what `reads()` names, and what signing these
+ * bytes adds (timestamps, ids, a query credential), learnt from the signature itself or, failing that, from
+ * signing with placeholder credentials.
+ */
+function schemeNames(es: EntryScheme, signed: SignedRequest | undefined): { headers: string[]; query: string[] } {
+  let s = signed;
+  if (!s) {
+    try {
+      s = es.scheme.sign(Buffer.alloc(0), { secret: 'x', apiKey: 'x', user: 'x:x', licenseCode: 'x', ...(es.custom !== undefined ? { custom: es.custom } : {}) }, es.own);
+    } catch {
+      s = undefined; // a scheme whose keys have a format (whsec_…): what it reads is enough
+    }
   }
+  const headers = new Set(es.scheme.reads(es.own, es.custom).map((h) => h.toLowerCase()));
+  for (const h of Object.keys(s?.headers ?? {})) headers.add(h.toLowerCase());
+  return { headers: [...headers], query: Object.keys(s?.query ?? {}) };
 }
 
 function setHeader(headers: Record<string, string>, name: string, value: string): void {
@@ -74,7 +96,7 @@ export function targetUrl(input: ResendInput, listenerUrl: string, forwardTo: st
 }
 
 /** Builds the request: original (or edited) headers and bytes, then the signature as asked. */
-export function prepareResend(input: ResendInput, origin: Entry, provider: ProviderDef | undefined, creds: Credentials, listenerUrl: string, forwardTo: string | undefined): PreparedResend {
+export function prepareResend(input: ResendInput, origin: Entry, es: EntryScheme | undefined, creds: Credentials, listenerUrl: string, forwardTo: string | undefined): PreparedResend {
   const notes: string[] = [];
   const sentBefore = origin.sent;
   const path = sentBefore ? sentBefore.path : String(origin.report.path ?? '/');
@@ -94,35 +116,26 @@ export function prepareResend(input: ResendInput, origin: Entry, provider: Provi
     if (!url.searchParams.has(k)) for (const x of values) url.searchParams.append(k, x);
   }
 
-  const scheme = creds.scheme;
   if (input.signature === 'resign' || input.signature === 'strip') {
-    if (!provider) throw new ResendError('no provider recognised for this delivery: it can only be sent with its original headers (keep the signature)');
-    const names = signedNames(provider, scheme);
+    if (!es) throw new ResendError('no provider or signing scheme recognised for this delivery: it can only be sent with its original headers (keep the signature)');
+    let signed: SignedRequest | undefined;
+    if (input.signature === 'resign') {
+      const eventType = url.searchParams.get('eventType') ?? undefined;
+      const index = (origin.report.signature as { secretIndex?: number } | undefined)?.secretIndex;
+      try {
+        signed = es.scheme.sign(body, signOptions(es, creds, index, eventType), es.own);
+      } catch (e) {
+        throw new ResendError(`cannot re-sign with ${es.scheme.label}: ${(e as Error).message} (start listen with the signing key, or keep the original signature)`);
+      }
+    }
+    const names = schemeNames(es, signed);
     for (const h of names.headers) delete headers[h];
     for (const q of names.query) url.searchParams.delete(q);
-    if (input.signature === 'strip') notes.push(`sent without ${[...names.headers, ...names.query].join(', ') || 'a signature'}`);
-  }
-  if (input.signature === 'resign' && provider) {
-    const eventType = url.searchParams.get('eventType') ?? undefined;
-    const index = (origin.report.signature as { secretIndex?: number } | undefined)?.secretIndex ?? 0;
-    const secret = creds.secrets[index] ?? creds.secrets[0];
-    const options = {
-      ...(secret !== undefined ? { secret } : {}),
-      ...(creds.apiKey !== undefined ? { apiKey: creds.apiKey } : {}),
-      ...(creds.user !== undefined ? { user: creds.user } : {}),
-      ...(creds.licenseCode !== undefined ? { licenseCode: creds.licenseCode } : {}),
-      ...(eventType !== undefined ? { eventType } : {}),
-      ...(scheme ? { scheme: scheme as SchemeId } : {}),
-    };
-    let signed;
-    try {
-      signed = sign(provider, body, options);
-    } catch (e) {
-      throw new ResendError(`cannot re-sign for ${provider.id}: ${(e as Error).message} (start listen with --secret, or keep the original signature)`);
-    }
-    for (const [k, v] of Object.entries(signed.headers)) setHeader(headers, k, v);
-    for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
-    notes.push(...signed.notes);
+    if (signed) {
+      for (const [k, v] of Object.entries(signed.headers)) setHeader(headers, k, v);
+      for (const [k, v] of Object.entries(signed.query)) url.searchParams.set(k, v);
+      notes.push(`re-signed with ${es.scheme.label}`, ...signed.notes);
+    } else notes.push(`sent without ${[...names.headers, ...names.query].join(', ') || 'a signature'}`);
   }
   // Credentials the report holds masked cannot be sent: the listener never kept them in clear.
   for (const [k, v] of Object.entries(headers)) {
@@ -137,17 +150,22 @@ export function prepareResend(input: ResendInput, origin: Entry, provider: Provi
 export interface ResendOutcome {
   status?: number;
   latencyMs?: number;
+  /** A network failure in the words `send` uses (connection refused, timeout…), with what to do about it. */
   error?: string;
+  code?: string;
+  hint?: string;
   response?: string;
 }
 
-export async function send(p: PreparedResend, extraHeaders: Record<string, string> = {}): Promise<ResendOutcome> {
-  try {
-    const r = await sendRaw({ url: p.url, method: p.method, headers: { ...p.headers, ...extraHeaders }, body: p.body, timeoutMs: 10_000 }, 4096);
-    return { status: r.status, latencyMs: r.latencyMs, response: r.body.subarray(0, 2048).toString('utf8') };
-  } catch (e) {
-    return { error: (e as Error).message };
+/** Sends through the one HTTP client (src/http/client.ts): its timeouts, and its failure vocabulary. */
+export async function send(p: PreparedResend, extraHeaders: Record<string, string> = {}, insecure = false): Promise<ResendOutcome> {
+  const r = await exchangeRaw({ url: p.url, method: p.method, headers: { ...p.headers, ...extraHeaders }, body: p.body, timeoutMs: DEFAULT_TIMEOUT_MS, ...(insecure ? { insecure } : {}) }, 4096);
+  const latencyMs = Math.round(r.latencyMs * 10) / 10;
+  if (r.error || !r.response) {
+    const f = r.error ?? { code: 'no_response', message: 'no response' };
+    return { latencyMs, error: redactUrl(f.message), code: f.code, ...(f.hint !== undefined ? { hint: redactUrl(f.hint) } : {}) };
   }
+  return { status: r.response.status, latencyMs, response: r.response.body.subarray(0, 2048).toString('utf8') };
 }
 
 export const newNonce = () => randomBytes(12).toString('hex');

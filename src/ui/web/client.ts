@@ -48,6 +48,8 @@ export interface Detail {
   previous: number | null;
   origin: number | null;
   resends: number[];
+  /** The scheme that checked this delivery (and re-signs it), from the listener's registry; null when none. */
+  signing: { id: string; label: string; kind: string } | null;
   resend?: { status?: number; latencyMs?: number; error?: string; mode: string };
   sent?: { url: string; method: string; path: string; headers: Record<string, string>; status?: number; latencyMs?: number; error?: string; response?: string };
   explanation?: { verdict: string; summary: string; findings: Finding[]; match?: Record<string, string>; error?: string };
@@ -76,6 +78,8 @@ export interface Info {
   listener: string;
   forwardTo: string | null;
   provider: string;
+  /** The scheme `listen --scheme` fixes, if any. */
+  scheme: string | null;
   secrets: number;
   apiKey: boolean;
   user: boolean;
@@ -89,6 +93,8 @@ export interface ResendResult {
   status?: number;
   latencyMs?: number;
   error?: string;
+  /** What to do about a network failure (the words `cg-hooks send` uses). */
+  hint?: string;
   response?: string;
   notes: string[];
 }

@@ -39,7 +39,8 @@ export function resendView(d: Detail, info: Info | undefined, open: (id: number)
   const head = h('textarea', { id: 'resend-headers', rows: 6, spellcheck: 'false', 'aria-label': 'headers to send, one "name: value" a line' });
   head.value = headers;
   const url = h('input', { type: 'url', id: 'resend-url', placeholder: 'http://127.0.0.1:8080/webhook', size: 40, 'aria-label': 'URL to send to' });
-  const canSign = d.row.provider !== null || (info?.provider ?? 'auto') !== 'auto';
+  // The listener signs with the scheme that checked the delivery (its registry's answer, in d.signing).
+  const canSign = d.signing !== null;
   const form = h(
     'form',
     { class: 'resend', id: 'resend-form' },
@@ -49,7 +50,7 @@ export function resendView(d: Detail, info: Info | undefined, open: (id: number)
       'fieldset',
       {},
       h('legend', {}, 'Signature'),
-      radio('sig', 'resign', `re-sign with the listener's ${info && info.secrets > 0 ? 'secret' : 'credentials'} (${d.row.provider ?? 'provider'} scheme)`, canSign, !canSign),
+      radio('sig', 'resign', `re-sign with the listener's ${info && info.secrets > 0 ? 'secret' : 'credentials'} (${d.signing?.label ?? 'no scheme recognised'})`, canSign, !canSign),
       radio('sig', 'keep', 'keep the original signature (to test rejection)', !canSign),
       radio('sig', 'strip', 'remove the signature', false, !canSign),
     ),
@@ -92,6 +93,7 @@ export function resendView(d: Detail, info: Info | undefined, open: (id: number)
       result.append(
         h('p', {}, `${r.url}: `, r.error ? h('b', { class: 'bad' }, r.error) : h('b', { class: r.status !== undefined && r.status < 300 ? 'ok' : 'bad' }, `${r.status}`), r.latencyMs !== undefined ? ` in ${r.latencyMs} ms` : ''),
       );
+      if (r.hint) result.append(h('p', { class: 'muted' }, r.hint));
       if (r.id !== null) result.append(h('p', {}, h('a', { href: `#id=${r.id}`, id: 'resend-row', onclick: (ev: Event) => (ev.preventDefault(), open(r.id!)) }, `Open the new row ${r.id}`)));
       for (const n of r.notes) result.append(h('p', { class: 'muted' }, n));
       if (r.response) result.append(h('pre', { class: 'raw small' }, r.response));
