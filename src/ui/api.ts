@@ -106,7 +106,7 @@ export function diff(ctx: ApiContext, url: URL): Answer {
 
 export function search(ctx: ApiContext, url: URL): Answer {
   const q = (url.searchParams.get('q') ?? '').slice(0, 500);
-  return json(200, { q, ids: q === '' ? [] : ctx.store.search(q) });
+  return json(200, ctx.scrub({ q, ids: q === '' ? [] : ctx.store.search(q) }));
 }
 
 export function exportOne(ctx: ApiContext, id: string, what: string, url: URL): Answer {
