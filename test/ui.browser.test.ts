@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCapture } from '../src/core/capture.js';
 import { loadProvider } from '../src/providers/index.js';
 import { sign } from '../src/signing/api.js';
+import { schemeById } from '../src/signing/registry.js';
 import { prettify, sendDelivery, startInspected, type Inspected } from './helpers/inspector.js';
 import { post } from './helpers/listener.js';
 
@@ -196,6 +197,36 @@ describe.skipIf(!available)('the inspector in Chromium', () => {
     await shot('narrow-list');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.locator('#theme').click();
+  });
+
+  it('re-signs by the listener\'s scheme: a Standard Webhooks listener (listen --scheme) gets a valid new row', async () => {
+    const whsec = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const sw = await startInspected(['--scheme', 'standard-webhooks', '--secret', whsec]);
+    const other = await context.newPage();
+    try {
+      await other.goto(sw.url);
+      const body = Buffer.from('{"type":"order.paid","data":{"orderId":"ord_8f2KqL","total":"12.50","customer":"Zoë"}}');
+      const signed = schemeById('standard-webhooks')!.sign(body, { secret: whsec });
+      await post(`${sw.listen.url}/hooks`, prettify(body), { 'content-type': 'application/json', ...signed.headers }); // tampered
+      const [first] = await sw.listen.waitForDeliveries(1);
+      expect(first!.signature).toMatchObject({ status: 'invalid', scheme: 'standard-webhooks' });
+      await other.locator('.viewport .row[data-id="1"]').click();
+      await expect.poll(() => other.locator('#explain').textContent()).toContain('JSON.stringify(JSON.parse(body))');
+      await other.locator('#tab-resend').click();
+      expect(await other.locator('label', { has: other.locator('input[name=sig][value=resign]') }).textContent()).toContain('(Standard Webhooks)');
+      await other.locator('#resend-body').fill((await other.locator('#resend-body').inputValue()).replace('"total": "12.50"', '"total": "13.00"'));
+      await other.locator('#resend-send').click();
+      await other.locator('#resend-row').waitFor();
+      const [resent] = await sw.listen.waitForMatching(1, (d) => d.seq === 2);
+      expect(resent!.signature).toMatchObject({ status: 'valid', scheme: 'standard-webhooks' });
+      expect(resent!.body.data.total).toBe('13.00');
+      await other.locator('.viewport .row[data-id="2"] .c-sig').waitFor();
+      expect(await other.locator('.viewport .row[data-id="2"] .c-sig').textContent()).toBe('✓ valid');
+      await other.screenshot({ path: join(SHOTS, 'resend-standard-webhooks.png') });
+    } finally {
+      await other.close();
+      await sw.listen.stop();
+    }
   });
 
   it('keeps a virtualised list with 10,000 deliveries: few DOM rows, every row reachable', async () => {
