@@ -13,6 +13,8 @@ export interface Row {
   method: string;
   path: string;
   provider: string | null;
+  /** The scheme that checked the signature (the provider's own, `--scheme`, or one the headers named). */
+  scheme: string | null;
   event: string | null;
   verdict: string;
   /** The answer (the listener's, or the target's for a sent request); null when there was none. */
@@ -48,6 +50,7 @@ export function makeRow(id: number, r: ReportLike, x: Extras | undefined, bodyLe
     method: str(r.method, 'POST'),
     path: str(r.path, '/'),
     provider: typeof r.provider === 'string' ? r.provider : null,
+    scheme: str(field(r.signature, 'scheme')) || null,
     event: typeof r.event === 'string' ? r.event : null,
     verdict: sent ? 'sent' : str(r.verdict, 'invalid'),
     status: sent ? (sent.status ?? null) : num(r.status),

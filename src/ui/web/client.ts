@@ -7,6 +7,7 @@ export interface Row {
   method: string;
   path: string;
   provider: string | null;
+  scheme: string | null;
   event: string | null;
   verdict: string;
   status: number | null;

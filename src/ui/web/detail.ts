@@ -54,7 +54,7 @@ export function overview(d: Detail, ctx: DetailContext): HTMLElement {
       ...item('Answered', h('span', { class: statusClass(r.status ?? null) }, String(r.status ?? '—')), r.statusReason && r.statusReason !== 'verdict' ? ` (${r.statusReason})` : ''),
       ...item('Provider', r.provider ? `${r.provider}${typeof r.confidence === 'number' && r.confidence < 1 ? ` (detected, confidence ${r.confidence})` : ''}` : h('span', { class: 'warn' }, 'not recognised')),
       ...item('Event', r.event ?? h('span', { class: 'warn' }, 'unknown')),
-      ...item('Signature', h('span', { class: NEUTRAL.has(sig.status) ? 'warn' : cls(sig.ok) }, String(sig.status ?? '')), sig.header ? ` (${sig.header})` : '', sig.reason ? ` — ${sig.reason}` : ''),
+      ...item('Signature', h('span', { class: NEUTRAL.has(sig.status) ? 'warn' : cls(sig.ok) }, String(sig.status ?? '')), sig.scheme && d.signing ? ` by ${d.signing.label}` : '', sig.header ? ` (${sig.header})` : '', sig.reason ? ` — ${sig.reason}` : ''),
     );
     if (auth.status && auth.status !== 'none') dl.append(...item('Auth', h('span', { class: cls(auth.ok, auth.status === 'not-configured') }, `${auth.kind ?? 'auth'} ${auth.status}`), auth.reason ? ` — ${auth.reason}` : ''));
     dl.append(...item('Schema', h('span', { class: schema.status === 'valid' ? 'ok' : schema.status === 'invalid' ? 'bad' : 'warn' }, String(schema.status ?? '')), Array.isArray(schema.issues) && schema.issues.length ? ` — ${schema.issues.length} field error${schema.issues.length === 1 ? '' : 's'} (see Body)` : ''));

@@ -19,7 +19,7 @@ const haystacks = new WeakMap<Row, string>();
 function hay(r: Row): string {
   let s = haystacks.get(r);
   if (s === undefined) {
-    s = `#${r.seq ?? ''} ${r.id} ${r.method} ${r.path} ${r.provider ?? 'unknown'} ${r.event ?? ''} ${r.status ?? ''} ${r.verdict} ${r.sig} ${r.auth} ${r.schema} ${r.problems.join(' ')} ${r.target ?? ''}`.toLowerCase();
+    s = `#${r.seq ?? ''} ${r.id} ${r.method} ${r.path} ${r.provider ?? 'unknown'} ${r.scheme ?? ''} ${r.event ?? ''} ${r.status ?? ''} ${r.verdict} ${r.sig} ${r.auth} ${r.schema} ${r.problems.join(' ')} ${r.target ?? ''}`.toLowerCase();
     haystacks.set(r, s);
   }
   return s;
@@ -239,7 +239,8 @@ export class VirtualList {
     };
     set(0, r.kind === 'sent' ? `↗${r.id}` : `${r.origin !== null ? '↻' : ''}${r.seq ?? r.id}`, '', r.origin !== null ? `resent from row ${r.origin}` : '');
     set(1, time(r.at));
-    set(2, r.provider ?? 'unknown', r.provider ? '' : 'warn');
+    // No provider recognised, but a scheme checked it (listen --scheme, Stripe-Signature…): say which.
+    set(2, r.provider ?? r.scheme ?? 'unknown', r.provider ?? r.scheme ? '' : 'warn');
     set(3, r.kind === 'sent' ? `${r.event ?? ''} → ${r.target ?? ''}` : (r.event ?? (r.provider ? '?' : '')), '', r.path);
     set(4, r.status === null ? '—' : String(r.status), statusClass(r.status));
     const [sig, sigCls] = signatureCell(r);
