@@ -2,7 +2,8 @@
 // bare node:http server doing the same HMAC check, in the same run. Target: the listener at >= 60% of the
 // bare server, peak RSS under 150 MB, no request dropped or errored.
 // The `listen-ui` row: the same listener with `--ui` and a page's event stream open and read throughout
-// (an SSE client), next to a plain `listen` run in each round. Target: within 10% (uiRatio >= 0.9). On a busy
+// (an SSE client), next to a plain `listen` run in each round, both measured after BENCH_UI_WARMUP (12,000)
+// deliveries, once the inspector's memory is full. Target: within 10% (uiRatio >= 0.9). On a busy
 // machine requests/s swing from run to run; CPU time per request (uiCpuRatio, the listener process's own
 // user + system time, GC threads included) is the steadier measure of what the inspector costs.
 // BENCH_UI=0 leaves the row out.
@@ -87,31 +88,29 @@ function openEventStream(inspector) {
   return stream;
 }
 
-async function measure(label, args) {
-  return drive(label, await startServer(args), CONNECTIONS);
+async function measure(label, args, warmup = 0) {
+  return drive(label, await startServer(args), CONNECTIONS, warmup);
 }
 
-/** Load on one started server for DURATION, then stop it and collect its numbers. */
-async function drive(label, server, connections) {
+/** Load on one started server for DURATION (after `warmup` deliveries, not measured), then stop it and collect its numbers. */
+async function drive(label, server, connections, warmup = 0) {
   const stream = server.inspector ? openEventStream(server.inspector) : undefined;
+  let next = 0;
+  const requests = [
+    {
+      method: 'POST',
+      setupRequest(req) {
+        const d = pool[next++ % POOL];
+        return { ...req, body: d.body, headers: { 'content-type': 'application/json', 'x-cg-signature': d.signature } };
+      },
+    },
+  ];
+  const cpuStart = cpuMs(server.child.pid);
+  if (warmup > 0) await autocannon({ url: `${server.url}/webhook`, connections, amount: warmup, requests });
   const cpuBefore = cpuMs(server.child.pid);
   let peakKb = 0;
   const poll = setInterval(() => (peakKb = Math.max(peakKb, readHwm(server.child.pid))), 50);
-  let next = 0;
-  const result = await autocannon({
-    url: `${server.url}/webhook`,
-    connections,
-    duration: DURATION,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest(req) {
-          const d = pool[next++ % POOL];
-          return { ...req, body: d.body, headers: { 'content-type': 'application/json', 'x-cg-signature': d.signature } };
-        },
-      },
-    ],
-  });
+  const result = await autocannon({ url: `${server.url}/webhook`, connections, duration: DURATION, requests });
   clearInterval(poll);
   const cpu = cpuMs(server.child.pid) - cpuBefore;
   stream?.close();
@@ -135,6 +134,7 @@ async function drive(label, server, connections) {
     reported: summary ? Number(summary[1]) : undefined,
     streamedKb: stream ? Math.round(stream.bytes / 1024) : undefined,
     cpuUsPerRequest: Math.round((cpu * 1000) / Math.max(1, result.requests.total)),
+    ...(warmup > 0 ? { warmupCpuUsPerRequest: Math.round(((cpuBefore - cpuStart) * 1000) / warmup) } : {}),
   };
 }
 
@@ -148,17 +148,22 @@ const uiRatios = [];
 // CPU time per request, listen over listen-ui: the cost of the inspector itself, less sensitive to a busy machine.
 const cpuRatios = [];
 const WITH_UI = process.env.BENCH_UI !== '0';
+const UI_WARMUP = Number(process.env.BENCH_UI_WARMUP ?? 12_000);
 for (let i = 0; i < ROUNDS; i++) {
   const b = await measure('bare', ['-e', BARE]);
   const l = await measure('listen', [BIN, 'listen', '--json', '--secret', SECRET, '--port', '0']);
   runs.push(b, l);
   ratios.push(l.requestsPerSecond / b.requestsPerSecond);
   if (WITH_UI) {
-    // Right after its plain neighbour, and the other way round in the next round (plain, ui | ui, plain …):
-    // each ratio compares runs next to each other in time.
-    const u = await measure('listen-ui', [BIN, 'listen', '--json', '--secret', SECRET, '--port', '0', '--ui']);
-    const p = i % 2 === 0 ? l : await measure('listen', [BIN, 'listen', '--json', '--secret', SECRET, '--port', '0']);
-    if (p !== l) runs.push(p);
+    // A pair of its own, both warmed up with UI_WARMUP deliveries first: the steady state, once the inspector holds
+    // its --ui-keep (10,000) deliveries and recycles its buffers. Filling them is fresh memory, which costs ~37 µs a
+    // 4 KB page on this kind of VM (Firecracker); that one-time cost is in uiWarmupCpuUsPerRequest.
+    // Plain first, then ui, and the other way round in the next round: neighbours in time.
+    const plainArgs = [BIN, 'listen', '--json', '--secret', SECRET, '--port', '0'];
+    const first = i % 2 === 0 ? await measure('listen-warm', plainArgs, UI_WARMUP) : undefined;
+    const u = await measure('listen-ui', [...plainArgs, '--ui'], UI_WARMUP);
+    const p = first ?? (await measure('listen-warm', plainArgs, UI_WARMUP));
+    runs.push(p);
     runs.push(u);
     uiRatios.push(u.requestsPerSecond / p.requestsPerSecond);
     cpuRatios.push(p.cpuUsPerRequest / u.cpuUsPerRequest);
@@ -172,6 +177,7 @@ const clean = listenRuns.every((r) => r.non2xx === 0 && r.errors === 0 && r.time
 const ratio = Math.round(median(ratios) * 100) / 100;
 const peakMb = Math.max(...listenRuns.map((r) => r.peakMb));
 const uiRuns = runs.filter((r) => r.label === 'listen-ui');
+const warmRuns = runs.filter((r) => r.label === 'listen-warm');
 
 const uiRatio = uiRatios.length ? Math.round(median(uiRatios) * 100) / 100 : undefined;
 const uiClean = uiRuns.every((r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && (r.reported ?? 0) >= r.ok2xx && r.streamedKb > 0);
@@ -195,12 +201,16 @@ console.log(
     ...(uiRuns.length
       ? {
           uiRps: median(uiRuns.map((r) => r.requestsPerSecond)),
+          plainWarmRps: median(warmRuns.map((r) => r.requestsPerSecond)),
           uiRatio,
           uiRatios: uiRatios.map((r) => Math.round(r * 100) / 100),
-          listenCpuUsPerRequest: median(listenRuns.map((r) => r.cpuUsPerRequest)),
+          plainCpuUsPerRequest: median(warmRuns.map((r) => r.cpuUsPerRequest)),
           uiCpuUsPerRequest: median(uiRuns.map((r) => r.cpuUsPerRequest)),
           uiCpuRatio: Math.round(median(cpuRatios) * 100) / 100,
           uiCpuRatios: cpuRatios.map((r) => Math.round(r * 100) / 100),
+          // While the inspector fills its memory (the warm-up): CPU per delivery, plain and with --ui.
+          plainWarmupCpuUsPerRequest: median(warmRuns.map((r) => r.warmupCpuUsPerRequest)),
+          uiWarmupCpuUsPerRequest: median(uiRuns.map((r) => r.warmupCpuUsPerRequest)),
           uiPeakMb: Math.max(...uiRuns.map((r) => r.peakMb)),
           uiStreamedKb: uiRuns.map((r) => r.streamedKb),
           uiErrors: uiRuns.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),

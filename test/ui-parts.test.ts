@@ -11,7 +11,8 @@ import { EventHub } from '../src/ui/events.js';
 import { captureFile, curlLine, scenarioStep } from '../src/ui/exports.js';
 import { allowedHosts, check, tokenMatches } from '../src/ui/security.js';
 import { DeliveryStore, type ReportLike } from '../src/ui/store.js';
-import { makeRow, makeScrubber, publicReport, rowOf } from '../src/ui/views.js';
+import { deliveryJsonLine } from '../src/output/delivery.js';
+import { makeRow, makeScrubber, publicReport, rowJson, rowOf } from '../src/ui/views.js';
 
 const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
   type: 'delivery',
@@ -127,6 +128,36 @@ describe('views', () => {
     expect(rowOf(e).verdict).toBe('valid');
   });
 
+  it('writes a row\'s JSON directly, exactly as serializing the row object would', () => {
+    const odd = [
+      report(1),
+      report(2, { path: '/a"\\b\u2028\u0000é🎉', event: null, provider: null, signature: { status: 'invalid', ok: false, reason: 'x', scheme: 'stripe' } }),
+      report(3, { seq: Number.NaN, status: undefined, size: -0, durationMs: 0.125, problems: ['signature invalid', 7, 'schema'] as unknown as string[], duplicate: { key: 'k', firstSeq: 2 } }),
+      report(4, { schema: { status: 'invalid', issues: [{ path: 'a', message: 'm' }, { path: 'b', message: 'n' }] }, method: 42 as unknown as string, receivedAt: undefined }),
+      { seq: 5 } as ReportLike,
+    ];
+    for (const [k, r] of odd.entries()) {
+      expect(rowJson(k + 1, r, undefined, 99)).toBe(JSON.stringify(makeRow(k + 1, r, undefined, 99)));
+      expect(rowJson(k + 1, r, { origin: 3 }, 99)).toBe(JSON.stringify(makeRow(k + 1, r, { origin: 3 }, 99)));
+    }
+  });
+
+  it('stores the report text `listen --json` just made, or makes the same text itself', () => {
+    const a = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, rowJson);
+    const b = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, rowJson);
+    const r = report(1, { body: { rewardId: 'rw_1' } });
+    const raw = Buffer.from('{"rewardId":"rw_1"}');
+    a.addDelivery(r, raw);
+    deliveryJsonLine(r as never, { body: raw });
+    b.addDelivery(r, raw);
+    expect(b.get(1)!.report).toEqual(a.get(1)!.report);
+    expect(JSON.stringify(b.get(1)!.report)).toBe(JSON.stringify({ ...r, body: undefined }));
+    // Taken once: the same object changed afterwards is serialized again, not served from the line before.
+    r.verdict = 'invalid';
+    b.addDelivery(r, raw);
+    expect(b.get(2)!.report.verdict).toBe('invalid');
+  });
+
   it('scrubs configured secrets from derived text', () => {
     const scrub = makeScrubber(['s3cr"et!', 'no']);
     expect(scrub({ reason: 'the key s3cr"et! was wrong', n: 1 })).toEqual({ reason: 'the key ****(8 chars) was wrong', n: 1 });
@@ -210,12 +241,15 @@ describe('requests from elsewhere', () => {
 describe('the event stream', () => {
   /** A response whose socket is full after `room` writes, until drain is emitted. */
   function fakeResponse(room: number) {
-    const res = new EventEmitter() as EventEmitter & { writes: string[]; destroyed: boolean; writeHead(): void; write(t: string): boolean; end(): void };
+    const res = new EventEmitter() as EventEmitter & { writes: string[]; destroyed: boolean; writableLength: number; writeHead(): void; write(t: string): boolean; end(): void };
     res.writes = [];
     res.destroyed = false;
+    res.writableLength = 0;
     res.writeHead = () => undefined;
     res.write = (t: string) => {
       res.writes.push(t);
+      // Past `room` writes, more is left unread than a page may leave.
+      if (res.writes.length >= room) res.writableLength = 4 * 1024 * 1024;
       return res.writes.length < room;
     };
     res.end = () => undefined;
@@ -234,9 +268,28 @@ describe('the event stream', () => {
     const whileFull = res.writes.length;
     expect(whileFull).toBe(3); // retry line, one batch, and the write that found the socket full
     expect(hub.skipped).toBeGreaterThan(40);
+    res.writableLength = 0;
     res.emit('drain');
     expect(res.writes.length).toBe(whileFull + 1);
     expect(res.writes.at(-1)).toMatch(/^event: resync\n/);
+    hub.close();
+  });
+
+  it('sends a large batch as several small messages, in order, and resumes after the last one written', () => {
+    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 }, rowJson);
+    const hub = new EventHub(store);
+    const res = fakeResponse(3); // the retry line, one message, then the socket is full
+    hub.attach(res as unknown as ServerResponse, 0);
+    for (let i = 1; i <= 250; i++) store.addDelivery(report(i), Buffer.from('{}'));
+    hub.flush();
+    const rows = res.writes.filter((w) => w.includes('event: rows'));
+    expect(rows.length).toBe(2); // 100 rows, then 100 more into the full socket, and no more
+    const ids = rows.map((w) => (JSON.parse(w.slice(w.indexOf('data: ') + 6)) as { rows: Array<{ id: number }> }).rows.map((r) => r.id));
+    expect(ids.map((x) => [x[0], x.at(-1)])).toEqual([[1, 100], [101, 200]]);
+    expect(rows.map((w) => /^id: (\d+)/.exec(w)![1])).toEqual(['100', '200']);
+    res.writableLength = 0;
+    res.emit('drain');
+    expect(res.writes.at(-1)).toBe(`event: resync\ndata: ${JSON.stringify({ after: 200 })}\n\n`); // the page fetches 201…250
     hub.close();
   });
 

@@ -1,6 +1,7 @@
 // The live stream (server-sent events). New entries are announced in batches, a few times a second, with one
 // JSON serialization per batch for every page: the listener's hot path only marks that something changed.
-// A page that does not keep up is never buffered for: it misses batches and is told to re-sync from the API.
+// A page that does not keep up is buffered for up to MAX_BUFFERED per page, no more: it misses batches and is told to
+// re-sync from the API.
 import type { ServerResponse } from 'node:http';
 import { SECURITY_HEADERS } from './security.js';
 import type { DeliveryStore } from './store.js';
@@ -10,8 +11,18 @@ import { rowsDocument } from './views.js';
 const FLUSH_MS = 100;
 /** More new entries than this in one batch: send a "resync" (the page pages them in) instead of the rows. */
 const MAX_BATCH = 500;
+/** Rows per "rows" message: ~50 KB, well inside V8's young generation. */
+const MESSAGE_ROWS = 100;
 const PING_MS = 15_000;
+
+interface Message {
+  /** The id of the message's last row. */
+  last: number;
+  text: string;
+}
 export const MAX_CLIENTS = 16;
+/** Unread bytes a page may leave in its socket's buffer (at most MAX_CLIENTS × this in all) before it is behind. */
+const MAX_BUFFERED = 512 * 1024;
 
 interface Client {
   res: ServerResponse;
@@ -53,7 +64,9 @@ export class EventHub {
 
   private write(c: Client, text: string): void {
     if (c.behind || c.res.destroyed) return;
-    if (!c.res.write(text)) {
+    c.res.write(text);
+    // A socket takes a batch of rows in several writes; only a page that leaves this much unread is behind.
+    if (c.res.writableLength > MAX_BUFFERED) {
       c.behind = true;
       c.res.once('drain', () => {
         c.behind = false;
@@ -64,35 +77,48 @@ export class EventHub {
     }
   }
 
-  /** Rows after the client's last one, or a resync when there are too many for one message. */
-  private send(c: Client, last: number, shared?: { after: number; text: string }): void {
+  /** Rows after the client's last one (in messages of MESSAGE_ROWS), or a resync when there are too many. */
+  private send(c: Client, last: number, shared?: { after: number; messages: Message[] }): void {
     if (last <= c.sent) return;
     if (c.behind) {
       this.skipped++;
       return;
     }
-    const head = `id: ${last}\n`;
     if (last - Math.max(c.sent, this.store.firstId - 1) > MAX_BATCH) {
-      this.write(c, `${head}event: resync\ndata: ${JSON.stringify({ after: c.sent, first: this.store.firstId })}\n\n`);
-    } else if (shared && shared.after === c.sent) {
-      this.write(c, shared.text);
-    } else {
-      this.write(c, `${head}event: rows\ndata: ${this.rowsJson(c.sent)}\n\n`);
+      this.write(c, `id: ${last}\nevent: resync\ndata: ${JSON.stringify({ after: c.sent, first: this.store.firstId })}\n\n`);
+      c.sent = last;
+      return;
     }
-    c.sent = last;
+    for (const m of shared && shared.after === c.sent ? shared.messages : this.messages(c.sent, last)) {
+      if (c.behind || c.res.destroyed) break; // the rest, once it drains, by a resync from c.sent
+      this.write(c, m.text);
+      c.sent = m.last;
+    }
   }
 
-  private rowsJson(after: number): string {
-    return rowsDocument(this.store.rowsJson(after, MAX_BATCH).json, { first: this.store.firstId, evicted: this.store.evicted });
+  /**
+   * The rows after `after` up to `last`, as "rows" messages of at most MESSAGE_ROWS rows: a string past ~128 KB
+   * would be allocated outside V8's young generation (fresh memory for every batch, which a VM pays for dearly).
+   */
+  private messages(after: number, last: number): Message[] {
+    const out: Message[] = [];
+    const head = { first: this.store.firstId, evicted: this.store.evicted };
+    for (let from = after; from < last; ) {
+      const rows = this.store.rowsJson(from, Math.min(MESSAGE_ROWS, last - from));
+      if (rows.count === 0) break;
+      out.push({ last: rows.last, text: `id: ${rows.last}\nevent: rows\ndata: ${rowsDocument(rows.json, head)}\n\n` });
+      from = rows.last;
+    }
+    return out;
   }
 
   flush(): void {
     this.timer = undefined;
     const last = this.store.lastId;
     // Pages that are up to date share one serialization of the batch.
-    let shared: { after: number; text: string } | undefined;
+    let shared: { after: number; messages: Message[] } | undefined;
     for (const c of this.clients) {
-      if (!shared && !c.behind && c.sent < last && last - Math.max(c.sent, this.store.firstId - 1) <= MAX_BATCH) shared = { after: c.sent, text: `id: ${last}\nevent: rows\ndata: ${this.rowsJson(c.sent)}\n\n` };
+      if (!shared && !c.behind && c.sent < last && last - Math.max(c.sent, this.store.firstId - 1) <= MAX_BATCH) shared = { after: c.sent, messages: this.messages(c.sent, last) };
       this.send(c, last, shared);
     }
   }

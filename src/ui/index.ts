@@ -12,7 +12,7 @@ import { RESEND_HEADER } from './resend.js';
 import { newToken } from './security.js';
 import { startUiServer } from './server.js';
 import { DeliveryStore, type ReportLike } from './store.js';
-import { makeRow, makeScrubber } from './views.js';
+import { makeScrubber, rowJson } from './views.js';
 import { redactUrl } from '../core/redact.js';
 import { VERSION } from '../version.js';
 
@@ -48,7 +48,7 @@ export interface Inspector {
 
 export async function startInspector(listen: ListenOptions, options: InspectorOptions = {}): Promise<Inspector> {
   const assets: Assets = loadAssets(options.assetsDir);
-  const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }, makeRow);
+  const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }, rowJson);
   const hub = new EventHub(store);
   const token = newToken();
   const creds: Credentials = {

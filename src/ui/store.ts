@@ -5,6 +5,7 @@
 // (every young collection copied and promoted them). So each report is serialized as it arrives and written,
 // with its row and its body, into a batch buffer: the collector sees a few objects per thousand deliveries.
 import type { DeliveryReport } from '../http/listen.js';
+import { takeReportHead } from '../output/delivery.js';
 
 /** What the inspector reads of a report: every field optional, so that new or renamed fields never break it. */
 export type ReportLike = Partial<DeliveryReport> & Record<string, unknown>;
@@ -190,6 +191,9 @@ export class Entry {
 /** The JSON text of a report, its parsed body left out when the raw bytes give it back. */
 function reportJson(report: ReportLike, keepBody: boolean): string {
   if (keepBody) return JSON.stringify(report);
+  // The text `listen --json` made of this report a moment ago, when it did: one serialization for both.
+  const made = takeReportHead(report as DeliveryReport);
+  if (made !== undefined) return made;
   // Set aside and put back synchronously rather than copying the report (deliveryJsonLine does the same).
   const body = report.body;
   report.body = undefined;
@@ -216,7 +220,7 @@ export class DeliveryStore {
 
   constructor(
     readonly options: StoreOptions,
-    /** Makes the list row of an entry (views.ts makeRow), from its report and extras. */
+    /** Makes the list row of an entry (views.ts rowJson, or makeRow), from its report and extras: JSON text or a value. */
     private readonly row: (id: number, report: ReportLike, extras: Extras | undefined, bodyLength: number) => unknown,
   ) {}
 
@@ -249,7 +253,8 @@ export class DeliveryStore {
 
   private add(report: ReportLike, json: string, body: Buffer): number {
     const id = this.nextId++;
-    const row = JSON.stringify(this.row(id, report, this.extras.get(id), body.length));
+    const made = this.row(id, report, this.extras.get(id), body.length);
+    const row = typeof made === 'string' ? made : JSON.stringify(made);
     let batch = this.batches[this.batches.length - 1];
     if (!batch || batch.data.used >= BATCH_BYTES || batch.rows.used >= BATCH_BYTES / 4 - 4096) {
       this.batches.push((batch = new Batch(id, this.spare)));

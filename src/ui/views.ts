@@ -68,6 +68,29 @@ export function makeRow(id: number, r: ReportLike, x: Extras | undefined, bodyLe
   return row;
 }
 
+const jsonText = (s: string | null): string => (s === null ? 'null' : JSON.stringify(s));
+const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
+
+/**
+ * `JSON.stringify(makeRow(…))` for a delivery, written directly: it runs on the listener's hot path for every
+ * delivery, and building then serializing an object cost a quarter of what the inspector adds per delivery.
+ * Same fields, same order, same text (a test compares the two on real reports).
+ */
+export function rowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLength: number): string {
+  if (x?.kind === 'sent') return JSON.stringify(makeRow(id, r, x, bodyLength)); // rare: the inspector's own requests
+  const sig = r.signature as Record<string, unknown> | undefined;
+  const issues = field(r.schema, 'issues');
+  const problems = Array.isArray(r.problems) ? r.problems.filter((p): p is string => typeof p === 'string') : [];
+  return (
+    `{"id":${id},"seq":${jsonNum(num(r.seq))},"kind":"delivery","at":${jsonText(str(r.receivedAt))},"method":${jsonText(str(r.method, 'POST'))}` +
+    `,"path":${jsonText(str(r.path, '/'))},"provider":${jsonText(typeof r.provider === 'string' ? r.provider : null)},"scheme":${jsonText(str(field(sig, 'scheme')) || null)}` +
+    `,"event":${jsonText(typeof r.event === 'string' ? r.event : null)},"verdict":${jsonText(str(r.verdict, 'invalid'))},"status":${jsonNum(num(r.status))}` +
+    `,"sig":${jsonText(str(field(sig, 'status'), 'unknown'))},"auth":${jsonText(str(field(r.auth, 'status'), 'none'))},"schema":${jsonText(str(field(r.schema, 'status'), 'skipped'))}` +
+    `,"issues":${Array.isArray(issues) ? issues.length : 0},"dup":${jsonNum(num(field(r.duplicate, 'firstSeq')))},"size":${jsonNum(num(r.size) ?? bodyLength)}` +
+    `,"ms":${jsonNum(num(r.durationMs))},"problems":${problems.length === 0 ? '[]' : JSON.stringify(problems)},"origin":${jsonNum(x?.origin ?? null)}}`
+  );
+}
+
 export const rowOf = (e: Entry): Row => JSON.parse(e.rowJson) as Row;
 
 /** `{…head, "rows":[…]}` from the rows' JSON as kept, without serializing them again. */
