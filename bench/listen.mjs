@@ -74,12 +74,55 @@ function startServer(args) {
   });
 }
 
-/** A page's live stream, read as fast as it comes: what an open inspector costs the listener. */
+/**
+ * A page's live stream, read as fast as it comes, and what the page does on a "resync" (the listener's stream
+ * skipped rows): it fetches them from the API, as src/ui/web/main.ts does. What an open inspector costs the listener.
+ */
 function openEventStream(inspector) {
   const u = new URL(inspector);
-  const stream = { bytes: 0, close: () => undefined };
-  const r = request(`${u.origin}/api/events?token=${u.searchParams.get('token')}`, { headers: { 'x-cg-hooks-token': u.searchParams.get('token') } }, (res) => {
-    res.on('data', (c) => (stream.bytes += c.length));
+  const token = u.searchParams.get('token');
+  const stream = { bytes: 0, resyncs: 0, fetched: 0, close: () => undefined };
+  let last = 0;
+  let pending = '';
+  let fetching = false;
+  const get = (path) =>
+    new Promise((resolve) => {
+      const r = request(`${u.origin}${path}`, { headers: { 'x-cg-hooks-token': token } }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', () => resolve('{}'));
+      });
+      r.on('error', () => resolve('{}'));
+      r.end();
+    });
+  const catchUp = async () => {
+    if (fetching) return;
+    fetching = true;
+    for (;;) {
+      const page = JSON.parse(await get(`/api/deliveries?after=${last}&limit=5000`));
+      stream.fetched += page.rows?.length ?? 0;
+      if (page.rows?.length) last = page.rows[page.rows.length - 1].id;
+      if (!page.more) break;
+    }
+    fetching = false;
+  };
+  const r = request(`${u.origin}/api/events`, { headers: { 'x-cg-hooks-token': token } }, (res) => {
+    res.on('data', (c) => {
+      stream.bytes += c.length;
+      pending += c.toString('utf8');
+      let end;
+      while ((end = pending.indexOf('\n\n')) >= 0) {
+        const message = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        const id = /^id: (\d+)$/m.exec(message);
+        if (/^event: rows$/m.test(message) && id) last = Math.max(last, Number(id[1]));
+        if (/^event: resync$/m.test(message)) {
+          stream.resyncs++;
+          void catchUp();
+        }
+      }
+    });
     res.on('error', () => undefined);
   });
   r.on('error', () => undefined);
@@ -133,6 +176,7 @@ async function drive(label, server, connections, warmup = 0) {
     peakMb: Math.round((peakKb / 1024) * 10) / 10,
     reported: summary ? Number(summary[1]) : undefined,
     streamedKb: stream ? Math.round(stream.bytes / 1024) : undefined,
+    resyncs: stream?.resyncs,
     cpuUsPerRequest: Math.round((cpu * 1000) / Math.max(1, result.requests.total)),
     ...(warmup > 0 ? { warmupCpuUsPerRequest: Math.round(((cpuBefore - cpuStart) * 1000) / warmup) } : {}),
   };
@@ -213,6 +257,7 @@ console.log(
           uiWarmupCpuUsPerRequest: median(uiRuns.map((r) => r.warmupCpuUsPerRequest)),
           uiPeakMb: Math.max(...uiRuns.map((r) => r.peakMb)),
           uiStreamedKb: uiRuns.map((r) => r.streamedKb),
+          uiResyncs: uiRuns.map((r) => r.resyncs),
           uiErrors: uiRuns.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
         }
       : {}),

@@ -298,12 +298,12 @@ describe('the event stream', () => {
     const hub = new EventHub(store);
     const res = fakeResponse(1000);
     hub.attach(res as unknown as ServerResponse, 0);
-    for (let i = 0; i < 600; i++) store.addDelivery(report(i), Buffer.from('{}'));
+    for (let i = 0; i < 2100; i++) store.addDelivery(report(i), Buffer.from('{}'));
     hub.flush();
     expect(res.writes.at(-1)).toMatch(/event: resync/);
-    store.addDelivery(report(601), Buffer.from('{}'));
+    store.addDelivery(report(2101), Buffer.from('{}'));
     hub.flush();
-    expect(res.writes.at(-1)).toMatch(/event: rows\ndata: \{"first":1,"evicted":0,"rows":\[\{"id":601,/);
+    expect(res.writes.at(-1)).toMatch(/event: rows\ndata: \{"first":1,"evicted":0,"rows":\[\{"id":2101,/);
     hub.close();
   });
 });
