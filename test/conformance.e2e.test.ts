@@ -239,7 +239,7 @@ describe('cg-hooks test: usage and network', () => {
     expect(suite.errors).toBe('1');
     const json = await runCli(['test', `http://127.0.0.1:${port}/webhook`, '--provider', 'customerglu', '--secret', SECRET, '--json']);
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'connection_refused', message: expect.stringContaining('nothing is listening') } });
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'connection_refused', message: expect.stringContaining('nothing is listening'), hint: expect.stringContaining('start your receiver') } });
   });
 
   it('keeps going when the receiver hangs on a case, and fails that case', async () => {
