@@ -27,17 +27,42 @@ export interface Entry {
   event?: string;
 }
 
-/** The cases that apply to a provider and scheme, in the order they run, without their requests. */
-export function entries(provider: ProviderDef, scheme: Scheme, family: ConformanceFamily, events: string[], o: PlanOptions, forList: boolean): Entry[] {
+/** What the `valid:non-ascii` case sends (an event's delivery, quoted), or why there is none to send. */
+export interface TextCase {
+  event?: string;
+  excerpt?: string;
+  skip?: string;
+}
+
+/**
+ * The cases that apply to a provider and scheme, in the order they run, without their requests. `mappedBy`: the
+ * events a tenant mapping reshapes, with the mapping's file name.
+ */
+export function entries(provider: ProviderDef, scheme: Scheme, family: ConformanceFamily, events: string[], o: PlanOptions, forList: boolean, text: TextCase, mappedBy?: ReadonlyMap<string, string>): Entry[] {
   const ok: Expected = provider.retry.success === '200' ? '200' : '2xx';
+  const how = family.kind === 'none' ? 'built' : 'authenticated';
+  const shape = (event: string) => (mappedBy?.has(event) ? ` in the tenant's shape (${mappedBy.get(event)})` : '');
   const list: Entry[] = events.map((event) => ({
     name: `valid:${event}`,
     kind: 'valid' as const,
-    description: `a correctly ${family.kind === 'none' ? 'built' : 'authenticated'} ${event} delivery`,
+    description: `a correctly ${how} ${event} delivery${shape(event)}`,
     expected: ok,
     required: true,
     event,
   }));
+  // Real tenants' text is not ASCII: a receiver that decodes or re-encodes the body with a lossy charset before
+  // checking it refuses these deliveries in production while passing every ASCII test.
+  list.push({
+    name: 'valid:non-ascii',
+    kind: 'non-ascii',
+    description: text.event
+      ? `a correctly ${how} ${text.event} delivery${shape(text.event)} whose text has multi-byte UTF-8 and an emoji${text.excerpt ? ` (${JSON.stringify(text.excerpt)})` : ''}`
+      : `a correctly ${how} delivery whose text has multi-byte UTF-8 (é, ₹) and an emoji`,
+    expected: ok,
+    required: true,
+    ...(text.event ? { event: text.event } : {}),
+    ...(text.skip ? { skip: text.skip } : {}),
+  });
   list.push({ name: 'duplicate', kind: 'duplicate', description: `the first valid delivery again, byte for byte (providers retry: acknowledge it)`, expected: ok, required: true });
 
   const signatureCases: Entry[] = [

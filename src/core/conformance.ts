@@ -6,7 +6,10 @@ import { schemeFor, type ConformanceFamily, type Scheme, type SignOptions } from
 import type { CaseContext, CaseKind, CaseRequest, ConformanceCase, ConformancePlan, Expected, PlanOptions } from './conformance-types.js';
 import { prepareGenerator, type PreparedGenerator } from './generate.js';
 import { deleteHeader, GARBAGE, replaceDigest, signatureHeaders, tamper, withHeaders } from './forge.js';
-import { authLine, credentialsOf, entries, SKEW_SECONDS, type Entry } from './conformance-entries.js';
+import { authLine, credentialsOf, entries, SKEW_SECONDS, type Entry, type TextCase } from './conformance-entries.js';
+import { mappedDedupKey, type Mapping } from './mapping.js';
+import { mappingsFor } from './mapped-provider.js';
+import { nonAsciiExcerpt, nonAsciiSample, textProfile, type NonAsciiSample } from './non-ascii.js';
 import { buildSendRequest } from './request-build.js';
 import { didYouMean } from './suggest.js';
 
@@ -56,10 +59,45 @@ const familyOf = (scheme: Scheme, own: ProviderDef['signing'] | undefined, o: Pl
   scheme.conformance.family({ secrets: o.secrets?.length ?? 0, apiKey: o.apiKey !== undefined }, forList, own, o.custom);
 
 /** The case list for `--list`: names, expectations and descriptions, no credentials needed. */
-export function listCases(provider: ProviderDef, o: Pick<PlanOptions, 'scheme' | 'custom' | 'events' | 'retiredSecrets' | 'overlap'> = {}): ConformanceCase[] {
+export function listCases(provider: ProviderDef, o: Pick<PlanOptions, 'scheme' | 'custom' | 'events' | 'retiredSecrets' | 'overlap' | 'mapping'> = {}): ConformanceCase[] {
   const { scheme, own } = resolveScheme(provider, o.scheme ?? provider.signing.scheme);
   const family = familyOf(scheme, own, o, true);
-  return entries(provider, scheme, family, eventNames(provider, o), o, true).map((e) => toCase(e, provider, family));
+  const events = eventNames(provider, o);
+  const mappings = o.mapping === undefined ? undefined : mappingsFor(provider, o.mapping, events);
+  // Whether the provider has text to send at all (the planned case quotes its own delivery).
+  const sample = nonAsciiSample(provider, { seed: TEXT_SEED, ...firstMapping(mappings) }, 200, events);
+  const text: TextCase = sample ? {} : { skip: noTextReason(provider, events, o) };
+  return entries(provider, scheme, family, events, o, true, text, sourcesOf(mappings)).map((e) => toCase(e, provider, family));
+}
+
+/** The seed the valid:non-ascii case falls back to (and `--list` looks with): it finds text for every provider that has some. */
+const TEXT_SEED = 'non-ascii';
+
+const firstMapping = (mappings: Map<string, Mapping> | undefined) => {
+  const mapping = mappings?.values().next().value;
+  return mapping ? { mapping } : {};
+};
+const sourcesOf = (mappings: Map<string, Mapping> | undefined) => (mappings ? new Map([...mappings].map(([event, m]) => [event, m.source])) : undefined);
+
+function noTextReason(provider: ProviderDef, events: string[], o: Pick<PlanOptions, 'events'>): string {
+  return o.events?.length
+    ? `the selected events (${events.join(', ')}) carry no text with multi-byte UTF-8 and an emoji`
+    : `${provider.id}'s payloads carry no free text (ids, numbers and fixed values only): there is no non-ASCII delivery to send`;
+}
+
+/**
+ * The valid:non-ascii delivery: a seeded delivery of the plan's events with multi-byte text and an emoji, seeded
+ * apart from the valid cases so that it has ids of its own (a receiver must not take it for a duplicate).
+ */
+const excerptOf = (payload: Json) => {
+  const excerpt = nonAsciiExcerpt(payload);
+  return excerpt === undefined ? {} : { excerpt };
+};
+
+function textSample(provider: ProviderDef, events: string[], o: PlanOptions, nowMs: number, mappings: Map<string, Mapping> | undefined): NonAsciiSample | undefined {
+  const base = { now: nowMs, ...firstMapping(mappings) };
+  const own = nonAsciiSample(provider, { ...base, ...(o.seed !== undefined ? { seed: `${o.seed}:non-ascii` } : {}) }, 200, events);
+  return own ?? nonAsciiSample(provider, { ...base, seed: TEXT_SEED }, 200, events);
 }
 
 function toCase(e: Entry, provider: ProviderDef, family: ConformanceFamily, request?: CaseRequest, extra: Partial<CaseContext> = {}): ConformanceCase {
@@ -118,8 +156,11 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   const family = familyOf(scheme, own, o, false);
   requireCredentials(provider, scheme, family, o);
   const events = eventNames(provider, o);
-  const list = applySelection(entries(provider, scheme, family, events, o, false), o);
   const nowMs = o.now ?? Date.now();
+  const mappings = o.mapping === undefined ? undefined : mappingsFor(provider, o.mapping, events);
+  const sample = textSample(provider, events, o, nowMs, mappings);
+  const text: TextCase = sample ? { event: sample.event, ...excerptOf(sample.delivery.payload) } : { skip: noTextReason(provider, events, o) };
+  const list = applySelection(entries(provider, scheme, family, events, o, false, text, sourcesOf(mappings)), o);
   const nowSeconds = Math.floor(nowMs / 1000);
   const secrets = o.secrets ?? [];
   const retired = o.retiredSecrets ?? [];
@@ -149,7 +190,8 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   const generator = (event: string) => {
     let g = generators.get(event);
     if (!g) {
-      g = prepareGenerator(provider, event, { ...(o.seed !== undefined ? { seed: o.seed } : {}), now: nowMs });
+      const mapping = mappings?.get(event);
+      g = prepareGenerator(provider, event, { ...(o.seed !== undefined ? { seed: o.seed } : {}), now: nowMs, ...(mapping ? { mapping } : {}) });
       generators.set(event, g);
     }
     return g;
@@ -158,7 +200,10 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   // Every forged case gets its own delivery (its own ids), so a receiver that de-duplicates first cannot pass by luck.
   let index = 0;
   const fresh = () => generator(first).make(++index);
-  const dedupOf = (payload: Json) => provider.dedupKey?.(payload);
+  const dedupOf = (payload: Json) => {
+    const mapping = mappings?.get(first);
+    return mapping ? mappedDedupKey(mapping, payload, findEvent(provider, first).tenantMapping!) : provider.dedupKey?.(payload);
+  };
   const signatureFamily = family.kind === 'signature' ? family : undefined;
   const credential = family.kind === 'credential' ? family.cases : family.kind === 'signature' ? family.credential : undefined;
 
@@ -178,8 +223,13 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
       case 'valid': {
         const d = e.event === first ? firstValid : generator(e.event!).make(0);
         request = e.event === first ? strip(firstRequest) : strip(build(d.body, e.event!));
+        if (textProfile(d.body).nonAscii) extra.nonAscii = true;
         break;
       }
+      case 'non-ascii':
+        request = strip(build(sample!.delivery.body, sample!.event));
+        extra.nonAscii = true;
+        break;
       case 'duplicate': {
         request = strip(firstRequest);
         const key = dedupOf(firstValid.payload);
