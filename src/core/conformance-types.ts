@@ -48,6 +48,8 @@ export interface CaseContext {
   tampered?: string;
   /** Set on a genuine delivery whose body carries non-ASCII text (a lossy charset would change its bytes). */
   nonAscii?: boolean;
+  /** Set on valid:non-ascii: its event and the text it quotes (`nudge: "🎉 New User Welcome is live!"`). */
+  text?: string;
 }
 
 export interface ConformanceCase {

@@ -89,11 +89,6 @@ function noTextReason(provider: ProviderDef, events: string[], o: Pick<PlanOptio
  * The valid:non-ascii delivery: a seeded delivery of the plan's events with multi-byte text and an emoji, seeded
  * apart from the valid cases so that it has ids of its own (a receiver must not take it for a duplicate).
  */
-const excerptOf = (payload: Json) => {
-  const excerpt = nonAsciiExcerpt(payload);
-  return excerpt === undefined ? {} : { excerpt };
-};
-
 function textSample(provider: ProviderDef, events: string[], o: PlanOptions, nowMs: number, mappings: Map<string, Mapping> | undefined): NonAsciiSample | undefined {
   const base = { now: nowMs, ...firstMapping(mappings) };
   const own = nonAsciiSample(provider, { ...base, ...(o.seed !== undefined ? { seed: `${o.seed}:non-ascii` } : {}) }, 200, events);
@@ -159,7 +154,7 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   const nowMs = o.now ?? Date.now();
   const mappings = o.mapping === undefined ? undefined : mappingsFor(provider, o.mapping, events);
   const sample = textSample(provider, events, o, nowMs, mappings);
-  const text: TextCase = sample ? { event: sample.event, ...excerptOf(sample.delivery.payload) } : { skip: noTextReason(provider, events, o) };
+  const text: TextCase = sample ? {} : { skip: noTextReason(provider, events, o) };
   const list = applySelection(entries(provider, scheme, family, events, o, false, text, sourcesOf(mappings)), o);
   const nowSeconds = Math.floor(nowMs / 1000);
   const secrets = o.secrets ?? [];
@@ -226,10 +221,13 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
         if (textProfile(d.body).nonAscii) extra.nonAscii = true;
         break;
       }
-      case 'non-ascii':
+      case 'non-ascii': {
         request = strip(build(sample!.delivery.body, sample!.event));
+        const excerpt = nonAsciiExcerpt(sample!.delivery.payload);
         extra.nonAscii = true;
+        extra.text = `${sample!.event}${mappings?.has(sample!.event) ? ' in the tenant\'s shape' : ''}${excerpt ? `: ${JSON.stringify(excerpt)}` : ''}`;
         break;
+      }
       case 'duplicate': {
         request = strip(firstRequest);
         const key = dedupOf(firstValid.payload);

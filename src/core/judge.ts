@@ -83,7 +83,7 @@ function rejectedValid(c: ConformanceCase, status: number, validAccepted?: boole
   if (c.expected === '200' && status >= 200 && status < 300) return `answered ${status}: ${c.context.provider} counts only 200 as success, so it records this delivery as failed`;
   const what = c.kind === 'duplicate' ? 'a duplicate delivery' : `a valid delivery (${c.description.replace(/^a (correctly \w+ )?/, '')})`;
   if (status === 404 || status === 405) return `answered ${status} to ${what}: is the URL (path and method POST) right?`;
-  if (c.kind === 'non-ascii') return rejectedText(status, validAccepted);
+  if (c.kind === 'non-ascii') return rejectedText(c, status, validAccepted);
   if (c.kind === 'duplicate' && validAccepted === false) return refusedLikeValid(status, 'de-duplication');
   if (status >= 500) return `answered ${status} to ${what}: the receiver crashed on it; check its logs`;
   if (c.kind === 'duplicate') {
@@ -104,8 +104,8 @@ export const LOSSY_CHARSETS =
   "Java getBytes() or new String(bytes) without UTF-8 (the default charset is US-ASCII under LANG=C or POSIX), Latin-1 (ISO-8859-1) decoding, or Python's json.dumps with ensure_ascii (its default) re-serializing the text as \\uXXXX escapes";
 
 /** Why a receiver refuses a genuine delivery whose text has multi-byte UTF-8 and an emoji. */
-function rejectedText(status: number, validAccepted?: boolean): string {
-  const what = 'a correctly signed delivery with multi-byte UTF-8 and an emoji';
+function rejectedText(c: ConformanceCase, status: number, validAccepted?: boolean): string {
+  const what = `a correctly ${c.context.credential ? 'authenticated' : c.context.header ? 'signed' : 'built'} delivery with multi-byte UTF-8 and an emoji${c.context.text ? ` (${c.context.text})` : ''}`;
   if (validAccepted === false) return `answered ${status}, as it did to every valid delivery before it: fix the valid cases first (if their bodies carry non-ASCII text too, the cause may be a lossy charset: ${LOSSY_CHARSETS})`;
   if (status === 401 || status === 403) {
     return `rejected ${what} with ${status}, though it accepted other valid deliveries: the receiver checks the signature over bytes it decoded or re-encoded with a lossy charset: ${LOSSY_CHARSETS}; verify the raw body bytes, and decode them as UTF-8`;
