@@ -281,6 +281,7 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
       }
       case 'non-compact-body':
         request = strip(build(Buffer.from(JSON.stringify(fresh().payload, null, 2), 'utf8'), first));
+        if (textProfile(request.body).nonAscii) extra.nonAscii = true;
         break;
       case 'rotation-new-key':
         request = strip(build(fresh().body, first));

@@ -108,7 +108,7 @@ function rejectedText(c: ConformanceCase, status: number, validAccepted?: boolea
   const what = `a correctly ${c.context.credential ? 'authenticated' : c.context.header ? 'signed' : 'built'} delivery with multi-byte UTF-8 and an emoji${c.context.text ? ` (${c.context.text})` : ''}`;
   if (validAccepted === false) return `answered ${status}, as it did to every valid delivery before it: fix the valid cases first (if their bodies carry non-ASCII text too, the cause may be a lossy charset: ${LOSSY_CHARSETS})`;
   if (status === 401 || status === 403) {
-    return `rejected ${what} with ${status}, though it accepted other valid deliveries: the receiver checks the signature over bytes it decoded or re-encoded with a lossy charset: ${LOSSY_CHARSETS}; verify the raw body bytes, and decode them as UTF-8`;
+    return `rejected ${what} with ${status}${validAccepted ? ', though it accepted other valid deliveries' : ''}: the receiver checks the signature over bytes it decoded or re-encoded with a lossy charset: ${LOSSY_CHARSETS}; verify the raw body bytes, and decode them as UTF-8`;
   }
   if (status >= 500) return `answered ${status} to ${what}: the receiver crashed on the text (a lossy charset: ${LOSSY_CHARSETS}; or storage that refuses 4-byte UTF-8, such as MySQL's utf8mb3: use utf8mb4)`;
   return `rejected ${what} with ${status}: the receiver mangles non-ASCII text before it checks the body (${LOSSY_CHARSETS}); read the body as UTF-8`;
@@ -175,7 +175,9 @@ function raw(c: ConformanceCase, r: CaseResponse): Judgement {
       }
       if (r.validAccepted === false) return { verdict: 'fail', hint: refusedLikeValid(status, 'how it verifies a body that is not compact JSON') };
       if (status >= 500) return { verdict: 'fail', hint: crashed(c, status) };
-      const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying`;
+      // A body with non-ASCII text may be refused for its charset, not its layout: say so rather than blame one.
+      const text = c.context.nonAscii ? ' (or, since this body carries non-ASCII text, decodes it with a lossy charset: see valid:non-ascii)' : '';
+      const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying${text}`;
       return {
         verdict: 'fail',
         hint: c.required
