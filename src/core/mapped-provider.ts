@@ -99,5 +99,7 @@ export function withMapping(providers: ProviderDef[], spec: Mapping | Record<str
   if (spec === undefined) return providers;
   const fixed = fixedId === undefined ? undefined : providers.find((p) => p.id === fixedId);
   if (fixed) mappingsFor(fixed, spec); // says so when the fixed provider takes no mapping
-  return providers.map((p) => (p.events.some((e) => e.tenantMapping !== undefined) ? mappedProvider(p, spec) : p));
+  const takes = (p: ProviderDef) => p.events.some((e) => e.tenantMapping !== undefined);
+  if (!providers.some(takes)) throw new UsageError('bad_option', `--mapping: none of the listener's providers takes a tenant payload mapping; they apply to ${MAPPABLE} only`);
+  return providers.map((p) => (takes(p) ? mappedProvider(p, spec) : p));
 }
