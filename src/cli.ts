@@ -128,19 +128,17 @@ export const EXIT_DRAIN_MS = 2000;
 async function flushAndExit(code: number): Promise<never> {
   const stdout = process.stdout;
   let left = stdout.writableLength;
-  while (stdout.writableNeedDrain && !stdout.destroyed) {
-    const drained = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        stdout.off('drain', onDrain);
-        resolve(false);
-      }, EXIT_DRAIN_MS);
-      const onDrain = () => {
+  // Not `writableNeedDrain`: a short last line (a summary) queued behind a pipe the reader has not emptied leaves
+  // it false, and 'drain' never comes. An empty write's callback runs once everything before it is written.
+  while (stdout.writableLength > 0 && !stdout.destroyed) {
+    const flushed = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), EXIT_DRAIN_MS);
+      stdout.write('', () => {
         clearTimeout(timer);
         resolve(true);
-      };
-      stdout.once('drain', onDrain);
+      });
     });
-    if (drained) break;
+    if (flushed) break;
     if (stdout.writableLength >= left) {
       process.stderr.write(`${err.yellow('warning:')} stdout took nothing for ${EXIT_DRAIN_MS / 1000} s: exiting with ${stdout.writableLength} bytes of output not written\n`);
       break;

@@ -1365,6 +1365,9 @@ export type MgpassRoleAssigned = {
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
     user_id: string;
+    name?: string;
+    /** email. */
+    email?: string;
     role: "admin" | "editor" | "moderator" | "support" | "partner_manager" | "rewards_manager";
     platform?: string | null;
     /** matches /^usr_[A-Za-z0-9]+$/. */
@@ -1383,6 +1386,9 @@ export type MgpassRoleRemoved = {
   data: {
     /** matches /^usr_[A-Za-z0-9]+$/. */
     user_id: string;
+    name?: string;
+    /** email. */
+    email?: string;
     role: "admin" | "editor" | "moderator" | "support" | "partner_manager" | "rewards_manager";
     platform?: string | null;
     /** matches /^usr_[A-Za-z0-9]+$/. */
@@ -1404,6 +1410,7 @@ export type MgpassUserImpersonated = {
     user_id: string;
     /** matches /^usr_[A-Za-z0-9]+$/. */
     impersonator_id: string;
+    impersonator_name?: string;
     /** email. */
     impersonator_email?: string;
     /** non-empty. */

@@ -82,6 +82,7 @@ describe('cg-hooks test: customerglu reference receivers', () => {
       'valid:reward',
       'valid:nudge',
       'valid:raw-event',
+      'valid:non-ascii',
       'duplicate',
       'wrong-secret',
       'missing-signature',
@@ -91,15 +92,15 @@ describe('cg-hooks test: customerglu reference receivers', () => {
       'malformed-json',
       'non-compact-body',
     ]);
-    expect(report.summary).toEqual({ passed: 11, failed: 0, warnings: 0, skipped: 0 });
+    expect(report.summary).toEqual({ passed: 12, failed: 0, warnings: 0, skipped: 0 });
     expect(byName(report, 'wrong-secret').status).toBe(401);
     expect(byName(report, 'malformed-json').status).toBe(400);
     expect(typeof byName(report, 'valid:reward').latencyMs).toBe('number');
-    expect(suite.tests).toBe('11');
+    expect(suite.tests).toBe('12');
     expect(suite.failures).toBe('0');
-    expect(testcases).toHaveLength(11);
+    expect(testcases).toHaveLength(12);
     // Exactly one request per case plus nothing else: no retries in a conformance run.
-    expect(r.requests).toBe(11);
+    expect(r.requests).toBe(12);
   });
 
   it('fails a receiver that never verifies, on exactly the forged cases', async () => {
@@ -193,7 +194,7 @@ describe('cg-hooks test: other schemes', () => {
     const r = await receiver(correct(apiKeyAuth('cg-write-key-123')));
     const { code, report } = await conformance(r.url, ['--provider', 'customerglu-events', '--api-key', 'cg-write-key-123']);
     expect(code).toBe(0);
-    expect(report.cases.map((c) => c.name)).toEqual(['valid:event', 'duplicate', 'wrong-credentials', 'no-credentials', 'malformed-json']);
+    expect(report.cases.map((c) => c.name)).toEqual(['valid:event', 'valid:non-ascii', 'duplicate', 'wrong-credentials', 'no-credentials', 'malformed-json']);
     expect(report.summary.failed).toBe(0);
   });
 
@@ -218,9 +219,10 @@ describe('cg-hooks test: other schemes', () => {
     const r = await receiver(neverVerifies());
     const { code, report, stderr, suite } = await conformance(r.url, ['--provider', 'reward']);
     expect(code).toBe(0);
-    expect(report.summary).toEqual({ passed: 4, failed: 0, warnings: 0, skipped: 5 });
+    expect(report.summary).toEqual({ passed: 4, failed: 0, warnings: 0, skipped: 6 });
     expect(byName(report, 'wrong-secret')).toMatchObject({ verdict: 'skip', hint: 'reward does not sign deliveries' });
-    expect(suite.skipped).toBe('5');
+    expect(byName(report, 'valid:non-ascii')).toMatchObject({ verdict: 'skip', hint: expect.stringContaining('no free text') });
+    expect(suite.skipped).toBe('6');
     expect(stderr).toBe('');
     const human = await runCli(['test', r.url, '--provider', 'reward']);
     expect(human.stderr).toContain('signature cases are skipped: reward does not sign deliveries');
@@ -239,7 +241,7 @@ describe('cg-hooks test: usage and network', () => {
     expect(suite.errors).toBe('1');
     const json = await runCli(['test', `http://127.0.0.1:${port}/webhook`, '--provider', 'customerglu', '--secret', SECRET, '--json']);
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'connection_refused', message: expect.stringContaining('nothing is listening') } });
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'connection_refused', message: expect.stringContaining('nothing is listening'), hint: expect.stringContaining('start your receiver') } });
   });
 
   it('keeps going when the receiver hangs on a case, and fails that case', async () => {

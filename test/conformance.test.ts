@@ -53,6 +53,7 @@ describe('planCases: customerglu (HMAC-SHA1 of the body)', () => {
       'valid:reward',
       'valid:nudge',
       'valid:raw-event',
+      'valid:non-ascii',
       'duplicate',
       'wrong-secret',
       'missing-signature',
@@ -167,7 +168,7 @@ describe('planCases: other schemes', () => {
 
   it('rehook with --user: wrong and missing Authorization; without --user those cases are skipped', () => {
     const cases = planCases(rehook, { user: 'acme:pa55', now: NOW, events: ['customer.rewarded'] }).cases;
-    expect(cases.map((c) => c.name)).toEqual(['valid:customer.rewarded', 'duplicate', 'wrong-credentials', 'no-credentials', 'malformed-json']);
+    expect(cases.map((c) => c.name)).toEqual(['valid:customer.rewarded', 'valid:non-ascii', 'duplicate', 'wrong-credentials', 'no-credentials', 'malformed-json']);
     const good = `Basic ${Buffer.from('acme:pa55').toString('base64')}`;
     expect(req(cases, 'valid:customer.rewarded').headers.Authorization).toBe(good);
     expect(req(cases, 'wrong-credentials').headers.Authorization).toBe(`Basic ${Buffer.from('acme:pa55-wrong').toString('base64')}`);
@@ -203,7 +204,8 @@ describe('planCases: other schemes', () => {
 
   it('reward: no credentials needed; signature cases listed as skipped, with a note', () => {
     const plan = planCases(reward, { now: NOW });
-    const skipped = plan.cases.filter((c) => c.skip);
+    expect(get(plan.cases, 'valid:non-ascii').skip).toBe("reward's payloads carry no free text (ids, numbers and fixed values only): there is no non-ASCII delivery to send");
+    const skipped = plan.cases.filter((c) => c.skip && c.name !== 'valid:non-ascii');
     expect(skipped.map((c) => c.name)).toEqual(['wrong-secret', 'missing-signature', 'tampered-body', 'truncated-signature', 'garbage-signature']);
     expect(skipped.every((c) => c.skip === 'reward does not sign deliveries')).toBe(true);
     expect(plan.notes[0]).toMatch(/^signature cases are skipped: reward does not sign/);
@@ -264,7 +266,7 @@ describe('selection', () => {
     expect(selects('valid', 'valid:reward')).toBe(true);
     expect(selects('valid', 'validate')).toBe(false);
     const cases = planCases(customerglu, { secrets: [SECRET], only: ['valid', 'wrong-secret'], skip: ['valid:nudge'], now: NOW }).cases;
-    expect(cases.filter((c) => c.request).map((c) => c.name)).toEqual(['valid:reward', 'valid:raw-event', 'wrong-secret']);
+    expect(cases.filter((c) => c.request).map((c) => c.name)).toEqual(['valid:reward', 'valid:raw-event', 'valid:non-ascii', 'wrong-secret']);
     expect(get(cases, 'duplicate').skip).toBe('not selected (--only)');
     expect(get(cases, 'valid:nudge').skip).toBe('skipped (--skip)');
   });

@@ -115,6 +115,8 @@ function makeTemplate(dir: string): void {
   writeFileSync(join(dir, 'hello.txt'), 'Hello, World!');
   writeFileSync(join(dir, 'body.txt'), 'Hello, World!');
   writeFileSync(join(dir, 'standard.json'), '{"test": 2432232314}');
+  // The v1a key pair the keygen examples write and the next lines read.
+  writeFileSync(join(dir, 'keys.json'), spawnSync(process.execPath, [BIN, 'keygen', '--scheme', 'standard-webhooks', '--asymmetric', '--json'], { encoding: 'utf8' }).stdout);
   writeFileSync(join(dir, 'my-flow.yaml'), spawnSync(process.execPath, [BIN, 'scenario', 'show', 'mgpass-points'], { encoding: 'utf8' }).stdout);
   cpSync(join(ROOT, 'fixtures/customerglu/mappings/flat-wallet.json'), join(dir, 'tenant.json'));
   cpSync(join(ROOT, 'test/fixtures/artillery/report-2.0.34.json'), join(dir, 'report.json'));

@@ -229,6 +229,13 @@ describe('human format', () => {
     expect(formatDelivery(report({ body }), { full: true, maxBodyLines: 20, style: plain })).toContain('"k49": 49');
   });
 
+  it('shows every line of the body, the repeated ones ("  },") too', () => {
+    const body = { a: { x: 1 }, b: { y: 2 }, c: [{ z: 3 }, { z: 3 }] };
+    const pretty = JSON.stringify(body, null, 2).split('\n');
+    const lines = formatDelivery(report({ body }), { full: true, maxBodyLines: 20, style: plain }).split('\n');
+    expect(lines.slice(-pretty.length).map((l) => l.slice(4))).toEqual(pretty);
+  });
+
   it('NDJSON embeds a one-line JSON body as received, and serializes any other body', () => {
     const raw = Buffer.from('{"amount":1.0,"a":[1, 2]}');
     const line = deliveryJsonLine(report({ body: JSON.parse(raw.toString()) }), { body: raw });

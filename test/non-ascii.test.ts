@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,11 +20,12 @@ import { runCli } from './helpers/cli.js';
 
 const DELIVERIES = 1000;
 /**
- * Share of deliveries with non-ASCII text, at least. mgPass's rewards and identity payloads are mostly ids,
- * amounts and enums (only names, catalog items in GH₵ and admin reasons are text); Reward's documented payloads
- * carry no text at all (a user id, a trigger id, a number), so they stay ASCII.
+ * Share of deliveries with non-ASCII text, at least: 15% (issue 14's "done means"). Reward's documented payloads
+ * carry no text at all (a user id, a trigger id, a number), so they stay ASCII: the documented exception.
  */
-const FLOOR: Record<string, number> = { mgpass: 0.08, reward: 0 };
+const FLOOR: Record<string, number> = { reward: 0 };
+/** What each provider's run measured (deliveries with non-ASCII text, of DELIVERIES), for the documented table. */
+const measured = new Map<string, number>();
 const CREDS = { secret: 'whsec_non_ascii_test', apiKey: 'key_non_ascii', user: 'acme:pa55', licenseCode: '~2024c5d1' };
 
 let providers: ProviderDef[] = [];
@@ -84,6 +86,7 @@ describe.each(['customerglu', 'customerglu-events', 'segment', 'moengage', 'clev
         expect(verify(p, { ...parts, body: asciiMangled(d.body) }, credentials(p)).status).toBe('invalid');
       }
     }
+    measured.set(id, nonAscii);
     const floor = FLOOR[id] ?? 0.15;
     if (floor === 0) expect(nonAscii).toBe(0);
     else expect(nonAscii / DELIVERIES).toBeGreaterThanOrEqual(floor);
@@ -119,6 +122,16 @@ function sameExceptText(original: unknown, ascii: unknown, path: string): void {
   expect(Object.keys(ascii as object), path).toEqual(Object.keys(original));
   for (const [k, v] of Object.entries(original)) sameExceptText(v, (ascii as Record<string, unknown>)[k], `${path}.${k}`);
 }
+
+describe('docs/generate.md', () => {
+  it('states the measured share of every provider (and why Reward has none)', () => {
+    const doc = readFileSync(new URL('../docs/generate.md', import.meta.url), 'utf8');
+    const rows = new Map([...doc.matchAll(/^\| `([a-z-]+)` \| ([\d.]+)% \|/gm)].map((m) => [m[1]!, Number(m[2])]));
+    expect([...rows.keys()].sort()).toEqual([...measured.keys()].sort());
+    for (const [id, count] of measured) expect(rows.get(id), id).toBe((count * 100) / DELIVERIES);
+    expect(doc).toMatch(/`reward` \| 0% \| [^|]*no free text/);
+  });
+});
 
 describe('deliveries with non-ASCII text arrive byte for byte over HTTP and verify there', () => {
   const received: Array<{ headers: IncomingMessage['headers']; url: string; body: Buffer }> = [];

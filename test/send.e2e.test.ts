@@ -372,7 +372,8 @@ describe.concurrent('send: network failures and bad input', () => {
     const t0 = Date.now();
     const r = await runCli(['send', 'customerglu', 'reward', '--to', srv.url, '--timeout', '300ms', '--json']);
     expect(r.code).toBe(3);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // Far below the helper's own 20 s: the exchange was bounded, not left to hang (a loaded machine adds seconds).
+    expect(Date.now() - t0).toBeLessThan(15_000);
     const a = json(r.stdout).attempts[0];
     expect(a.error.code).toBe('timeout');
     expect(a.latencyMs).toBeGreaterThanOrEqual(290);

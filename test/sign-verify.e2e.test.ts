@@ -40,7 +40,7 @@ describe('cg-hooks sign', () => {
     const withNl = file('nl.json', `${DOC_BODY}\n`);
     const r = await runCli(['sign', 'customerglu', '--body', withNl, '--secret', DOC_TOKEN]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`X-CG-SIGNATURE: ${createHmac('sha1', DOC_TOKEN).update(`${DOC_BODY}\n`).digest('hex')}\n`);
+    expect(r.stdout).toBe(`Content-Type: application/json\nX-CG-SIGNATURE: ${createHmac('sha1', DOC_TOKEN).update(`${DOC_BODY}\n`).digest('hex')}\n`);
     expect(r.stderr).toMatch(/warning: the body ends with a newline \(byte 305\)/);
     expect(r.stderr).not.toMatch(/not in the compact form/);
   });
@@ -61,7 +61,7 @@ describe('cg-hooks sign', () => {
 
   it('WebEngage: the query parameters, with the documented md5', async () => {
     const r = await runCli(['sign', 'webengage', '--body', body, '--license-code', '~2024c5d1', '--secret', 'whsec_demo', '--event-type', 'user_event']);
-    expect(r).toMatchObject({ code: 0, stdout: '?eventType=user_event&licenseCode=%7E2024c5d1&secret=e1305d13cda89fa8609a9915ba8c6904\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'Content-Type: application/json\n?eventType=user_event&licenseCode=%7E2024c5d1&secret=e1305d13cda89fa8609a9915ba8c6904\n' });
   });
 
   it('mgPass without a secret is bad input', async () => {
@@ -73,7 +73,7 @@ describe('cg-hooks sign', () => {
   it('Reward: says there is no signature instead of inventing one', async () => {
     for (const args of [['reward'], ['--scheme', 'none']]) {
       const r = await runCli(['sign', ...args, '--body', body]);
-      expect(r).toMatchObject({ code: 0, stdout: '' });
+      expect(r).toMatchObject({ code: 0, stdout: 'Content-Type: application/json\n' });
       expect(r.stderr).toMatch(/sends no signature/);
     }
   });

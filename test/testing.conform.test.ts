@@ -70,7 +70,7 @@ describe('conform() returns the report of `cg-hooks test --json`', () => {
 describe('conform() targets', () => {
   it('a fetch-style handler, served over real HTTP on 127.0.0.1 and closed afterwards', async () => {
     const report = await conform(fetchReceiver, MGPASS);
-    expect(describeReport(report)).toMatch(/^the mgpass receiver conforms: 10 of 10 cases passed/);
+    expect(describeReport(report)).toMatch(/^the mgpass receiver conforms: 11 of 11 cases passed/);
     expect(report.ok).toBe(true);
     expect(report.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(await listening(report.url)).toBe(false);
@@ -160,8 +160,8 @@ describe('conform() when things go wrong', () => {
       if (++calls % 2 === 0) throw new Error('sync boom');
       return Promise.reject(new Error('async boom'));
     }, { ...MGPASS, only: ['valid'] });
-    expect(report.cases.filter((c) => c.verdict !== 'skip').map((c) => c.status)).toEqual([500, 500]);
-    expect(report.thrown?.map((t) => t.error)).toEqual(['Error: async boom', 'Error: sync boom']);
+    expect(report.cases.filter((c) => c.verdict !== 'skip').map((c) => c.status)).toEqual([500, 500, 500]);
+    expect(report.thrown?.map((t) => t.error)).toEqual(['Error: async boom', 'Error: sync boom', 'Error: async boom']);
     expect(report.proven).toBe(false);
     expect(await listening(report.url)).toBe(false);
   });

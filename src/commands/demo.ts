@@ -5,6 +5,8 @@ import { EXIT } from '../output/errors.js';
 import { loadProvider } from '../providers/index.js';
 import type { ProviderDef } from '../providers/types.js';
 import { err, out, table, writeErr, writeOut } from '../output/style.js';
+import { schemeById } from '../signing/index.js';
+import type { CredentialName } from '../signing/schemes/types.js';
 import { action, collect, parseOptions } from './shared.js';
 
 const Options = z.object({
@@ -43,22 +45,19 @@ export function formatDemo(report: DemoReport): string {
   return lines.join('\n');
 }
 
-/** The credential flags a provider's deliveries carry, with placeholders (never a value). */
+const PLACEHOLDERS: Array<[CredentialName, string]> = [
+  ['licenseCode', '--license-code <code>'],
+  ['user', '--user <user:password>'],
+  ['apiKey', '--api-key <key>'],
+  ['secret', '--secret <secret>'],
+];
+
+/** The credential flags a provider's deliveries carry, from its scheme's needs, with placeholders (never a value). */
 function credentialFlags(p: ProviderDef): string {
-  switch (p.signing.scheme) {
-    case 'none':
-      return '';
-    case 'basic':
-      return ' --user <user:password>';
-    case 'api-key':
-      return ' --api-key <key>';
-    case 'webengage':
-      return ' --license-code <code> --secret <key>';
-    case 'customerglu':
-      return ' --secret <token>';
-    default:
-      return ' --secret <secret>';
-  }
+  const needs = schemeById(p.signing.scheme)?.needs ?? {};
+  const wanted = new Set<CredentialName>(needs.oneOf?.[0] ?? []);
+  for (const [name] of PLACEHOLDERS) if (needs[name] !== undefined) wanted.add(name);
+  return PLACEHOLDERS.filter(([name]) => wanted.has(name)).map(([, flag]) => ` ${flag}`).join('');
 }
 
 /** Next steps for the providers the demo showed (CustomerGlu's when it showed them all); at most three. */

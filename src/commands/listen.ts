@@ -11,6 +11,7 @@ import { formatDuration } from '../core/duration.js';
 import type { FixedScheme } from '../http/inspect.js';
 import { schemeById } from '../signing/index.js';
 import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
+import { readMappingOption } from './mapping-option.js';
 import { checkSchemeKeys, credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 
 const Options = z.object({
@@ -37,6 +38,7 @@ const Options = z.object({
   requestTimeout: z.optional(z.string()),
   full: z.optional(z.boolean()),
   json: z.optional(z.boolean()),
+  mapping: z.optional(z.string()),
 });
 
 /** "1048576", "512kb", "1mb", "2MiB" → bytes. */
@@ -123,6 +125,8 @@ export async function run(rawOptions: unknown): Promise<number> {
     if (o.forwardTo === undefined) throw new UsageError('bad_option', '--insecure applies to --forward-to <https url>: the listener itself serves plain HTTP');
     options.forwardInsecure = true;
   }
+  const mapping = o.mapping === undefined ? undefined : await readMappingOption(o.mapping);
+  if (mapping) options.mapping = mapping;
   if (o.respond !== undefined) options.respond = parseStatus(o.respond, '--respond');
   if (o.failFirst !== undefined) options.failFirst = positiveInteger(o.failFirst, '--fail-first');
   if (o.requestTimeout !== undefined) {
@@ -181,6 +185,7 @@ export async function run(rawOptions: unknown): Promise<number> {
     options.user !== undefined ? `basic auth ${options.user.split(':')[0]}:****` : '',
     options.saveDir !== undefined ? `saving to ${options.saveDir}` : '',
     options.forwardTo !== undefined ? `forwarding to ${redactUrl(options.forwardTo)}` : '',
+    mapping ? `customerglu reward mapped by ${escapeTerminal(mapping.source)}` : '',
     expect !== undefined ? `expecting ${expect}` : '',
   ].filter(Boolean);
   const bound = boundAddress(options.host ?? '127.0.0.1', listener.port);
@@ -236,6 +241,7 @@ export function register(program: Command): void {
     .option('--encoding <e>', '--scheme hmac: hex (default) or base64')
     .option('--prefix <text>', '--scheme hmac: text before the digest, e.g. "sha256="')
     .option('--save <dir>', 'save every delivery byte for byte (one JSON capture file each) before answering 2xx')
+    .option('--mapping <file>', "CustomerGlu reward deliveries follow this tenant payload mapping: checked, and de-duplicated, by the mapped shape (docs/mappings.md)")
     .option('--forward-to <url>', 'relay each delivery (same bytes, end-to-end headers) and answer with its status')
     .option('--insecure', "with --forward-to: accept the target's self-signed HTTPS certificate")
     .option('--expect <n>', 'exit after n deliveries: 0 when all were valid (and saved), 1 otherwise')
@@ -262,6 +268,7 @@ Examples:
   $ cg-hooks listen --provider mgpass --secret s3cret --save captures/
   $ cg-hooks listen --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   $ cg-hooks listen --secret "$NEW_SECRET" --secret "$OLD_SECRET"    # rotation: either key is valid
+  $ cg-hooks listen --provider customerglu --mapping fixtures/customerglu/mappings/flat-wallet.json
   $ cg-hooks listen --forward-to http://127.0.0.1:8080/webhook --secret s3cret
   $ cg-hooks listen --fail-first 2 --respond 503        # watch the sender retry
   $ cg-hooks listen --secret s3cret --ui                # and open the inspector URL it prints

@@ -5,6 +5,7 @@ import type { ProviderDef } from '../providers/types.js';
 import { InterruptedError, UsageError } from '../output/errors.js';
 import { err, writeErr } from '../output/style.js';
 import { parseTargetUrl } from '../http/request.js';
+import { schemeById } from '../signing/index.js';
 import { secretsFrom } from './signing-options.js';
 
 /** The options the prompts read and fill in. */
@@ -93,19 +94,24 @@ async function promptMissing(t: Target, needEvent: boolean): Promise<Required<Pi
   }
 }
 
-/** Schemes whose secret signs the body (a Basic password or an API key is not asked for here). */
-const SIGNING_SCHEMES = new Set(['customerglu', 'mgpass', 'segment', 'webengage']);
+/** A scheme whose secret signs the body (a Basic password or an API key is not asked for here), from its needs. */
+function signsWithSecret(provider: ProviderDef): boolean {
+  const scheme = schemeById(provider.signing.scheme);
+  if (!scheme) return false;
+  return scheme.needs.secret !== undefined || (scheme.kind === 'hmac' && (scheme.needs.oneOf ?? []).some((group) => group.includes('secret')));
+}
 
 /**
  * On a terminal, a provider that signs asks for its secret (masked) instead of failing: required for mgPass,
  * optional for CustomerGlu (it signs only when a token is configured: Enter sends unsigned). True when one was typed.
  */
 export async function promptSecret(provider: ProviderDef, o: PromptOptions): Promise<boolean> {
-  if (!canPrompt(o) || o.scheme !== undefined || !SIGNING_SCHEMES.has(provider.signing.scheme) || secretsFrom(o).length > 0) return false;
+  if (!canPrompt(o) || o.scheme !== undefined || !signsWithSecret(provider) || secretsFrom(o).length > 0) return false;
   const required = provider.signing.secretRequired;
   const { password } = await import('@inquirer/prompts');
   try {
-    const what = `${provider.name} ${provider.signing.scheme === 'customerglu' ? 'token' : 'secret'} for ${provider.signing.header ?? 'the signature'}`;
+    // An optional secret is what CustomerGlu calls a token: configured or not, per tenant.
+    const what = `${provider.name} ${required ? 'secret' : 'token'} for ${provider.signing.header ?? 'the signature'}`;
     const secret = await password({ message: required ? `${what} (not shown)` : `${what} (optional, Enter: unsigned; not shown)`, mask: '*' });
     if (secret === '') return false;
     o.secret = [secret];

@@ -65,7 +65,9 @@ export function unknownPath(schema: Node, segments: readonly PathSegment[]): { u
       }
       if (names.size === 0) return undefined; // not an object here: left to validation
       if (next.length === 0) {
-        const guess = didYouMean(seg, [...names]);
+        // More segments follow: only a name that holds an object can be meant (not `rewardId.amout` for `rewards.amout`).
+        const candidates = i < segments.length - 1 ? [...names].filter((name) => nodes.some((n) => isNode(n.properties) && isNode(n.properties[name]) && branches(n.properties[name] as Node).some((b) => isNode(b.properties) || b.type === 'object' || b.type === 'array'))) : [...names];
+        const guess = didYouMean(seg, candidates);
         return { unknown: formatSegments(segments.slice(0, i + 1)), ...(guess !== undefined ? { suggestion: formatSegments([...segments.slice(0, i), guess, ...segments.slice(i + 1)]) } : {}) };
       }
     }

@@ -13,6 +13,7 @@ import { EXIT, NetworkError, UsageError } from '../output/errors.js';
 import { junitXml, type JUnitCase } from '../output/junit.js';
 import { err, mask, out, table, writeErr, writeOut } from '../output/style.js';
 import { schemeFor } from '../signing/index.js';
+import { readMappingOption } from './mapping-option.js';
 import { credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 
@@ -38,6 +39,8 @@ const Options = z.object({
   junit: z.optional(z.string()),
   list: z.optional(z.boolean()),
   json: z.optional(z.boolean()),
+  mapping: z.optional(z.string()),
+  seed: z.optional(z.string()),
 });
 type TestOptions = z.infer<typeof Options>;
 
@@ -192,8 +195,10 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
   }
   const provider = await loadProvider(o.provider);
   const p = planOptions(o, provider);
+  if (o.mapping !== undefined) p.mapping = await readMappingOption(o.mapping);
+  if (o.seed !== undefined) p.seed = /^-?\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
   if (o.list) {
-    const cases = listCases(provider, { ...(p.scheme ? { scheme: p.scheme } : {}), ...(p.custom ? { custom: p.custom } : {}), ...(p.events ? { events: p.events } : {}), ...(p.retiredSecrets ? { retiredSecrets: p.retiredSecrets } : {}), ...(p.overlap ? { overlap: true } : {}) });
+    const cases = listCases(provider, { ...(p.scheme ? { scheme: p.scheme } : {}), ...(p.custom ? { custom: p.custom } : {}), ...(p.events ? { events: p.events } : {}), ...(p.retiredSecrets ? { retiredSecrets: p.retiredSecrets } : {}), ...(p.overlap ? { overlap: true } : {}), ...(p.mapping ? { mapping: p.mapping } : {}) });
     return printList(provider, cases, o, p.scheme ?? provider.signing.scheme);
   }
   if (urlArg === undefined) throw new UsageError('missing_argument', 'missing <url>: the receiver to test', 'for example: cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret "$SECRET"');
@@ -271,6 +276,8 @@ export function register(program: Command): void {
     .option('--only <names>', 'run only these cases (comma-separated; a prefix such as "valid" selects a group)', collect)
     .option('--skip <names>', 'skip these cases (comma-separated)', collect)
     .option('--event <name>', 'test only this event in the valid cases (default: every event); repeatable', collect)
+    .option('--seed <n>', 'same seed, same payloads (ids, names, amounts; times are now): a failing run can be repeated')
+    .option('--mapping <file>', "send CustomerGlu reward deliveries in a tenant's own payload shape (docs/mappings.md)")
     .option('--timeout <duration>', `bounds each whole request, response body included (${DURATION_HELP}; default: the provider's documented one, else 10s)`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--junit <file>', 'also write a JUnit XML report (warnings are passing tests with a <system-out> note)')
@@ -286,6 +293,7 @@ Examples:
   $ cg-hooks test http://127.0.0.1:3000/events --provider customerglu-events --api-key "$CG_KEY" --json
   $ cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --scheme standard-webhooks --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   $ cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret s --only valid,duplicate
+  $ cg-hooks test http://127.0.0.1:3000/webhook --provider customerglu --secret s --mapping fixtures/customerglu/mappings/flat-wallet.json
   $ cg-hooks test http://127.0.0.1:3000/webhook --provider mgpass --secret "$NEW_SECRET" --retired-secret "$OLD_SECRET"
   $ cg-hooks test --list --provider customerglu
 

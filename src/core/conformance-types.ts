@@ -2,12 +2,14 @@
 // the planning (conformance.ts) so that the forging helpers (forge.ts) and the judge can share them.
 import type { SchemeId } from '../providers/types.js';
 import type { CustomHmac } from '../signing/index.js';
+import type { Mapping } from './mapping.js';
 
 /** What a receiver must answer. `raw-bytes`: 2xx proves it verifies the bytes it received. */
 export type Expected = '2xx' | '200' | '4xx' | '401/403' | 'raw-bytes';
 
 export type CaseKind =
   | 'valid'
+  | 'non-ascii'
   | 'duplicate'
   | 'wrong-secret'
   | 'missing-signature'
@@ -44,6 +46,10 @@ export interface CaseContext {
   providerTimeoutMs?: number;
   /** Set on tampered-body: what changed after signing. */
   tampered?: string;
+  /** Set on a genuine delivery whose body carries non-ASCII text (a lossy charset would change its bytes). */
+  nonAscii?: boolean;
+  /** Set on valid:non-ascii: its event and the text it quotes (`nudge: "🎉 New User Welcome is live!"`). */
+  text?: string;
 }
 
 export interface ConformanceCase {
@@ -106,4 +112,9 @@ export interface PlanOptions {
   seed?: number | string;
   /** The clock in ms since the epoch (payload times and signature timestamps). */
   now?: number;
+  /**
+   * A CustomerGlu tenant payload mapping (`parseMapping(…)` or the mapping as an object): the deliveries of the
+   * event it reshapes (customerglu reward) are sent in the tenant's shape. A usage error for any other provider.
+   */
+  mapping?: Mapping | Record<string, unknown>;
 }

@@ -6,128 +6,26 @@ import { schemeFor, type ConformanceFamily, type Scheme, type SignOptions } from
 import type { CaseContext, CaseKind, CaseRequest, ConformanceCase, ConformancePlan, Expected, PlanOptions } from './conformance-types.js';
 import { prepareGenerator, type PreparedGenerator } from './generate.js';
 import { deleteHeader, GARBAGE, replaceDigest, signatureHeaders, tamper, withHeaders } from './forge.js';
+import { authLine, credentialsOf, entries, SKEW_SECONDS, type Entry, type TextCase } from './conformance-entries.js';
+import { mappedDedupKey, type Mapping } from './mapping.js';
+import { mappingsFor } from './mapped-provider.js';
+import { nonAsciiExcerpt, nonAsciiSample, textProfile, type NonAsciiSample } from './non-ascii.js';
 import { buildSendRequest } from './request-build.js';
 import { didYouMean } from './suggest.js';
 
 export { tamper } from './forge.js';
+export { SKEW_SECONDS } from './conformance-entries.js';
 export type * from './conformance-types.js';
 
 // Receiver conformance: which deliveries to send a receiver, and what it must answer to each. Planning is pure
 // (it describes requests; no I/O): src/http/conformance.ts sends them, src/core/judge.ts judges. What a scheme
 // needs and which cases apply come from the scheme (src/signing/schemes/): no scheme is named here.
 
-/** Far outside every scheme's tolerance (Standard Webhooks and Stripe allow 5 minutes). */
-export const SKEW_SECONDS = 3600;
-
-const ALGORITHM_LABEL: Record<string, string> = { sha1: 'HMAC-SHA1', sha256: 'HMAC-SHA256', sha512: 'HMAC-SHA512', md5: 'HMAC-MD5' };
-const SIGNED_OVER = { body: 'the body', 'id.t.body': 'id.timestamp.body', 't.body': 'timestamp.body', 'v0:t:body': 'v0:timestamp:body' } as const;
-
-function authLine(family: ConformanceFamily): string {
-  if (family.kind === 'none') return 'no signature';
-  if (family.kind === 'credential') return family.cases.auth;
-  const p = family.profile;
-  return `${p.header}, ${ALGORITHM_LABEL[p.algorithm]} of ${SIGNED_OVER[p.content]}${family.credential ? `; ${family.credential.auth}` : ''}`;
-}
-
-interface Entry {
-  name: string;
-  kind: CaseKind;
-  description: string;
-  expected: Expected;
-  required: boolean;
-  skip?: string;
-  event?: string;
-}
-
 function resolveScheme(provider: ProviderDef, id: SchemeId): { scheme: Scheme; own?: ProviderDef['signing'] } {
   const choice = schemeFor(provider.signing, id);
   if (!choice) throw new UsageError('unsupported_scheme', `unknown signing scheme ${id}`);
   return choice;
 }
-
-/** The cases that apply to a provider and scheme, in the order they run, without their requests. */
-function entries(provider: ProviderDef, scheme: Scheme, family: ConformanceFamily, events: string[], o: PlanOptions, forList: boolean): Entry[] {
-  const ok: Expected = provider.retry.success === '200' ? '200' : '2xx';
-  const list: Entry[] = events.map((event) => ({
-    name: `valid:${event}`,
-    kind: 'valid' as const,
-    description: `a correctly ${family.kind === 'none' ? 'built' : 'authenticated'} ${event} delivery`,
-    expected: ok,
-    required: true,
-    event,
-  }));
-  list.push({ name: 'duplicate', kind: 'duplicate', description: `the first valid delivery again, byte for byte (providers retry: acknowledge it)`, expected: ok, required: true });
-
-  const signatureCases: Entry[] = [
-    { name: 'wrong-secret', kind: 'wrong-secret', description: 'signed with a wrong secret', expected: '4xx', required: true },
-    { name: 'missing-signature', kind: 'missing-signature', description: 'no signature header', expected: '4xx', required: true },
-    { name: 'tampered-body', kind: 'tampered-body', description: 'body changed after signing', expected: '4xx', required: true },
-    { name: 'truncated-signature', kind: 'truncated-signature', description: 'signature cut to half its length', expected: '4xx', required: true },
-    { name: 'garbage-signature', kind: 'garbage-signature', description: 'signature replaced by text that is not a digest', expected: '4xx', required: true },
-  ];
-  const credentialCases = (words: string, skip?: string): Entry[] =>
-    [
-      { name: 'wrong-credentials', kind: 'wrong-credentials' as const, description: `wrong ${words}`, expected: '401/403' as const, required: true },
-      { name: 'no-credentials', kind: 'no-credentials' as const, description: `no ${words}`, expected: '401/403' as const, required: true },
-    ].map((e) => (skip ? { ...e, skip } : e));
-
-  if (family.kind === 'signature') {
-    list.push(...signatureCases);
-    if (family.credential) list.push(...credentialCases(family.credential.words));
-    // Schemes that sign a timestamp say (in their profile) what their reference verifiers reject: a receiver
-    // written exactly as the scheme documents must pass, so what the scheme does not check is advisory.
-    const freshness = family.profile.freshness;
-    if (freshness) {
-      list.push(
-        { name: 'stale-timestamp', kind: 'stale-timestamp', description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min old`, expected: '4xx', required: true },
-        {
-          name: 'future-timestamp',
-          kind: 'future-timestamp',
-          description: `correctly signed, timestamp ${SKEW_SECONDS / 60} min in the future${freshness.rejectsFuture ? '' : ` (advisory: ${freshness.source})`}`,
-          expected: '4xx',
-          required: freshness.rejectsFuture,
-        },
-      );
-    }
-    if (o.retiredSecrets?.length) list.push(...rotationEntries(scheme, ok, o.overlap === true));
-  } else if (family.kind === 'none') {
-    // Listed, not silently dropped: the report should show that nothing authenticates these deliveries.
-    list.push(...signatureCases.map((e) => ({ ...e, skip: `${provider.id} does not sign deliveries` })));
-  } else {
-    list.push(...credentialCases(family.cases.words, forList ? undefined : family.cases.skip?.(credentialsOf(o))));
-  }
-
-  list.push({ name: 'malformed-json', kind: 'malformed-json', description: 'a body that is not JSON (cut short), correctly authenticated', expected: '4xx', required: true });
-  if (family.kind === 'signature') {
-    const advisory = scheme.conformance.reserializingSamples === true;
-    list.push({
-      name: 'non-compact-body',
-      kind: 'non-compact-body',
-      description: `indented JSON signed over exactly its bytes${advisory ? ` (advisory: ${provider.name}'s samples re-serialize)` : ''}`,
-      expected: 'raw-bytes',
-      required: !advisory,
-    });
-  }
-  return list;
-}
-
-/** The key rotation drill: the new key is accepted, the retired one refused (or accepted during an overlap), both at once accepted. */
-function rotationEntries(scheme: Scheme, ok: Expected, overlap: boolean): Entry[] {
-  const both: Entry = { name: 'rotation:both-keys', kind: 'rotation-both-keys', description: 'signed with the new and the retired key in one header (as senders do during a rotation)', expected: ok, required: true };
-  return [
-    { name: 'rotation:new-key', kind: 'rotation-new-key', description: 'signed with the new key (the first --secret) only', expected: ok, required: true },
-    {
-      name: 'rotation:retired-key',
-      kind: 'rotation-retired-key',
-      description: `signed with the retired key only${overlap ? ' (--overlap: still accepted)' : ''}`,
-      expected: overlap ? ok : '4xx',
-      required: true,
-    },
-    scheme.multiSign ? both : { ...both, skip: `${scheme.label} carries one signature per delivery: there is no header with both keys` },
-  ];
-}
-
-const credentialsOf = (o: PlanOptions) => ({ secrets: o.secrets ?? [], ...(o.apiKey !== undefined ? { apiKey: o.apiKey } : {}), ...(o.user !== undefined ? { user: o.user } : {}), ...(o.licenseCode !== undefined ? { licenseCode: o.licenseCode } : {}) });
 
 /** True when a selector (`valid`, `valid:reward`, `wrong-secret`) picks the case name. */
 export function selects(selector: string, name: string): boolean {
@@ -161,10 +59,40 @@ const familyOf = (scheme: Scheme, own: ProviderDef['signing'] | undefined, o: Pl
   scheme.conformance.family({ secrets: o.secrets?.length ?? 0, apiKey: o.apiKey !== undefined }, forList, own, o.custom);
 
 /** The case list for `--list`: names, expectations and descriptions, no credentials needed. */
-export function listCases(provider: ProviderDef, o: Pick<PlanOptions, 'scheme' | 'custom' | 'events' | 'retiredSecrets' | 'overlap'> = {}): ConformanceCase[] {
+export function listCases(provider: ProviderDef, o: Pick<PlanOptions, 'scheme' | 'custom' | 'events' | 'retiredSecrets' | 'overlap' | 'mapping'> = {}): ConformanceCase[] {
   const { scheme, own } = resolveScheme(provider, o.scheme ?? provider.signing.scheme);
   const family = familyOf(scheme, own, o, true);
-  return entries(provider, scheme, family, eventNames(provider, o), o, true).map((e) => toCase(e, provider, family));
+  const events = eventNames(provider, o);
+  const mappings = o.mapping === undefined ? undefined : mappingsFor(provider, o.mapping, events);
+  // Whether the provider has text to send at all (the planned case quotes its own delivery).
+  const sample = nonAsciiSample(provider, { seed: TEXT_SEED, ...firstMapping(mappings) }, 200, events);
+  const text: TextCase = sample ? {} : { skip: noTextReason(provider, events, o) };
+  return entries(provider, scheme, family, events, o, true, text, sourcesOf(mappings)).map((e) => toCase(e, provider, family));
+}
+
+/** The seed the valid:non-ascii case falls back to (and `--list` looks with): it finds text for every provider that has some. */
+const TEXT_SEED = 'non-ascii';
+
+const firstMapping = (mappings: Map<string, Mapping> | undefined) => {
+  const mapping = mappings?.values().next().value;
+  return mapping ? { mapping } : {};
+};
+const sourcesOf = (mappings: Map<string, Mapping> | undefined) => (mappings ? new Map([...mappings].map(([event, m]) => [event, m.source])) : undefined);
+
+function noTextReason(provider: ProviderDef, events: string[], o: Pick<PlanOptions, 'events'>): string {
+  return o.events?.length
+    ? `the selected events (${events.join(', ')}) carry no text with multi-byte UTF-8 and an emoji`
+    : `${provider.id}'s payloads carry no free text (ids, numbers and fixed values only): there is no non-ASCII delivery to send`;
+}
+
+/**
+ * The valid:non-ascii delivery: a seeded delivery of the plan's events with multi-byte text and an emoji, seeded
+ * apart from the valid cases so that it has ids of its own (a receiver must not take it for a duplicate).
+ */
+function textSample(provider: ProviderDef, events: string[], o: PlanOptions, nowMs: number, mappings: Map<string, Mapping> | undefined): NonAsciiSample | undefined {
+  const base = { now: nowMs, ...firstMapping(mappings) };
+  const own = nonAsciiSample(provider, { ...base, ...(o.seed !== undefined ? { seed: `${o.seed}:non-ascii` } : {}) }, 200, events);
+  return own ?? nonAsciiSample(provider, { ...base, seed: TEXT_SEED }, 200, events);
 }
 
 function toCase(e: Entry, provider: ProviderDef, family: ConformanceFamily, request?: CaseRequest, extra: Partial<CaseContext> = {}): ConformanceCase {
@@ -223,8 +151,11 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   const family = familyOf(scheme, own, o, false);
   requireCredentials(provider, scheme, family, o);
   const events = eventNames(provider, o);
-  const list = applySelection(entries(provider, scheme, family, events, o, false), o);
   const nowMs = o.now ?? Date.now();
+  const mappings = o.mapping === undefined ? undefined : mappingsFor(provider, o.mapping, events);
+  const sample = textSample(provider, events, o, nowMs, mappings);
+  const text: TextCase = sample ? {} : { skip: noTextReason(provider, events, o) };
+  const list = applySelection(entries(provider, scheme, family, events, o, false, text, sourcesOf(mappings)), o);
   const nowSeconds = Math.floor(nowMs / 1000);
   const secrets = o.secrets ?? [];
   const retired = o.retiredSecrets ?? [];
@@ -254,7 +185,8 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   const generator = (event: string) => {
     let g = generators.get(event);
     if (!g) {
-      g = prepareGenerator(provider, event, { ...(o.seed !== undefined ? { seed: o.seed } : {}), now: nowMs });
+      const mapping = mappings?.get(event);
+      g = prepareGenerator(provider, event, { ...(o.seed !== undefined ? { seed: o.seed } : {}), now: nowMs, ...(mapping ? { mapping } : {}) });
       generators.set(event, g);
     }
     return g;
@@ -263,7 +195,10 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
   // Every forged case gets its own delivery (its own ids), so a receiver that de-duplicates first cannot pass by luck.
   let index = 0;
   const fresh = () => generator(first).make(++index);
-  const dedupOf = (payload: Json) => provider.dedupKey?.(payload);
+  const dedupOf = (payload: Json) => {
+    const mapping = mappings?.get(first);
+    return mapping ? mappedDedupKey(mapping, payload, findEvent(provider, first).tenantMapping!) : provider.dedupKey?.(payload);
+  };
   const signatureFamily = family.kind === 'signature' ? family : undefined;
   const credential = family.kind === 'credential' ? family.cases : family.kind === 'signature' ? family.credential : undefined;
 
@@ -283,6 +218,14 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
       case 'valid': {
         const d = e.event === first ? firstValid : generator(e.event!).make(0);
         request = e.event === first ? strip(firstRequest) : strip(build(d.body, e.event!));
+        if (textProfile(d.body).nonAscii) extra.nonAscii = true;
+        break;
+      }
+      case 'non-ascii': {
+        request = strip(build(sample!.delivery.body, sample!.event));
+        const excerpt = nonAsciiExcerpt(sample!.delivery.payload);
+        extra.nonAscii = true;
+        extra.text = `${sample!.event}${mappings?.has(sample!.event) ? ' in the tenant\'s shape' : ''}${excerpt ? `: ${JSON.stringify(excerpt)}` : ''}`;
         break;
       }
       case 'duplicate': {
@@ -338,6 +281,7 @@ export function planCases(provider: ProviderDef, options: PlanOptions = {}): Con
       }
       case 'non-compact-body':
         request = strip(build(Buffer.from(JSON.stringify(fresh().payload, null, 2), 'utf8'), first));
+        if (textProfile(request.body).nonAscii) extra.nonAscii = true;
         break;
       case 'rotation-new-key':
         request = strip(build(fresh().body, first));

@@ -46,7 +46,7 @@ export function meets(expected: Expected, status: number): boolean {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
-const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'duplicate' | 'non-compact-body' | 'rotation-new-key' | 'rotation-both-keys'>, (c: ConformanceCase) => string> = {
+const ACCEPTED: Record<Exclude<CaseKind, 'valid' | 'non-ascii' | 'duplicate' | 'non-compact-body' | 'rotation-new-key' | 'rotation-both-keys'>, (c: ConformanceCase) => string> = {
   'wrong-secret': () => 'accepted a body signed with the wrong secret: the receiver does not verify signatures',
   'missing-signature': (c) => `accepted a delivery without the ${c.context.header ?? 'signature'} header: the receiver treats a missing signature as valid (reject it whenever a secret is configured)`,
   'tampered-body': (c) => `accepted a body changed after signing (${c.context.tampered ?? 'one field changed'}): the receiver does not verify the signature over the bytes it received`,
@@ -83,6 +83,7 @@ function rejectedValid(c: ConformanceCase, status: number, validAccepted?: boole
   if (c.expected === '200' && status >= 200 && status < 300) return `answered ${status}: ${c.context.provider} counts only 200 as success, so it records this delivery as failed`;
   const what = c.kind === 'duplicate' ? 'a duplicate delivery' : `a valid delivery (${c.description.replace(/^a (correctly \w+ )?/, '')})`;
   if (status === 404 || status === 405) return `answered ${status} to ${what}: is the URL (path and method POST) right?`;
+  if (c.kind === 'non-ascii') return rejectedText(c, status, validAccepted);
   if (c.kind === 'duplicate' && validAccepted === false) return refusedLikeValid(status, 'de-duplication');
   if (status >= 500) return `answered ${status} to ${what}: the receiver crashed on it; check its logs`;
   if (c.kind === 'duplicate') {
@@ -92,10 +93,25 @@ function rejectedValid(c: ConformanceCase, status: number, validAccepted?: boole
   if (status === 401 || status === 403) {
     if (ROTATION[c.kind]) return `rejected with ${status} ${ROTATION[c.kind]}`;
     if (c.context.credential) return `rejected valid credentials with ${status}: check that --user/--api-key/--secret match what the receiver expects`;
-    if (c.context.header) return `rejected a correctly signed delivery with ${status}: the receiver's secret differs from --secret, or it verifies something other than the raw body bytes`;
+    if (c.context.header) return `rejected a correctly signed delivery with ${status}: the receiver's secret differs from --secret, or it verifies something other than the raw body bytes${c.context.nonAscii ? ' (its body carries non-ASCII text: see valid:non-ascii)' : ''}`;
     return `rejected a valid delivery with ${status}: the receiver expects auth that ${c.context.provider} does not send`;
   }
   return `rejected ${what} with ${status}: the receiver's validation disagrees with ${c.context.provider}'s documented payload (see its response)`;
+}
+
+/** The charsets that lose multi-byte text, as receivers meet them. */
+export const LOSSY_CHARSETS =
+  "Java getBytes() or new String(bytes) without UTF-8 (the default charset is US-ASCII under LANG=C or POSIX), Latin-1 (ISO-8859-1) decoding, or Python's json.dumps with ensure_ascii (its default) re-serializing the text as \\uXXXX escapes";
+
+/** Why a receiver refuses a genuine delivery whose text has multi-byte UTF-8 and an emoji. */
+function rejectedText(c: ConformanceCase, status: number, validAccepted?: boolean): string {
+  const what = `a correctly ${c.context.credential ? 'authenticated' : c.context.header ? 'signed' : 'built'} delivery with multi-byte UTF-8 and an emoji${c.context.text ? ` (${c.context.text})` : ''}`;
+  if (validAccepted === false) return `answered ${status}, as it did to every valid delivery before it: fix the valid cases first (if their bodies carry non-ASCII text too, the cause may be a lossy charset: ${LOSSY_CHARSETS})`;
+  if (status === 401 || status === 403) {
+    return `rejected ${what} with ${status}${validAccepted ? ', though it accepted other valid deliveries' : ''}: the receiver checks the signature over bytes it decoded or re-encoded with a lossy charset: ${LOSSY_CHARSETS}; verify the raw body bytes, and decode them as UTF-8`;
+  }
+  if (status >= 500) return `answered ${status} to ${what}: the receiver crashed on the text (a lossy charset: ${LOSSY_CHARSETS}; or storage that refuses 4-byte UTF-8, such as MySQL's utf8mb3: use utf8mb4)`;
+  return `rejected ${what} with ${status}: the receiver mangles non-ASCII text before it checks the body (${LOSSY_CHARSETS}); read the body as UTF-8`;
 }
 
 /** Why a receiver refuses a genuine delivery of the key rotation drill. */
@@ -159,7 +175,9 @@ function raw(c: ConformanceCase, r: CaseResponse): Judgement {
       }
       if (r.validAccepted === false) return { verdict: 'fail', hint: refusedLikeValid(status, 'how it verifies a body that is not compact JSON') };
       if (status >= 500) return { verdict: 'fail', hint: crashed(c, status) };
-      const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying`;
+      // A body with non-ASCII text may be refused for its charset, not its layout: say so rather than blame one.
+      const text = c.context.nonAscii ? ' (or, since this body carries non-ASCII text, decodes it with a lossy charset: see valid:non-ascii)' : '';
+      const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying${text}`;
       return {
         verdict: 'fail',
         hint: c.required

@@ -35,15 +35,19 @@ export interface NonAsciiSample {
 }
 
 /**
- * The first of a provider's seeded deliveries (every event and variant, index by index) whose body has both
- * multi-byte text and an emoji. Undefined when its payloads carry no such text (Reward's carry no text at all).
+ * The first of a provider's seeded deliveries (every event and variant, index by index; only `events` when given)
+ * whose body has both multi-byte text and an emoji. Undefined when its payloads carry no such text (Reward's carry
+ * no text at all). A tenant `mapping` reshapes the events that take one (CustomerGlu reward) and no other.
  */
-export function nonAsciiSample(provider: ProviderDef, options: Omit<GenerateOptions, 'ascii' | 'variant'> = {}, limit = 200): NonAsciiSample | undefined {
-  const gens = provider.events.flatMap((e) =>
-    (e.variants?.length ? e.variants.filter((v) => !v.fixed).map((v) => v.name) : [undefined]).map((variant) =>
-      prepareGenerator(provider, e.name, { ...options, ...(variant ? { variant } : {}) }),
-    ),
-  );
+export function nonAsciiSample(provider: ProviderDef, options: Omit<GenerateOptions, 'ascii' | 'variant'> = {}, limit = 200, events?: readonly string[]): NonAsciiSample | undefined {
+  const { mapping, ...rest } = options;
+  const gens = provider.events
+    .filter((e) => events === undefined || events.includes(e.name))
+    .flatMap((e) =>
+      (e.variants?.length ? e.variants.filter((v) => !v.fixed).map((v) => v.name) : [undefined]).map((variant) =>
+        prepareGenerator(provider, e.name, { ...rest, ...(mapping !== undefined && e.tenantMapping ? { mapping } : {}), ...(variant ? { variant } : {}) }),
+      ),
+    );
   for (let index = 0; index < limit; index++) {
     for (const g of gens) {
       const delivery = g.make(index);
@@ -55,3 +59,22 @@ export function nonAsciiSample(provider: ProviderDef, options: Omit<GenerateOpti
 }
 
 export { widestUtf8 };
+
+/** The first string of a payload with an emoji (else with any non-ASCII), cut short: what a report can quote. */
+export function nonAsciiExcerpt(payload: unknown, max = 40): string | undefined {
+  let fallback: string | undefined;
+  const stack: unknown[] = [payload];
+  while (stack.length > 0) {
+    const v = stack.shift();
+    if (typeof v === 'string') {
+      if (widestUtf8(v) === 4) return cut(v, max);
+      if (fallback === undefined && widestUtf8(v) > 1) fallback = cut(v, max);
+    } else if (typeof v === 'object' && v !== null) stack.push(...Object.values(v));
+  }
+  return fallback;
+}
+
+function cut(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,5 +1,6 @@
 // The listener's public shapes (options, the report of one delivery, the summary). src/http/listen.ts
 // re-exports them; they live apart so that the listener's parts can share them without importing each other.
+import type { Mapping } from '../core/mapping.js';
 import type { ProviderDef } from '../providers/types.js';
 import type { AuthVerdict, BodyKind, ExplainFn, FixedScheme, SchemaVerdict, SignatureVerdict } from './inspect.js';
 
@@ -39,6 +40,11 @@ export interface ListenOptions {
   requestTimeoutMs?: number;
   /** Injected providers (tests); default: every provider. */
   providers?: ProviderDef[];
+  /**
+   * A CustomerGlu tenant payload mapping (`parseMapping(…)` or the mapping as an object): CustomerGlu reward
+   * deliveries are detected, validated and de-duplicated by the tenant's shape. Other providers are unaffected.
+   */
+  mapping?: Mapping | Record<string, unknown>;
   /** Injected diagnosis; default: the --explain hook of src/signing. */
   explain?: ExplainFn | null;
 }

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdir } from 'node:fs/promises';
 import { lastValues } from '../core/capture.js';
 import { writeCapture } from '../core/capture-store.js';
+import { withMapping } from '../core/mapped-provider.js';
 import { redactUrl } from '../core/redact.js';
 import { UsageError } from '../errors.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
@@ -56,8 +57,8 @@ function forwardTarget(text: string): URL {
 }
 
 export async function startListener(options: ListenOptions = {}, callbacks: ListenCallbacks = {}): Promise<Listener> {
-  const providers = options.providers ?? (await loadAllProviders());
   const fixedId = options.provider && options.provider !== 'auto' ? options.provider : undefined;
+  const providers = withMapping(options.providers ?? (await loadAllProviders()), options.mapping, fixedId);
   const fixed = fixedId === undefined ? undefined : (providers.find((p) => p.id === fixedId) ?? (await loadProvider(fixedId)));
   if (options.scheme && !schemeById(options.scheme.id)) throw new UsageError('unknown_scheme', `unknown signing scheme "${options.scheme.id}"`);
   const credentials: Credentials = { secrets: options.secrets ?? [] };

@@ -153,7 +153,8 @@ export function formatDelivery(r: DeliveryReport, f: DeliveryFormat): string {
   }
   if (r.capture?.path) detail(c.dim(`saved ${safe(r.capture.path)}`));
   if (r.capture?.error) detail(c.red(`not saved: ${safe(r.capture.error)}${r.statusReason === 'not-saved' ? ` (answered ${r.status}: the sender should retry)` : ''}`));
-  for (const line of bodyLines(r, f)) detail(c.dim(line));
+  // Not through detail(): its once-only rule is for reasons, and a body repeats lines ("  },") that must all show.
+  for (const line of bodyLines(r, f)) lines.push(`    ${c.dim(line)}`);
   return lines.join('\n');
 }
 

@@ -102,10 +102,10 @@ const DATA: Record<IdentityEvent, z.ZodMiniType> = {
       expires_at: unixSeconds,
     })
     .check(z.refine((d) => d.token_id !== d.previous_token_id, { message: 'a refreshed token gets a new token_id', path: ['token_id'] }), refinementInJsonSchema({ words: 'token_id differs from previous_token_id.' })),
-  'role.assigned': z.looseObject({ user_id: userId, role: z.enum(ROLES), platform: z.optional(z.nullable(z.string())), assigned_by: userId }),
-  'role.removed': z.looseObject({ user_id: userId, role: z.enum(ROLES), platform: z.optional(z.nullable(z.string())), removed_by: userId }),
+  'role.assigned': z.looseObject({ user_id: userId, name: z.optional(z.string()), email: z.optional(z.email()), role: z.enum(ROLES), platform: z.optional(z.nullable(z.string())), assigned_by: userId }),
+  'role.removed': z.looseObject({ user_id: userId, name: z.optional(z.string()), email: z.optional(z.email()), role: z.enum(ROLES), platform: z.optional(z.nullable(z.string())), removed_by: userId }),
   'user.impersonated': z
-    .looseObject({ user_id: userId, impersonator_id: userId, impersonator_email: z.optional(z.email()), reason: nonEmpty, session_id: sessionId, ip: z.optional(ip), expires_at: z.optional(unixSeconds) })
+    .looseObject({ user_id: userId, impersonator_id: userId, impersonator_name: z.optional(z.string()), impersonator_email: z.optional(z.email()), reason: nonEmpty, session_id: sessionId, ip: z.optional(ip), expires_at: z.optional(unixSeconds) })
     .check(z.refine((d) => d.user_id !== d.impersonator_id, { message: 'nobody impersonates themselves', path: ['impersonator_id'] }), refinementInJsonSchema({ words: 'impersonator_id differs from user_id.' })),
 };
 

@@ -54,16 +54,28 @@ const ANDROID_MODELS = [
   ['CPH2581', 'OnePlus 12R'],
 ] as const;
 
+/** iPhones that stop at iOS 15 (iPhone 6s, 7): common in Ghana's second-hand market. */
+const OLD_IPHONES = [
+  ['iPhone9,3', 'iPhone 7'],
+  ['iPhone8,1', 'iPhone 6s'],
+] as const;
+
 /**
  * The device a session runs on: a browser (no device name), or the mgPass app. Android reports its model name;
- * iOS 16+ gives apps only "iPhone", not the owner's "Ama’s iPhone".
+ * iOS 16+ gives apps only "iPhone", not the owner's "Ama’s iPhone". iOS 15 and older still give the name the owner
+ * set up, which iOS writes with a typographic apostrophe (U+2019): a classic source of non-ASCII in identity data.
  */
 function client(ctx: TemplateContext) {
   const platform = ctx.pick(PLATFORMS);
   if (ctx.chance(0.55)) return { platform, user_agent: browserUserAgent(ctx), device_name: null };
   const android = ctx.chance(0.75);
-  const [model, name] = android ? ctx.pick(ANDROID_MODELS) : ctx.pick([['iPhone14,7', 'iPhone'], ['iPhone15,4', 'iPhone']] as const);
   const version = `2.${ctx.int(0, 9)}.${ctx.int(0, 20)}`;
+  if (!android && ctx.chance(0.4)) {
+    const [model] = ctx.pick(OLD_IPHONES);
+    const user_agent = `mgPass/${version} (${model}; iOS ${ctx.pick(['15.8.3', '15.8.2'])}) CFNetwork/1335.0.3.4`;
+    return { platform, user_agent, device_name: ctx.text(`${ctx.firstName()}’s iPhone`) };
+  }
+  const [model, name] = android ? ctx.pick(ANDROID_MODELS) : ctx.pick([['iPhone14,7', 'iPhone'], ['iPhone15,4', 'iPhone']] as const);
   const user_agent = android ? `mgPass/${version} (Android ${ctx.pick(['13', '14', '15'])}; ${model}) okhttp/4.12.0` : `mgPass/${version} (${model}; iOS ${ctx.pick(['17.5.1', '18.1'])}) CFNetwork/1568.100.1`;
   return { platform, user_agent, device_name: name };
 }
@@ -117,7 +129,7 @@ function register(ctx: TemplateContext): JsonObject {
   };
 }
 
-const SUSPEND_REASONS = ['Suspected duplicate accounts', 'Abusive comments on 3news.com', 'Chargeback on a cashback redemption', 'Terms of service violation', 'Points farming from one device'];
+const SUSPEND_REASONS = ['Suspected duplicate accounts', 'Abusive comments on 3news.com', 'Chargeback on a GH₵200 cashback redemption', 'Terms of service violation', 'Points farming from one device'];
 
 /** Who an admin action is about, as the admin console shows them (so the receiver can notify them without a lookup). */
 function subject(ctx: TemplateContext): JsonObject {
@@ -193,9 +205,10 @@ function token(ctx: TemplateContext, refreshed: boolean): JsonObject {
   return data;
 }
 
+// A role change is an admin action: like a suspension, it names whom it is about, as the admin console shows them.
 function role(ctx: TemplateContext, assigned: boolean): JsonObject {
   return {
-    user_id: userId(ctx),
+    ...subject(ctx),
     role: ctx.pick(ROLES),
     platform: ctx.pick([...PLATFORMS, null]),
     [assigned ? 'assigned_by' : 'removed_by']: userId(ctx),
@@ -208,6 +221,7 @@ function impersonated(ctx: TemplateContext): JsonObject {
   return {
     user_id: userId(ctx),
     impersonator_id: userId(ctx),
+    impersonator_name: staff.name,
     impersonator_email: `${staff.plain.first.toLowerCase()}.${staff.plain.last.toLowerCase().replace(/[^a-z]/g, '')}@mgdigital.com.gh`,
     reason: ctx.pick([`Support ticket #${ctx.digits(5)}`, `Support ticket #${ctx.digits(5)}: can’t redeem points`, 'Cashback payout investigation', 'Account recovery request']),
     session_id: sessionId(ctx),

@@ -73,6 +73,8 @@ const CATALOG: ReadonlyArray<{ name: string; points: number; fulfillment: (typeo
   { name: 'Studio tour at TV3', points: 12000, fulfillment: 'experience' },
   { name: 'Onua FM T-shirt', points: 3000, fulfillment: 'physical' },
   { name: 'Dinner for two at Café Kwae 🍽️', points: 9000, fulfillment: 'experience' },
+  { name: 'GH₵30 Bolt ride credit', points: 3000, fulfillment: 'digital' },
+  { name: 'GH₵100 Shoprite voucher', points: 10000, fulfillment: 'digital' },
 ];
 
 // INFERRED: a catalog redemption names the item and the points spent.
@@ -132,7 +134,7 @@ function cashback(ctx: TemplateContext, eventType: CashbackEvent): JsonObject {
   };
   if (eventType === 'cashback.processed') data.transaction_reference = `MP${ctx.digits(6)}.${ctx.digits(4)}.${ctx.alnum(6).toUpperCase()}`;
   if (eventType === 'cashback.rejected') {
-    data.failure_reason = ctx.pick(['Recipient wallet not found', 'Mobile money provider timeout', 'Recipient name mismatch']);
+    data.failure_reason = ctx.pick(['Recipient wallet not found', 'Mobile money provider timeout', 'Recipient name mismatch', 'Recipient wallet balance limit of GH₵10,000 reached']);
     data.points_refunded = points;
   }
   if (eventType === 'cashback.redemption_cancelled') data.reason = ctx.pick(['Suspected duplicate account', 'Phone number not verified', 'Monthly cashback limit reached', 'Monthly cashback limit of GH₵500 reached']);
@@ -177,6 +179,7 @@ const PARTNERS = [
   { name: 'Silverbird Cinemas', category: 'entertainment' },
   { name: 'Marwako', category: 'food' },
   { name: 'Café Kwae', category: 'food' },
+  { name: 'Crêpes & Cream Osu', category: 'food' },
   { name: 'Shell Ghana', category: 'fuel' },
   { name: 'Africa World Airlines', category: 'travel' },
 ];

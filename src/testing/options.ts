@@ -1,6 +1,6 @@
 // The options the testing kit shares (provider, credentials, case selection) and how they become the core's.
 // Built only on the library API (src/index.ts), so that moving the core's files does not move this.
-import { CliError, loadProvider, type CustomHmac, type PlanOptions, type ProviderDef, type SchemeId } from '../index.js';
+import { CliError, loadProvider, type CustomHmac, type Mapping, type PlanOptions, type ProviderDef, type SchemeId } from '../index.js';
 
 /** Who sends the deliveries and with which credentials: the same knobs as `cg-hooks test`'s flags. */
 export interface ProviderOptions {
@@ -34,6 +34,8 @@ export interface CaseOptions extends ProviderOptions {
   seed?: number | string;
   /** The clock (ms since the epoch) for payload times and signature timestamps. Default: now. */
   now?: number;
+  /** A CustomerGlu tenant payload mapping (`{ id: '$rewardId', amount: '$rewardAmount' }`) or `parseMapping(…)`: reward deliveries in the tenant's shape. */
+  mapping?: Mapping | Record<string, unknown>;
 }
 
 export async function resolveProvider(provider: string | ProviderDef, fn: string): Promise<ProviderDef> {
@@ -68,6 +70,7 @@ export function planOptions(o: CaseOptions): PlanOptions {
   if (o.skip?.length) p.skip = [...o.skip];
   if (o.seed !== undefined) p.seed = o.seed;
   if (o.now !== undefined) p.now = o.now;
+  if (o.mapping !== undefined) p.mapping = o.mapping;
   return p;
 }
 
