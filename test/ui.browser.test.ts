@@ -3,7 +3,8 @@
 // The listener's own NDJSON is the oracle for what the page must show. Screenshots go to .tmp/screenshots/.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -226,6 +227,49 @@ describe.skipIf(!available)('the inspector in Chromium', () => {
     } finally {
       await other.close();
       await sw.listen.stop();
+    }
+  });
+
+  it('refuses, in the browser, a page without the token, a foreign page\'s requests and a rebound host name', async () => {
+    const other = await context.newPage();
+    const foreign = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'));
+    await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+    const rebinding = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP rebound.test 127.0.0.1'] });
+    try {
+      // The inspector's address without the token: nothing but a refusal.
+      const bare = await other.goto(`${ui.base}/`);
+      expect(bare!.status()).toBe(401);
+      expect(await other.content()).not.toContain('app.js');
+
+      // Another web page (another origin) that somehow holds the token: it can neither read nor make it resend.
+      await other.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`);
+      const before = ui.listen.deliveries().length;
+      const tried = await other.evaluate(async ([base, token]) => {
+        const read = await fetch(`${base}/api/deliveries`, { headers: { 'x-cg-hooks-token': token! } }).then((r) => `read ${r.status}`, (e: Error) => `read blocked: ${e.name}`);
+        const body = JSON.stringify({ id: 1, signature: 'resign', target: 'listener' });
+        const plain = await fetch(`${base}/api/resend?token=${token}`, { method: 'POST', mode: 'no-cors', body }).then((r) => `post ${r.type}`, (e: Error) => `post blocked: ${e.name}`);
+        const typed = await fetch(`${base}/api/resend`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-cg-hooks-token': token! }, body }).then((r) => `json ${r.status}`, (e: Error) => `json blocked: ${e.name}`);
+        return [read, plain, typed];
+      }, [ui.base, ui.token]);
+      // Reading needs CORS, which the inspector never grants; the JSON POST needs a preflight, refused too. The simple
+      // no-cors POST does reach the server: it is refused there (foreign Origin, not JSON), the answer opaque or cut.
+      expect(tried[0]).toBe('read blocked: TypeError');
+      expect(tried[1]).toMatch(/^post (opaque|blocked: TypeError)$/);
+      expect(tried[2]).toBe('json blocked: TypeError');
+      // No resend happened (a resend to the listener is reported before the inspector answers).
+      expect(ui.listen.deliveries().length).toBe(before);
+
+      // DNS rebinding: a name that resolves to 127.0.0.1 is still a foreign Host, token or not.
+      const page2 = await rebinding.newPage();
+      const rebound = await page2.goto(`http://rebound.test:${ui.port}/?token=${ui.token}`);
+      expect(rebound!.status()).toBe(403);
+      const api = await page2.goto(`http://rebound.test:${ui.port}/api/deliveries?token=${ui.token}`);
+      expect(api!.status()).toBe(403);
+      expect(await page2.content()).not.toContain('"rows"');
+    } finally {
+      await rebinding.close();
+      await other.close();
+      foreign.close();
     }
   });
 
