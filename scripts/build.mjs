@@ -2,7 +2,7 @@
 // `cg-hooks --help` and `generate` fast: zod and commander load from one file instead of hundreds,
 // and heavy modules (undici, ora, inquirer) stay in lazily imported chunks or external packages.
 import { build } from 'esbuild';
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist/', import.meta.url), { recursive: true, force: true });
@@ -27,5 +27,21 @@ await build({
   logLevel: 'warning',
 });
 
+// The inspector's page (`listen --ui`): one script and one stylesheet, no framework, nothing fetched from
+// elsewhere. Served from dist/ui/ by src/ui/assets.ts; the page's Content-Security-Policy allows only these.
+await build({
+  entryPoints: { app: 'src/ui/web/main.ts' },
+  outdir: 'dist/ui',
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+mkdirSync(new URL('../dist/ui/', import.meta.url), { recursive: true });
+for (const file of ['index.html', 'app.css']) copyFileSync(new URL(`../src/ui/web/${file}`, import.meta.url), new URL(`../dist/ui/${file}`, import.meta.url));
 // The built-in scenarios stay plain files (`cg-hooks scenario show` prints them as written): beside the bundle.
 cpSync(new URL('../src/scenarios/builtin/', import.meta.url), new URL('../dist/scenarios/builtin/', import.meta.url), { recursive: true });

@@ -91,6 +91,14 @@ describe('architecture: layers only point down', () => {
     expect(violations).toEqual([]);
   });
 
+  it('src/ui (the inspector) sits on top: only a command reaches it, and only through a dynamic import', () => {
+    const violations = [...GRAPH].flatMap(([from, tos]) => (layer(from) !== 'ui' && layer(from) !== 'commands' ? tos.filter((to) => layer(to) === 'ui').map((to) => `${from} → ${to}`) : []));
+    expect(violations).toEqual([]);
+    const commands = [...GRAPH].filter(([from, tos]) => layer(from) === 'commands' && tos.some((to) => layer(to) === 'ui')).map(([from]) => from);
+    for (const from of commands) expect(readFileSync(join(SRC, from), 'utf8'), from).not.toMatch(/^\s*import\s[^;]*from\s+['"]\.\.\/ui\//m);
+    expect(commands).toEqual(['commands/listen.ts']);
+  });
+
   it('the conformance plan is pure: it describes requests and sends none', () => {
     const plan = ['core/conformance.ts', 'core/conformance-types.ts', 'core/forge.ts', 'core/request-build.ts'];
     for (const file of plan) expect(GRAPH.get(file)!.filter((to) => layer(to) === 'http'), file).toEqual([]);

@@ -172,7 +172,10 @@ export async function run(rawOptions: unknown): Promise<number> {
     else stderr.push(`${err.yellow(`warning: ${escapeTerminal(message)}`)}\n`);
   };
 
-  const listener = await startListener(options, { onDelivery, onWarning });
+  // --ui: the web inspector (docs/inspector.md), imported only when asked for.
+  const wantsUi = ['ui', 'uiPort', 'uiKeep'].some((k) => (rawOptions as Record<string, unknown>)[k] !== undefined);
+  const ui = wantsUi ? await (await import('../ui/index.js')).startInspectorFor(rawOptions, options, onWarning) : undefined;
+  const listener = ui ? ui.attach(await startListener(options, ui.wrap({ onDelivery, onWarning }))) : await startListener(options, { onDelivery, onWarning });
   for (const l of inherited) process.stdout.off('error', l);
   const notes = [
     `provider ${options.provider}`,
@@ -189,7 +192,9 @@ export async function run(rawOptions: unknown): Promise<number> {
   const where = bound.url === listener.url ? err.bold(listener.url) : `${err.bold(bound.url)} ${err.dim(`(from this machine: ${listener.url})`)}`;
   writeErr(`${err.green('cg-hooks listen: ready on')} ${where}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
   if (bound.exposed) writeErr(err.yellow(`warning: --host ${options.host} is reachable from the network: anyone who can reach this machine on port ${listener.port} can send deliveries${options.saveDir !== undefined ? ' (and fill --save)' : ''}; use --host 127.0.0.1 to keep it local`));
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port, bind: bound.url, exposed: bound.exposed })}\n`);
+  if (ui) writeErr(`${err.green('inspector:')} ${err.bold(ui.url)}`);
+  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port, bind: bound.url, exposed: bound.exposed, ...(ui ? { inspector: ui.url } : {}) })}
+`);
 
   const onSignal = () => stop('interrupt');
   process.once('SIGINT', onSignal);
@@ -247,6 +252,9 @@ export function register(program: Command): void {
     .option('--request-timeout <duration>', `cut off clients that take longer to send a request (${DURATION_HELP}; default 30s)`)
     .option('--full', 'print whole bodies (on a terminal they are cut to 20 lines)')
     .option('--json', 'NDJSON on stdout: a ready line, one line per delivery, a summary')
+    .option('--ui', 'serve a web inspector on 127.0.0.1 (live list, explain, diff, edit → re-sign → resend)')
+    .option('--ui-port <n>', 'port for the inspector (default: any free port); implies --ui')
+    .option('--ui-keep <n>', 'deliveries the inspector keeps in memory (default 10000, at most 64 MB); implies --ui')
     .addHelpText(
       'after',
       `
@@ -263,6 +271,7 @@ Examples:
   $ cg-hooks listen --provider customerglu --mapping fixtures/customerglu/mappings/flat-wallet.json
   $ cg-hooks listen --forward-to http://127.0.0.1:8080/webhook --secret s3cret
   $ cg-hooks listen --fail-first 2 --respond 503        # watch the sender retry
+  $ cg-hooks listen --secret s3cret --ui                # and open the inspector URL it prints
   $ cg-hooks listen --expect 3 --timeout 30 --json | jq -c 'select(.type=="delivery") | [.provider,.event,.verdict]'`,
     )
     .action(action(run));

@@ -182,10 +182,24 @@ export function deliveryJsonLine(report: DeliveryReport, raw?: { body: Buffer })
   report.body = undefined;
   try {
     const head = JSON.stringify(report);
+    lastReport = report;
+    lastHead = head;
     return `${head.slice(0, -1)},"body":${raw.body.toString('utf8')}}\n`;
   } finally {
     report.body = body;
   }
+}
+
+// The report deliveryJsonLine serialized last, without its body: `listen --ui` keeps that same text, and takes it
+// from here (right after, in the same callback) rather than serializing the report twice on the hot path.
+let lastReport: DeliveryReport | undefined;
+let lastHead = '';
+
+/** The JSON deliveryJsonLine just made of this report without its body, once; undefined for any other report. */
+export function takeReportHead(report: DeliveryReport): string | undefined {
+  if (report !== lastReport) return undefined;
+  lastReport = undefined;
+  return lastHead;
 }
 
 export interface OutputSink {

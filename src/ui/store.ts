@@ -1,0 +1,378 @@
+// The inspector's memory: the last N deliveries (and resends), bounded by count and by bytes, oldest evicted.
+//
+// Adding is on the listener's hot path, and what is kept is what the garbage collector pays for: a report is
+// some thirty small objects, and keeping 10,000 of them alive cost the listener a fifth more CPU per delivery
+// (every young collection copied and promoted them). So each report is serialized as it arrives and written,
+// with its row and its body, into a batch buffer: the collector sees a few objects per thousand deliveries.
+import type { DeliveryReport } from '../http/listen.js';
+import { takeReportHead } from '../output/delivery.js';
+
+/** What the inspector reads of a report: every field optional, so that new or renamed fields never break it. */
+export type ReportLike = Partial<DeliveryReport> & Record<string, unknown>;
+
+/** A request the inspector sent somewhere other than the listener (the listener's own copy is a delivery). */
+export interface SentInfo {
+  url: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  status?: number;
+  latencyMs?: number;
+  error?: string;
+  /** The start of the answer, as text. */
+  response?: string;
+}
+
+/** What the inspector adds to an entry later (rare: resends, diagnoses), kept beside the batches. */
+export interface Extras {
+  kind?: 'sent';
+  origin?: number;
+  resends?: number[];
+  resend?: { status?: number; latencyMs?: number; error?: string; mode: string };
+  sent?: SentInfo;
+  explanation?: unknown;
+}
+
+/** A batch takes entries until it holds this many bytes (one large body may make it bigger). */
+const BATCH_BYTES = 1024 * 1024;
+/** What an entry costs besides its report, row and body (offsets, its share of the arrays). */
+const ENTRY_OVERHEAD = 32;
+
+/** A growable byte buffer that writes strings as UTF-8 and bytes as they are. */
+class Bytes {
+  buf: Buffer;
+  used = 0;
+  constructor(capacity: number, reuse?: Buffer) {
+    this.buf = reuse && reuse.length >= capacity ? reuse : Buffer.allocUnsafeSlow(capacity);
+  }
+  private room(n: number): void {
+    if (this.used + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.used + n) size *= 2;
+    const next = Buffer.allocUnsafeSlow(size);
+    this.buf.copy(next, 0, 0, this.used);
+    this.buf = next;
+  }
+  text(s: string): void {
+    // Three bytes per UTF-16 unit at most: only near the end is the exact length worth computing.
+    this.room(this.used + s.length * 3 <= this.buf.length ? 0 : Buffer.byteLength(s, 'utf8'));
+    this.used += this.buf.write(s, this.used, 'utf8');
+  }
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.used);
+    this.used += b.length;
+  }
+}
+
+/** Consecutive entries (ids firstId …): reports and bodies in `data`, the rows' JSON joined with "," in `rows`. */
+class Batch {
+  count = 0;
+  // Allocated whole (grown only for a delivery larger than a batch), and recycled from an evicted batch: fresh
+  // memory costs a page fault per 4 KB on first write, which showed in the listener's CPU time.
+  readonly data: Bytes;
+  readonly rows: Bytes;
+  /** Per entry: end of its report in data, end of its body in data, end of its row in rows. */
+  ends = new Uint32Array(3 * 64);
+  readonly providers: Array<string | null> = [];
+  readonly events: Array<string | null> = [];
+  constructor(
+    readonly firstId: number,
+    spare?: { data: Buffer; rows: Buffer },
+  ) {
+    this.data = new Bytes(BATCH_BYTES + 64 * 1024, spare?.data);
+    this.rows = new Bytes(BATCH_BYTES / 4, spare?.rows);
+  }
+
+  add(report: string, row: string, body: Uint8Array, provider: string | null, event: string | null): number {
+    const before = this.data.used + this.rows.used;
+    const k = this.count++;
+    if (3 * this.count > this.ends.length) {
+      const grown = new Uint32Array(this.ends.length * 2);
+      grown.set(this.ends);
+      this.ends = grown;
+    }
+    this.data.text(report);
+    this.ends[3 * k] = this.data.used;
+    this.data.bytes(body);
+    this.ends[3 * k + 1] = this.data.used;
+    if (k > 0) this.rows.text(',');
+    this.rows.text(row);
+    this.ends[3 * k + 2] = this.rows.used;
+    this.providers.push(provider);
+    this.events.push(event);
+    return this.data.used + this.rows.used - before;
+  }
+
+  get bytes(): number {
+    return this.data.used + this.rows.used;
+  }
+
+  /** [start, end) of entry k's report, body and row. */
+  report(k: number): string {
+    return this.data.buf.toString('utf8', k > 0 ? this.ends[3 * k - 2]! : 0, this.ends[3 * k]!);
+  }
+  body(k: number): Buffer {
+    return this.data.buf.subarray(this.ends[3 * k]!, this.ends[3 * k + 1]!);
+  }
+  rowStart(k: number): number {
+    return k > 0 ? this.ends[3 * k - 1]! + 1 : 0;
+  }
+  row(k: number): string {
+    return this.rows.buf.toString('utf8', this.rowStart(k), this.ends[3 * k + 2]!);
+  }
+  /** The rows of entries k … k + n - 1, comma-separated. */
+  rowRun(k: number, n: number): string {
+    return this.rows.buf.toString('utf8', this.rowStart(k), this.ends[3 * (k + n - 1) + 2]!);
+  }
+  /** Bytes held for entry k (for the byte bound as entries are evicted). */
+  entryBytes(k: number): number {
+    const dataStart = k > 0 ? this.ends[3 * k - 2]! : 0;
+    return this.ends[3 * k + 1]! - dataStart + this.ends[3 * k + 2]! - (k > 0 ? this.ends[3 * k - 1]! : 0);
+  }
+}
+
+
+export interface StoreOptions {
+  /** How many entries to keep. */
+  keep: number;
+  /** Upper bound on the bytes kept (bodies and reports). */
+  maxBytes: number;
+}
+
+/** A view of one kept entry. Cheap to make; its report is parsed from the JSON on each `report` read. */
+export class Entry {
+  constructor(
+    private readonly store: DeliveryStore,
+    readonly id: number,
+    private readonly reportJson: string,
+    readonly rowJson: string,
+    /** The bytes as received (or as sent). */
+    readonly body: Buffer,
+    readonly provider: string | null,
+    readonly event: string | null,
+  ) {}
+
+  /** The listener's report (without the parsed body when the raw bytes give it back). */
+  get report(): ReportLike {
+    return JSON.parse(this.reportJson) as ReportLike;
+  }
+
+  private get extras(): Extras | undefined {
+    return this.store.extrasOf(this.id, false);
+  }
+
+  get kind(): 'delivery' | 'sent' {
+    return this.extras?.kind ?? 'delivery';
+  }
+  get origin(): number | undefined {
+    return this.extras?.origin;
+  }
+  get resends(): number[] | undefined {
+    return this.extras?.resends;
+  }
+  get sent(): SentInfo | undefined {
+    return this.extras?.sent;
+  }
+  get resend(): Extras['resend'] {
+    return this.extras?.resend;
+  }
+  set resend(v: Extras['resend']) {
+    this.store.extrasOf(this.id, true)!.resend = v;
+  }
+  get explanation(): unknown {
+    return this.extras?.explanation;
+  }
+  set explanation(v: unknown) {
+    this.store.extrasOf(this.id, true)!.explanation = v;
+  }
+}
+
+/** The JSON text of a report, its parsed body left out when the raw bytes give it back. */
+function reportJson(report: ReportLike, keepBody: boolean): string {
+  if (keepBody) return JSON.stringify(report);
+  // The text `listen --json` made of this report a moment ago, when it did: one serialization for both.
+  const made = takeReportHead(report as DeliveryReport);
+  if (made !== undefined) return made;
+  // Set aside and put back synchronously rather than copying the report (deliveryJsonLine does the same).
+  const body = report.body;
+  report.body = undefined;
+  try {
+    return JSON.stringify(report);
+  } finally {
+    report.body = body;
+  }
+}
+
+export class DeliveryStore {
+  /** Batches in id order; the last one takes new entries. */
+  private batches: Batch[] = [];
+  /** The buffers of the last batch evicted, for the next one. */
+  private spare: { data: Buffer; rows: Buffer } | undefined;
+  private nextId = 1;
+  private first = 1;
+  private total = 0;
+  private readonly extras = new Map<number, Extras>();
+  /** Provider and event names, one string each however many deliveries carry them. */
+  private readonly names = new Map<string, string>();
+  /** Entries evicted so far (the page says how many are gone). */
+  evicted = 0;
+
+  constructor(
+    readonly options: StoreOptions,
+    /** Makes the list row of an entry (views.ts rowJson, or makeRow), from its report and extras: JSON text or a value. */
+    private readonly row: (id: number, report: ReportLike, extras: Extras | undefined, bodyLength: number) => unknown,
+  ) {}
+
+  /** Adds a delivery; its parsed body is not kept when the raw bytes parse back to it. */
+  addDelivery(report: ReportLike, body: Buffer, origin?: number): number {
+    const keepBody = !(report.bodyKind === 'json' && report.contentEncoding === undefined) && report.body !== undefined && report.body !== null;
+    if (origin !== undefined) this.link(this.nextId, { origin });
+    return this.add(report, reportJson(report, keepBody), body);
+  }
+
+  addSent(sent: SentInfo, body: Buffer, origin: number, stub: ReportLike): number {
+    this.link(this.nextId, { kind: 'sent', origin, sent });
+    return this.add(stub, JSON.stringify(stub), body);
+  }
+
+  private link(id: number, extras: Extras): void {
+    this.extras.set(id, extras);
+    if (extras.origin !== undefined && this.has(extras.origin)) (this.extrasOf(extras.origin, true)!.resends ??= []).push(id);
+  }
+
+  private name(s: unknown): string | null {
+    if (typeof s !== 'string') return null;
+    let n = this.names.get(s);
+    if (n === undefined) {
+      if (this.names.size > 10_000) this.names.clear(); // names come from the network: bounded
+      this.names.set(s, (n = s));
+    }
+    return n;
+  }
+
+  private add(report: ReportLike, json: string, body: Buffer): number {
+    const id = this.nextId++;
+    const made = this.row(id, report, this.extras.get(id), body.length);
+    const row = typeof made === 'string' ? made : JSON.stringify(made);
+    let batch = this.batches[this.batches.length - 1];
+    if (!batch || batch.data.used >= BATCH_BYTES || batch.rows.used >= BATCH_BYTES / 4 - 4096) {
+      this.batches.push((batch = new Batch(id, this.spare)));
+      this.spare = undefined;
+    }
+    this.total += batch.add(json, row, body, this.name(report.provider), this.name(report.event)) + ENTRY_OVERHEAD;
+    this.evict();
+    return id;
+  }
+
+  private evict(): void {
+    while (this.size > 1 && (this.size > this.options.keep || this.total > this.options.maxBytes)) {
+      const id = this.first++;
+      const b = this.batchOf(id)!;
+      this.total -= b.entryBytes(id - b.firstId) + ENTRY_OVERHEAD;
+      this.extras.delete(id);
+      this.evicted++;
+      if (b.firstId + b.count <= this.first && b !== this.batches[this.batches.length - 1]) {
+        this.batches.shift();
+        this.spare = { data: b.data.buf, rows: b.rows.buf };
+      }
+    }
+  }
+
+  extrasOf(id: number, create: boolean): Extras | undefined {
+    let x = this.extras.get(id);
+    if (!x && create && this.has(id)) this.extras.set(id, (x = {}));
+    return x;
+  }
+
+  get size(): number {
+    return this.nextId - this.first;
+  }
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Lowest id still kept (ids are consecutive, so an id below it was evicted). */
+  get firstId(): number {
+    return this.first;
+  }
+
+  get lastId(): number {
+    return this.nextId - 1;
+  }
+
+  private has(id: number): boolean {
+    return Number.isSafeInteger(id) && id >= this.first && id < this.nextId;
+  }
+
+  private batchOf(id: number): Batch | undefined {
+    let lo = 0;
+    let hi = this.batches.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const b = this.batches[mid]!;
+      if (id < b.firstId) hi = mid - 1;
+      else if (id >= b.firstId + b.count) lo = mid + 1;
+      else return b;
+    }
+    return undefined;
+  }
+
+  get(id: number): Entry | undefined {
+    if (!this.has(id)) return undefined;
+    const b = this.batchOf(id)!;
+    const k = id - b.firstId;
+    return new Entry(this, id, b.report(k), b.row(k), b.body(k), b.providers[k]!, b.events[k]!);
+  }
+
+  /** Entries with an id above `after`, oldest first, at most `limit`. */
+  after(after: number, limit = Number.POSITIVE_INFINITY): Entry[] {
+    const out: Entry[] = [];
+    for (let id = Math.max(after + 1, this.first); id < this.nextId && out.length < limit; id++) out.push(this.get(id)!);
+    return out;
+  }
+
+  /** The list rows (JSON, comma-separated) of the ids above `after`, at most `limit`, and how many. */
+  rowsJson(after: number, limit: number): { json: string; count: number; last: number } {
+    const parts: string[] = [];
+    let id = Math.max(after + 1, this.first);
+    const end = Math.min(this.nextId, id + limit);
+    const count = Math.max(0, end - id);
+    while (id < end) {
+      const b = this.batchOf(id)!;
+      const k = id - b.firstId;
+      const n = Math.min(end - id, b.count - k);
+      parts.push(b.rowRun(k, n));
+      id += n;
+    }
+    return { json: parts.join(','), count, last: end - 1 };
+  }
+
+  /** The closest earlier delivery with the same provider and event. */
+  previousSameEvent(entry: Entry): Entry | undefined {
+    for (let id = entry.id - 1; id >= this.first; id--) {
+      const b = this.batchOf(id)!;
+      const k = id - b.firstId;
+      if (b.providers[k] === entry.provider && b.events[k] === entry.event && this.extras.get(id)?.kind !== 'sent') return this.get(id);
+    }
+    return undefined;
+  }
+
+  /** Ids of the entries whose body contains `text` (case-insensitive for bodies up to 64 KB). */
+  search(text: string, limit = 100_000): number[] {
+    const needle = Buffer.from(text, 'utf8');
+    const lower = text.toLowerCase();
+    const out: number[] = [];
+    for (let id = this.first; id < this.nextId && out.length < limit; id++) {
+      const b = this.batchOf(id)!;
+      const body = b.body(id - b.firstId);
+      const hit = body.length <= 64 * 1024 ? body.toString('utf8').toLowerCase().includes(lower) : body.includes(needle);
+      if (hit) out.push(id);
+    }
+    return out;
+  }
+
+  /** Nothing to release (no timers): kept for the callers' symmetry. */
+  close(): void {}
+}

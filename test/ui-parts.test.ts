@@ -1,0 +1,309 @@
+// The inspector's parts that need no browser: memory bounds, the event stream's back-pressure, the JSON diff,
+// exports (read back by the real readers), the token check and secret scrubbing.
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseCapture } from '../src/core/capture.js';
+import { setPath } from '../src/core/paths.js';
+import { diffBodies, diffJson } from '../src/ui/diff.js';
+import { EventHub } from '../src/ui/events.js';
+import { captureFile, curlLine, scenarioStep } from '../src/ui/exports.js';
+import { allowedHosts, check, tokenMatches } from '../src/ui/security.js';
+import { DeliveryStore, type ReportLike } from '../src/ui/store.js';
+import { deliveryJsonLine } from '../src/output/delivery.js';
+import { makeRow, makeScrubber, publicReport, rowJson, rowOf } from '../src/ui/views.js';
+
+const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
+  type: 'delivery',
+  seq,
+  receivedAt: '2026-01-01T12:00:00.000Z',
+  method: 'POST',
+  path: '/webhook',
+  query: {},
+  headers: { 'content-type': 'application/json' },
+  size: 10,
+  provider: 'customerglu',
+  event: 'reward',
+  verdict: 'valid',
+  problems: [],
+  signature: { status: 'valid', ok: true, reason: 'ok' },
+  auth: { status: 'none', ok: true, reason: '' },
+  schema: { status: 'valid', issues: [] },
+  bodyKind: 'json',
+  duplicate: null,
+  status: 200,
+  body: { a: seq },
+  durationMs: 1,
+  ...extra,
+});
+
+describe('the store', () => {
+  it('keeps the last N, evicting the oldest, and finds entries by id', () => {
+    const s = new DeliveryStore({ keep: 3, maxBytes: 1e9 }, makeRow);
+    for (let i = 1; i <= 5; i++) s.addDelivery(report(i), Buffer.from(`{"a":${i}}`));
+    expect(s.size).toBe(3);
+    expect(s.evicted).toBe(2);
+    expect(s.firstId).toBe(3);
+    expect(s.get(2)).toBeUndefined();
+    expect(s.get(4)?.report.seq).toBe(4);
+    expect(s.after(0).map((e) => e.id)).toEqual([3, 4, 5]);
+    expect(s.after(4).map((e) => e.id)).toEqual([5]);
+    expect(s.after(5)).toEqual([]);
+  });
+
+  it('is bounded by bytes too, and drops the parsed body it can rebuild from the raw bytes', () => {
+    const s = new DeliveryStore({ keep: 1000, maxBytes: 100_000 }, makeRow);
+    const body = Buffer.alloc(20_000, 0x20);
+    for (let i = 1; i <= 20; i++) s.addDelivery(report(i), body);
+    expect(s.bytes).toBeLessThanOrEqual(100_000);
+    expect(s.size).toBeLessThan(6);
+    expect(s.get(s.lastId)?.report.body).toBeUndefined();
+  });
+
+  it('compacts after many evictions without losing order', () => {
+    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
+    for (let i = 1; i <= 10_000; i++) s.addDelivery(report(i), Buffer.from('{}'));
+    expect(s.after(0).map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, k) => 9991 + k));
+    expect(s.get(9995)?.id).toBe(9995);
+  });
+
+  it('gives back every kept entry exactly, across sealed batches and the open one', () => {
+    const s = new DeliveryStore({ keep: 2500, maxBytes: 1e9 }, makeRow);
+    const bodies = new Map<number, Buffer>();
+    for (let i = 1; i <= 3000; i++) {
+      const body = Buffer.from(`{"n":${i},"pad":"${'é'.repeat(i % 37)}"}`);
+      bodies.set(s.addDelivery(report(i, { event: i % 3 === 0 ? 'nudge' : 'reward' }), body), body);
+    }
+    expect(s.size).toBe(2500);
+    expect(s.firstId).toBe(501);
+    expect(s.get(500)).toBeUndefined();
+    for (let id = 501; id <= 3000; id++) {
+      const e = s.get(id)!;
+      expect(e.body.equals(bodies.get(id)!)).toBe(true);
+      expect(e.report.seq).toBe(id);
+      expect(rowOf(e).id).toBe(id);
+    }
+    const { json, count, last } = s.rowsJson(990, 1200);
+    expect(count).toBe(1200);
+    expect(last).toBe(2190);
+    expect((JSON.parse(`[${json}]`) as Array<{ id: number }>).map((r) => r.id)).toEqual(Array.from({ length: 1200 }, (_, k) => 991 + k));
+    expect(s.previousSameEvent(s.get(3000)!)?.id).toBe(2997);
+    s.close();
+  });
+
+  it('keeps its byte count right as entries come and go', () => {
+    const s = new DeliveryStore({ keep: 100_000, maxBytes: 300_000 }, makeRow);
+    for (let i = 1; i <= 2000; i++) s.addDelivery(report(i, { path: `/ü/${i}` }), Buffer.alloc(100 + (i % 50), 0x41));
+    expect(s.bytes).toBeLessThanOrEqual(300_000);
+    expect(s.bytes).toBeGreaterThan(290_000);
+    let sum = 0;
+    for (let id = s.firstId; id <= s.lastId; id++) {
+      const e = s.get(id)!;
+      sum += e.body.length + Buffer.byteLength(JSON.stringify(e.report)) + Buffer.byteLength(e.rowJson) + 32;
+    }
+    // Each row but a batch's first is preceded by a comma.
+    expect(s.bytes - sum).toBeGreaterThanOrEqual(0);
+    expect(s.bytes - sum).toBeLessThanOrEqual(s.size);
+  });
+
+  it('finds the previous delivery of the same event, and searches bodies', () => {
+    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
+    s.addDelivery(report(1), Buffer.from('{"user":"Ünïcode-ABC"}'));
+    s.addDelivery(report(2, { event: 'other' }), Buffer.from('{}'));
+    const third = s.get(s.addDelivery(report(3), Buffer.from('{}')))!;
+    expect(s.previousSameEvent(third)?.id).toBe(1);
+    expect(s.search('ünïcode-abc')).toEqual([1]);
+  });
+});
+
+describe('views', () => {
+  it('masks credential headers and query parameters by pattern, and tolerates unknown fields', () => {
+    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
+    const e = s.get(s.addDelivery(report(1, { headers: { 'x-api-key': 'key-123456', 'x-custom-token': 'tok-99999', authorization: 'Basic dXNlcjpwYXNz' }, query: { secret: 'abcdef', eventType: 'x' }, futureField: { nested: true } }), Buffer.from('{}')))!;
+    const r = publicReport(e);
+    expect(JSON.stringify(r)).not.toMatch(/key-123456|tok-99999|dXNlcjpwYXNz|abcdef/);
+    expect((r.query as Record<string, string>).eventType).toBe('x');
+    expect(r.futureField).toEqual({ nested: true });
+    expect(rowOf(e).verdict).toBe('valid');
+  });
+
+  it('writes a row\'s JSON directly, exactly as serializing the row object would', () => {
+    const odd = [
+      report(1),
+      report(2, { path: '/a"\\b\u2028\u0000é🎉', event: null, provider: null, signature: { status: 'invalid', ok: false, reason: 'x', scheme: 'stripe' } }),
+      report(3, { seq: Number.NaN, status: undefined, size: -0, durationMs: 0.125, problems: ['signature invalid', 7, 'schema'] as unknown as string[], duplicate: { key: 'k', firstSeq: 2 } }),
+      report(4, { schema: { status: 'invalid', issues: [{ path: 'a', message: 'm' }, { path: 'b', message: 'n' }] }, method: 42 as unknown as string, receivedAt: undefined }),
+      { seq: 5 } as ReportLike,
+    ];
+    for (const [k, r] of odd.entries()) {
+      expect(rowJson(k + 1, r, undefined, 99)).toBe(JSON.stringify(makeRow(k + 1, r, undefined, 99)));
+      expect(rowJson(k + 1, r, { origin: 3 }, 99)).toBe(JSON.stringify(makeRow(k + 1, r, { origin: 3 }, 99)));
+    }
+  });
+
+  it('stores the report text `listen --json` just made, or makes the same text itself', () => {
+    const a = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, rowJson);
+    const b = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, rowJson);
+    const r = report(1, { body: { rewardId: 'rw_1' } });
+    const raw = Buffer.from('{"rewardId":"rw_1"}');
+    a.addDelivery(r, raw);
+    deliveryJsonLine(r as never, { body: raw });
+    b.addDelivery(r, raw);
+    expect(b.get(1)!.report).toEqual(a.get(1)!.report);
+    expect(JSON.stringify(b.get(1)!.report)).toBe(JSON.stringify({ ...r, body: undefined }));
+    // Taken once: the same object changed afterwards is serialized again, not served from the line before.
+    r.verdict = 'invalid';
+    b.addDelivery(r, raw);
+    expect(b.get(2)!.report.verdict).toBe('invalid');
+  });
+
+  it('scrubs configured secrets from derived text', () => {
+    const scrub = makeScrubber(['s3cr"et!', 'no']);
+    expect(scrub({ reason: 'the key s3cr"et! was wrong', n: 1 })).toEqual({ reason: 'the key ****(8 chars) was wrong', n: 1 });
+    expect(scrub('no short words are touched')).toBe('no short words are touched');
+  });
+});
+
+describe('the JSON diff', () => {
+  it('lists changed, added and removed paths in the schema-error notation', () => {
+    const { changes } = diffJson({ a: 1, b: { c: [1, 2], d: 'x' }, e: null }, { a: 1, b: { c: [1, 3, 4], d: 'x' }, f: true });
+    expect(changes).toEqual([
+      { path: 'b.c[1]', kind: 'changed', before: '2', after: '3' },
+      { path: 'b.c[2]', kind: 'added', after: '4' },
+      { path: 'e', kind: 'removed', before: 'null' },
+      { path: 'f', kind: 'added', after: 'true' },
+    ]);
+  });
+
+  it('compares bytes when a body is not JSON, and calls identical bodies equal', () => {
+    expect(diffBodies(Buffer.from('abc'), Buffer.from('abd'))).toMatchObject({ mode: 'bytes', equal: false, firstByte: 2 });
+    expect(diffBodies(Buffer.from('{"a":1}'), Buffer.from('{ "a" : 1 }'))).toMatchObject({ mode: 'json', equal: true, firstByte: 1 });
+  });
+});
+
+describe('exports', () => {
+  const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
+  const raw = Buffer.from('{"data":{"user_id":"usr_1","points":150,"tags":["a","b"],"a.b":{}},"ok":true}\r\n', 'utf8');
+  const e = s.get(s.addDelivery(report(7, { provider: 'mgpass', event: 'rewards.points_awarded', headers: { 'content-type': 'application/json', 'x-api-key': 'live-key-1' }, query: { eventType: 'x' } }), raw))!;
+
+  it('a capture file that the capture reader reads back byte for byte, credentials masked', () => {
+    const c = parseCapture(captureFile(e), 'export');
+    expect(c.body.equals(raw)).toBe(true);
+    expect(c.headers['x-api-key']).toBe('****(10 chars)');
+    expect(c.provider).toBe('mgpass');
+    expect(c.query).toEqual({ eventType: 'x' });
+  });
+
+  it('a scenario step whose `set` paths rebuild the body with the library\'s own path writer', () => {
+    const doc = parse(scenarioStep(e)!) as Array<{ id: string; event: string; set: Record<string, unknown> }>;
+    expect(doc[0]!.id).toBe('rewards-points-awarded-7');
+    expect(doc[0]!.event).toBe('rewards.points_awarded');
+    const rebuilt: Record<string, unknown> = {};
+    for (const [path, value] of Object.entries(doc[0]!.set)) setPath(rebuilt, path, value);
+    expect(rebuilt).toEqual(JSON.parse(raw.toString('utf8')));
+  });
+
+  it('a curl line to the listener with the same bytes', () => {
+    const line = curlLine(e, 'http://127.0.0.1:3000');
+    expect(line).toContain("'http://127.0.0.1:3000/webhook?eventType=x'");
+    expect(line).toContain("$'{"); // the CRLF makes it a $'…' argument, exact bytes
+    expect(line).not.toContain('live-key-1');
+  });
+});
+
+describe('requests from elsewhere', () => {
+  const token = 'T'.repeat(43);
+  const hosts = allowedHosts(4040);
+  const req = (headers: Record<string, string>) => ({ headers } as unknown as IncomingMessage);
+  const url = (q = `?token=${token}`) => new URL(`http://127.0.0.1:4040/api/deliveries${q}`);
+
+  it('needs the token, compared whatever its length', () => {
+    expect(tokenMatches(token, token)).toBe(true);
+    expect(tokenMatches(`${token}x`, token)).toBe(false);
+    expect(tokenMatches('', token)).toBe(false);
+    expect(tokenMatches(undefined, token)).toBe(false);
+    expect(check(req({ host: '127.0.0.1:4040' }), url(''), token, hosts, false)?.status).toBe(401);
+    expect(check(req({ host: '127.0.0.1:4040', 'x-cg-hooks-token': token }), url(''), token, hosts, false)).toBeUndefined();
+  });
+
+  it('refuses a foreign Host (DNS rebinding), Origin or cross-site fetch even with the token', () => {
+    expect(check(req({ host: 'evil.example:4040' }), url(), token, hosts, false)?.status).toBe(403);
+    expect(check(req({ host: '127.0.0.1:4041' }), url(), token, hosts, false)?.status).toBe(403);
+    expect(check(req({ host: '127.0.0.1:4040', origin: 'http://evil.example' }), url(), token, hosts, false)?.status).toBe(403);
+    expect(check(req({ host: '127.0.0.1:4040', origin: 'null' }), url(), token, hosts, false)?.status).toBe(403);
+    expect(check(req({ host: '127.0.0.1:4040', origin: 'https://127.0.0.1:4040' }), url(), token, hosts, false)?.status).toBe(403);
+    expect(check(req({ host: '127.0.0.1:4040', 'sec-fetch-site': 'cross-site' }), url(), token, hosts, false)?.status).toBe(403);
+    expect(check(req({ host: 'localhost:4040', origin: 'http://localhost:4040', 'sec-fetch-site': 'same-origin' }), url(), token, hosts, false)).toBeUndefined();
+  });
+});
+
+describe('the event stream', () => {
+  /** A response whose socket is full after `room` writes, until drain is emitted. */
+  function fakeResponse(room: number) {
+    const res = new EventEmitter() as EventEmitter & { writes: string[]; destroyed: boolean; writableLength: number; writeHead(): void; write(t: string): boolean; end(): void };
+    res.writes = [];
+    res.destroyed = false;
+    res.writableLength = 0;
+    res.writeHead = () => undefined;
+    res.write = (t: string) => {
+      res.writes.push(t);
+      // Past `room` writes, more is left unread than a page may leave.
+      if (res.writes.length >= room) res.writableLength = 4 * 1024 * 1024;
+      return res.writes.length < room;
+    };
+    res.end = () => undefined;
+    return res;
+  }
+
+  it('stops writing to a page that does not read, and tells it to re-sync once it drains', () => {
+    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 }, makeRow);
+    const hub = new EventHub(store);
+    const res = fakeResponse(3);
+    hub.attach(res as unknown as ServerResponse, 0);
+    for (let batch = 0; batch < 50; batch++) {
+      for (let i = 0; i < 10; i++) store.addDelivery(report(batch * 10 + i), Buffer.from('{}'));
+      hub.flush();
+    }
+    const whileFull = res.writes.length;
+    expect(whileFull).toBe(3); // retry line, one batch, and the write that found the socket full
+    expect(hub.skipped).toBeGreaterThan(40);
+    res.writableLength = 0;
+    res.emit('drain');
+    expect(res.writes.length).toBe(whileFull + 1);
+    expect(res.writes.at(-1)).toMatch(/^event: resync\n/);
+    hub.close();
+  });
+
+  it('sends a large batch as several small messages, in order, and resumes after the last one written', () => {
+    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 }, rowJson);
+    const hub = new EventHub(store);
+    const res = fakeResponse(3); // the retry line, one message, then the socket is full
+    hub.attach(res as unknown as ServerResponse, 0);
+    for (let i = 1; i <= 250; i++) store.addDelivery(report(i), Buffer.from('{}'));
+    hub.flush();
+    const rows = res.writes.filter((w) => w.includes('event: rows'));
+    expect(rows.length).toBe(2); // 100 rows, then 100 more into the full socket, and no more
+    const ids = rows.map((w) => (JSON.parse(w.slice(w.indexOf('data: ') + 6)) as { rows: Array<{ id: number }> }).rows.map((r) => r.id));
+    expect(ids.map((x) => [x[0], x.at(-1)])).toEqual([[1, 100], [101, 200]]);
+    expect(rows.map((w) => /^id: (\d+)/.exec(w)![1])).toEqual(['100', '200']);
+    res.writableLength = 0;
+    res.emit('drain');
+    expect(res.writes.at(-1)).toBe(`event: resync\ndata: ${JSON.stringify({ after: 200 })}\n\n`); // the page fetches 201…250
+    hub.close();
+  });
+
+  it('sends a resync instead of a batch too large for one message', () => {
+    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 }, makeRow);
+    const hub = new EventHub(store);
+    const res = fakeResponse(1000);
+    hub.attach(res as unknown as ServerResponse, 0);
+    for (let i = 0; i < 2100; i++) store.addDelivery(report(i), Buffer.from('{}'));
+    hub.flush();
+    expect(res.writes.at(-1)).toMatch(/event: resync/);
+    store.addDelivery(report(2101), Buffer.from('{}'));
+    hub.flush();
+    expect(res.writes.at(-1)).toMatch(/event: rows\ndata: \{"first":1,"evicted":0,"rows":\[\{"id":2101,/);
+    hub.close();
+  });
+});
