@@ -11,7 +11,7 @@ const shared = {
 };
 
 // Tests that replace a module (vi.mock) need a module graph of their own.
-const ISOLATED = ['test/credentials.compare.test.ts'];
+const ISOLATED = ['test/credentials.compare.test.ts', 'test/capture-store.mutants.test.ts'];
 
 export default defineConfig({
   test: {
@@ -37,6 +37,7 @@ export default defineConfig({
             'test/listen-inspect.test.ts',
             'test/listen-parts.test.ts',
           ],
+          exclude: ISOLATED,
           // Stryker switches mutants on at run time (a global read on every call), so test files can share loaded
           // modules: importing the library once per worker instead of once per file is most of the run's time.
           isolate: false,
