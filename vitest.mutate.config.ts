@@ -4,8 +4,10 @@ import { defineConfig } from 'vitest/config';
 // mutated modules. Tests that spawn the built CLI or a listener cannot see Stryker's mutated sources (they run
 // dist/), so they would only cost time here; they stay in the ordinary `npm test`.
 const shared = {
-  // Files that mix in-process tests with CLI ones skip the CLI ones here.
-  env: { CG_HOOKS_IN_PROCESS_ONLY: '1' },
+  // Files that mix in-process tests with CLI ones skip the CLI ones here. Property tests draw fewer cases (each
+  // surviving mutant re-runs every test that covers it), from a fixed seed (test/helpers/mutate-setup.ts).
+  env: { CG_HOOKS_IN_PROCESS_ONLY: '1', PROPERTY_RUNS: '50' },
+  setupFiles: ['test/helpers/mutate-setup.ts'],
   testTimeout: 60_000,
   hookTimeout: 60_000,
 };
