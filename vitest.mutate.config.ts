@@ -42,7 +42,8 @@ export default defineConfig({
           exclude: ISOLATED,
           // Stryker switches mutants on at run time (a global read on every call), so test files can share loaded
           // modules: importing the library once per worker instead of once per file is most of the run's time.
-          isolate: false,
+          // Not for static mutants (`--ignoreStatic false`): those act while a module loads, so modules stay fresh.
+          isolate: process.env.CG_HOOKS_MUTATE_STATIC === '1',
         },
       },
       { test: { ...shared, name: 'isolated', include: ISOLATED } },
