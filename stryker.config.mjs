@@ -8,11 +8,12 @@ const argv = process.argv;
 const at = argv.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
 const selection = at < 0 ? '' : argv[at].startsWith('--mutate=') ? argv[at].slice(9) : (argv[at + 1] ?? '');
 const slug = selection ? selection.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) : 'all';
-const out = `reports/mutation/${slug}`;
 // Static mutants switch on while a module loads, so each needs fresh modules per test file: the test set then runs
-// isolated (vitest.mutate.config.ts reads this; the runner processes inherit it).
+// isolated (vitest.mutate.config.ts reads this; the runner processes inherit it). Their reports are kept apart.
 const at2 = argv.indexOf('--ignoreStatic');
-if (at2 >= 0 && argv[at2 + 1] === 'false') process.env.CG_HOOKS_MUTATE_STATIC = '1';
+const withStatic = at2 >= 0 && argv[at2 + 1] === 'false';
+if (withStatic) process.env.CG_HOOKS_MUTATE_STATIC = '1';
+const out = `reports/mutation/${withStatic ? 'static-' : ''}${slug}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
