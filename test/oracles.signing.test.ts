@@ -21,10 +21,11 @@ const msgId = () => `msg_${randomUUID().replace(/-/g, '')}`;
 
 /** Bodies as platforms send them: JSON, with non-ASCII text. */
 const body = fc.oneof(fc.json({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify({ text: 'Café ☕ 😍', v })));
-/** Secrets a user could paste (for platforms whose secrets are free text); Svix keys are whsec_ + base64. */
+/** Secrets a user could paste (for platforms whose secrets are free text); Svix keys are whsec_ + base64. A blank
+ *  secret is no platform's secret (stripe-node refuses " " as "no secret"), so the text has a visible character. */
 const secretFor = (o: Oracle) =>
   o.anySecret
-    ? fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }))
+    ? fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 })).filter((s) => s.trim() !== '')
     : fc.uint8Array({ minLength: 16, maxLength: 40 }).map((b) => `whsec_${Buffer.from(b).toString('base64')}`);
 /** A different key: one more character of text, or (whsec_ keys) the key bytes with the first one changed. */
 function otherSecret(o: Oracle, secret: string): string {
@@ -76,7 +77,8 @@ describe.each(SIGNING_ORACLES.map((o) => [o.name, o] as const))('%s', (name, ora
     );
   });
 
-  it(`the CLI both ways: \`sign --scheme ${oracle.scheme}\` → ${name}; ${name} → \`verify --scheme ${oracle.scheme}\``, async () => {
+  // `npm run mutate` runs this file in-process only (a subprocess runs dist/, which no mutant reaches).
+  it.skipIf(process.env.CG_HOOKS_IN_PROCESS_ONLY === '1')(`the CLI both ways: \`sign --scheme ${oracle.scheme}\` → ${name}; ${name} → \`verify --scheme ${oracle.scheme}\``, async () => {
     const file = join(dir, `${oracle.scheme}-${name.replace(/\W/g, '')}.json`);
     const tampered = `${file}.tampered`;
     writeFileSync(file, BODY);

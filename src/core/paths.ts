@@ -45,6 +45,7 @@ export function parsePath(path: string): PathSegment[] {
     } else if (c === '[') {
       if (started) push();
       const end = path.indexOf(']', i);
+      // Stryker disable next-line StringLiteral: an unclosed bracket's "index" only has to fail the digit test below
       const inner = end === -1 ? '' : path.slice(i + 1, end);
       if (!/^\d+$/.test(inner)) throw bad('expected [index] with a number');
       segments.push(Number(inner));

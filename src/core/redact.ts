@@ -71,7 +71,8 @@ export function redactUrl(href: string): string {
   try {
     url = new URL(href);
   } catch {
-    return href.replace(/\/\/[^/@\s]*@/, '//****@').replace(/\?.*$/s, (q) => (q.length > 1 ? '?****' : q));
+    // (`.*` with the s flag runs to the end of the text: no `$` needed.)
+    return href.replace(/\/\/[^/@\s]*@/, '//****@').replace(/\?.*/s, (q) => (q.length > 1 ? '?****' : q));
   }
   let changed = false;
   const entries = [...url.searchParams];

@@ -97,7 +97,7 @@ export function detectProvider(providers: readonly ProviderDef[], req: IncomingR
     try {
       s = p.detect(req, body);
     } catch {
-      s = 0; // a provider's detector must never take the listener down
+      // A provider's detector must never take the listener down: s stays 0.
     }
     if (s > score) {
       best = p;

@@ -57,7 +57,7 @@ function specOf(target: SigningTarget): SigningSpec {
 /** Bad input, said as a result: verifying never throws. */
 const unreadable = (reason: string): VerifyResult => ({ status: 'malformed', valid: false, reason });
 
-const isHeadersLike = (h: unknown): h is HeadersLike => typeof (h as HeadersLike).get === 'function' && typeof (h as HeadersLike).forEach === 'function';
+const isHeadersLike = (h: unknown): h is HeadersLike => typeof h === 'object' && h !== null && typeof (h as HeadersLike).get === 'function' && typeof (h as HeadersLike).forEach === 'function';
 const isWebRequest = (r: unknown): r is WebRequestLike => typeof r === 'object' && r !== null && typeof (r as WebRequestLike).clone === 'function' && typeof (r as WebRequestLike).url === 'string' && isHeadersLike((r as WebRequestLike).headers);
 
 /** Header names lower-cased, repeats joined, nulls dropped; the same object back when it already is (the common case). */
@@ -184,7 +184,7 @@ export async function verifyWebRequest(target: SigningTarget, request: WebReques
   try {
     query = new URL(request.url).searchParams;
   } catch {
-    query = undefined;
+    // Not a URL: no query.
   }
   return verify(target, { headers: request.headers, ...(query ? { query } : {}), body }, options);
 }
