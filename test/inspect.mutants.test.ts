@@ -4,7 +4,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi, type Mock } from 'vitest';
 import { checkCredentials, chooseScheme, detectProvider, inspectDelivery, MAX_ISSUES, type DeliveryInput, type InspectContext } from '../src/http/inspect.js';
 import type { EventDef, ProviderDef, SigningSpec } from '../src/providers/types.js';
 import { schemeById } from '../src/signing/registry.js';
@@ -216,7 +216,7 @@ describe('inspectDelivery', () => {
 
   describe('--explain runs only for a signature that is there but wrong', () => {
     const body = '{"event":"first","a":"x"}';
-    const run = (headers: Record<string, string>, explain = vi.fn(() => 'the diagnosis')) => ({ a: inspectDelivery(delivery(body, headers), fixedCtx(provider, { explain })), explain });
+    const run = (headers: Record<string, string>, explain: Mock<() => string | undefined> = vi.fn(() => 'the diagnosis')) => ({ a: inspectDelivery(delivery(body, headers), fixedCtx(provider, { explain })), explain });
 
     it('invalid and malformed signatures get the line', () => {
       for (const value of [sig(body, 'other'), 'zz']) {
@@ -228,7 +228,7 @@ describe('inspectDelivery', () => {
     });
 
     it('valid and missing signatures do not, and an explain that finds nothing adds no field', () => {
-      for (const headers of [{ 'x-sig': sig(body) }, {}]) {
+      for (const headers of [{ 'x-sig': sig(body) }, {}] as Array<Record<string, string>>) {
         const { a, explain } = run(headers);
         expect('explain' in a.signature).toBe(false);
         expect(explain).not.toHaveBeenCalled();
