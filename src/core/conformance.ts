@@ -3,7 +3,7 @@ import type { Json } from '../json.js';
 import { findEvent } from '../providers/index.js';
 import type { ProviderDef, SchemeId } from '../providers/types.js';
 import { schemeFor, type ConformanceFamily, type Scheme, type SignOptions } from '../signing/index.js';
-import type { CaseContext, CaseKind, CaseRequest, ConformanceCase, ConformancePlan, Expected, PlanOptions } from './conformance-types.js';
+import type { CaseContext, CaseRequest, ConformanceCase, ConformancePlan, PlanOptions } from './conformance-types.js';
 import { prepareGenerator, type PreparedGenerator } from './generate.js';
 import { deleteHeader, GARBAGE, replaceDigest, signatureHeaders, tamper, withHeaders } from './forge.js';
 import { authLine, credentialsOf, entries, SKEW_SECONDS, type Entry, type TextCase } from './conformance-entries.js';
