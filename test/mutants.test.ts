@@ -60,7 +60,7 @@ describe('an internal error (src/cli.ts reportError)', () => {
     expect(reportError(new TypeError('boom'), ['node', 'cg-hooks', 'generate'])).toBe(1);
     expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/internal error:.*boom/);
     expect(reportError(new RangeError('deep'), ['node', 'cg-hooks', 'generate', '--json'])).toBe(1);
-    expect(JSON.parse(String(stdout.mock.calls.at(-1)![0]))).toEqual({ error: { code: 'internal', message: 'deep' } });
+    expect(JSON.parse(String(stdout.mock.calls.at(-1)![0]))).toEqual({ error: { code: 'internal', message: 'deep', hint: expect.stringContaining('--debug') } });
     // Not an Error at all (a thrown string) is still an internal error.
     expect(reportError('weird', ['node', 'cg-hooks'])).toBe(1);
   });

@@ -48,7 +48,7 @@ describe('Standard Webhooks cross-check with the standardwebhooks library', () =
     const signed = await runCli(['sign', '--scheme', 'standard-webhooks', '--body', file, '--secret', SECRET, '--json']);
     expect(signed.code).toBe(0);
     const { headers } = JSON.parse(signed.stdout) as { headers: Record<string, string> };
-    expect(Object.keys(headers)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    expect(Object.keys(headers)).toEqual(['Content-Type', 'webhook-id', 'webhook-timestamp', 'webhook-signature']);
     expect(new Webhook(SECRET).verify(body, headers)).toEqual(JSON.parse(body));
 
     const now = Math.floor(Date.now() / 1000);
