@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Tiny launcher. `--version` is answered here, without loading the CLI bundle, because scripts call it often.
+// Tiny launcher, CommonJS (bin/package.json): a CommonJS entry starts without Node's ES module loader, which is
+// most of what `--version` cost. `--version` is answered here, without loading the CLI bundle, because scripts
+// call it often.
+'use strict';
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  const { readFileSync } = await import('node:fs');
-  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.stdout.write(`${require('../package.json').version}\n`);
 } else {
-  const cli = await import('../dist/cli.js');
-  await cli.main(process.argv);
+  import('../dist/cli.js').then((cli) => cli.main(process.argv));
 }
