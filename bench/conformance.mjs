@@ -53,7 +53,7 @@ const port = await new Promise((resolve, reject) => {
 const url = `http://127.0.0.1:${port}/webhook`;
 const stats = () =>
   new Promise((resolve, reject) => {
-    get(`http://127.0.0.1:${port}/__stats`, (res) => {
+    get(`http://127.0.0.1:${port}/__stats`, { agent: false }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
       res.on('end', () => resolve(JSON.parse(text)));

@@ -21,7 +21,7 @@ const loadAtStart = loadavg();
 const results = [];
 for (const name of names) {
   process.stderr.write(`bench: ${name}…\n`);
-  const r = spawnSync(process.execPath, [new URL(`${name}.mjs`, here).pathname], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
+  const r = spawnSync(process.execPath, [new URL(`${name}.mjs`, here).pathname], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 30 * 60_000 });
   const lines = (r.stdout ?? '').trim().split('\n').filter((l) => l.startsWith('{'));
   if (r.status !== 0 || lines.length === 0) {
     results.push({ bench: name, error: `exited ${r.status ?? r.signal}` });

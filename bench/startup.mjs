@@ -1,11 +1,11 @@
 // Start-up: `cg-hooks --version`, `--help` and `generate customerglu reward` against `node -e 0`, in alternating
 // rounds (the order turns every round) so that machine load weighs on all four alike. Per command: the median of
 // the per-round ratios of CPU time (user + system, all threads: the verdict, steadiest on a shared machine), of
-// wall time, and (with valgrind; BENCH_VALGRIND=0 skips it) of the instructions executed, which are the same
+// wall time, and (with BENCH_VALGRIND=1, when valgrind is installed) of the instructions executed, which are the same
 // whatever the load. BENCH_RUNS sets the rounds.
 import { alternate, BIN, haveValgrind, instructions, median, medianRatio, report, round, row, timeCpu } from './lib.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const env = { ...process.env, NO_COLOR: '1' };
 const commands = {
   node: ['-e', '0'],
