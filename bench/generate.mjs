@@ -1,15 +1,64 @@
-// Throughput of `generate --count 100000` to /dev/null, end to end (process start included).
-import { openSync } from 'node:fs';
-import { BIN, runMeasured } from './lib.mjs';
+// Throughput of `generate customerglu reward --count N` to /dev/null (N = BENCH_COUNT, default 100,000), in
+// alternating rounds with the same command for one payload (start-up alone: it has its own row in startup.mjs)
+// and with a floor: a plain Node script that writes N lines of JSON.stringify of one reward payload whose ids
+// change per line (what any generator must at least do). The verdict: payloads per CPU-second of generation,
+// N / (CPU(--count N) − CPU(one payload)), medians of the rounds; whole-process figures are shown beside it.
+import { BIN, alternate, median, medianRatio, report, round, row, runMeasured, timeCpu } from './lib.mjs';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 100_000);
-const devnull = openSync('/dev/null', 'w');
-const runs = [];
-for (let i = 0; i < 3; i++) {
-  const r = await runMeasured(process.execPath, [BIN, 'generate', 'customerglu', 'reward', '--count', String(COUNT)], { stdout: devnull });
-  if (r.code !== 0) throw new Error(`generate exited ${r.code}`);
-  runs.push(r);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const env = { ...process.env, NO_COLOR: '1' };
+const one = spawnArgs([]);
+const many = spawnArgs(['--count', String(COUNT)]);
+function spawnArgs(extra) {
+  return [BIN, 'generate', 'customerglu', 'reward', '--seed', 'bench', ...extra];
 }
-const best = runs.reduce((a, b) => (a.ms < b.ms ? a : b));
-const perSecond = Math.round(COUNT / (best.ms / 1000));
-console.log(JSON.stringify({ bench: 'generate', count: COUNT, ms: Math.round(best.ms), payloadsPerSecond: perSecond, peakMb: Math.round(best.peakMb), target: 50_000, pass: perSecond >= 50_000 }));
+const sample = JSON.parse(
+  (await runMeasured(process.execPath, one, { stdout: 'pipe', env })).stdout,
+);
+const FLOOR = `
+const base = ${JSON.stringify(sample)};
+const out = [];
+let size = 0;
+for (let i = 0; i < ${COUNT}; i++) {
+  const line = JSON.stringify({ ...base, rewardId: base.rewardId.slice(0, -6) + String(i).padStart(6, '0'), userId: 'u-' + i }) + '\\n';
+  out.push(line);
+  size += line.length;
+  if (size > 65536) { require('node:fs').writeSync(1, out.join('')); out.length = 0; size = 0; }
+}
+require('node:fs').writeSync(1, out.join(''));
+`;
+
+const runs = await alternate(ROUNDS, {
+  one: () => timeCpu(process.execPath, one, { env }),
+  many: () => timeCpu(process.execPath, many, { env }),
+  floor: () => timeCpu(process.execPath, ['-e', FLOOR], { env }),
+});
+const cpu = (k) => runs[k].map((r) => r.cpuMs);
+const wall = (k) => runs[k].map((r) => r.wallMs);
+// Per round: generation alone, start-up taken out.
+const genCpu = cpu('many').map((ms, i) => Math.max(1, ms - cpu('one')[i]));
+const perCpuSecond = median(genCpu.map((ms) => (COUNT / ms) * 1000));
+const wholeCpuPerSecond = median(cpu('many').map((ms) => (COUNT / ms) * 1000));
+const wholeWallPerSecond = median(wall('many').map((ms) => (COUNT / ms) * 1000));
+const peak = await runMeasured(process.execPath, many, { env });
+if (peak.code !== 0) throw new Error(`generate --count exited ${peak.code}`);
+
+const floorPerCpuSecond = median(cpu('floor').map((ms) => (COUNT / ms) * 1000));
+const rows = [
+  row({
+    id: 'generate-count',
+    figure: `\`generate --count ${COUNT.toLocaleString('en')}\` payloads/s (CPU, start-up excluded)`,
+    baseline: `floor (stringify + write): ${Math.round(floorPerCpuSecond).toLocaleString('en')}/s whole process`,
+    value: `${Math.round(perCpuSecond).toLocaleString('en')}/s (whole process: ${Math.round(wholeCpuPerSecond).toLocaleString('en')}/s CPU, ${Math.round(wholeWallPerSecond).toLocaleString('en')}/s wall; ${Math.round(peak.peakMb)} MB peak)`,
+    ratio: perCpuSecond,
+    target: ['>=', 250_000],
+    unit: 'payloads per CPU-second',
+    also: { vsFloor: round(medianRatio(cpu('floor'), cpu('many'))), peakMb: round(peak.peakMb, 1) },
+  }),
+];
+report('generate', rows, {
+  count: COUNT,
+  rounds: ROUNDS,
+  medians: Object.fromEntries(Object.keys(runs).map((k) => [k, { cpuMs: round(median(cpu(k)), 1), wallMs: round(median(wall(k)), 1) }])),
+});

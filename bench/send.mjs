@@ -1,16 +1,17 @@
-// Benchmark: `cg-hooks send --repeat N --concurrency C` against autocannon, same server, same run.
-// A bare node:http server runs in a child process. Each round, autocannon (run programmatically in a fresh
-// child process) and the built CLI (a fresh subprocess) take turns sending the same signed body over the
-// same number of connections: both start cold, as a user runs them. autocannon warmed up in this process
-// (several runs) is measured too and reported as autocannonWarmRps / ratioVsWarm.
-// autocannon samples every 10 ms: with its default 1 s its finish time (and so its rate) rounds up to a second.
-// Prints one JSON line: requests/s of each, the ratios, and the CLI's peak RSS (VmHWM).
-//   node bench/send.mjs [--count 20000] [--concurrency 64] [--rounds 3]
-// Other processes on a small machine make single rounds noisy: the verdict uses the best round of each
-// contender; the median of the per-round ratios is printed too.
+// Benchmark: `cg-hooks send --repeat N --concurrency C` against autocannon, same bare server, same run; and the
+// listener's memory under that same load.
+// 1. A bare node:http server runs in a child process. Each round, autocannon (a fresh child process running it
+//    programmatically) and the built CLI (a fresh subprocess) send the same signed body N times over C
+//    connections, in turns whose order alternates: both whole processes, cold, as a user runs them. Per round the
+//    ratio of their CPU times (autocannon / send: the verdict, steadier on a busy machine) and of their wall times;
+//    the medians are reported.
+// 2. `cg-hooks listen --json --secret …` (stdout to /dev/null) receives the same burst from the CLI: its peak RSS
+//    (VmHWM), beside the bare server's under the same burst.
+//   node bench/send.mjs [--count 20000] [--concurrency 64] [--rounds 5]
 import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { BIN, median, runMeasured } from './lib.mjs';
+import { BIN, alternate, median, medianRatio, readHwm, report, round, row, runTimed } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -19,44 +20,15 @@ const flag = (name, fallback) => {
 };
 const COUNT = flag('count', 20000);
 const CONCURRENCY = flag('concurrency', 64);
-const ROUNDS = flag('rounds', 3);
-
-const SERVER = `
-const http = require('node:http');
-const server = http.createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
-`;
-
-function startServer() {
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout.once('data', (d) => resolve({ port: Number(String(d).trim()), stop: () => child.kill() }));
-  });
-}
-
-const cli = (argv) => runMeasured(process.execPath, [BIN, ...argv], { stdout: 'pipe', env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+const ROUNDS = flag('rounds', Number(process.env.BENCH_ROUNDS ?? 5));
+const SECRET = 'bench-secret';
 
 function cannon(url, headers, body, amount) {
   return new Promise((resolve, reject) => {
-    const t0 = performance.now();
     autocannon({ url, method: 'POST', headers, body, connections: CONCURRENCY, pipelining: 1, amount, sampleInt: 10 }, (error, result) => {
       if (error) reject(error);
-      else resolve({ rps: (result.requests.total / (performance.now() - t0)) * 1000, non2xx: result.non2xx, total: result.requests.total });
+      else resolve({ non2xx: result.non2xx, total: result.requests.total, errors: result.errors });
     });
-  });
-}
-
-/** autocannon in a fresh process (cold, like the CLI): this same file in child mode. */
-function cannonChild(url, headers, body, amount) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--child', '--count', String(amount), '--concurrency', String(CONCURRENCY)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`autocannon child exited ${code}`))));
-    child.stdin.end(JSON.stringify({ url, headers, body }));
   });
 }
 
@@ -68,68 +40,109 @@ if (args.includes('--child')) {
   process.exit(0);
 }
 
-const server = await startServer();
-const url = `http://127.0.0.1:${server.port}/webhook`;
+const SERVER = `
+const http = require('node:http');
+const server = http.createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => process.stderr.write('ready on http://127.0.0.1:' + server.address().port + '\\n'));
+`;
+
+/** A server in a child process (stdout to /dev/null), resolved once it says where it listens. */
+function startServer(argv) {
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /ready on (http:\/\/[\d.:]+)/.exec(stderr);
+      if (m) resolve({ child, url: `${m[1]}/webhook`, stop: () => new Promise((r) => (child.on('close', r), child.kill('SIGTERM'))) });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
+  });
+}
+
+const env = { ...process.env, NO_COLOR: '1', CI: '1' };
+const sendArgs = (url) => [BIN, 'send', 'customerglu', 'reward', '--seed', '1', '--secret', SECRET, '--to', url, '--repeat', String(COUNT), '--concurrency', String(CONCURRENCY), '--json'];
+
+async function runCli(url) {
+  const r = await runTimed(process.execPath, sendArgs(url), { stdout: 'pipe', env });
+  if (r.code !== 0) throw new Error(`cg-hooks send exited ${r.code}: ${r.stdout}`);
+  const { summary } = JSON.parse(r.stdout);
+  if (summary.succeeded !== COUNT) throw new Error(`cg-hooks send: ${summary.succeeded} of ${COUNT} succeeded`);
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, peakMb: r.peakMb, inProcessRps: summary.requestsPerSecond };
+}
+
+async function runCannon(url, headers, body) {
+  const r = await runTimed(process.execPath, [new URL(import.meta.url).pathname, '--child', '--count', String(COUNT), '--concurrency', String(CONCURRENCY)], { stdout: 'pipe', input: JSON.stringify({ url, headers, body }) });
+  const out = JSON.parse(r.stdout);
+  if (r.code !== 0 || out.non2xx !== 0 || out.errors !== 0) throw new Error(`autocannon child: exit ${r.code}, ${r.stdout}`);
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs, peakMb: r.peakMb };
+}
+
+// 1. send against autocannon, on the bare server.
+const bare = await startServer(['-e', SERVER]);
+let rounds;
+let request;
 try {
   // The exact request the CLI will send, so both clients post the same bytes and headers.
-  const dry = await cli(['send', 'customerglu', 'reward', '--seed', '1', '--secret', 'bench-secret', '--to', url, '--dry-run', '--json']);
-  const { request } = JSON.parse(dry.stdout);
-  const headers = { ...request.headers };
-
-  await cannon(url, headers, request.body, Math.min(5000, COUNT)); // warm the server's JIT for both contenders
-
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const runCli = async () => {
-      const res = await cli(['send', 'customerglu', 'reward', '--seed', '1', '--secret', 'bench-secret', '--to', url, '--repeat', String(COUNT), '--concurrency', String(CONCURRENCY), '--json']);
-      if (res.code !== 0) throw new Error(`cg-hooks send exited ${res.code}: ${res.stdout}`);
-      return { ...JSON.parse(res.stdout).summary, ms: res.ms, peakMb: res.peakMb };
-    };
-    // Alternate who goes first, so neither always meets a server the other just warmed.
-    let ac;
-    let send;
-    if (r % 2 === 0) {
-      ac = await cannonChild(url, headers, request.body, COUNT);
-      send = await runCli();
-    } else {
-      send = await runCli();
-      ac = await cannonChild(url, headers, request.body, COUNT);
-    }
-    const warm = await cannon(url, headers, request.body, COUNT);
-    rounds.push({
-      autocannonRps: Math.round(ac.rps),
-      autocannonWarmRps: Math.round(warm.rps),
-      autocannonNon2xx: ac.non2xx + warm.non2xx,
-      sendRps: Math.round(send.requestsPerSecond),
-      sendWallRps: Math.round((COUNT / send.ms) * 1000),
-      sendSucceeded: send.succeeded,
-      sendP99Ms: send.latencyMs.p99,
-      peakRssMb: Math.round(send.peakMb * 10) / 10,
-    });
-  }
-  const best = (key) => Math.max(...rounds.map((x) => x[key]));
-  const ratio = best('sendRps') / best('autocannonRps');
-  const ratioVsWarm = best('sendRps') / best('autocannonWarmRps');
-  const peak = Math.max(...rounds.map((x) => x.peakRssMb));
-  const medianRatio = median(rounds.map((x) => x.sendRps / x.autocannonRps));
-  const result = {
-    bench: 'send',
-    count: COUNT,
-    concurrency: CONCURRENCY,
-    autocannonRps: best('autocannonRps'),
-    autocannonWarmRps: best('autocannonWarmRps'),
-    sendRps: best('sendRps'),
-    sendWallRps: best('sendWallRps'),
-    ratio: Math.round(ratio * 1000) / 1000,
-    medianRoundRatio: Math.round(medianRatio * 1000) / 1000,
-    ratioVsWarm: Math.round(ratioVsWarm * 1000) / 1000,
-    peakRssMb: peak,
-    pass: ratio >= 0.7 && peak < 150,
-    target: 'ratio (vs autocannon started cold, like the CLI) >= 0.70, peak RSS < 150 MB',
-    rounds,
-  };
-  console.log(JSON.stringify(result));
-  process.exitCode = result.pass ? 0 : 1;
+  const dry = await runTimed(process.execPath, [BIN, 'send', 'customerglu', 'reward', '--seed', '1', '--secret', SECRET, '--to', bare.url, '--dry-run', '--json'], { stdout: 'pipe', env });
+  request = JSON.parse(dry.stdout).request;
+  await cannon(bare.url, request.headers, request.body, Math.min(5000, COUNT)); // warm the server's JIT for both contenders
+  rounds = await alternate(ROUNDS, { autocannon: () => runCannon(bare.url, request.headers, request.body), send: () => runCli(bare.url) });
 } finally {
-  server.stop();
+  await bare.stop();
 }
+
+// 2. The listener's memory under the same burst (the bare server's for comparison), in alternating order.
+async function peakUnderBurst(argv) {
+  const server = await startServer(argv);
+  let peakKb = 0;
+  const poll = setInterval(() => (peakKb = Math.max(peakKb, readHwm(server.child.pid))), 25);
+  try {
+    await runCli(server.url);
+  } finally {
+    clearInterval(poll);
+    peakKb = Math.max(peakKb, readHwm(server.child.pid));
+    await server.stop();
+  }
+  return peakKb / 1024;
+}
+const memory = await alternate(Math.max(3, Math.ceil(ROUNDS / 2)), {
+  bare: () => peakUnderBurst(['-e', SERVER]),
+  listen: () => peakUnderBurst([BIN, 'listen', '--json', '--secret', SECRET, '--port', '0']),
+});
+
+const ac = rounds.autocannon;
+const cli = rounds.send;
+const cpuRatio = medianRatio(ac.map((r) => r.cpuMs), cli.map((r) => r.cpuMs));
+const wallRatio = medianRatio(ac.map((r) => r.wallMs), cli.map((r) => r.wallMs));
+const rps = (runs) => Math.round(median(runs.map((r) => (COUNT / r.wallMs) * 1000)));
+const listenPeak = Math.max(...memory.listen);
+const rows = [
+  row({
+    id: 'send-repeat',
+    figure: `\`send --repeat ${COUNT} --concurrency ${CONCURRENCY}\`, whole process / autocannon (bare server)`,
+    baseline: `autocannon: ${Math.round(median(ac.map((r) => r.cpuMs)))} ms CPU, ${rps(ac).toLocaleString('en')} req/s wall`,
+    value: `${Math.round(median(cli.map((r) => r.cpuMs)))} ms CPU, ${rps(cli).toLocaleString('en')} req/s wall (${Math.round(Math.max(...cli.map((r) => r.peakMb)))} MB peak)`,
+    ratio: cpuRatio,
+    target: ['>=', 0.9],
+    unit: 'CPU time (autocannon / send)',
+    also: { wallRatio: round(wallRatio) },
+  }),
+  row({
+    id: 'listen-rss',
+    figure: `\`listen --json --secret\` peak RSS under that burst`,
+    baseline: `bare node:http: ${Math.round(Math.max(...memory.bare))} MB`,
+    value: `${Math.round(listenPeak)} MB (rounds: ${memory.listen.map((x) => Math.round(x)).join(', ')})`,
+    ratio: listenPeak,
+    target: ['<', 80],
+    unit: 'MB',
+  }),
+];
+report('send', rows, {
+  count: COUNT,
+  concurrency: CONCURRENCY,
+  rounds: ac.map((a, i) => ({ autocannonCpuMs: a.cpuMs, autocannonWallMs: round(a.wallMs, 0), sendCpuMs: cli[i].cpuMs, sendWallMs: round(cli[i].wallMs, 0), sendPeakMb: round(cli[i].peakMb, 1), sendInProcessRps: cli[i].inProcessRps })),
+  listenPeakMb: memory.listen.map((x) => round(x, 1)),
+  barePeakMb: memory.bare.map((x) => round(x, 1)),
+});

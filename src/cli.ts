@@ -1,4 +1,5 @@
-import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { jsonRequested, state } from './commands/shared.js';
 import { didYouMean } from './core/suggest.js';
 import { CliError, EXIT, UsageError } from './output/errors.js';
@@ -32,9 +33,62 @@ export function commandName(argv: readonly string[]): string | undefined {
   return argv.slice(2).find((a) => !a.startsWith('-'));
 }
 
-export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
+/**
+ * What the top-level help shows of a command. The build writes every command's (dist/commands.json, from
+ * `describeCommands`), so that `cg-hooks --help` lists the commands without loading them all: that was most of its
+ * start-up. A run from the sources has no such file and loads the commands instead.
+ */
+export interface CommandSummary {
+  name: string;
+  /** The command's term in the list, as commander writes it ("generate [options] <provider> <event>"). */
+  term: string;
+  description: string;
+  aliases: string[];
+  hidden: boolean;
+  group: string | undefined;
+}
+
+function readSummaries(): CommandSummary[] | undefined {
+  try {
+    return JSON.parse(readFileSync(new URL('./commands.json', import.meta.url), 'utf8')) as CommandSummary[];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stand-ins with each command's name, term and description, for the list of commands (help, "did you mean"). */
+function registerSummaries(program: Command, summaries: readonly CommandSummary[]): void {
+  const terms = new Map<Command, string>();
+  for (const s of summaries) {
+    const cmd = program.command(s.name, { hidden: s.hidden }).description(s.description);
+    for (const alias of s.aliases) cmd.alias(alias);
+    if (s.group !== undefined) cmd.helpGroup(s.group);
+    terms.set(cmd, s.term);
+  }
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? Help.prototype.subcommandTerm.call(program.createHelp(), cmd) });
+}
+
+/** Every command's summary, from the commands themselves (scripts/command-summaries.mjs writes dist/commands.json). */
+export async function describeCommands(): Promise<CommandSummary[]> {
+  const program = await buildProgram(['node', 'cg-hooks'], { summaries: false });
+  const help = program.createHelp();
+  return program.commands.map((cmd) => ({
+    name: cmd.name(),
+    term: help.subcommandTerm(cmd),
+    description: help.subcommandDescription(cmd),
+    aliases: cmd.aliases(),
+    hidden: (cmd as unknown as { _hidden: boolean })._hidden,
+    group: (cmd as unknown as { _helpGroupHeading?: string })._helpGroupHeading,
+  }));
+}
+
+export async function buildProgram(argv: readonly string[] = process.argv, options: { summaries?: false } = {}): Promise<Command> {
   const name = commandName(argv);
-  const wanted = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
+  // `cg-hooks help generate` shows generate's own help: that command, loaded.
+  const topic = name === 'help' ? argv.slice(2).filter((a) => !a.startsWith('-'))[1] : undefined;
+  const one = name !== undefined && name in COMMANDS ? name : topic !== undefined && topic in COMMANDS ? topic : undefined;
+  const summaries = one === undefined && options.summaries !== false ? readSummaries() : undefined;
+  const wanted = one !== undefined ? [one] : summaries ? [] : Object.keys(COMMANDS);
   const registers = (await Promise.all(wanted.map((n) => COMMANDS[n]!()))).map((m) => m.register);
   const program = new Command('cg-hooks')
     .description('Generate, sign, send, verify and receive rewards & loyalty webhooks')
@@ -64,6 +118,7 @@ Examples:
 Exit codes: 0 ok · 1 check failed · 2 bad usage or input · 3 network failure · 130 interrupted`,
     );
   for (const register of registers) register(program);
+  if (summaries) registerSummaries(program, summaries);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

@@ -2,7 +2,7 @@ import type * as z from 'zod/mini';
 import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../output/errors.js';
 import { err } from '../output/style.js';
-import { formatPath } from '../core/validate.js';
+import { formatPath } from '../core/field-path.js';
 import { checkDuration, type DurationRule } from '../core/duration.js';
 
 /** The exit code of the command that ran; cli.ts reads it after parsing. */

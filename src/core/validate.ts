@@ -1,18 +1,12 @@
 import * as z from 'zod/mini';
+import { formatPath } from './field-path.js';
+
+export { formatPath };
 
 export interface FieldIssue {
   /** Dotted path with [n] for array items; "(root)" for the whole body. */
   path: string;
   message: string;
-}
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else out += out === '' ? String(seg) : `.${String(seg)}`;
-  }
-  return out || '(root)';
 }
 
 function typeName(value: unknown): string {

@@ -117,8 +117,10 @@ function parts(req: unknown): RequestParts | string {
   const r = req as Partial<IncomingParts>;
   const body = bodyBytes(r.body);
   if (typeof body === 'string') return body;
-  const query = normalizeQuery(r.query);
-  return { headers: normalize(r.headers), ...(query ? { query } : {}), body };
+  const out: RequestParts = { headers: normalize(r.headers), body };
+  const query = r.query === undefined ? undefined : normalizeQuery(r.query);
+  if (query) out.query = query;
+  return out;
 }
 
 const finite = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;

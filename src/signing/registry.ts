@@ -40,11 +40,21 @@ export interface SchemeChoice {
   own?: SigningSpec;
 }
 
+// The provider's own choice, made once per spec: verify() and the listener ask on every request.
+const ownChoice = new WeakMap<SigningSpec, SchemeChoice>();
+
 export function schemeFor(spec: SigningSpec, override?: SchemeId): SchemeChoice | undefined {
-  const id = override ?? spec.scheme;
-  const scheme = BY_ID.get(id);
+  const own = override === undefined || override === spec.scheme;
+  if (own) {
+    const cached = ownChoice.get(spec);
+    if (cached !== undefined && cached.scheme.id === spec.scheme) return cached;
+  }
+  const scheme = BY_ID.get(override ?? spec.scheme);
   if (!scheme) return undefined;
-  return override === undefined || override === spec.scheme ? { scheme, own: spec } : { scheme };
+  if (!own) return { scheme };
+  const choice: SchemeChoice = Object.freeze({ scheme, own: spec });
+  ownChoice.set(spec, choice);
+  return choice;
 }
 
 /** The generic scheme whose header a delivery carries (Stripe-Signature, webhook-signature, …), if any. */

@@ -15,6 +15,11 @@ export const REWARD_TYPES = [
 
 type RewardType = (typeof REWARD_TYPES)[number];
 
+// Made once, not per payload (`generate --count` makes hundreds of thousands).
+const PLAYED_REWARD_TYPES = REWARD_TYPES.filter((t) => t !== 'noReward');
+const REFERRAL_REWARD_TYPES = ['points', 'coins', 'cashbacks'] as const;
+const CODE_PREFIXES = ['SAVE', 'GLU', 'WIN', 'FEST', 'LUCKY'];
+
 /** Cashback and flat-discount amounts as each market prices them (₹50 is a small Indian cashback, $50 is not). */
 const CASHBACK_AMOUNTS: Record<string, number[]> = {
   INR: [25, 50, 100, 150, 200, 500],
@@ -27,7 +32,7 @@ const CASHBACK_AMOUNTS: Record<string, number[]> = {
 
 /** Name, amount, body text and code as CustomerGlu's dashboard would fill them for a reward type. */
 function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: string) {
-  const code = `${ctx.pick(['SAVE', 'GLU', 'WIN', 'FEST', 'LUCKY'])}${ctx.int(10, 99)}${ctx.alnum(4).toUpperCase()}`;
+  const code = `${ctx.pick(CODE_PREFIXES)}${ctx.int(10, 99)}${ctx.alnum(4).toUpperCase()}`;
   switch (rewardType) {
     case 'points':
     case 'coins': {
@@ -69,7 +74,7 @@ function reward(ctx: TemplateContext, variant = 'spinthewheel'): JsonObject {
   const userId = ctx.uuid();
   const currency = ctx.pick(CURRENCIES);
   const rewardType: RewardType =
-    type === 'referral' ? ctx.pick(['points', 'coins', 'cashbacks'] as const) : ctx.pick(REWARD_TYPES.filter((t) => t !== 'noReward'));
+    type === 'referral' ? ctx.pick(REFERRAL_REWARD_TYPES) : ctx.pick(PLAYED_REWARD_TYPES);
   const face = rewardFace(ctx, rewardType, currency);
   const campaignName = type === 'referral' ? 'Refer a Friend' : ctx.pick(CAMPAIGN_NAMES);
   const details: JsonObject = {};

@@ -7,15 +7,12 @@ export interface Rng {
   u32(): number;
 }
 
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
+/** splitmix32's output for one state (the caller steps the state by 0x9e3779b9 before each output). */
+function splitmix32Output(state: number): number {
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /** Hashes a seed (number or string) and a stream index into one 32-bit value (FNV-1a, then mixed). */
@@ -34,24 +31,34 @@ export function mixSeed(seed: number | string, index = 0): number {
  * state directly rather than through a 32-bit hash, so no two deliveries of one run can share a state.
  */
 export function createRng(seed: number, stream = 0): Rng {
-  const init = splitmix32(seed);
-  let a = init();
-  let b = init();
-  let c = init();
-  let d = (init() ^ stream) >>> 0;
-  const rng: Rng = {
-    u32() {
-      const t = (((a + b) >>> 0) + d) >>> 0;
-      d = (d + 1) >>> 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) >>> 0;
-      c = (c << 21) | (c >>> 11);
-      c = (c + t) >>> 0;
-      return t >>> 0;
-    },
-  };
+  // splitmix32 seeds sfc32's four words (the state steps by 0x9e3779b9 before each output).
+  let s = seed >>> 0;
+  const a = splitmix32Output((s = (s + 0x9e3779b9) >>> 0));
+  const b = splitmix32Output((s = (s + 0x9e3779b9) >>> 0));
+  const c = splitmix32Output((s = (s + 0x9e3779b9) >>> 0));
+  const d = (splitmix32Output((s = (s + 0x9e3779b9) >>> 0)) ^ stream) >>> 0;
+  const rng = new Sfc32(a, b, c, d);
   for (let i = 0; i < 12; i++) rng.u32();
   return rng;
+}
+
+/** sfc32 as a class: `--count` makes one per delivery, and fields cost less than four closed-over variables. */
+class Sfc32 implements Rng {
+  constructor(
+    private a: number,
+    private b: number,
+    private c: number,
+    private d: number,
+  ) {}
+  u32(): number {
+    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
+    this.d = (this.d + 1) >>> 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) >>> 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) >>> 0;
+    return t >>> 0;
+  }
 }
 
 /** A random 32-bit seed from the OS, for runs without `--seed`. */

@@ -7,20 +7,25 @@ import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const HEX = /^[0-9a-fA-F]+$/;
-const namesCache = new WeakMap<HmacProfile, string[]>();
-const lowerNamesCache = new WeakMap<HmacProfile, string[]>();
+/** A profile's signature header names as sent and lower-cased, made once per profile (verify is a hot path). */
+const namesCache = new WeakMap<HmacProfile, { names: string[]; lower: string[] }>();
+
+function headerNamesOf(profile: HmacProfile): { names: string[]; lower: string[] } {
+  let entry = namesCache.get(profile);
+  if (!entry) {
+    const names = [profile.header, ...profile.altHeaders];
+    namesCache.set(profile, (entry = { names, lower: names.map((n) => n.toLowerCase()) }));
+  }
+  return entry;
+}
 
 function headerNames(profile: HmacProfile): string[] {
-  let names = namesCache.get(profile);
-  if (!names) namesCache.set(profile, (names = [profile.header, ...profile.altHeaders]));
-  return names;
+  return headerNamesOf(profile).names;
 }
 
 /** The signature header as sent, looked up without lower-casing the candidate names on every request. */
 function findSignatureHeader(profile: HmacProfile, headers: Record<string, string>): { name: string; value: string } | undefined {
-  const names = headerNames(profile);
-  let lower = lowerNamesCache.get(profile);
-  if (!lower) lowerNamesCache.set(profile, (lower = names.map((n) => n.toLowerCase())));
+  const { names, lower } = headerNamesOf(profile);
   for (let i = 0; i < names.length; i++) {
     const value = headers[lower[i]!];
     if (value !== undefined) return { name: names[i]!, value };
@@ -212,49 +217,63 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   const header = found.name;
   const parsed = parseSignatureValue(profile, found.value);
   if (parsed.error) return { status: 'malformed', valid: false, header, reason: parsed.error };
+  // A body-only HMAC (no timestamp to check before the MAC) is compared first: a signature that matches is
+  // well-formed by construction, so only a mismatch needs the format check, to say "malformed" or "invalid".
+  if (profile.content === 'body') {
+    const matched = matchingSecret(profile, secrets, parsed.signatures, req.body);
+    if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: `${header} matches` };
+    return parsed.signatures.some((s) => wellFormed(profile, s)) ? { status: 'invalid', valid: false, header, reason: `${header} does not match the body` } : malformedSignature(profile, header, parsed.signatures[0]!);
+  }
   const signatures = parsed.signatures.filter((s) => wellFormed(profile, s));
-  if (signatures.length === 0) {
-    const got = parsed.signatures[0]!;
-    const want = `${signatureLength(profile)} ${profile.encoding === 'hex' ? 'hex' : 'base64'} characters (HMAC-${profile.algorithm.toUpperCase()})`;
-    return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.label} signature: expected ${want}, got ${got.length} characters` };
-  }
+  if (signatures.length === 0) return malformedSignature(profile, header, parsed.signatures[0]!);
 
-  let t: string | undefined;
+  // The other templates sign a timestamp (and maybe a message id): both must be there before any MAC.
+  const t = options.timestamp !== undefined ? String(options.timestamp) : (parsed.t ?? timestampHeader(profile, req.headers));
+  if (t === undefined) return { status: 'malformed', valid: false, header, reason: `no timestamp: ${profile.label} signs one (${timestampSource(profile)})` };
+  if (!/^\d{1,12}$/.test(t)) return { status: 'malformed', valid: false, header, reason: `timestamp "${t}" is not unix seconds` };
   let id: string | undefined;
-  if (profile.content !== 'body') {
-    t = options.timestamp !== undefined ? String(options.timestamp) : (parsed.t ?? timestampHeader(profile, req.headers));
-    if (t === undefined) return { status: 'malformed', valid: false, header, reason: `no timestamp: ${profile.label} signs one (${timestampSource(profile)})` };
-    if (!/^\d{1,12}$/.test(t)) return { status: 'malformed', valid: false, header, reason: `timestamp "${t}" is not unix seconds` };
-    if (profile.idHeader) {
-      id = options.id ?? lookup(req.headers, [profile.idHeader, SVIX_HEADERS[profile.idHeader]!])?.value;
-      if (id === undefined) return { status: 'malformed', valid: false, header, reason: `no ${profile.idHeader} header: ${profile.label} signs the message id` };
-    }
+  if (profile.idHeader) {
+    id = options.id ?? lookup(req.headers, [profile.idHeader, SVIX_HEADERS[profile.idHeader]!])?.value;
+    if (id === undefined) return { status: 'malformed', valid: false, header, reason: `no ${profile.idHeader} header: ${profile.label} signs the message id` };
   }
 
-  // Compared as text, exactly as the sender writes it (lowercase hex, padded base64).
-  let matched = -1;
-  for (let i = 0; i < secrets.length && matched < 0; i++) {
-    const expected = macText(profile, cachedKey(profile, secrets[i]!), req.body, t, id);
-    for (const sig of signatures) if (safeEqual(sig, expected)) matched = i;
-  }
+  const matched = matchingSecret(profile, secrets, signatures, req.body, t, id);
 
-  if (t !== undefined) {
-    const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
-    const now = options.now ?? Math.floor(Date.now() / 1000);
-    const skew = now - Number(t);
-    if (Math.abs(skew) > tolerance) {
-      const when = skew > 0 ? `${formatDuration(skew * 1000)} old` : `${formatDuration(-skew * 1000)} in the future`;
-      return {
-        status: 'expired',
-        valid: false,
-        header,
-        reason: `timestamp is ${when} (tolerance ${formatDuration(tolerance * 1000)})${matched >= 0 ? '; the signature itself matches' : ' and the signature does not match'}`,
-        ...(matched >= 0 ? { secretIndex: matched } : {}),
-      };
-    }
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+  const now = options.now ?? Math.floor(Date.now() / 1000);
+  const skew = now - Number(t);
+  if (Math.abs(skew) > tolerance) {
+    const when = skew > 0 ? `${formatDuration(skew * 1000)} old` : `${formatDuration(-skew * 1000)} in the future`;
+    return {
+      status: 'expired',
+      valid: false,
+      header,
+      reason: `timestamp is ${when} (tolerance ${formatDuration(tolerance * 1000)})${matched >= 0 ? '; the signature itself matches' : ' and the signature does not match'}`,
+      ...(matched >= 0 ? { secretIndex: matched } : {}),
+    };
   }
   if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: `${header} matches` };
   return { status: 'invalid', valid: false, header, reason: `${header} does not match the body` };
+}
+
+/**
+ * The index of the first secret whose MAC equals one of the signatures, or -1. Compared as text, exactly as the
+ * sender writes it (lowercase hex, padded base64), in constant time per comparison; every secret is tried until
+ * one matches, whatever the signatures look like.
+ */
+function matchingSecret(profile: HmacProfile, secrets: readonly string[], signatures: readonly string[], body: Uint8Array, t?: string, id?: string): number {
+  for (let i = 0; i < secrets.length; i++) {
+    const expected = macText(profile, cachedKey(profile, secrets[i]!), body, t, id);
+    let found = false;
+    for (const sig of signatures) if (safeEqual(sig, expected)) found = true;
+    if (found) return i;
+  }
+  return -1;
+}
+
+function malformedSignature(profile: HmacProfile, header: string, got: string): VerifyResult {
+  const want = `${signatureLength(profile)} ${profile.encoding === 'hex' ? 'hex' : 'base64'} characters (HMAC-${profile.algorithm.toUpperCase()})`;
+  return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.label} signature: expected ${want}, got ${got.length} characters` };
 }
 
 function timestampHeader(profile: HmacProfile, headers: Record<string, string>): string | undefined {
