@@ -8,11 +8,9 @@ const argv = process.argv;
 const at = argv.findIndex((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
 const selection = at < 0 ? '' : argv[at].startsWith('--mutate=') ? argv[at].slice(9) : (argv[at + 1] ?? '');
 const slug = selection ? selection.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80) : 'all';
-// Static mutants switch on while a module loads, so each needs fresh modules per test file: the test set then runs
-// isolated (vitest.mutate.config.ts reads this; the runner processes inherit it). Their reports are kept apart.
-const at2 = argv.indexOf('--ignoreStatic');
-const withStatic = at2 >= 0 && argv[at2 + 1] === 'false';
-if (withStatic) process.env.CG_HOOKS_MUTATE_STATIC = '1';
+// CG_HOOKS_MUTATE_STATIC=1 tests the static mutants too (see ignoreStatic below). They switch on while a module
+// loads, so the test set then runs isolated (vitest.mutate.config.ts reads the same variable). Reports kept apart.
+const withStatic = process.env.CG_HOOKS_MUTATE_STATIC === '1';
 const out = `reports/mutation/${withStatic ? 'static-' : ''}${slug}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -34,8 +32,8 @@ export default {
   coverageAnalysis: 'perTest',
   // A static mutant (code run while a module loads: scheme tables, constants) needs every test file re-run with
   // fresh modules: 1804 of them cost ~80% of a full run (many hours on two cores). They are left out of the score
-  // here; `--ignoreStatic false` with a narrow --mutate checks them for one file (docs/mutation.md).
-  ignoreStatic: true,
+  // here; CG_HOOKS_MUTATE_STATIC=1 with a narrow --mutate checks them for one file (docs/mutation.md).
+  ignoreStatic: !withStatic,
   // Two cores shared with other work; `npm run mutate -- --concurrency 2` on a quiet machine.
   concurrency: 1,
   incremental: true,

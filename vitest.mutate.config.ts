@@ -42,7 +42,7 @@ export default defineConfig({
           exclude: ISOLATED,
           // Stryker switches mutants on at run time (a global read on every call), so test files can share loaded
           // modules: importing the library once per worker instead of once per file is most of the run's time.
-          // Not for static mutants (`--ignoreStatic false`): those act while a module loads, so modules stay fresh.
+          // Not for static mutants (CG_HOOKS_MUTATE_STATIC=1): those act while a module loads, so modules stay fresh.
           isolate: process.env.CG_HOOKS_MUTATE_STATIC === '1',
         },
       },

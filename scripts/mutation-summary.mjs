@@ -2,7 +2,7 @@
 // Prints the mutation score table (markdown) from the JSON reports of `npm run mutate` runs under reports/mutation/.
 // Each group run (`npm run mutate -- --mutate <glob>`) writes its own report; for every file the newest report that
 // holds it wins, so a full run and later partial reruns combine into one table. `--survivors` lists the survivors;
-// `--static` reads the runs made with `--ignoreStatic false` instead.
+// `--static` reads the runs made with CG_HOOKS_MUTATE_STATIC=1 instead.
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,7 +11,7 @@ if (!existsSync(ROOT)) {
   console.error('No reports yet: run `npm run mutate` first.');
   process.exit(2);
 }
-// Runs with static mutants (`--ignoreStatic false`, reports/mutation/static-*) are shown only with --static.
+// Runs with static mutants (CG_HOOKS_MUTATE_STATIC=1, reports/mutation/static-*) are shown only with --static.
 const withStatic = process.argv.includes('--static');
 const reports = readdirSync(ROOT)
   .filter((dir) => withStatic === dir.startsWith('static-'))
