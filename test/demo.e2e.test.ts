@@ -42,7 +42,7 @@ describe('cg-hooks demo (built binary)', () => {
     // A provider that signs is forged, whichever it is (Segment signs with its shared secret).
     const segment = JSON.parse((await runCli(['demo', '--provider', 'segment', '--json'])).stdout);
     expect(segment.forged).toMatchObject({ sent: true, status: 401, rejected: true });
-  });
+  }, 90_000); // six demo runs, one after another
 
   it('an unknown provider is a usage error', async () => {
     const r = await runCli(['demo', '--provider', 'mgpas']);
