@@ -115,7 +115,8 @@ export function runMeasured(cmd, args, options = {}) {
     let out = '';
     child.stdout?.on('data', (d) => (out += d));
     child.on('error', reject);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': a piped stdout may still hold the end of its output when the process has exited.
+    child.on('close', (code) => {
       clearInterval(poll);
       resolve({ code, ms: Number(process.hrtime.bigint() - t) / 1e6, cpuMs, peakMb: peakKb / 1024, stdout: out });
     });

@@ -4,6 +4,7 @@
 // than fetch: fetch would add headers of its own (accept, accept-encoding, user-agent, sec-fetch-mode).
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher, Pool } from 'undici';
+import { loadPool } from './undici.js';
 import { NetworkError } from '../errors.js';
 import { classifyError, hostPort, within, type SendFailure } from './errors.js';
 
@@ -71,7 +72,7 @@ export interface Origin {
 
 /** One undici Pool for the URL's origin; undici is imported only when something is really sent. */
 export async function openOrigin(url: URL, o: ClientOptions = {}): Promise<Origin> {
-  const { Pool } = await import('undici');
+  const Pool = await loadPool();
   const pool = new Pool(url.origin, { ...clientOptions(o), connections: o.connections ?? 1 });
   const link = { connected: false };
   pool.on('connect', () => (link.connected = true)).on('disconnect', () => (link.connected = false));

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { loadClient } from './undici.js';
 import { UsageError } from '../errors.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
 import { classifyError, type SendFailure } from './errors.js';
@@ -112,7 +113,7 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
   const concurrency = Math.max(1, Math.min(options.concurrency, count));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const success = options.success ?? '2xx';
-  const { Client } = await import('undici');
+  const Client = await loadClient();
   const config = clientOptions({ timeoutMs, ...(options.insecure ? { insecure: true } : {}) });
   const clients = Array.from({ length: concurrency }, () => new Client(url.origin, config));
   const latencies = new Float64Array(count);
