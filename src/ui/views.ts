@@ -2,36 +2,10 @@
 // Credentials are masked as on disk (src/core/redact.ts); configured secrets are scrubbed from anything we
 // derived (reports, explanations) in case one turns up in a reason or a relayed answer.
 import { maskHeaders, maskQuery, redactUrl } from '../core/redact.js';
+import type { Row } from './row.js';
 import type { Entry, Extras, ReportLike } from './store.js';
 
-export interface Row {
-  id: number;
-  /** The listener's sequence number; null for a request the inspector sent elsewhere. */
-  seq: number | null;
-  kind: 'delivery' | 'sent';
-  at: string;
-  method: string;
-  path: string;
-  provider: string | null;
-  /** The scheme that checked the signature (the provider's own, `--scheme`, or one the headers named). */
-  scheme: string | null;
-  event: string | null;
-  verdict: string;
-  /** The answer (the listener's, or the target's for a sent request); null when there was none. */
-  status: number | null;
-  sig: string;
-  auth: string;
-  schema: string;
-  issues: number;
-  /** Sequence number of the delivery this one duplicates. */
-  dup: number | null;
-  size: number;
-  ms: number | null;
-  problems: string[];
-  origin: number | null;
-  /** Where a sent request went (credentials masked). */
-  target?: string;
-}
+export type { Row } from './row.js';
 
 const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

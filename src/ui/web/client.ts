@@ -1,27 +1,7 @@
 // The page's side of the API. The token travels in a header (never in a Referer: the policy is no-referrer).
-export interface Row {
-  id: number;
-  seq: number | null;
-  kind: 'delivery' | 'sent';
-  at: string;
-  method: string;
-  path: string;
-  provider: string | null;
-  scheme: string | null;
-  event: string | null;
-  verdict: string;
-  status: number | null;
-  sig: string;
-  auth: string;
-  schema: string;
-  issues: number;
-  dup: number | null;
-  size: number;
-  ms: number | null;
-  problems: string[];
-  origin: number | null;
-  target?: string;
-}
+import type { Row } from '../row.js';
+
+export type { Row };
 
 export interface RowsPage {
   first: number;
