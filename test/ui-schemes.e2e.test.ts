@@ -121,3 +121,25 @@ describe('a resend that fails on the network', () => {
     expect(answer.hint).toMatch(/start your receiver/);
   });
 });
+
+describe('Standard Webhooks message ids on a re-signed resend', () => {
+  it('the same bytes keep the original webhook-id (a retry of the same message); edited bytes get a new one', async () => {
+    const i = await inspected(['--scheme', 'standard-webhooks', '--secret', WHSEC]);
+    await deliver(i, 'standard-webhooks', { secret: WHSEC, id: 'msg_2Kq9fZr3ViWfW8pBx1Y4hQ' });
+    const [first] = await i.listen.waitForDeliveries(1);
+    expect(first!.headers['webhook-id']).toBe('msg_2Kq9fZr3ViWfW8pBx1Y4hQ');
+
+    const retry = JSON.parse((await resend(i, { id: 1, signature: 'resign', target: 'listener' })).body);
+    expect(retry.status, JSON.stringify(retry)).toBe(200);
+    expect(retry.notes.join(' ')).toMatch(/webhook-id kept \(msg_2Kq9fZr3ViWfW8pBx1Y4hQ\)/);
+    const [again] = await i.listen.waitForMatching(1, (d) => d.seq === 2);
+    expect([again!.verdict, again!.headers['webhook-id']]).toEqual(['valid', 'msg_2Kq9fZr3ViWfW8pBx1Y4hQ']);
+
+    const changed = JSON.parse((await resend(i, { id: 1, body: edited(BODY), signature: 'resign', target: 'listener' })).body);
+    expect(changed.notes.join(' ')).toMatch(/new webhook-id: edited bytes are a new message/);
+    const [fresh] = await i.listen.waitForMatching(1, (d) => d.seq === 3);
+    expect(fresh!.verdict).toBe('valid');
+    expect(fresh!.headers['webhook-id']).toMatch(/^msg_/);
+    expect(fresh!.headers['webhook-id']).not.toBe('msg_2Kq9fZr3ViWfW8pBx1Y4hQ');
+  });
+});

@@ -79,6 +79,26 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
   headers[lower] = value;
 }
 
+/**
+ * Signs the bytes. A scheme that signs a message id (Standard Webhooks' webhook-id) gets a fresh one, found by
+ * signing with a probe id and seeing which header carries it; when the bytes are the original ones the resend is a
+ * retry of the same message, so the original id is signed again (a receiver that de-duplicates by it must treat it
+ * as one), while edited bytes are a new message with a new id.
+ */
+function resign(es: EntryScheme, body: Buffer, options: SignOptions, given: Record<string, string>, unchanged: boolean, notes: string[]): SignedRequest {
+  const probe = `msg_${randomBytes(12).toString('base64url')}`;
+  const signed = es.scheme.sign(body, { ...options, id: probe }, es.own);
+  const idHeader = Object.keys(signed.headers).find((k) => signed.headers[k] === probe);
+  if (!idHeader) return signed;
+  const original = Object.entries(given).find(([k]) => k.toLowerCase() === idHeader.toLowerCase())?.[1];
+  if (unchanged && original && !isMasked(original)) {
+    notes.push(`${idHeader} kept (${original}): the same bytes are a retry of the same message`);
+    return es.scheme.sign(body, { ...options, id: original }, es.own);
+  }
+  notes.push(`new ${idHeader}: ${unchanged ? 'the original delivery had none' : 'edited bytes are a new message'}`);
+  return signed;
+}
+
 export function targetUrl(input: ResendInput, listenerUrl: string, forwardTo: string | undefined, path: string): URL {
   if (input.target === 'listener') return new URL(path.startsWith('/') ? path : `/${path}`, listenerUrl);
   if (input.target === 'forward') {
@@ -123,7 +143,7 @@ export function prepareResend(input: ResendInput, origin: Entry, es: EntryScheme
       const eventType = url.searchParams.get('eventType') ?? undefined;
       const index = (origin.report.signature as { secretIndex?: number } | undefined)?.secretIndex;
       try {
-        signed = es.scheme.sign(body, signOptions(es, creds, index, eventType), es.own);
+        signed = resign(es, body, signOptions(es, creds, index, eventType), given, body.equals(origin.body), notes);
       } catch (e) {
         throw new ResendError(`cannot re-sign with ${es.scheme.label}: ${(e as Error).message} (start listen with the signing key, or keep the original signature)`);
       }
