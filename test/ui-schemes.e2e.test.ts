@@ -143,3 +143,31 @@ describe('Standard Webhooks message ids on a re-signed resend', () => {
     expect(fresh!.headers['webhook-id']).not.toBe('msg_2Kq9fZr3ViWfW8pBx1Y4hQ');
   });
 });
+
+describe('exports of a delivery in a tenant\'s mapped shape', () => {
+  it('a scenario step is refused with the reason (scenarios send the provider\'s own shape); an unmapped event still exports', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { fileURLToPath } = await import('node:url');
+    const { runCli } = await import('./helpers/cli.js');
+    const FLAT = fileURLToPath(new URL('../fixtures/customerglu/mappings/flat-wallet.json', import.meta.url));
+    const token = 'cg-tenant-token';
+    const i = await inspected(['--provider', 'customerglu', '--mapping', FLAT, '--secret', token]);
+    const gen = async (args: string[]) => {
+      const r = await runCli(['generate', 'customerglu', ...args, '--seed', 'ui-mapped']);
+      expect(r.code, r.stderr).toBe(0);
+      return Buffer.from(r.stdout.trim(), 'utf8');
+    };
+    for (const body of [await gen(['reward', '--mapping', FLAT]), await gen(['nudge'])]) {
+      await post(`${i.listen.url}/hooks`, body, { 'content-type': 'application/json', 'x-cg-signature': createHmac('sha1', token).update(body).digest('hex') });
+    }
+    const [mapped, nudge] = await i.listen.waitForDeliveries(2);
+    expect([mapped!.event, mapped!.verdict, nudge!.event]).toEqual(['reward', 'valid', 'nudge']);
+    const refused = await api(i, '/api/deliveries/1/scenario');
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.body).error).toMatch(/follows the listener's --mapping.*export the capture instead/);
+    const step = await api(i, '/api/deliveries/2/scenario');
+    expect(step.status).toBe(200);
+    expect(step.body).toContain('event: nudge');
+    expect((await api(i, '/api/deliveries/1/capture')).status).toBe(200);
+  });
+});

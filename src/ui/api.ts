@@ -29,6 +29,8 @@ export interface ApiContext {
   forwardInsecure: boolean;
   /** The provider fixed with --provider, if any. */
   fixedProvider: string | undefined;
+  /** `provider:event` pairs that arrive in a tenant's shape (`listen --mapping`). */
+  mappedEvents?: ReadonlySet<string>;
   info(): Record<string, unknown>;
   /** Resends in flight to the listener: nonce → origin id, then the id of the delivery it became. */
   pending: Map<string, { origin: number; entry?: number }>;
@@ -121,6 +123,8 @@ export function exportOne(ctx: ApiContext, id: string, what: string, url: URL): 
       return text(200, `${ctx.scrub(curlLine(e, base))}\n`);
     }
     case 'scenario': {
+      // A scenario sends the provider's own shape, so paths read from a tenant-shaped body would not apply.
+      if (ctx.mappedEvents?.has(`${e.provider}:${e.event}`)) return problem(409, `this ${e.provider} ${e.event} delivery follows the listener's --mapping, and a scenario sends ${e.provider}'s own payload shape, where its paths would not apply: export the capture instead (cg-hooks replay sends it as it arrived)`);
       const step = scenarioStep(e);
       return step === undefined ? problem(409, 'only a JSON object body can become a scenario step') : text(200, ctx.scrub(step), 'text/yaml; charset=utf-8');
     }

@@ -14,6 +14,7 @@ import { startUiServer } from './server.js';
 import { DeliveryStore, type ReportLike } from './store.js';
 import { makeScrubber, rowJson } from './views.js';
 import { redactUrl } from '../core/redact.js';
+import { loadAllProviders } from '../providers/index.js';
 import { VERSION } from '../version.js';
 
 export const DEFAULT_KEEP = 10_000;
@@ -63,6 +64,11 @@ export async function startInspector(listen: ListenOptions, options: InspectorOp
   let listenerUrl = '';
   const fixed = listen.provider && listen.provider !== 'auto' ? listen.provider : undefined;
   const pending = new Map<string, { origin: number; entry?: number }>();
+  // With --mapping, the events a tenant mapping reshapes arrive in the tenant's shape (provider:event).
+  const mappedEvents = new Set<string>();
+  if (listen.mapping !== undefined) {
+    for (const p of listen.providers ?? (await loadAllProviders())) for (const e of p.events) if (e.tenantMapping) mappedEvents.add(`${p.id}:${e.name}`);
+  }
   const ctx: ApiContext = {
     store,
     hub,
@@ -72,6 +78,7 @@ export async function startInspector(listen: ListenOptions, options: InspectorOp
     forwardTo: listen.forwardTo,
     forwardInsecure: listen.forwardInsecure === true,
     fixedProvider: fixed,
+    mappedEvents,
     pending,
     info: () => ({
       version: VERSION,
