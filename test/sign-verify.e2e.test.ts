@@ -85,6 +85,10 @@ describe('cg-hooks sign', () => {
     const unreadable = await runCli(['sign', 'customerglu', '--body', join(dir, 'nope.json'), '--secret', 's']);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toMatch(/cannot read --body file .*nope\.json: no such file/);
+    // The JSON itself where a file name goes: said as such, with the pipe that works.
+    const inline = await runCli(['verify', 'customerglu', '--body', '{"campaignId":"c-1","status":"redeemable-unseen","rewardId":"r-1"}', '--signature', 'ab', '--secret', 's']);
+    expect(inline.code).toBe(2);
+    expect(inline.stderr).toBe('error: --body takes a file name, and {"campaignId":"c-1","status":"redeema… looks like the JSON itself\nhint: save the bytes to a file, or pipe them in with "-": printf \'%s\' \'<json>\' | cg-hooks … --body -\n');
     const scheme = await runCli(['sign', '--scheme', 'githb', '--body', body, '--secret', 's']);
     expect(scheme.code).toBe(2);
     expect(scheme.stderr).toMatch(/unknown scheme "githb" \(did you mean "github"\?\)/);

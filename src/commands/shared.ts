@@ -118,6 +118,12 @@ export async function readInput(path: string, what = 'file'): Promise<Buffer> {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    // Inline JSON where a file is expected is the most common slip: say how to pass bytes instead.
+    if (code === 'ENOENT' && /^\s*[[{"]/.test(path)) {
+      const flag = what.replace(/ file$/, '');
+      const shown = path.length > 40 ? `${path.slice(0, 37)}…` : path;
+      throw new UsageError('unreadable_file', `${flag} takes a file name, and ${shown} looks like the JSON itself`, `save the bytes to a file, or pipe them in with "-": printf '%s' '<json>' | cg-hooks … ${flag} -`);
+    }
     throw new UsageError('unreadable_file', `cannot read ${what} ${path}: ${reason}`);
   }
 }
