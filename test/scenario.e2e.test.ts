@@ -167,6 +167,38 @@ describe('scenario run against cg-hooks listen', () => {
   }, SEVERAL);
 });
 
+describe('scenario run --mapping: a tenant whose reward webhooks follow a payload mapping', () => {
+  const FLAT = join(import.meta.dirname, '..', 'fixtures', 'customerglu', 'mappings', 'flat-wallet.json');
+  let listen: Awaited<ReturnType<typeof startListen>>;
+  beforeAll(async () => {
+    listen = await startListen(['--port', '0', '--provider', 'customerglu', '--mapping', FLAT, '--secret', SECRET]);
+  });
+  afterAll(async () => {
+    await listen.stop();
+  });
+
+  it('sends every reward in the mapped shape (valid for listen --mapping, retries recognised by the mapped id); other providers refuse it', async () => {
+    const res = await cli(['scenario', 'run', 'customerglu-reward-retry', '--to', listen.url, '--secret', SECRET, '--mapping', FLAT, '--seed', '7', ...CHAOS]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('note: customerglu reward deliveries are sent in the shape of');
+    const seen = listen.deliveries();
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    for (const d of seen) {
+      expect([d.event, d.verdict, d.schema?.status]).toEqual(['reward', 'valid', 'valid']);
+      expect(d.body).toMatchObject({ event: 'reward_won', source: 'customerglu' });
+      expect(d.body.rewardId).toBeUndefined();
+    }
+    // The story's repeats and chaos duplicates carry the same mapped id, so the listener flags them.
+    expect(seen.filter((d) => d.duplicate).length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen.map((d) => d.body.id)).size).toBe(2);
+
+    const mgpass = await cli(['scenario', 'run', 'mgpass-points', '--to', listen.url, '--secret', SECRET, '--mapping', FLAT]);
+    expect(mgpass.code).toBe(2);
+    expect(mgpass.stderr).toMatch(/^error: --mapping: this scenario sends mgPass \(mgpass\) deliveries, which have a fixed shape/);
+    expect(listen.deliveries().length).toBe(seen.length);
+  }, SEVERAL);
+});
+
 describe('scenario run: usage, reproducibility, network', () => {
   it('the same --seed and --now send byte-identical bodies in the same order', async () => {
     const a = await receiver('idempotent');

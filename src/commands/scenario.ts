@@ -27,6 +27,7 @@ const RunOptions = z.extend(SigningFlags, {
   insecure: z.optional(z.boolean()),
   junit: z.optional(z.string()),
   json: z.optional(z.boolean()),
+  mapping: z.optional(z.string()),
 });
 type RunOptionsRaw = z.infer<typeof RunOptions>;
 
@@ -91,6 +92,16 @@ async function signer(providerId: string, to: string, o: RunOptionsRaw) {
   return (body: Buffer, event: string) => buildSendRequest({ provider, url: to, body, event, headers, ...options });
 }
 
+/** `--mapping`: event → the tenant's mapping, checked against the scenario's provider (exit 2 when it takes none). */
+async function scenarioMappings(path: string, provider: import('../providers/types.js').ProviderDef) {
+  const { readMappingOption } = await import('./mapping-option.js');
+  const { mappingsFor, MAPPABLE } = await import('../core/mapped-provider.js');
+  if (!provider.events.some((e) => e.tenantMapping !== undefined)) {
+    throw new UsageError('bad_option', `--mapping: this scenario sends ${provider.name} (${provider.id}) deliveries, which have a fixed shape; tenant payload mappings apply to ${MAPPABLE} only`, 'drop --mapping, or run a customerglu scenario (cg-hooks scenario list --provider customerglu)');
+  }
+  return mappingsFor(provider, await readMappingOption(path));
+}
+
 function onInterrupt(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const handler = () => controller.abort();
@@ -115,7 +126,9 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
   const scenario = await loadScenario(arg);
   const provider = await loadProvider(scenario.provider);
   const { buildPlan } = await import('../scenarios/plan.js');
-  const plan = await buildPlan(scenario, provider, { seed, nowMs, chaos, timeScale, sign: await signer(provider.id, o.to, o) });
+  const mappings = o.mapping === undefined ? undefined : await scenarioMappings(o.mapping, provider);
+  const plan = await buildPlan(scenario, provider, { seed, nowMs, chaos, timeScale, sign: await signer(provider.id, o.to, o), ...(mappings ? { mappings } : {}) });
+  for (const [event, m] of mappings ?? []) plan.notes.push(`${provider.id} ${event} deliveries are sent in the shape of ${m.source}`);
 
   let probe: import('../scenarios/probe.js').ProbeConfig | undefined;
   if (o.probe !== undefined) {
@@ -221,6 +234,7 @@ Examples:
     .option('--probe-header <"Name: value">', 'header on probe requests (e.g. an API key); repeatable', collect)
     .option('--probe-wait <duration>', `wait before reading balances again, for receivers that credit asynchronously (${DURATION_HELP})`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
+    .option('--mapping <file>', "send CustomerGlu reward deliveries in this tenant payload mapping's shape (the scenario file stays in CustomerGlu's own; docs/mappings.md)")
     .option('--junit <file>', 'write a JUnit report: one case per step, one for the ledger')
     .option('--json', 'one JSON document: every send, every attempt, the ledger, the verdict')
     .addHelpText(
@@ -232,6 +246,8 @@ Examples:
       --chaos duplicate=1,reorder,fail-retry --time-scale 0.01 \\
       --probe "http://127.0.0.1:3000/balance/{user}" --probe-path points
   $ cg-hooks scenario run rehook-referral --to http://127.0.0.1:3000/rehook --user acme:pa55 --seed 42 --junit scenario.xml
+  $ cg-hooks scenario run customerglu-reward-retry --to http://127.0.0.1:3000/webhook --secret s3cret \\
+      --mapping fixtures/customerglu/mappings/flat-wallet.json
 
 Exit codes: 0 every step and the ledger passed · 1 a step or the ledger failed · 2 bad scenario or usage · 3 network failure`,
     )

@@ -2,6 +2,7 @@
 // timestamps tell the story as written), every request signed, then the chaos knobs applied to the order.
 // Everything here is decided before the first byte is sent, so a bad scenario costs nothing on the wire.
 import { InvalidPayloadError, prepareGenerator } from '../core/generate.js';
+import { applyMapping, validateMapped, type Mapping } from '../core/mapping.js';
 import type { FieldIssue } from '../core/validate.js';
 import type { PreparedRequest } from '../http/request.js';
 import { retrySchedule, type RetrySchedule } from '../http/retry.js';
@@ -36,6 +37,11 @@ export interface PlanOptions {
   timeScale: number;
   /** Builds the signed request for a body (the command resolves the credentials flags). */
   sign(body: Buffer, event: string): PreparedRequest;
+  /**
+   * Tenant mappings by event (`--mapping`, from `mappingsFor`): those events are sent in the tenant's shape. The
+   * story (set:, merge:, references, the ledger) stays in the provider's own shape, as the file is written.
+   */
+  mappings?: ReadonlyMap<string, Mapping>;
 }
 
 export interface Plan {
@@ -111,9 +117,17 @@ function buildDeliveries(scenario: Scenario, provider: ProviderDef, o: PlanOptio
         ...(step.variant ? { variant: step.variant } : {}),
         validate: !refused,
       });
+      const mapping = o.mappings?.get(gen.event.name);
       for (let i = 0; i < step.count; i++) {
         const made = gen.make(i);
-        list.push({ key: step.count > 1 ? `${step.id}#${i + 1}` : step.id, step, index: i, event: gen.event.name, payload: made.payload, body: made.body, issues: made.issues });
+        let { body, issues } = made;
+        if (mapping) {
+          const shaped = applyMapping(mapping, made.payload as Record<string, unknown>);
+          body = Buffer.from(JSON.stringify(shaped), 'utf8');
+          if (!refused && issues.length === 0) issues = validateMapped(mapping, shaped, gen.event.tenantMapping!);
+          if (!refused && issues.length > 0) throw new InvalidPayloadError(issues, `${provider.id} ${gen.event.name} mapped by ${mapping.source}`);
+        }
+        list.push({ key: step.count > 1 ? `${step.id}#${i + 1}` : step.id, step, index: i, event: gen.event.name, payload: made.payload, body, issues });
       }
     } catch (e) {
       if (e instanceof InvalidPayloadError) {
