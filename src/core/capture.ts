@@ -37,12 +37,13 @@ export interface CaptureInput {
   event?: string | null;
 }
 
-function flatten(map: Record<string, string | string[] | undefined> | undefined, lowerKeys: boolean): Record<string, string> {
+/** Headers as saved: lower-case names, a repeated header joined with ", ". */
+function headersOf(map: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(map ?? {})) {
-    if (v === undefined) continue;
-    // defineProperty: a header or query parameter named __proto__ is kept as data, not taken as the prototype.
-    Object.defineProperty(out, lowerKeys ? k.toLowerCase() : k, { value: Array.isArray(v) ? v.join(', ') : v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(map)) {
+    // defineProperty: a header named __proto__ is kept as data, not taken as the prototype. Only ever
+    // JSON.stringify'd: an undefined value is left out there, and the object is never changed afterwards.
+    Object.defineProperty(out, k.toLowerCase(), { value: Array.isArray(v) ? v.join(', ') : v, enumerable: true });
   }
   return out;
 }
@@ -91,7 +92,7 @@ export function serializeCapture(input: CaptureInput): string {
     method: input.method,
     path: input.path,
     query: queryOf(input.query),
-    headers: flatten(input.headers, true),
+    headers: headersOf(input.headers),
     bodyBase64: Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength).toString('base64'),
     remoteAddress: input.remoteAddress ?? null,
     provider: input.provider ?? null,
