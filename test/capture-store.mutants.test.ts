@@ -2,7 +2,7 @@
 // down: the fallbacks for file systems without hard links or directory fsync, the give-up after 1000 taken names,
 // and that the directory is fsynced (shared by concurrent writers) before a capture is acknowledged.
 // node:fs/promises is wrapped so that a test can make link() or a directory open() fail as some file systems do.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -17,6 +17,12 @@ const fsState = vi.hoisted(() => ({
   dirSyncs: [] as string[],
   /** Holds every directory fsync until released (to see which callers share one). */
   gate: undefined as Promise<void> | undefined,
+  /** Writes of file contents so far, and from which one on (1-based) they fail with `writeFailsWith` (a full disk). */
+  writes: 0,
+  writeFailsFrom: Infinity,
+  writeFailsWith: 'ENOSPC',
+  /** Error code unlink() fails with (as if the process died before it could remove the temporary file). */
+  unlinkFails: undefined as string | undefined,
 }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -30,14 +36,27 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       if (fsState.linkFails) throw fail(fsState.linkFails);
       return real.link(from, to);
     },
+    unlink: async (path: string) => {
+      if (fsState.unlinkFails) throw fail(fsState.unlinkFails);
+      return real.unlink(path);
+    },
     open: async (path: string, flags: number, mode?: number) => {
       const isDirOpen = flags === constants.O_RDONLY;
       if (isDirOpen && fsState.dirOpenFails) throw fail(fsState.dirOpenFails);
       const fh = await real.open(path, flags, mode);
-      if (!isDirOpen) return fh;
       return new Proxy(fh, {
         get(target, prop) {
-          if (prop === 'sync') {
+          if (!isDirOpen && prop === 'writeFile') {
+            return async (data: string) => {
+              // A full disk: part of the bytes may already be in the file when the write fails.
+              if (++fsState.writes >= fsState.writeFailsFrom) {
+                await target.writeFile(data.slice(0, 10));
+                throw fail(fsState.writeFailsWith);
+              }
+              return target.writeFile(data);
+            };
+          }
+          if (isDirOpen && prop === 'sync') {
             return async () => {
               fsState.dirSyncs.push(path);
               await fsState.gate;
@@ -70,6 +89,10 @@ afterEach(() => {
   fsState.dirOpenFails = undefined;
   fsState.dirSyncs = [];
   fsState.gate = undefined;
+  fsState.writes = 0;
+  fsState.writeFailsFrom = Infinity;
+  fsState.writeFailsWith = 'ENOSPC';
+  fsState.unlinkFails = undefined;
 });
 
 const sample = {
@@ -88,6 +111,48 @@ describe('capture file names', () => {
     const long = captureFileName({ ...sample, provider: 'p'.repeat(200), event: 'e'.repeat(200) }, 1);
     expect(long).toBe(`20260101T000000.123Z-000001-${'p'.repeat(80)}-${'e'.repeat(80)}.json`);
     expect(captureFileName({ ...sample, provider: '', event: '' }, 1)).toBe('20260101T000000.123Z-000001-unknown-unknown.json');
+    expect(captureFileName({ ...sample, provider: null, event: undefined }, 1)).toBe('20260101T000000.123Z-000001-unknown-unknown.json');
+  });
+});
+
+describe('a write that fails is never acknowledged and leaves nothing behind', () => {
+  it('the disk fills up while the capture is written: the error is thrown, the partial file removed', async () => {
+    const d = fresh();
+    fsState.writeFailsFrom = 1;
+    await expect(writeCapture(d, sample, 1)).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(readdirSync(d)).toEqual([]);
+    // Room again: the next capture is written whole under the name the failed one would have had.
+    fsState.writeFailsFrom = Infinity;
+    const path = await writeCapture(d, sample, 1);
+    expect(path).toBe(join(d, captureFileName(sample, 1)));
+    expect(readCapture(path).body.toString()).toBe('{"n":1}');
+  });
+
+  it('without hard links, the disk fills up while the final name is written: neither file is left', async () => {
+    const d = fresh();
+    fsState.linkFails = 'EPERM';
+    fsState.writeFailsFrom = 2;
+    fsState.writeFailsWith = 'EIO';
+    await expect(writeCapture(d, sample, 1)).rejects.toMatchObject({ code: 'EIO' });
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('with hard links the bytes are written once: a disk with room for one copy takes the capture', async () => {
+    const d = fresh();
+    fsState.writeFailsFrom = 2;
+    const path = await writeCapture(d, sample, 1);
+    expect(readCapture(path).body.toString()).toBe('{"n":1}');
+    expect(fsState.writes).toBe(1);
+  });
+
+  it('what a crash between link and clean-up leaves is hidden, named after the capture, and not a .json', async () => {
+    const d = fresh();
+    fsState.unlinkFails = 'EIO';
+    const path = await writeCapture(d, sample, 1);
+    const stem = captureFileName(sample, 1).slice(0, -'.json'.length);
+    const left = readdirSync(d).filter((f) => join(d, f) !== path);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(new RegExp(`^\\.${stem.replace(/\./g, '\\.')}\\.[A-Za-z0-9_-]{16}\\.tmp$`));
   });
 });
 
@@ -132,6 +197,17 @@ describe('a file system without hard links', () => {
 });
 
 describe('the directory is fsynced before a capture is acknowledged', () => {
+  it('every directory handle is closed again, whether the fsync worked or not (no descriptor leak per capture)', async () => {
+    const d = fresh();
+    const openOnDir = () => readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`) === d; } catch { return false; } }).length;
+    for (let i = 0; i < 5; i++) await writeCapture(d, { ...sample, body: Buffer.from(`{"n":${i}}`) }, i);
+    expect(openOnDir()).toBe(0);
+    fsState.gate = Promise.reject(Object.assign(new Error('EIO: simulated'), { code: 'EIO' }));
+    fsState.gate.catch(() => undefined);
+    await expect(syncDir(d)).rejects.toMatchObject({ code: 'EIO' });
+    expect(openOnDir()).toBe(0);
+  });
+
   it('once per capture written alone', async () => {
     const d = fresh();
     await writeCapture(d, sample, 1);

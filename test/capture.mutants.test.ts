@@ -1,6 +1,6 @@
 // Behaviour of src/core/capture.ts (capture files: written by listen --save, read by verify and replay) that the
 // Stryker run (npm run mutate) showed no test pinned down: what is refused and how it is said, defaults, query forms.
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,12 @@ describe('query helpers', () => {
       ['b', '3'],
     ]);
     expect(queryPairs({})).toEqual([]);
+    // A value given once is one pair, never one per character.
+    expect(queryPairs({ eventType: 'order', id: ['12', '34'] })).toEqual([
+      ['eventType', 'order'],
+      ['id', '12'],
+      ['id', '34'],
+    ]);
   });
 
   it('lastValues: the last of a repeated parameter, none for an empty list, __proto__ as plain data', () => {
@@ -146,5 +152,30 @@ describe('readCapture', () => {
       expect((error as UsageError).code).toBe('unreadable_file');
       expect((error as UsageError).message).toBe(`cannot read capture ${path}: ${reason}`);
     }
+  });
+
+  // A file nobody may read: mode 000 stops anyone but root; root is stopped by a write-only kernel file.
+  const unreadable = (() => {
+    const locked = join(dir, 'locked.json');
+    writeFileSync(locked, '{}', { mode: 0o000 });
+    for (const path of [locked, '/proc/sys/vm/drop_caches']) {
+      try {
+        readFileSync(path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EACCES') return path;
+      }
+    }
+    return undefined;
+  })();
+
+  it.skipIf(unreadable === undefined)('a file it may not read: "permission denied"', () => {
+    let error: unknown;
+    try {
+      readCapture(unreadable!);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(`cannot read capture ${unreadable}: permission denied`);
   });
 });

@@ -176,6 +176,12 @@ describe('inspectDelivery', () => {
     expect(none).toMatchObject({ event: null, schema: { status: 'unknown-event', issues: [] }, problems: ['unknown event'] });
   });
 
+  it('an event reader that throws: no event, "unknown event", and the delivery is still answered', () => {
+    const p = stub({ eventOf: () => { throw new Error('reader bug'); } });
+    const a = inspectDelivery(delivery('{"event":"first","a":"x"}'), fixedCtx(p));
+    expect(a).toMatchObject({ event: null, schema: { status: 'unknown-event', issues: [] }, problems: ['unknown event'], status: 200 });
+  });
+
   it(`at most ${MAX_ISSUES} failing fields are kept, with the count of the rest`, () => {
     const p = stub({ events: [event('list', z.object({ items: z.array(z.string()) }))], eventOf: () => 'list' });
     const exactly = inspectDelivery(delivery(JSON.stringify({ items: Array.from({ length: MAX_ISSUES }, (_, i) => i) })), fixedCtx(p)).schema;

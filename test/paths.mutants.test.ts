@@ -101,6 +101,11 @@ describe('parseAssignment', () => {
     expect(parseAssignment('x=12345678901234567890.5').value).toBe(12345678901234567890.5);
   });
 
+  it('digits that are not a JSON number (a leading zero) stay text, however many', () => {
+    expect(parseAssignment('zip=007').value).toBe('007');
+    expect(parseAssignment('id=012345678901234567890').value).toBe('012345678901234567890');
+  });
+
   it('checks the path too', () => {
     expect(usageError(() => parseAssignment('a..b=1')).code).toBe('bad_path');
   });
@@ -127,7 +132,9 @@ describe('setPath', () => {
 
   it('names the part of the path that is not an object', () => {
     const o: Record<string, unknown> = { a: 1, list: [5], deep: { s: 'text' } };
-    expect(usageError(() => setPath(o, 'a.b', 1)).message).toBe('cannot set a.b: a is a number, not an object');
+    const scalar = usageError(() => setPath(o, 'a.b', 1));
+    expect(scalar.code).toBe('bad_set');
+    expect(scalar.message).toBe('cannot set a.b: a is a number, not an object');
     expect(usageError(() => setPath(o, 'list[0].x.y', 1)).message).toBe('cannot set list[0].x.y: list[0] is a number, not an object');
     expect(usageError(() => setPath(o, 'deep.s.t', 1)).message).toBe('cannot set deep.s.t: deep.s is a string, not an object');
   });
@@ -138,7 +145,9 @@ describe('setPath', () => {
     expect(named.code).toBe('bad_set');
     expect(named.message).toBe('cannot set list.x: list is an array, use a numeric index');
     expect(usageError(() => setPath(o, 'nest.l.x.y', 1)).message).toBe('cannot set nest.l.x: nest.l is an array, use a numeric index');
-    expect(usageError(() => setPath(o, 'list[2]', 1)).message).toBe('cannot set list[2]: index 2 is past the end of an array of 1');
+    const past = usageError(() => setPath(o, 'list[2]', 1));
+    expect(past.code).toBe('bad_set');
+    expect(past.message).toBe('cannot set list[2]: index 2 is past the end of an array of 1');
     expect(usageError(() => setPath(o, 'nest.l[1].a', 1)).message).toBe('cannot set nest.l[1]: index 1 is past the end of an array of 0');
     expect(usageError(() => setPath([] as unknown as Record<string, unknown>, 'x', 1)).message).toBe('cannot set x: (root) is an array, use a numeric index');
     expect(o).toEqual({ list: [1], nest: { l: [] } });
@@ -151,6 +160,7 @@ describe('unsetPath', () => {
     expect(unsetPath(o, 'a.b.c')).toBe(false);
     expect(unsetPath(o, 'n.b.c')).toBe(false);
     expect(unsetPath(o, 'a.b')).toBe(false);
+    expect(unsetPath(o, 'missing.b.c')).toBe(false);
     expect(o).toEqual({ a: 5, n: null });
   });
 

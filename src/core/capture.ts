@@ -37,12 +37,13 @@ export interface CaptureInput {
   event?: string | null;
 }
 
-function flatten(map: Record<string, string | string[] | undefined> | undefined, lowerKeys: boolean): Record<string, string> {
+/** Headers as saved: lower-case names, a repeated header joined with ", ". */
+function headersOf(map: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(map ?? {})) {
-    if (v === undefined) continue;
-    // defineProperty: a header or query parameter named __proto__ is kept as data, not taken as the prototype.
-    Object.defineProperty(out, lowerKeys ? k.toLowerCase() : k, { value: Array.isArray(v) ? v.join(', ') : v, enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(map)) {
+    // defineProperty: a header named __proto__ is kept as data, not taken as the prototype. Only ever
+    // JSON.stringify'd: an undefined value is left out there, and the object is never changed afterwards.
+    Object.defineProperty(out, k.toLowerCase(), { value: Array.isArray(v) ? v.join(', ') : v, enumerable: true });
   }
   return out;
 }
@@ -51,9 +52,9 @@ function flatten(map: Record<string, string | string[] | undefined> | undefined,
 function queryOf(map: Record<string, string | string[] | undefined> | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(map ?? {})) {
-    if (v === undefined) continue;
     const value = Array.isArray(v) ? (v.length === 1 ? v[0]! : [...v]) : v;
-    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    // Only ever JSON.stringify'd: an undefined value is left out there, and the object is never changed afterwards.
+    Object.defineProperty(out, k, { value, enumerable: true });
   }
   return out;
 }
@@ -91,7 +92,7 @@ export function serializeCapture(input: CaptureInput): string {
     method: input.method,
     path: input.path,
     query: queryOf(input.query),
-    headers: flatten(input.headers, true),
+    headers: headersOf(input.headers),
     bodyBase64: Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength).toString('base64'),
     remoteAddress: input.remoteAddress ?? null,
     provider: input.provider ?? null,
@@ -102,7 +103,6 @@ export function serializeCapture(input: CaptureInput): string {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const stringMap = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** RFC 9110 token: a method or a header name. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What HTTP can carry in a header value: tab, visible ASCII, space and Latin-1 (no CR, LF or NUL). */
@@ -111,9 +111,9 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** The body bytes, only when the base64 is exactly what a capture holds: a damaged one would send other bytes. */
 function decodeBody(text: string): Buffer | undefined {
   const b64 = text.replace(/\s/g, '');
-  if (!BASE64.test(b64)) return undefined;
+  // Buffer.from skips what is not base64; only a text that encodes back to itself is canonical base64 (no stray
+  // characters, padding where it belongs, no stray bits in the last character that decode like another text).
   const body = Buffer.from(b64, 'base64');
-  // Canonical base64 only: stray bits in the last character would decode to the same bytes as another text.
   return body.toString('base64') === b64 ? body : undefined;
 }
 
@@ -140,12 +140,13 @@ export function parseCapture(text: string, source: string): Capture {
   for (const field of ['method', 'path', 'receivedAt'] as const) {
     if (doc[field] !== undefined && typeof doc[field] !== 'string') throw bad(`"${field}" must be a string`);
   }
-  if (doc.method !== undefined && !TOKEN.test(doc.method as string)) throw bad(`"method" ${JSON.stringify((doc.method as string).slice(0, 20))} is not an HTTP method`);
+  const method = (doc.method as string | undefined) ?? 'POST';
+  if (!TOKEN.test(method)) throw bad(`"method" ${JSON.stringify(method.slice(0, 20))} is not an HTTP method`);
   const optional = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
     version: 1,
     receivedAt: (doc.receivedAt as string | undefined) ?? '',
-    method: (doc.method as string | undefined) ?? 'POST',
+    method,
     path: (doc.path as string | undefined) ?? '/',
     query: (doc.query as Record<string, string | string[]> | undefined) ?? {},
     headers: Object.fromEntries(Object.entries(doc.headers).map(([k, v]) => [k.toLowerCase(), v])),

@@ -107,12 +107,12 @@ export function detectProvider(providers: readonly ProviderDef[], req: IncomingR
   return best ? { provider: best, confidence: score } : { confidence: 0 };
 }
 
-function fromVerify(r: VerifyResult, scheme?: string): SignatureVerdict {
+function fromVerify(r: VerifyResult, scheme: string): SignatureVerdict {
   const status: SignatureStatus = r.status === 'no-secret' ? 'not-checked' : r.status;
   const v: SignatureVerdict = { status, ok: !FAILED.has(status), reason: r.reason };
   if (r.header !== undefined) v.header = r.header;
   if (r.secretIndex !== undefined) v.secretIndex = r.secretIndex;
-  if (scheme !== undefined) v.scheme = scheme;
+  v.scheme = scheme;
   return v;
 }
 
@@ -170,7 +170,7 @@ function checkSchema(schema: Parameters<typeof validateOften>[0], parsed: unknow
     return { status: 'not-checked', issues: [], reason: `schema not checked: ${why}` };
   }
   if (issues.length === 0) return { status: 'valid', issues };
-  const verdict: SchemaVerdict = { status: 'invalid', issues: issues.length > MAX_ISSUES ? issues.slice(0, MAX_ISSUES) : issues };
+  const verdict: SchemaVerdict = { status: 'invalid', issues: issues.slice(0, MAX_ISSUES) };
   if (issues.length > MAX_ISSUES) verdict.moreIssues = issues.length - MAX_ISSUES;
   return verdict;
 }
@@ -230,9 +230,10 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
     try {
       event = provider.eventOf(body.parsed, req) ?? null;
     } catch {
-      event = null;
+      // A provider's event reader must never take the listener down: no event (event stays null).
     }
-    const def = event === null ? undefined : provider.events.find((e) => e.name === event || e.aliases?.includes(event!));
+    // (No event is named or aliased null: a null event finds no definition.)
+    const def = provider.events.find((e) => e.name === event || e.aliases?.includes(event!));
     if (def) {
       schema = checkSchema(def.schema, body.parsed);
       if (schema.status === 'invalid') problems.push('schema');
@@ -246,7 +247,7 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
         const key = provider.dedupKey(body.parsed, req);
         if (key !== undefined) dedupKey = `${provider.id}:${key}`;
       } catch {
-        dedupKey = undefined;
+        // A provider's key reader must never take the listener down: no key (dedupKey stays undefined).
       }
     } else dedupKey = `sha256:${sha256}`;
   }
