@@ -5,7 +5,7 @@ import { parseTargetUrl } from '../http/request.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { escapeTerminal, redactUrl } from '../core/redact.js';
-import { deliveryJsonLine, formatDelivery, formatSummary, streamWriter } from '../output/delivery.js';
+import { deliveryJsonParts, formatDelivery, formatSummary, streamWriter, type OutputLine } from '../output/delivery.js';
 import { err, mask, out, writeErr } from '../output/style.js';
 import { formatDuration } from '../core/duration.js';
 import type { FixedScheme } from '../http/inspect.js';
@@ -154,9 +154,9 @@ export async function run(rawOptions: unknown): Promise<number> {
   });
   const stderr = streamWriter(process.stderr, {}, { batch: 0, maxBuffered: 1024 * 1024 });
   const onDelivery = (report: DeliveryReport, raw: { body: Buffer }) => {
-    let text: string;
+    let text: OutputLine;
     try {
-      text = json ? deliveryJsonLine(report, raw) : `${formatDelivery(report, format)}\n`;
+      text = json ? deliveryJsonParts(report, raw) : `${formatDelivery(report, format)}\n`;
     } catch (e) {
       // The delivery is still shown, without what could not be formatted.
       const { seq, receivedAt, method, path, size, sha256, provider, event, verdict, problems, status, statusReason } = report;
