@@ -12,6 +12,7 @@ import type { FixedScheme } from '../http/inspect.js';
 import { schemeById } from '../signing/index.js';
 import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
 import { readMappingOption } from './mapping-option.js';
+import { capYoungGeneration } from './young-generation.js';
 import { checkSchemeKeys, credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 
 const Options = z.object({
@@ -196,6 +197,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port, bind: bound.url, exposed: bound.exposed, ...(ui ? { inspector: ui.url } : {}) })}
 `);
 
+  const uncap = capYoungGeneration();
   const onSignal = () => stop('interrupt');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -203,6 +205,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   const reason = await stopped;
   if (timer) clearTimeout(timer);
   const summary = await listener.close();
+  uncap();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 

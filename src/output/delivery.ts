@@ -259,6 +259,9 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
   // again. Profiled under load, that was two thirds of the listener's page faults.
   let pending: Buffer | undefined;
   let used = 0;
+  // The last buffer the stream finished writing, used again (it was handed over whole: nothing else holds it).
+  const arenaSize = batch + 16 * 1024;
+  let spare: Buffer | undefined;
   let pendingLines = 0;
   let scheduled = false;
   let dropped = 0;
@@ -282,7 +285,12 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
   });
   const reserve = (bytes: number) => {
     if (pending !== undefined && pending.length - used >= bytes) return;
-    const next = Buffer.allocUnsafeSlow(Math.max(batch + 16 * 1024, 2 * (pending?.length ?? 0), used + bytes));
+    if (pending === undefined && spare !== undefined && bytes <= spare.length) {
+      pending = spare;
+      spare = undefined;
+      return;
+    }
+    const next = Buffer.allocUnsafeSlow(Math.max(arenaSize, 2 * (pending?.length ?? 0), used + bytes));
     if (pending !== undefined) pending.copy(next, 0, 0, used);
     pending = next;
   };
@@ -320,12 +328,14 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
     if (used === 0 || closed) return;
     // A line is written whole or not at all; one line alone is always written (the bound is for a backlog).
     if (stream.writableLength > 0 && stream.writableLength + used > maxBuffered) return drop();
-    const bytes = pending!.subarray(0, used);
+    const arena = pending!;
     const lines = pendingLines;
+    const bytes = arena.subarray(0, used);
     clear();
     unflushed += lines;
-    stream.write(bytes, () => {
+    stream.write(bytes, (error?: Error | null) => {
       if (!closed) unflushed -= lines;
+      if (!error && arena.length === arenaSize) spare = arena;
     });
   };
   return {
