@@ -1,9 +1,9 @@
 // `cg-hooks test` against a local Rehook receiver (HTTP Basic auth, JSON parsed, BENCH_TEST_DELAY_MS of work per
-// delivery, 50 ms by default: a database write and a queued job), all 22 cases, against the sum of the receiver's
+// delivery, 50 ms by default: a database write and a queued job), every case (23 in November 2026), against the sum of the receiver's
 // own response times (from a request's arrival to its answer's last byte, measured by the receiver). The ratio is
 // the whole run's wall time over that sum, median of BENCH_ROUNDS runs; what cg-hooks adds per case and its
 // start-up are shown beside it (they do not depend on the delay). The receiver runs in a child process.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { get } from 'node:http';
 import { BIN, median, report, round, row, timeCpu } from './lib.mjs';
 
@@ -61,6 +61,11 @@ const stats = () =>
   });
 
 const args = [BIN, 'test', url, '--provider', 'rehook', '--user', USER];
+// The cases, as `test --list` names them (one a line under its header): the count follows the provider's events.
+const CASES = spawnSync(process.execPath, [BIN, 'test', '--provider', 'rehook', '--list'], { encoding: 'utf8' })
+  .stdout.split('\n')
+  .slice(1)
+  .filter((l) => /^\S+ {2,}\S/.test(l)).length;
 const runs = [];
 try {
   timeCpu(process.execPath, args); // warm the file cache and the receiver
@@ -68,7 +73,7 @@ try {
   for (let r = 0; r < ROUNDS; r++) {
     const t = timeCpu(process.execPath, args, { env: { ...process.env, NO_COLOR: '1' } });
     const s = await stats();
-    if (s.count !== 22) throw new Error(`the receiver saw ${s.count} requests, not 22`);
+    if (s.count !== CASES) throw new Error(`the receiver saw ${s.count} requests, not ${CASES}`);
     runs.push({ wallMs: t.wallMs, cpuMs: t.cpuMs, receiverMs: s.sumMs });
   }
 } finally {
@@ -79,14 +84,14 @@ const startup = median(Array.from({ length: 5 }, () => timeCpu(process.execPath,
 const ratio = median(runs.map((r) => r.wallMs / r.receiverMs));
 const wall = median(runs.map((r) => r.wallMs));
 const sum = median(runs.map((r) => r.receiverMs));
-const perCase = median(runs.map((r) => (r.wallMs - r.receiverMs - startup) / 22));
+const perCase = median(runs.map((r) => (r.wallMs - r.receiverMs - startup) / CASES));
 report(
   'conformance',
   [
     row({
       id: 'test-rehook',
-      figure: `\`cg-hooks test --provider rehook\` (22 cases) wall / the receiver's response times (${DELAY_MS} ms each)`,
-      baseline: `${Math.round(sum)} ms (sum of 22)`,
+      figure: `\`cg-hooks test --provider rehook\` (${CASES} cases) wall / the receiver's response times (${DELAY_MS} ms each)`,
+      baseline: `${Math.round(sum)} ms (sum of ${CASES})`,
       value: `${Math.round(wall)} ms wall (start-up ~${Math.round(startup)} ms, ${round(perCase, 1)} ms per case)`,
       ratio,
       target: ['<=', 1.5],

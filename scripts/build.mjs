@@ -75,7 +75,14 @@ const cli = await build({
 // `await __cgImport("undici")`. Only the imports of external packages are left as import() by esbuild.
 const [bundle] = cli.outputFiles;
 const dynamic = /\bimport\((?="[^"\n]+"\))/g;
-const text = bundle.text.replace(dynamic, '__cgImport(');
+// commander requires node:child_process at its top (only for executable subcommands, which cg-hooks has none of):
+// loading it, and the net, dgram and stream modules it pulls in, was ~18% of `--help`'s CPU profile. It is
+// required when first used instead.
+const eagerChildProcess = 'childProcess=require("node:child_process"),';
+if (bundle.text.split(eagerChildProcess).length !== 2) throw new Error('dist/cli-bundle.js: commander\'s require of node:child_process not found once');
+const text = bundle.text
+  .replace(dynamic, '__cgImport(')
+  .replace(eagerChildProcess, 'childProcess={get spawn(){return require("node:child_process").spawn}},');
 if (/\bimport\((?=["'`])/.test(text)) throw new Error('dist/cli-bundle.js: an import() the launcher does not handle is left');
 writeFileSync(new URL('../dist/cli-bundle.js', import.meta.url), text);
 

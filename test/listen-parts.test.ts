@@ -111,7 +111,21 @@ describe('streamWriter', () => {
     s.drain();
     expect(gaps).toEqual([90]);
     w.push('after\n');
-    expect(s.writes.at(-1)).toBe('after\n');
+    expect(String(s.writes.at(-1))).toBe('after\n');
+  });
+
+  it('writes text and byte parts in order, as UTF-8, one line per push', async () => {
+    const s = stuckStream();
+    const w = streamWriter(s as never, {}, { batch: 64 });
+    const body = Buffer.from('{"name":"Zoë 🎁","n":1.0}');
+    w.push('first line é\n');
+    w.push(['{"seq":1,"body":', body, '}\n']);
+    w.push(`${'x'.repeat(100)}\n`); // past the batch: written now, with the two before it
+    w.push('last\n');
+    expect(s.writes.map((b) => Buffer.from(b as unknown as Uint8Array).toString('utf8'))).toEqual([`first line é\n{"seq":1,"body":{"name":"Zoë 🎁","n":1.0}}\n${'x'.repeat(100)}\n`]);
+    await new Promise((r) => setImmediate(r));
+    expect(s.writes.map(String).at(-1)).toBe('last\n');
+    expect(w.dropped).toBe(0);
   });
 
   it('stops writing once the reader is gone (EPIPE), says so once', () => {
@@ -122,7 +136,7 @@ describe('streamWriter', () => {
     s.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     s.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     w.push('two\n');
-    expect(s.writes).toEqual(['one\n']);
+    expect(s.writes.map(String)).toEqual(['one\n']);
     expect(closed).toEqual(['EPIPE']);
     expect(w.closed).toBe(true);
     // "two", and "one": handed to a stream that never passed it on before it broke.

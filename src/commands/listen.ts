@@ -5,13 +5,14 @@ import { parseTargetUrl } from '../http/request.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { escapeTerminal, redactUrl } from '../core/redact.js';
-import { deliveryJsonLine, formatDelivery, formatSummary, streamWriter } from '../output/delivery.js';
+import { deliveryJsonParts, formatDelivery, formatSummary, streamWriter, type OutputLine } from '../output/delivery.js';
 import { err, mask, out, writeErr } from '../output/style.js';
 import { formatDuration } from '../core/duration.js';
 import type { FixedScheme } from '../http/inspect.js';
 import { schemeById } from '../signing/index.js';
 import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
 import { readMappingOption } from './mapping-option.js';
+import { capYoungGeneration } from './young-generation.js';
 import { checkSchemeKeys, credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 
 const Options = z.object({
@@ -154,9 +155,9 @@ export async function run(rawOptions: unknown): Promise<number> {
   });
   const stderr = streamWriter(process.stderr, {}, { batch: 0, maxBuffered: 1024 * 1024 });
   const onDelivery = (report: DeliveryReport, raw: { body: Buffer }) => {
-    let text: string;
+    let text: OutputLine;
     try {
-      text = json ? deliveryJsonLine(report, raw) : `${formatDelivery(report, format)}\n`;
+      text = json ? deliveryJsonParts(report, raw) : `${formatDelivery(report, format)}\n`;
     } catch (e) {
       // The delivery is still shown, without what could not be formatted.
       const { seq, receivedAt, method, path, size, sha256, provider, event, verdict, problems, status, statusReason } = report;
@@ -196,6 +197,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port, bind: bound.url, exposed: bound.exposed, ...(ui ? { inspector: ui.url } : {}) })}
 `);
 
+  const uncap = capYoungGeneration();
   const onSignal = () => stop('interrupt');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -203,6 +205,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   const reason = await stopped;
   if (timer) clearTimeout(timer);
   const summary = await listener.close();
+  uncap();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
