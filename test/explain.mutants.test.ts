@@ -81,10 +81,10 @@ describe('explain: timestamps', () => {
               "Receivers reject old or future timestamps so that a captured delivery cannot be replayed later.",
             ],
             "fix": "checking a saved delivery later? pass --now <the time it arrived> (verify --capture does this from receivedAt) or a larger --tolerance; live traffic? sync both clocks (NTP)",
-            "title": "The timestamp is outside the tolerance: timestamp is 1000 s old (tolerance 300 s); the signature itself matches.",
+            "title": "The timestamp is outside the tolerance: timestamp is 16 min 40 s old (tolerance 5 min); the signature itself matches.",
           },
         ],
-        "summary": "The timestamp is outside the tolerance: timestamp is 1000 s old (tolerance 300 s); the signature itself matches.",
+        "summary": "The timestamp is outside the tolerance: timestamp is 16 min 40 s old (tolerance 5 min); the signature itself matches.",
         "tried": {
           "algorithms": [],
           "bodies": 0,
