@@ -85,6 +85,12 @@ describe('WebEngage: secret = md5hex("<licenseCode>:<secretKey>")', () => {
     expect(webengage({ licenseCode: LICENSE, secret: right }).findings).toHaveLength(1);
   });
 
+  it('no query string at all: --license-code and --signature are enough', () => {
+    const e = explain(spec('webengage'), { headers: {}, body: BODY }, { secrets: [KEY], licenseCode: LICENSE, signature: md5(KEY) });
+    expect(e.summary).toBe('The secret parameter is md5 of the secret key alone.');
+    expect(e.tried.hmacs).toBe(4);
+  });
+
   it('nothing matches: unexplained, with the likely causes', () => {
     const e = webengage({ licenseCode: LICENSE, secret: md5('something else') });
     expect(e).toStrictEqual({
