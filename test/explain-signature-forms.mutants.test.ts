@@ -27,6 +27,8 @@ describe('signatureForms', () => {
     expect(read('ab'.repeat(12))).toStrictEqual([]);
     // 43 hex characters (odd): not hex, but base64 of 32 bytes.
     expect(read('a'.repeat(43))).toMatchObject([{ encoding: 'base64', algorithm: 'sha256' }]);
+    // 65 hex characters: not 32 bytes of hex with one ignored, but base64 of 48 bytes.
+    expect(read('a'.repeat(65))).toMatchObject([{ encoding: 'base64', algorithm: 'sha384' }]);
     // 32 bytes hex-encoded minus one character, plus "=": not hex, base64 of no digest length.
     expect(read(`${S256.toString('hex').slice(1)}=`)).toStrictEqual([]);
   });
