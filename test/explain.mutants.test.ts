@@ -3,9 +3,10 @@
 // `tried` were not checked. Each scenario is built so that exactly one cause applies.
 import { createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SigningSpec } from '../src/providers/types.js';
 import { explain } from '../src/signing/explain/index.js';
+import { schemeById } from '../src/signing/registry.js';
 import type { RequestParts, VerifyOptions } from '../src/signing/types.js';
 
 const spec = (scheme: SigningSpec['scheme']): SigningSpec => ({ scheme, secretRequired: true, description: '' });
@@ -497,7 +498,7 @@ describe('explain: a signature it cannot read', () => {
               "Comparing with == or === leaks through timing how much of the signature is right.",
             ],
             "fix": "compare in constant time after a length check: if (!sig || sig.length !== expected.length) return 401; then crypto.timingSafeEqual",
-            "title": "The signature text has a different length from the expected one: crypto.timingSafeEqual throws on that.",
+            "title": "The signature text is shorter than the expected one: crypto.timingSafeEqual throws on that.",
           },
         ],
         "summary": "The signature is cut short: 20 of 64 characters, and those match secret #2.",
@@ -595,5 +596,124 @@ describe('explain: nothing reproduces it', () => {
     expect(gz.findings.at(-1)!.detail.at(-1)).toBe('The body is gzip-compressed: the compressed bytes, the 50 decoded bytes and their forms were all tried.');
     const bad = run('github', { 'x-hub-signature-256': `sha256=${other}`, 'content-encoding': 'gzip' }, {}, Buffer.from('not gzip'));
     expect(bad.findings.at(-1)!.detail.at(-1)).toMatch(/^The body is gzip-compressed and was not decoded: /);
+  });
+});
+
+describe('explain: a scheme with neither an explainer nor an HMAC profile', () => {
+  it('is not checked, with the verify reason', () => {
+    // Basic auth explains itself; without that hook there is nothing the HMAC search could run over.
+    const spy = vi.spyOn(schemeById('basic')!, 'explain').mockReturnValue(undefined);
+    try {
+      const e = explain(spec('basic'), req({ authorization: 'Basic eDp5' }), { secrets: [], user: 'a:b' });
+      expect(words(e)).toStrictEqual({ verdict: 'not-checked', summary: 'Not checked: basic auth does not match.', findings: [], tried: { bodies: 0, secrets: 0, templates: 0, algorithms: [], signatures: 0, hmacs: 0 } });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('explain: where the timestamp comes from', () => {
+  const T = 1_700_000_000;
+  const tBody = (t: number | string, body = BODY) => `sha256=${mac('sha256', SECRET, `${t}.${body}`).toString('hex')}`;
+  it('--timestamp, else webhook-timestamp (trimmed), else x-slack-request-timestamp', () => {
+    expect(run('github', { 'x-hub-signature-256': tBody(T) }, { timestamp: T }).match?.template).toBe('t.body');
+    expect(run('github', { 'x-hub-signature-256': tBody(T), 'webhook-timestamp': ` ${T} ` }).match?.template).toBe('t.body');
+    const v0 = `sha256=${mac('sha256', SECRET, `v0:${T}:${BODY}`).toString('hex')}`;
+    expect(run('github', { 'x-hub-signature-256': v0, 'x-slack-request-timestamp': String(T) }).match?.template).toBe('v0:t:body');
+    // --timestamp wins over a header.
+    expect(run('github', { 'x-hub-signature-256': tBody(T), 'webhook-timestamp': String(T + 1) }, { timestamp: T }).verdict).toBe('explained');
+  });
+
+  it('Slack: its own header first, then webhook-timestamp', () => {
+    const slack = (t: number, body = BODY) => `v0=${mac('sha256', SECRET, `v0:${t}:${body}`).toString('hex')}`;
+    const both = run('slack', { 'x-slack-signature': slack(T, `${BODY}\n`), 'x-slack-request-timestamp': String(T), 'webhook-timestamp': String(T + 7) }, { now: T });
+    expect(both.match).toMatchObject({ body: 'add-newline', template: 'v0:t:body' });
+    // Only webhook-timestamp: Slack's check finds no timestamp, the search does, and the signature is right as is.
+    const other = run('slack', { 'x-slack-signature': slack(T), 'webhook-timestamp': String(T) }, { now: T });
+    expect(other.result.status).not.toBe('valid');
+    expect(words(other)).toStrictEqual({
+      verdict: 'explained',
+      summary: 'The signature matches the body as is.',
+      findings: [{ cause: 'signature-format', title: 'The signature matches the body as is.', detail: [other.result.reason] }],
+      tried: expect.objectContaining({ templates: 3 }),
+    });
+  });
+
+  it('a Stripe-style t= beside a signature in another header; --timestamp wins over it', () => {
+    const stripeStyle = `t=${T},v1=${mac('sha256', SECRET, `${T}.${BODY}`).toString('hex')}`;
+    // The first signature read (the documented header) has no t=; the one in x-signature has.
+    const e = run('github', { 'x-hub-signature-256': `sha256=${'00'.repeat(32)}`, 'x-signature': stripeStyle });
+    expect(e.match).toMatchObject({ header: 'x-signature', template: 't.body', prefix: 'v1=' });
+    const sig = `t=${T},v1=${mac('sha256', SECRET, `${T + 5}.${BODY}\n`).toString('hex')}`;
+    expect(run('stripe', { 'stripe-signature': sig }, { timestamp: T + 5, now: T + 5 }).match).toMatchObject({ body: 'add-newline', template: 't.body' });
+    expect(run('stripe', { 'stripe-signature': sig }, { now: T + 5 }).verdict).toBe('unexplained');
+  });
+});
+
+describe('explain: findings of a match', () => {
+  const good = mac('sha256', SECRET, BODY);
+  it('a compressed delivery signed over its compressed bytes plus a newline: about the newline only', () => {
+    const zipped = gzipSync(BODY);
+    const e = run('github', { 'x-hub-signature-256': `sha256=${mac('sha256', SECRET, Buffer.concat([zipped, Buffer.from('\n')])).toString('hex')}`, 'content-encoding': 'gzip' }, {}, zipped);
+    expect(e.match?.body).toBe('add-newline');
+    expect(e.findings.map((f) => f.cause)).toStrictEqual(['whitespace']);
+    expect(e.findings[0]!.title).toBe('The signature was computed over the body plus a trailing newline, not over the bytes you have.');
+  });
+
+  it('a prefix the scheme does not write: strip it only if the sender documents it', () => {
+    const cg = mac('sha1', SECRET, BODY).toString('hex');
+    const e = run('customerglu', { 'x-cg-signature': `sha1=${cg}` });
+    expect(e.findings).toStrictEqual([
+      {
+        cause: 'signature-format',
+        title: 'The MAC is right but written as "sha1=" + lowercase hex, where CustomerGlu writes lowercase hex.',
+        detail: ['A receiver that compares the header text with its own digest text rejects it even though the bytes agree.'],
+        fix: 'write the signature as lowercase hex; a receiver should strip "sha1=" only if the sender documents it',
+      },
+      expect.objectContaining({ cause: 'comparison', title: 'The signature text has a different length from the expected one: crypto.timingSafeEqual throws on that.' }),
+    ]);
+    // A prefix missing where the scheme writes one: no such note.
+    expect(run('github', { 'x-hub-signature-256': good.toString('hex') }).findings[0]!.fix).toBe('write the signature as "sha256=" + lowercase hex');
+    // The same prefix in another letter case is read as the same prefix: no format finding.
+    expect(run('github', { 'x-hub-signature-256': `SHA256=${good.toString('hex')}` }).findings.map((f) => f.title)).toStrictEqual(['The signature matches the body as is.']);
+  });
+
+  it('the older header of a scheme is not a wrong header; another one is, and the fix names both', () => {
+    const key = Buffer.from('c2VjcmV0LWtleS1ieXRlcw==', 'base64');
+    const T = 1_700_000_000;
+    const swSig = `v1,${mac('sha256', key, `msg_1.${T}.${BODY}\n`).toString('base64')}`;
+    const opts = { secrets: ['whsec_c2VjcmV0LWtleS1ieXRlcw=='], now: T };
+    const svix = run('standard-webhooks', { 'svix-signature': swSig, 'svix-id': 'msg_1', 'svix-timestamp': String(T) }, opts);
+    expect(svix.findings.map((f) => f.cause)).toStrictEqual(['whitespace']);
+    const other = run('standard-webhooks', { 'x-webhook-signature': swSig, 'webhook-id': 'msg_1', 'webhook-timestamp': String(T) }, opts);
+    expect(other.findings.map((f) => f.cause)).toStrictEqual(['whitespace', 'signature-format']);
+    expect(other.findings[1]).toStrictEqual({
+      cause: 'signature-format',
+      title: 'The signature came in the x-webhook-signature header, but Standard Webhooks sends it in webhook-signature.',
+      detail: ['A receiver reading the documented header finds nothing (or another value) there.'],
+      fix: 'send and read webhook-signature (older: svix-signature)',
+    });
+  });
+});
+
+describe('explain: a cut-short signature', () => {
+  const full = mac('sha256', SECRET, BODY).toString('hex');
+  it('four characters are enough; the prefix and spaces around it are not counted', () => {
+    expect(run('github', {}, { signature: ` v1=${full.slice(0, 4)} ` }).summary).toBe('The signature is cut short: 4 of 64 characters, and those match secret #1.');
+    expect(run('github', {}, { signature: `v12=${full.slice(0, 6)}` }).summary).toBe('The signature is cut short: 6 of 64 characters, and those match secret #1.');
+    expect(run('github', {}, { signature: full.slice(0, 3) }).verdict).toBe('unexplained');
+  });
+});
+
+describe('explain: what "nothing matched" counts', () => {
+  it('one secret, several templates, several algorithms; a timestamp that was found is not asked for', () => {
+    const T = 1_700_000_000;
+    const e = run('stripe', { 'stripe-signature': `t=${T},v1=${'ab'.repeat(32)},v0=${'cd'.repeat(20)}` }, { now: T });
+    expect(e.verdict).toBe('unexplained');
+    const detail = e.findings.at(-1)!.detail;
+    expect(detail[0]).toBe(`Tried ${e.tried.bodies} forms of the body × 2 forms of the secret × 3 signed-content templates × HMAC-SHA-256, HMAC-SHA-1: ${e.tried.hmacs} HMACs, every signature read as hex, base64 and base64url.`);
+    expect(e.tried.hmacs).toBe(e.tried.bodies * 2 * 3 * 2);
+    expect(detail.some((d) => d.startsWith('No timestamp was found'))).toBe(false);
+    expect(detail).toHaveLength(7);
   });
 });

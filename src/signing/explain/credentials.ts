@@ -48,18 +48,14 @@ export function explainQueryMd5(req: RequestParts, options: VerifyOptions, resul
   return explained(result, tried, findings);
 }
 
-/** An API key in a header: whitespace or letter case. */
+/** An API key in a header: letter case. (Whitespace around either side already verifies: the check trims both.) */
 export function explainApiKey(req: RequestParts, options: VerifyOptions, result: VerifyResult, tried: Tried): Explanation {
   const done = settled(result, tried);
   if (done) return done;
   const given = (options.signature ?? req.headers['x-api-key'] ?? '').trim();
   const keys = options.apiKey !== undefined ? [options.apiKey] : options.secrets;
   for (const k of keys) {
-    const want = k.trim();
-    if (safeEqual(given, want)) {
-      return explained(result, tried, [{ cause: 'secret-format', title: 'The credential matches once the whitespace around your configured value is removed.', detail: [], fix: 'trim the configured value where you load it' }]);
-    }
-    if (safeEqual(given.toLowerCase(), want.toLowerCase())) {
+    if (safeEqual(given.toLowerCase(), k.trim().toLowerCase())) {
       return explained(result, tried, [{ cause: 'secret-format', title: 'The key differs only in letter case.', detail: ['API keys are compared exactly.'], fix: 'copy the key exactly' }]);
     }
   }

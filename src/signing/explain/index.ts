@@ -72,6 +72,7 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
   if (!profile) return { verdict: 'not-checked', result, summary: `Not checked: ${result.reason}.`, findings: [], tried };
 
   const ctx: Context = {};
+  // Stryker disable next-line StringLiteral: a profile without a timestamp header of its own falls back to webhook-timestamp on the next line anyway
   const tHeader = profile.timestampHeader ?? 'webhook-timestamp';
   const t = options.timestamp !== undefined ? String(options.timestamp) : (lookup(req.headers, tHeader) ?? lookup(req.headers, 'webhook-timestamp') ?? lookup(req.headers, 'x-slack-request-timestamp'));
   if (t !== undefined) ctx.t = t.trim();
@@ -99,7 +100,7 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
       forms.push(...signatureForms(name, value));
     }
   }
-  for (const f of forms) if (f.t !== undefined && ctx.t === undefined) ctx.t = f.t;
+  ctx.t ??= forms.find((f) => f.t !== undefined)?.t;
   tried.signatures = forms.length;
 
   const findings: Finding[] = [];
@@ -157,11 +158,10 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
     const pre = contentPrefix(c, ctx.t, ctx.id);
     for (const algorithm of algorithms) {
       tried.hmacs++;
-      const h = createHmac(algorithm, s.key);
-      if (pre) h.update(pre, 'utf8');
-      const mac = h.update(b.bytes).digest();
-      // Constant time: the listener runs this search on signatures a forger chose.
-      const form = forms.find((f) => f.algorithm === algorithm && safeEqual(f.bytes, mac));
+      const mac = createHmac(algorithm, s.key).update(pre).update(b.bytes).digest();
+      // Constant time: the listener runs this search on signatures a forger chose. (A digest's length is its
+      // algorithm's, so only forms of this algorithm can be equal.)
+      const form = forms.find((f) => safeEqual(f.bytes, mac));
       if (form) {
         const match: ExplainMatch = { body: b.id, bodyLabel: b.label, ...(b.alsoBy ? { alsoBy: b.alsoBy } : {}), secretIndex: s.index, secret: s.label, algorithm, encoding: form.encoding, template: c, header: form.header, prefix: form.prefix };
         findings.push(...matchFindings(profile, have, b, s, c, form, givenText, expectedHeaders));
@@ -186,7 +186,8 @@ function matchFindings(
   expectedHeaders: string[],
 ): Finding[] {
   const out: Finding[] = [];
-  if (b.id.startsWith('decoded') && have.decoded?.ok) {
+  if (have.decoded?.ok && b.id.startsWith('decoded')) {
+    // Stryker disable next-line StringLiteral: decodedFinding tells only 'after' apart; any other value reads as 'before'
     out.push(decodedFinding(have.decoded, have.body.length, 'before'));
     if (b.id !== 'decoded') out.push(bodyFinding(b, have.decoded.bytes, `The signature was computed over ${b.label}, not over the decoded bytes.`, have.decodedParsed, 'the decoded body'));
   } else if (b.id !== 'raw') {
@@ -223,7 +224,7 @@ function matchFindings(
       fix: `write the signature as ${want}${form.prefix && !expectedPrefix ? `; a receiver should strip "${form.prefix}" only if the sender documents it` : ''}`,
     });
   }
-  if (!expectedHeaders.some((h) => h.toLowerCase() === form.header.toLowerCase()) && form.header !== profile.header) {
+  if (!expectedHeaders.some((h) => h.toLowerCase() === form.header.toLowerCase())) {
     out.push({
       cause: 'signature-format',
       title: `The signature came in the ${form.header} header, but ${profile.label} sends it in ${profile.header}.`,
@@ -231,8 +232,9 @@ function matchFindings(
       fix: `send and read ${profile.header}${profile.altHeaders.length ? ` (older: ${profile.altHeaders.join(', ')})` : ''}`,
     });
   }
+  // A text of another length always comes with a signature-format finding above (encoding, prefix or algorithm).
   const lengthDiffers = form.prefix.length + form.text.length !== profile.prefix.length + signatureLength(profile);
-  if (givenText !== undefined && lengthDiffers && out.some((f) => f.cause === 'signature-format')) {
+  if (givenText !== undefined && lengthDiffers) {
     out.push(comparisonFinding('length'));
   }
   return out;
@@ -270,7 +272,8 @@ function explainUnreadable(profile: HmacProfile, body: Buffer, givenText: string
     tried.hmacs++;
     for (const enc of ['hex', 'base64'] as const) {
       const full = mac.toString(enc);
-      if (text.length >= 4 && text.length < full.length && full.startsWith(text)) {
+      // A text as long as the digest would have been read as a signature form: here it can only be shorter.
+      if (text.length >= 4 && full.startsWith(text)) {
         const findings: Finding[] = [
           { cause: 'signature-format', title: `The signature is cut short: ${text.length} of ${full.length} characters, and those match secret #${i + 1}.`, detail: ['Something between the sender and you truncated the header value (a log line, a copy and paste, a column width).'], fix: 'take the whole header value (a capture from `cg-hooks listen --save` keeps it intact)' },
           comparisonFinding('truncated'),

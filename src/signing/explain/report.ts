@@ -102,13 +102,16 @@ export function bodyFinding(v: BodyVariant, given: Uint8Array, title: string, pa
   };
 }
 
-export function comparisonFinding(kind: 'missing' | 'length' | 'truncated'): Finding {
+const COMPARISON_TITLES = {
+  missing: 'A receiver must answer 401 here, not crash.',
+  length: 'The signature text has a different length from the expected one: crypto.timingSafeEqual throws on that.',
+  truncated: 'The signature text is shorter than the expected one: crypto.timingSafeEqual throws on that.',
+};
+
+export function comparisonFinding(kind: keyof typeof COMPARISON_TITLES): Finding {
   return {
     cause: 'comparison',
-    title:
-      kind === 'missing'
-        ? 'A receiver must answer 401 here, not crash.'
-        : 'The signature text has a different length from the expected one: crypto.timingSafeEqual throws on that.',
+    title: COMPARISON_TITLES[kind],
     detail: [
       'crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b)) throws a RangeError when the lengths differ, and Buffer.from(undefined) throws on a missing header: CustomerGlu\'s and mgPass\'s Node samples crash with a 500 this way instead of answering 401.',
       'Comparing with == or === leaks through timing how much of the signature is right.',

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { classify, parseTree, serialize, VERBATIM, type JsonNode } from './json-forms.js';
 import { SERIALIZERS } from './serializers.js';
 import { ESCAPES, escapeString } from './string-forms.js';
@@ -159,17 +160,22 @@ export function bodyVariants(body: Buffer, parsed: ParsedBody | undefined, only?
     const LOSSY_FIX = 'hash bytes, not text in a platform charset: Java getBytes(StandardCharsets.UTF_8) (plain getBytes() uses the platform default before JDK 18), and read the body as UTF-8';
     const latin1: number[] = [];
     const ascii: number[] = [];
+    let fitsLatin1 = true;
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
+      if (cp > 0xff) fitsLatin1 = false;
       latin1.push(cp <= 0xff ? cp : 0x3f);
       ascii.push(cp <= 0x7f ? cp : 0x3f);
     }
-    add({ id: 'latin1', cause: 'lossy-encoding', label: 'the body encoded as Latin-1 (ISO-8859-1), characters outside it as "?"', why: 'the signer turned the text into bytes with a Latin-1 platform charset (Java getBytes() before JDK 18 on such systems)', bytes: Buffer.from(latin1), fix: LOSSY_FIX });
+    const latin1Bytes = Buffer.from(latin1);
+    // Text that fits Latin-1 and comes back as valid UTF-8 when written so ("Ã©" → "é") is UTF-8 that was decoded as
+    // Latin-1 on the way: that is the likelier story than a Latin-1 signer, and it names these bytes first.
+    if (fitsLatin1 && isUtf8(latin1Bytes)) {
+      add({ id: 'undo-double-utf8', cause: 'lossy-encoding', label: 'the body with its mojibake undone (UTF-8 that had been decoded as Latin-1 and encoded again)', why: 'the body you have was decoded with the wrong charset on the way (a proxy or framework), so "é" arrived as "Ã©"', bytes: latin1Bytes, fix: LOSSY_FIX });
+    }
+    add({ id: 'latin1', cause: 'lossy-encoding', label: 'the body encoded as Latin-1 (ISO-8859-1), characters outside it as "?"', why: 'the signer turned the text into bytes with a Latin-1 platform charset (Java getBytes() before JDK 18 on such systems)', bytes: latin1Bytes, fix: LOSSY_FIX });
     add({ id: 'ascii', cause: 'lossy-encoding', label: 'the body encoded as ASCII, every non-ASCII character replaced by "?"', why: 'the signer turned the text into bytes with an ASCII charset, which replaces é, ☕ … with "?"', bytes: Buffer.from(ascii), fix: LOSSY_FIX });
     add({ id: 'double-utf8', cause: 'lossy-encoding', label: 'the body\'s bytes read as Latin-1 and encoded to UTF-8 again (mojibake: "é" becomes "Ã©")', why: 'the signer decoded the UTF-8 body with the wrong charset before encoding it again', bytes: Buffer.from(body.toString('latin1'), 'utf8'), fix: LOSSY_FIX });
-    if ([...text].every((ch) => ch.codePointAt(0)! <= 0xff)) {
-      add({ id: 'undo-double-utf8', cause: 'lossy-encoding', label: 'the body with its mojibake undone (UTF-8 that had been decoded as Latin-1 and encoded again)', why: 'the body you have was decoded with the wrong charset on the way (a proxy or framework), so "é" arrived as "Ã©"', bytes: Buffer.from(text, 'latin1'), fix: LOSSY_FIX });
-    }
   }
   return out;
 }
