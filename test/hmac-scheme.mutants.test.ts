@@ -182,9 +182,9 @@ describe('verifyHmac', () => {
     });
 
     it('too old or too far ahead: how far, the tolerance, and whether the signature itself matched', () => {
-      expect(stripe(stripeHeader('400'))).toStrictEqual({ status: 'expired', valid: false, header: 'Stripe-Signature', reason: 'timestamp is 600 s old (tolerance 300 s); the signature itself matches', secretIndex: 0 });
-      expect(stripe(stripeHeader('1400'))).toStrictEqual({ status: 'expired', valid: false, header: 'Stripe-Signature', reason: 'timestamp is 400 s in the future (tolerance 300 s); the signature itself matches', secretIndex: 0 });
-      expect(stripe(stripeHeader('400', 'other'))).toStrictEqual({ status: 'expired', valid: false, header: 'Stripe-Signature', reason: 'timestamp is 600 s old (tolerance 300 s) and the signature does not match' });
+      expect(stripe(stripeHeader('400'))).toStrictEqual({ status: 'expired', valid: false, header: 'Stripe-Signature', reason: 'timestamp is 10 min old (tolerance 5 min); the signature itself matches', secretIndex: 0 });
+      expect(stripe(stripeHeader('1400'))).toStrictEqual({ status: 'expired', valid: false, header: 'Stripe-Signature', reason: 'timestamp is 6 min 40 s in the future (tolerance 5 min); the signature itself matches', secretIndex: 0 });
+      expect(stripe(stripeHeader('400', 'other'))).toStrictEqual({ status: 'expired', valid: false, header: 'Stripe-Signature', reason: 'timestamp is 10 min old (tolerance 5 min) and the signature does not match' });
       expect(stripe(stripeHeader('990'), { tolerance: 10 }).status).toBe('valid');
       expect(stripe(stripeHeader('989'), { tolerance: 10 }).status).toBe('expired');
     });
