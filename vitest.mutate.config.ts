@@ -13,7 +13,7 @@ const shared = {
 };
 
 // Tests that replace a module (vi.mock) need a module graph of their own.
-const ISOLATED = ['test/credentials.compare.test.ts', 'test/capture-store.mutants.test.ts', 'test/signing-api-hotpath.mutants.test.ts'];
+const ISOLATED = ['test/credentials.compare.test.ts', 'test/capture-store.mutants.test.ts', 'test/signing-api-hotpath.mutants.test.ts', 'test/ed25519-faults.mutants.test.ts'];
 
 export default defineConfig({
   test: {

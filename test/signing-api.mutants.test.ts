@@ -245,4 +245,26 @@ describe('sign', () => {
   it('signs text as its UTF-8 bytes: the same headers as for the bytes', () => {
     expect(headersFor(BODY)).toEqual(headersFor(Buffer.from(BODY, 'utf8')));
   });
+
+  it('signs the bytes in every form verify reads: an ArrayBuffer (await request.arrayBuffer()), a view inside a larger buffer', () => {
+    const bytes = Buffer.from(BODY, 'utf8');
+    const inside = Buffer.concat([Buffer.from('xx'), bytes, Buffer.from('yy')]);
+    const expected = headersFor(BODY);
+    expect(sign('github', bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), { secret: SECRET }).headers).toEqual(expected);
+    expect(sign('github', new Uint8Array(inside.buffer, inside.byteOffset + 2, bytes.length), { secret: SECRET }).headers).toEqual(expected);
+    expect(sign('github', new DataView(inside.buffer, inside.byteOffset + 2, bytes.length) as never, { secret: SECRET }).headers).toEqual(expected);
+  });
+
+  it('a body that is not text or bytes: a usage error saying what to pass, not a crash inside node:crypto', () => {
+    for (const body of [undefined, null, { a: 1 }, 5]) {
+      let error: unknown;
+      try {
+        sign('github', body as never, { secret: SECRET });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, String(body)).toBeInstanceOf(UsageError);
+      expect(error).toMatchObject({ code: 'bad_body', message: 'sign needs the body as text or bytes (a string, Buffer, Uint8Array or ArrayBuffer): exactly the bytes you send' });
+    }
+  });
 });

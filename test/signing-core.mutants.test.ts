@@ -64,6 +64,23 @@ describe('schemeFor', () => {
     const own = signRequest(CG, Buffer.from('{}'), { secret: 's' });
     expect(own.headers).toStrictEqual({ 'X-Custom-Sig': createHmac('sha256', 's').update('{}').digest('hex') });
   });
+  it('the provider\'s choice is made once per spec (verify and the listener ask on every request)', () => {
+    const spec: SigningSpec = { ...CG };
+    const first = schemeFor(spec);
+    expect(schemeFor(spec)).toBe(first);
+    expect(schemeFor(spec, 'customerglu')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+  it('a spec whose scheme was changed after use signs and verifies with its new scheme, not a remembered one', () => {
+    const spec: SigningSpec = { scheme: 'customerglu', secretRequired: false, description: 'changed later' };
+    const body = Buffer.from('{}');
+    expect(signRequest(spec, body, { secret: 's' }).headers).toStrictEqual({ 'X-CG-SIGNATURE': createHmac('sha1', 's').update('{}').digest('hex') });
+    spec.scheme = 'mgpass';
+    expect(schemeFor(spec)).toStrictEqual({ scheme: schemeById('mgpass'), own: spec });
+    const signed = signRequest(spec, body, { secret: 's' });
+    expect(signed.headers).toStrictEqual({ 'X-Webhook-Signature': createHmac('sha256', 's').update('{}').digest('hex') });
+    expect(verifyRequest(spec, { headers: { 'x-webhook-signature': signed.headers['X-Webhook-Signature']! }, body }, { secrets: ['s'] })).toMatchObject({ status: 'valid', header: 'X-Webhook-Signature' });
+  });
   it('an unknown scheme: nothing', () => {
     expect(schemeFor(CG, 'nope' as never)).toBeUndefined();
     expect(schemeFor({ ...CG, scheme: 'nope' as never })).toBeUndefined();
@@ -103,8 +120,10 @@ describe('profileOf', () => {
 });
 
 describe('schemeCatalog', () => {
-  const byId = Object.fromEntries(schemeCatalog().map((s) => [s.id, s]));
+  // Built inside each test: Stryker switches a mutant on per test, so a catalog built while the file loads sees none.
+  const catalog = () => Object.fromEntries(schemeCatalog().map((s) => [s.id, s]));
   it('says how each scheme signs with a key ring and whether it is public-key', () => {
+    const byId = catalog();
     expect(byId.stripe).toMatchObject({ keyRing: 'stripe-v1', asymmetric: false, identifies: ['stripe-signature'] });
     expect(byId['standard-webhooks']).toMatchObject({ keyRing: 'space-list', asymmetric: true, identifies: ['webhook-signature', 'svix-signature'] });
     expect(byId['api-key']).toMatchObject({ keyRing: 'one-key', asymmetric: false, identifies: [], kind: 'credential' });

@@ -150,9 +150,16 @@ function verifyOptions(options: LibraryVerifyOptions | undefined): VerifyOptions
   return v;
 }
 
+/** The bytes to sign: text as its UTF-8 bytes, or bytes in any form verify reads (an ArrayBuffer from fetch too). */
+function bytesToSign(body: unknown): Uint8Array {
+  const bytes = bodyBytes(body);
+  if (typeof bytes === 'string') throw new UsageError('bad_body', 'sign needs the body as text or bytes (a string, Buffer, Uint8Array or ArrayBuffer): exactly the bytes you send');
+  return bytes;
+}
+
 /** The headers and query parameters a provider (or scheme) sends for exactly these bytes. */
-export function sign(target: SigningTarget, body: Uint8Array | string, options: SignOptions = {}): SignedRequest {
-  return signRequest(specOf(target), typeof body === 'string' ? Buffer.from(body, 'utf8') : body, options);
+export function sign(target: SigningTarget, body: Uint8Array | ArrayBuffer | string, options: SignOptions = {}): SignedRequest {
+  return signRequest(specOf(target), bytesToSign(body), options);
 }
 
 /**
