@@ -267,6 +267,9 @@ describe('Standard Webhooks key rings: whsec_ secrets and ed25519 keys', () => {
     expect(sw().explain!(req, hmacOnly, sw().verify(req, hmacOnly), { ...TRIED })).toBeUndefined();
     const withKey = { secrets: [pair.publicKey], now: T };
     expect(sw().explain!(req, withKey, sw().verify(req, withKey), { ...TRIED })).toBeDefined();
+    // A ring that mixes a whsec_ secret with an ed25519 key is explained as one with keys.
+    const mixed = { secrets: [WHSEC, pair.publicKey], now: T };
+    expect(sw().explain!(req, mixed, sw().verify(req, mixed), { ...TRIED })).toBeDefined();
     const keys = sw().keygen!(true) as { secretKey: string; publicKey: string };
     expect(keys.secretKey).toMatch(/^whsk_/);
     expect(keys.publicKey).toMatch(/^whpk_/);

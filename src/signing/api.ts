@@ -5,6 +5,7 @@
 import type { ProviderDef, SchemeId, SigningSpec } from '../providers/types.js';
 import { UsageError } from '../errors.js';
 import { explain as explainRequest, type Explanation } from './explain/index.js';
+import { onForget } from './memo.js';
 import { schemeById } from './registry.js';
 import { signRequest, verifyRequest } from './requests.js';
 import { DEFAULT_TOLERANCE } from './schemes/profile.js';
@@ -40,6 +41,7 @@ export interface WebRequestLike {
 }
 
 const specCache = new Map<string, SigningSpec>();
+onForget(() => specCache.clear());
 
 function specOf(target: SigningTarget): SigningSpec {
   if (typeof target !== 'string') return 'signing' in target ? target.signing : target;

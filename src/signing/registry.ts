@@ -8,6 +8,7 @@ import { github } from './schemes/github.js';
 import { hmac } from './schemes/hmac.js';
 import { mgpass } from './schemes/mgpass.js';
 import { none } from './schemes/none.js';
+import { onForget } from './memo.js';
 import type { HmacProfile } from './schemes/profile.js';
 import { segment } from './schemes/segment.js';
 import { shopify } from './schemes/shopify.js';
@@ -41,7 +42,8 @@ export interface SchemeChoice {
 }
 
 // The provider's own choice, made once per spec: verify() and the listener ask on every request.
-const ownChoice = new WeakMap<SigningSpec, SchemeChoice>();
+let ownChoice = new WeakMap<SigningSpec, SchemeChoice>();
+onForget(() => (ownChoice = new WeakMap()));
 
 export function schemeFor(spec: SigningSpec, override?: SchemeId): SchemeChoice | undefined {
   const own = override === undefined || override === spec.scheme;

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { SigningSpec } from '../../providers/types.js';
 import type { CustomHmac, SchemeId } from '../types.js';
 import { secretProblem, signHmac, verifyHmac } from './hmac-scheme.js';
+import { onForget } from '../memo.js';
 import type { HmacProfile } from './profile.js';
 import type { Scheme } from './types.js';
 
@@ -25,8 +26,12 @@ export interface HmacSchemeDef {
 
 /** A profile per provider spec, made once: verifying is a receiver's hot path. */
 export function profileCache(build: HmacSchemeDef['build']): (spec?: SigningSpec, custom?: CustomHmac) => HmacProfile {
-  const bySpec = new WeakMap<SigningSpec, HmacProfile>();
+  let bySpec = new WeakMap<SigningSpec, HmacProfile>();
   let plain: HmacProfile | undefined;
+  onForget(() => {
+    bySpec = new WeakMap();
+    plain = undefined;
+  });
   return (spec, custom) => {
     if (custom !== undefined) return build(spec, custom);
     if (spec === undefined) return (plain ??= build());

@@ -2,6 +2,7 @@ import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:c
 import { formatDuration } from '../../core/duration.js';
 import { UsageError } from '../../errors.js';
 import { safeEqual } from '../hmac.js';
+import { onForget } from '../memo.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
 import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from './profile.js';
 
@@ -54,6 +55,10 @@ export function keyOf(profile: HmacProfile, secret: string): Buffer | string {
 // A receiver checks every delivery against the same few secrets: a KeyObject made once saves createHmac from
 // converting (or base64-decoding) the secret on each call. Bounded: library callers may pass many secrets.
 const keyCache: Record<'text' | 'whsec', Map<string, KeyObject>> = { text: new Map(), whsec: new Map() };
+onForget(() => {
+  keyCache.text.clear();
+  keyCache.whsec.clear();
+});
 
 function cachedKey(profile: HmacProfile, secret: string): KeyObject {
   // Stryker disable next-line EqualityOperator: swapping which map holds which key format still keeps the formats apart
