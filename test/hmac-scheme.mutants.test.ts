@@ -214,7 +214,7 @@ describe('verifyHmac', () => {
   });
 
   it('a custom profile: the prefix and header it was given', () => {
-    const custom: HmacProfile = { ...GITHUB, scheme: 'hmac', label: 'custom HMAC', prefix: '', header: 'X-Sig', altHeaders: [], extra: undefined };
+    const custom: HmacProfile = { ...GITHUB, label: 'custom HMAC', prefix: '', header: 'X-Sig', altHeaders: [], extra: undefined };
     expect(verifyHmac(custom, { headers: { 'x-sig': hex('s', BODY) }, body: BODY }, { secrets: ['s'] }).status).toBe('valid');
   });
 });

@@ -5,6 +5,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { listCases } from '../src/core/conformance.js';
 import { loadProvider } from '../src/providers/index.js';
+import { forgetMemos } from '../src/signing/memo.js';
 import { schemeById } from '../src/signing/registry.js';
 import { isAsymmetricKey } from '../src/signing/schemes/standard-webhooks.js';
 
@@ -47,7 +48,7 @@ describe('Standard Webhooks: keys and the listener\'s check', () => {
   it('with no usable key, the refusal names the header the delivery carries (webhook-signature unless only svix-signature)', () => {
     const sw = schemeById('standard-webhooks')!;
     const refuse = (headers: Record<string, string>) => sw.check!({ headers, body: Buffer.from('{}') }, { secrets: ['not a key!'] }).signature;
-    expect(refuse({})).toMatchObject({ status: 'invalid', header: 'webhook-signature' });
+    expect(refuse({})).toStrictEqual({ status: 'invalid', valid: false, header: 'webhook-signature', reason: 'no configured --secret is a Standard Webhooks key (whsec_ + base64, or whpk_ for v1a): the signature cannot be checked' });
     expect(refuse({ 'webhook-signature': 'v1,x' })).toMatchObject({ header: 'webhook-signature' });
     expect(refuse({ 'svix-signature': 'v1,x' })).toMatchObject({ header: 'svix-signature' });
     expect(refuse({ 'webhook-signature': 'v1,x', 'svix-signature': 'v1,x' })).toMatchObject({ header: 'webhook-signature' });
@@ -65,7 +66,37 @@ describe('Standard Webhooks: keys and the listener\'s check', () => {
     const ok = sw.check!({ headers, body }, { secrets: ['not a key!', secret] }).signature;
     expect(ok).toMatchObject({ status: 'valid', secretIndex: 1 });
     const bad = sw.check!({ headers, body: Buffer.from('{"a":2}') }, { secrets: ['not a key!', secret] }).signature;
-    expect(bad.valid).toBe(false);
+    expect(bad?.valid).toBe(false);
     expect(bad).not.toHaveProperty('secretIndex');
+  });
+});
+
+describe('the headers each scheme reads, and signing without a secret', () => {
+  it('the main header and only the documented older ones', () => {
+    const reads = (id: string) => schemeById(id as never)!.reads();
+    expect(reads('slack')).toEqual(['x-slack-signature']);
+    expect(reads('stripe')).toEqual(['stripe-signature']);
+    expect(reads('shopify')).toEqual(['x-shopify-hmac-sha256']);
+    expect(reads('github')).toEqual(['x-hub-signature-256']);
+    expect(reads('mgpass')).toEqual(['x-webhook-signature']);
+    expect(reads('customerglu')).toEqual(['x-cg-signature', 'x-glu-signature']);
+    expect(reads('standard-webhooks')).toEqual(['webhook-signature', 'svix-signature']);
+  });
+
+  it('Standard Webhooks signs every delivery: no secret is a usage error, not an unsigned request', () => {
+    const sw = schemeById('standard-webhooks')!;
+    expect(() => sw.sign(Buffer.from('{}'), {})).toThrow(expect.objectContaining({ code: 'missing_secret' }));
+  });
+});
+
+describe('memos (src/signing/memo.ts)', () => {
+  it('forgetMemos makes the next call derive the profile again', () => {
+    const slack = schemeById('slack')!;
+    const first = slack.profile!();
+    expect(slack.profile!()).toBe(first);
+    forgetMemos();
+    const again = slack.profile!();
+    expect(again).not.toBe(first);
+    expect(again).toStrictEqual(first);
   });
 });

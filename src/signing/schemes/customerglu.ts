@@ -9,7 +9,6 @@ export const customerglu = defineHmacScheme({
   // Its own sample receivers verify JSON.stringify(req.body), not the raw bytes.
   reserializingSamples: true,
   build: (spec) => ({
-    scheme: 'customerglu',
     label: 'CustomerGlu',
     algorithm: spec?.algorithm ?? 'sha1',
     encoding: spec?.encoding ?? 'hex',

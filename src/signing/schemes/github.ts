@@ -8,7 +8,6 @@ export const github = defineHmacScheme({
   identifies: ['x-hub-signature-256'],
   alwaysSigns: true,
   build: () => ({
-    scheme: 'github',
     label: 'GitHub',
     algorithm: 'sha256',
     encoding: 'hex',

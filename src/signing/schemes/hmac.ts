@@ -12,6 +12,6 @@ export const hmac = defineHmacScheme({
   configurable: true,
   build: (spec, custom) => {
     const c = custom ?? { algorithm: spec?.algorithm ?? DEFAULT.algorithm, header: spec?.header ?? DEFAULT.header, encoding: spec?.encoding ?? DEFAULT.encoding };
-    return { scheme: 'hmac', label: 'custom HMAC', algorithm: c.algorithm, encoding: c.encoding, prefix: c.prefix ?? '', header: c.header, altHeaders: spec?.altHeaders ?? [], content: 'body', key: 'utf8' };
+    return { label: 'custom HMAC', algorithm: c.algorithm, encoding: c.encoding, prefix: c.prefix ?? '', header: c.header, altHeaders: spec?.altHeaders ?? [], content: 'body', key: 'utf8' };
   },
 });

@@ -9,7 +9,6 @@ export const mgpass = defineHmacScheme({
   // Its own sample receivers verify JSON.stringify(req.body), not the raw bytes.
   reserializingSamples: true,
   build: (spec) => ({
-    scheme: 'mgpass',
     label: 'mgPass',
     algorithm: spec?.algorithm ?? 'sha256',
     encoding: spec?.encoding ?? 'hex',

@@ -1,5 +1,4 @@
 import type { Algorithm } from '../hmac.js';
-import type { SchemeId } from '../types.js';
 
 /** What is put between the signature's parts: the signed content of each HMAC scheme. */
 export type ContentTemplate = 'body' | 'id.t.body' | 't.body' | 'v0:t:body';
@@ -12,7 +11,6 @@ export type KeyFormat = 'utf8' | 'whsec';
  * search all work from this description, so a scheme is data, not code.
  */
 export interface HmacProfile {
-  scheme: SchemeId;
   /** Human name for messages ("Stripe", "CustomerGlu"). */
   label: string;
   algorithm: Algorithm;

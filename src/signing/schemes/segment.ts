@@ -8,7 +8,7 @@ import { looksLike, profileCache, wrongSecretOf } from './define-hmac.js';
 import { secretProblem, signHmac, verifyHmac } from './hmac-scheme.js';
 import type { Scheme } from './types.js';
 
-const profile = profileCache(() => ({ scheme: 'segment', label: 'Segment', algorithm: 'sha1', encoding: 'hex', prefix: '', header: 'X-Signature', altHeaders: [], content: 'body', key: 'utf8' }));
+const profile = profileCache(() => ({ label: 'Segment', algorithm: 'sha1', encoding: 'hex', prefix: '', header: 'X-Signature', altHeaders: [], content: 'body', key: 'utf8' }));
 
 /** Which credential a verification checks: X-API-KEY when that is all there is to check, else Segment's signature. */
 function byApiKey(req: RequestParts, options: VerifyOptions): boolean {

@@ -7,5 +7,5 @@ export const shopify = defineHmacScheme({
   summary: 'X-Shopify-Hmac-SHA256: base64 HMAC-SHA256 of the body',
   identifies: ['x-shopify-hmac-sha256'],
   alwaysSigns: true,
-  build: () => ({ scheme: 'shopify', label: 'Shopify', algorithm: 'sha256', encoding: 'base64', prefix: '', header: 'X-Shopify-Hmac-SHA256', altHeaders: [], content: 'body', key: 'utf8' }),
+  build: () => ({ label: 'Shopify', algorithm: 'sha256', encoding: 'base64', prefix: '', header: 'X-Shopify-Hmac-SHA256', altHeaders: [], content: 'body', key: 'utf8' }),
 });

@@ -8,7 +8,6 @@ export const slack = defineHmacScheme({
   identifies: ['x-slack-signature'],
   alwaysSigns: true,
   build: () => ({
-    scheme: 'slack',
     label: 'Slack',
     algorithm: 'sha256',
     encoding: 'hex',

@@ -19,7 +19,6 @@ const base = defineHmacScheme({
   identifies: ['webhook-signature', 'svix-signature'],
   alwaysSigns: true,
   build: () => ({
-    scheme: 'standard-webhooks',
     label: 'Standard Webhooks',
     algorithm: 'sha256',
     encoding: 'base64',

@@ -10,7 +10,6 @@ export const stripe = defineHmacScheme({
   alwaysSigns: true,
   looksLike: 'Stripe signatures look like t=<unix seconds>,v1=<hex>',
   build: () => ({
-    scheme: 'stripe',
     label: 'Stripe',
     algorithm: 'sha256',
     encoding: 'hex',
