@@ -48,10 +48,13 @@ export function leanRequestBytes(t: Pick<BurstTarget, 'url' | 'method' | 'header
 }
 
 const socketClosed = (why = 'other side closed') => Object.assign(new Error(why), { code: 'UND_ERR_SOCKET' });
-/** A malformed answer, with llhttp's code and wording (undici's HTTPParserError). */
-const protocolError = (code: string, reason: string) => Object.assign(new Error(`Response does not match the HTTP/1.1 protocol (${reason})`), { code });
+/** A malformed answer, in the words of undici's HTTPParserError (llhttp's reason, no code). */
+const protocolError = (reason: string) => new Error(`Response does not match the HTTP/1.1 protocol (${reason})`);
+/** What undici says of a content-length it cannot hold the body to (two of them, or beside chunked). */
+const lengthMismatch = () => Object.assign(new Error('Response body length does not match content-length header'), { code: 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' });
+const headersOverflow = () => Object.assign(new Error('Headers Overflow Error'), { code: 'UND_ERR_HEADERS_OVERFLOW' });
 const aborted = () => Object.assign(new Error('The client is destroyed'), { code: 'UND_ERR_DESTROYED' });
-/** A status line undici would take for an interim answer although it is none (000–099): exchange() says the same. */
+/** A status line below 100, which undici takes for an interim answer and then fails an assertion on. */
 export class ImpossibleStatusError extends Error {
   constructor(readonly status: number) {
     super(`impossible status ${status}`);
@@ -80,39 +83,57 @@ interface Head {
   length: number;
 }
 
+/** What llhttp says of a status line it refuses, checked in the order it reads one; undefined when it is fine. */
+function statusLineError(line: string): string | undefined {
+  if (!line.startsWith('HTTP/')) return 'Expected HTTP/, RTSP/ or ICE/';
+  if (!/^HTTP\/\d\./.test(line)) return 'Expected dot';
+  if (!/^HTTP\/1\.[01] /.test(line)) return 'Invalid HTTP version';
+  if (!/^\d{3}/.test(line.slice(9))) return 'Invalid status code';
+  if (line.length > 12 && line[12] !== ' ') return 'Invalid response status';
+  return undefined;
+}
+
 function parseHead(text: string): Head | Error {
   const lines = text.split('\r\n');
-  const m = /^HTTP\/1\.([01]) (\d{3})(?: [^\r\n]*)?$/.exec(lines[0]!);
-  if (!m) return /^HTTP\/1\.[01] /.test(lines[0]!) ? protocolError('HPE_INVALID_STATUS', 'Invalid status code') : protocolError('HPE_INVALID_CONSTANT', 'Expected HTTP/');
-  const status = Number(m[2]);
+  const first = lines[0]!;
+  const refused = statusLineError(first);
+  if (refused) return protocolError(refused);
+  const status = Number(first.slice(9, 12));
   let length = -1;
   let chunked = false;
   let encoded = false;
   let connection = '';
+  let keepAliveHeader = '';
   let size = 0;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
+    if (line[0] === ' ' || line[0] === '\t') return protocolError(i === 1 ? 'Unexpected space after start line' : 'Unexpected whitespace after header value');
     const colon = line.indexOf(':');
-    if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) return protocolError('HPE_INVALID_HEADER_TOKEN', 'Invalid header token');
+    if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) return protocolError('Invalid header token');
     const name = line.slice(0, colon).toLowerCase();
     const value = line.slice(colon + 1).trim();
     size += colon + value.length;
-    if (size >= maxHeaderSize) return Object.assign(new Error('Headers Overflow Error'), { code: 'UND_ERR_HEADERS_OVERFLOW' });
-    if (!FIELD_VALUE.test(value)) return protocolError('HPE_INVALID_HEADER_TOKEN', 'Invalid header value char');
+    if (size >= maxHeaderSize) return headersOverflow();
+    if (!FIELD_VALUE.test(value)) return protocolError('Invalid header value char');
     if (name === 'content-length') {
-      if (length !== -1) return protocolError('HPE_UNEXPECTED_CONTENT_LENGTH', 'Duplicate Content-Length');
-      if (!/^\d{1,15}$/.test(value)) return protocolError('HPE_INVALID_CONTENT_LENGTH', 'Invalid character in Content-Length');
+      if (!/^\d/.test(value)) return protocolError('Invalid character in Content-Length');
+      if (length !== -1 || !/^\d{1,15}$/.test(value)) return lengthMismatch();
       length = Number(value);
     } else if (name === 'transfer-encoding') {
       encoded = true;
       chunked = /(?:^|,)\s*chunked\s*$/i.test(value);
     } else if (name === 'connection') {
       connection += `,${value.toLowerCase()}`;
+    } else if (name === 'keep-alive') {
+      keepAliveHeader += value;
     }
   }
-  if (encoded && length !== -1) return protocolError('HPE_UNEXPECTED_CONTENT_LENGTH', "Content-Length can't be present with Transfer-Encoding");
+  if (encoded && length !== -1) return lengthMismatch();
   const tokens = connection.split(',').map((s) => s.trim());
-  const keepAlive = m[1] === '1' ? !tokens.includes('close') : tokens.includes('keep-alive');
+  // As undici: a server that will close an idle connection within its 2 s threshold (Keep-Alive: timeout=2) is not
+  // sent another request on it.
+  const closesSoon = Number(/timeout=(\d+)/.exec(keepAliveHeader)?.[1] ?? Infinity) * 1000 - 2000 <= 0;
+  const keepAlive = !closesSoon && (first[7] === '1' ? !tokens.includes('close') : tokens.includes('keep-alive'));
   // RFC 9112 §6.3: no body after 1xx, 204 and 304; else chunked, a length, or everything until the connection closes.
   if ((status >= 100 && status < 200) || status === 204 || status === 304) return { status, keepAlive, state: State.Head, length: 0 };
   if (chunked) return { status, keepAlive, state: State.ChunkSize, length: 0 };
@@ -256,12 +277,16 @@ class LeanLane implements Lane {
     while (at < buf.length && this.done) {
       switch (this.state) {
         case State.Head: {
+          const lf = buf.indexOf(10, at);
+          if (lf > at && buf[lf - 1] !== 13) return this.fail(protocolError('Missing expected CR after response line'));
           const end = buf.indexOf(CRLFCRLF, at);
           if (end < 0) return this.keep(buf, at, 2 * maxHeaderSize);
           const head = parseHead(buf.toString('latin1', at, end));
           at = end + 4;
           if (head instanceof Error) return this.fail(head);
           if (head.status < 100) return this.fail(new ImpossibleStatusError(head.status));
+          // undici sends no Expect: 100-continue, so it refuses a 100; a 101 upgrades to what it never asked for.
+          if (head.status === 100) return this.fail(socketClosed('bad response'));
           if (head.status === 101) return this.fail(socketClosed('bad upgrade'));
           if (head.status < 200) continue; // an interim answer (100 Continue, 103 Early Hints): the final one follows
           this.status = head.status;
@@ -282,7 +307,7 @@ class LeanLane implements Lane {
           const end = buf.indexOf('\r\n', at, 'latin1');
           if (end < 0) return this.keep(buf, at, MAX_LINE);
           const m = /^([0-9a-fA-F]{1,12})(?:[ \t]*;[^\r\n]*)?$/.exec(buf.toString('latin1', at, end));
-          if (!m) return this.fail(protocolError('HPE_INVALID_CHUNK_SIZE', 'Invalid character in chunk size'));
+          if (!m) return this.fail(protocolError('Invalid character in chunk size'));
           at = end + 2;
           this.remaining = Number.parseInt(m[1]!, 16);
           this.state = this.remaining === 0 ? State.Trailers : State.ChunkData;
@@ -297,7 +322,7 @@ class LeanLane implements Lane {
         }
         case State.ChunkEnd: {
           if (buf.length - at < 2) return this.keep(buf, at, 2);
-          if (buf[at] !== 13 || buf[at + 1] !== 10) return this.fail(protocolError('HPE_STRICT', 'Expected LF after chunk data'));
+          if (buf[at] !== 13 || buf[at + 1] !== 10) return this.fail(protocolError('Expected LF after chunk data'));
           at += 2;
           this.state = State.ChunkSize;
           break;
@@ -319,7 +344,7 @@ class LeanLane implements Lane {
   /** Keeps an incomplete line or head for the next chunk, within a bound (past it the answer is refused). */
   private keep(buf: Buffer, at: number, max: number): void {
     if (buf.length - at > max) {
-      this.fail(this.state === State.Head ? Object.assign(new Error('Headers Overflow Error'), { code: 'UND_ERR_HEADERS_OVERFLOW' }) : protocolError('HPE_INVALID_CHUNK_SIZE', 'Chunk size line too long'));
+      this.fail(this.state === State.Head ? headersOverflow() : protocolError('Invalid character in chunk size'));
       return;
     }
     this.pending = Buffer.from(buf.subarray(at));
