@@ -187,8 +187,13 @@ class LeanLane implements Lane {
     this.pending = undefined;
     // One timer per lane, not per copy: it wakes once per timeout and re-arms for the copy then in flight.
     this.timer ??= setTimeout(this.check, this.timeoutMs);
-    if (!this.socket) this.open();
-    this.socket!.write(this.wire);
+    try {
+      if (!this.socket) this.open();
+      this.socket!.write(this.wire);
+    } catch (error) {
+      // net/tls refusing their options synchronously: a failed copy like any other, not a crashed burst.
+      this.fail(error as Error);
+    }
   }
 
   destroy(): void {
