@@ -204,6 +204,8 @@ describe('lean lanes and undici: the same requests, the same summary', () => {
     ['a connection closed before any answer', ''],
     ['101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\nconnection: upgrade\r\n\r\n'],
     ['a gzip transfer-encoding (the body runs to the end)', 'HTTP/1.1 200 OK\r\ntransfer-encoding: gzip\r\n\r\nabc'],
+    ['a 20 kB header', `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(20_000)}\r\ncontent-length: 0\r\n\r\n`],
+    ['a 40 kB header', `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(40_000)}\r\ncontent-length: 0\r\n\r\n`],
     ['a 100 Continue nobody asked for', 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'],
   ])('%s: the same failure, in the same words', async (_name, text) => {
     const [viaUndici, lean] = await both([raw(text)], request(SIGNED, Buffer.from('{}')), 2, 1);
