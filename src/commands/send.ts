@@ -258,6 +258,12 @@ async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: str
   return summary.exitCode;
 }
 
+/**
+ * 1000000 → "1,000,000", as toLocaleString('en-US') writes it: the first toLocaleString of a process loads ICU's
+ * number formatting (25–60 ms of CPU), which every `send` paid for two lines of --help it does not print.
+ */
+const thousands = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 export function register(program: Command): void {
   const cmd = program
     .command('send')
@@ -273,8 +279,8 @@ export function register(program: Command): void {
     .option('--retries <n>', "retries after the first attempt (default: the provider's documented policy)")
     .option('--retry-delays <list>', `wait before each attempt, e.g. 0,1s,5s,25s (${DURATION_HELP})`)
     .option('--no-retry', 'one attempt, whatever the provider does')
-    .option('--repeat <n>', `send the same delivery n times (same ids, same bytes) to test de-duplication; at most ${MAX_REPEAT.toLocaleString('en-US')}`)
-    .option('--concurrency <c>', `with --repeat: requests in flight at once (default 1, at most ${MAX_CONCURRENCY.toLocaleString('en-US')})`)
+    .option('--repeat <n>', `send the same delivery n times (same ids, same bytes) to test de-duplication; at most ${thousands(MAX_REPEAT)}`)
+    .option('--concurrency <c>', `with --repeat: requests in flight at once (default 1, at most ${thousands(MAX_CONCURRENCY)})`)
     .option('--insecure', 'accept self-signed HTTPS certificates')
     .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
     .option('--show-secrets', 'print credentials unmasked (in --dry-run, so the curl line works as is)')

@@ -2,10 +2,11 @@ import type { Dispatcher } from 'undici';
 import { loadClient } from './undici.js';
 import { UsageError } from '../errors.js';
 import { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
-import { classifyError, type SendFailure } from './errors.js';
+import { classifyError, hostPort, type SendFailure } from './errors.js';
 import type { SendRequest } from './request.js';
 import { isSuccess } from './retry.js';
 import { clientOptions, DEFAULT_TIMEOUT_MS, timeoutError } from './client.js';
+import { ImpossibleStatusError, leanLanes, leanRequestBytes, type BurstTarget, type Lane } from './burst-client.js';
 import { rate, summarizeLatencies, type LatencySummary } from './stats.js';
 
 export { MAX_CONCURRENCY, MAX_REPEAT } from './limits.js';
@@ -19,6 +20,11 @@ export interface RepeatOptions {
   insecure?: boolean;
   success?: '2xx' | '200';
   signal?: AbortSignal;
+  /**
+   * Which HTTP/1.1 client sends the copies: by default the lean lanes of burst-client.ts wherever they send the
+   * bytes undici would, else undici. 'undici' forces undici (the reference the tests hold the lean lanes to).
+   */
+  client?: 'auto' | 'undici';
 }
 
 export interface RepeatCallbacks {
@@ -97,11 +103,31 @@ class CountingHandler implements Dispatcher.DispatchHandler {
 /** Failures that the next copy cannot escape: the burst stops instead of repeating them thousands of times. */
 const FATAL = new Set(['connection_refused', 'dns', 'tls', 'unreachable']);
 
+/** Lanes of undici Clients (one connection each) sending the same dispatch options. */
+async function undiciLanes(target: BurstTarget): Promise<() => Lane> {
+  const Client = await loadClient();
+  const config = clientOptions({ timeoutMs: target.timeoutMs, ...(target.insecure ? { insecure: true } : {}) });
+  const options: Dispatcher.DispatchOptions = {
+    origin: target.url.origin,
+    path: `${target.url.pathname}${target.url.search}`,
+    method: target.method as Dispatcher.HttpMethod,
+    headers: target.headers,
+    body: target.body,
+  };
+  return () => {
+    const client = new Client(target.url.origin, config);
+    return {
+      send: (done) => void client.dispatch(options, new CountingHandler(target.timeoutMs, done)),
+      destroy: () => client.destroy().catch(() => undefined),
+    };
+  };
+}
+
 /**
  * Sends the same delivery `count` times over `concurrency` connections (a de-duplication burst): the
- * same bytes, the same headers, no retries. The body Buffer and headers are built once and reused;
- * each connection is its own undici Client that sends its next copy as soon as the previous answer
- * ends (no pool queue, no per-request abort listener: Ctrl-C closes the clients instead).
+ * same bytes, the same headers, no retries. The request is built once and reused; each connection is a
+ * lane that sends its next copy as soon as the previous answer ends (no pool queue, no per-request abort
+ * listener: Ctrl-C closes the lanes instead).
  */
 export async function sendRepeated(request: SendRequest, options: RepeatOptions, callbacks: RepeatCallbacks = {}): Promise<RepeatSummary> {
   const url = new URL(request.url);
@@ -113,9 +139,17 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
   const concurrency = Math.max(1, Math.min(options.concurrency, count));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const success = options.success ?? '2xx';
-  const Client = await loadClient();
-  const config = clientOptions({ timeoutMs, ...(options.insecure ? { insecure: true } : {}) });
-  const clients = Array.from({ length: concurrency }, () => new Client(url.origin, config));
+  const target: BurstTarget = {
+    url,
+    method: request.method ?? 'POST',
+    headers: request.headers,
+    body: Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
+    timeoutMs,
+    ...(options.insecure ? { insecure: true } : {}),
+  };
+  const wire = options.client === 'undici' ? undefined : leanRequestBytes(target);
+  const newLane = wire ? leanLanes(target, wire) : await undiciLanes(target);
+  const lanes = Array.from({ length: concurrency }, newLane);
   const latencies = new Float64Array(count);
   const statuses = new Map<number, number>();
   const errors = new Map<string, number>();
@@ -126,13 +160,6 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
   let succeeded = 0;
   let issued = 0;
   let done = 0;
-  const dispatchOptions: Dispatcher.DispatchOptions = {
-    origin: url.origin,
-    path: `${url.pathname}${url.search}`,
-    method: (request.method ?? 'POST') as Dispatcher.HttpMethod,
-    headers: request.headers,
-    body: Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
-  };
 
   const started = performance.now();
   await new Promise<void>((resolve) => {
@@ -142,43 +169,40 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
     };
     const onAbort = () => {
       stop('interrupted');
-      for (const c of clients) void c.destroy().catch(() => undefined);
+      for (const l of lanes) void l.destroy();
     };
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
 
-    const lane = (client: Dispatcher): void => {
+    const run = (lane: Lane): void => {
       if (issued >= count || stoppedBy !== undefined) {
         if (done === issued) resolve();
         return;
       }
       const index = issued++;
       const t0 = performance.now();
-      client.dispatch(
-        dispatchOptions,
-        new CountingHandler(timeoutMs, (status, error) => {
-          latencies[index] = performance.now() - t0;
-          done++;
-          if (error) {
-            const failure: SendFailure = signal?.aborted ? { code: 'aborted', message: 'interrupted' } : classifyError(error, url, timeoutMs);
-            firstError ??= failure;
-            errors.set(failure.code, (errors.get(failure.code) ?? 0) + 1);
-            if (FATAL.has(failure.code)) stop(failure.code);
-          } else {
-            statuses.set(status, (statuses.get(status) ?? 0) + 1);
-            if (isSuccess(status, success)) succeeded++;
-          }
-          onProgress?.(done, count);
-          // After an error undici is still unwinding this client's queue: send the next copy on the next turn.
-          if (error) setImmediate(lane, client);
-          else lane(client);
-        }),
-      );
+      lane.send((status, error) => {
+        latencies[index] = performance.now() - t0;
+        done++;
+        if (error) {
+          const failure = signal?.aborted ? { code: 'aborted', message: 'interrupted' } : explain(error, url, timeoutMs);
+          firstError ??= failure;
+          errors.set(failure.code, (errors.get(failure.code) ?? 0) + 1);
+          if (FATAL.has(failure.code)) stop(failure.code);
+        } else {
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (isSuccess(status, success)) succeeded++;
+        }
+        onProgress?.(done, count);
+        // After an error undici is still unwinding this client's queue: send the next copy on the next turn.
+        if (error) setImmediate(run, lane);
+        else run(lane);
+      });
     };
-    for (const client of clients) lane(client);
+    for (const lane of lanes) run(lane);
   });
   const durationMs = performance.now() - started;
-  await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
+  await Promise.all(lanes.map((lane) => lane.destroy()));
 
   const interrupted = stoppedBy === 'interrupted';
   const failedNetwork = [...errors.entries()].reduce((a, [code, n]) => (code === 'aborted' ? a : a + n), 0);
@@ -199,4 +223,10 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
   if (stoppedBy !== undefined && !interrupted) summary.stoppedBy = stoppedBy;
   if (firstError && !(interrupted && firstError.code === 'aborted')) summary.firstError = firstError;
   return summary;
+}
+
+/** A failed copy in the words `send` uses: a status line below 100 is the same bad_response as in exchange(). */
+function explain(error: Error, url: URL, timeoutMs: number): SendFailure {
+  if (!(error instanceof ImpossibleStatusError)) return classifyError(error, url, timeoutMs);
+  return { code: 'bad_response', message: `${hostPort(url)} answered ${String(error.status).padStart(3, '0')}, which is not a final HTTP status`, hint: 'a receiver must answer with a status from 200 to 599' };
 }
