@@ -44,21 +44,33 @@ export function createRng(seed: number, stream = 0): Rng {
   return rng;
 }
 
-/** sfc32 as a class: `--count` makes one per delivery, and fields cost less than four closed-over variables. */
+/**
+ * sfc32 as a class: `--count` makes one per delivery, and fields cost less than four closed-over variables. The
+ * state is kept as signed 32-bit integers (`| 0`), which V8 keeps in machine words; as unsigned values (`>>> 0`)
+ * half of them exceed what fits a small integer and every step went through boxed doubles (twice the cost).
+ * The arithmetic is the same modulo 2^32, so is the sequence.
+ */
 class Sfc32 implements Rng {
-  constructor(
-    private a: number,
-    private b: number,
-    private c: number,
-    private d: number,
-  ) {}
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  constructor(a: number, b: number, c: number, d: number) {
+    this.a = a | 0;
+    this.b = b | 0;
+    this.c = c | 0;
+    this.d = d | 0;
+  }
   u32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) >>> 0;
+    const a = this.a;
+    const b = this.b;
+    const c = this.c;
+    const d = this.d;
+    const t = (a + b + d) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
   }
   below(n: number): number {
