@@ -82,9 +82,12 @@ class Sfc32 implements Rng {
   }
 }
 
-/** A random 32-bit seed from the OS, for runs without `--seed`. */
+/**
+ * A random 32-bit seed for runs without `--seed`. From Math.random, which V8 seeds from Node's entropy source (the
+ * OS, through OpenSSL) when the process starts: the seed only has to differ between runs, it guards nothing.
+ * `globalThis.crypto.getRandomValues` loaded Web Crypto and with it all of node:crypto (about 20 built-in
+ * modules, ~1.5 ms of CPU) into every `generate` without `--seed`, which uses nothing else of it.
+ */
 export function randomSeed(): number {
-  const buf = new Uint32Array(1);
-  globalThis.crypto.getRandomValues(buf);
-  return buf[0]!;
+  return Math.floor(Math.random() * 4294967296) >>> 0;
 }
