@@ -121,8 +121,9 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
   for (const { path, value } of options.set ?? []) checkValue(value, `--set ${path}`);
 
   let made = 0;
+  const contextOptions = { ascii };
   const makeText = (index: number): DeliveryText => {
-    const ctx = new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index, { ascii });
+    const ctx = new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index, contextOptions);
     let payload: Record<string, unknown> = provider.template(event.name, ctx, variant);
     if (ascii) payload = asciiPayload(payload);
     if (mapping) payload = applyMapping(mapping, payload);

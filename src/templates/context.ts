@@ -2,12 +2,22 @@ import { createRng, type Rng } from './random.js';
 import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES } from './names.js';
 import { money, toAscii } from './text.js';
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const HEX = '0123456789abcdef';
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+// Alphabets as character codes: ids are built with one String.fromCharCode, a flat string at once. Appending
+// character by character makes a rope of up to 36 pieces that JSON.stringify then has to flatten (`--count`
+// makes several ids per delivery).
+const codes = (alphabet: string): number[] => Array.from(alphabet, (c) => c.charCodeAt(0));
+const ALNUM = codes('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
+const LOWER_ALNUM = codes('abcdefghijklmnopqrstuvwxyz0123456789');
+const HEX = codes('0123456789abcdef');
+const DIGITS = codes('0123456789');
+const CROCKFORD_TEXT = '0123456789abcdefghjkmnpqrstvwxyz';
+const CROCKFORD = codes(CROCKFORD_TEXT);
+const B64URL = codes('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+/** The two hex digits of a byte, as character codes. */
+const HEX_HIGH = Array.from({ length: 256 }, (_, i) => HEX[i >> 4]!);
+const HEX_LOW = Array.from({ length: 256 }, (_, i) => HEX[i & 15]!);
+/** One array per id length, filled and read by String.fromCharCode.apply (ids are made one at a time). */
+const SCRATCH: number[][] = [];
 
 export interface TemplateOptions {
   /** Only ASCII text: names in other scripts come romanized (the generator folds the rest, see text.ts). */
@@ -61,10 +71,10 @@ export class TemplateContext {
   amount(min: number, max: number): number {
     return Math.round((min + this.float() * (max - min)) * 100) / 100;
   }
-  private chars(alphabet: string, n: number): string {
-    let out = '';
-    for (let i = 0; i < n; i++) out += alphabet[this.rng.u32() % alphabet.length];
-    return out;
+  private chars(alphabet: readonly number[], n: number): string {
+    const out = (SCRATCH[n] ??= new Array<number>(n).fill(0));
+    for (let i = 0; i < n; i++) out[i] = alphabet[this.rng.below(alphabet.length)]!;
+    return String.fromCharCode.apply(null, out);
   }
   hex(n: number): string {
     return this.chars(HEX, n);
@@ -76,7 +86,7 @@ export class TemplateContext {
     return this.chars(LOWER_ALNUM, n);
   }
   digits(n: number): string {
-    return this.chars('0123456789', n);
+    return this.chars(DIGITS, n);
   }
   /** URL-safe base64 characters (no padding), e.g. CustomerGlu's transactionId. */
   base64url(n: number): string {
@@ -89,13 +99,18 @@ export class TemplateContext {
     const b = this.rng.u32();
     const c = this.rng.u32();
     const d = this.rng.u32();
-    const h = HEX_BYTE;
-    return (
-      h[a >>> 24]! + h[(a >>> 16) & 255]! + h[(a >>> 8) & 255]! + h[a & 255]! + '-' +
-      h[b >>> 24]! + h[(b >>> 16) & 255]! + '-' +
-      h[((b >>> 8) & 0x0f) | 0x40]! + h[b & 255]! + '-' +
-      h[((c >>> 24) & 0x3f) | 0x80]! + h[(c >>> 16) & 255]! + '-' +
-      h[(c >>> 8) & 255]! + h[c & 255]! + h[d >>> 24]! + h[(d >>> 16) & 255]! + h[(d >>> 8) & 255]! + h[d & 255]!
+    const a0 = a >>> 24, a1 = (a >>> 16) & 255, a2 = (a >>> 8) & 255, a3 = a & 255;
+    const b0 = b >>> 24, b1 = (b >>> 16) & 255, b2 = ((b >>> 8) & 0x0f) | 0x40, b3 = b & 255;
+    const c0 = ((c >>> 24) & 0x3f) | 0x80, c1 = (c >>> 16) & 255, c2 = (c >>> 8) & 255, c3 = c & 255;
+    const d0 = d >>> 24, d1 = (d >>> 16) & 255, d2 = (d >>> 8) & 255, d3 = d & 255;
+    const H = HEX_HIGH;
+    const L = HEX_LOW;
+    return String.fromCharCode(
+      H[a0]!, L[a0]!, H[a1]!, L[a1]!, H[a2]!, L[a2]!, H[a3]!, L[a3]!, 0x2d,
+      H[b0]!, L[b0]!, H[b1]!, L[b1]!, 0x2d,
+      H[b2]!, L[b2]!, H[b3]!, L[b3]!, 0x2d,
+      H[c0]!, L[c0]!, H[c1]!, L[c1]!, 0x2d,
+      H[c2]!, L[c2]!, H[c3]!, L[c3]!, H[d0]!, L[d0]!, H[d1]!, L[d1]!, H[d2]!, L[d2]!, H[d3]!, L[d3]!,
     );
   }
   /** Prefix + 21 alphanumerics, Rehook style (`camp_0pe3HDtdFYgf1P5vryaXk`). */
@@ -107,7 +122,7 @@ export class TemplateContext {
     let time = '';
     let t = Math.max(0, Math.floor(timeMs));
     for (let i = 0; i < 10; i++) {
-      time = CROCKFORD[t % 32] + time;
+      time = CROCKFORD_TEXT[t % 32] + time;
       t = Math.floor(t / 32);
     }
     return time + this.chars(CROCKFORD, 16);

@@ -5,6 +5,8 @@
 export interface Rng {
   /** Uniform integer in [0, 2^32). */
   u32(): number;
+  /** `u32() % n` for n in [1, 46340]: one draw, the same value, without the float modulo `%` needs for u32's range. */
+  below(n: number): number;
 }
 
 /** splitmix32's output for one state (the caller steps the state by 0x9e3779b9 before each output). */
@@ -42,28 +44,50 @@ export function createRng(seed: number, stream = 0): Rng {
   return rng;
 }
 
-/** sfc32 as a class: `--count` makes one per delivery, and fields cost less than four closed-over variables. */
+/**
+ * sfc32 as a class: `--count` makes one per delivery, and fields cost less than four closed-over variables. The
+ * state is kept as signed 32-bit integers (`| 0`), which V8 keeps in machine words; as unsigned values (`>>> 0`)
+ * half of them exceed what fits a small integer and every step went through boxed doubles (twice the cost).
+ * The arithmetic is the same modulo 2^32, so is the sequence.
+ */
 class Sfc32 implements Rng {
-  constructor(
-    private a: number,
-    private b: number,
-    private c: number,
-    private d: number,
-  ) {}
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  constructor(a: number, b: number, c: number, d: number) {
+    this.a = a | 0;
+    this.b = b | 0;
+    this.c = c | 0;
+    this.d = d | 0;
+  }
   u32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) >>> 0;
+    const a = this.a;
+    const b = this.b;
+    const c = this.c;
+    const d = this.d;
+    const t = (a + b + d) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
+  }
+  below(n: number): number {
+    // u32 ≥ 2^31 is a double to V8, and `%` on a double is a C call: `generate --count` draws ~50 characters per
+    // delivery. (hi·2^16 + lo) mod n computed from the 16-bit halves stays in small integers (< 2^31 for n ≤ 46340).
+    // A power of two (hex, base64url, Crockford base32) is the low bits.
+    const t = this.u32();
+    return (n & (n - 1)) === 0 ? t & (n - 1) : (((t >>> 16) % n) * (65536 % n) + (t & 0xffff)) % n;
   }
 }
 
-/** A random 32-bit seed from the OS, for runs without `--seed`. */
+/**
+ * A random 32-bit seed for runs without `--seed`. From Math.random, which V8 seeds from Node's entropy source (the
+ * OS, through OpenSSL) when the process starts: the seed only has to differ between runs, it guards nothing.
+ * `globalThis.crypto.getRandomValues` loaded Web Crypto and with it all of node:crypto (about 20 built-in
+ * modules, ~1.5 ms of CPU) into every `generate` without `--seed`, which uses nothing else of it.
+ */
 export function randomSeed(): number {
-  const buf = new Uint32Array(1);
-  globalThis.crypto.getRandomValues(buf);
-  return buf[0]!;
+  return Math.floor(Math.random() * 4294967296) >>> 0;
 }
