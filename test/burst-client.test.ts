@@ -71,11 +71,11 @@ async function scripted(scripts: Script[]): Promise<{ port: number; requests: Bu
   const sockets = new Set<net.Socket>();
   server.on('connection', (socket) => (sockets.add(socket), socket.on('close', () => sockets.delete(socket))));
   server.closeAllConnections = () => sockets.forEach((socket) => socket.destroy());
-  return { port: (server.address() as AddressInfo).port, requests, connections: () => connections, reset, close: () => new Promise((r) => (server.close(() => r()), server.closeAllConnections())) };
+  return { port: (server.address() as AddressInfo).port, requests, connections: () => connections, reset, close: () => new Promise<void>((r) => (server.close(() => r()), sockets.forEach((socket) => socket.destroy()))) };
 }
 
 /** What must not depend on the client: everything but the clock. */
-function comparable(s: RepeatSummary, concurrency: number) {
+function comparable(s: RepeatSummary, concurrency: number): Omit<RepeatSummary, 'latencyMs' | 'durationMs' | 'requestsPerSecond'> & { firstErrorCode?: string[] } {
   const { latencyMs: _l, durationMs: _d, requestsPerSecond: _r, firstError, ...rest } = s;
   // Which failure comes first is a race between lanes once there are several.
   return concurrency === 1 ? { ...rest, firstError } : { ...rest, firstErrorCode: firstError ? Object.keys(s.errors) : undefined };
