@@ -125,6 +125,10 @@ class Batch {
   rowRun(k: number, n: number): string {
     return this.rows.buf.toString('utf8', this.rowStart(k), this.ends[3 * (k + n - 1) + 2]!);
   }
+  /** rowRun as the bytes kept (a view: valid until the batch is recycled, so copied before anything waits on it). */
+  rowRunBytes(k: number, n: number): Buffer {
+    return this.rows.buf.subarray(this.rowStart(k), this.ends[3 * (k + n - 1) + 2]!);
+  }
   /** Bytes held for entry k (for the byte bound as entries are evicted). */
   entryBytes(k: number): number {
     const dataStart = k > 0 ? this.ends[3 * k - 2]! : 0;
@@ -347,6 +351,36 @@ export class DeliveryStore {
       id += n;
     }
     return { json: parts.join(','), count, last: end - 1 };
+  }
+
+  /**
+   * rowsJson as UTF-8 bytes, for the live stream: `head(last id)`, the rows comma-separated, then `tail`, in one new buffer.
+   * The rows are copied as kept, never decoded into a string and encoded again for the socket.
+   */
+  rowsMessage(after: number, limit: number, head: (last: number) => string, tail: string): { bytes: Buffer; count: number; last: number } {
+    const parts: Buffer[] = [];
+    let id = Math.max(after + 1, this.first);
+    const end = Math.min(this.nextId, id + limit);
+    const count = Math.max(0, end - id);
+    const first = head(end - 1);
+    let size = Buffer.byteLength(first) + Buffer.byteLength(tail);
+    while (id < end) {
+      const b = this.batchOf(id)!;
+      const k = id - b.firstId;
+      const n = Math.min(end - id, b.count - k);
+      const run = b.rowRunBytes(k, n);
+      size += run.length + (parts.length > 0 ? 1 : 0);
+      parts.push(run);
+      id += n;
+    }
+    const bytes = Buffer.allocUnsafe(size);
+    let at = bytes.write(first, 0);
+    for (const [i, run] of parts.entries()) {
+      if (i > 0) bytes[at++] = 0x2c; // ','
+      at += run.copy(bytes, at);
+    }
+    bytes.write(tail, at);
+    return { bytes, count, last: end - 1 };
   }
 
   /** The closest earlier delivery with the same provider and event. */
