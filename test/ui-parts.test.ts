@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseCapture } from '../src/core/capture.js';
 import { setPath } from '../src/core/paths.js';
+import { list, type ApiContext } from '../src/ui/api.js';
 import { diffBodies, diffJson } from '../src/ui/diff.js';
 import { EventHub } from '../src/ui/events.js';
 import { captureFile, curlLine, scenarioStep } from '../src/ui/exports.js';
@@ -356,6 +357,18 @@ describe('the event stream', () => {
     }
     expect(seen).toBe(3000);
     hub.close();
+  });
+
+  it('lists rows through the API exactly as the rows\' JSON text would, for any window', () => {
+    const store = new DeliveryStore({ keep: 700, maxBytes: 1e9 }, rowJson);
+    for (let i = 1; i <= 1000; i++) store.addDelivery(report(i, { path: `/ü/${i}`, problems: i % 4 === 0 ? ['signature'] : [] }), Buffer.alloc(3000 + i, 0x41));
+    const ctx = { store } as unknown as ApiContext;
+    for (const [after, limit] of [[0, 5000], [0, 10], [299, 1], [300, 100], [650, 500], [999, 5], [1000, 5], [5000, 5], [400, 0]] as const) {
+      const rows = store.rowsJson(after, limit);
+      const head = { first: store.firstId, last: store.lastId, evicted: store.evicted, more: rows.count > 0 && rows.last < store.lastId };
+      const answer = list(ctx, new URL(`http://127.0.0.1/api/deliveries?after=${after}&limit=${limit}`));
+      expect(String(answer.body)).toBe(`${rowsDocument(rows.json, head)}\n`);
+    }
   });
 
   it('sends a resync instead of a batch too large for one message', () => {

@@ -337,7 +337,7 @@ export class DeliveryStore {
     return out;
   }
 
-  /** The list rows (JSON, comma-separated) of the ids above `after`, at most `limit`, and how many. */
+  /** The list rows (JSON, comma-separated) of the ids above `after`, at most `limit`, and how many (as text: what rowsMessage's bytes are tested against). */
   rowsJson(after: number, limit: number): { json: string; count: number; last: number } {
     const parts: string[] = [];
     let id = Math.max(after + 1, this.first);
@@ -354,15 +354,15 @@ export class DeliveryStore {
   }
 
   /**
-   * rowsJson as UTF-8 bytes, for the live stream: `head(last id)`, the rows comma-separated, then `tail`, in one new buffer.
+   * rowsJson as UTF-8 bytes (the live stream, the API's list): `head(last id, count)`, the rows comma-separated, then `tail`, in one new buffer.
    * The rows are copied as kept, never decoded into a string and encoded again for the socket.
    */
-  rowsMessage(after: number, limit: number, head: (last: number) => string, tail: string): { bytes: Buffer; count: number; last: number } {
+  rowsMessage(after: number, limit: number, head: (last: number, count: number) => string, tail: string): { bytes: Buffer; count: number; last: number } {
     const parts: Buffer[] = [];
     let id = Math.max(after + 1, this.first);
     const end = Math.min(this.nextId, id + limit);
     const count = Math.max(0, end - id);
-    const first = head(end - 1);
+    const first = head(end - 1, count);
     let size = Buffer.byteLength(first) + Buffer.byteLength(tail);
     while (id < end) {
       const b = this.batchOf(id)!;
