@@ -2,17 +2,19 @@
 // exports (read back by the real readers), the token check and secret scrubbing.
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseCapture } from '../src/core/capture.js';
 import { setPath } from '../src/core/paths.js';
+import { list, type ApiContext } from '../src/ui/api.js';
 import { diffBodies, diffJson } from '../src/ui/diff.js';
 import { EventHub } from '../src/ui/events.js';
 import { captureFile, curlLine, scenarioStep } from '../src/ui/exports.js';
 import { allowedHosts, check, tokenMatches } from '../src/ui/security.js';
 import { DeliveryStore, type ReportLike } from '../src/ui/store.js';
 import { deliveryJsonLine } from '../src/output/delivery.js';
-import { makeRow, makeScrubber, publicReport, rowJson, rowOf } from '../src/ui/views.js';
+import { makeRow, makeScrubber, publicReport, rowJson, rowOf, rowsDocument } from '../src/ui/views.js';
 
 const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
   type: 'delivery',
@@ -142,6 +144,42 @@ describe('views', () => {
     }
   });
 
+  it('writes a row\'s JSON exactly as serializing the row object would, for any report, one after another', () => {
+    // Few distinct values, so that consecutive reports often share the row's middle (the part rowJson reuses) and
+    // often differ from the one before in exactly one field.
+    const text = fc.oneof(fc.constantFrom('/webhook', 'valid', 'POST', 'reward', 'é🎉', '', 'a"\\b\u2028\u0000', 'invalid'), fc.string({ unit: 'binary', maxLength: 6 }));
+    const value = fc.oneof(text, fc.constant(null), fc.constant(undefined), fc.constantFrom(0, -0, 200, 401, 2.5, Number.NaN, Number.POSITIVE_INFINITY), fc.constant(['x']));
+    const rep = fc.record(
+      {
+        seq: value,
+        receivedAt: value,
+        method: value,
+        path: value,
+        provider: value,
+        event: value,
+        verdict: value,
+        status: value,
+        size: value,
+        durationMs: value,
+        problems: fc.oneof(fc.constant([]), fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }), value),
+        signature: fc.oneof(value, fc.record({ status: value, scheme: value }, { requiredKeys: [] })),
+        auth: fc.oneof(value, fc.record({ status: value }, { requiredKeys: [] })),
+        schema: fc.oneof(value, fc.record({ status: value, issues: fc.oneof(value, fc.array(fc.constant({ path: 'a', message: 'm' }), { maxLength: 3 })) }, { requiredKeys: [] })),
+        duplicate: fc.oneof(value, fc.record({ firstSeq: value }, { requiredKeys: [] })),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(rep, fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined })), { minLength: 1, maxLength: 12 }), (reports) => {
+        for (const [k, [r, origin]] of reports.entries()) {
+          const x = origin === undefined ? undefined : { origin };
+          expect(rowJson(k + 1, r as ReportLike, x, 99)).toBe(JSON.stringify(makeRow(k + 1, r as ReportLike, x, 99)));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('stores the report text `listen --json` just made, or makes the same text itself', () => {
     const a = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, rowJson);
     const b = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, rowJson);
@@ -241,13 +279,13 @@ describe('requests from elsewhere', () => {
 describe('the event stream', () => {
   /** A response whose socket is full after `room` writes, until drain is emitted. */
   function fakeResponse(room: number) {
-    const res = new EventEmitter() as EventEmitter & { writes: string[]; destroyed: boolean; writableLength: number; writeHead(): void; write(t: string): boolean; end(): void };
+    const res = new EventEmitter() as EventEmitter & { writes: string[]; destroyed: boolean; writableLength: number; writeHead(): void; write(t: string | Buffer): boolean; end(): void };
     res.writes = [];
     res.destroyed = false;
     res.writableLength = 0;
     res.writeHead = () => undefined;
-    res.write = (t: string) => {
-      res.writes.push(t);
+    res.write = (t: string | Buffer) => {
+      res.writes.push(typeof t === 'string' ? t : t.toString('utf8'));
       // Past `room` writes, more is left unread than a page may leave.
       if (res.writes.length >= room) res.writableLength = 4 * 1024 * 1024;
       return res.writes.length < room;
@@ -291,6 +329,46 @@ describe('the event stream', () => {
     res.emit('drain');
     expect(res.writes.at(-1)).toBe(`event: resync\ndata: ${JSON.stringify({ after: 200 })}\n\n`); // the page fetches 201…250
     hub.close();
+  });
+
+  it('streams the rows as the API lists them, byte for byte, across batches and with non-ASCII text', () => {
+    const store = new DeliveryStore({ keep: 2000, maxBytes: 1e9 }, rowJson);
+    const hub = new EventHub(store);
+    const res = fakeResponse(100_000);
+    hub.attach(res as unknown as ServerResponse, 0);
+    // Large bodies: a batch holds ~90 of them, so messages of 100 rows span two batches; 3000 evicts the first 1000.
+    for (let i = 1; i <= 3000; i++) {
+      store.addDelivery(report(i, { path: `/hook/${'é🎉"\\'.repeat(i % 5)}${i}`, event: i % 7 === 0 ? null : `ev.${i % 3}` }), Buffer.alloc(11_000 + (i % 13), 0x41));
+      if (i % 250 === 0) hub.flush();
+    }
+    const messages = res.writes.filter((w) => w.includes('event: rows'));
+    expect(messages.length).toBeGreaterThan(20);
+    let after = 0;
+    let seen = 0;
+    for (const m of messages) {
+      const head = { first: Number(/"first":(\d+)/.exec(m)![1]), evicted: Number(/"evicted":(\d+)/.exec(m)![1]) };
+      const rows = (JSON.parse(m.slice(m.indexOf('data: ') + 6)) as { rows: Array<{ id: number }> }).rows;
+      seen += rows.length;
+      const last = rows.at(-1)!.id;
+      const expected = store.firstId <= rows[0]!.id ? `id: ${last}\nevent: rows\ndata: ${rowsDocument(store.rowsJson(rows[0]!.id - 1, rows.length).json, head)}\n\n` : undefined;
+      if (expected !== undefined) expect(m).toBe(expected);
+      expect(rows[0]!.id).toBe(after + 1);
+      after = last;
+    }
+    expect(seen).toBe(3000);
+    hub.close();
+  });
+
+  it('lists rows through the API exactly as the rows\' JSON text would, for any window', () => {
+    const store = new DeliveryStore({ keep: 700, maxBytes: 1e9 }, rowJson);
+    for (let i = 1; i <= 1000; i++) store.addDelivery(report(i, { path: `/ü/${i}`, problems: i % 4 === 0 ? ['signature'] : [] }), Buffer.alloc(3000 + i, 0x41));
+    const ctx = { store } as unknown as ApiContext;
+    for (const [after, limit] of [[0, 5000], [0, 10], [299, 1], [300, 100], [650, 500], [999, 5], [1000, 5], [5000, 5], [400, 0]] as const) {
+      const rows = store.rowsJson(after, limit);
+      const head = { first: store.firstId, last: store.lastId, evicted: store.evicted, more: rows.count > 0 && rows.last < store.lastId };
+      const answer = list(ctx, new URL(`http://127.0.0.1/api/deliveries?after=${after}&limit=${limit}`));
+      expect(String(answer.body)).toBe(`${rowsDocument(rows.json, head)}\n`);
+    }
   });
 
   it('sends a resync instead of a batch too large for one message', () => {

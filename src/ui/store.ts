@@ -6,6 +6,7 @@
 // with its row and its body, into a batch buffer: the collector sees a few objects per thousand deliveries.
 import type { DeliveryReport } from '../http/listen.js';
 import { takeReportHead } from '../output/delivery.js';
+import { Batch, BATCH_BYTES } from './batch.js';
 
 /** What the inspector reads of a report: every field optional, so that new or renamed fields never break it. */
 export type ReportLike = Partial<DeliveryReport> & Record<string, unknown>;
@@ -33,105 +34,8 @@ export interface Extras {
   explanation?: unknown;
 }
 
-/** A batch takes entries until it holds this many bytes (one large body may make it bigger). */
-const BATCH_BYTES = 1024 * 1024;
 /** What an entry costs besides its report, row and body (offsets, its share of the arrays). */
 const ENTRY_OVERHEAD = 32;
-
-/** A growable byte buffer that writes strings as UTF-8 and bytes as they are. */
-class Bytes {
-  buf: Buffer;
-  used = 0;
-  constructor(capacity: number, reuse?: Buffer) {
-    this.buf = reuse && reuse.length >= capacity ? reuse : Buffer.allocUnsafeSlow(capacity);
-  }
-  private room(n: number): void {
-    if (this.used + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.used + n) size *= 2;
-    const next = Buffer.allocUnsafeSlow(size);
-    this.buf.copy(next, 0, 0, this.used);
-    this.buf = next;
-  }
-  text(s: string): void {
-    // Three bytes per UTF-16 unit at most: only near the end is the exact length worth computing.
-    this.room(this.used + s.length * 3 <= this.buf.length ? 0 : Buffer.byteLength(s, 'utf8'));
-    this.used += this.buf.write(s, this.used, 'utf8');
-  }
-  bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.used);
-    this.used += b.length;
-  }
-}
-
-/** Consecutive entries (ids firstId …): reports and bodies in `data`, the rows' JSON joined with "," in `rows`. */
-class Batch {
-  count = 0;
-  // Allocated whole (grown only for a delivery larger than a batch), and recycled from an evicted batch: fresh
-  // memory costs a page fault per 4 KB on first write, which showed in the listener's CPU time.
-  readonly data: Bytes;
-  readonly rows: Bytes;
-  /** Per entry: end of its report in data, end of its body in data, end of its row in rows. */
-  ends = new Uint32Array(3 * 64);
-  readonly providers: Array<string | null> = [];
-  readonly events: Array<string | null> = [];
-  constructor(
-    readonly firstId: number,
-    spare?: { data: Buffer; rows: Buffer },
-  ) {
-    this.data = new Bytes(BATCH_BYTES + 64 * 1024, spare?.data);
-    this.rows = new Bytes(BATCH_BYTES / 4, spare?.rows);
-  }
-
-  add(report: string, row: string, body: Uint8Array, provider: string | null, event: string | null): number {
-    const before = this.data.used + this.rows.used;
-    const k = this.count++;
-    if (3 * this.count > this.ends.length) {
-      const grown = new Uint32Array(this.ends.length * 2);
-      grown.set(this.ends);
-      this.ends = grown;
-    }
-    this.data.text(report);
-    this.ends[3 * k] = this.data.used;
-    this.data.bytes(body);
-    this.ends[3 * k + 1] = this.data.used;
-    if (k > 0) this.rows.text(',');
-    this.rows.text(row);
-    this.ends[3 * k + 2] = this.rows.used;
-    this.providers.push(provider);
-    this.events.push(event);
-    return this.data.used + this.rows.used - before;
-  }
-
-  get bytes(): number {
-    return this.data.used + this.rows.used;
-  }
-
-  /** [start, end) of entry k's report, body and row. */
-  report(k: number): string {
-    return this.data.buf.toString('utf8', k > 0 ? this.ends[3 * k - 2]! : 0, this.ends[3 * k]!);
-  }
-  body(k: number): Buffer {
-    return this.data.buf.subarray(this.ends[3 * k]!, this.ends[3 * k + 1]!);
-  }
-  rowStart(k: number): number {
-    return k > 0 ? this.ends[3 * k - 1]! + 1 : 0;
-  }
-  row(k: number): string {
-    return this.rows.buf.toString('utf8', this.rowStart(k), this.ends[3 * k + 2]!);
-  }
-  /** The rows of entries k … k + n - 1, comma-separated. */
-  rowRun(k: number, n: number): string {
-    return this.rows.buf.toString('utf8', this.rowStart(k), this.ends[3 * (k + n - 1) + 2]!);
-  }
-  /** Bytes held for entry k (for the byte bound as entries are evicted). */
-  entryBytes(k: number): number {
-    const dataStart = k > 0 ? this.ends[3 * k - 2]! : 0;
-    return this.ends[3 * k + 1]! - dataStart + this.ends[3 * k + 2]! - (k > 0 ? this.ends[3 * k - 1]! : 0);
-  }
-}
-
 
 export interface StoreOptions {
   /** How many entries to keep. */
@@ -333,7 +237,7 @@ export class DeliveryStore {
     return out;
   }
 
-  /** The list rows (JSON, comma-separated) of the ids above `after`, at most `limit`, and how many. */
+  /** The list rows (JSON, comma-separated) of the ids above `after`, at most `limit`, and how many (as text: what rowsMessage's bytes are tested against). */
   rowsJson(after: number, limit: number): { json: string; count: number; last: number } {
     const parts: string[] = [];
     let id = Math.max(after + 1, this.first);
@@ -347,6 +251,36 @@ export class DeliveryStore {
       id += n;
     }
     return { json: parts.join(','), count, last: end - 1 };
+  }
+
+  /**
+   * rowsJson as UTF-8 bytes (the live stream, the API's list): `head(last id, count)`, the rows comma-separated, then `tail`, in one new buffer.
+   * The rows are copied as kept, never decoded into a string and encoded again for the socket.
+   */
+  rowsMessage(after: number, limit: number, head: (last: number, count: number) => string, tail: string): { bytes: Buffer; count: number; last: number } {
+    const parts: Buffer[] = [];
+    let id = Math.max(after + 1, this.first);
+    const end = Math.min(this.nextId, id + limit);
+    const count = Math.max(0, end - id);
+    const first = head(end - 1, count);
+    let size = Buffer.byteLength(first) + Buffer.byteLength(tail);
+    while (id < end) {
+      const b = this.batchOf(id)!;
+      const k = id - b.firstId;
+      const n = Math.min(end - id, b.count - k);
+      const run = b.rowRunBytes(k, n);
+      size += run.length + (parts.length > 0 ? 1 : 0);
+      parts.push(run);
+      id += n;
+    }
+    const bytes = Buffer.allocUnsafe(size);
+    let at = bytes.write(first, 0);
+    for (const [i, run] of parts.entries()) {
+      if (i > 0) bytes[at++] = 0x2c; // ','
+      at += run.copy(bytes, at);
+    }
+    bytes.write(tail, at);
+    return { bytes, count, last: end - 1 };
   }
 
   /** The closest earlier delivery with the same provider and event. */
