@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { formatQuery, streamWriter } from '../src/output/delivery.js';
-import { DedupTracker, parseBody, type DeliveryInput } from '../src/http/inspect.js';
+import { DedupTracker, keyDigest, parseBody, type DeliveryInput } from '../src/http/inspect.js';
+import { MAX_KEPT_KEY } from '../src/http/dedup.js';
 import { relayUrl } from '../src/http/listen-forward.js';
 import { answerBody } from '../src/http/listen-report.js';
 
@@ -15,10 +16,27 @@ describe('DedupTracker', () => {
     const long = (i: number) => `reward:we_${i}${'k'.repeat(1024 * 1024)}`;
     for (let i = 0; i < 50; i++) expect(t.claim(long(i), i + 1)).toBeUndefined();
     expect(t.size).toBe(50);
-    expect(t.storedKeyChars()).toBeLessThanOrEqual(50 * 43);
+    expect(t.storedKeyChars()).toBeLessThanOrEqual(50 * 44);
     expect(t.claim(long(7), 99)).toBe(8); // still recognised
     t.release(long(7), 8);
     expect(t.claim(long(7), 100)).toBeUndefined();
+  });
+
+  it('keeps short keys as they are, and a short key never meets a long one by its digest', () => {
+    const t = new DedupTracker(1000);
+    const id = `customerglu:${'a'.repeat(MAX_KEPT_KEY - 12)}`;
+    expect(t.claim(id, 1)).toBeUndefined();
+    expect(t.storedKeyChars()).toBe(MAX_KEPT_KEY);
+    expect(t.claim(`${id}b`, 2)).toBeUndefined(); // one character longer: digested, still its own key
+    expect(t.claim(`${id}b`, 3)).toBe(2);
+    // What a long key is kept as, sent as a key of its own, is not that long key.
+    const long = 'k'.repeat(100);
+    expect(t.claim(long, 4)).toBeUndefined();
+    expect(t.claim(`#${keyDigest(long)}`, 5)).toBeUndefined();
+    expect(t.claim(`#${keyDigest(long)}`, 6)).toBe(5);
+    expect(t.claim(long, 7)).toBe(4);
+    expect(t.firstSeq(id)).toBe(1);
+    expect(t.size).toBe(4);
   });
 });
 
