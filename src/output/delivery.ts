@@ -179,15 +179,8 @@ export function deliveryJsonLine(report: DeliveryReport, raw?: { body: Buffer })
   return typeof parts === 'string' ? parts : `${parts[0].openObject.slice(0, -1)}${parts[1]}${parts[2].toString('utf8')}${parts[3]}`;
 }
 
-/**
- * A JSON object's text that the next parts of the line continue: written without its closing brace (JSON.stringify
- * ends every object with one, a single byte). Cutting the brace off as a string instead made the line a rope that
- * writing had to copy whole before encoding it.
- */
-export interface OpenObject {
-  readonly openObject: string;
-}
-
+/** A JSON object's text, written without its closing brace (one byte): a sliced copy was a rope to flatten. */
+export interface OpenObject { readonly openObject: string }
 const BODY_MEMBER = ',"body":';
 
 /**
