@@ -4,8 +4,11 @@
 import { EventEmitter } from 'node:events';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { formatQuery, streamWriter } from '../src/output/delivery.js';
-import { DedupTracker, parseBody, type DeliveryInput } from '../src/http/inspect.js';
+import fc from 'fast-check';
+import { deliveryJsonLine, deliveryJsonParts, formatQuery, streamWriter } from '../src/output/delivery.js';
+import type { DeliveryReport } from '../src/http/listen-types.js';
+import { DedupTracker, keyDigest, parseBody, type DeliveryInput } from '../src/http/inspect.js';
+import { MAX_KEPT_KEY } from '../src/http/dedup.js';
 import { relayUrl } from '../src/http/listen-forward.js';
 import { answerBody } from '../src/http/listen-report.js';
 
@@ -15,10 +18,27 @@ describe('DedupTracker', () => {
     const long = (i: number) => `reward:we_${i}${'k'.repeat(1024 * 1024)}`;
     for (let i = 0; i < 50; i++) expect(t.claim(long(i), i + 1)).toBeUndefined();
     expect(t.size).toBe(50);
-    expect(t.storedKeyChars()).toBeLessThanOrEqual(50 * 43);
+    expect(t.storedKeyChars()).toBeLessThanOrEqual(50 * 44);
     expect(t.claim(long(7), 99)).toBe(8); // still recognised
     t.release(long(7), 8);
     expect(t.claim(long(7), 100)).toBeUndefined();
+  });
+
+  it('keeps short keys as they are, and a short key never meets a long one by its digest', () => {
+    const t = new DedupTracker(1000);
+    const id = `customerglu:${'a'.repeat(MAX_KEPT_KEY - 12)}`;
+    expect(t.claim(id, 1)).toBeUndefined();
+    expect(t.storedKeyChars()).toBe(MAX_KEPT_KEY);
+    expect(t.claim(`${id}b`, 2)).toBeUndefined(); // one character longer: digested, still its own key
+    expect(t.claim(`${id}b`, 3)).toBe(2);
+    // What a long key is kept as, sent as a key of its own, is not that long key.
+    const long = 'k'.repeat(100);
+    expect(t.claim(long, 4)).toBeUndefined();
+    expect(t.claim(`#${keyDigest(long)}`, 5)).toBeUndefined();
+    expect(t.claim(`#${keyDigest(long)}`, 6)).toBe(5);
+    expect(t.claim(long, 7)).toBe(4);
+    expect(t.firstSeq(id)).toBe(1);
+    expect(t.size).toBe(4);
   });
 });
 
@@ -126,6 +146,45 @@ describe('streamWriter', () => {
     await new Promise((r) => setImmediate(r));
     expect(s.writes.map(String).at(-1)).toBe('last\n');
     expect(w.dropped).toBe(0);
+  });
+
+  it('writes a delivery line byte for byte as its text form, the body embedded as it arrived', () => {
+    const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }));
+    const report = fc.record({
+      seq: fc.nat(),
+      path: text,
+      headers: fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), text, { maxKeys: 6 }),
+      event: fc.option(text),
+      problems: fc.array(text, { maxLength: 3 }),
+      reason: text,
+      durationMs: fc.double({ noNaN: true, min: 0, max: 1e6 }),
+      capture: fc.option(fc.record({ path: text })),
+    });
+    const body = fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify({ v, text: 'Zoë 🎁 £2' })));
+    fc.assert(
+      fc.property(report, body, fc.integer({ min: 0, max: 3000 }), (r, raw, batch) => {
+        const d = {
+          type: 'delivery', seq: r.seq, receivedAt: '2026-01-01T00:00:00.000Z', method: 'POST', path: r.path, query: {}, headers: r.headers,
+          remoteAddress: '127.0.0.1', size: raw.length, sha256: 'ab', provider: 'customerglu', confidence: 0.95, event: r.event,
+          verdict: 'valid', problems: r.problems, signature: { status: 'valid', ok: true, reason: r.reason }, auth: { status: 'none', ok: true, reason: '' },
+          schema: { status: 'valid', issues: [] }, bodyKind: 'json', duplicate: null, dedupKey: null, status: 200, statusReason: 'verdict',
+          body: JSON.parse(raw.toString('utf8')), durationMs: r.durationMs, ...(r.capture ? { capture: r.capture } : {}),
+        } as DeliveryReport;
+        const { body: parsed, ...rest } = d;
+        // The line as it was made before: the report's text without the body, its brace replaced by the raw body.
+        const expected = `${JSON.stringify(rest).slice(0, -1)},"body":${raw.toString('utf8')}}\n`;
+        expect(deliveryJsonLine(d, { body: raw })).toBe(expected);
+        const s = stuckStream();
+        const w = streamWriter(s as never, {}, { batch });
+        w.push('before é\n');
+        w.push(deliveryJsonParts(d, { body: raw }));
+        w.push('after\n');
+        w.flush();
+        expect(Buffer.concat(s.writes.map((b) => Buffer.from(b as unknown as Uint8Array))).toString('utf8')).toBe(`before é\n${expected}after\n`);
+        expect(d.body).toBe(parsed); // put back
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('stops writing once the reader is gone (EPIPE), says so once', () => {

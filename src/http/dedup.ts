@@ -14,11 +14,24 @@ export function keyDigest(key: string): string {
     : crypto.createHash('sha256').update(key).digest('base64url');
 }
 
+/** Keys up to this long are kept as they are: an id with its provider's prefix, or `sha256:<hex>` (71). */
+export const MAX_KEPT_KEY = 72;
+
+/**
+ * What is kept for a key: the key itself when it is short (nearly every key: hashing it again cost more than the
+ * rest of the bookkeeping), else `#` and its digest. A kept key never starts with `#` (one that does is digested),
+ * so the two forms cannot meet.
+ */
+function stored(key: string): string {
+  return key.length <= MAX_KEPT_KEY && key.charCodeAt(0) !== 0x23 ? key : `#${keyDigest(key)}`;
+}
+
 /**
  * Remembers the de-duplication keys of accepted deliveries. Only 2xx answers count: a delivery the
  * receiver refused (e.g. with --fail-first) was not processed, so its retry is not a duplicate.
  * Bounded in count (`limit`) and in size: keys come from bodies (a sender can make them a megabyte long), so
- * what is kept is their digest, 43 characters whatever the key. 100,000 keys hold about 15 MB.
+ * what is kept is at most 72 characters whatever the key (a longer one's digest: 44). 100,000 keys of 72
+ * characters hold about 15 MB (21 MB in text beyond Latin-1).
  */
 export class DedupTracker {
   private readonly seen = new Map<string, number>();
@@ -28,7 +41,7 @@ export class DedupTracker {
     return this.seen.size;
   }
 
-  /** The characters held for keys (for tests: bounded by 43 × size). */
+  /** The characters held for keys (for tests: bounded by MAX_KEPT_KEY × size). */
   storedKeyChars(): number {
     let n = 0;
     for (const k of this.seen.keys()) n += k.length;
@@ -36,7 +49,7 @@ export class DedupTracker {
   }
 
   firstSeq(key: string | undefined): number | undefined {
-    return key === undefined ? undefined : this.seen.get(keyDigest(key));
+    return key === undefined ? undefined : this.seen.get(stored(key));
   }
 
   /**
@@ -45,28 +58,28 @@ export class DedupTracker {
    */
   claim(key: string | undefined, seq: number): number | undefined {
     if (key === undefined) return undefined;
-    const digest = keyDigest(key);
-    const first = this.seen.get(digest);
+    const kept = stored(key);
+    const first = this.seen.get(kept);
     if (first !== undefined) return first;
-    this.store(digest, seq);
+    this.store(kept, seq);
     return undefined;
   }
 
   /** Forgets a claim whose delivery was not accepted after all (its retry is then not a duplicate). */
   release(key: string | undefined, seq: number): void {
     if (key === undefined) return;
-    const digest = keyDigest(key);
-    if (this.seen.get(digest) === seq) this.seen.delete(digest);
+    const kept = stored(key);
+    if (this.seen.get(kept) === seq) this.seen.delete(kept);
   }
 
   remember(key: string | undefined, seq: number): void {
     if (key === undefined) return;
-    const digest = keyDigest(key);
-    if (!this.seen.has(digest)) this.store(digest, seq);
+    const kept = stored(key);
+    if (!this.seen.has(kept)) this.store(kept, seq);
   }
 
-  private store(digest: string, seq: number): void {
+  private store(kept: string, seq: number): void {
     if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(digest, seq);
+    this.seen.set(kept, seq);
   }
 }

@@ -187,8 +187,17 @@ export function answerBody(status: number, report: Pick<DeliveryReport, 'signatu
   return { error: 'internal', message: 'cg-hooks listen could not check this delivery: try again later' };
 }
 
+// The headers of the answers nearly every delivery gets, made once (node reads them and keeps nothing of them).
+const ACCEPTED_HEADERS = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ACCEPTED) };
+const DUPLICATE_HEADERS = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(DUPLICATE) };
+
 export function reply(res: ServerResponse, status: number, body: unknown, extraHeaders?: Record<string, string>): void {
   if (res.headersSent || res.destroyed) return;
+  if (extraHeaders === undefined && (body === ACCEPTED || body === DUPLICATE)) {
+    res.writeHead(status, body === ACCEPTED ? ACCEPTED_HEADERS : DUPLICATE_HEADERS);
+    res.end(body);
+    return;
+  }
   const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : `${JSON.stringify(body)}\n`;
   const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
   if (extraHeaders) Object.assign(headers, extraHeaders);

@@ -273,7 +273,8 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     });
     req.on('end', () => finish(size > maxBody));
     req.on('error', ignore); // an aborted upload: reported once, on 'close' below
-    req.once('close', () => {
+    // on, not once: 'close' comes once, and once() wraps the handler in a bound function for every request.
+    req.on('close', () => {
       if (finished) return;
       finished = true;
       warn(`delivery #${n}: the client went away before sending the whole body`);

@@ -176,15 +176,19 @@ export function formatSummary(s: ListenSummary, c: ChalkInstance): string {
  */
 export function deliveryJsonLine(report: DeliveryReport, raw?: { body: Buffer }): string {
   const parts = deliveryJsonParts(report, raw);
-  return typeof parts === 'string' ? parts : `${parts[0]}${parts[1].toString('utf8')}${parts[2]}`;
+  return typeof parts === 'string' ? parts : `${parts[0].openObject.slice(0, -1)}${parts[1]}${parts[2].toString('utf8')}${parts[3]}`;
 }
 
+/** A JSON object's text, written without its closing brace (one byte): a sliced copy was a rope to flatten. */
+export interface OpenObject { readonly openObject: string }
+const BODY_MEMBER = ',"body":';
+
 /**
- * deliveryJsonLine as the parts an OutputSink takes: the report's text up to the body, the body's bytes as they
- * arrived (valid UTF-8: a 'json' body passed isUtf8), then the end of the line. Written as bytes, the body is
- * never decoded into a string only to be encoded back.
+ * deliveryJsonLine as the parts an OutputSink takes: the report's text (still open) and `,"body":`, the body's
+ * bytes as they arrived (valid UTF-8: a 'json' body passed isUtf8), then the end of the line. Written as bytes,
+ * the body is never decoded into a string only to be encoded back.
  */
-export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }): string | [string, Buffer, string] {
+export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }): string | [OpenObject, string, Buffer, string] {
   // A body that arrived encoded (gzip) is not its JSON: the decoded form is serialized.
   if (report.bodyKind !== 'json' || report.contentEncoding !== undefined || raw === undefined || raw.body.includes(10) || raw.body.includes(13)) return `${JSON.stringify(report)}\n`;
   const body = report.body;
@@ -194,7 +198,7 @@ export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }
     const head = JSON.stringify(report);
     lastReport = report;
     lastHead = head;
-    return [`${head.slice(0, -1)},"body":`, raw.body, '}\n'];
+    return [{ openObject: head }, BODY_MEMBER, raw.body, '}\n'];
   } finally {
     report.body = body;
   }
@@ -213,7 +217,7 @@ export function takeReportHead(report: DeliveryReport): string | undefined {
 }
 
 /** One output line: text, or parts written one after the other (bytes as they are). */
-export type OutputLine = string | ReadonlyArray<string | Uint8Array>;
+export type OutputLine = string | ReadonlyArray<string | Uint8Array | OpenObject>;
 
 export interface OutputSink {
   push(line: OutputLine): void;
@@ -294,8 +298,11 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
     if (pending !== undefined) pending.copy(next, 0, 0, used);
     pending = next;
   };
-  const put = (part: string | Uint8Array) => {
-    if (typeof part === 'string') {
+  const put = (part: string | Uint8Array | OpenObject) => {
+    if (typeof part === 'object' && !(part instanceof Uint8Array)) {
+      put(part.openObject);
+      used -= 1; // the closing brace
+    } else if (typeof part === 'string') {
       // UTF-8 takes at most 3 bytes per UTF-16 code unit; a long line is measured rather than over-reserved.
       reserve(part.length > 65_536 ? Buffer.byteLength(part) : 3 * part.length);
       used += pending!.write(part, used);
