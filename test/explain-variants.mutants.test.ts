@@ -185,3 +185,46 @@ describe('explain: mojibake', () => {
     expect(e.summary).toBe('The signature was computed over the body with its mojibake undone (UTF-8 that had been decoded as Latin-1 and encoded again), not over the bytes you have.');
   });
 });
+
+describe('every form --explain can name says what it is, why, and what to do', () => {
+  // Bodies that between them reach every branch: trailing newline or not, CRLF or LF, a BOM or not, surrounding
+  // whitespace, non-ASCII text (Latin-1 and beyond, and mojibake), \b and \f escapes (Go before 1.22), and numbers.
+  const bodies = [
+    '{"a":1}',
+    '{"name":"Zoë","amount":1.50}\n',
+    ' {"x":"a\\r\\nb"}\r\n',
+    '\ufeff{"city":"São Paulo","note":"\\b\\f"}',
+    '{"text":"CafÃ©"}',
+    '{"emoji":"🎁","price":"₹500","big":1e21}\n',
+    '{"url":"https://example.com/a","name":"Zoë"}',
+  ];
+  const all = bodies.flatMap((text) => {
+    const body = Buffer.from(text, 'utf8');
+    return bodyVariants(body, parseBody(body));
+  });
+
+  it('reaches the forms this test is about', () => {
+    const ids = new Set(all.map((v) => v.id));
+    for (const id of ['strip-newline', 'add-newline', 'crlf-to-lf', 'lf-to-crlf', 'strip-bom', 'add-bom', 'trim', 'js-compact', 'double-php', 'double-js', 'double-py', 'latin1', 'ascii', 'double-utf8', 'undo-double-utf8']) {
+      expect(ids, id).toContain(id);
+    }
+  });
+
+  it('no label, reason or fix is ever empty; every changed form says why and what to do', () => {
+    for (const v of all) {
+      expect(v.label.trim().length, v.id).toBeGreaterThan(10);
+      if (v.why !== undefined) expect(v.why.trim().length, v.id).toBeGreaterThan(10);
+      if (v.fix !== undefined) expect(v.fix.trim().length, v.id).toBeGreaterThan(10);
+      if (v.id !== 'raw') expect(v.fix, v.id).toBeDefined();
+      if (v.cause === 'whitespace' || v.cause === 'lossy-encoding') expect(v.why, v.id).toBeDefined();
+    }
+  });
+
+  it('labels tell the forms apart', () => {
+    for (const text of bodies) {
+      const body = Buffer.from(text, 'utf8');
+      const labels = bodyVariants(body, parseBody(body)).map((v) => v.label);
+      expect(new Set(labels).size, text).toBe(labels.length);
+    }
+  });
+});
