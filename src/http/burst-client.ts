@@ -9,17 +9,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { maxHeaderSize } from 'node:http';
-import { timeoutError } from './client.js';
+import { timeoutError, type RawRequest } from './client.js';
 
-/** What a lane needs to send one copy; `body` is sent byte for byte. */
-export interface BurstTarget {
-  url: URL;
-  method: string;
-  headers: Record<string, string>;
-  body: Buffer;
-  timeoutMs: number;
-  insecure?: boolean;
-}
+/** What a lane needs to send one copy (the same request a single send makes); `body` is sent byte for byte. */
+export type BurstTarget = RawRequest;
 
 /** One connection sending one copy at a time: `send` calls back once per copy, `destroy` ends it. */
 export interface Lane {

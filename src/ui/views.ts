@@ -46,21 +46,10 @@ const jsonText = (s: string | null): string => (s === null ? 'null' : JSON.strin
 const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
 
 /** The fields of a row that most deliveries share with the one before (same sender, same path, same verdicts). */
-interface Middle {
-  method: string;
-  path: string;
-  provider: string | null;
-  scheme: string | null;
-  event: string | null;
-  verdict: string;
-  status: number | null;
-  sig: string;
-  auth: string;
-  schema: string;
-  issues: number;
+type Middle = Pick<Row, 'method' | 'path' | 'provider' | 'scheme' | 'event' | 'verdict' | 'status' | 'sig' | 'auth' | 'schema' | 'issues'> & {
   /** Their JSON, from `,"method":` to `"dup":`. */
   text: string;
-}
+};
 let lastMiddle: Middle | undefined;
 
 /**
