@@ -1,39 +1,98 @@
 #!/usr/bin/env node
 // Tiny launcher, CommonJS (bin/package.json): a CommonJS entry starts without Node's ES module loader. `--version`
-// is answered here, without loading the CLI, because scripts call it often. Everything else runs
-// dist/cli-bundle.js, the CLI in one file, compiled with the V8 code cache the build left beside it (dist/cli.cache): V8 then skips
-// compiling what start-up and `generate` run. A cache made by another Node version, or for another copy of the
-// bundle, is rejected by V8 itself, and the bundle is compiled from source as usual (docs/performance.md).
+// is answered here, without loading the CLI, because scripts call it often. Everything else runs the CLI from
+// dist/cli/: a few packs of modules (scripts/build-cli.mjs), each compiled with the V8 code cache the build left
+// beside it (`<pack>.cache`), so V8 skips compiling what start-up and `generate` run, and a command opens only the
+// packs it needs (`--help` one, `generate` two). A cache made by another Node version, or for another copy of a
+// pack, is rejected by V8 itself, and that pack is compiled from source as usual (docs/performance.md).
 'use strict';
 const { readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 const { Script } = require('node:vm');
 
-const BUNDLE = join(__dirname, '..', 'dist', 'cli-bundle.js');
-const CACHE = join(__dirname, '..', 'dist', 'cli.cache');
+const DIR = join(__dirname, '..', 'dist', 'cli');
+/** The pack `--help` needs; it also says which pack holds every other module. */
+const FIRST_PACK = 'cli';
 
 /**
- * import() for the bundle: V8 forgets a script's dynamic-import handler when its code comes from a cache, so the
- * bundle's imports of external ES modules (undici, ora, inquirer, yaml) run here, in a module Node loaded itself.
+ * A loader for the CLI's modules. Each module is a CommonJS function in a pack, run on its first `require`; its
+ * `require` resolves the other modules (`./chunk-….js`) and Node's own, and its `__cgImport` does the same for
+ * import(): V8 forgets a script's dynamic-import handler when its code comes from a cache, so the imports of
+ * external ES modules (undici, ora, inquirer, yaml) run here, in a module Node loaded itself.
  */
-const importExternal = (specifier) => import(specifier);
+function createLoader({ useCache = true } = {}) {
+  /** @type {Map<string, { modules: Record<string, Function>, script: Script }>} */
+  const packs = new Map();
+  const loaded = new Map();
+  let where = {};
+  // The sources find files in dist/ (commands.json, ui/, scenarios/) relative to import.meta.url: the modules live in dist/cli.
+  const moduleUrl = pathToFileURL(DIR).href;
+  const nodeRequire = createRequire(join(DIR, FIRST_PACK));
 
-/** Compiles and runs the bundle (a CommonJS module wrapped in a function); returns its exports and the script. */
-function loadCli({ useCache = true } = {}) {
-  let cachedData;
-  if (useCache) {
-    try {
-      cachedData = readFileSync(CACHE);
-    } catch {
-      cachedData = undefined; // no cache (a build without one): compile from source
+  function openPack(name) {
+    let pack = packs.get(name);
+    if (pack !== undefined) return pack;
+    const file = join(DIR, `${name}.js`);
+    let cachedData;
+    if (useCache) {
+      try {
+        cachedData = readFileSync(join(DIR, `${name}.cache`));
+      } catch {
+        cachedData = undefined; // no cache (a build without one): compile from source
+      }
     }
+    let source;
+    try {
+      source = readFileSync(file, 'latin1'); // ASCII only (scripts/build-cli.mjs checks): no UTF-8 decoding needed
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+      throw new Error(`${file} is missing from this installation: reinstall cg-hooks (in a checkout: npm run build)`);
+    }
+    const script = new Script(source, { filename: file, cachedData });
+    const contents = script.runInThisContext();
+    pack = { modules: contents.modules, script };
+    if (contents.where !== undefined) where = contents.where;
+    packs.set(name, pack);
+    return pack;
   }
-  // The file is the module's function, `(function (exports, require, module, __filename, __dirname, __cgImport) {…})`.
-  const script = new Script(readFileSync(BUNDLE, 'utf8'), { filename: BUNDLE, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE), importExternal);
-  return { cli: module.exports, script };
+
+  function load(name) {
+    const done = loaded.get(name);
+    if (done !== undefined) return done.exports;
+    const run = openPack(FIRST_PACK).modules[name] ?? (where[name] !== undefined ? openPack(where[name]).modules[name] : undefined);
+    if (run === undefined) throw new Error(`${name} is missing from the packs in ${DIR}: reinstall cg-hooks (in a checkout: npm run build)`);
+    const module = { exports: {} };
+    loaded.set(name, module); // before it runs, as Node does, so that a cycle sees the exports begun
+    run(module.exports, requireFromPack, module, join(DIR, name), DIR, importFromPack, moduleUrl);
+    return module.exports;
+  }
+
+  const isModuleOfPack = (id) => id.charCodeAt(0) === 46 /* . */ && id.charCodeAt(1) === 47; /* / */
+  function requireFromPack(id) {
+    return isModuleOfPack(id) ? load(id.slice(2)) : nodeRequire(id);
+  }
+  requireFromPack.resolve = nodeRequire.resolve;
+  const importFromPack = (id) => (isModuleOfPack(id) ? new Promise((resolve) => resolve(load(id.slice(2)))) : import(id));
+
+  /** Every module of the packs named (all packs when none are), run: for the build's code cache (scripts/code-cache.mjs). */
+  function loadAll(only) {
+    openPack(FIRST_PACK);
+    for (const name of new Set(Object.values(where))) openPack(name);
+    for (const [packName, pack] of [...packs]) if (!only || only.includes(packName)) for (const name of Object.keys(pack.modules)) load(name);
+  }
+
+  /** Which pack holds each module that is not in the first one (for the tests). */
+  const whereIs = () => (openPack(FIRST_PACK), { ...where });
+
+  return { load, loadAll, packs, where: whereIs };
+}
+
+/** Loads the CLI (the `cli` module); `packs` says which packs were opened and whether V8 took each one's cache. */
+function loadCli(options) {
+  const loader = createLoader(options);
+  return { cli: loader.load('cli.js'), packs: loader.packs, loader };
 }
 
 if (require.main === module) {
@@ -45,4 +104,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { loadCli, CACHE };
+module.exports = { loadCli, DIR };

@@ -1,9 +1,11 @@
-// The start-up design (docs/performance.md, "Start-up"): the CLI runs from one CommonJS bundle compiled with a V8
-// code cache made at build time, and `--help` lists the commands from dist/commands.json instead of loading them.
-// Neither may change what the CLI prints: these check the output against the commands themselves, and that a
-// cache V8 cannot use is ignored. No timing here (that is bench/startup.mjs).
+// The start-up design (docs/performance.md, "Start-up"): the CLI runs from a few packs of CommonJS modules
+// (dist/cli/), each compiled with a V8 code cache made at build time; a command opens only the packs it needs, and
+// `--help` lists the commands from dist/commands.json instead of loading them. None of it may change what the CLI
+// prints: these check the output against the commands themselves, that every module is in exactly one pack, which
+// packs the commands that start most open, and that a cache V8 cannot use is ignored. No timing here (that is
+// bench/startup.mjs).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,27 +44,86 @@ describe('start-up: the command list without the commands', () => {
   });
 });
 
+/** Runs `code` in a fresh Node with the launcher at `bin` loaded as `launcher`; returns what it printed. */
+function inNode(bin: string, code: string): string {
+  const r = spawnSync(process.execPath, ['-e', `const launcher = require(${JSON.stringify(bin)}); ${code}`], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout;
+}
+
+/** Which packs a run of the CLI with `args` opens, and whether V8 took each one's cache. */
+const PACKS_OPENED = (args: string[]) => `
+  const { cli, packs } = launcher.loadCli();
+  process.stdout.write = () => true;
+  process.exit = () => require('node:fs').writeSync(2, '\\nPACKS ' + JSON.stringify([...packs].map(([name, p]) => [name, p.script.cachedDataRejected])));
+  cli.main(['node', 'cg-hooks', ...${JSON.stringify(args)}]);`;
+function packsOpened(bin: string, args: string[]): [string, boolean][] {
+  const r = spawnSync(process.execPath, ['-e', `const launcher = require(${JSON.stringify(bin)}); ${PACKS_OPENED(args)}`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  expect(r.status).toBe(0);
+  const line = r.stderr.split('\n').find((l) => l.startsWith('PACKS '));
+  if (line === undefined) throw new Error(`no PACKS line: ${r.stderr}`);
+  return JSON.parse(line.slice('PACKS '.length));
+}
+
+describe('start-up: the packs', () => {
+  const packNames = () => readdirSync(join(ROOT, 'dist/cli')).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
+  /** The module names each pack holds, read from its source (`"name.js":function(`). */
+  const modulesOf = (pack: string) => [...readFileSync(join(ROOT, `dist/cli/${pack}.js`), 'latin1').matchAll(/[{,]"([\w-]+\.js)":function\(exports,require,module,/g)].map((m) => m[1]);
+
+  it('every module is in exactly one pack, and the first pack knows where each other one is', () => {
+    const names = packNames().sort();
+    expect(names).toEqual(['cli', 'generate', 'rest']);
+    const all = names.flatMap((pack) => modulesOf(pack).map((m) => [m, pack] as const));
+    expect(new Set(all.map(([m]) => m)).size).toBe(all.length);
+    expect(all.length).toBeGreaterThan(40);
+    const where = JSON.parse(inNode(BIN, `process.stdout.write(JSON.stringify(launcher.loadCli().loader.where()))`));
+    expect(where).toEqual(Object.fromEntries(all.filter(([, pack]) => pack !== 'cli')));
+  });
+
+  it('the packs are plain ASCII (the launcher reads them as Latin-1)', () => {
+    for (const pack of packNames()) expect(/[^\x00-\x7f]/.test(readFileSync(join(ROOT, `dist/cli/${pack}.js`), 'latin1'))).toBe(false);
+  });
+
+  it('`--help` opens one pack, `generate` two, `listen --help` all three, and V8 takes every cache', () => {
+    expect(packsOpened(BIN, ['--help'])).toEqual([['cli', false]]);
+    expect(packsOpened(BIN, ['generate', 'rehook', 'customer.rewarded'])).toEqual([['cli', false], ['generate', false]]);
+    expect(packsOpened(BIN, ['listen', '--help']).map(([name]) => name).sort()).toEqual(['cli', 'generate', 'rest']);
+    expect(packsOpened(BIN, ['listen', '--help']).every(([, rejected]) => rejected === false)).toBe(true);
+  });
+});
+
 describe('start-up: the code cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cg-startup-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('V8 accepts the cache the build wrote for this Node', () => {
-    const r = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(BIN)}).loadCli().script.cachedDataRejected))`], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('false');
-  });
-
-  it('a cache V8 rejects (another Node, a damaged file) changes nothing but speed', async () => {
-    // A copy of the package whose cache is garbage: the bundle is compiled from source instead.
+  it('caches V8 rejects (another Node, a damaged file) change nothing but speed', async () => {
+    // A copy of the package whose caches are garbage: the packs are compiled from source instead.
     for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    writeFileSync(join(dir, 'dist/cli.cache'), Buffer.alloc(4096, 7));
-    const args = ['generate', 'customerglu', 'reward', '--seed', 'cache', '--count', '3'];
-    const rejected = spawnSync(process.execPath, [join(dir, 'bin/cg-hooks.js'), ...args], { encoding: 'utf8' });
-    const normal = await runCli(args);
-    expect(rejected.status).toBe(0);
-    expect(rejected.stdout).toBe(normal.stdout);
-    const check = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(join(dir, 'bin/cg-hooks.js'))}).loadCli().script.cachedDataRejected))`], { encoding: 'utf8' });
-    expect(check.stdout).toBe('true');
+    for (const f of readdirSync(join(dir, 'dist/cli'))) if (f.endsWith('.cache')) writeFileSync(join(dir, 'dist/cli', f), Buffer.alloc(4096, 7));
+    const bin = join(dir, 'bin/cg-hooks.js');
+    for (const args of [['generate', 'customerglu', 'reward', '--seed', 'cache', '--count', '3'], ['--help'], ['verify', '--help']]) {
+      const rejected = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+      const normal = await runCli(args);
+      expect(rejected.status).toBe(normal.code);
+      expect(rejected.stdout).toBe(normal.stdout);
+    }
+    expect(packsOpened(bin, ['verify', '--help']).every(([, rejected]) => rejected === true)).toBe(true);
+  });
+
+  it('a pack missing from the installation is named, with what to do', () => {
+    const broken = mkdtempSync(join(tmpdir(), 'cg-startup-missing-'));
+    try {
+      for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(broken, part), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules'), join(broken, 'node_modules'));
+      rmSync(join(broken, 'dist/cli/rest.js'));
+      const r = spawnSync(process.execPath, [join(broken, 'bin/cg-hooks.js'), 'verify', '--help'], { encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('rest.js is missing from this installation: reinstall cg-hooks');
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 });
