@@ -95,6 +95,23 @@ describe('the compiled CustomerGlu reward', () => {
     }
   });
 
+  it('leaves a delivery to the interpreted path (-1) on a clock it is not proven valid for, and only there', () => {
+    const template = provider.compileBody!(reward, undefined, false)!;
+    const out = Buffer.alloc(template.maxBytes + 1);
+    const clock = fc.oneof(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.double({ min: -1e17, max: 1e17, noNaN: true }), fc.constantFrom(-1, 0, 8.64e15, 8.64e15 + 1, NaN));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.nat({ max: 10_000 }), clock, (seed, index, now) => {
+        const end = template.write(new TemplateContext(seed, now, index), out, 0);
+        const proven = now >= 0 && now <= 8.64e15;
+        expect(end >= 0).toBe(proven);
+        if (!proven) return;
+        expect(out.toString('utf8', 0, end)).toBe(interpreted(seed, now, index, 'spinthewheel', false));
+        expect(validate(reward.schema, JSON.parse(out.toString('utf8', 0, end)))).toEqual([]);
+      }),
+      { numRuns: RUNS * 5 },
+    );
+  });
+
   it('writes numbers as JSON does', () => {
     const out = Buffer.alloc(64);
     for (const n of [0, -0, -1, 7, 10, 99, 100, 1_767_225_600, -1_767_225_600, 2 ** 53 - 1, 2 ** 53, 1e21, -1e-7, 0.5, 123.25]) {
@@ -183,6 +200,23 @@ describe('prepareGenerator().writeBody', () => {
 });
 
 describe('generate customerglu reward --count', () => {
+  it('before 1970 stops at the first invalid delivery, as the interpreted path does (exit 2)', async () => {
+    // With this seed the first invalid rewardExpiry (a negative unix time) is delivery 544: long after the switch.
+    const options = { seed: 'pre1970-4', now: Date.UTC(1969, 11, 24) };
+    const gen = prepareGenerator(provider, 'reward', options);
+    const bodies: string[] = [];
+    expect(() => {
+      for (let i = 0; i < 3000; i++) bodies.push(gen.make(i).body.toString('utf8'));
+    }).toThrow(/rewardExpiry/);
+    expect(bodies.length).toBe(544);
+    const r = await runCli(['generate', 'customerglu', 'reward', '--seed', 'pre1970-4', '--now', '1969-12-24T00:00:00Z', '--count', '3000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/rewardExpiry/);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBeLessThanOrEqual(544);
+    expect(lines).toEqual(bodies.slice(0, lines.length));
+  });
+
   it.each([
     [['--variant', 'quiz', '--ascii', '--now', '2031-05-06T07:08:09.123Z']],
     [['--variant', 'referral', '--now', '1700000000']],

@@ -161,6 +161,7 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
     if (!compiled) return -1;
     if (out.length - at <= compiled.maxBytes) return -2; // and one byte more, for the caller's newline
     const end = compiled.write(new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index, contextOptions), out, at);
+    if (end < 0) return -1;
     if (crossChecked < CROSS_CHECKS || index % SPOT_CHECK === 0) {
       crossChecked++;
       if (out.toString('utf8', at, end) !== makeText(index).text) {

@@ -13,7 +13,11 @@ import { toAscii } from './text.js';
 export interface CompiledTemplate {
   /** The most bytes one body takes: the caller leaves at least this much room after `at`. */
   maxBytes: number;
-  /** Writes one delivery's body into `out` from `at`; returns where it ends. */
+  /**
+   * Writes one delivery's body into `out` from `at`; returns where it ends. -1, before drawing anything: this
+   * delivery must be interpreted (and validated), its inputs (the clock) are outside what the compiled form is
+   * proven valid for.
+   */
   write(ctx: TemplateContext, out: Buffer, at: number): number;
 }
 

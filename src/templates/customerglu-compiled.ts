@@ -35,6 +35,8 @@ function compileFace(rewardType: RewardType, currency: string, choice: number | 
 
 /** `alnum(4).toUpperCase()`: the same draw over the same 62 positions, upper-cased. */
 const CODE_CHARS = ALNUM_CODES.map((c) => (c >= 0x61 && c <= 0x7a ? c - 0x20 : c));
+/** The last time a JavaScript Date holds (ECMAScript's time range). */
+const LAST_DATE_MS = 8.64e15;
 const indices = (list: readonly unknown[]): number[] => list.map((_, i) => i);
 const longest = (texts: readonly string[]): number => Math.max(...texts.map((t) => t.length));
 
@@ -92,6 +94,9 @@ function compileReward(variant: string, ascii: boolean): CompiledTemplate | unde
     (referral ? 2 * literalBound(nameUnits) + 36 + 100 : 0);
 
   const write = (ctx: TemplateContext, out: Buffer, start: number): number => {
+    // rewardExpiry (-1, or the clock plus 7 to 90 days in unix seconds) is a valid one, a non-negative safe integer,
+    // whatever is drawn only on a clock from 1970 to JavaScript's last date. Outside, the interpreted path decides.
+    if (!(ctx.now >= 0 && ctx.now <= LAST_DATE_MS)) return -1;
     ctx.uuidInto(userId, 0);
     const c = ctx.pick(pickCurrency);
     const t = ctx.pick(pickType);
