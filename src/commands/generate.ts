@@ -165,6 +165,19 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     if (sink.holds()) buf = Buffer.allocUnsafe(2 * BATCH);
   };
   for (let i = 0; i < count; i++) {
+    // A compiled template writes the body's bytes into the batch itself (no payload object, no string).
+    let end = gen.writeBody(i, buf, used);
+    if (end === -2) {
+      await flush();
+      end = gen.writeBody(i, buf, used);
+    }
+    if (end >= 0) {
+      used = end;
+      if (lineEnd) buf[used++] = 0x0a;
+      if (used > BATCH) await flush();
+      if (process.stdout.destroyed) break;
+      continue;
+    }
     const delivery = gen.makeText(i);
     if (!warned && delivery.issues.length > 0) {
       warned = true;

@@ -3,6 +3,7 @@ import type { EventDef, Json, ProviderDef } from '../providers/types.js';
 import { TemplateContext } from '../templates/context.js';
 import { mixSeed, randomSeed } from '../templates/random.js';
 import { asciiPayload } from '../templates/text.js';
+import type { CompiledTemplate } from '../templates/compiled.js';
 import { UsageError } from '../errors.js';
 import { deepMerge, MAX_DEPTH, setPath, unsetPath } from './paths.js';
 import { validate, validateOften, type FieldIssue } from './validate.js';
@@ -80,6 +81,15 @@ export interface DeliveryText {
  */
 const COMPILE_AFTER = 64;
 
+/**
+ * A compiled template's bytes are compared with the interpreted path's (built, validated, stringified) for its first
+ * CROSS_CHECKS deliveries and every SPOT_CHECK-th after: a difference drops the compiled form for the rest of the run.
+ * Its deliveries are not validated one by one: they are valid because they equal the interpreted path's, which
+ * test/generate-compiled.test.ts proves over seeds, indices, variants and --ascii (and validates).
+ */
+const CROSS_CHECKS = 64;
+const SPOT_CHECK = 1024;
+
 export interface PreparedGenerator {
   provider: ProviderDef;
   event: EventDef;
@@ -87,6 +97,12 @@ export interface PreparedGenerator {
   /** The tenant mapping the deliveries follow, when one was given. */
   mapping?: Mapping;
   make: DeliveryFactory;
+  /**
+   * `generate --count`: writes delivery `index`'s body (the bytes `make` would give) into `out` from `at` with the
+   * event's compiled template, where it has one and nothing else reshapes the payload, and returns where it ends.
+   * -1: not written, use makeText; -2: less room after `at` than one body (and a newline) may need: flush, call again.
+   */
+  writeBody(index: number, out: Buffer, at: number): number;
   /** `make` without the final Buffer: the body as text (`generate --count` writes thousands per buffer). */
   makeText(index: number): DeliveryText;
 }
@@ -135,11 +151,31 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
     const text = options.pretty ? JSON.stringify(payload, null, 2) : JSON.stringify(payload);
     return { payload: payload as Json, text, issues };
   };
+  // The compiled template (null: none, or it differed once), compiled when the interpreted path has made
+  // COMPILE_AFTER deliveries so that a short run does not pay for it. Only for the template's own payload.
+  let compiled: CompiledTemplate | null | undefined =
+    provider.compileBody && !mapping && !options.data && !options.set?.length && !options.unset?.length && !options.pretty ? undefined : null;
+  let crossChecked = 0;
+  const writeBody = (index: number, out: Buffer, at: number): number => {
+    if (compiled === undefined && made >= COMPILE_AFTER) compiled = provider.compileBody!(event, variant, ascii) ?? null;
+    if (!compiled) return -1;
+    if (out.length - at <= compiled.maxBytes) return -2; // and one byte more, for the caller's newline
+    const end = compiled.write(new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index, contextOptions), out, at);
+    if (end < 0) return -1;
+    if (crossChecked < CROSS_CHECKS || index % SPOT_CHECK === 0) {
+      crossChecked++;
+      if (out.toString('utf8', at, end) !== makeText(index).text) {
+        compiled = null;
+        return -1;
+      }
+    }
+    return end;
+  };
   const make: DeliveryFactory = (index) => {
     const { payload, text, issues } = makeText(index);
     return { provider: provider.id, event: event.name, variant, payload, body: Buffer.from(text, 'utf8'), issues };
   };
-  return { provider, event, variant, ...(mapping ? { mapping } : {}), make, makeText };
+  return { provider, event, variant, ...(mapping ? { mapping } : {}), make, makeText, writeBody };
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { CAMPAIGN_TYPES, REWARD_TYPES, customergluTemplates } from '../templates/customerglu.js';
+import { compileCustomerglu } from '../templates/customerglu-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { ProviderDef, TenantMappingDef } from './types.js';
 
@@ -67,6 +68,8 @@ const rawEvent = z.looseObject({
   user_id: z.string().check(z.minLength(1)),
 });
 
+const template = templateFor(customergluTemplates);
+
 export const provider: ProviderDef = {
   id: 'customerglu',
   name: 'CustomerGlu',
@@ -104,7 +107,10 @@ export const provider: ProviderDef = {
       schema: rawEvent,
     },
   ],
-  template: templateFor(customergluTemplates),
+  template,
+  compileBody(event, variant, ascii) {
+    return this.template === template && event.schema === reward ? compileCustomerglu(event.name, variant, ascii) : undefined;
+  },
   eventOf(body) {
     if (!isObject(body)) return undefined;
     if (body.webhookType === 'nudge') return 'nudge';

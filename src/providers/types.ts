@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import type { TemplateContext } from '../templates/context.js';
+import type { CompiledTemplate } from '../templates/compiled.js';
 
 import type { JsonObject } from '../json.js';
 
@@ -126,6 +127,11 @@ export interface ProviderDef {
   groups?: EventGroupDef[];
   /** Builds a realistic payload for an event (and variant) from a seeded context. */
   template(event: string, ctx: TemplateContext, variant?: string): JsonObject;
+  /**
+   * The event's template compiled to JSON bytes (templates/compiled.ts), for long `generate --count` runs; undefined
+   * when it has none. Only for this provider's own template and schema: a copy that replaces either gets undefined.
+   */
+  compileBody?(event: EventDef, variant: string | undefined, ascii: boolean): CompiledTemplate | undefined;
   /** Which of this provider's events a parsed body is, or undefined when it is not one of ours. */
   eventOf(body: unknown, req?: IncomingRequest): string | undefined;
   /** The provider's de-duplication key for a delivery (rewardId, event_id, …), if it has one. */

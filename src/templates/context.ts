@@ -113,6 +113,45 @@ export class TemplateContext {
       H[c2]!, L[c2]!, H[c3]!, L[c3]!, H[d0]!, L[d0]!, H[d1]!, L[d1]!, H[d2]!, L[d2]!, H[d3]!, L[d3]!,
     );
   }
+  /**
+   * `n` characters of `alphabet` (character codes, all ASCII) written as bytes into `out` from `at`: the same draws
+   * as the string-making helpers (hex, alnum, base64url…), for compiled templates (compiled.ts). Returns the end.
+   */
+  charsInto(alphabet: readonly number[], n: number, out: Uint8Array, at: number): number {
+    for (let i = 0; i < n; i++) out[at + i] = alphabet[this.rng.below(alphabet.length)]!;
+    return at + n;
+  }
+  /** uuid() written as its 36 ASCII bytes into `out` from `at` (the same draws). Returns the end. */
+  uuidInto(out: Uint8Array, at: number): number {
+    const a = this.rng.u32();
+    const b = this.rng.u32();
+    const c = this.rng.u32();
+    const d = this.rng.u32();
+    const H = HEX_HIGH;
+    const L = HEX_LOW;
+    let x = a >>> 24;
+    out[at] = H[x]!; out[at + 1] = L[x]!;
+    x = (a >>> 16) & 255; out[at + 2] = H[x]!; out[at + 3] = L[x]!;
+    x = (a >>> 8) & 255; out[at + 4] = H[x]!; out[at + 5] = L[x]!;
+    x = a & 255; out[at + 6] = H[x]!; out[at + 7] = L[x]!;
+    out[at + 8] = 0x2d;
+    x = b >>> 24; out[at + 9] = H[x]!; out[at + 10] = L[x]!;
+    x = (b >>> 16) & 255; out[at + 11] = H[x]!; out[at + 12] = L[x]!;
+    out[at + 13] = 0x2d;
+    x = ((b >>> 8) & 0x0f) | 0x40; out[at + 14] = H[x]!; out[at + 15] = L[x]!;
+    x = b & 255; out[at + 16] = H[x]!; out[at + 17] = L[x]!;
+    out[at + 18] = 0x2d;
+    x = ((c >>> 24) & 0x3f) | 0x80; out[at + 19] = H[x]!; out[at + 20] = L[x]!;
+    x = (c >>> 16) & 255; out[at + 21] = H[x]!; out[at + 22] = L[x]!;
+    out[at + 23] = 0x2d;
+    x = (c >>> 8) & 255; out[at + 24] = H[x]!; out[at + 25] = L[x]!;
+    x = c & 255; out[at + 26] = H[x]!; out[at + 27] = L[x]!;
+    x = d >>> 24; out[at + 28] = H[x]!; out[at + 29] = L[x]!;
+    x = (d >>> 16) & 255; out[at + 30] = H[x]!; out[at + 31] = L[x]!;
+    x = (d >>> 8) & 255; out[at + 32] = H[x]!; out[at + 33] = L[x]!;
+    x = d & 255; out[at + 34] = H[x]!; out[at + 35] = L[x]!;
+    return at + 36;
+  }
   /** Prefix + 21 alphanumerics, Rehook style (`camp_0pe3HDtdFYgf1P5vryaXk`). */
   prefixed(prefix: string, length = 21): string {
     return prefix + this.alnum(length);
@@ -174,3 +213,7 @@ export class TemplateContext {
     };
   }
 }
+
+/** The alphabets as character codes, for compiled templates that write ids as bytes (TemplateContext.charsInto). */
+export const ALNUM_CODES: readonly number[] = ALNUM;
+export const BASE64URL_CODES: readonly number[] = B64URL;

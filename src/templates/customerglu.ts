@@ -13,15 +13,28 @@ export const REWARD_TYPES = [
   'points', 'cashbacks', 'stamp', 'booster',
 ] as const;
 
-type RewardType = (typeof REWARD_TYPES)[number];
+export type RewardType = (typeof REWARD_TYPES)[number];
 
 // Made once, not per payload (`generate --count` makes hundreds of thousands).
-const PLAYED_REWARD_TYPES = REWARD_TYPES.filter((t) => t !== 'noReward');
-const REFERRAL_REWARD_TYPES = ['points', 'coins', 'cashbacks'] as const;
-const CODE_PREFIXES = ['SAVE', 'GLU', 'WIN', 'FEST', 'LUCKY'];
+export const PLAYED_REWARD_TYPES = REWARD_TYPES.filter((t) => t !== 'noReward');
+export const REFERRAL_REWARD_TYPES = ['points', 'coins', 'cashbacks'] as const;
+export const CODE_PREFIXES = ['SAVE', 'GLU', 'WIN', 'FEST', 'LUCKY'];
+// The draws' lists, shared with the compiled form of the reward (customerglu-compiled.ts).
+export const UNIT_AMOUNTS = [10, 25, 50, 100, 150, 200, 250, 500];
+export const DISCOUNT_PERCENTS = [10, 15, 20, 25, 50];
+export const OTHER_CASHBACK_AMOUNTS = [5, 10, 15, 20, 50];
+export const OTHER_FLAT_AMOUNTS = [5, 10, 20];
+export const FREEBIES = ['Free Coffee ☕', 'Free Dessert', 'Free Delivery', 'Free Crème Brûlée'];
+export const CUSTOM_REWARDS = ['Movie ticket 🎬', 'Movie ticket'];
+export const REWARD_CATEGORIES = ['RM', 'points', 'voucher', 'cashback'];
+export const TNC_NONE = 'NA';
+export const TNC_ONCE = 'Valid once per user';
+export const TNC_ALONE = 'Cannot be combined with other offers';
+export const TNC_EXPIRES = 'Expires as shown in the app';
+export const tncAbove = (currency: string) => `Valid on orders above ${money(currency, currency === 'INR' ? 499 : 25)}`;
 
 /** Cashback and flat-discount amounts as each market prices them (₹50 is a small Indian cashback, $50 is not). */
-const CASHBACK_AMOUNTS: Record<string, number[]> = {
+export const CASHBACK_AMOUNTS: Record<string, number[]> = {
   INR: [25, 50, 100, 150, 200, 500],
   GHS: [5, 10, 20, 50],
   USD: [1, 2, 5, 10],
@@ -30,34 +43,66 @@ const CASHBACK_AMOUNTS: Record<string, number[]> = {
   SGD: [2, 5, 10],
 };
 
-/** Name, amount, body text and code as CustomerGlu's dashboard would fill them for a reward type. */
-function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: string) {
-  const code = `${ctx.pick(CODE_PREFIXES)}${ctx.int(10, 99)}${ctx.alnum(4).toUpperCase()}`;
+/** What a reward type draws its face from (an amount, a percentage, a name), or undefined: it draws nothing. */
+export function faceChoices(rewardType: RewardType, currency: string): ReadonlyArray<number | string> | undefined {
+  switch (rewardType) {
+    case 'points':
+    case 'coins':
+      return UNIT_AMOUNTS;
+    case 'cashbacks':
+      return CASHBACK_AMOUNTS[currency] ?? OTHER_CASHBACK_AMOUNTS;
+    case 'discount':
+    case 'deliveryDiscount':
+      return DISCOUNT_PERCENTS;
+    case 'coupons':
+    case 'pdr':
+      return CASHBACK_AMOUNTS[currency] ?? OTHER_FLAT_AMOUNTS;
+    case 'freebie':
+      return FREEBIES;
+    case 'customReward':
+      return CUSTOM_REWARDS;
+    default:
+      return undefined;
+  }
+}
+
+export interface RewardFace {
+  rewardName: string;
+  rewardAmount: number | undefined;
+  body: string;
+  code: string | undefined;
+}
+
+/**
+ * Name, amount, body text and code as CustomerGlu's dashboard would fill them for a reward type, from the drawn
+ * `choice` (see faceChoices). Pure: the compiled reward (customerglu-compiled.ts) makes its constant text with it.
+ */
+export function faceText(rewardType: RewardType, currency: string, code: string, choice: number | string | undefined): RewardFace {
   switch (rewardType) {
     case 'points':
     case 'coins': {
-      const n = ctx.pick([10, 25, 50, 100, 150, 200, 250, 500]);
+      const n = choice as number;
       const unit = rewardType === 'points' ? 'points' : 'coins';
       return { rewardName: `${n} ${unit}`, rewardAmount: n, body: `You have won ${n} ${unit}`, code: undefined };
     }
     case 'cashbacks': {
-      const n = ctx.pick(CASHBACK_AMOUNTS[currency] ?? [5, 10, 15, 20, 50]);
+      const n = choice as number;
       const name = `${money(currency, n)} cashback`;
       return { rewardName: name, rewardAmount: n, body: `${name} is on its way to your wallet`, code: undefined };
     }
     case 'discount':
     case 'deliveryDiscount': {
-      const n = ctx.pick([10, 15, 20, 25, 50]);
+      const n = choice as number;
       const what = rewardType === 'discount' ? 'off your next order' : 'off delivery';
       return { rewardName: `${n}% ${what}`, rewardAmount: n, body: `Use code ${code} to get ${n}% ${what}`, code };
     }
     case 'coupons':
     case 'pdr':
-      return { rewardName: `Flat ${money(currency, ctx.pick(CASHBACK_AMOUNTS[currency] ?? [5, 10, 20]))} off`, rewardAmount: undefined, body: `Use code ${code} at checkout`, code };
+      return { rewardName: `Flat ${money(currency, choice as number)} off`, rewardAmount: undefined, body: `Use code ${code} at checkout`, code };
     case 'buyXGetY':
       return { rewardName: 'Buy 1 Get 1 Free', rewardAmount: undefined, body: `Use code ${code} to get one free`, code };
     case 'freebie':
-      return { rewardName: ctx.pick(['Free Coffee ☕', 'Free Dessert', 'Free Delivery', 'Free Crème Brûlée']), rewardAmount: undefined, body: `Show code ${code} to claim your freebie`, code };
+      return { rewardName: choice as string, rewardAmount: undefined, body: `Show code ${code} to claim your freebie`, code };
     case 'stamp':
       return { rewardName: '1 stamp', rewardAmount: 1, body: 'You collected a stamp', code: undefined };
     case 'booster':
@@ -65,8 +110,19 @@ function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: stri
     case 'noReward':
       return { rewardName: 'Better luck next time', rewardAmount: 0, body: 'Better luck next time', code: undefined };
     case 'customReward':
-      return { rewardName: ctx.pick(['Movie ticket 🎬', 'Movie ticket']), rewardAmount: undefined, body: 'You have won a movie ticket', code };
+      return { rewardName: choice as string, rewardAmount: undefined, body: 'You have won a movie ticket', code };
   }
+}
+
+/** The code every reward draws (used or not), then the face's own draw. */
+export function rewardCode(ctx: TemplateContext): string {
+  return `${ctx.pick(CODE_PREFIXES)}${ctx.int(10, 99)}${ctx.alnum(4).toUpperCase()}`;
+}
+
+function rewardFace(ctx: TemplateContext, rewardType: RewardType, currency: string): RewardFace {
+  const code = rewardCode(ctx);
+  const choices = faceChoices(rewardType, currency);
+  return faceText(rewardType, currency, code, choices === undefined ? undefined : ctx.pick(choices));
 }
 
 function reward(ctx: TemplateContext, variant = 'spinthewheel'): JsonObject {
@@ -88,7 +144,7 @@ function reward(ctx: TemplateContext, variant = 'spinthewheel'): JsonObject {
     details.userAId = userId;
     details.reward_reason = 'referred_a_friend';
   }
-  details.rewardCategory = ctx.pick(['RM', 'points', 'voucher', 'cashback']);
+  details.rewardCategory = ctx.pick(REWARD_CATEGORIES);
   details.currency = currency;
   details.campaignName = campaignName;
 
@@ -108,10 +164,10 @@ function reward(ctx: TemplateContext, variant = 'spinthewheel'): JsonObject {
   const terms = ctx.int(0, 2);
   payload.tnc =
     terms === 0
-      ? ['NA']
+      ? [TNC_NONE]
       : terms === 1
-        ? ['Valid once per user', 'Cannot be combined with other offers']
-        : [`Valid on orders above ${money(currency, currency === 'INR' ? 499 : 25)}`, 'Expires as shown in the app'];
+        ? [TNC_ONCE, TNC_ALONE]
+        : [tncAbove(currency), TNC_EXPIRES];
   if (face.code !== undefined) payload.code = face.code;
   payload.details = details;
   return payload;

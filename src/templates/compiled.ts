@@ -1,0 +1,88 @@
+import type { TemplateContext } from './context.js';
+import { toAscii } from './text.js';
+
+/**
+ * A template compiled to JSON bytes, for `generate --count`: one delivery's body written straight into the output
+ * buffer as constant JSON fragments (keys, fixed values, list items: encoded and escaped once, when compiled)
+ * around value slots whose alphabets never need escaping (ids, numbers, codes), written byte by byte as they are
+ * drawn. No payload object, no JSON.stringify, no string per delivery. It draws exactly what the interpreted template
+ * draws, in the same order, and its bytes are the UTF-8 of JSON.stringify of the interpreted payload
+ * (test/generate-compiled.test.ts proves it over seeds, indices, variants and --ascii; core/generate.ts spot-checks
+ * it at run time).
+ */
+export interface CompiledTemplate {
+  /** The most bytes one body takes: the caller leaves at least this much room after `at`. */
+  maxBytes: number;
+  /**
+   * Writes one delivery's body into `out` from `at`; returns where it ends. -1, before drawing anything: this
+   * delivery must be interpreted (and validated), its inputs (the clock) are outside what the compiled form is
+   * proven valid for.
+   */
+  write(ctx: TemplateContext, out: Buffer, at: number): number;
+}
+
+/** Generated text as the payload carries it: folded under `--ascii` exactly as asciiPayload folds every string. */
+export function shown(text: string, ascii: boolean): string {
+  return ascii ? toAscii(text) : text;
+}
+
+/** A JSON string literal (quotes included) of generated text, escaped once when the template is compiled. */
+export function literal(text: string, ascii: boolean): string {
+  return JSON.stringify(shown(text, ascii));
+}
+
+/** Stands for a value drawn per delivery inside a constant text; compiled text is split around it. */
+export const SLOT = '\u{e000}';
+
+/**
+ * The JSON literal of a text with one slot, as the two fragments around it: `"Use code ` and ` at checkout"`.
+ * Undefined when the text cannot be split that way (no slot, several, or an --ascii fold that would see the slot's
+ * neighbours: toAscii trims and collapses spaces, so only an all-ASCII text splits exactly).
+ */
+export function splitLiteral(text: string, ascii: boolean): [string, string] | undefined {
+  const parts = text.split(SLOT);
+  if (parts.length !== 2) return undefined;
+  if (ascii && parts.some((p) => /[^\x00-\x7f]/.test(p))) return undefined;
+  const json = JSON.stringify(text);
+  const at = json.indexOf(SLOT);
+  return [json.slice(0, at), json.slice(at + SLOT.length)];
+}
+
+/** A fragment's UTF-8 bytes, encoded once. */
+export function utf8(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
+}
+
+/** Copies a fragment into `out` at `at`; returns the end. Short ones by hand: `set` costs a call into C++. */
+export function put(out: Uint8Array, at: number, fragment: Uint8Array): number {
+  const n = fragment.length;
+  if (n > 24) out.set(fragment, at);
+  else for (let i = 0; i < n; i++) out[at + i] = fragment[i]!;
+  return at + n;
+}
+
+/** A number as JSON writes it (String(n) for a finite number, all ASCII). Returns the end. */
+export function putNumber(out: Uint8Array, at: number, n: number): number {
+  if (Number.isSafeInteger(n) && !Object.is(n, -0)) {
+    let v = n;
+    if (v < 0) {
+      out[at++] = 0x2d;
+      v = -v;
+    }
+    let end = at;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) end++;
+    for (let i = end; i >= at; i--) {
+      out[i] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    return end + 1;
+  }
+  const text = JSON.stringify(n);
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/** The most UTF-8 bytes a JSON literal of a text of `units` UTF-16 units takes (an escape is at most 6 bytes). */
+export function literalBound(units: number): number {
+  return 6 * units + 2;
+}
