@@ -65,7 +65,12 @@ function createLoader({ useCache = true } = {}) {
     if (run === undefined) throw new Error(`${name} is missing from the packs in ${DIR}: reinstall cg-hooks (in a checkout: npm run build)`);
     const module = { exports: {} };
     loaded.set(name, module); // before it runs, as Node does, so that a cycle sees the exports begun
-    run(module.exports, requireFromPack, module, join(DIR, name), DIR, importFromPack, moduleUrl);
+    try {
+      run(module.exports, requireFromPack, module, join(DIR, name), DIR, importFromPack, moduleUrl);
+    } catch (error) {
+      loaded.delete(name); // as Node does: a module that failed to load is not half-loaded for the next require
+      throw error;
+    }
     return module.exports;
   }
 
