@@ -32,9 +32,17 @@ function stored(key: string): string {
  * Bounded in count (`limit`) and in size: keys come from bodies (a sender can make them a megabyte long), so
  * what is kept is at most 72 characters whatever the key (a longer one's digest: 44). 100,000 keys of 72
  * characters hold about 15 MB (21 MB in text beyond Latin-1).
+ * The oldest key is found in a queue of (key, seq) pairs kept beside the map, not as the map's first key: a Map
+ * emptied from the front keeps its deleted slots until it is next rehashed, and every `keys().next()` stepped over
+ * all of them (tens of thousands at the limit: 25-80 µs a delivery once 100,000 had been seen). A pair is live
+ * while the map still holds its key with its seq; `seq` names one delivery (the listener's sequence number).
  */
 export class DedupTracker {
   private readonly seen = new Map<string, number>();
+  /** Stored keys in the order they were stored, with the seq stored; [head, end) is the queue. */
+  private queueKeys: string[] = [];
+  private queueSeqs: number[] = [];
+  private head = 0;
   constructor(private readonly limit = 100_000) {}
 
   get size(): number {
@@ -46,6 +54,11 @@ export class DedupTracker {
     let n = 0;
     for (const k of this.seen.keys()) n += k.length;
     return n;
+  }
+
+  /** Queue slots held, live or not (for tests: bounded by 2 × limit + 1). */
+  queued(): number {
+    return this.queueKeys.length - this.head;
   }
 
   firstSeq(key: string | undefined): number | undefined {
@@ -69,7 +82,7 @@ export class DedupTracker {
   release(key: string | undefined, seq: number): void {
     if (key === undefined) return;
     const kept = stored(key);
-    if (this.seen.get(kept) === seq) this.seen.delete(kept);
+    if (this.seen.get(kept) === seq) this.seen.delete(kept); // its queue slot is now stale: skipped when reached
   }
 
   remember(key: string | undefined, seq: number): void {
@@ -79,7 +92,42 @@ export class DedupTracker {
   }
 
   private store(kept: string, seq: number): void {
-    if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
+    if (this.seen.size >= this.limit) this.evictOldest();
     this.seen.set(kept, seq);
+    this.queueKeys.push(kept);
+    this.queueSeqs.push(seq);
+    // Slots stale from release() (refused deliveries) must not pile up while the map stays small.
+    if (this.queueKeys.length - this.head > 2 * this.limit) this.compact();
+  }
+
+  /** Deletes the oldest key still held (the map's own order: insertion). */
+  private evictOldest(): void {
+    while (this.head < this.queueKeys.length) {
+      const key = this.queueKeys[this.head]!;
+      const seq = this.queueSeqs[this.head]!;
+      this.head++;
+      if (this.seen.get(key) === seq) {
+        this.seen.delete(key);
+        break;
+      }
+    }
+    if (this.head >= 1024 && 2 * this.head >= this.queueKeys.length) this.compact();
+  }
+
+  /** Drops the consumed and stale slots (amortised: at most once per `limit` stores). */
+  private compact(): void {
+    const keys: string[] = [];
+    const seqs: number[] = [];
+    for (let i = this.head; i < this.queueKeys.length; i++) {
+      const key = this.queueKeys[i]!;
+      const seq = this.queueSeqs[i]!;
+      if (this.seen.get(key) === seq) {
+        keys.push(key);
+        seqs.push(seq);
+      }
+    }
+    this.queueKeys = keys;
+    this.queueSeqs = seqs;
+    this.head = 0;
   }
 }
