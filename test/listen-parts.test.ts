@@ -115,6 +115,23 @@ describe('DedupTracker eviction', () => {
     expect(t.queued()).toBeLessThanOrEqual(201);
   });
 
+  it('keeps the order when its queue grows after some keys were forgotten (the ring wraps)', () => {
+    const t = new DedupTracker(50);
+    const oracle = new MapOrderTracker(50);
+    const both = (f: (x: DedupTracker | MapOrderTracker) => void) => [t, oracle].forEach(f);
+    let seq = 0;
+    for (let i = 0; i < 60; i++) both((x) => x.claim(`s${i}`, seq + i + 1)); // 10 forgotten: the oldest slot moved on
+    seq += 60;
+    for (let i = 20; i < 40; i++) both((x) => x.release(`s${i}`, i + 1)); // 20 stale slots
+    // The queue outgrows its first ring (64 slots) while its oldest slot is not the ring's first; then every claim
+    // forgets one key, oldest first.
+    for (let i = 0; i < 80; i++) {
+      both((x) => x.claim(`n${i}`, seq + i + 1));
+      expect(t.size).toBe(oracle.seen.size);
+      for (const [key, first] of oracle.seen) expect(t.firstSeq(key)).toBe(first);
+    }
+  });
+
   it('a key claimed again after a release is as new (its first, stale place in the queue evicts nothing)', () => {
     const t = new DedupTracker(2);
     t.claim('a', 1);

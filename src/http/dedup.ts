@@ -36,13 +36,19 @@ function stored(key: string): string {
  * emptied from the front keeps its deleted slots until it is next rehashed, and every `keys().next()` stepped over
  * all of them (tens of thousands at the limit: 25-80 µs a delivery once 100,000 had been seen). A pair is live
  * while the map still holds its key with its seq; `seq` names one delivery (the listener's sequence number).
+ * The queue costs 16 bytes a slot (2 MB at the limit), and holds no key the map has forgotten.
  */
 export class DedupTracker {
   private readonly seen = new Map<string, number>();
-  /** Stored keys in the order they were stored, with the seq stored; [head, end) is the queue. */
-  private queueKeys: string[] = [];
-  private queueSeqs: number[] = [];
+  /**
+   * The queue: a ring of (key, seq) slots, oldest at `head`. Its capacity doubles when full and otherwise stays:
+   * at the limit one slot is taken and one freed per delivery. A taken slot is cleared, so that a forgotten key
+   * is not kept alive by the queue.
+   */
+  private ringKeys: Array<string | undefined> = new Array<string | undefined>(64);
+  private ringSeqs: number[] = new Array<number>(64).fill(0);
   private head = 0;
+  private count = 0;
   constructor(private readonly limit = 100_000) {}
 
   get size(): number {
@@ -58,7 +64,7 @@ export class DedupTracker {
 
   /** Queue slots held, live or not (for tests: bounded by 2 × limit + 1). */
   queued(): number {
-    return this.queueKeys.length - this.head;
+    return this.count;
   }
 
   firstSeq(key: string | undefined): number | undefined {
@@ -94,40 +100,59 @@ export class DedupTracker {
   private store(kept: string, seq: number): void {
     if (this.seen.size >= this.limit) this.evictOldest();
     this.seen.set(kept, seq);
-    this.queueKeys.push(kept);
-    this.queueSeqs.push(seq);
     // Slots stale from release() (refused deliveries) must not pile up while the map stays small.
-    if (this.queueKeys.length - this.head > 2 * this.limit) this.compact();
+    if (this.count >= 2 * this.limit) this.compact();
+    if (this.count === this.ringKeys.length) this.resize(2 * this.ringKeys.length);
+    const at = (this.head + this.count) % this.ringKeys.length;
+    this.ringKeys[at] = kept;
+    this.ringSeqs[at] = seq;
+    this.count++;
   }
 
   /** Deletes the oldest key still held (the map's own order: insertion). */
   private evictOldest(): void {
-    while (this.head < this.queueKeys.length) {
-      const key = this.queueKeys[this.head]!;
-      const seq = this.queueSeqs[this.head]!;
-      this.head++;
+    while (this.count > 0) {
+      const key = this.ringKeys[this.head]!;
+      const seq = this.ringSeqs[this.head]!;
+      this.ringKeys[this.head] = undefined;
+      this.head = (this.head + 1) % this.ringKeys.length;
+      this.count--;
       if (this.seen.get(key) === seq) {
         this.seen.delete(key);
-        break;
+        return;
       }
     }
-    if (this.head >= 1024 && 2 * this.head >= this.queueKeys.length) this.compact();
   }
 
-  /** Drops the consumed and stale slots (amortised: at most once per `limit` stores). */
+  /** Drops the stale slots (at most once per `limit` stores: each time, at least `limit` of them go). */
   private compact(): void {
-    const keys: string[] = [];
-    const seqs: number[] = [];
-    for (let i = this.head; i < this.queueKeys.length; i++) {
-      const key = this.queueKeys[i]!;
-      const seq = this.queueSeqs[i]!;
-      if (this.seen.get(key) === seq) {
-        keys.push(key);
-        seqs.push(seq);
-      }
+    let live = 0;
+    const n = this.ringKeys.length;
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) % n;
+      const key = this.ringKeys[from]!;
+      const seq = this.ringSeqs[from]!;
+      this.ringKeys[from] = undefined;
+      if (this.seen.get(key) !== seq) continue;
+      const to = (this.head + live) % n;
+      this.ringKeys[to] = key;
+      this.ringSeqs[to] = seq;
+      live++;
     }
-    this.queueKeys = keys;
-    this.queueSeqs = seqs;
+    this.count = live;
+  }
+
+  /** The same slots, oldest first, in a ring of `capacity`. */
+  private resize(capacity: number): void {
+    const keys = new Array<string | undefined>(capacity);
+    const seqs = new Array<number>(capacity).fill(0);
+    for (let i = 0; i < this.count; i++) {
+      const from = (this.head + i) % this.ringKeys.length;
+      keys[i] = this.ringKeys[from];
+      seqs[i] = this.ringSeqs[from]!;
+    }
+    this.ringKeys = keys;
+    this.ringSeqs = seqs;
     this.head = 0;
   }
 }
