@@ -27,9 +27,15 @@ const WITH_UI = process.env.BENCH_UI !== '0';
 const UI_ROUNDS = Number(process.env.BENCH_UI_ROUNDS ?? 3);
 const UI_WARMUP = Number(process.env.BENCH_UI_WARMUP ?? 12_000);
 const SECRET = 'bench-s3cret';
-const POOL = 2000;
 // Distinct deliveries (own ids, own signature), as a real sender would send: nothing can be cached or skipped
-// as a duplicate. Every server gets exactly the same sequence.
+// as a duplicate. Every server gets exactly the same sequence, from its first delivery.
+// Measurement fix (wave 6): the pool held 2,000 deliveries, cycled, and `next` ran on across servers, so after the
+// first 2,000 every delivery was a duplicate of one already seen (58,000 of 60,000 in a 60,000-delivery run): the
+// listener answered "duplicate" and never stored a key, which a real sender's traffic makes it do for every
+// delivery (and past 100,000 keys, evict one). The pool now covers a round (warm-up and BENCH_SECONDS at up to
+// 40,000 requests/s; a faster machine wraps around into duplicates), and each server starts at its first delivery.
+// Building it takes a few seconds and ~300 MB in this process, not in the servers measured.
+const POOL = Math.max(WARMUP, WITH_UI ? UI_WARMUP : 0) + DURATION * 40_000;
 const { prepareGenerator, loadProvider } = await import('../dist/index.js');
 const gen = prepareGenerator(await loadProvider('customerglu'), 'reward', { seed: 'bench' });
 const pool = Array.from({ length: POOL }, (_, i) => {
@@ -132,6 +138,8 @@ function openEventStream(inspector) {
 }
 
 let next = 0;
+/** The same sequence of deliveries for every server: from the first, warm-up included. */
+const restartSequence = () => void (next = 0);
 const deliveries = () => [
   {
     method: 'POST',
@@ -145,6 +153,7 @@ const deliveries = () => [
 /** Starts a server, loads it with `warmup` deliveries (not measured), then for DURATION; stops it and collects its numbers. */
 async function measure(label, args, warmup) {
   const server = await startServer(args);
+  restartSequence();
   const stream = server.inspector ? openEventStream(server.inspector) : undefined;
   let peakKb = 0;
   const poll = setInterval(() => (peakKb = Math.max(peakKb, readHwm(server.child.pid))), 50);
@@ -172,6 +181,7 @@ async function measure(label, args, warmup) {
     timeouts: result.timeouts,
     peakMb: round(peakKb / 1024, 1),
     reported: summary ? Number(summary[1]) : undefined,
+    duplicates: Number(/(\d+) duplicates?/.exec(server.stderr())?.[1] ?? 0),
     cpuUsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total),
     warmupCpuUsPerRequest: warmup > 0 ? ((cpuBefore - cpuStart) * 1000) / warmup : undefined,
     streamedKb: stream ? Math.round(stream.bytes / 1024) : undefined,
@@ -247,6 +257,7 @@ report('listen', rows, {
   barePeakMb: Math.max(...main.bare.map((r) => r.peakMb)),
   listenRequests: main.listen.map((r) => r.requests),
   listenReported: main.listen.map((r) => r.reported),
+  listenDuplicates: main.listen.map((r) => r.duplicates),
   errors: main.listen.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0),
   ...(ui
     ? {

@@ -42,6 +42,109 @@ describe('DedupTracker', () => {
   });
 });
 
+/** The tracker as it was first written (the map's first key evicted): the oracle for the queue that replaced it. */
+class MapOrderTracker {
+  readonly seen = new Map<string, number>();
+  constructor(private readonly limit: number) {}
+  claim(key: string, seq: number): number | undefined {
+    const first = this.seen.get(key);
+    if (first !== undefined) return first;
+    this.store(key, seq);
+    return undefined;
+  }
+  release(key: string, seq: number): void {
+    if (this.seen.get(key) === seq) this.seen.delete(key);
+  }
+  remember(key: string, seq: number): void {
+    if (!this.seen.has(key)) this.store(key, seq);
+  }
+  private store(key: string, seq: number): void {
+    if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(key, seq);
+  }
+}
+
+describe('DedupTracker eviction', () => {
+  it('forgets keys in the order a Map would (oldest stored first), whatever is claimed, released and remembered', () => {
+    const op = fc.record({ kind: fc.constantFrom('claim', 'claim', 'claim', 'release', 'release', 'release-other', 'remember', 'first'), key: fc.integer({ min: 0, max: 15 }) });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { minLength: 20, maxLength: 400, size: "max" }), (limit, ops) => {
+        const t = new DedupTracker(limit);
+        const oracle = new MapOrderTracker(limit);
+        const lastSeq = new Map<string, number>();
+        let seq = 0;
+        for (const { kind, key: k } of ops) {
+          const key = `customerglu:${k}`;
+          if (kind === 'claim') {
+            seq++;
+            const first = oracle.claim(key, seq);
+            expect(t.claim(key, seq)).toBe(first);
+            if (first === undefined) lastSeq.set(key, seq); // the claim a refusal would release
+          } else if (kind === 'remember') {
+            seq++;
+            t.remember(key, seq);
+            oracle.remember(key, seq);
+          } else if (kind === 'release' || kind === 'release-other') {
+            // The listener releases the claim of the delivery it refused; another seq must change nothing.
+            const s = kind === 'release' ? (lastSeq.get(key) ?? 0) : seq + 1;
+            t.release(key, s);
+            oracle.release(key, s);
+          } else expect(t.firstSeq(key)).toBe(oracle.seen.get(key));
+          expect(t.size).toBe(oracle.seen.size);
+        }
+        for (let k = 0; k <= 15; k++) expect(t.firstSeq(`customerglu:${k}`)).toBe(oracle.seen.get(`customerglu:${k}`));
+        expect(t.queued()).toBeLessThanOrEqual(2 * limit + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps its queue bounded when every claim is released (a receiver that refuses everything)', () => {
+    const t = new DedupTracker(100);
+    for (let i = 1; i <= 10_000; i++) {
+      t.claim(`k${i}`, i);
+      t.release(`k${i}`, i);
+    }
+    expect(t.size).toBe(0);
+    expect(t.queued()).toBeLessThanOrEqual(201);
+    // Evicting past the queue's first 1,024 slots compacts it too: still the oldest first.
+    for (let i = 1; i <= 3000; i++) t.claim(`s${i}`, 10_000 + i);
+    expect(t.size).toBe(100);
+    expect(t.firstSeq('s2901')).toBe(12_901);
+    expect(t.firstSeq('s2900')).toBeUndefined();
+    expect(t.queued()).toBeLessThanOrEqual(201);
+  });
+
+  it('keeps the order when its queue grows after some keys were forgotten (the ring wraps)', () => {
+    const t = new DedupTracker(50);
+    const oracle = new MapOrderTracker(50);
+    const both = (f: (x: DedupTracker | MapOrderTracker) => void) => [t, oracle].forEach(f);
+    let seq = 0;
+    for (let i = 0; i < 60; i++) both((x) => x.claim(`s${i}`, seq + i + 1)); // 10 forgotten: the oldest slot moved on
+    seq += 60;
+    for (let i = 20; i < 40; i++) both((x) => x.release(`s${i}`, i + 1)); // 20 stale slots
+    // The queue outgrows its first ring (64 slots) while its oldest slot is not the ring's first; then every claim
+    // forgets one key, oldest first.
+    for (let i = 0; i < 80; i++) {
+      both((x) => x.claim(`n${i}`, seq + i + 1));
+      expect(t.size).toBe(oracle.seen.size);
+      for (const [key, first] of oracle.seen) expect(t.firstSeq(key)).toBe(first);
+    }
+  });
+
+  it('a key claimed again after a release is as new (its first, stale place in the queue evicts nothing)', () => {
+    const t = new DedupTracker(2);
+    t.claim('a', 1);
+    t.release('a', 1); // refused: forgotten
+    t.claim('b', 2);
+    t.claim('a', 3); // stored again, now after b
+    t.claim('c', 4); // over the limit: b is the oldest held, not a
+    expect(t.firstSeq('b')).toBeUndefined();
+    expect(t.firstSeq('a')).toBe(3);
+    expect(t.firstSeq('c')).toBe(4);
+  });
+});
+
 describe('bodies with a Content-Encoding', () => {
   const json = Buffer.from('{"rewardId":"r1","name":"Café"}');
   const input = (body: Buffer, encoding: string, maxDecoded?: number): DeliveryInput => ({

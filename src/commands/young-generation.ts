@@ -5,6 +5,12 @@
 // The cap is the growth factor, the one young-generation setting V8 reads after start-up (the maximum size is
 // fixed when the process starts): growth is allowed below the cap and stopped at it, so that a new space V8
 // shrank while idle can grow back. Only the command does this: a process that embeds startListener keeps its own.
+// The young generation is also collected on the main thread alone (--no-parallel-scavenge). A scavenge of this
+// small space copies a few in-flight deliveries; sharing that with V8's helper threads cost more than it saved:
+// the helpers' CPU per delivery went from 3.0-3.5 µs to 2.0-2.5 µs under the bench's load and the main thread's
+// did not grow (four alternating pairs, docs/performance.md).
+// V8 reads that flag at every scavenge (its tests flip it at run time); the broader --single-threaded-gc is not
+// safe to set after start-up (it crashed a mark-compact in cppgc when set at run time).
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
@@ -15,6 +21,8 @@ export const YOUNG_CAP_BYTES = 8 * 1024 * 1024;
  * after every garbage collection (the space only grows in one), so it cannot grow twice between two checks.
  */
 export function capYoungGeneration(cap = YOUNG_CAP_BYTES): () => void {
+  const parallel = parallelScavengeWasOn();
+  if (parallel) setFlagsFromString('--no-parallel-scavenge');
   let growing = true;
   const check = () => {
     const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size;
@@ -31,5 +39,12 @@ export function capYoungGeneration(cap = YOUNG_CAP_BYTES): () => void {
   return () => {
     observer.disconnect();
     if (!growing) setFlagsFromString('--semi-space-growth-factor=2');
+    if (parallel) setFlagsFromString('--parallel-scavenge');
   };
+}
+
+/** False when the process was started with scavenging on one thread already (then it is left as it is). */
+function parallelScavengeWasOn(): boolean {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return !given.some((a) => /^--(no-parallel[-_]scavenge|single[-_]threaded(?:[-_]gc)?|predictable)$/.test(a));
 }
