@@ -32,23 +32,16 @@ function stored(key: string): string {
  * Bounded in count (`limit`) and in size: keys come from bodies (a sender can make them a megabyte long), so
  * what is kept is at most 72 characters whatever the key (a longer one's digest: 44). 100,000 keys of 72
  * characters hold about 15 MB (21 MB in text beyond Latin-1).
- * The oldest key is found in a queue of (key, seq) pairs kept beside the map, not as the map's first key: a Map
- * emptied from the front keeps its deleted slots until it is next rehashed, and every `keys().next()` stepped over
- * all of them (tens of thousands at the limit: 25-80 µs a delivery once 100,000 had been seen). A pair is live
- * while the map still holds its key with its seq; `seq` names one delivery (the listener's sequence number).
- * The queue costs 16 bytes a slot (2 MB at the limit), and holds no key the map has forgotten.
+ * The oldest key is the map's first (insertion order), found with one iterator kept from eviction to eviction: a
+ * Map emptied from the front keeps its deleted slots until it is next rehashed, and a fresh `keys().next()` stepped
+ * over all of them at every eviction (tens of thousands at the limit: 25-80 µs a delivery once 100,000 had been
+ * seen). A kept iterator steps over each slot once. Every key before its place was forgotten (evicted, or released
+ * and, if claimed again, stored anew at the end), so the next key it gives is the map's first; it costs no memory.
  */
 export class DedupTracker {
   private readonly seen = new Map<string, number>();
-  /**
-   * The queue: a ring of (key, seq) slots, oldest at `head`. Its capacity doubles when full and otherwise stays:
-   * at the limit one slot is taken and one freed per delivery. A taken slot is cleared, so that a forgotten key
-   * is not kept alive by the queue.
-   */
-  private ringKeys: Array<string | undefined> = new Array<string | undefined>(64);
-  private ringSeqs: number[] = new Array<number>(64).fill(0);
-  private head = 0;
-  private count = 0;
+  /** Where the last eviction stopped in the map's order; undefined before the first (or once it ran out). */
+  private oldest: Iterator<string> | undefined;
   constructor(private readonly limit = 100_000) {}
 
   get size(): number {
@@ -60,11 +53,6 @@ export class DedupTracker {
     let n = 0;
     for (const k of this.seen.keys()) n += k.length;
     return n;
-  }
-
-  /** Queue slots held, live or not (for tests: bounded by 2 × limit + 1). */
-  queued(): number {
-    return this.count;
   }
 
   firstSeq(key: string | undefined): number | undefined {
@@ -88,7 +76,7 @@ export class DedupTracker {
   release(key: string | undefined, seq: number): void {
     if (key === undefined) return;
     const kept = stored(key);
-    if (this.seen.get(kept) === seq) this.seen.delete(kept); // its queue slot is now stale: skipped when reached
+    if (this.seen.get(kept) === seq) this.seen.delete(kept);
   }
 
   remember(key: string | undefined, seq: number): void {
@@ -100,59 +88,16 @@ export class DedupTracker {
   private store(kept: string, seq: number): void {
     if (this.seen.size >= this.limit) this.evictOldest();
     this.seen.set(kept, seq);
-    // Slots stale from release() (refused deliveries) must not pile up while the map stays small.
-    if (this.count >= 2 * this.limit) this.compact();
-    if (this.count === this.ringKeys.length) this.resize(2 * this.ringKeys.length);
-    const at = (this.head + this.count) % this.ringKeys.length;
-    this.ringKeys[at] = kept;
-    this.ringSeqs[at] = seq;
-    this.count++;
   }
 
-  /** Deletes the oldest key still held (the map's own order: insertion). */
+  /** Deletes the oldest key still held (the map's first). */
   private evictOldest(): void {
-    while (this.count > 0) {
-      const key = this.ringKeys[this.head]!;
-      const seq = this.ringSeqs[this.head]!;
-      this.ringKeys[this.head] = undefined;
-      this.head = (this.head + 1) % this.ringKeys.length;
-      this.count--;
-      if (this.seen.get(key) === seq) {
-        this.seen.delete(key);
-        return;
-      }
+    let next = this.oldest?.next();
+    // A Map iterator that has run out stays out, even for keys added later: start again from the map's first.
+    if (next === undefined || next.done === true) {
+      this.oldest = this.seen.keys();
+      next = this.oldest.next();
     }
-  }
-
-  /** Drops the stale slots (at most once per `limit` stores: each time, at least `limit` of them go). */
-  private compact(): void {
-    let live = 0;
-    const n = this.ringKeys.length;
-    for (let i = 0; i < this.count; i++) {
-      const from = (this.head + i) % n;
-      const key = this.ringKeys[from]!;
-      const seq = this.ringSeqs[from]!;
-      this.ringKeys[from] = undefined;
-      if (this.seen.get(key) !== seq) continue;
-      const to = (this.head + live) % n;
-      this.ringKeys[to] = key;
-      this.ringSeqs[to] = seq;
-      live++;
-    }
-    this.count = live;
-  }
-
-  /** The same slots, oldest first, in a ring of `capacity`. */
-  private resize(capacity: number): void {
-    const keys = new Array<string | undefined>(capacity);
-    const seqs = new Array<number>(capacity).fill(0);
-    for (let i = 0; i < this.count; i++) {
-      const from = (this.head + i) % this.ringKeys.length;
-      keys[i] = this.ringKeys[from];
-      seqs[i] = this.ringSeqs[from]!;
-    }
-    this.ringKeys = keys;
-    this.ringSeqs = seqs;
-    this.head = 0;
+    if (next.done !== true) this.seen.delete(next.value);
   }
 }
