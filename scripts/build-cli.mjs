@@ -12,7 +12,7 @@
 // __dirname, __cgImport, __cgBundleUrl) {…}`, run only when first required; the launcher's `require` resolves the
 // chunk names (`./chunk-….js`) and Node's modules, and `__cgImport` does the same for import().
 import { build, transform } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 
 /** The packs, in the order the launcher finds them: each takes the modules its entries reach that no earlier pack holds. */
 const PACKS = [
@@ -28,7 +28,6 @@ const EAGER_CHILD_PROCESS = /childProcess=(\(0,\w+\.__require\)|require)\("node:
 
 /**
  * @param {{ external: string[], define: Record<string, string>, target: string }} options
- * @returns {Promise<{ packs: Record<string, string[]> }>} the module names of each pack
  */
 export async function buildCli({ external, define, target }) {
   const out = new URL('../dist/cli/', import.meta.url);
@@ -102,6 +101,4 @@ export async function buildCli({ external, define, target }) {
     const where = i === 0 ? `,where:${JSON.stringify(elsewhere)}` : '';
     writeFileSync(new URL(`${pack.name}.js`, out), `({modules:{${modules[pack.name].join(',')}}${where}})\n`);
   }
-  for (const f of readdirSync(out)) if (!PACKS.some((p) => f === `${p.name}.js`)) throw new Error(`dist/cli/${f}: unexpected file`);
-  return { packs: Object.fromEntries(PACKS.map((p) => [p.name, [...packOf].filter(([, n]) => n === p.name).map(([m]) => m)])) };
 }
