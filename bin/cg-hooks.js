@@ -6,11 +6,8 @@
 // packs it needs (`--help` one, `generate` two). A cache made by another Node version, or for another copy of a
 // pack, is rejected by V8 itself, and that pack is compiled from source as usual (docs/performance.md).
 'use strict';
-const { readFileSync } = require('node:fs');
-const { createRequire } = require('node:module');
+const { readFileSync, writeSync } = require('node:fs');
 const { join } = require('node:path');
-const { pathToFileURL } = require('node:url');
-const { Script } = require('node:vm');
 
 const DIR = join(__dirname, '..', 'dist', 'cli');
 /** The pack `--help` needs; it also says which pack holds every other module. */
@@ -23,7 +20,11 @@ const FIRST_PACK = 'cli';
  * external ES modules (undici, ora, inquirer, yaml) run here, in a module Node loaded itself.
  */
 function createLoader({ useCache = true } = {}) {
-  /** @type {Map<string, { modules: Record<string, Function>, script: Script }>} */
+  // Required here, not at the top: `--version` needs none of them.
+  const { createRequire } = require('node:module');
+  const { pathToFileURL } = require('node:url');
+  const { Script } = require('node:vm');
+  /** @type {Map<string, { modules: Record<string, Function>, script: import('node:vm').Script }>} */
   const packs = new Map();
   const loaded = new Map();
   let where = {};
@@ -100,10 +101,23 @@ function loadCli(options) {
   return { cli: loader.load('cli.js'), packs: loader.packs, loader };
 }
 
+/**
+ * Straight to descriptor 1: making process.stdout loads Node's stream modules (a few % of a `--version` start).
+ * A descriptor another process made non-blocking (EAGAIN) gets it through the stream; a reader gone is not an error.
+ */
+function printVersion(text) {
+  try {
+    writeSync(1, text);
+  } catch (error) {
+    if (error.code === 'EAGAIN') process.stdout.write(text);
+    else if (error.code !== 'EPIPE') throw error;
+  }
+}
+
 if (require.main === module) {
   const args = process.argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(`${require('../package.json').version}\n`);
+    printVersion(`${require('../package.json').version}\n`);
   } else {
     loadCli().cli.main(process.argv);
   }

@@ -26,6 +26,21 @@ const PACKS = [
 // required when first used instead.
 const EAGER_CHILD_PROCESS = /childProcess=(\(0,\w+\.__require\)|require)\("node:child_process"\),/;
 
+// chalk's supports-color asks node:tty whether stdout and stderr are terminals when chalk is imported, and node:tty
+// loads net and stream (~10% of a `generate` start) to answer what one fstat answers for a pipe, a file or
+// /dev/null. There, and only there, it gets src/output/tty-for-supports-color.ts (the same answers).
+let ttyRedirected = 0;
+const ttyForSupportsColor = {
+  name: 'tty-for-supports-color',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?tty$/ }, (args) => {
+      if (!/[\\/]supports-color[\\/]/.test(args.importer)) return undefined;
+      ttyRedirected++;
+      return { path: new URL('../src/output/tty-for-supports-color.ts', import.meta.url).pathname };
+    });
+  },
+};
+
 /**
  * @param {{ external: string[], define: Record<string, string>, target: string }} options
  */
@@ -33,7 +48,9 @@ export async function buildCli({ external, define, target }) {
   const out = new URL('../dist/cli/', import.meta.url);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  ttyRedirected = 0;
   const result = await build({
+    plugins: [ttyForSupportsColor],
     entryPoints: { cli: 'src/cli.ts' },
     outdir: 'dist/cli',
     bundle: true,
@@ -93,6 +110,7 @@ export async function buildCli({ external, define, target }) {
     if (/\bimport\((?=["'`])/.test(code)) throw new Error(`dist/cli/${name}: an import() the launcher does not handle is left`);
     modules[packOf.get(name)].push(`${JSON.stringify(name)}:function(exports,require,module,__filename,__dirname,__cgImport,__cgBundleUrl){${code}\n}`);
   }
+  if (ttyRedirected !== 1) throw new Error(`dist/cli: supports-color's import of node:tty found ${ttyRedirected} times, not once`);
   if (childProcessMadeLazy !== 1) throw new Error(`dist/cli: commander's require of node:child_process found ${childProcessMadeLazy} times, not once`);
 
   // The first pack also says where every other module is, so a command opens only the packs it needs.

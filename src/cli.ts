@@ -3,6 +3,7 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import { jsonRequested, state } from './commands/shared.js';
 import { didYouMean } from './core/suggest.js';
 import { CliError, EXIT, UsageError } from './output/errors.js';
+import { onStdoutMade, stdoutMade } from './output/stdout.js';
 import { err } from './output/style.js';
 
 import { VERSION } from './version.js';
@@ -181,6 +182,9 @@ export const EXIT_DRAIN_MS = 2000;
  * stderr, so that a process whose stdout is never read still ends.
  */
 async function flushAndExit(code: number): Promise<never> {
+  // Nothing can be queued in a stream nobody made (`generate` writes to the descriptor itself): making it here
+  // would only load the stream modules to find it empty.
+  if (!stdoutMade()) process.exit(code);
   const stdout = process.stdout;
   let left = stdout.writableLength;
   // Not `writableNeedDrain`: a short last line (a summary) queued behind a pipe the reader has not emptied leaves
@@ -212,9 +216,11 @@ function checkHelpTopic(argv: readonly string[]): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(EXIT.ok);
-  });
+  onStdoutMade((stdout) =>
+    stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    }),
+  );
   let code: number;
   try {
     checkHelpTopic(argv);

@@ -93,6 +93,37 @@ describe('start-up: the packs', () => {
   });
 });
 
+describe('start-up: what `generate` and `--version` do not load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-modules-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('into a pipe, a file or /dev/null, none of Node\'s stream, net or tty modules (a tenth of its start)', () => {
+    // Node loads a module of its own once: at exit, the list of those loaded says what the run needed.
+    const preload = join(dir, 'modules.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeSync(2, 'MODULES ' + JSON.stringify(process.moduleLoadList) + '\\n'));`);
+    const loaded = (command: string) => {
+      const r = spawnSync('/bin/bash', ['-c', `"$NODE_BIN" -r "$PRELOAD" ${command}`], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_BIN: process.execPath, CG_BIN: BIN, PRELOAD: preload },
+      });
+      expect(r.status).toBe(0);
+      const line = r.stderr.split('\n').find((l) => l.startsWith('MODULES '));
+      return JSON.parse(line!.slice('MODULES '.length)) as string[];
+    };
+    const bare = new Set(loaded('-e 0'));
+    const modules = (redirect: string) =>
+      loaded(`"$CG_BIN" generate customerglu reward --count 3 ${redirect}`).filter((m) => !bare.has(m) && /^NativeModule (stream|net|tty|internal\/streams\/|internal\/fs\/sync_write_stream)/.test(m));
+    expect(modules('| cat >/dev/null')).toEqual([]);
+    expect(modules(`> ${join(dir, 'out.ndjson')}`)).toEqual([]);
+    expect(modules('>/dev/null')).toEqual([]);
+    // `--version` (scripts call it often): not one of Node's modules beyond what `node -e 0` loads.
+    expect(loaded('"$CG_BIN" --version | cat >/dev/null').filter((m) => !bare.has(m) && m.startsWith('NativeModule '))).toEqual([]);
+    // The check can see them: `--help` writes through process.stdout, which loads them.
+    const help = spawnSync(process.execPath, ['-r', preload, BIN, '--help'], { encoding: 'utf8' });
+    expect(help.stderr).toContain('NativeModule stream');
+  });
+});
+
 describe('start-up: the code cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cg-startup-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

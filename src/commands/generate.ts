@@ -8,7 +8,9 @@ import { parseAssignment } from '../core/paths.js';
 import { isObject } from '../providers/helpers.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
+import { stdoutSink } from '../output/stdout.js';
 import { err, writeErr } from '../output/style.js';
+import { isTerminal } from '../output/terminal.js';
 import { readMappingOption } from './mapping-option.js';
 import { action, collect, parseOptions, parseTime, positiveInteger, readInput } from './shared.js';
 
@@ -57,20 +59,6 @@ export async function warnUnknownSetPaths(gen: PreparedGenerator, options: Gener
   for (const w of await unknownSetPathWarnings(gen.provider, gen.event, options.set.map((s) => s.path))) writeErr(err.yellow(`warning: ${w}`));
 }
 
-/**
- * Resolves when stdout can take more: after 'drain', or at once when it errored or closed (`| head -1` went away:
- * cli.ts ends the process quietly on EPIPE). Waiting here is what bounds memory when the reader is slow or gone.
- */
-function stdoutReady(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.stdout.off('drain', done).off('error', done).off('close', done);
-      resolve();
-    };
-    process.stdout.once('drain', done).once('error', done).once('close', done);
-  });
-}
-
 /** "is a directory", "no such directory", "permission denied": why a file cannot be written, in a few words. */
 function reason(e: unknown, path: string): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -82,11 +70,11 @@ function reason(e: unknown, path: string): string {
 }
 
 /** Writes to a temp file and renames, so an interrupted run never leaves half a file under the real name. */
-function openOutput(path: string | undefined): { write(bytes: Buffer): void | Promise<void>; close(): void; holds(): boolean } {
+function openOutput(path: string | undefined): { write(bytes: Buffer): void | Promise<void>; close(): void; holds(): boolean; gone(): boolean } {
   // stdout may still hold a written buffer: a pipe or terminal that could not take it at once queues it (its
   // writableLength counts it until the write completes). A file write (-o, or stdout redirected to a file) is
   // synchronous and leaves nothing queued.
-  if (path === undefined) return { write: (t) => (process.stdout.write(t) ? undefined : stdoutReady()), close: () => {}, holds: () => process.stdout.writableLength > 0 };
+  if (path === undefined) return { ...stdoutSink(), close: () => {} };
   const unwritable = (e: unknown) => new UsageError('unwritable_file', `-o ${path}: cannot write: ${reason(e, path)}`, 'give a file name, e.g. -o deliveries.ndjson');
   // Checked before anything is generated or created: the rename at the end would fail, leaving the temp file behind.
   try {
@@ -116,6 +104,7 @@ function openOutput(path: string | undefined): { write(bytes: Buffer): void | Pr
   };
   return {
     holds: () => false,
+    gone: () => false,
     write: (t) => {
       try {
         writeSync(fd, t);
@@ -147,7 +136,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   const sink = openOutput(o.output);
   // One delivery is written as exactly its body bytes, so `generate > body.json` (or -o) can be signed and sent
   // as is; the newline is only for a terminal. NDJSON (--count) ends every line with one.
-  const lineEnd = o.count !== undefined || (o.output === undefined && process.stdout.isTTY === true);
+  const lineEnd = o.count !== undefined || (o.output === undefined && isTerminal(1));
   let warned = false;
   // Batched writes: one syscall per few hundred deliveries is what makes 100,000 a second possible. Each body is
   // encoded straight into the batch's buffer: a Buffer per delivery, or one string for the batch, cost more than
@@ -175,7 +164,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
       used = end;
       if (lineEnd) buf[used++] = 0x0a;
       if (used > BATCH) await flush();
-      if (process.stdout.destroyed) break;
+      if (sink.gone()) break;
       continue;
     }
     const delivery = gen.makeText(i);
@@ -194,9 +183,9 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
       if (lineEnd) buf[used++] = 0x0a;
     }
     if (used > BATCH) await flush();
-    if (process.stdout.destroyed) break;
+    if (sink.gone()) break;
   }
-  if (used > 0 && !process.stdout.destroyed) await flush();
+  if (used > 0 && !sink.gone()) await flush();
   sink.close();
   if (o.output !== undefined) writeErr(err.dim(`wrote ${count} ${count === 1 ? 'delivery' : 'deliveries'} to ${o.output}`));
   return EXIT.ok;

@@ -1,0 +1,109 @@
+// process.stdout is made on its first use, and making it loads Node's stream modules (for a file or /dev/null) or
+// net and stream (for a pipe): ~5–10% of a `generate` start (docs/performance.md, "Start-up"). A command that only
+// writes bytes (`generate`) writes them to the descriptor itself while nothing has made the stream, and the
+// process end waits for the stream only if something made it.
+import { writeSync } from 'node:fs';
+import { UsageError } from './errors.js';
+
+let made = false;
+const whenMade: Array<(stdout: NodeJS.WriteStream) => void> = [];
+
+/**
+ * Notices the first use of process.stdout (ours, commander's, any library's): `then` runs with it then, or at once
+ * if it is already made. Installed by cli.ts before anything writes.
+ */
+export function onStdoutMade(then: (stdout: NodeJS.WriteStream) => void): void {
+  if (made) {
+    then(process.stdout);
+    return;
+  }
+  whenMade.push(then);
+  if (whenMade.length > 1) return;
+  const own = Object.getOwnPropertyDescriptor(process, 'stdout');
+  if (own?.get === undefined || own.configurable !== true) {
+    // Not the lazy getter Node defines: take the stream as made (the safe side: the end waits for it).
+    made = true;
+    then(process.stdout);
+    return;
+  }
+  const make = own.get;
+  Object.defineProperty(process, 'stdout', {
+    configurable: true,
+    enumerable: own.enumerable,
+    get() {
+      const stdout = make.call(process) as NodeJS.WriteStream;
+      if (!made) {
+        made = true;
+        Object.defineProperty(process, 'stdout', own); // Node's getter again: it returns the stream it made
+        for (const f of whenMade.splice(0)) f(stdout);
+      }
+      return stdout;
+    },
+  });
+}
+
+/** True once process.stdout exists: only then can output be queued in it. */
+export function stdoutMade(): boolean {
+  return made;
+}
+
+/** Stdout cannot take output (a full disk, a file too large), said in one line; not the reader going away (EPIPE). */
+export function unwritableStdout(e: NodeJS.ErrnoException): UsageError {
+  const reason = e.code === 'ENOSPC' ? 'no space left on the device' : e.code === 'EFBIG' ? 'the file is too large' : e.message;
+  return new UsageError('unwritable_output', `stdout: cannot write: ${reason}`, 'free some space, or write to another place with -o <file>');
+}
+
+/** Resolves when stdout can take more: after 'drain', or at once when it errored or closed. */
+function drained(stdout: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stdout.off('drain', done).off('error', done).off('close', done);
+      resolve();
+    };
+    stdout.once('drain', done).once('error', done).once('close', done);
+  });
+}
+
+export interface StdoutSink {
+  /** Writes all of `bytes`; a promise when the stream must drain first (bounded memory with a slow reader). */
+  write(bytes: Uint8Array): void | Promise<void>;
+  /** The stream still holds a reference to written bytes (their buffer must not be reused yet). */
+  holds(): boolean;
+  /** The reader went away (the stream was destroyed): stop producing. */
+  gone(): boolean;
+}
+
+/**
+ * Bytes to stdout, blocking writes to descriptor 1 while process.stdout is not made (a pipe or a terminal that
+ * Node has not touched is blocking, as the shell made it). A descriptor that would block (EAGAIN: another process
+ * made it non-blocking) hands the rest, and everything after, to process.stdout. A reader that went away (EPIPE)
+ * throws: cli.ts ends quietly, as it does for the stream's EPIPE.
+ */
+export function stdoutSink(
+  io: { write: typeof writeSync; stream: () => NodeJS.WriteStream } = { write: writeSync, stream: () => process.stdout },
+): StdoutSink {
+  let stream: NodeJS.WriteStream | undefined = made ? io.stream() : undefined;
+  const toStream = (bytes: Uint8Array): void | Promise<void> => {
+    stream ??= io.stream();
+    return stream.write(bytes) ? undefined : drained(stream);
+  };
+  return {
+    write(bytes) {
+      if (stream !== undefined || made) return toStream(bytes); // made since (a warning, a library): keep one order
+      let at = 0;
+      while (at < bytes.length) {
+        try {
+          at += io.write(1, bytes, at, bytes.length - at);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EAGAIN') return toStream(bytes.subarray(at));
+          if (code === 'EPIPE') throw e;
+          throw unwritableStdout(e as NodeJS.ErrnoException);
+        }
+      }
+      return undefined;
+    },
+    holds: () => stream !== undefined && stream.writableLength > 0,
+    gone: () => stream !== undefined && stream.destroyed,
+  };
+}

@@ -1,0 +1,140 @@
+// Writing to stdout without making process.stdout (src/output/stdout.ts) and knowing a terminal without node:tty
+// (src/output/terminal.ts): what `generate` writes and how the CLI decides newlines and colours must be exactly
+// what the stream and tty.isatty gave. Unit checks against tty.isatty on every kind of descriptor, the sink's
+// hand-over to the stream on EAGAIN, and the built binary on a real terminal (util-linux `script`), a pipe and a
+// full disk.
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isatty } from 'node:tty';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stdoutSink } from '../src/output/stdout.js';
+import { isTerminal } from '../src/output/terminal.js';
+import { BIN } from './helpers/cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'cg-stdout-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const errno = (code: string) => Object.assign(new Error(`${code}: test`), { code });
+
+describe('isTerminal: tty.isatty without loading node:tty for what is plainly not a terminal', () => {
+  it('answers as tty.isatty for a file, /dev/null, /dev/zero, a FIFO, a pseudo-terminal and closed or odd descriptors', () => {
+    const fifo = join(work, 'fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const fds = {
+      file: openSync(join(work, 'file'), 'w'),
+      null: openSync('/dev/null', 'w'),
+      zero: openSync('/dev/zero', 'r'),
+      fifo: openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK),
+      ptmx: openSync('/dev/ptmx', constants.O_RDWR | constants.O_NOCTTY),
+    };
+    try {
+      for (const [kind, fd] of Object.entries(fds)) expect([kind, isTerminal(fd)]).toEqual([kind, isatty(fd)]);
+      expect(isatty(fds.ptmx)).toBe(true); // the case that must still reach tty.isatty
+      const closed = openSync('/dev/null', 'r');
+      closeSync(closed);
+      for (const fd of [closed, -1, 1.5, 2 ** 31, Number.NaN]) expect([fd, isTerminal(fd)]).toEqual([fd, isatty(fd)]);
+    } finally {
+      for (const fd of Object.values(fds)) closeSync(fd);
+    }
+  });
+});
+
+/** A stand-in for process.stdout: takes bytes, says whether it wants a drain. */
+function fakeStream(full = false) {
+  const got: Buffer[] = [];
+  const stream = {
+    writableLength: 0,
+    destroyed: false,
+    write: (b: Uint8Array) => (got.push(Buffer.from(b)), !full),
+    once() {
+      return stream;
+    },
+    off() {
+      return stream;
+    },
+  };
+  return { got, stream: stream as unknown as NodeJS.WriteStream };
+}
+
+describe('stdoutSink: straight to the descriptor, the stream when it would block', () => {
+  it('finishes a partial write, then hands the rest and everything after to the stream on EAGAIN, in order', () => {
+    const direct: Buffer[] = [];
+    let calls = 0;
+    const { got, stream } = fakeStream();
+    const sink = stdoutSink({
+      write: ((_fd: number, b: Uint8Array, at: number, n: number) => {
+        calls++;
+        if (calls === 3) throw errno('EAGAIN');
+        const take = Math.min(n, 3); // a short write every time
+        direct.push(Buffer.from(b.subarray(at, at + take)));
+        return take;
+      }) as never,
+      stream: () => stream,
+    });
+    expect(sink.write(Buffer.from('abcdefghij'))).toBeUndefined();
+    sink.write(Buffer.from('KLM'));
+    expect(Buffer.concat(direct).toString()).toBe('abcdef');
+    expect(Buffer.concat(got).toString()).toBe('ghijKLM');
+    expect(calls).toBe(3); // nothing more tried on the descriptor once the stream has bytes
+    expect(sink.gone()).toBe(false);
+  });
+
+  it('waits for the stream to drain once it is full (bounded memory with a slow reader)', () => {
+    const { stream } = fakeStream(true);
+    const sink = stdoutSink({ write: (() => { throw errno('EAGAIN'); }) as never, stream: () => stream });
+    expect(sink.write(Buffer.from('x'))).toBeInstanceOf(Promise);
+  });
+
+  it('a reader gone (EPIPE) is thrown as it is (the CLI ends quietly); a full disk is one clear error, exit 2', () => {
+    const failing = (code: string) => stdoutSink({ write: (() => { throw errno(code); }) as never, stream: () => fakeStream().stream });
+    expect(() => failing('EPIPE').write(Buffer.from('x'))).toThrow(expect.objectContaining({ code: 'EPIPE' }));
+    expect(() => failing('ENOSPC').write(Buffer.from('x'))).toThrow(
+      expect.objectContaining({ exitCode: 2, code: 'unwritable_output', message: 'stdout: cannot write: no space left on the device' }),
+    );
+  });
+});
+
+function shell(script: string, env: Record<string, string | undefined> = {}) {
+  return spawnSync('/bin/bash', ['-c', script], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, NODE_BIN: process.execPath, CG_BIN: BIN, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: undefined, TERM: 'xterm-256color', ...env },
+  });
+}
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+describe('the built binary', () => {
+  it.runIf(hasScript)('on a terminal: a newline after one delivery, and colours (chalk still sees the terminal)', () => {
+    const r = shell(`script -qefc '"$NODE_BIN" "$CG_BIN" generate customerglu reward --seed 1; "$NODE_BIN" "$CG_BIN" generate customerglu nope' /dev/null`);
+    const piped = shell('"$NODE_BIN" "$CG_BIN" generate customerglu reward --seed 1');
+    expect(r.stdout.startsWith(`${piped.stdout}\r\n`)).toBe(true);
+    expect(r.stdout).toContain('\x1b[31merror:');
+  });
+
+  it('through a pipe and into a file: the same bytes, no newline, no colour', () => {
+    const file = join(work, 'one.json');
+    const r = shell(`"$NODE_BIN" "$CG_BIN" generate customerglu reward --seed 1 > ${file} && cat ${file}; echo; "$NODE_BIN" "$CG_BIN" generate customerglu nope 2>&1 | cat`);
+    const [fromFile, error] = r.stdout.split('\n');
+    expect(fromFile).toBe(shell('"$NODE_BIN" "$CG_BIN" generate customerglu reward --seed 1 | cat').stdout);
+    expect(error).toMatch(/^error: /);
+  });
+
+  it('a full disk under stdout: one line, exit 2, not a stack trace or a silent success', (ctx) => {
+    const dir = join(work, 'full');
+    mkdirSync(dir);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) {
+      ctx.skip(); // mounting needs root (or CAP_SYS_ADMIN)
+      return;
+    }
+    try {
+      const r = shell(`"$NODE_BIN" "$CG_BIN" generate customerglu reward --count 2000 > ${dir}/out.ndjson`, { NO_COLOR: '1' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe('error: stdout: cannot write: no space left on the device\nhint: free some space, or write to another place with -o <file>\n');
+    } finally {
+      spawnSync('umount', [dir]);
+    }
+  });
+});
