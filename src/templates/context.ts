@@ -1,5 +1,6 @@
 import { createRng, type Rng } from './random.js';
 import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES } from './names.js';
+import { isoString } from './iso.js';
 import { money, toAscii } from './text.js';
 
 // Alphabets as character codes: ids are built with one String.fromCharCode, a flat string at once. Appending
@@ -169,7 +170,7 @@ export class TemplateContext {
 
   /** ISO-8601 UTC with milliseconds, offset from the delivery's clock by `offsetMs`. */
   iso(offsetMs = 0): string {
-    return new Date(this.now + offsetMs).toISOString();
+    return isoString(this.now + offsetMs);
   }
   /** Unix seconds, offset from the delivery's clock by `offsetMs`. */
   unix(offsetMs = 0): number {

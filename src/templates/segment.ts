@@ -1,5 +1,6 @@
 import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
+import { isoString } from './iso.js';
 import { appBuild, appUserAgent, browserUserAgent, cart, cartLine, customerUserId, device, lineProps, pastMs, shopper, type Shopper } from './sources.js';
 
 type Library = 'analytics.js' | 'analytics-android' | 'analytics-ios' | 'analytics-node';
@@ -17,7 +18,7 @@ function clock(ctx: TemplateContext) {
   const sentAt = receivedAt - inFlight - skew;
   const originalTimestamp = sentAt - inQueue;
   const timestamp = receivedAt - (sentAt - originalTimestamp);
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const iso = isoString;
   return { originalTimestamp: iso(originalTimestamp), sentAt: iso(sentAt), receivedAt: iso(receivedAt), timestamp: iso(timestamp) };
 }
 
@@ -121,7 +122,7 @@ function identify(ctx: TemplateContext): JsonObject {
       email: e.who.email,
       phone: e.who.phone,
       address: { city: e.who.city, country: e.who.country },
-      createdAt: new Date(pastMs(ctx, 1, 900)).toISOString(),
+      createdAt: isoString(pastMs(ctx, 1, 900)),
       plan: ctx.pick(['free', 'plus', 'gold']),
     },
   }));

@@ -2,6 +2,7 @@
 // WebEngage): one shopper whose country, currency, phone and locale agree, a device, an app build, a cart.
 import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
+import { isoString } from './iso.js';
 import { PRODUCTS } from './names.js';
 import { toAscii } from './text.js';
 
@@ -233,7 +234,7 @@ export function customerUserId(ctx: TemplateContext): string {
 
 /** ISO-8601 without milliseconds and with a "+0000" offset, the form WebEngage and CleverTap print. */
 export function isoOffset(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
+  return isoString(ms).replace(/\.\d{3}Z$/, '+0000');
 }
 
 /** A moment up to `maxDays` before the delivery (sign-up dates, first seen), at a random time of day. */
