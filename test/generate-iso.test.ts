@@ -34,7 +34,7 @@ describe('isoString', () => {
     }), { numRuns: RUNS * 50 });
   });
 
-  it('keeps days apart: clocks on many days in any order, each as Date writes it', () => {
+  it('writes clocks on many days in any order, each as Date writes it', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 4_102_444_800_000 }), { minLength: 1, maxLength: 300 }), (clocks) => {
         for (const ms of clocks) expect(isoString(ms)).toBe(new Date(ms).toISOString());
@@ -46,6 +46,19 @@ describe('isoString', () => {
   it('walks every millisecond across a day boundary and a leap day', () => {
     for (const start of [Date.UTC(2024, 1, 28, 23, 59, 58), Date.UTC(1999, 11, 31, 23, 59, 59), 0]) {
       for (let ms = start; ms < start + 4000; ms++) expect(isoString(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+});
+
+describe('isoString, every day', () => {
+  it('writes midnight and the last millisecond of every day from 1970 to 2300, and of days up to 9999, as Date does', () => {
+    const days = [...Array.from({ length: 120_000 }, (_, d) => d), ...Array.from({ length: 3000 }, (_, i) => 120_000 + i * 937), 2_932_896];
+    for (const day of days) {
+      const ms = day * 86_400_000;
+      if (isoString(ms) !== new Date(ms).toISOString() || isoString(ms + 86_399_999) !== new Date(ms + 86_399_999).toISOString()) {
+        expect(isoString(ms)).toBe(new Date(ms).toISOString());
+        expect(isoString(ms + 86_399_999)).toBe(new Date(ms + 86_399_999).toISOString());
+      }
     }
   });
 });
