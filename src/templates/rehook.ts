@@ -18,8 +18,11 @@ const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
  * second would otherwise print ".000454"), so the instant stays within the delivery's second.
  */
 function goTime(ctx: TemplateContext, offsetMs = 0): string {
-  const fraction = `${ctx.int(1, 9)}${ctx.digits(8)}`.replace(/0+$/, '');
-  return `${ctx.iso(offsetMs).slice(0, 19)}.${fraction}Z`;
+  const fraction = `${ctx.int(1, 9)}${ctx.digits(8)}`;
+  // Trailing zeros trimmed (the first digit is 1-9, so one is always left).
+  let end = fraction.length;
+  while (fraction.charCodeAt(end - 1) === 0x30) end--;
+  return `${ctx.iso(offsetMs).slice(0, 19)}.${fraction.slice(0, end)}Z`;
 }
 
 const id = {

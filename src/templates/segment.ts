@@ -23,27 +23,30 @@ function clock(ctx: TemplateContext) {
 }
 
 function context(ctx: TemplateContext, who: Shopper, library: Library): JsonObject {
-  const libVersion: Record<Library, string> = {
-    'analytics.js': `next-1.${ctx.int(60, 74)}.0`,
-    'analytics-android': `4.11.${ctx.int(0, 3)}`,
-    'analytics-ios': `4.1.${ctx.int(5, 8)}`,
-    'analytics-node': `2.${ctx.int(0, 2)}.${ctx.int(0, 9)}`,
-  };
-  const base: JsonObject = { library: { name: library, version: libVersion[library] }, ip: who.ip, locale: who.locale, timezone: who.timezone };
+  // Every library's version is drawn (the same draws whichever library sends), only the sender's is written.
+  const js = ctx.int(60, 74);
+  const android = ctx.int(0, 3);
+  const ios = ctx.int(5, 8);
+  const nodeMinor = ctx.int(0, 2);
+  const nodePatch = ctx.int(0, 9);
+  const version =
+    library === 'analytics.js' ? `next-1.${js}.0` : library === 'analytics-android' ? `4.11.${android}` : library === 'analytics-ios' ? `4.1.${ios}` : `2.${nodeMinor}.${nodePatch}`;
+  // The objects are written whole, keys in the order a spread of the common part would give (no intermediate copy).
+  const lib = { name: library, version };
   if (library === 'analytics.js') {
     const path = ctx.pick(['/', '/cart', '/checkout', '/products/running-shoes', '/account/signup']);
     const host = ctx.pick(['www.shopkart.in', 'shop.stylelane.com', 'www.chownow.com.gh']);
     return {
-      ...base,
+      library: lib, ip: who.ip, locale: who.locale, timezone: who.timezone,
       page: { path, referrer: ctx.pick(['https://www.google.com/', 'https://www.instagram.com/', '']), search: '', title: ctx.pick(['Home', 'Your Cart', 'Checkout', 'Running Shoes', 'Sign up']), url: `https://${host}${path}` },
       userAgent: browserUserAgent(ctx),
     };
   }
-  if (library === 'analytics-node') return base;
+  if (library === 'analytics-node') return { library: lib, ip: who.ip, locale: who.locale, timezone: who.timezone };
   const app = appBuild(ctx);
   const d = device(ctx, library === 'analytics-ios' ? 'ios' : 'android');
   return {
-    ...base,
+    library: lib, ip: who.ip, locale: who.locale, timezone: who.timezone,
     app: { name: app.name, version: app.version, build: app.build, namespace: app.bundle },
     device: { id: ctx.uuid(), manufacturer: d.manufacturer, model: d.model, name: d.modelName, type: d.platform },
     os: { name: d.osName, version: d.osVersion },
