@@ -127,7 +127,7 @@ function orderSuccess(ctx: TemplateContext): JsonObject {
   return envelope('order_success', customerKey(ctx), { cart, mode: ctx.pick(ORDER_MODES), total });
 }
 
-function contact(ctx: TemplateContext): JsonObject {
+function contact(ctx: TemplateContext): { Email: string; Name: string; Phone: string } {
   const person = ctx.person();
   return { Email: person.email, Name: person.name, Phone: person.phone };
 }
@@ -138,12 +138,18 @@ function customerCreated(ctx: TemplateContext): JsonObject {
 
 // INFERRED: signup, customer.updated and customer.referred mirror customer.created (PascalCase keys).
 function signup(ctx: TemplateContext): JsonObject {
-  return envelope('signup', customerKey(ctx), { CustomerID: id.customer(ctx), ...contact(ctx) });
+  const key = customerKey(ctx);
+  const customer = id.customer(ctx);
+  const c = contact(ctx);
+  return envelope('signup', key, { CustomerID: customer, Email: c.Email, Name: c.Name, Phone: c.Phone });
 }
 
 function customerUpdated(ctx: TemplateContext): JsonObject {
   const fields = ctx.pick([['Email'], ['Phone'], ['Name', 'Email'], ['Name']]);
-  return envelope('customer.updated', customerKey(ctx), { CustomerID: id.customer(ctx), ...contact(ctx), UpdatedFields: fields });
+  const key = customerKey(ctx);
+  const customer = id.customer(ctx);
+  const c = contact(ctx);
+  return envelope('customer.updated', key, { CustomerID: customer, Email: c.Email, Name: c.Name, Phone: c.Phone, UpdatedFields: fields });
 }
 
 function customerReferred(ctx: TemplateContext): JsonObject {

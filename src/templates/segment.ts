@@ -85,7 +85,8 @@ function trackEvent(ctx: TemplateContext, e: ReturnType<typeof envelope>): { eve
     }
     case 'Product Added': {
       const l = cartLine(ctx, who);
-      return { event: 'Product Added', properties: { cart_id: ctx.lowerAlnum(16), ...lineProps(l), currency: who.currency } };
+      const cartId = ctx.lowerAlnum(16);
+      return { event: 'Product Added', properties: { cart_id: cartId, product_id: l.productId, sku: l.sku, name: l.name, brand: l.brand, category: l.category, price: l.price, quantity: l.quantity, currency: who.currency } };
     }
     case 'Signed Up':
       return { event: 'Signed Up', properties: { type: ctx.pick(['organic', 'referral', 'paid']), method: ctx.pick(['phone', 'google', 'email']) } };
