@@ -17,7 +17,7 @@ const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
  * trimmed ("2023-09-21T07:46:56.8421482Z"). The sub-second part is drawn afresh (a clock pinned to a whole
  * second would otherwise print ".000454"), so the instant stays within the delivery's second.
  */
-function goTime(ctx: TemplateContext, offsetMs = 0): string {
+export function goTime(ctx: TemplateContext, offsetMs = 0): string {
   const fraction = `${ctx.int(1, 9)}${ctx.digits(8)}`;
   // Trailing zeros trimmed (the first digit is 1-9, so one is always left).
   let end = fraction.length;
