@@ -72,7 +72,7 @@ const compiled = new WeakMap<z.ZodMiniType, z.ZodMiniType>();
  */
 export function validateOften(schema: z.ZodMiniType, value: unknown): FieldIssue[] {
   let fast = compiled.get(schema);
-  if (fast === undefined) compiled.set(schema, (fast = z.compile(withoutNoOpChecks(schema) as z.ZodMiniType)));
+  if (fast === undefined) compiled.set(schema, (fast = z.compile(checkedAsWritten(schema))));
   return z.validate(fast, value) ? [] : validate(fast, value);
 }
 
@@ -86,6 +86,15 @@ const NO_OP_CHECKS = new Set(['meta', 'describe']);
 
 type AnySchema = z.core.$ZodType;
 const isSchema = (v: unknown): v is AnySchema => typeof v === 'object' && v !== null && '_zod' in v && typeof (v as AnySchema)._zod?.def === 'object';
+
+/** withoutNoOpChecks, or the schema itself when a definition cannot be walked (a getter that throws): never worse. */
+function checkedAsWritten(schema: z.ZodMiniType): z.ZodMiniType {
+  try {
+    return withoutNoOpChecks(schema) as z.ZodMiniType;
+  } catch {
+    return schema;
+  }
+}
 
 /**
  * The schema with its no-op checks left out, everywhere in its tree: a copy of each node on the way to one (zod's own
