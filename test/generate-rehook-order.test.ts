@@ -22,7 +22,7 @@ let rehook: ProviderDef;
 let cases: Array<[string, string | undefined]>;
 beforeAll(async () => {
   rehook = await loadProvider('rehook');
-  cases = rehook.events.flatMap((e) => (e.variants?.length ? e.variants.map((v) => [e.name, v.name] as [string, string]) : [[e.name, undefined] as [string, undefined]]));
+  cases = rehook.events.flatMap((e): Array<[string, string | undefined]> => (e.variants?.length ? e.variants.map((v) => [e.name, v.name]) : [[e.name, undefined]]));
 });
 
 describe('Rehook payloads', () => {
