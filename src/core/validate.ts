@@ -72,6 +72,65 @@ const compiled = new WeakMap<z.ZodMiniType, z.ZodMiniType>();
  */
 export function validateOften(schema: z.ZodMiniType, value: unknown): FieldIssue[] {
   let fast = compiled.get(schema);
-  if (fast === undefined) compiled.set(schema, (fast = z.compile(schema)));
+  if (fast === undefined) compiled.set(schema, (fast = z.compile(checkedAsWritten(schema))));
   return z.validate(fast, value) ? [] : validate(fast, value);
+}
+
+/**
+ * Checks that check nothing: `z.meta` and `z.describe` only attach metadata for the JSON Schema export (the schemas
+ * carry their refinements' JSON Schema that way, src/schema/refinement.ts); zod runs them as `() => {}`. zod's
+ * compiler refuses them, and a schema holding one is then run by the interpreter, wholly (Segment's, at the root) or
+ * as an island (mgPass's cashback data): 3-8 µs a check instead of ~0.3.
+ */
+const NO_OP_CHECKS = new Set(['meta', 'describe']);
+
+type AnySchema = z.core.$ZodType;
+const isSchema = (v: unknown): v is AnySchema => typeof v === 'object' && v !== null && '_zod' in v && typeof (v as AnySchema)._zod?.def === 'object';
+
+/** withoutNoOpChecks, or the schema itself when a definition cannot be walked (a getter that throws): never worse. */
+function checkedAsWritten(schema: z.ZodMiniType): z.ZodMiniType {
+  try {
+    return withoutNoOpChecks(schema) as z.ZodMiniType;
+  } catch {
+    return schema;
+  }
+}
+
+/**
+ * The schema with its no-op checks left out, everywhere in its tree: a copy of each node on the way to one (zod's own
+ * clone of a node with a new definition), the node itself where there is none. It accepts and rejects exactly what the
+ * schema does, with the same issues, as only checks that add nothing are gone (test/validate-often.test.ts compares
+ * the two on every event's payloads and on broken ones). Children are found wherever a definition holds schemas: a
+ * property (innerType, element…), an array of them (options, items) or an object's shape.
+ */
+export function withoutNoOpChecks(schema: AnySchema, done = new Map<AnySchema, AnySchema>()): AnySchema {
+  const known = done.get(schema);
+  if (known !== undefined) return known;
+  done.set(schema, schema); // a cycle (z.lazy) is left as it is: zod's compiler refuses those anyway
+  const def = schema._zod.def as unknown as Record<string, unknown>;
+  let next: Record<string, unknown> | undefined;
+  const replace = (key: string, value: unknown) => {
+    next ??= { ...def };
+    next[key] = value;
+  };
+  const checks = def.checks as Array<{ _zod: { def: { check: string } } }> | undefined;
+  if (checks?.some((c) => NO_OP_CHECKS.has(c._zod.def.check))) replace('checks', checks.filter((c) => !NO_OP_CHECKS.has(c._zod.def.check)));
+  for (const key of Object.keys(def)) {
+    if (key === 'checks') continue;
+    const value = def[key];
+    if (isSchema(value)) {
+      const child = withoutNoOpChecks(value, done);
+      if (child !== value) replace(key, child);
+    } else if (Array.isArray(value) && value.some(isSchema)) {
+      const children = value.map((v) => (isSchema(v) ? withoutNoOpChecks(v, done) : v));
+      if (children.some((c, i) => c !== value[i])) replace(key, children);
+    } else if (key === 'shape' && typeof value === 'object' && value !== null) {
+      const shape = value as Record<string, unknown>;
+      const children = Object.fromEntries(Object.keys(shape).map((k) => [k, isSchema(shape[k]) ? withoutNoOpChecks(shape[k], done) : shape[k]]));
+      if (Object.keys(shape).some((k) => children[k] !== shape[k])) replace(key, children);
+    }
+  }
+  const result = next === undefined ? schema : z.core.clone(schema, next as unknown as z.core.$ZodTypeDef);
+  done.set(schema, result);
+  return result;
 }

@@ -1,5 +1,6 @@
 import { createRng, type Rng } from './random.js';
 import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES } from './names.js';
+import { isoString } from './iso.js';
 import { money, toAscii } from './text.js';
 
 // Alphabets as character codes: ids are built with one String.fromCharCode, a flat string at once. Appending
@@ -169,7 +170,7 @@ export class TemplateContext {
 
   /** ISO-8601 UTC with milliseconds, offset from the delivery's clock by `offsetMs`. */
   iso(offsetMs = 0): string {
-    return new Date(this.now + offsetMs).toISOString();
+    return isoString(this.now + offsetMs);
   }
   /** Unix seconds, offset from the delivery's clock by `offsetMs`. */
   unix(offsetMs = 0): number {
@@ -194,24 +195,51 @@ export class TemplateContext {
   }
 
   person(): Person {
-    // The same draws in every mode: --ascii changes how a name is written, never who the person is.
-    const native = this.chance(NATIVE_NAME_SHARE) ? this.pick(NATIVE_NAMES) : undefined;
-    const first = this.pick(FIRST_NAMES);
-    const last = this.pick(LAST_NAMES);
-    const plain = native ? { ...native.romanized } : { first: toAscii(first), last: toAscii(last) };
-    let shown: { first: string; last: string; name: string };
-    if (this.ascii) shown = { ...plain, name: `${plain.first} ${plain.last}` };
-    else if (native) shown = { first: native.first, last: native.last, name: native.name };
-    else shown = { first, last, name: `${first} ${last}` };
-    const local = `${plain.first}.${plain.last}`.toLowerCase().replace(/[^a-z.]/g, '');
+    // The same draws in every mode: --ascii changes how a name is written, never who the person is. An index drawn
+    // with int(0, n - 1) is the one pick() takes (both floor(float() * n)); the names' spellings, which depend on
+    // nothing else, are made once per name (NAME_FORMS).
+    const n = this.chance(NATIVE_NAME_SHARE) ? this.int(0, NATIVE_NAMES.length - 1) : -1;
+    const f = this.int(0, FIRST_NAMES.length - 1);
+    const l = this.int(0, LAST_NAMES.length - 1);
+    const forms = nameForms(n, f, l);
+    const shown = this.ascii ? forms.ascii : forms.typed;
     return {
-      ...shown,
-      plain,
-      email: `${local}${this.int(1, 99)}@${this.pick(EMAIL_DOMAINS)}`,
+      first: shown.first,
+      last: shown.last,
+      name: shown.name,
+      plain: { first: forms.ascii.first, last: forms.ascii.last },
+      email: `${forms.local}${this.int(1, 99)}@${this.pick(EMAIL_DOMAINS)}`,
       phone: `+91${this.int(6, 9)}${this.digits(9)}`,
       city: this.text(this.pick(CITIES)),
     };
   }
+}
+
+/** How one person's name is written: as typed, in plain Latin letters (--ascii, e-mail), and the e-mail's local part. */
+interface NameForms {
+  typed: { first: string; last: string; name: string };
+  ascii: { first: string; last: string; name: string };
+  local: string;
+}
+
+/** NameForms per native name (index n), then per first × last name; made on first use. */
+const NAME_FORMS: NameForms[] = [];
+
+function nameForms(n: number, f: number, l: number): NameForms {
+  const key = n >= 0 ? n : NATIVE_NAMES.length + f * LAST_NAMES.length + l;
+  let forms = NAME_FORMS[key];
+  if (forms !== undefined) return forms;
+  const native = n >= 0 ? NATIVE_NAMES[n]! : undefined;
+  const first = FIRST_NAMES[f]!;
+  const last = LAST_NAMES[l]!;
+  const plain = native ? native.romanized : { first: toAscii(first), last: toAscii(last) };
+  forms = {
+    typed: native ? { first: native.first, last: native.last, name: native.name } : { first, last, name: `${first} ${last}` },
+    ascii: { first: plain.first, last: plain.last, name: `${plain.first} ${plain.last}` },
+    local: `${plain.first}.${plain.last}`.toLowerCase().replace(/[^a-z.]/g, ''),
+  };
+  NAME_FORMS[key] = forms;
+  return forms;
 }
 
 /** The alphabets as character codes, for compiled templates that write ids as bytes (TemplateContext.charsInto). */

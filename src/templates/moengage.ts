@@ -1,5 +1,6 @@
 import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
+import { isoString } from './iso.js';
 import { appBuild, cart, cartLine, customerUserId, device, pastMs, shopper, type AppBuild, type Device, type Shopper } from './sources.js';
 
 export const MOENGAGE_VARIANTS = [
@@ -93,7 +94,7 @@ function event(ctx: TemplateContext, variant: string = 'user-action'): JsonObjec
     mobile_number: who.phone,
     city: who.city,
     country: who.country,
-    first_seen: new Date(pastMs(ctx, 2, 700)).toISOString(),
+    first_seen: isoString(pastMs(ctx, 2, 700)),
   };
   item.device_attributes = deviceAttributes(ctx, app, d);
   return { app_name: app.name, source: 'MOENGAGE', moe_request_id: ctx.uuid(), events: [item] };

@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
 import { PRODUCTS } from './names.js';
 
@@ -17,18 +17,12 @@ const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
  * trimmed ("2023-09-21T07:46:56.8421482Z"). The sub-second part is drawn afresh (a clock pinned to a whole
  * second would otherwise print ".000454"), so the instant stays within the delivery's second.
  */
-function goTime(ctx: TemplateContext, offsetMs = 0): string {
-  const fraction = `${ctx.int(1, 9)}${ctx.digits(8)}`.replace(/0+$/, '');
-  return `${ctx.iso(offsetMs).slice(0, 19)}.${fraction}Z`;
-}
-
-/** Go's encoding/json sorts map keys, so every documented Rehook payload arrives with sorted keys. */
-function sortKeys(value: Json): Json {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const out: JsonObject = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]!);
-  return out;
+export function goTime(ctx: TemplateContext, offsetMs = 0): string {
+  const fraction = `${ctx.int(1, 9)}${ctx.digits(8)}`;
+  // Trailing zeros trimmed (the first digit is 1-9, so one is always left).
+  let end = fraction.length;
+  while (fraction.charCodeAt(end - 1) === 0x30) end--;
+  return `${ctx.iso(offsetMs).slice(0, 19)}.${fraction.slice(0, end)}Z`;
 }
 
 const id = {
@@ -54,8 +48,13 @@ function customerKey(ctx: TemplateContext): string {
   }
 }
 
+/**
+ * Go's encoding/json sorts map keys, so every documented Rehook payload arrives with sorted keys. The templates
+ * write every object's keys in that order (by UTF-16 code unit, which is byte order for these ASCII keys), rather
+ * than copying each payload into sorted objects afterwards; test/generate-rehook-order.test.ts checks every event.
+ */
 function envelope(eventName: string, sourceId: string, metadata: JsonObject): JsonObject {
-  return sortKeys({ event_name: eventName, metadata, source: 'rehook', source_id: sourceId }) as JsonObject;
+  return { event_name: eventName, metadata, source: 'rehook', source_id: sourceId };
 }
 
 function customerRewarded(ctx: TemplateContext, variant = 'wallet-reward'): JsonObject {
@@ -128,7 +127,7 @@ function orderSuccess(ctx: TemplateContext): JsonObject {
   return envelope('order_success', customerKey(ctx), { cart, mode: ctx.pick(ORDER_MODES), total });
 }
 
-function contact(ctx: TemplateContext): JsonObject {
+function contact(ctx: TemplateContext): { Email: string; Name: string; Phone: string } {
   const person = ctx.person();
   return { Email: person.email, Name: person.name, Phone: person.phone };
 }
@@ -139,12 +138,18 @@ function customerCreated(ctx: TemplateContext): JsonObject {
 
 // INFERRED: signup, customer.updated and customer.referred mirror customer.created (PascalCase keys).
 function signup(ctx: TemplateContext): JsonObject {
-  return envelope('signup', customerKey(ctx), { CustomerID: id.customer(ctx), ...contact(ctx) });
+  const key = customerKey(ctx);
+  const customer = id.customer(ctx);
+  const c = contact(ctx);
+  return envelope('signup', key, { CustomerID: customer, Email: c.Email, Name: c.Name, Phone: c.Phone });
 }
 
 function customerUpdated(ctx: TemplateContext): JsonObject {
   const fields = ctx.pick([['Email'], ['Phone'], ['Name', 'Email'], ['Name']]);
-  return envelope('customer.updated', customerKey(ctx), { CustomerID: id.customer(ctx), ...contact(ctx), UpdatedFields: fields });
+  const key = customerKey(ctx);
+  const customer = id.customer(ctx);
+  const c = contact(ctx);
+  return envelope('customer.updated', key, { CustomerID: customer, Email: c.Email, Name: c.Name, Phone: c.Phone, UpdatedFields: fields });
 }
 
 function customerReferred(ctx: TemplateContext): JsonObject {
@@ -198,7 +203,9 @@ function wallet(ctx: TemplateContext, type: 'credit' | 'debit'): JsonObject {
 }
 
 // INFERRED: the coupon events are built from Rehook's coupon API object.
-function coupon(ctx: TemplateContext): JsonObject {
+type Coupon = { campaign_id: string; coupon_code: string; coupon_id: string; discount: { type: string; value: number }; valid_from: string; valid_till: string };
+
+function coupon(ctx: TemplateContext): Coupon {
   const percentage = ctx.chance(0.6);
   const validDays = ctx.pick([7, 15, 30, 90]);
   return {
@@ -217,7 +224,12 @@ function couponCreated(ctx: TemplateContext): JsonObject {
 
 function couponRewarded(ctx: TemplateContext): JsonObject {
   const sourceId = customerKey(ctx);
-  return envelope('coupon.rewarded', sourceId, { ...coupon(ctx), source_id: sourceId });
+  const c = coupon(ctx);
+  return envelope('coupon.rewarded', sourceId, {
+    campaign_id: c.campaign_id, coupon_code: c.coupon_code, coupon_id: c.coupon_id, discount: c.discount,
+    source_id: sourceId,
+    valid_from: c.valid_from, valid_till: c.valid_till,
+  });
 }
 
 function couponRedemption(ctx: TemplateContext, rollback: boolean): JsonObject {
@@ -227,7 +239,7 @@ function couponRedemption(ctx: TemplateContext, rollback: boolean): JsonObject {
   const original = ctx.pick([299, 499, 799, 999, 1499, 2499]);
   const off = discount.type === 'percentage' ? Math.round(original * discount.value) / 100 : Math.min(discount.value, original);
   return envelope(rollback ? 'coupon.redemption.rollback' : 'coupon.redeemed', sourceId, {
-    ...c,
+    campaign_id: c.campaign_id, coupon_code: c.coupon_code, coupon_id: c.coupon_id, discount: c.discount,
     order: {
       order_id: `ORD-${ctx.digits(8)}`,
       original_amount: original,
@@ -236,18 +248,21 @@ function couponRedemption(ctx: TemplateContext, rollback: boolean): JsonObject {
     },
     redemption_id: id.redemption(ctx),
     source_id: sourceId,
+    valid_from: c.valid_from, valid_till: c.valid_till,
   });
 }
 
+/** customer.meta.updated's fields in the order updated_fields lists them (the order they are drawn in). */
+const META_FIELDS = ['city', 'preferred_language', 'tier', 'marketing_opt_in'];
+
 // INFERRED: customer.meta.updated carries the customer's free-form metadata and the keys that changed.
 function metaUpdated(ctx: TemplateContext): JsonObject {
-  const metadata: JsonObject = {
-    city: ctx.person().city,
-    preferred_language: ctx.pick(['en', 'hi', 'ta', 'te']),
-    tier: ctx.pick(['silver', 'gold', 'platinum']),
-    marketing_opt_in: ctx.chance(0.7),
-  };
-  const keys = Object.keys(metadata);
+  const city = ctx.person().city;
+  const language = ctx.pick(['en', 'hi', 'ta', 'te']);
+  const tier = ctx.pick(['silver', 'gold', 'platinum']);
+  const optIn = ctx.chance(0.7);
+  const metadata: JsonObject = { city, marketing_opt_in: optIn, preferred_language: language, tier };
+  const keys = META_FIELDS;
   const updated = keys.filter(() => ctx.chance(0.5));
   return envelope('customer.meta.updated', customerKey(ctx), {
     customer_id: id.customer(ctx),

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../json.js';
 import type { TemplateContext } from './context.js';
+import { isoString } from './iso.js';
 import { appBuild, appUserAgent, browserUserAgent, cart, cartLine, customerUserId, device, lineProps, pastMs, shopper, type Shopper } from './sources.js';
 
 type Library = 'analytics.js' | 'analytics-android' | 'analytics-ios' | 'analytics-node';
@@ -17,32 +18,35 @@ function clock(ctx: TemplateContext) {
   const sentAt = receivedAt - inFlight - skew;
   const originalTimestamp = sentAt - inQueue;
   const timestamp = receivedAt - (sentAt - originalTimestamp);
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const iso = isoString;
   return { originalTimestamp: iso(originalTimestamp), sentAt: iso(sentAt), receivedAt: iso(receivedAt), timestamp: iso(timestamp) };
 }
 
 function context(ctx: TemplateContext, who: Shopper, library: Library): JsonObject {
-  const libVersion: Record<Library, string> = {
-    'analytics.js': `next-1.${ctx.int(60, 74)}.0`,
-    'analytics-android': `4.11.${ctx.int(0, 3)}`,
-    'analytics-ios': `4.1.${ctx.int(5, 8)}`,
-    'analytics-node': `2.${ctx.int(0, 2)}.${ctx.int(0, 9)}`,
-  };
-  const base: JsonObject = { library: { name: library, version: libVersion[library] }, ip: who.ip, locale: who.locale, timezone: who.timezone };
+  // Every library's version is drawn (the same draws whichever library sends), only the sender's is written.
+  const js = ctx.int(60, 74);
+  const android = ctx.int(0, 3);
+  const ios = ctx.int(5, 8);
+  const nodeMinor = ctx.int(0, 2);
+  const nodePatch = ctx.int(0, 9);
+  const version =
+    library === 'analytics.js' ? `next-1.${js}.0` : library === 'analytics-android' ? `4.11.${android}` : library === 'analytics-ios' ? `4.1.${ios}` : `2.${nodeMinor}.${nodePatch}`;
+  // The objects are written whole, keys in the order a spread of the common part would give (no intermediate copy).
+  const lib = { name: library, version };
   if (library === 'analytics.js') {
     const path = ctx.pick(['/', '/cart', '/checkout', '/products/running-shoes', '/account/signup']);
     const host = ctx.pick(['www.shopkart.in', 'shop.stylelane.com', 'www.chownow.com.gh']);
     return {
-      ...base,
+      library: lib, ip: who.ip, locale: who.locale, timezone: who.timezone,
       page: { path, referrer: ctx.pick(['https://www.google.com/', 'https://www.instagram.com/', '']), search: '', title: ctx.pick(['Home', 'Your Cart', 'Checkout', 'Running Shoes', 'Sign up']), url: `https://${host}${path}` },
       userAgent: browserUserAgent(ctx),
     };
   }
-  if (library === 'analytics-node') return base;
+  if (library === 'analytics-node') return { library: lib, ip: who.ip, locale: who.locale, timezone: who.timezone };
   const app = appBuild(ctx);
   const d = device(ctx, library === 'analytics-ios' ? 'ios' : 'android');
   return {
-    ...base,
+    library: lib, ip: who.ip, locale: who.locale, timezone: who.timezone,
     app: { name: app.name, version: app.version, build: app.build, namespace: app.bundle },
     device: { id: ctx.uuid(), manufacturer: d.manufacturer, model: d.model, name: d.modelName, type: d.platform },
     os: { name: d.osName, version: d.osVersion },
@@ -81,7 +85,8 @@ function trackEvent(ctx: TemplateContext, e: ReturnType<typeof envelope>): { eve
     }
     case 'Product Added': {
       const l = cartLine(ctx, who);
-      return { event: 'Product Added', properties: { cart_id: ctx.lowerAlnum(16), ...lineProps(l), currency: who.currency } };
+      const cartId = ctx.lowerAlnum(16);
+      return { event: 'Product Added', properties: { cart_id: cartId, product_id: l.productId, sku: l.sku, name: l.name, brand: l.brand, category: l.category, price: l.price, quantity: l.quantity, currency: who.currency } };
     }
     case 'Signed Up':
       return { event: 'Signed Up', properties: { type: ctx.pick(['organic', 'referral', 'paid']), method: ctx.pick(['phone', 'google', 'email']) } };
@@ -121,7 +126,7 @@ function identify(ctx: TemplateContext): JsonObject {
       email: e.who.email,
       phone: e.who.phone,
       address: { city: e.who.city, country: e.who.country },
-      createdAt: new Date(pastMs(ctx, 1, 900)).toISOString(),
+      createdAt: isoString(pastMs(ctx, 1, 900)),
       plan: ctx.pick(['free', 'plus', 'gold']),
     },
   }));

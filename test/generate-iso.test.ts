@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isoString } from '../src/templates/iso.js';
+
+// isoString (src/templates/iso.ts) stands in for Date.prototype.toISOString in every template: it must write the
+// same characters for every clock, and throw where Date throws. The oracle is Date itself.
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
+const oracle = (ms: number): string => {
+  try {
+    return new Date(ms).toISOString();
+  } catch (e) {
+    return `throws ${(e as Error).name}`;
+  }
+};
+const subject = (ms: number): string => {
+  try {
+    return isoString(ms);
+  } catch (e) {
+    return `throws ${(e as Error).name}`;
+  }
+};
+
+describe('isoString', () => {
+  it('writes what Date.prototype.toISOString writes, over the whole range of a Date and beyond', () => {
+    const clock = fc.oneof(
+      fc.integer({ min: 0, max: 253_402_300_800_000 + 1000 }),
+      fc.integer({ min: -(2 ** 53), max: 2 ** 53 }),
+      fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+      fc.double({ min: -1e16, max: 1e16 }),
+      fc.constantFrom(0, -0, -1, 1, 86_399_999, 86_400_000, 951_782_400_000, 253_402_300_799_999, 253_402_300_800_000, 8.64e15, 8.64e15 + 1, -8.64e15, NaN, Infinity, 0.5, 1e12 + 0.999),
+    );
+    fc.assert(fc.property(clock, (ms) => {
+      expect(subject(ms)).toBe(oracle(ms));
+    }), { numRuns: RUNS * 50 });
+  });
+
+  it('writes clocks on many days in any order, each as Date writes it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4_102_444_800_000 }), { minLength: 1, maxLength: 300 }), (clocks) => {
+        for (const ms of clocks) expect(isoString(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('walks every millisecond across a day boundary and a leap day', () => {
+    for (const start of [Date.UTC(2024, 1, 28, 23, 59, 58), Date.UTC(1999, 11, 31, 23, 59, 59), 0]) {
+      for (let ms = start; ms < start + 4000; ms++) expect(isoString(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+});
+
+describe('isoString, every day', () => {
+  it('writes midnight and the last millisecond of every day from 1970 to 2300, and of days up to 9999, as Date does', () => {
+    const days = [...Array.from({ length: 120_000 }, (_, d) => d), ...Array.from({ length: 3000 }, (_, i) => 120_000 + i * 937), 2_932_896];
+    for (const day of days) {
+      const ms = day * 86_400_000;
+      if (isoString(ms) !== new Date(ms).toISOString() || isoString(ms + 86_399_999) !== new Date(ms + 86_399_999).toISOString()) {
+        expect(isoString(ms)).toBe(new Date(ms).toISOString());
+        expect(isoString(ms + 86_399_999)).toBe(new Date(ms + 86_399_999).toISOString());
+      }
+    }
+  });
+});
