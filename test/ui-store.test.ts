@@ -46,7 +46,7 @@ const delivery = fc.record({
   path: text,
   event: fc.option(text, { nil: null }),
   header: text,
-  kind: fc.constantFrom('json', 'text', 'form'),
+  kind: fc.constantFrom('json' as const, 'malformed-json' as const, 'form' as const),
   textBody: text,
   body: bytes,
 });
