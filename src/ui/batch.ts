@@ -5,8 +5,8 @@
 export const BATCH_BYTES = 1024 * 1024;
 
 /**
- * How far ahead of what it writes a buffer clears its next bytes (warm()): 16 KB is ~10 deliveries of reports and
- * bodies, written while those lines are still in the CPU's caches; further ahead they were evicted before use.
+ * How far ahead of what it writes a buffer clears its next bytes (warm()): 16 KB, about ten deliveries' reports and
+ * bodies, so one memset call serves ten deliveries and its lines are written soon after, while still cached.
  */
 export const WARM_AHEAD = 16 * 1024;
 
@@ -35,10 +35,11 @@ export class Bytes {
   }
   /**
    * Clears the next bytes with one memset before they are written. A recycled buffer was last written a whole ring
-   * of deliveries ago (~15 MB, a second or more under load): none of it is in the CPU's caches any more, and V8's
-   * UTF-8 encoder writes a byte at a time, so each 64-byte line it reaches stalls the listener until the line is
-   * fetched (~5 µs a delivery, measured in the listener). A memset fetches many lines at once, or none (a whole-line
-   * store needs no fetch). Only the unwritten part is cleared; a large write streams well enough by itself.
+   * of deliveries ago (~15 MB, a second or more under load): none of it is in the CPU's caches, and V8's UTF-8
+   * encoder meets each line one byte-store at a time. A memset brings ~250 lines in at once instead. Measured in
+   * CPU profiles of a --ui listener under load (three pairs, ~67,000 deliveries each): the store's add 459-555 ms
+   * against 513-596 before; the cold bytes still cost most of it (docs/performance.md). Only the unwritten part is
+   * cleared; a write larger than the window streams by itself.
    */
   private warm(n: number): void {
     if (this.used + n <= this.warmed || n > this.ahead) return;
