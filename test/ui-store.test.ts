@@ -21,7 +21,7 @@ describe('Bytes', () => {
   it('holds exactly what was written, in order, reused buffer or fresh, warmed or not', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(text, bytes), { maxLength: 60 }),
+        fc.array(fc.oneof(text, bytes, fc.integer({ min: 0, max: 255 })), { maxLength: 60 }),
         fc.integer({ min: 1, max: 256 * 1024 }),
         fc.boolean(),
         fc.constantFrom(0, 4096, WARM_AHEAD),
@@ -30,9 +30,10 @@ describe('Bytes', () => {
           const b = new Bytes(capacity, reuse ? Buffer.alloc(capacity, 0xa5) : undefined, ahead);
           for (const w of writes) {
             if (typeof w === 'string') b.text(w);
+            else if (typeof w === 'number') b.byte(w);
             else b.bytes(w);
           }
-          const expected = Buffer.concat(writes.map((w) => (typeof w === 'string' ? Buffer.from(w, 'utf8') : w)));
+          const expected = Buffer.concat(writes.map((w) => (typeof w === 'string' ? Buffer.from(w, 'utf8') : typeof w === 'number' ? Uint8Array.of(w) : w)));
           expect(b.used).toBe(expected.length);
           expect(b.buf.subarray(0, b.used).equals(expected)).toBe(true);
         },
