@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ReportHeadEncoder } from '../src/http/listen-json.js';
+import { deliveryJsonParts, takeReportHead } from '../src/output/delivery.js';
+import type { DeliveryReport } from '../src/http/listen-types.js';
 
 /** What the encoder must produce: JSON.stringify's text of the report, its closing brace replaced by `,"body":`. */
 const oracle = (report: object) => `${JSON.stringify(report).slice(0, -1)},"body":`;
@@ -209,5 +211,18 @@ describe('ReportHeadEncoder', () => {
     const huge = { ...baseReport(4), path: 'p'.repeat(3 * 1024 * 1024) };
     for (let i = 0; i < 8; i++) expect(encoder.encode(huge)).toBeUndefined(); // past its bound: JSON.stringify's
     check(encoder, baseReport(5));
+  });
+
+  it('hands the inspector the head of the report just written, and none for a report that could not be', () => {
+    const raw = Buffer.from('{"a":1}');
+    const ok = { ...baseReport(1), body: { a: 1 } } as unknown as DeliveryReport;
+    deliveryJsonParts(ok, { body: raw });
+    const { body: _, ...head } = ok;
+    expect(takeReportHead(ok)).toBe(JSON.stringify(head));
+    expect(takeReportHead(ok)).toBeUndefined(); // once
+    const circle = { ...baseReport(2), body: { a: 1 } } as unknown as DeliveryReport & { forward: unknown };
+    circle.forward = circle;
+    expect(() => deliveryJsonParts(circle, { body: raw })).toThrow(/circular/);
+    expect(takeReportHead(circle)).toBeUndefined();
   });
 });

@@ -201,8 +201,8 @@ export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }
   report.body = undefined;
   try {
     const bytes = heads.encode(report);
-    lastReport = report;
     lastHead = bytes === undefined ? JSON.stringify(report) : undefined;
+    lastReport = report; // only once made: a report that could not be serialized has no head to take
     return bytes === undefined ? [{ openObject: lastHead! }, BODY_MEMBER, raw.body, '}\n'] : [bytes, raw.body, LINE_END];
   } finally {
     report.body = body;
