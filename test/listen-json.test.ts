@@ -220,8 +220,8 @@ describe('ReportHeadEncoder', () => {
     const { body: _, ...head } = ok;
     expect(takeReportHead(ok)).toBe(JSON.stringify(head));
     expect(takeReportHead(ok)).toBeUndefined(); // once
-    const circle = { ...baseReport(2), body: { a: 1 } } as unknown as DeliveryReport & { forward: unknown };
-    circle.forward = circle;
+    const circle = { ...baseReport(2), body: { a: 1 } } as unknown as DeliveryReport;
+    (circle as unknown as { forward: unknown }).forward = circle;
     expect(() => deliveryJsonParts(circle, { body: raw })).toThrow(/circular/);
     expect(takeReportHead(circle)).toBeUndefined();
   });
