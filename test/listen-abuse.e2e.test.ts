@@ -67,6 +67,27 @@ describe('every delivery is reported, counted and saved', () => {
     expect(l.events.at(-1)).toMatchObject({ type: 'summary', deliveries: 0, clientErrors: 1 });
     expect(l.events.filter((e) => e.type === 'warning')).toHaveLength(1);
   }, 20_000);
+
+  it('a sender that goes away halfway through a body is said once, and the listener goes on (and stops when asked)', async () => {
+    const l = await startListen(['--expect', '2', '--timeout', '15']);
+    const { port } = new URL(l.url);
+    await new Promise<void>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+        socket.write('POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"a":');
+        setTimeout(() => socket.destroy(), 200);
+      });
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+    });
+    expect((await post(`${l.url}/webhook`, '{"after":1}')).status).toBe(200);
+    expect((await post(`${l.url}/webhook`, '{"after":2}')).status).toBe(200);
+    const { code } = await l.exited;
+    // (Node's parser also reports the cut request as a client error: HPE_INVALID_EOF_STATE.)
+    const gone = l.events.filter((e) => e.type === 'warning' && /went away before sending the whole body/.test(String(e.message)));
+    expect(gone).toEqual([{ type: 'warning', message: 'delivery #1: the client went away before sending the whole body' }]);
+    expect(l.events.at(-1)).toMatchObject({ type: 'summary', reason: 'expect', deliveries: 2 });
+    expect(code).toBe(1); // unknown provider: invalid, but both reported
+  }, 20_000);
 });
 
 describe('never leak', () => {

@@ -28,8 +28,6 @@ function emptySummary(): ListenSummary {
   return { deliveries: 0, valid: 0, invalid: 0, duplicates: 0, notSaved: 0, problems: {}, statuses: {}, clientErrors: 0 };
 }
 
-const ignore = () => undefined;
-
 const SAVE_ERRORS: Record<string, string> = {
   ENOSPC: 'the disk is full',
   EDQUOT: 'the disk quota is used up',
@@ -251,28 +249,33 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
       return;
     }
     const n = ++seq;
-    const chunks: Buffer[] = [];
+    // A webhook body nearly always arrives in one chunk: an array only from the second.
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
     let size = 0;
     let finished = false;
     begin();
     const finish = (tooLarge: boolean) => {
       if (finished) return;
       finished = true;
-      const body = tooLarge ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      chunks.length = 0;
+      const body = tooLarge ? Buffer.alloc(0) : chunks !== undefined ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0));
+      first = chunks = undefined;
       dispatch(req, res, n, body, size, tooLarge);
     };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= maxBody) chunks.push(chunk);
-      else if (chunks.length > 0) chunks.length = 0; // over the limit: stop keeping bytes, keep counting
+      if (size <= maxBody) {
+        if (first === undefined) first = chunk;
+        else (chunks ??= [first]).push(chunk);
+      } else first = chunks = undefined; // over the limit: stop keeping bytes, keep counting
       if (size > hardCap) {
         finish(true);
         req.pause();
       }
     });
     req.on('end', () => finish(size > maxBody));
-    req.on('error', ignore); // an aborted upload: reported once, on 'close' below
+    // No 'error' listener: an aborted upload is reported once, on 'close' below, and Node emits no 'error' on a
+    // request nobody listens to for one (IncomingMessage's _destroy checks listenerCount('error')).
     // on, not once: 'close' comes once, and once() wraps the handler in a bound function for every request.
     req.on('close', () => {
       if (finished) return;

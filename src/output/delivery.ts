@@ -4,6 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import { escapeTerminal, maskQuery, MASKED_VALUE } from '../core/redact.js';
 import type { DeliveryReport, ListenSummary } from '../http/listen.js';
+import { ReportHeadEncoder } from '../http/listen-json.js';
 
 const safe = (text: unknown) => escapeTerminal(String(text));
 
@@ -176,29 +177,33 @@ export function formatSummary(s: ListenSummary, c: ChalkInstance): string {
  */
 export function deliveryJsonLine(report: DeliveryReport, raw?: { body: Buffer }): string {
   const parts = deliveryJsonParts(report, raw);
-  return typeof parts === 'string' ? parts : `${parts[0].openObject.slice(0, -1)}${parts[1]}${parts[2].toString('utf8')}${parts[3]}`;
+  return typeof parts === 'string' ? parts : parts.map((p) => (typeof p === 'string' ? p : p instanceof Uint8Array ? Buffer.from(p).toString('utf8') : p.openObject.slice(0, -1))).join('');
 }
 
 /** A JSON object's text, written without its closing brace (one byte): a sliced copy was a rope to flatten. */
 export interface OpenObject { readonly openObject: string }
 const BODY_MEMBER = ',"body":';
 
+const heads = new ReportHeadEncoder();
+const LINE_END = Buffer.from('}\n');
+
 /**
- * deliveryJsonLine as the parts an OutputSink takes: the report's text (still open) and `,"body":`, the body's
- * bytes as they arrived (valid UTF-8: a 'json' body passed isUtf8), then the end of the line. Written as bytes,
- * the body is never decoded into a string only to be encoded back.
+ * deliveryJsonLine as the parts an OutputSink takes: the report's text up to `,"body":` (as bytes from
+ * src/http/listen-json.ts, valid until the next line but one: push them at once; or JSON.stringify's text, still
+ * open), the body's bytes as they arrived (valid UTF-8: a 'json' body passed isUtf8), then the end of the line.
+ * Written as bytes, the body is never decoded into a string only to be encoded back.
  */
-export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }): string | [OpenObject, string, Buffer, string] {
+export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }): OutputLine {
   // A body that arrived encoded (gzip) is not its JSON: the decoded form is serialized.
   if (report.bodyKind !== 'json' || report.contentEncoding !== undefined || raw === undefined || raw.body.includes(10) || raw.body.includes(13)) return `${JSON.stringify(report)}\n`;
   const body = report.body;
   // Set to undefined (JSON.stringify skips it) instead of copying the object without it: no new object shape.
   report.body = undefined;
   try {
-    const head = JSON.stringify(report);
-    lastReport = report;
-    lastHead = head;
-    return [{ openObject: head }, BODY_MEMBER, raw.body, '}\n'];
+    const bytes = heads.encode(report);
+    lastHead = bytes === undefined ? JSON.stringify(report) : undefined;
+    lastReport = report; // only once made: a report that could not be serialized has no head to take
+    return bytes === undefined ? [{ openObject: lastHead! }, BODY_MEMBER, raw.body, '}\n'] : [bytes, raw.body, LINE_END];
   } finally {
     report.body = body;
   }
@@ -207,13 +212,13 @@ export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }
 // The report deliveryJsonLine serialized last, without its body: `listen --ui` keeps that same text, and takes it
 // from here (right after, in the same callback) rather than serializing the report twice on the hot path.
 let lastReport: DeliveryReport | undefined;
-let lastHead = '';
+let lastHead: string | undefined;
 
 /** The JSON deliveryJsonLine just made of this report without its body, once; undefined for any other report. */
 export function takeReportHead(report: DeliveryReport): string | undefined {
   if (report !== lastReport) return undefined;
   lastReport = undefined;
-  return lastHead;
+  return lastHead ?? heads.headText();
 }
 
 /** One output line: text, or parts written one after the other (bytes as they are). */

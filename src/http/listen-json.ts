@@ -1,0 +1,354 @@
+// A delivery line's head (the report without its body) as the UTF-8 bytes of JSON.stringify's text, written into a
+// reused buffer instead of made as a string.
+//
+// Why: JSON.stringify of the ~950-byte head was the largest part of the listener's work beyond the bare server's
+// (8% of its CPU), and its result is a rope (V8's string builder joins its pieces) that writing flattened into a
+// second copy: ~2.2 KB of garbage a delivery. Most of a head repeats from one delivery to the next (the verdicts,
+// provider and event, headers such as host and content-type), so the encoder keeps the previous head's bytes and
+// copies every run of members whose key and value equal the previous delivery's from there (one copyWithin a run),
+// writing only what changed. Equality is exact: primitives by ===; objects and arrays against a snapshot of their
+// previous value (a "tape" of keys and primitive values recorded when their bytes were made, so an object changed
+// in place since is seen as changed). A member that changed is written by hand when it is a number or an ASCII
+// string needing no escape, otherwise from JSON.stringify's own text of that value. Anything it cannot prove
+// identical (a toJSON, a bigint, a prototype other than Object's, a head over the size limit) makes it give up,
+// and the caller serializes the report with JSON.stringify. A property test holds the bytes to JSON.stringify's.
+// (Wave 5 tried a hand-written serializer that made a string: the rope it made cost more to write than it saved.)
+
+/** Markers in a tape: module objects, so never === a value read from a report. */
+const OBJECT = {};
+const ARRAY = {};
+const END = {};
+/** A member's kind in the previous head. */
+const SKIPPED = 0; // undefined, a function or a symbol: no bytes (JSON.stringify leaves such members out)
+const PRIMITIVE = 1;
+const TAPED = 2; // an object or array whose tape holds its previous value
+const REWRITTEN = 3; // never compared: written again every time (a nested level, or an object too large to tape)
+const MAX_TAPE = 256;
+/** A character JSON.stringify escapes, or one UTF-8 writes in more than one byte. */
+const NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7f]/;
+const MAX_DEPTH = 8;
+const FIRST_HALF = 16 * 1024;
+const MAX_HALF = 1024 * 1024;
+
+/** Thrown (and caught in encode) when the head cannot be made here: too large, or not provably identical. */
+const TOO_LARGE = new Error('head over the encoder\'s buffer');
+const NOT_HANDLED = new Error('not handled by the encoder');
+
+/** What one object's members were in the previous head: positions in for-in order, their bytes' place. */
+class Level {
+  valid = false;
+  n = 0;
+  keys: string[] = [];
+  values: unknown[] = [];
+  kinds: number[] = [];
+  commas: boolean[] = [];
+  tapes: unknown[][] = [];
+  tapeLengths: number[] = [];
+  start: number[] = [];
+  /** Where the member's value begins (after its comma, key and colon). */
+  value: number[] = [];
+  end: number[] = [];
+}
+
+function plain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Records `v` into `tape` from `k`; the new length, or -1 when it is not worth or not safe to tape. */
+function record(tape: unknown[], k: number, v: unknown, depth: number): number {
+  if (k >= MAX_TAPE || depth > MAX_DEPTH) return -1;
+  if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'bigint') return -1;
+    tape[k] = v;
+    return k + 1;
+  }
+  if (Array.isArray(v)) {
+    tape[k] = ARRAY;
+    tape[k + 1] = v.length;
+    k += 2;
+    for (let j = 0; j < v.length; j++) {
+      k = record(tape, k, v[j], depth + 1);
+      if (k < 0) return -1;
+    }
+  } else {
+    if (!plain(v)) return -1;
+    tape[k++] = OBJECT;
+    for (const key in v) {
+      if (key === 'toJSON' || k >= MAX_TAPE) return -1;
+      tape[k] = key;
+      k = record(tape, k + 1, (v as Record<string, unknown>)[key], depth + 1);
+      if (k < 0) return -1;
+    }
+  }
+  if (k >= MAX_TAPE) return -1;
+  tape[k] = END;
+  return k + 1;
+}
+
+/** Whether `v` is what `tape` (of `length` entries) recorded, from `k`: the next index, or -1. */
+function match(tape: unknown[], length: number, k: number, v: unknown): number {
+  if (k >= length) return -1;
+  if (typeof v !== 'object' || v === null) return tape[k] === v ? k + 1 : -1;
+  if (Array.isArray(v)) {
+    if (tape[k] !== ARRAY || tape[k + 1] !== v.length) return -1;
+    k += 2;
+    for (let j = 0; j < v.length; j++) {
+      k = match(tape, length, k, v[j]);
+      if (k < 0) return -1;
+    }
+  } else {
+    if (tape[k] !== OBJECT || !plain(v)) return -1;
+    k++;
+    for (const key in v) {
+      if (k >= length || tape[k] !== key) return -1;
+      k = match(tape, length, k + 1, (v as Record<string, unknown>)[key]);
+      if (k < 0) return -1;
+    }
+  }
+  return k < length && tape[k] === END ? k + 1 : -1;
+}
+
+export class ReportHeadEncoder {
+  private half = FIRST_HALF;
+  private buf = Buffer.allocUnsafeSlow(2 * FIRST_HALF);
+  /** The half the last head was written in (0 or `half`); the next goes in the other. */
+  private base = this.half;
+  private at = 0;
+  private limit = 0;
+  /** A run of unchanged members still to copy from the previous head: [runFrom, runTo), -1 when none. */
+  private runFrom = -1;
+  private runTo = -1;
+  private readonly top = new Level();
+  private readonly nested = new Level();
+  /** The last head: [headStart, headClose) is its text up to its closing brace (the body member follows). */
+  private headStart = 0;
+  private headClose = 0;
+  /** Heads made so far, and which one last wrote the nested level (its offsets are only good in the next). */
+  private count = 0;
+  private nestedCount = -1;
+
+  /** The head's bytes, ending with `,"body":`, valid until the next call but one; undefined to use JSON.stringify. */
+  encode(report: object): Buffer | undefined {
+    if (!plain(report) || typeof (report as { toJSON?: unknown }).toJSON === 'function') return undefined;
+    // for-in would list what someone made enumerable on Object.prototype; JSON.stringify would not.
+    for (const _ in Object.prototype) return undefined;
+    const base = this.base === 0 ? this.half : 0;
+    this.at = base;
+    this.limit = base + this.half - 8; // room for `,"body":`
+    this.runFrom = -1;
+    this.count++;
+    try {
+      this.object(this.top, report as Record<string, unknown>, true);
+    } catch (e) {
+      // Whatever went wrong (a circular object too), JSON.stringify of the whole report decides what happens.
+      this.top.valid = this.nested.valid = false;
+      if (e === TOO_LARGE && this.half < MAX_HALF) {
+        this.half *= 2;
+        this.buf = Buffer.allocUnsafeSlow(2 * this.half);
+        this.base = this.half;
+      }
+      return undefined;
+    }
+    this.base = base;
+    this.headStart = base;
+    this.headClose = this.at - 1;
+    // `{…}` becomes `{…,"body":`: the body member is written last, as the bytes that arrived.
+    this.at = this.headClose;
+    this.limit = base + this.half;
+    this.ascii(',"body":');
+    return this.buf.subarray(base, this.at);
+  }
+
+  /** The last head's text as JSON.stringify makes it (for the inspector, which keeps it). */
+  headText(): string {
+    return `${this.buf.toString('utf8', this.headStart, this.headClose)}}`;
+  }
+
+  private object(level: Level, obj: Record<string, unknown>, top: boolean): void {
+    this.byte(0x7b);
+    const valid = level.valid;
+    const n = level.n;
+    level.valid = false; // until this object is written whole
+    let i = 0;
+    let first = true;
+    for (const key in obj) {
+      const v = obj[key];
+      const type = typeof v;
+      const virtual = this.runFrom < 0 ? this.at : this.at + (this.runTo - this.runFrom);
+      if (v === undefined || type === 'function' || type === 'symbol') {
+        level.keys[i] = key;
+        level.kinds[i] = SKIPPED;
+        level.commas[i] = !first;
+        level.start[i] = level.end[i] = virtual;
+        i++;
+        continue;
+      }
+      let same = false;
+      if (valid && i < n && level.keys[i] === key && level.commas[i] === !first) {
+        const kind = level.kinds[i];
+        if (type === 'object' && v !== null) same = kind === TAPED && match(level.tapes[i]!, level.tapeLengths[i]!, 0, v) === level.tapeLengths[i];
+        else same = kind === PRIMITIVE && level.values[i] === v;
+      }
+      if (same) {
+        const from = level.start[i]!;
+        const to = level.end[i]!;
+        this.copy(from, to);
+        level.start[i] = virtual;
+        level.value[i] = virtual + (level.value[i]! - from);
+        level.end[i] = virtual + (to - from);
+      } else {
+        const start = virtual;
+        if (valid && i < n && level.keys[i] === key && level.commas[i] === !first && level.kinds[i] !== SKIPPED) {
+          // Same key, another value: the key's bytes join the run copied from the previous head.
+          this.copy(level.start[i]!, level.value[i]!);
+          this.flush();
+        } else {
+          this.flush();
+          if (!first) this.byte(0x2c);
+          this.string(key);
+          this.byte(0x3a);
+        }
+        level.value[i] = this.at;
+        level.keys[i] = key;
+        level.commas[i] = !first;
+        if (type === 'object' && v !== null) {
+          if (top && key === 'headers' && !Array.isArray(v) && plain(v)) {
+            // The headers change in a value or two a delivery (signature, length): their members are compared one by one.
+            if (this.nestedCount !== this.count - 1) this.nested.valid = false;
+            this.object(this.nested, v as Record<string, unknown>, false);
+            this.nestedCount = this.count;
+            level.kinds[i] = REWRITTEN;
+          } else {
+            this.value(v);
+            const tape = (level.tapes[i] ??= []);
+            const length = record(tape, 0, v, 0);
+            level.tapeLengths[i] = length;
+            level.kinds[i] = length < 0 ? REWRITTEN : TAPED;
+          }
+          level.values[i] = undefined; // no reference kept to the report's objects
+        } else {
+          this.value(v);
+          level.values[i] = v;
+          level.kinds[i] = PRIMITIVE;
+        }
+        level.start[i] = start;
+        level.end[i] = this.at;
+      }
+      first = false;
+      i++;
+    }
+    this.flush();
+    this.byte(0x7d);
+    level.n = i;
+    level.valid = true;
+  }
+
+  /** Adds [from, to) of the previous head to the run to copy. */
+  private copy(from: number, to: number): void {
+    if (this.runFrom >= 0 && this.runTo === from) this.runTo = to;
+    else {
+      this.flush();
+      this.runFrom = from;
+      this.runTo = to;
+    }
+  }
+
+  private flush(): void {
+    if (this.runFrom < 0) return;
+    const length = this.runTo - this.runFrom;
+    if (this.at + length > this.limit) throw TOO_LARGE;
+    this.buf.copyWithin(this.at, this.runFrom, this.runTo);
+    this.at += length;
+    this.runFrom = -1;
+  }
+
+  private byte(b: number): void {
+    if (this.at >= this.limit) throw TOO_LARGE;
+    this.buf[this.at++] = b;
+  }
+
+  private value(v: unknown): void {
+    switch (typeof v) {
+      case 'string':
+        return this.string(v);
+      case 'number':
+        return this.number(v);
+      case 'boolean':
+        return this.ascii(v ? 'true' : 'false');
+      case 'object':
+        if (v === null) return this.ascii('null');
+        if (typeof (v as { toJSON?: unknown }).toJSON === 'function') throw NOT_HANDLED;
+        return this.text(JSON.stringify(v));
+      default:
+        throw NOT_HANDLED; // bigint: JSON.stringify throws, and the caller's will say so
+    }
+  }
+
+  private number(v: number): void {
+    if (v >= 0 && v <= 0x7fffffff && (v | 0) === v) return this.digits(v); // -0 too: JSON.stringify writes 0
+    if (v > 0 && v < 1e7) {
+      // A time rounded to hundredths (durationMs): Number's shortest text of k / 100 is k's digits with a point
+      // (and no trailing zero), checked by the division being exact. Number-to-string is slow in V8 (~0.3 µs).
+      const k = Math.round(v * 100);
+      if (k / 100 === v) {
+        const whole = (k / 100) | 0;
+        const hundredths = k - whole * 100;
+        this.digits(whole);
+        if (hundredths % 10 === 0) return this.ascii(`.${hundredths / 10}`);
+        return this.ascii(hundredths < 10 ? `.0${hundredths}` : `.${hundredths}`);
+      }
+    }
+    this.ascii(Number.isFinite(v) ? String(v) : 'null');
+  }
+
+  /** A non-negative int32's digits, written from the right. */
+  private digits(v: number): void {
+    let count = 1;
+    for (let x = v; x >= 10; x = (x / 10) | 0) count++;
+    if (this.at + count > this.limit) throw TOO_LARGE;
+    let x = v;
+    for (let p = this.at + count - 1; p >= this.at; p--) {
+      this.buf[p] = 0x30 + (x % 10);
+      x = (x / 10) | 0;
+    }
+    this.at += count;
+  }
+
+  /** ASCII text as it is (nothing to escape). */
+  private ascii(s: string): void {
+    if (this.at + s.length > this.limit) throw TOO_LARGE;
+    for (let j = 0; j < s.length; j++) this.buf[this.at++] = s.charCodeAt(j);
+  }
+
+  /** A JSON string: written by hand while its characters need no escape and are ASCII, else JSON.stringify's text. */
+  private string(s: string): void {
+    const n = s.length;
+    if (this.at + n + 2 > this.limit) throw TOO_LARGE;
+    const buf = this.buf;
+    if (n >= 32) {
+      // Long ones (digests, signatures, ids) checked by one regular expression and copied by Node: faster than by hand.
+      if (NOT_PLAIN_ASCII.test(s)) return this.text(JSON.stringify(s));
+      buf[this.at] = 0x22;
+      const end = this.at + 1 + buf.write(s, this.at + 1, 'latin1');
+      buf[end] = 0x22;
+      this.at = end + 1;
+      return;
+    }
+    let p = this.at;
+    buf[p++] = 0x22;
+    for (let j = 0; j < n; j++) {
+      const c = s.charCodeAt(j);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7f) return this.text(JSON.stringify(s));
+      buf[p++] = c;
+    }
+    buf[p++] = 0x22;
+    this.at = p;
+  }
+
+  /** Text that is already JSON, as UTF-8 (well-formed: JSON.stringify escapes lone surrogates). */
+  private text(json: string): void {
+    if (this.at + 3 * json.length > this.limit) throw TOO_LARGE;
+    this.at += this.buf.write(json, this.at);
+  }
+}
