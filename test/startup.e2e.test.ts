@@ -5,7 +5,7 @@
 // packs the commands that start most open, and that a cache V8 cannot use is ignored. No timing here (that is
 // bench/startup.mjs).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,13 @@ describe('start-up: the packs', () => {
     expect(all.length).toBeGreaterThan(40);
     const where = JSON.parse(inNode(BIN, `process.stdout.write(JSON.stringify(launcher.loadCli().loader.where()))`));
     expect(where).toEqual(Object.fromEntries(all.filter(([, pack]) => pack !== 'cli')));
+  });
+
+  it('the packs a start reads stay small: `cli` under 150 KB, `generate` under 400 KB', () => {
+    // A size budget, not a timing: a start pays for every byte of the packs it opens. One namespace import
+    // (`z.core.clone` instead of `z.clone`) once pulled all of zod's core into `generate` (328 -> 713 KB, +5% start).
+    expect(statSync(join(ROOT, 'dist/cli/cli.js')).size).toBeLessThan(150_000);
+    expect(statSync(join(ROOT, 'dist/cli/generate.js')).size).toBeLessThan(400_000);
   });
 
   it('the packs are plain ASCII (the launcher reads them as Latin-1)', () => {

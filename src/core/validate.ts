@@ -130,7 +130,7 @@ export function withoutNoOpChecks(schema: AnySchema, done = new Map<AnySchema, A
       if (Object.keys(shape).some((k) => children[k] !== shape[k])) replace(key, children);
     }
   }
-  const result = next === undefined ? schema : z.core.clone(schema, next as unknown as z.core.$ZodTypeDef);
+  const result = next === undefined ? schema : z.clone(schema, next as unknown as z.core.$ZodTypeDef);
   done.set(schema, result);
   return result;
 }
