@@ -145,7 +145,8 @@ function commanderParts(error: CommanderError, argv: readonly string[]): { messa
 
 /** Maps any error to an exit code and prints it: JSON on stdout with --json, one line on stderr otherwise. */
 export function reportError(error: unknown, argv: readonly string[]): number {
-  const json = jsonRequested(argv);
+  // A JSON error goes to stdout, except when stdout is what failed (a full disk): then the one line goes to stderr.
+  const json = jsonRequested(argv) && !(error instanceof CliError && error.code === 'unwritable_output');
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
     const { message, hint, help } = commanderParts(error, argv);

@@ -122,7 +122,7 @@ describe('the built binary', () => {
     expect(error).toMatch(/^error: /);
   });
 
-  it('a full disk under stdout: one line, exit 2, not a stack trace or a silent success', (ctx) => {
+  it('a full disk under stdout (`generate`, and a command writing its output in one piece): one line, exit 2', (ctx) => {
     const dir = join(work, 'full');
     mkdirSync(dir);
     if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) {
@@ -130,9 +130,15 @@ describe('the built binary', () => {
       return;
     }
     try {
+      const said = 'error: stdout: cannot write: no space left on the device\nhint: free some space on that device, or send the output somewhere else\n';
       const r = shell(`"$NODE_BIN" "$CG_BIN" generate customerglu reward --count 2000 > ${dir}/out.ndjson`, { NO_COLOR: '1' });
       expect(r.status).toBe(2);
-      expect(r.stderr).toBe('error: stdout: cannot write: no space left on the device\nhint: free some space, or write to another place with -o <file>\n');
+      expect(r.stderr).toBe(said);
+      // A command that writes its output in one piece (18 KB into the 8 KB left), --json too: the error
+      // goes to stderr, since stdout is what failed. Before: 4,096 bytes written and exit 0.
+      const filler = shell(`rm ${dir}/out.ndjson; head -c 56000 /dev/zero > ${dir}/filler; "$NODE_BIN" "$CG_BIN" providers --json > ${dir}/providers.json`, { NO_COLOR: '1' });
+      expect(filler.status).toBe(2);
+      expect(filler.stderr).toBe(said);
     } finally {
       spawnSync('umount', [dir]);
     }

@@ -2,7 +2,7 @@
 // net and stream (for a pipe): ~5–10% of a `generate` start (docs/performance.md, "Start-up"). A command that only
 // writes bytes (`generate`) writes them to the descriptor itself while nothing has made the stream, and the
 // process end waits for the stream only if something made it.
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import { UsageError } from './errors.js';
 
 let made = false;
@@ -50,7 +50,7 @@ export function stdoutMade(): boolean {
 /** Stdout cannot take output (a full disk, a file too large), said in one line; not the reader going away (EPIPE). */
 export function unwritableStdout(e: NodeJS.ErrnoException): UsageError {
   const reason = e.code === 'ENOSPC' ? 'no space left on the device' : e.code === 'EFBIG' ? 'the file is too large' : e.message;
-  return new UsageError('unwritable_output', `stdout: cannot write: ${reason}`, 'free some space, or write to another place with -o <file>');
+  return new UsageError('unwritable_output', `stdout: cannot write: ${reason}`, 'free some space on that device, or send the output somewhere else');
 }
 
 /** Resolves when stdout can take more: after 'drain', or at once when it errored or closed. */
@@ -106,4 +106,23 @@ export function stdoutSink(
     holds: () => stream !== undefined && stream.writableLength > 0,
     gone: () => stream !== undefined && stream.destroyed,
   };
+}
+
+let fileSink: StdoutSink | null | undefined;
+
+/**
+ * A sink for stdout when it is a regular file (`> out.json`), else null. Node writes to such a stdout synchronously
+ * anyway, but its file stream ignores a short write: on a full disk the rest of the output was lost and the command
+ * still exited 0. The sink writes the same bytes, as synchronously, and says so (exit 2). Pipes and terminals keep
+ * process.stdout (asynchronous writes, 'drain', EPIPE handled by cli.ts).
+ */
+export function stdoutFileSink(): StdoutSink | null {
+  if (fileSink === undefined) {
+    try {
+      fileSink = fstatSync(1).isFile() ? stdoutSink() : null;
+    } catch {
+      fileSink = null;
+    }
+  }
+  return fileSink;
 }

@@ -1,4 +1,5 @@
 import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
+import { stdoutFileSink } from './stdout.js';
 
 /**
  * The colour level for a stream. A request for no colour wins: `--no-color` or NO_COLOR (no-color.org) over
@@ -17,7 +18,11 @@ export const out: ChalkInstance = new Chalk({ level: level(supportsColor) });
 export const err: ChalkInstance = new Chalk({ level: level(supportsColorStderr) });
 
 export function writeOut(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const line = text.endsWith('\n') ? text : `${text}\n`;
+  // Into a file, every byte written or one clear error (a full disk): output/stdout.ts.
+  const file = stdoutFileSink();
+  if (file !== null) void file.write(Buffer.from(line, 'utf8'));
+  else process.stdout.write(line);
 }
 export function writeErr(text: string): void {
   process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
