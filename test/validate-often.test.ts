@@ -86,3 +86,14 @@ describe('validateOften', () => {
     );
   });
 });
+
+describe('validate on values JSON cannot write', () => {
+  it('names a cyclic or bigint value by its type instead of throwing (a library caller may pass one)', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const schema = z.object({ amount: z.number() });
+    expect(validate(schema, { amount: cyclic })).toEqual([{ path: 'amount', message: 'expected number, got object (a value JSON cannot write)' }]);
+    expect(validateOften(schema, { amount: cyclic })).toEqual(validate(schema, { amount: cyclic }));
+    expect(validate(schema, { amount: 10n })[0]!.message).toMatch(/^expected number, got bigint/);
+  });
+});

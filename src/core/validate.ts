@@ -25,7 +25,12 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 const show = (v: unknown) => {
-  const s = JSON.stringify(v);
+  let s: string | undefined;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    return '(a value JSON cannot write)'; // a cycle, a bigint: a library caller's object, never a parsed body
+  }
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
 
