@@ -9,6 +9,12 @@ const MS_PER_DAY = 86_400_000;
 const YEAR_10000 = 253_402_300_800_000;
 const codes = [0, 0, 0, 0, 0x2d, 0, 0, 0x2d, 0, 0, 0x54, 0, 0, 0x3a, 0, 0, 0x3a, 0, 0, 0x2e, 0, 0, 0, 0x5a];
 
+/** A number below 100 as two digits at `at` (month, day, hour, minute, second). */
+function twoDigits(at: number, n: number): void {
+  codes[at] = 0x30 + Math.floor(n / 10);
+  codes[at + 1] = 0x30 + (n % 10);
+}
+
 export function isoString(ms: number): string {
   // Negative clocks, years past 9999, fractions (a Date truncates them) and NaN: as Date writes them (or throws).
   if (!(ms >= 0 && ms < YEAR_10000 && Math.floor(ms) === ms)) return new Date(ms).toISOString();
@@ -34,16 +40,11 @@ export function isoString(ms: number): string {
   codes[1] = 0x30 + (Math.floor(year / 100) % 10);
   codes[2] = 0x30 + (Math.floor(year / 10) % 10);
   codes[3] = 0x30 + (year % 10);
-  codes[5] = 0x30 + Math.floor(month / 10);
-  codes[6] = 0x30 + (month % 10);
-  codes[8] = 0x30 + Math.floor(day / 10);
-  codes[9] = 0x30 + (day % 10);
-  codes[11] = 0x30 + Math.floor(hour / 10);
-  codes[12] = 0x30 + (hour % 10);
-  codes[14] = 0x30 + Math.floor(minute / 10);
-  codes[15] = 0x30 + (minute % 10);
-  codes[17] = 0x30 + Math.floor(second / 10);
-  codes[18] = 0x30 + (second % 10);
+  twoDigits(5, month);
+  twoDigits(8, day);
+  twoDigits(11, hour);
+  twoDigits(14, minute);
+  twoDigits(17, second);
   codes[20] = 0x30 + Math.floor(milli / 100);
   codes[21] = 0x30 + (Math.floor(milli / 10) % 10);
   codes[22] = 0x30 + (milli % 10);
