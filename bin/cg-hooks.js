@@ -106,11 +106,18 @@ function loadCli(options) {
  * A descriptor another process made non-blocking (EAGAIN) gets it through the stream; a reader gone is not an error.
  */
 function printVersion(text) {
+  const bytes = Buffer.from(text);
+  let at = 0;
   try {
-    writeSync(1, text);
+    while (at < bytes.length) at += writeSync(1, bytes, at, bytes.length - at);
   } catch (error) {
-    if (error.code === 'EAGAIN') process.stdout.write(text);
-    else if (error.code !== 'EPIPE') throw error;
+    if (error.code === 'EAGAIN') process.stdout.write(bytes.subarray(at));
+    else if (error.code !== 'EPIPE') {
+      // The same line as every other command's on a full disk (src/output/stdout.ts), before any pack is loaded.
+      const reason = error.code === 'ENOSPC' ? 'no space left on the device' : error.code === 'EFBIG' ? 'the file is too large' : error.message;
+      process.stderr.write(`error: stdout: cannot write: ${reason}\nhint: free some space on that device, or send the output somewhere else\n`);
+      process.exitCode = 2;
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import { jsonRequested, state } from './commands/shared.js';
 import { didYouMean } from './core/suggest.js';
 import { CliError, EXIT, UsageError } from './output/errors.js';
-import { onStdoutMade, stdoutMade } from './output/stdout.js';
+import { onStdoutMade, stdoutFailure, stdoutMade, writeWholeToFile } from './output/stdout.js';
 import { err } from './output/style.js';
 
 import { VERSION } from './version.js';
@@ -129,9 +129,13 @@ export function snakeCode(code: string): string {
   return code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-/** The one JSON shape of an error on stdout: `{"error":{"code","message","hint"}}`. */
-function writeJsonError(code: string, message: string, hint?: string): void {
+/**
+ * The one JSON shape of an error on stdout: `{"error":{"code","message","hint"}}`. False when stdout could not take
+ * it (a full disk): the caller says it on stderr instead.
+ */
+function writeJsonError(code: string, message: string, hint?: string): boolean {
   process.stdout.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}) } })}\n`);
+  return stdoutFailure() === undefined;
 }
 
 /** commander's message split in two: its first line, and "(Did you mean --timeout?)" or the help to read. */
@@ -146,18 +150,19 @@ function commanderParts(error: CommanderError, argv: readonly string[]): { messa
 /** Maps any error to an exit code and prints it: JSON on stdout with --json, one line on stderr otherwise. */
 export function reportError(error: unknown, argv: readonly string[]): number {
   // A JSON error goes to stdout, except when stdout is what failed (a full disk): then the one line goes to stderr.
-  const json = jsonRequested(argv) && !(error instanceof CliError && error.code === 'unwritable_output');
+  const json = jsonRequested(argv) && !(error instanceof CliError && error.code === 'unwritable_output') && stdoutFailure() === undefined;
   if (error instanceof CommanderError) {
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
     const { message, hint, help } = commanderParts(error, argv);
     // Without --json commander has printed its own lines (outputError above, "Did you mean" included): the help follows.
-    if (json) writeJsonError(snakeCode(error.code), message, hint);
+    if (json && writeJsonError(snakeCode(error.code), message, hint)) return EXIT.usage;
+    // Under --json commander printed nothing: the message goes with its hint.
+    if (jsonRequested(argv)) process.stderr.write(`${err.red('error:')} ${message}\n${err.dim(`hint: ${hint}`)}\n`);
     else process.stderr.write(`${err.dim(`hint: ${help}`)}\n`);
     return EXIT.usage;
   }
   if (error instanceof CliError) {
-    if (json) writeJsonError(error.code, error.message, error.hint);
-    else {
+    if (!json || !writeJsonError(error.code, error.message, error.hint)) {
       process.stderr.write(`${err.red('error:')} ${error.message}\n`);
       if (error.hint) process.stderr.write(`${err.dim(`hint: ${error.hint}`)}\n`);
     }
@@ -166,8 +171,7 @@ export function reportError(error: unknown, argv: readonly string[]): number {
   }
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'EPIPE') return EXIT.ok; // the reader went away (`| head`): not our failure
-  if (json) writeJsonError('internal', String(e?.message ?? e), 'run again with --debug for the stack trace, and please report it');
-  else {
+  if (!json || !writeJsonError('internal', String(e?.message ?? e), 'run again with --debug for the stack trace, and please report it')) {
     process.stderr.write(`${err.red('internal error:')} ${e?.message ?? String(e)}\n`);
     process.stderr.write(argv.includes('--debug') ? `${e?.stack}\n` : err.dim('hint: run again with --debug for the stack trace, and please report it\n'));
   }
@@ -217,18 +221,28 @@ function checkHelpTopic(argv: readonly string[]): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  onStdoutMade((stdout) =>
+  onStdoutMade((stdout) => {
+    writeWholeToFile(stdout);
+    // Other errors (a full disk) are kept by output/stdout.ts and said below.
     stdout.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(EXIT.ok);
-    }),
-  );
+    });
+  });
   let code: number;
+  let reported: unknown;
   try {
     checkHelpTopic(argv);
     await (await buildProgram(argv)).parseAsync(argv);
     code = state.exitCode;
   } catch (error) {
+    reported = error;
     code = reportError(error, argv);
+  }
+  // Output that did not reach a file (a full disk) is never a success, whoever wrote it (commander's help too).
+  const lost = stdoutFailure();
+  if (lost !== undefined && lost !== reported) {
+    const lostCode = reportError(lost, argv);
+    if (code === EXIT.ok) code = lostCode;
   }
   await flushAndExit(code);
 }

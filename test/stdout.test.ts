@@ -4,12 +4,12 @@
 // hand-over to the stream on EAGAIN, and the built binary on a real terminal (util-linux `script`), a pipe and a
 // full disk.
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stdoutSink } from '../src/output/stdout.js';
+import { stdoutSink, writeWholeToFile } from '../src/output/stdout.js';
 import { isTerminal } from '../src/output/terminal.js';
 import { BIN } from './helpers/cli.js';
 
@@ -96,6 +96,46 @@ describe('stdoutSink: straight to the descriptor, the stream when it would block
   });
 });
 
+describe('writeWholeToFile: process.stdout on a file writes every byte or fails', () => {
+  /** A file stream stand-in: Node's own for a file writes each chunk with one writeSync and ignores a short count. */
+  const fileStream = (fd: number) => ({ fd, _write: (_c: unknown, _e: unknown, done: () => void) => done() }) as unknown as NodeJS.WriteStream;
+  const call = (s: NodeJS.WriteStream, chunk: unknown, encoding: BufferEncoding = 'utf8') =>
+    new Promise<Error | null | undefined>((resolve) => (s as unknown as { _write: (c: unknown, e: string, d: (e?: Error | null) => void) => void })._write(chunk, encoding, resolve));
+
+  it('finishes short writes (bytes and text alike), and leaves pipes and terminals alone', async () => {
+    const fd = openSync(join(work, 'whole'), 'w');
+    try {
+      const got: Buffer[] = [];
+      // Three bytes at a time: every write is short.
+      const short = ((_: number, b: Uint8Array, at: number, n: number) => (got.push(Buffer.from(b.subarray(at, at + Math.min(3, n)))), Math.min(3, n))) as never;
+      const s = fileStream(fd);
+      writeWholeToFile(s, short);
+      expect(await call(s, Buffer.from('{"a":"ü"}\n'))).toBeUndefined();
+      expect(await call(s, 'ß €\n', 'utf8')).toBeUndefined();
+      expect(Buffer.concat(got).toString()).toBe('{"a":"ü"}\nß €\n');
+      const pipe = fileStream(openSync('/dev/null', 'w'));
+      const before = (pipe as unknown as { _write: unknown })._write;
+      writeWholeToFile(pipe, short);
+      expect((pipe as unknown as { _write: unknown })._write).toBe(before);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('a failed write goes to the stream as the system error and is kept for the exit as one line', async () => {
+    const fd = openSync(join(work, 'failing'), 'w');
+    try {
+      const s = fileStream(fd);
+      writeWholeToFile(s, (() => { throw errno('ENOSPC'); }) as never);
+      expect(await call(s, Buffer.from('x'))).toMatchObject({ code: 'ENOSPC' });
+      const { stdoutFailure } = await import('../src/output/stdout.js');
+      expect(stdoutFailure()).toMatchObject({ code: 'unwritable_output', exitCode: 2, message: 'stdout: cannot write: no space left on the device' });
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
 function shell(script: string, env: Record<string, string | undefined> = {}) {
   return spawnSync('/bin/bash', ['-c', script], {
     encoding: 'utf8',
@@ -139,6 +179,22 @@ describe('the built binary', () => {
       const filler = shell(`rm ${dir}/out.ndjson; head -c 56000 /dev/zero > ${dir}/filler; "$NODE_BIN" "$CG_BIN" providers --json > ${dir}/providers.json`, { NO_COLOR: '1' });
       expect(filler.status).toBe(2);
       expect(filler.stderr).toBe(said);
+      // Output written through process.stdout (a schema, commander's help, an error object under --json, the
+      // version): one full page left, so the first byte fails. Before: exit 0 (the version: a stack trace).
+      const full = (args: string) => shell(`rm -f ${dir}/*; head -c 65536 /dev/zero > ${dir}/filler 2>/dev/null; "$NODE_BIN" "$CG_BIN" ${args} > ${dir}/out`, { NO_COLOR: '1' });
+      for (const args of ['schema customerglu', '--help', 'generate --help', '--version']) {
+        const r = full(args);
+        expect([args, r.status, r.stderr]).toEqual([args, 2, said]);
+      }
+      // The error object that could not be written is said on stderr, and then why.
+      const lost = full('generate nope reward --json');
+      expect(lost.status).toBe(2);
+      expect(lost.stderr).toBe(`error: unknown provider "nope"; valid providers: customerglu, customerglu-events, segment, moengage, clevertap, webengage, rehook, mgpass, reward\nhint: run \`cg-hooks providers\` to see every provider and its events\n${said}`);
+      const unknown = full('nope --json');
+      expect(unknown.stderr).toBe(`error: unknown command 'nope'\nhint: see \`cg-hooks --help\`\n${said}`);
+      // Part of a schema fits, the rest does not: the part is there, and the exit says the rest is not.
+      const part = shell(`rm -f ${dir}/*; head -c 61440 /dev/zero > ${dir}/filler; "$NODE_BIN" "$CG_BIN" schema customerglu > ${dir}/out`, { NO_COLOR: '1' });
+      expect([part.status, part.stderr, readFileSync(join(dir, 'out')).length]).toEqual([2, said, 4096]);
     } finally {
       spawnSync('umount', [dir]);
     }

@@ -47,10 +47,54 @@ export function stdoutMade(): boolean {
   return made;
 }
 
+let failure: UsageError | undefined;
+
 /** Stdout cannot take output (a full disk, a file too large), said in one line; not the reader going away (EPIPE). */
 export function unwritableStdout(e: NodeJS.ErrnoException): UsageError {
   const reason = e.code === 'ENOSPC' ? 'no space left on the device' : e.code === 'EFBIG' ? 'the file is too large' : e.message;
-  return new UsageError('unwritable_output', `stdout: cannot write: ${reason}`, 'free some space on that device, or send the output somewhere else');
+  failure ??= new UsageError('unwritable_output', `stdout: cannot write: ${reason}`, 'free some space on that device, or send the output somewhere else');
+  return failure;
+}
+
+/**
+ * The first failed write to stdout (the same error every later one reports), for the exit: output written through
+ * process.stdout fails inside the stream, where the command that wrote it never sees it.
+ */
+export function stdoutFailure(): UsageError | undefined {
+  return failure;
+}
+
+/** Writes every byte of `bytes` to `fd`, or throws what stopped it. */
+function writeAll(fd: number, bytes: Uint8Array, write: typeof writeSync): void {
+  for (let at = 0; at < bytes.length; ) at += write(fd, bytes, at, bytes.length - at);
+}
+
+/**
+ * Makes process.stdout on a regular file write whole or fail. Node's stream for a file writes each chunk with one
+ * `writeSync` and ignores a short count: on a full disk the end of a chunk was lost and the command exited 0 (a help
+ * text, a schema, an error object under --json). Here a chunk is written to its end, and a failure is kept for the
+ * exit (cli.ts: one line on stderr, exit 2) and passed to the stream as its error (the listener stops printing and
+ * counts what it drops). Pipes and terminals are left as they are: their short writes are queued, not lost.
+ */
+export function writeWholeToFile(stdout: NodeJS.WriteStream, write: typeof writeSync = writeSync): void {
+  const fd = (stdout as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return;
+  try {
+    if (!fstatSync(fd).isFile()) return;
+  } catch {
+    return;
+  }
+  (stdout as unknown as { _write: (chunk: unknown, encoding: BufferEncoding, done: (e?: Error | null) => void) => void })._write = (chunk, encoding, done) => {
+    try {
+      writeAll(fd, typeof chunk === 'string' ? Buffer.from(chunk, encoding) : (chunk as Uint8Array), write);
+    } catch (e) {
+      // The stream's listeners get the system's error (ENOSPC); the exit gets the one line.
+      if ((e as NodeJS.ErrnoException).code !== 'EPIPE') unwritableStdout(e as NodeJS.ErrnoException);
+      done(e as Error);
+      return;
+    }
+    done();
+  };
 }
 
 /** Resolves when stdout can take more: after 'drain', or at once when it errored or closed. */
