@@ -503,12 +503,14 @@ describe('explain: a signature it cannot read', () => {
         ],
         "summary": "The signature is cut short: 20 of 64 characters, and those match secret #2.",
         "tried": {
-          "algorithms": [],
-          "bodies": 0,
+          "algorithms": [
+            "sha256",
+          ],
+          "bodies": 1,
           "hmacs": 2,
-          "secrets": 0,
+          "secrets": 2,
           "signatures": 0,
-          "templates": 0,
+          "templates": 1,
         },
         "verdict": "explained",
       }
@@ -540,12 +542,14 @@ describe('explain: a signature it cannot read', () => {
         ],
         "summary": "The signature "not-a-signature" is not hex or base64 of any HMAC digest length (16, 20, 32, 48 or 64 bytes).",
         "tried": {
-          "algorithms": [],
-          "bodies": 0,
+          "algorithms": [
+            "sha256",
+          ],
+          "bodies": 1,
           "hmacs": 1,
-          "secrets": 0,
+          "secrets": 1,
           "signatures": 0,
-          "templates": 0,
+          "templates": 1,
         },
         "verdict": "unexplained",
       }

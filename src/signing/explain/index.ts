@@ -267,9 +267,14 @@ function explainValid(profile: HmacProfile, body: Buffer, result: VerifyResult, 
 
 function explainUnreadable(profile: HmacProfile, body: Buffer, givenText: string, secrets: string[], result: VerifyResult, tried: Explanation['tried']): Explanation {
   const text = givenText.trim().replace(/^((?:sha(?:1|256|384|512)|md5|v\d+)[=,])/i, '');
+  // What "Searched:" reports: the raw body under each secret, looking for the text as the start of a digest.
+  tried.bodies = 1;
+  tried.templates = 1;
+  tried.algorithms = [profile.algorithm];
   for (const [i, secret] of secrets.entries()) {
     const mac = createHmac(profile.algorithm, keyOf(profile, secret)).update(body).digest();
     tried.hmacs++;
+    tried.secrets = i + 1;
     for (const enc of ['hex', 'base64'] as const) {
       const full = mac.toString(enc);
       // A text as long as the digest would have been read as a signature form: here it can only be shorter.
