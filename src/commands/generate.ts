@@ -163,7 +163,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
       ...(gen.mapping ? { mapping: { source: gen.mapping.source, root: gen.mapping.root } } : {}),
       base: gen.base,
     };
-    if (n > 1 && (await parallel.generateParallel(job, count, n, sink, warning))) return finish(sink, o.output, count);
+    if (n > 1 && (await parallel.generateParallel(gen, job, count, n, sink, warning))) return finish(sink, o.output, count);
   }
   let warned = false;
   // Batched writes: one syscall per few hundred deliveries is what makes 100,000 a second possible. Each body is

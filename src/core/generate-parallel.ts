@@ -1,12 +1,13 @@
 // `generate --count` on worker threads. Delivery `index` of a run depends only on the run's seed, its clock and the
 // index (prepareGenerator), so ranges of indices ("chunks") are made in worker threads, each with the same
-// generator, and this thread writes the chunks in index order: the same bytes as one thread makes. Loaded only
+// generator, and in this thread, which writes the chunks in index order: the same bytes as one thread makes. Loaded only
 // when threads will be used (`await import`): a start of `generate` loads neither this nor node:worker_threads.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { fromWorkerError, type ChunkDone, type ChunkOrder, type WorkerJob } from './generate-parallel-types.js';
+import { fromWorkerError, makeChunk, type ChunkDone, type ChunkOrder, type ChunkState, type WorkerJob } from './generate-chunks.js';
+import type { PreparedGenerator } from './generate.js';
 import type { FieldIssue } from './validate.js';
 
 /** Deliveries per chunk: ~0.5 MB of NDJSON for most events, a few ms of work; a message each way per chunk. */
@@ -39,12 +40,14 @@ export function automaticThreads(): number {
 }
 
 /**
- * Makes deliveries 0..count-1 in `threads` workers and writes them to `sink` in index order. Returns false (nothing
- * done) when the worker's entry is not there (a run from the sources): the caller makes them itself.
+ * Makes deliveries 0..count-1 in this thread and `threads - 1` workers and writes them to `sink` in index order.
+ * Returns false (nothing done) when the worker's entry is not there (a run from the sources): the caller makes them.
+ * `gen` is this thread's generator (the workers build theirs from `job`: the same options, seed and clock).
  * `onIssues`: the first delivery, by index, that does not match its schema (only with validation off).
  * An error at delivery i: every delivery before it is written, then it is thrown, as one thread does.
  */
 export async function generateParallel(
+  gen: PreparedGenerator,
   job: WorkerJob,
   count: number,
   threads: number,
@@ -53,13 +56,14 @@ export async function generateParallel(
 ): Promise<boolean> {
   const entry = workerEntry();
   if (entry === undefined) return false;
-  // Small runs (a forced --threads) still give every worker a few chunks.
+  // Small runs (a forced --threads) still give every thread a few chunks.
   const size = Math.max(1, Math.min(CHUNK, Math.ceil(count / (threads * PER_WORKER))));
   const chunks = Math.ceil(count / size);
-  const workers: Array<{ worker: Worker; given: number }> = [];
+  const limit = Math.min(chunks, threads) * AHEAD;
+  const workers: Array<{ worker: Worker; given: number; ready: boolean }> = [];
   const made = new Map<number, ChunkDone>();
   const spare: ArrayBuffer[] = [];
-  const limit = Math.min(chunks, threads) * AHEAD;
+  const own: ChunkState = { perDelivery: 1024, reported: false };
   let ordered = 0;
   let written = 0;
   let failure: unknown;
@@ -70,31 +74,39 @@ export async function generateParallel(
     wake = undefined;
     w?.();
   };
+  const room = () => ordered < chunks && ordered - written < limit;
+  const next = (): ChunkOrder => {
+    const from = ordered * size;
+    const buffer = spare.pop();
+    return { c: ordered++, from, to: Math.min(count, from + size), ...(buffer ? { buffer } : {}) };
+  };
+  /** Chunks to the ready workers with room in their queue, the emptiest first. */
   const order = () => {
-    while (ordered < chunks && ordered - written < limit) {
-      const free = workers.reduce<(typeof workers)[number] | undefined>((best, w) => (w.given < PER_WORKER && (best === undefined || w.given < best.given) ? w : best), undefined);
+    while (room()) {
+      const free = workers.reduce<(typeof workers)[number] | undefined>((best, w) => (w.ready && w.given < PER_WORKER && (best === undefined || w.given < best.given) ? w : best), undefined);
       if (free === undefined) return;
-      const from = ordered * size;
-      const buffer = spare.pop();
-      const message: ChunkOrder = { c: ordered, from, to: Math.min(count, from + size), ...(buffer ? { buffer } : {}) };
-      free.worker.postMessage(message, buffer ? [buffer] : []);
+      const message = next();
+      free.worker.postMessage(message, message.buffer ? [message.buffer] : []);
       free.given++;
-      ordered++;
     }
   };
   let stopping = false;
-  for (let t = 0; t < Math.min(threads, chunks); t++) {
+  for (let t = 0; t < Math.min(threads - 1, chunks - 1); t++) {
     // Not piped by Node: piping either (even stderr: Readable.pipe compares with process.stdout) makes process.stdout,
     // and the sink would then write through it, whose file stream ignores a full disk. Workers write nothing to
     // stdout; what one writes to stderr (a warning of Node's) is passed on.
     const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true });
     worker.stdout.resume();
     worker.stderr.on('data', (bytes: Buffer) => process.stderr.write(bytes));
-    const slot = { worker, given: 0 };
-    worker.on('message', (done: ChunkDone) => {
-      slot.given--;
-      made.set(done.c, done);
-      if (done.c === written) woken();
+    const slot = { worker, given: 0, ready: false };
+    worker.on('message', (done: ChunkDone | 'ready') => {
+      if (done === 'ready') slot.ready = true;
+      else if (done.c < 0) failure ??= fromWorkerError(done.error!);
+      else {
+        slot.given--;
+        made.set(done.c, done);
+      }
+      woken();
       order();
     });
     worker.on('error', (e) => {
@@ -108,13 +120,18 @@ export async function generateParallel(
     workers.push(slot);
   }
   try {
-    order();
     while (written < chunks) {
-      let done = made.get(written);
-      while (done === undefined) {
+      const done = made.get(written);
+      if (done === undefined) {
         if (failure !== undefined) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
-        done = made.get(written);
+        if (room()) {
+          // This thread makes chunks too: all of them while the workers start (a worker takes tens of ms to be
+          // ready), then whatever the workers leave, each time there is nothing to write.
+          const mine = next();
+          made.set(mine.c, makeChunk(gen, mine, own));
+          await new Promise(setImmediate); // the workers' answers come in as events
+        } else await new Promise<void>((resolve) => (wake = resolve));
+        continue;
       }
       made.delete(written);
       // The first chunk with issues, in index order, holds the first delivery with issues.
