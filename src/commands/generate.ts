@@ -162,6 +162,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
       options: rest,
       ...(gen.mapping ? { mapping: { source: gen.mapping.source, root: gen.mapping.root } } : {}),
       base: gen.base,
+      count,
     };
     if (n > 1 && (await parallel.generateParallel(gen, job, count, n, sink, warning))) return finish(sink, o.output, count);
   }

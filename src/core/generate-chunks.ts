@@ -13,6 +13,8 @@ export interface WorkerJob {
   options: Omit<GenerateOptions, 'mapping'>;
   mapping?: { source: string; root: Mapping['root'] };
   base: RunBase;
+  /** Deliveries in the run. */
+  count: number;
 }
 
 /** This thread to a worker: make deliveries [from, to) as chunk `c`, into `buffer` if it is large enough. */

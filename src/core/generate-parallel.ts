@@ -15,7 +15,7 @@ const CHUNK = 512;
 /** Chunks given to one worker at a time: one it makes, one waiting, so that it never waits for this thread. */
 const PER_WORKER = 2;
 /** Chunks made but not yet written, per worker: all the memory a run holds, whatever the reader does. */
-const AHEAD = 3;
+const AHEAD = 4;
 /** The automatic choice stops here: past it the writing thread, not the making, is the limit. */
 const AUTO_MAX = 8;
 
@@ -92,12 +92,11 @@ export async function generateParallel(
   };
   let stopping = false;
   for (let t = 0; t < Math.min(threads - 1, chunks - 1); t++) {
-    // Not piped by Node: piping either (even stderr: Readable.pipe compares with process.stdout) makes process.stdout,
-    // and the sink would then write through it, whose file stream ignores a full disk. Workers write nothing to
-    // stdout; what one writes to stderr (a warning of Node's) is passed on.
+    // Neither piped by Node (piping either, even stderr, makes process.stdout here, as Readable.pipe compares with it,
+    // and the sink would then write through it, whose file stream ignores a full disk) nor read: reading makes the
+    // worker create its own stdio streams (Node's stream modules, ~1/5 of its start). Workers write nothing there:
+    // their results come as messages, their errors as 'error' events.
     const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true });
-    worker.stdout.resume();
-    worker.stderr.on('data', (bytes: Buffer) => process.stderr.write(bytes));
     const slot = { worker, given: 0, ready: false };
     worker.on('message', (done: ChunkDone | 'ready') => {
       if (done === 'ready') slot.ready = true;
@@ -151,8 +150,13 @@ export async function generateParallel(
       order();
     }
   } finally {
+    // Not awaited: a worker still starting takes up to ~100 ms to stop, which the run's end need not wait for (the
+    // CLI's process.exit stops them all the same); unref'd, they no longer keep this thread's event loop alive.
     stopping = true;
-    await Promise.all(workers.map((w) => w.worker.terminate()));
+    for (const w of workers) {
+      w.worker.unref();
+      void w.worker.terminate();
+    }
   }
   return true;
 }

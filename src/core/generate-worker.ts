@@ -7,6 +7,9 @@ import { prepareGenerator } from './generate.js';
 import { makeChunk, toWorkerError, type ChunkDone, type ChunkOrder, type ChunkState, type WorkerJob } from './generate-chunks.js';
 import { Mapping } from './mapping.js';
 
+/** Deliveries a worker makes (and drops) before it takes chunks: a few ms of work at full speed. */
+const WARM_UP = 1024;
+
 /** The worker's body: one generator, then a chunk per message, each answered with its bytes (transferred, not copied). */
 export function runGenerateWorker(): void {
   const port = parentPort;
@@ -14,7 +17,14 @@ export function runGenerateWorker(): void {
   const job = workerData as WorkerJob;
   const options = job.mapping ? { ...job.options, mapping: new Mapping(job.mapping.source, job.mapping.root) } : job.options;
   // The main thread built the same generator from the same options first: an error here is not the user's input.
-  const ready = loadProvider(job.provider).then((provider) => prepareGenerator(provider, job.event, options, job.base));
+  const ready = loadProvider(job.provider).then((provider) => {
+    const gen = prepareGenerator(provider, job.event, options, job.base);
+    // Warmed up before it says it is ready: a cold worker makes its first chunks several times slower (interpreted
+    // code, zod's schema not compiled yet), and the main thread, which writes in index order, would wait for them.
+    // The deliveries are thrown away; the generator's counters only choose between equivalent paths.
+    makeChunk(gen, { c: -1, from: 0, to: Math.min(WARM_UP, job.count) }, { perDelivery: 1024, reported: false });
+    return gen;
+  });
   const state: ChunkState = { perDelivery: 1024, reported: false };
   // Ready: the main thread, which makes chunks itself meanwhile, sends orders from now on. Chunk -1: it could not.
   ready.then(
