@@ -1,6 +1,8 @@
 // `generate --count` on worker threads (src/core/generate-parallel.ts): the built binary as a subprocess, the
 // one-thread run (`--threads 1`) as the oracle. `--threads n` forces threads whatever the count, so small runs
-// (many chunks: a chunk is count / (2 n) deliveries below 512 each) go through the same code a long default run does.
+// (many chunks: a chunk is count / (2 n) deliveries below 512 each) go through the same code a long default run does;
+// CG_HOOKS_TEST_WORKERS_ONLY=1 keeps the main thread from making chunks itself (it would make all of a small run's
+// while the workers start), so that every chunk of those runs is a worker's.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -20,10 +22,12 @@ function same(one: RunResult, many: RunResult): void {
   expect(many.stdoutBytes.equals(one.stdoutBytes)).toBe(true);
 }
 
-/** The same run in one thread and in `threads` threads. */
+const WORKERS_ONLY = { CG_HOOKS_TEST_WORKERS_ONLY: '1' };
+
+/** The same run in one thread and in `threads` threads (every chunk made by a worker). */
 async function both(args: string[], threads: number): Promise<[RunResult, RunResult]> {
   const one = await runCli([...args, '--threads', '1'], { timeoutMs: 60_000 });
-  const many = await runCli([...args, '--threads', String(threads)], { timeoutMs: 60_000 });
+  const many = await runCli([...args, '--threads', String(threads)], { timeoutMs: 60_000, env: WORKERS_ONLY });
   return [one, many];
 }
 
@@ -48,6 +52,24 @@ describe('generate --count in threads: the bytes of one thread', () => {
     });
   }
 
+  it('by default from 20,000 deliveries (the main thread and a worker both making chunks): compiled and interpreted', async () => {
+    for (const event of [['customerglu', 'reward'], ['rehook', 'customer.rewarded']]) {
+      const args = ['generate', ...event, '--seed', 'default', '--count', '25000'];
+      same(await runCli([...args, '--threads', '1'], { timeoutMs: 60_000 }), await runCli(args, { timeoutMs: 60_000 }));
+    }
+  });
+
+  it('without --seed or --now: one seed and one clock for every thread (timestamps 1 s apart across chunks, no id twice)', async () => {
+    const r = await runCli(['generate', 'mgpass', 'rewards.points_awarded', '--count', '3000', '--threads', '4'], { env: WORKERS_ONLY });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { timestamp: string; data: { user_id: string } });
+    expect(lines).toHaveLength(3000);
+    const first = Date.parse(lines[0]!.timestamp);
+    expect(Math.abs(first - Date.now())).toBeLessThan(120_000);
+    expect(lines.every((l, i) => Date.parse(l.timestamp) === first + i * 1000)).toBe(true);
+    expect(new Set(lines.map((l) => l.data.user_id)).size).toBeGreaterThan(2900);
+  });
+
   it('more threads than chunks, one delivery a chunk, and a count of 1', async () => {
     for (const [count, threads] of [['7', '5'], ['1', '2'], ['130', '9']] as const) same(...(await both(['generate', 'customerglu', 'reward', '--seed', 'few', '--count', count], Number(threads))));
   });
@@ -55,13 +77,13 @@ describe('generate --count in threads: the bytes of one thread', () => {
   it('-o file and stdout into a file: the same file, the same "wrote" line', async () => {
     const [one, many] = [join(work, 'one.ndjson'), join(work, 'many.ndjson')];
     const a = await runCli(['generate', 'rehook', 'customer.rewarded', '--seed', 'o', '--count', '3000', '--threads', '1', '-o', one]);
-    const b = await runCli(['generate', 'rehook', 'customer.rewarded', '--seed', 'o', '--count', '3000', '--threads', '4', '-o', many]);
+    const b = await runCli(['generate', 'rehook', 'customer.rewarded', '--seed', 'o', '--count', '3000', '--threads', '4', '-o', many], { env: WORKERS_ONLY });
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(b.stderr).toBe(a.stderr.replace('one.ndjson', 'many.ndjson'));
     expect(readFileSync(many).equals(readFileSync(one))).toBe(true);
     const redirected = (threads: string) =>
       spawnSync('/bin/bash', ['-c', `"$NODE_BIN" "$CG_BIN" generate segment identify --seed r --count 2500 --threads ${threads} > "$OUT"`], {
-        env: { ...process.env, NODE_BIN: process.execPath, CG_BIN: BIN, OUT: join(work, `redirect-${threads}.ndjson`) },
+        env: { ...process.env, ...WORKERS_ONLY, NODE_BIN: process.execPath, CG_BIN: BIN, OUT: join(work, `redirect-${threads}.ndjson`) },
       }).status;
     expect([redirected('1'), redirected('3')]).toEqual([0, 0]);
     expect(readFileSync(join(work, 'redirect-3.ndjson')).equals(readFileSync(join(work, 'redirect-1.ndjson')))).toBe(true);
@@ -111,7 +133,7 @@ describe('generate --count in threads: the reader, the disk, the modules', () =>
   it('a reader that reads nothing: the workers wait, memory stays bounded', async () => {
     // 20 million deliveries (~10 GB of NDJSON) into a pipe nobody reads: a run that buffered would grow by
     // hundreds of MB a second; one that waits holds a few chunks per worker.
-    const child = spawn(process.execPath, [BIN, 'generate', 'rehook', 'customer.rewarded', '--count', '20000000', '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'generate', 'rehook', 'customer.rewarded', '--count', '20000000', '--threads', '3'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...WORKERS_ONLY } });
     try {
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

@@ -151,20 +151,8 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   const lineEnd = o.count !== undefined || (o.output === undefined && isTerminal(1));
   const warning = (issues: FieldIssue[]) =>
     writeErr(err.yellow(`warning: output does not match the ${gen.event.name} schema (--no-validate): ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
-  if (o.count !== undefined && threads !== 1 && (threads !== undefined || count >= THREADS_FROM)) {
-    // Loaded only now: a short run loads neither the module nor node:worker_threads.
-    const parallel = await import('../core/generate-parallel.js');
-    const n = threads ?? parallel.automaticThreads();
-    const { mapping: _resolvedAbove, ...rest } = options;
-    const job = {
-      provider: gen.provider.id,
-      event: gen.event.name,
-      options: rest,
-      ...(gen.mapping ? { mapping: { source: gen.mapping.source, root: gen.mapping.root } } : {}),
-      base: gen.base,
-      count,
-    };
-    if (n > 1 && (await parallel.generateParallel(gen, job, count, n, sink, warning))) return finish(sink, o.output, count);
+  if (o.count !== undefined && threads !== 1 && (threads !== undefined || count >= THREADS_FROM) && (await inThreads(gen, options, count, threads, sink, warning))) {
+    return finish(sink, o.output, count);
   }
   let warned = false;
   // Batched writes: one syscall per few hundred deliveries is what makes 100,000 a second possible. Each body is
@@ -223,6 +211,19 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   }
   if (used > 0 && !sink.gone()) await flush();
   return finish(sink, o.output, count);
+}
+
+/** `--count` on worker threads (src/core/generate-parallel.ts): false when it was not done there (one CPU, a run from the sources). */
+async function inThreads(gen: PreparedGenerator, options: GenerateOptions, count: number, threads: number | undefined, sink: ReturnType<typeof openOutput>, warning: (issues: FieldIssue[]) => void): Promise<boolean> {
+  // Loaded only now: a short run loads neither the module nor node:worker_threads.
+  const parallel = await import('../core/generate-parallel.js');
+  const n = threads ?? parallel.automaticThreads();
+  if (n < 2) return false;
+  const { mapping: _resolvedAbove, ...rest } = options; // gen.mapping, resolved, travels as its parts
+  const job = { provider: gen.provider.id, event: gen.event.name, options: rest, ...(gen.mapping ? { mapping: { source: gen.mapping.source, root: gen.mapping.root } } : {}), base: gen.base, count };
+  // CG_HOOKS_TEST_WORKERS_ONLY=1 (tests): this thread writes but makes nothing, so that every chunk of a small run
+  // is a worker's.
+  return parallel.generateParallel(gen, job, count, n, sink, warning, process.env.CG_HOOKS_TEST_WORKERS_ONLY === '1');
 }
 
 function finish(sink: { close(): void }, output: string | undefined, count: number): number {

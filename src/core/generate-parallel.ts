@@ -53,6 +53,8 @@ export async function generateParallel(
   threads: number,
   sink: ParallelSink,
   onIssues: (issues: FieldIssue[]) => void,
+  /** Tests: this thread makes no chunk, so that small runs go through the workers whole. */
+  workersOnly = false,
 ): Promise<boolean> {
   const entry = workerEntry();
   if (entry === undefined) return false;
@@ -91,7 +93,7 @@ export async function generateParallel(
     }
   };
   let stopping = false;
-  for (let t = 0; t < Math.min(threads - 1, chunks - 1); t++) {
+  for (let t = 0; t < (workersOnly ? Math.max(1, Math.min(threads - 1, chunks)) : Math.min(threads - 1, chunks - 1)); t++) {
     // Neither piped by Node (piping either, even stderr, makes process.stdout here, as Readable.pipe compares with it,
     // and the sink would then write through it, whose file stream ignores a full disk) nor read: reading makes the
     // worker create its own stdio streams (Node's stream modules, ~1/5 of its start). Workers write nothing there:
@@ -123,7 +125,7 @@ export async function generateParallel(
       const done = made.get(written);
       if (done === undefined) {
         if (failure !== undefined) throw failure;
-        if (room()) {
+        if (room() && !workersOnly) {
           // This thread makes chunks too: all of them while the workers start (a worker takes tens of ms to be
           // ready), then whatever the workers leave, each time there is nothing to write.
           const mine = next();
