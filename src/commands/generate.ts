@@ -213,7 +213,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   return finish(sink, o.output, count);
 }
 
-/** `--count` on worker threads (src/core/generate-parallel.ts): false when it was not done there (one CPU, a run from the sources). */
+/** `--count` on worker threads (src/core/generate-parallel.ts): false when it was not done there (one CPU; a run from the sources without --threads). */
 async function inThreads(gen: PreparedGenerator, options: GenerateOptions, count: number, threads: number | undefined, sink: ReturnType<typeof openOutput>, warning: (issues: FieldIssue[]) => void): Promise<boolean> {
   // Loaded only now: a short run loads neither the module nor node:worker_threads.
   const parallel = await import('../core/generate-parallel.js');
@@ -223,7 +223,7 @@ async function inThreads(gen: PreparedGenerator, options: GenerateOptions, count
   const job = { provider: gen.provider.id, event: gen.event.name, options: rest, ...(gen.mapping ? { mapping: { source: gen.mapping.source, root: gen.mapping.root } } : {}), base: gen.base, count };
   // CG_HOOKS_TEST_WORKERS_ONLY=1 (tests): this thread writes but makes nothing, so that every chunk of a small run
   // is a worker's.
-  return parallel.generateParallel(gen, job, count, n, sink, warning, process.env.CG_HOOKS_TEST_WORKERS_ONLY === '1');
+  return parallel.generateParallel(gen, job, count, n, sink, warning, { asked: threads !== undefined, workersOnly: process.env.CG_HOOKS_TEST_WORKERS_ONLY === '1' });
 }
 
 function finish(sink: { close(): void }, output: string | undefined, count: number): number {

@@ -41,7 +41,8 @@ export function automaticThreads(): number {
 
 /**
  * Makes deliveries 0..count-1 in this thread and `threads - 1` workers and writes them to `sink` in index order.
- * Returns false (nothing done) when the worker's entry is not there (a run from the sources): the caller makes them.
+ * Returns false (nothing done) when the worker's entry is not there (a run from the sources) and threads were not
+ * asked for: the caller makes them.
  * `gen` is this thread's generator (the workers build theirs from `job`: the same options, seed and clock).
  * `onIssues`: the first delivery, by index, that does not match its schema (only with validation off).
  * An error at delivery i: every delivery before it is written, then it is thrown, as one thread does.
@@ -53,10 +54,16 @@ export async function generateParallel(
   threads: number,
   sink: ParallelSink,
   onIssues: (issues: FieldIssue[]) => void,
-  /** Tests: this thread makes no chunk, so that small runs go through the workers whole. */
-  workersOnly = false,
+  how: {
+    /** Threads asked for (`--threads`): a missing worker entry is then an error, not a quiet run in one thread. */
+    asked?: boolean;
+    /** Tests: this thread makes no chunk, so that small runs go through the workers whole. */
+    workersOnly?: boolean;
+  } = {},
 ): Promise<boolean> {
+  const workersOnly = how.workersOnly === true;
   const entry = workerEntry();
+  if (entry === undefined && how.asked) throw new Error(`${fileURLToPath(new URL('./cli/generate-worker.cjs', import.meta.url))} is missing from this installation: reinstall cg-hooks (in a checkout: npm run build)`);
   if (entry === undefined) return false;
   // Small runs (a forced --threads) still give every thread a few chunks.
   const size = Math.max(1, Math.min(CHUNK, Math.ceil(count / (threads * PER_WORKER))));
