@@ -16,6 +16,13 @@ const CHUNK = 512;
 const PER_WORKER = 2;
 /** Chunks made but not yet written, per worker: all the memory a run holds, whatever the reader does. */
 const AHEAD = 4;
+/**
+ * By default workers start only for a run whose rest would take this thread this long: a worker costs ~50-100 ms of
+ * CPU to start and warm up (more on a busy machine), and the deliveries it makes meanwhile are this thread's to make.
+ * Measured (docs/performance.md): 100,000 compiled rewards (~0.25 s) were slower on two threads, 100,000 of the
+ * catalog's median event (~0.45 s) no faster, `rehook customer.rewarded` (~0.75 s) 1.24 times faster.
+ */
+const WORTH_MS = 500;
 /** The automatic choice stops here: past it the writing thread, not the making, is the limit. */
 const AUTO_MAX = 8;
 
@@ -100,33 +107,41 @@ export async function generateParallel(
     }
   };
   let stopping = false;
-  for (let t = 0; t < (workersOnly ? Math.max(1, Math.min(threads - 1, chunks)) : Math.min(threads - 1, chunks - 1)); t++) {
-    // Neither piped by Node (piping either, even stderr, makes process.stdout here, as Readable.pipe compares with it,
-    // and the sink would then write through it, whose file stream ignores a full disk) nor read: reading makes the
-    // worker create its own stdio streams (Node's stream modules, ~1/5 of its start). Workers write nothing there:
-    // their results come as messages, their errors as 'error' events.
-    const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true });
-    const slot = { worker, given: 0, ready: false };
-    worker.on('message', (done: ChunkDone | 'ready') => {
-      if (done === 'ready') slot.ready = true;
-      else if (done.c < 0) failure ??= fromWorkerError(done.error!);
-      else {
-        slot.given--;
-        made.set(done.c, done);
-      }
-      woken();
-      order();
-    });
-    worker.on('error', (e) => {
-      failure ??= e;
-      woken();
-    });
-    worker.on('exit', (code) => {
-      if (!stopping) failure ??= new Error(`a generate worker thread stopped (exit code ${code}) before the run ended`);
-      woken();
-    });
-    workers.push(slot);
-  }
+  const start = () => {
+    for (let t = 0; t < (workersOnly ? Math.max(1, Math.min(threads - 1, chunks)) : Math.min(threads - 1, chunks - 1)); t++) {
+      // Neither piped by Node (piping either, even stderr, makes process.stdout here, as Readable.pipe compares with it,
+      // and the sink would then write through it, whose file stream ignores a full disk) nor read: reading makes the
+      // worker create its own stdio streams (Node's stream modules, ~1/5 of its start). Workers write nothing there:
+      // their results come as messages, their errors as 'error' events.
+      const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true });
+      const slot = { worker, given: 0, ready: false };
+      worker.on('message', (done: ChunkDone | 'ready') => {
+        if (done === 'ready') slot.ready = true;
+        else if (done.c < 0) failure ??= fromWorkerError(done.error!);
+        else {
+          slot.given--;
+          made.set(done.c, done);
+        }
+        woken();
+        order();
+      });
+      worker.on('error', (e) => {
+        failure ??= e;
+        woken();
+      });
+      worker.on('exit', (code) => {
+        if (!stopping) failure ??= new Error(`a generate worker thread stopped (exit code ${code}) before the run ended`);
+        woken();
+      });
+      workers.push(slot);
+    }
+  };
+  // Asked for (--threads), the workers start at once. By default, only when this thread, having made a few chunks,
+  // finds the rest would take it long enough (WORTH_MS) for workers to pay for their start: the same count is
+  // 0.25 s of work for the compiled reward and 1 s for `segment identify`.
+  let started = how.asked === true || workersOnly;
+  if (started) start();
+  let madeHere = 0;
   try {
     while (written < chunks) {
       const done = made.get(written);
@@ -135,9 +150,15 @@ export async function generateParallel(
         if (room() && !workersOnly) {
           // This thread makes chunks too: all of them while the workers start (a worker takes tens of ms to be
           // ready), then whatever the workers leave, each time there is nothing to write.
-          const mine = next();
-          made.set(mine.c, makeChunk(gen, mine, own));
-          await new Promise(setImmediate); // the workers' answers come in as events
+          const chunk = next();
+          const t0 = performance.now();
+          made.set(chunk.c, makeChunk(gen, chunk, own));
+          // The first chunks run cold (interpreted code, the schema not compiled yet): judged from the third on.
+          if (!started && ++madeHere >= 3 && ((chunks - ordered) * size * (performance.now() - t0)) / (chunk.to - chunk.from) > WORTH_MS) {
+            started = true;
+            start();
+          }
+          if (workers.length > 0) await new Promise(setImmediate); // the workers' answers come in as events
         } else await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
