@@ -52,7 +52,7 @@ describe('generate --count in threads: the bytes of one thread', () => {
     });
   }
 
-  it('by default (from 20,000 deliveries, workers once the rest would take this thread 0.5 s): compiled and interpreted', async () => {
+  it('by default (from 20,000 deliveries, workers on idle CPUs once the rest would take this thread 1 s): compiled and interpreted', async () => {
     for (const [event, count] of [[['customerglu', 'reward'], '25000'], [['segment', 'identify'], '100000']] as const) {
       const args = ['generate', ...event, '--seed', 'default', '--count', count];
       same(await runCli([...args, '--threads', '1'], { timeoutMs: 60_000 }), await runCli(args, { timeoutMs: 60_000 }));

@@ -37,8 +37,8 @@ const Options = z.extend(PayloadOptions, {
 });
 
 /**
- * `--count` from here on uses worker threads when `--threads` is not given and more than one CPU is there: below it,
- * starting them (~40 ms of CPU each, docs/performance.md) costs more than they save.
+ * `--count` from here on may use worker threads when `--threads` is not given (src/core/generate-parallel.ts decides:
+ * idle CPUs, and a run long enough): below it, starting one (50-100 ms of CPU) cannot pay.
  */
 export const THREADS_FROM = 20_000;
 const MAX_THREADS = 64;
@@ -255,7 +255,7 @@ export function register(program: Command): void {
     .option('--count <n>', 'print n deliveries as NDJSON, each with its own ids')
     .option('--pretty', 'indent the JSON (note: providers send compact JSON)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .option('--threads <n>', `with --count: make deliveries in n threads (1: this one only); the same bytes whatever n (default: one per CPU from --count ${THREADS_FROM.toLocaleString('en')})`)
+    .option('--threads <n>', 'with --count: make deliveries in n threads (1: this one only); the same bytes whatever n (default: idle CPUs, for a run of a second or more)')
     .option('--json', 'errors as JSON on stdout')
     .addHelpText(
       'after',

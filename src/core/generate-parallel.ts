@@ -3,7 +3,7 @@
 // generator, and in this thread, which writes the chunks in index order: the same bytes as one thread makes. Loaded only
 // when threads will be used (`await import`): a start of `generate` loads neither this nor node:worker_threads.
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { fromWorkerError, makeChunk, type ChunkDone, type ChunkOrder, type ChunkState, type WorkerJob } from './generate-chunks.js';
@@ -19,10 +19,13 @@ const AHEAD = 4;
 /**
  * By default workers start only for a run whose rest would take this thread this long: a worker costs ~50-100 ms of
  * CPU to start and warm up (more on a busy machine), and the deliveries it makes meanwhile are this thread's to make.
- * Measured (docs/performance.md): 100,000 compiled rewards (~0.25 s) were slower on two threads, 100,000 of the
- * catalog's median event (~0.45 s) no faster, `rehook customer.rewarded` (~0.75 s) 1.24 times faster.
+ * Measured (docs/performance.md, 2 CPUs, load ~3): 100,000 compiled rewards (~0.25 s) were slower on two threads,
+ * 100,000 of the catalog's median event (~0.45 s) no faster, `rehook customer.rewarded` (~0.75 s) 1.24 times and
+ * `segment identify` (~1.1 s) 1.37 times faster.
  */
-const WORTH_MS = 500;
+const WORTH_MS = 1000;
+/** Chunks this thread makes before it judges (4,096 deliveries: past the warm-up of most events). */
+const JUDGE_AFTER = 8;
 /** The automatic choice stops here: past it the writing thread, not the making, is the limit. */
 const AUTO_MAX = 8;
 
@@ -41,9 +44,15 @@ function workerEntry(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/** How many threads `--count` uses when `--threads` is not given (it is called only for runs long enough). */
+/**
+ * How many threads `--count` uses when `--threads` is not given: this one, and a worker per CPU the machine leaves
+ * idle (CPUs minus the 1-minute load average, rounded). On a busy machine a worker only takes CPU time from the
+ * other processes and from this thread: measured on 2 CPUs at load 5-7, every event was slower on two threads.
+ */
 export function automaticThreads(): number {
-  return Math.min(availableParallelism(), AUTO_MAX);
+  const cpus = availableParallelism();
+  const idle = Math.max(0, Math.round(cpus - (loadavg()[0] ?? 0)));
+  return Math.max(1, Math.min(cpus, AUTO_MAX, 1 + idle));
 }
 
 /**
@@ -142,6 +151,7 @@ export async function generateParallel(
   let started = how.asked === true || workersOnly;
   if (started) start();
   let madeHere = 0;
+  let fastest = Infinity; // ms a delivery, in this thread's fastest chunk
   try {
     while (written < chunks) {
       const done = made.get(written);
@@ -153,8 +163,10 @@ export async function generateParallel(
           const chunk = next();
           const t0 = performance.now();
           made.set(chunk.c, makeChunk(gen, chunk, own));
-          // The first chunks run cold (interpreted code, the schema not compiled yet): judged from the third on.
-          if (!started && ++madeHere >= 3 && ((chunks - ordered) * size * (performance.now() - t0)) / (chunk.to - chunk.from) > WORTH_MS) {
+          // The first chunks run cold (interpreted code, the schema and the compiled template not compiled yet), and a
+          // busy machine stretches some: judged on the fastest chunk so far, from the JUDGE_AFTER-th on.
+          fastest = Math.min(fastest, (performance.now() - t0) / (chunk.to - chunk.from));
+          if (!started && ++madeHere >= JUDGE_AFTER && (chunks - ordered) * size * fastest > WORTH_MS) {
             started = true;
             start();
           }
