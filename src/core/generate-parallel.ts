@@ -1,7 +1,7 @@
 // `generate --count` on worker threads. Delivery `index` of a run depends only on the run's seed, its clock and the
 // index (prepareGenerator), so ranges of indices ("chunks") are made in worker threads, each with the same
-// generator, and in this thread, which writes the chunks in index order: the same bytes as one thread makes. Loaded only
-// when threads will be used (`await import`): a start of `generate` loads neither this nor node:worker_threads.
+// generator, and in this thread, which writes the chunks in index order: the same bytes as one thread makes. Loaded
+// only when threads may be used (`await import`): a start of `generate` loads neither this nor node:worker_threads.
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import type { FieldIssue } from './validate.js';
 const CHUNK = 512;
 /** Chunks given to one worker at a time: one it makes, one waiting, so that it never waits for this thread. */
 const PER_WORKER = 2;
-/** Chunks made but not yet written, per worker: all the memory a run holds, whatever the reader does. */
+/** Chunks made but not yet written, per thread: all the memory a run holds, whatever the reader does. */
 const AHEAD = 4;
 /**
  * By default workers start only for a run whose rest would take this thread this long: a worker costs ~50-100 ms of
