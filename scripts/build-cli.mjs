@@ -17,7 +17,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 /** The packs, in the order the launcher finds them: each takes the modules its entries reach that no earlier pack holds. */
 const PACKS = [
   { name: 'cli', entries: (src) => src === 'src/cli.ts' },
-  { name: 'generate', entries: (src) => src === 'src/commands/generate.ts' || /^src\/providers\/[^/]+\.ts$/.test(src) },
+  { name: 'generate', entries: (src) => src === 'src/commands/generate.ts' || /^src\/providers\/[^/]+\.ts$/.test(src) || /^src\/core\/generate-(parallel|worker)\.ts$/.test(src) },
   { name: 'rest', entries: () => true },
 ];
 
@@ -51,7 +51,8 @@ export async function buildCli({ external, define, target }) {
   ttyRedirected = 0;
   const result = await build({
     plugins: [ttyForSupportsColor],
-    entryPoints: { cli: 'src/cli.ts' },
+    // generate-worker: a worker thread of `generate --count` (src/core/generate-parallel.ts), a module of the packs.
+    entryPoints: { cli: 'src/cli.ts', 'generate-worker': 'src/core/generate-worker.ts' },
     outdir: 'dist/cli',
     bundle: true,
     splitting: true,
@@ -119,4 +120,6 @@ export async function buildCli({ external, define, target }) {
     const where = i === 0 ? `,where:${JSON.stringify(elsewhere)}` : '';
     writeFileSync(new URL(`${pack.name}.js`, out), `({modules:{${modules[pack.name].join(',')}}${where}})\n`);
   }
+  // A worker thread's entry: the packs loaded as the launcher loads them (their code caches too), then the worker's module.
+  writeFileSync(new URL('generate-worker.cjs', out), `'use strict';\nrequire('../../bin/cg-hooks.js').loadCli().loader.load('generate-worker.js').runGenerateWorker();\n`);
 }

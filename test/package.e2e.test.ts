@@ -265,6 +265,9 @@ describe('the packed package', () => {
     expect(version.stdout.trim()).toBe(pkg.version);
     const generated = await run(bin, ['generate', 'mgpass', 'rewards.points_awarded', '--seed', '1'], { cwd: dir, env, timeout: 20_000 });
     expect(JSON.parse(generated.stdout)).toMatchObject({ event_type: 'rewards.points_awarded' });
+    // `--count` on worker threads: their entry (dist/cli/generate-worker.cjs) is shipped and runs from the install.
+    const threaded = (threads: string, extra = {}) => run(bin, ['generate', 'mgpass', 'rewards.points_awarded', '--seed', '1', '--count', '2000', '--threads', threads], { cwd: dir, env: { ...env, ...extra }, timeout: 20_000 });
+    expect((await threaded('3', { CG_HOOKS_TEST_WORKERS_ONLY: '1' })).stdout).toBe((await threaded('1')).stdout);
     const demo = await run(bin, ['demo', '--provider', 'mgpass', '--json'], { cwd: dir, env, timeout: 30_000 });
     const report = JSON.parse(demo.stdout) as { rows: Array<{ ok: boolean }> };
     expect(report.rows.length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { prepareGenerator, type GenerateOptions, type PreparedGenerator } from '../core/generate.js';
 import { parseJson } from '../core/json.js';
+import type { FieldIssue } from '../core/validate.js';
 import { parseAssignment } from '../core/paths.js';
 import { isObject } from '../providers/helpers.js';
 import { loadProvider } from '../providers/index.js';
@@ -32,7 +33,15 @@ const Options = z.extend(PayloadOptions, {
   pretty: z.optional(z.boolean()),
   output: z.optional(z.string()),
   json: z.optional(z.boolean()),
+  threads: z.optional(z.string()),
 });
+
+/**
+ * `--count` from here on may use worker threads when `--threads` is not given (src/core/generate-parallel.ts decides:
+ * idle CPUs, and a run long enough): below it, starting one (50-100 ms of CPU) cannot pay.
+ */
+export const THREADS_FROM = 20_000;
+const MAX_THREADS = 64;
 
 /** Turns the shared payload flags into library options (reads --data, parses --set). */
 export async function payloadOptions(o: z.infer<typeof PayloadOptions>): Promise<GenerateOptions> {
@@ -126,6 +135,9 @@ function openOutput(path: string | undefined): { write(bytes: Buffer): void | Pr
 export async function run(providerId: string, eventName: string, rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   const count = o.count === undefined ? 1 : positiveInteger(o.count, '--count');
+  const threads = o.threads === undefined ? undefined : positiveInteger(o.threads, '--threads');
+  if (threads !== undefined && o.count === undefined) throw new UsageError('bad_option', '--threads applies to --count: one delivery is made in one thread', 'add --count <n>, or drop --threads');
+  if (threads !== undefined && threads > MAX_THREADS) throw new UsageError('bad_option', `--threads: at most ${MAX_THREADS}, got ${threads}`, 'leave --threads out: the number of CPUs is used');
   if (o.pretty && o.count !== undefined) {
     throw new UsageError('bad_option', '--pretty cannot be combined with --count: NDJSON is one compact delivery per line');
   }
@@ -137,6 +149,11 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   // One delivery is written as exactly its body bytes, so `generate > body.json` (or -o) can be signed and sent
   // as is; the newline is only for a terminal. NDJSON (--count) ends every line with one.
   const lineEnd = o.count !== undefined || (o.output === undefined && isTerminal(1));
+  const warning = (issues: FieldIssue[]) =>
+    writeErr(err.yellow(`warning: output does not match the ${gen.event.name} schema (--no-validate): ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
+  if (o.count !== undefined && threads !== 1 && (threads !== undefined || count >= THREADS_FROM) && (await inThreads(gen, options, count, threads, sink, warning))) {
+    return finish(sink, o.output, count);
+  }
   let warned = false;
   // Batched writes: one syscall per few hundred deliveries is what makes 100,000 a second possible. Each body is
   // encoded straight into the batch's buffer: a Buffer per delivery, or one string for the batch, cost more than
@@ -167,10 +184,17 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
       if (sink.gone()) break;
       continue;
     }
-    const delivery = gen.makeText(i);
+    let delivery;
+    try {
+      delivery = gen.makeText(i);
+    } catch (e) {
+      // Every delivery before the one that failed is written (as the threads do), then the error is said.
+      if (used > 0 && !sink.gone()) await flush();
+      throw e;
+    }
     if (!warned && delivery.issues.length > 0) {
       warned = true;
-      writeErr(err.yellow(`warning: output does not match the ${gen.event.name} schema (--no-validate): ${delivery.issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
+      warning(delivery.issues);
     }
     // At most 3 bytes per UTF-16 unit, and the newline.
     const most = 3 * delivery.text.length + 1;
@@ -186,8 +210,25 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     if (sink.gone()) break;
   }
   if (used > 0 && !sink.gone()) await flush();
+  return finish(sink, o.output, count);
+}
+
+/** `--count` on worker threads (src/core/generate-parallel.ts): false when it was not done there (one CPU; a run from the sources without --threads). */
+async function inThreads(gen: PreparedGenerator, options: GenerateOptions, count: number, threads: number | undefined, sink: ReturnType<typeof openOutput>, warning: (issues: FieldIssue[]) => void): Promise<boolean> {
+  // Loaded only now: a short run loads neither the module nor node:worker_threads.
+  const parallel = await import('../core/generate-parallel.js');
+  const n = threads ?? parallel.automaticThreads();
+  if (n < 2) return false;
+  const { mapping: _resolvedAbove, ...rest } = options; // gen.mapping, resolved, travels as its parts
+  const job = { provider: gen.provider.id, event: gen.event.name, options: rest, ...(gen.mapping ? { mapping: { source: gen.mapping.source, root: gen.mapping.root } } : {}), base: gen.base, count };
+  // CG_HOOKS_TEST_WORKERS_ONLY=1 (tests): this thread writes but makes nothing, so that every chunk of a small run
+  // is a worker's.
+  return parallel.generateParallel(gen, job, count, n, sink, warning, { asked: threads !== undefined, workersOnly: process.env.CG_HOOKS_TEST_WORKERS_ONLY === '1' });
+}
+
+function finish(sink: { close(): void }, output: string | undefined, count: number): number {
   sink.close();
-  if (o.output !== undefined) writeErr(err.dim(`wrote ${count} ${count === 1 ? 'delivery' : 'deliveries'} to ${o.output}`));
+  if (output !== undefined) writeErr(err.dim(`wrote ${count} ${count === 1 ? 'delivery' : 'deliveries'} to ${output}`));
   return EXIT.ok;
 }
 
@@ -214,6 +255,7 @@ export function register(program: Command): void {
     .option('--count <n>', 'print n deliveries as NDJSON, each with its own ids')
     .option('--pretty', 'indent the JSON (note: providers send compact JSON)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--threads <n>', 'with --count: make deliveries in n threads (1: this one only); the same bytes whatever n (default: idle CPUs, for a run of a second or more)')
     .option('--json', 'errors as JSON on stdout')
     .addHelpText(
       'after',
@@ -223,6 +265,7 @@ Examples:
   $ cg-hooks generate customerglu reward --variant referral --set rewardAmount=250 --set details.currency=INR
   $ cg-hooks generate rehook customer.rewarded --variant webhook-reward --seed 42
   $ cg-hooks generate mgpass rewards.points_awarded --count 1000 -o deliveries.ndjson
+  $ cg-hooks generate rehook customer.rewarded --count 100000 --seed 1 --threads 2 -o load.ndjson
   $ cg-hooks generate reward trigger_event.created --unset data.user --no-validate
   $ cg-hooks generate mgpass user.login.success --seed 7 --ascii
   $ cg-hooks generate customerglu reward --mapping fixtures/customerglu/mappings/flat-wallet.json --pretty`,

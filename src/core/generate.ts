@@ -105,6 +105,14 @@ export interface PreparedGenerator {
   writeBody(index: number, out: Buffer, at: number): number;
   /** `make` without the final Buffer: the body as text (`generate --count` writes thousands per buffer). */
   makeText(index: number): DeliveryText;
+  /** The run's seed (mixed) and clock: another generator given them (`prepareGenerator`'s `base`) makes the same deliveries. */
+  base: RunBase;
+}
+
+/** What makes a run's deliveries the same in every thread: its mixed seed and its clock (ms), resolved once. */
+export interface RunBase {
+  seed: number;
+  now: number;
 }
 
 /** The mapping, loaded and checked against the event; a usage error (exit 2) when it does not fit. */
@@ -124,11 +132,12 @@ export function resolveMapping(provider: ProviderDef, event: EventDef, spec: Map
   }
 }
 
-export function prepareGenerator(provider: ProviderDef, eventName: string, options: GenerateOptions = {}): PreparedGenerator {
+/** `base`: the seed and clock of a run begun elsewhere (`generate --count` on worker threads), instead of `options`'. */
+export function prepareGenerator(provider: ProviderDef, eventName: string, options: GenerateOptions = {}, base?: RunBase): PreparedGenerator {
   const event = findEvent(provider, eventName);
   const variant = findVariant(provider, event, options.variant);
-  const baseSeed = options.seed === undefined ? randomSeed() : mixSeed(options.seed);
-  const baseNow = options.now ?? (options.seed === undefined ? Date.now() : SEEDED_EPOCH_MS);
+  const baseSeed = base?.seed ?? (options.seed === undefined ? randomSeed() : mixSeed(options.seed));
+  const baseNow = base?.now ?? options.now ?? (options.seed === undefined ? Date.now() : SEEDED_EPOCH_MS);
   const check = options.validate !== false;
   const ascii = options.ascii === true;
   const mapping = options.mapping === undefined ? undefined : resolveMapping(provider, event, options.mapping);
@@ -175,7 +184,7 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
     const { payload, text, issues } = makeText(index);
     return { provider: provider.id, event: event.name, variant, payload, body: Buffer.from(text, 'utf8'), issues };
   };
-  return { provider, event, variant, ...(mapping ? { mapping } : {}), make, makeText, writeBody };
+  return { provider, event, variant, ...(mapping ? { mapping } : {}), make, makeText, writeBody, base: { seed: baseSeed, now: baseNow } };
 }
 
 /**
