@@ -15,6 +15,8 @@ function check(encoder: ReportHeadEncoder, report: object): void {
   expect(bytes).toBeDefined();
   expect(Buffer.from(bytes!).toString('utf8')).toBe(oracle(report));
   expect(encoder.headText()).toBe(JSON.stringify(report));
+  // What the inspector keeps: the same text's UTF-8, without the closing brace.
+  expect(Buffer.concat([encoder.headBytes(), Buffer.from('}')]).equals(Buffer.from(JSON.stringify(report)))).toBe(true);
 }
 
 function baseReport(seq: number): Record<string, unknown> {
@@ -121,6 +123,7 @@ describe('ReportHeadEncoder', () => {
           }
           expect(Buffer.from(bytes).toString('utf8')).toBe(oracle(report));
           expect(encoder.headText()).toBe(JSON.stringify(report));
+          expect(Buffer.concat([encoder.headBytes(), Buffer.from('}')]).equals(Buffer.from(JSON.stringify(report)))).toBe(true);
         });
       }),
       { numRuns: 400 },

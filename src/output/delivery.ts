@@ -221,6 +221,17 @@ export function takeReportHead(report: DeliveryReport): string | undefined {
   return lastHead ?? heads.headText();
 }
 
+/**
+ * takeReportHead, as the encoder's bytes when it made them: the head's UTF-8 without its closing `}` (a view, valid
+ * until the next line: copy it at once), or JSON.stringify's text. The inspector copies the bytes into its memory,
+ * where the text was decoded from them only to be encoded back (~2 KB of garbage a delivery).
+ */
+export function takeReportHeadBytes(report: DeliveryReport): Buffer | string | undefined {
+  if (report !== lastReport) return undefined;
+  lastReport = undefined;
+  return lastHead ?? heads.headBytes();
+}
+
 /** One output line: text, or parts written one after the other (bytes as they are). */
 export type OutputLine = string | ReadonlyArray<string | Uint8Array | OpenObject>;
 
