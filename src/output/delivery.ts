@@ -209,23 +209,12 @@ export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }
   }
 }
 
-// The report deliveryJsonLine serialized last, without its body: `listen --ui` keeps that same text, and takes it
-// from here (right after, in the same callback) rather than serializing the report twice on the hot path.
+// The report deliveryJsonLine serialized last: `listen --ui` takes its head from here, in the same callback.
 let lastReport: DeliveryReport | undefined;
 let lastHead: string | undefined;
 
-/** The JSON deliveryJsonLine just made of this report without its body, once; undefined for any other report. */
-export function takeReportHead(report: DeliveryReport): string | undefined {
-  if (report !== lastReport) return undefined;
-  lastReport = undefined;
-  return lastHead ?? heads.headText();
-}
-
-/**
- * takeReportHead, as the encoder's bytes when it made them: the head's UTF-8 without its closing `}` (a view, valid
- * until the next line: copy it at once), or JSON.stringify's text. The inspector copies the bytes into its memory,
- * where the text was decoded from them only to be encoded back (~2 KB of garbage a delivery).
- */
+// The head deliveryJsonLine just made of this report, once (else undefined): the encoder's UTF-8 without its closing
+// `}` (a view: copy it at once; decoded into text it was ~2 KB of garbage a delivery), or JSON.stringify's text.
 export function takeReportHeadBytes(report: DeliveryReport): Buffer | string | undefined {
   if (report !== lastReport) return undefined;
   lastReport = undefined;
