@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ReportHeadEncoder } from '../src/http/listen-json.js';
-import { deliveryJsonParts, takeReportHead } from '../src/output/delivery.js';
+import { deliveryJsonParts, takeReportHeadBytes } from '../src/output/delivery.js';
 import type { DeliveryReport } from '../src/http/listen-types.js';
 
 /** What the encoder must produce: JSON.stringify's text of the report, its closing brace replaced by `,"body":`. */
@@ -15,6 +15,8 @@ function check(encoder: ReportHeadEncoder, report: object): void {
   expect(bytes).toBeDefined();
   expect(Buffer.from(bytes!).toString('utf8')).toBe(oracle(report));
   expect(encoder.headText()).toBe(JSON.stringify(report));
+  // What the inspector keeps: the same text's UTF-8, without the closing brace.
+  expect(Buffer.concat([encoder.headBytes(), Buffer.from('}')]).equals(Buffer.from(JSON.stringify(report)))).toBe(true);
 }
 
 function baseReport(seq: number): Record<string, unknown> {
@@ -121,6 +123,7 @@ describe('ReportHeadEncoder', () => {
           }
           expect(Buffer.from(bytes).toString('utf8')).toBe(oracle(report));
           expect(encoder.headText()).toBe(JSON.stringify(report));
+          expect(Buffer.concat([encoder.headBytes(), Buffer.from('}')]).equals(Buffer.from(JSON.stringify(report)))).toBe(true);
         });
       }),
       { numRuns: 400 },
@@ -218,11 +221,13 @@ describe('ReportHeadEncoder', () => {
     const ok = { ...baseReport(1), body: { a: 1 } } as unknown as DeliveryReport;
     deliveryJsonParts(ok, { body: raw });
     const { body: _, ...head } = ok;
-    expect(takeReportHead(ok)).toBe(JSON.stringify(head));
-    expect(takeReportHead(ok)).toBeUndefined(); // once
+    const made = takeReportHeadBytes(ok);
+    expect(Buffer.isBuffer(made)).toBe(true); // the encoder's bytes, without the closing brace
+    expect(Buffer.concat([made as Buffer, Buffer.from('}')]).equals(Buffer.from(JSON.stringify(head)))).toBe(true);
+    expect(takeReportHeadBytes(ok)).toBeUndefined(); // once
     const circle = { ...baseReport(2), body: { a: 1 } } as unknown as DeliveryReport;
     (circle as unknown as { forward: unknown }).forward = circle;
     expect(() => deliveryJsonParts(circle, { body: raw })).toThrow(/circular/);
-    expect(takeReportHead(circle)).toBeUndefined();
+    expect(takeReportHeadBytes(circle)).toBeUndefined();
   });
 });

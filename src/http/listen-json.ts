@@ -160,9 +160,18 @@ export class ReportHeadEncoder {
     return this.buf.subarray(base, this.at);
   }
 
-  /** The last head's text as JSON.stringify makes it (for the inspector, which keeps it). */
+  /** The last head's text as JSON.stringify makes it. */
   headText(): string {
     return `${this.buf.toString('utf8', this.headStart, this.headClose)}}`;
+  }
+
+  /**
+   * headText's bytes without its closing brace (a view, valid until the next call but one): for the inspector,
+   * which keeps them. Valid UTF-8 (JSON.stringify's text never holds a lone surrogate), so they are exactly
+   * headText's UTF-8 encoding, up to its last character.
+   */
+  headBytes(): Buffer {
+    return this.buf.subarray(this.headStart, this.headClose);
   }
 
   private object(level: Level, obj: Record<string, unknown>, top: boolean): void {

@@ -209,16 +209,16 @@ export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }
   }
 }
 
-// The report deliveryJsonLine serialized last, without its body: `listen --ui` keeps that same text, and takes it
-// from here (right after, in the same callback) rather than serializing the report twice on the hot path.
+// The report deliveryJsonLine serialized last: `listen --ui` takes its head from here, in the same callback.
 let lastReport: DeliveryReport | undefined;
 let lastHead: string | undefined;
 
-/** The JSON deliveryJsonLine just made of this report without its body, once; undefined for any other report. */
-export function takeReportHead(report: DeliveryReport): string | undefined {
+// The head deliveryJsonLine just made of this report, once (else undefined): the encoder's UTF-8 without its closing
+// `}` (a view: copy it at once; decoded into text it was ~2 KB of garbage a delivery), or JSON.stringify's text.
+export function takeReportHeadBytes(report: DeliveryReport): Buffer | string | undefined {
   if (report !== lastReport) return undefined;
   lastReport = undefined;
-  return lastHead ?? heads.headText();
+  return lastHead ?? heads.headBytes();
 }
 
 /** One output line: text, or parts written one after the other (bytes as they are). */

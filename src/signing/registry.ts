@@ -65,9 +65,20 @@ export function identifyScheme(headers: Record<string, string>): Scheme | undefi
   return undefined;
 }
 
+// The header names a provider's own choice reads, made once per choice (schemeFor keeps one choice per spec): the
+// listener asks for every delivery, and reads() makes its lists anew on each call.
+let ownReads = new WeakMap<SchemeChoice, readonly string[]>();
+onForget(() => (ownReads = new WeakMap()));
+
 /** True when the request carries the header (or query parameter) a scheme reads its signature or credential from. */
 export function carriesScheme(choice: SchemeChoice, headers: Record<string, string>, custom?: CustomHmac): boolean {
-  return choice.scheme.reads(choice.own, custom).some((name) => headers[name] !== undefined);
+  let names = custom === undefined && choice.own !== undefined ? ownReads.get(choice) : undefined;
+  if (names === undefined) {
+    names = choice.scheme.reads(choice.own, custom);
+    if (custom === undefined && choice.own !== undefined) ownReads.set(choice, names);
+  }
+  for (const name of names) if (headers[name] !== undefined) return true;
+  return false;
 }
 
 /** The HMAC profile of a scheme (undefined for schemes that are not an HMAC: api-key, basic, none, webengage). */

@@ -87,7 +87,8 @@ export class Batch {
     this.rows = new Bytes(BATCH_BYTES / 4, spare?.rows, WARM_AHEAD / 4);
   }
 
-  add(report: string, row: string, body: Uint8Array, provider: string | null, event: string | null): number {
+  /** `report` is the report's JSON text, or its UTF-8 bytes without the closing brace (written here). */
+  add(report: string | Uint8Array, row: string, body: Uint8Array, provider: string | null, event: string | null): number {
     const before = this.data.used + this.rows.used;
     const k = this.count++;
     if (3 * this.count > this.ends.length) {
@@ -95,7 +96,11 @@ export class Batch {
       grown.set(this.ends);
       this.ends = grown;
     }
-    this.data.text(report);
+    if (typeof report === 'string') this.data.text(report);
+    else {
+      this.data.bytes(report);
+      this.data.byte(0x7d); // '}'
+    }
     this.ends[3 * k] = this.data.used;
     this.data.bytes(body);
     this.ends[3 * k + 1] = this.data.used;

@@ -5,7 +5,7 @@
 // (every young collection copied and promoted them). So each report is serialized as it arrives and written,
 // with its row and its body, into a batch buffer: the collector sees a few objects per thousand deliveries.
 import type { DeliveryReport } from '../http/listen.js';
-import { takeReportHead } from '../output/delivery.js';
+import { takeReportHeadBytes } from '../output/delivery.js';
 import { Batch, BATCH_BYTES } from './batch.js';
 
 /** What the inspector reads of a report: every field optional, so that new or renamed fields never break it. */
@@ -92,11 +92,14 @@ export class Entry {
   }
 }
 
-/** The JSON text of a report, its parsed body left out when the raw bytes give it back. */
-function reportJson(report: ReportLike, keepBody: boolean): string {
+/**
+ * The JSON text of a report, its parsed body left out when the raw bytes give it back; or, when `listen --json`
+ * made it a moment ago, that text's bytes without the closing brace (see Batch.add).
+ */
+function reportJson(report: ReportLike, keepBody: boolean): string | Uint8Array {
   if (keepBody) return JSON.stringify(report);
   // The text `listen --json` made of this report a moment ago, when it did: one serialization for both.
-  const made = takeReportHead(report as DeliveryReport);
+  const made = takeReportHeadBytes(report as DeliveryReport);
   if (made !== undefined) return made;
   // Set aside and put back synchronously rather than copying the report (deliveryJsonLine does the same).
   const body = report.body;
@@ -155,7 +158,7 @@ export class DeliveryStore {
     return n;
   }
 
-  private add(report: ReportLike, json: string, body: Buffer): number {
+  private add(report: ReportLike, json: string | Uint8Array, body: Buffer): number {
     const id = this.nextId++;
     const made = this.row(id, report, this.extras.get(id), body.length);
     const row = typeof made === 'string' ? made : JSON.stringify(made);

@@ -9,15 +9,25 @@ import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const HEX = /^[0-9a-fA-F]+$/;
 /** A profile's signature header names as sent and lower-cased, made once per profile (verify is a hot path). */
-const namesCache = new WeakMap<HmacProfile, { names: string[]; lower: string[] }>();
+const namesCache = new WeakMap<HmacProfile, { names: string[]; lower: string[]; matches: string[] }>();
 
-function headerNamesOf(profile: HmacProfile): { names: string[]; lower: string[] } {
+function headerNamesOf(profile: HmacProfile): { names: string[]; lower: string[]; matches: string[] } {
   let entry = namesCache.get(profile);
   if (!entry) {
     const names = [profile.header, ...profile.altHeaders];
-    namesCache.set(profile, (entry = { names, lower: names.map((n) => n.toLowerCase()) }));
+    namesCache.set(profile, (entry = { names, lower: names.map((n) => n.toLowerCase()), matches: names.map((n) => `${n} matches`) }));
   }
   return entry;
+}
+
+/**
+ * "<header> matches", the same string for every valid delivery: made on each check it was a new string that the
+ * listener's report encoder then flattened to compare with the previous report's.
+ */
+function matchesReason(profile: HmacProfile, header: string): string {
+  const { names, matches } = headerNamesOf(profile);
+  const i = names.indexOf(header);
+  return i >= 0 ? matches[i]! : `${header} matches`;
 }
 
 function headerNames(profile: HmacProfile): string[] {
@@ -231,7 +241,7 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   // well-formed by construction, so only a mismatch needs the format check, to say "malformed" or "invalid".
   if (profile.content === 'body') {
     const matched = matchingSecret(profile, secrets, parsed.signatures, req.body);
-    if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: `${header} matches` };
+    if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, header) };
     // Stryker disable next-line MethodExpression: a body-only profile has no list form, so it carries one signature and some() is every()
     return parsed.signatures.some((s) => wellFormed(profile, s)) ? { status: 'invalid', valid: false, header, reason: `${header} does not match the body` } : malformedSignature(profile, header, parsed.signatures[0]!);
   }
@@ -263,7 +273,7 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
       ...(matched >= 0 ? { secretIndex: matched } : {}),
     };
   }
-  if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: `${header} matches` };
+  if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, header) };
   return { status: 'invalid', valid: false, header, reason: `${header} does not match the body` };
 }
 
