@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.js';
+import { BIN, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cg-hooks-gen-'));
 
@@ -46,7 +47,29 @@ describe('cg-hooks generate (built binary)', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(500);
     expect(new Set(lines.map((l) => JSON.parse(l).rewardId)).size).toBe(500);
-    expect(existsSync(`${out}.tmp`)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('-o: a run that fails at delivery i, or is stopped with Ctrl-C, leaves no file and no temp file', async () => {
+    const where = join(dir, 'failing');
+    mkdirSync(where);
+    const out = join(where, 'out.ndjson');
+    // Seed 67: the 20th reward has one term, so `tnc[2]` cannot be set there; one thread and three alike.
+    for (const threads of ['1', '3']) {
+      const r = await runCli(['generate', 'customerglu', 'reward', '--seed', '67', '--count', '40', '--set', 'tnc[2]="x"', '--threads', threads, '-o', out]);
+      expect([threads, r.code, r.stderr]).toEqual([threads, 2, expect.stringContaining('cannot set tnc[2]')]);
+      expect(readdirSync(where)).toEqual([]);
+    }
+    // Interrupted while writing (the temp file exists by then), with and without worker threads.
+    for (const threads of ['1', '2']) {
+      const child = spawn(process.execPath, [BIN, 'generate', 'segment', 'identify', '--count', '50000000', '--threads', threads, '-o', out], { stdio: 'ignore' });
+      for (let waited = 0; readdirSync(where).length === 0 && waited < 200; waited++) await new Promise((r) => setTimeout(r, 50));
+      expect(readdirSync(where)).toHaveLength(1);
+      child.kill('SIGINT');
+      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+      expect([threads, code, signal]).toEqual([threads, null, 'SIGINT']);
+      expect(readdirSync(where)).toEqual([]);
+    }
   });
 
   it('--set, --unset and --data shape the payload', async () => {

@@ -78,12 +78,24 @@ function reason(e: unknown, path: string): string {
   return (e as Error).message;
 }
 
-/** Writes to a temp file and renames, so an interrupted run never leaves half a file under the real name. */
-function openOutput(path: string | undefined): { write(bytes: Buffer): void | Promise<void>; close(): void; holds(): boolean; gone(): boolean } {
+interface Output {
+  write(bytes: Buffer): void | Promise<void>;
+  close(): void;
+  /** The run failed or was interrupted: nothing is kept (-o: the temp file removed; stdout: what was written stays). */
+  discard(): void;
+  holds(): boolean;
+  gone(): boolean;
+}
+
+/**
+ * Writes to a temp file and renames, so a run that fails or is interrupted (Ctrl-C) leaves neither half a file
+ * under the real name nor the temp file.
+ */
+function openOutput(path: string | undefined): Output {
   // stdout may still hold a written buffer: a pipe or terminal that could not take it at once queues it (its
   // writableLength counts it until the write completes). A file write (-o, or stdout redirected to a file) is
   // synchronous and leaves nothing queued.
-  if (path === undefined) return { ...stdoutSink(), close: () => {} };
+  if (path === undefined) return { ...stdoutSink(), close: () => {}, discard: () => {} };
   const unwritable = (e: unknown) => new UsageError('unwritable_file', `-o ${path}: cannot write: ${reason(e, path)}`, 'give a file name, e.g. -o deliveries.ndjson');
   // Checked before anything is generated or created: the rename at the end would fail, leaving the temp file behind.
   try {
@@ -98,7 +110,8 @@ function openOutput(path: string | undefined): { write(bytes: Buffer): void | Pr
   } catch (e) {
     throw unwritable(e);
   }
-  const abandon = (e: unknown): never => {
+  const discard = () => {
+    process.off('SIGINT', interrupted);
     try {
       closeSync(fd);
     } catch {
@@ -109,19 +122,34 @@ function openOutput(path: string | undefined): { write(bytes: Buffer): void | Pr
     } catch {
       // already gone
     }
+  };
+  // Node's default for Ctrl-C ends the process where it stands: the temp file goes first, then the same exit.
+  const interrupted = () => {
+    discard();
+    process.kill(process.pid, 'SIGINT');
+  };
+  process.once('SIGINT', interrupted);
+  const abandon = (e: unknown): never => {
+    discard();
     throw unwritable(e);
   };
   return {
     holds: () => false,
     gone: () => false,
+    discard,
     write: (t) => {
       try {
-        writeSync(fd, t);
+        // Every byte: a write the disk cut short returns fewer, and the rest would be lost from a file renamed whole.
+        for (let at = 0; at < t.length; ) at += writeSync(fd, t, at, t.length - at);
       } catch (e) {
         abandon(e);
       }
+      // A turn of the event loop per batch (64 KB): the writes are synchronous, and without it Ctrl-C's handler
+      // above would only run once the whole run was written.
+      return new Promise<void>((resolve) => setImmediate(resolve));
     },
     close: () => {
+      process.off('SIGINT', interrupted);
       try {
         closeSync(fd);
         renameSync(tmp, path);
@@ -146,14 +174,23 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   const gen = prepareGenerator(provider, eventName, { ...options, pretty: o.pretty === true });
   await warnUnknownSetPaths(gen, options);
   const sink = openOutput(o.output);
+  try {
+    await produce(gen, o, options, count, threads, sink);
+  } catch (e) {
+    sink.discard();
+    throw e;
+  }
+  return finish(sink, o.output, count);
+}
+
+/** Makes the run's deliveries into `sink`: on worker threads when they pay, else here. */
+async function produce(gen: PreparedGenerator, o: z.infer<typeof Options>, options: GenerateOptions, count: number, threads: number | undefined, sink: Output): Promise<void> {
   // One delivery is written as exactly its body bytes, so `generate > body.json` (or -o) can be signed and sent
   // as is; the newline is only for a terminal. NDJSON (--count) ends every line with one.
   const lineEnd = o.count !== undefined || (o.output === undefined && isTerminal(1));
   const warning = (issues: FieldIssue[]) =>
     writeErr(err.yellow(`warning: output does not match the ${gen.event.name} schema (--no-validate): ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
-  if (o.count !== undefined && threads !== 1 && (threads !== undefined || count >= THREADS_FROM) && (await inThreads(gen, options, count, threads, sink, warning))) {
-    return finish(sink, o.output, count);
-  }
+  if (o.count !== undefined && threads !== 1 && (threads !== undefined || count >= THREADS_FROM) && (await inThreads(gen, options, count, threads, sink, warning))) return;
   let warned = false;
   // Batched writes: one syscall per few hundred deliveries is what makes 100,000 a second possible. Each body is
   // encoded straight into the batch's buffer: a Buffer per delivery, or one string for the batch, cost more than
@@ -210,11 +247,10 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
     if (sink.gone()) break;
   }
   if (used > 0 && !sink.gone()) await flush();
-  return finish(sink, o.output, count);
 }
 
 /** `--count` on worker threads (src/core/generate-parallel.ts): false when it was not done there (one CPU; a run from the sources without --threads). */
-async function inThreads(gen: PreparedGenerator, options: GenerateOptions, count: number, threads: number | undefined, sink: ReturnType<typeof openOutput>, warning: (issues: FieldIssue[]) => void): Promise<boolean> {
+async function inThreads(gen: PreparedGenerator, options: GenerateOptions, count: number, threads: number | undefined, sink: Output, warning: (issues: FieldIssue[]) => void): Promise<boolean> {
   // Loaded only now: a short run loads neither the module nor node:worker_threads.
   const parallel = await import('../core/generate-parallel.js');
   const n = threads ?? parallel.automaticThreads();
