@@ -27,6 +27,7 @@ describe('carriesScheme with its names kept per choice', () => {
       { numRuns: 200 },
     );
   });
+
 });
 
 // Every HMAC profile a provider or scheme has, with the names its signature may come under.

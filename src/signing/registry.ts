@@ -65,18 +65,16 @@ export function identifyScheme(headers: Record<string, string>): Scheme | undefi
   return undefined;
 }
 
-// The header names a provider's own choice reads, made once per choice (schemeFor keeps one choice per spec): the
-// listener asks for every delivery, and reads() makes its lists anew on each call.
-let ownReads = new WeakMap<SchemeChoice, readonly string[]>();
-onForget(() => (ownReads = new WeakMap()));
+// The header names a choice reads, made once per choice (schemeFor keeps one choice per spec): the listener asks for
+// every delivery, and reads() makes its lists anew on each call.
+let choiceReads = new WeakMap<SchemeChoice, readonly string[]>();
+onForget(() => (choiceReads = new WeakMap()));
 
 /** True when the request carries the header (or query parameter) a scheme reads its signature or credential from. */
-export function carriesScheme(choice: SchemeChoice, headers: Record<string, string>, custom?: CustomHmac): boolean {
-  let names = custom === undefined && choice.own !== undefined ? ownReads.get(choice) : undefined;
-  if (names === undefined) {
-    names = choice.scheme.reads(choice.own, custom);
-    if (custom === undefined && choice.own !== undefined) ownReads.set(choice, names);
-  }
+export function carriesScheme(choice: SchemeChoice, headers: Record<string, string>): boolean {
+  let names = choiceReads.get(choice);
+  // Stryker disable next-line ConditionalExpression: forced true, the same names are only made again
+  if (names === undefined) choiceReads.set(choice, (names = choice.scheme.reads(choice.own)));
   for (const name of names) if (headers[name] !== undefined) return true;
   return false;
 }

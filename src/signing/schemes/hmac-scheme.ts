@@ -21,13 +21,12 @@ function headerNamesOf(profile: HmacProfile): { names: string[]; lower: string[]
 }
 
 /**
- * "<header> matches", the same string for every valid delivery: made on each check it was a new string that the
- * listener's report encoder then flattened to compare with the previous report's.
+ * "<header> matches", the same string for every valid delivery (made on each check it was a new string that the
+ * listener's report encoder then flattened to compare with the previous report's). `at`: the header's place among
+ * the profile's names, as findSignatureHeader found it.
  */
-function matchesReason(profile: HmacProfile, header: string): string {
-  const { names, matches } = headerNamesOf(profile);
-  const i = names.indexOf(header);
-  return i >= 0 ? matches[i]! : `${header} matches`;
+function matchesReason(profile: HmacProfile, at: number): string {
+  return headerNamesOf(profile).matches[at]!;
 }
 
 function headerNames(profile: HmacProfile): string[] {
@@ -35,11 +34,11 @@ function headerNames(profile: HmacProfile): string[] {
 }
 
 /** The signature header as sent, looked up without lower-casing the candidate names on every request. */
-function findSignatureHeader(profile: HmacProfile, headers: Record<string, string>): { name: string; value: string } | undefined {
+function findSignatureHeader(profile: HmacProfile, headers: Record<string, string>): { name: string; value: string; at: number } | undefined {
   const { names, lower } = headerNamesOf(profile);
   for (let i = 0; i < names.length; i++) {
     const value = headers[lower[i]!];
-    if (value !== undefined) return { name: names[i]!, value };
+    if (value !== undefined) return { name: names[i]!, value, at: i };
   }
   return undefined;
 }
@@ -232,7 +231,7 @@ function wellFormed(profile: HmacProfile, sig: string): boolean {
 export function verifyHmac(profile: HmacProfile, req: RequestParts, options: VerifyOptions): VerifyResult {
   const secrets = options.secrets;
   if (secrets.length === 0) return { status: 'no-secret', valid: false, reason: 'no secret configured: signature not checked' };
-  const found = options.signature !== undefined ? { name: profile.header, value: options.signature } : findSignatureHeader(profile, req.headers);
+  const found = options.signature !== undefined ? { name: profile.header, value: options.signature, at: 0 } : findSignatureHeader(profile, req.headers);
   if (!found) return { status: 'missing', valid: false, reason: `no ${headerNames(profile).join(' or ')} header` };
   const header = found.name;
   const parsed = parseSignatureValue(profile, found.value);
@@ -241,7 +240,7 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   // well-formed by construction, so only a mismatch needs the format check, to say "malformed" or "invalid".
   if (profile.content === 'body') {
     const matched = matchingSecret(profile, secrets, parsed.signatures, req.body);
-    if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, header) };
+    if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, found.at) };
     // Stryker disable next-line MethodExpression: a body-only profile has no list form, so it carries one signature and some() is every()
     return parsed.signatures.some((s) => wellFormed(profile, s)) ? { status: 'invalid', valid: false, header, reason: `${header} does not match the body` } : malformedSignature(profile, header, parsed.signatures[0]!);
   }
@@ -273,7 +272,7 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
       ...(matched >= 0 ? { secretIndex: matched } : {}),
     };
   }
-  if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, header) };
+  if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, found.at) };
   return { status: 'invalid', valid: false, header, reason: `${header} does not match the body` };
 }
 
