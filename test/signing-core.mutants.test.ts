@@ -70,6 +70,8 @@ describe('schemeFor', () => {
     expect(schemeFor(spec)).toBe(first);
     expect(schemeFor(spec, 'customerglu')).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);
+    // The kept choice never answers for another scheme asked of the same spec.
+    expect(schemeFor(spec, 'hmac')).toStrictEqual({ scheme: schemeById('hmac') });
   });
   it('a spec whose scheme was changed after use signs and verifies with its new scheme, not a remembered one', () => {
     const spec: SigningSpec = { scheme: 'customerglu', secretRequired: false, description: 'changed later' };
