@@ -3,6 +3,7 @@ import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { prepareGenerator, type GenerateOptions, type PreparedGenerator } from '../core/generate.js';
+import { CHUNK, fromWorkerError, makeChunk, type ChunkState } from '../core/generate-chunks.js';
 import { parseJson } from '../core/json.js';
 import type { FieldIssue } from '../core/validate.js';
 import { parseAssignment } from '../core/paths.js';
@@ -190,63 +191,30 @@ async function produce(gen: PreparedGenerator, o: z.infer<typeof Options>, optio
   const lineEnd = o.count !== undefined || (o.output === undefined && isTerminal(1));
   const warning = (issues: FieldIssue[]) =>
     writeErr(err.yellow(`warning: output does not match the ${gen.event.name} schema (--no-validate): ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`));
-  if (o.count !== undefined && threads !== 1 && (threads !== undefined || count >= THREADS_FROM) && (await inThreads(gen, options, count, threads, sink, warning))) return;
-  let warned = false;
-  // Batched writes: one syscall per few hundred deliveries is what makes 100,000 a second possible. Each body is
-  // encoded straight into the batch's buffer: a Buffer per delivery, or one string for the batch, cost more than
-  // making the payload.
-  const BATCH = 65_536;
-  let buf = Buffer.allocUnsafe(2 * BATCH);
-  let used = 0;
-  const flush = async () => {
-    const chunk = buf.subarray(0, used);
-    used = 0;
-    const full = sink.write(chunk);
+  if (o.count === undefined) {
+    const one = gen.makeText(0);
+    if (one.issues.length > 0) warning(one.issues);
+    const full = sink.write(Buffer.from(lineEnd ? `${one.text}\n` : one.text, 'utf8'));
     if (full) await full;
-    // The same buffer takes the next batch once the output holds no reference to it: a fresh 128 KB per batch
-    // was fresh memory every time (page faults, and garbage for the collector).
-    if (sink.holds()) buf = Buffer.allocUnsafe(2 * BATCH);
-  };
-  for (let i = 0; i < count; i++) {
-    // A compiled template writes the body's bytes into the batch itself (no payload object, no string).
-    let end = gen.writeBody(i, buf, used);
-    if (end === -2) {
-      await flush();
-      end = gen.writeBody(i, buf, used);
-    }
-    if (end >= 0) {
-      used = end;
-      if (lineEnd) buf[used++] = 0x0a;
-      if (used > BATCH) await flush();
-      if (sink.gone()) break;
-      continue;
-    }
-    let delivery;
-    try {
-      delivery = gen.makeText(i);
-    } catch (e) {
-      // Every delivery before the one that failed is written (as the threads do), then the error is said.
-      if (used > 0 && !sink.gone()) await flush();
-      throw e;
-    }
-    if (!warned && delivery.issues.length > 0) {
-      warned = true;
-      warning(delivery.issues);
-    }
-    // At most 3 bytes per UTF-16 unit, and the newline.
-    const most = 3 * delivery.text.length + 1;
-    if (used + most > buf.length) await flush();
-    if (most > buf.length) {
-      const full = sink.write(Buffer.from(lineEnd ? `${delivery.text}\n` : delivery.text, 'utf8'));
-      if (full) await full;
-    } else {
-      used += buf.write(delivery.text, used, 'utf8');
-      if (lineEnd) buf[used++] = 0x0a;
-    }
-    if (used > BATCH) await flush();
-    if (sink.gone()) break;
+    return;
   }
-  if (used > 0 && !sink.gone()) await flush();
+  if (threads !== 1 && (threads !== undefined || count >= THREADS_FROM) && (await inThreads(gen, options, count, threads, sink, warning))) return;
+  // In this thread, the chunks the workers would make, one after the other (src/core/generate-chunks.ts): one write
+  // per chunk of a few hundred deliveries is what makes 100,000 a second possible, and a chunk's buffer is made
+  // again only while the output still holds the last one (fresh memory is page faults and garbage).
+  const state: ChunkState = { perDelivery: 1024, reported: false };
+  let spare: ArrayBuffer | undefined;
+  for (let from = 0; from < count && !sink.gone(); from += CHUNK) {
+    const done = makeChunk(gen, { c: 0, from, to: Math.min(count, from + CHUNK), ...(spare ? { buffer: spare } : {}) }, state);
+    if (done.issues) warning(done.issues);
+    // Every delivery before one that failed is written, then the error is said (as with threads).
+    if (done.length > 0) {
+      const full = sink.write(Buffer.from(done.bytes, 0, done.length));
+      if (full) await full;
+    }
+    if (done.error) throw fromWorkerError(done.error);
+    spare = sink.holds() ? undefined : done.bytes;
+  }
 }
 
 /** `--count` on worker threads (src/core/generate-parallel.ts): false when it was not done there (one CPU; a run from the sources without --threads). */

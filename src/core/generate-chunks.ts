@@ -1,9 +1,12 @@
 // `generate --count` in chunks: what crosses between its main thread (generate-parallel.ts) and its workers
-// (generate-worker.ts), and how either makes a chunk.
+// (generate-worker.ts), and how any thread makes a chunk (`--threads 1` too, src/commands/generate.ts).
 import { CliError } from '../errors.js';
 import type { GenerateOptions, PreparedGenerator, RunBase } from './generate.js';
 import type { Mapping } from './mapping.js';
 import type { FieldIssue } from './validate.js';
+
+/** Deliveries per chunk: ~0.5 MB of NDJSON for most events, a few ms of work; a message each way per chunk. */
+export const CHUNK = 512;
 
 /** What a worker needs to make the run's deliveries (structured-cloned into it). */
 export interface WorkerJob {
@@ -71,7 +74,7 @@ export interface ChunkState {
   reported: boolean;
 }
 
-/** Makes deliveries [from, to) as NDJSON: the bytes the one-thread loop of src/commands/generate.ts writes for them. */
+/** Makes deliveries [from, to) as NDJSON, in a worker or in the writing thread (`--threads 1` too): the same bytes. */
 export function makeChunk(gen: PreparedGenerator, order: ChunkOrder, state: ChunkState): ChunkDone {
   const { c, from, to } = order;
   const want = Math.ceil(state.perDelivery * (to - from) * 1.25) + 65_536;

@@ -6,12 +6,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { fromWorkerError, makeChunk, type ChunkDone, type ChunkOrder, type ChunkState, type WorkerJob } from './generate-chunks.js';
+import { CHUNK, fromWorkerError, makeChunk, type ChunkDone, type ChunkOrder, type ChunkState, type WorkerJob } from './generate-chunks.js';
 import type { PreparedGenerator } from './generate.js';
 import type { FieldIssue } from './validate.js';
 
-/** Deliveries per chunk: ~0.5 MB of NDJSON for most events, a few ms of work; a message each way per chunk. */
-const CHUNK = 512;
 /** Chunks given to one worker at a time: one it makes, one waiting, so that it never waits for this thread. */
 const PER_WORKER = 2;
 /** Chunks made but not yet written, per thread: all the memory a run holds, whatever the reader does. */

@@ -1,6 +1,6 @@
 // A worker thread of `generate --count` (src/core/generate-parallel.ts): builds the run's generator from the job (the
 // same options, seed and clock as the main thread's) and makes the chunks of deliveries it is given, as NDJSON
-// bytes, the same bytes the one-thread loop in src/commands/generate.ts writes. Started by dist/cli/generate-worker.cjs.
+// bytes (makeChunk: the same bytes the writing thread makes of them). Started by dist/cli/generate-worker.cjs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProvider } from '../providers/index.js';
 import { prepareGenerator } from './generate.js';
