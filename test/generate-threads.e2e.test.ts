@@ -4,11 +4,12 @@
 // CG_HOOKS_TEST_WORKERS_ONLY=1 keeps the main thread from making chunks itself (it would make all of a small run's
 // while the workers start), so that every chunk of those runs is a worker's.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, type RunResult } from './helpers/cli.js';
+import { withTmpfs } from './helpers/tmpfs.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cg-threads-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -153,12 +154,7 @@ describe('generate --count in threads: the reader, the disk, the modules', () =>
 
   it('a full disk under stdout: one line, exit 2, as one thread', (ctx) => {
     const dir = join(work, 'full');
-    mkdirSync(dir);
-    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]).status !== 0) {
-      ctx.skip(); // mounting needs root (or CAP_SYS_ADMIN)
-      return;
-    }
-    try {
+    withTmpfs(ctx, dir, '256k', () => {
       const r = spawnSync('/bin/bash', ['-c', `"$NODE_BIN" "$CG_BIN" generate customerglu reward --count 30000 --threads 2 > ${dir}/out.ndjson`], {
         encoding: 'utf8',
         env: { ...process.env, NODE_BIN: process.execPath, CG_BIN: BIN, NO_COLOR: '1' },
@@ -166,9 +162,7 @@ describe('generate --count in threads: the reader, the disk, the modules', () =>
       });
       expect(r.status).toBe(2);
       expect(r.stderr).toBe('error: stdout: cannot write: no space left on the device\nhint: free some space on that device, or send the output somewhere else\n');
-    } finally {
-      spawnSync('umount', [dir]);
-    }
+    });
   });
 
   it('threads load node:worker_threads only when used: not for one delivery or a short run, by default for a long one', (ctx) => {

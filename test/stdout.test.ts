@@ -4,7 +4,7 @@
 // hand-over to the stream on EAGAIN, and the built binary on a real terminal (util-linux `script`), a pipe and a
 // full disk.
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stdoutSink, writeWholeToFile } from '../src/output/stdout.js';
 import { isTerminal } from '../src/output/terminal.js';
 import { BIN } from './helpers/cli.js';
+import { withTmpfs } from './helpers/tmpfs.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cg-stdout-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -164,12 +165,7 @@ describe('the built binary', () => {
 
   it('a full disk under stdout (`generate`, and a command writing its output in one piece): one line, exit 2', (ctx) => {
     const dir = join(work, 'full');
-    mkdirSync(dir);
-    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]).status !== 0) {
-      ctx.skip(); // mounting needs root (or CAP_SYS_ADMIN)
-      return;
-    }
-    try {
+    withTmpfs(ctx, dir, '64k', () => {
       const said = 'error: stdout: cannot write: no space left on the device\nhint: free some space on that device, or send the output somewhere else\n';
       const r = shell(`"$NODE_BIN" "$CG_BIN" generate customerglu reward --count 2000 > ${dir}/out.ndjson`, { NO_COLOR: '1' });
       expect(r.status).toBe(2);
@@ -195,8 +191,6 @@ describe('the built binary', () => {
       // Part of a schema fits, the rest does not: the part is there, and the exit says the rest is not.
       const part = shell(`rm -f ${dir}/*; head -c 61440 /dev/zero > ${dir}/filler; "$NODE_BIN" "$CG_BIN" schema customerglu > ${dir}/out`, { NO_COLOR: '1' });
       expect([part.status, part.stderr, readFileSync(join(dir, 'out')).length]).toEqual([2, said, 4096]);
-    } finally {
-      spawnSync('umount', [dir]);
-    }
+    });
   });
 });

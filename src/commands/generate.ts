@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { prepareGenerator, type GenerateOptions, type PreparedGenerator } from '../core/generate.js';
@@ -10,7 +10,7 @@ import { parseAssignment } from '../core/paths.js';
 import { isObject } from '../providers/helpers.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
-import { stdoutSink } from '../output/stdout.js';
+import { stdoutSink, writeAll } from '../output/stdout.js';
 import { err, writeErr } from '../output/style.js';
 import { isTerminal } from '../output/terminal.js';
 import { readMappingOption } from './mapping-option.js';
@@ -141,7 +141,7 @@ function openOutput(path: string | undefined): Output {
     write: (t) => {
       try {
         // Every byte: a write the disk cut short returns fewer, and the rest would be lost from a file renamed whole.
-        for (let at = 0; at < t.length; ) at += writeSync(fd, t, at, t.length - at);
+        writeAll(fd, t);
       } catch (e) {
         abandon(e);
       }

@@ -64,8 +64,8 @@ export function stdoutFailure(): UsageError | undefined {
   return failure;
 }
 
-/** Writes every byte of `bytes` to `fd`, or throws what stopped it. */
-function writeAll(fd: number, bytes: Uint8Array, write: typeof writeSync): void {
+/** Writes every byte of `bytes` to `fd`, or throws what stopped it (a short write is not the end: a full disk is). */
+export function writeAll(fd: number, bytes: Uint8Array, write: typeof writeSync = writeSync): void {
   for (let at = 0; at < bytes.length; ) at += write(fd, bytes, at, bytes.length - at);
 }
 
