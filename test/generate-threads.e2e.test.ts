@@ -112,6 +112,22 @@ describe('generate --count in threads: the bytes of one thread', () => {
     }
   });
 
+  it('a worker that never answers does not hold the run: the writing thread makes its chunks (same bytes, warning, error)', async () => {
+    // CG_HOOKS_TEST_WORKER_STALL=1: every worker takes its orders and answers none, as a cold or CPU-starved one is
+    // late. Waiting for them, the run would never end (the test's timeout).
+    const STALL = { CG_HOOKS_TEST_WORKER_STALL: '1' };
+    const runs: string[][] = [
+      ['generate', 'rehook', 'customer.rewarded', '--seed', 'late', '--count', '6000'],
+      ['generate', 'mgpass', 'rewards.points_awarded', '--seed', 'w', '--count', '2000', '--unset', 'data.user_id', '--no-validate'],
+      ['generate', 'customerglu', 'reward', '--seed', '67', '--count', '40', '--set', 'tnc[2]="x"'],
+    ];
+    for (const args of runs) {
+      const one = await runCli([...args, '--threads', '1'], { timeoutMs: 60_000 });
+      const stalled = await runCli([...args, '--threads', '3'], { timeoutMs: 60_000, env: STALL });
+      same(one, stalled);
+    }
+  });
+
   it('--threads: a whole number from 1 to 64, and only with --count; shown in --help', async () => {
     for (const args of [['--threads', '0', '--count', '5'], ['--threads', 'two', '--count', '5'], ['--threads', '65', '--count', '5'], ['--threads', '2']]) {
       const r = await runCli(['generate', 'customerglu', 'reward', ...args]);

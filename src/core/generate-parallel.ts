@@ -127,7 +127,10 @@ export async function generateParallel(
         else if (done.c < 0) failure ??= fromWorkerError(done.error!);
         else {
           slot.given--;
-          made.set(done.c, done);
+          // A chunk this thread made itself meanwhile (it was late, see below) is already there or written: the
+          // worker's copy (the same bytes) is dropped and its buffer kept for reuse.
+          if (done.c < written || made.has(done.c)) spare.push(done.bytes);
+          else made.set(done.c, done);
         }
         woken();
         order();
@@ -150,6 +153,7 @@ export async function generateParallel(
   if (started) start();
   let madeHere = 0;
   let fastest = Infinity; // ms a delivery, in this thread's fastest chunk
+  let polled = false; // the answers waiting were let in since the last chunk was written
   try {
     while (written < chunks) {
       const done = made.get(written);
@@ -169,10 +173,27 @@ export async function generateParallel(
             start();
           }
           if (workers.length > 0) await new Promise(setImmediate); // the workers' answers come in as events
+        } else if (!workersOnly && written < ordered) {
+          // The next chunk to write is a worker's and not there yet, and this thread may not make more ahead: rather
+          // than wait (a worker still cold, or starved of CPU, makes a chunk several times slower), it makes that
+          // chunk itself, the same bytes, and drops the worker's when it comes. So threads never make a run slower
+          // than this thread alone would, beyond the CPU they take from it. Its own state: this thread's `reported`
+          // speaks for the chunks it made in order, and this one comes before them. First one turn of the event loop:
+          // the worker's answer may be waiting there.
+          if (!polled) {
+            polled = true;
+            await new Promise(setImmediate);
+            continue;
+          }
+          polled = false;
+          const from = written * size;
+          const buffer = spare.pop();
+          made.set(written, makeChunk(gen, { c: written, from, to: Math.min(count, from + size), ...(buffer ? { buffer } : {}) }, { perDelivery: own.perDelivery, reported: false }));
         } else await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
       made.delete(written);
+      polled = false;
       // The first chunk with issues, in index order, holds the first delivery with issues.
       if (done.issues && !warned) {
         warned = true;

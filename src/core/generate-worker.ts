@@ -31,7 +31,10 @@ export function runGenerateWorker(): void {
     () => port.postMessage('ready'),
     (e: unknown) => port.postMessage({ c: -1, bytes: new ArrayBuffer(0), length: 0, error: toWorkerError(e) } satisfies ChunkDone),
   );
+  // Tests (CG_HOOKS_TEST_WORKER_STALL=1): a worker that takes its orders and never answers, as a starved one would.
+  const stalled = process.env.CG_HOOKS_TEST_WORKER_STALL === '1';
   port.on('message', (order: ChunkOrder) => {
+    if (stalled) return;
     void ready.then((gen) => {
       const done = makeChunk(gen, order, state);
       port.postMessage(done, [done.bytes]);
