@@ -128,6 +128,30 @@ describe('never leak', () => {
     for (const value of Object.values(secrets)) expect(stdout).not.toContain(value);
   });
 
+  it('an absolute-form request target keeps its userinfo out of --json and captures (path masked)', async () => {
+    const save = join(work, 'absolute');
+    const l = await startListen(['--save', save, '--expect', '1', '--timeout', '10']);
+    const { port } = new URL(l.url);
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+        socket.write('POST http://hook-user:abs-PASSWORD-7@127.0.0.1/abs?token=abs-TOKEN-7 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{"a":1}');
+      });
+      socket.on('data', (d) => void (text += d.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    const { stdout, stderr } = await l.exited;
+    const files = readdirSync(save).map((f) => readFileSync(join(save, f), 'utf8'));
+    expect(files).toHaveLength(1);
+    for (const text of [stdout, stderr, ...files]) {
+      expect(text).not.toContain('abs-PASSWORD-7');
+      expect(text).not.toContain('abs-TOKEN-7');
+    }
+    expect(l.deliveries()[0]!.path).toBe('http://hook-user:****@127.0.0.1/abs');
+  });
+
   it('human output escapes control characters from the network: bodies, query, keys', async () => {
     const reward = await loadProvider('reward');
     const doc = JSON.parse(prepareGenerator(reward, 'trigger_event.created', { seed: 'esc' }).make(0).body.toString());
