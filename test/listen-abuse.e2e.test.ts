@@ -128,6 +128,15 @@ describe('never leak', () => {
     for (const value of Object.values(secrets)) expect(stdout).not.toContain(value);
   });
 
+  it('an empty --secret or --api-key (an unset shell variable) is a usage error, not an empty key', async () => {
+    for (const args of [['--secret', ''], ['--secret', 's3cret', '--secret', ''], ['--api-key', '']]) {
+      const r = await runCli(['listen', '--timeout', '1', ...args], { timeoutMs: 10_000 });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/is empty \(an unset shell variable\?\)/);
+      expect(r.stderr).not.toMatch(/ready on/);
+    }
+  });
+
   it('an absolute-form request target keeps its userinfo out of --json and captures (path masked)', async () => {
     const save = join(work, 'absolute');
     const l = await startListen(['--save', save, '--expect', '1', '--timeout', '10']);
