@@ -18,7 +18,7 @@ describe('redact', () => {
   it('masks credential query parameters (WebEngage secret, tokens), keeps the rest', () => {
     expect(isCredentialQuery('secret')).toBe(true);
     expect(isCredentialQuery('access_token')).toBe(true);
-    for (const q of ['access_key', 'accessKey', 'private_key', 'signing-key', 'jwt', 'pass']) expect(isCredentialQuery(q), q).toBe(true);
+    for (const q of ['access_key', 'accessKey', 'private_key', 'signing-key', 'jwt', 'pass', 'Authorization', 'session_id', 'credentials']) expect(isCredentialQuery(q), q).toBe(true);
     for (const q of ['eventType', 'idempotency_key', 'keyword', 'passage']) expect(isCredentialQuery(q), q).toBe(false);
     expect(maskQuery({ secret: 'e1305d13cda89fa8609a9915ba8c6904', eventType: 'user' })).toEqual({ secret: '****(32 chars)', eventType: 'user' });
     expect(maskQuery({ token: ['a', 'bb'] })).toEqual({ token: ['****(1 chars)', '****(2 chars)'] });

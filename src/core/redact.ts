@@ -7,7 +7,7 @@
  */
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth|x-jwt)$|token|secret|passw(or)?d|api[-_]?key|(access|private|signing)[-_]?key|session|credential/i;
 /** Query parameter names that carry a credential (WebEngage's `secret` among them). */
-const CREDENTIAL_QUERY = /^(secret|token|key|code|auth|apikey|pwd|pass|jwt)$|token|secret|passw(or)?d|api[-_]?key|(access|private|signing)[-_]?key/i;
+const CREDENTIAL_QUERY = /^(secret|token|key|code|auth|authorization|apikey|pwd|pass|jwt)$|token|secret|passw(or)?d|api[-_]?key|(access|private|signing)[-_]?key|session|credential/i;
 
 export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADER.test(name);
