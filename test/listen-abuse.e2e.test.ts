@@ -68,6 +68,27 @@ describe('every delivery is reported, counted and saved', () => {
     expect(l.events.filter((e) => e.type === 'warning')).toHaveLength(1);
   }, 20_000);
 
+  it('a POST with Upgrade: h2c (what `curl --http2` sends over http://) is a delivery like any other, answered 200', async () => {
+    const l = await startListen(['--expect', '1', '--timeout', '10']);
+    const { port } = new URL(l.url);
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+        socket.write('POST /webhook HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}');
+      });
+      socket.on('data', (d) => {
+        text += d.toString();
+        if (text.includes('\r\n\r\n')) socket.destroy();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    await l.exited;
+    expect(l.deliveries()).toHaveLength(1);
+    expect(l.deliveries()[0]).toMatchObject({ path: '/webhook', status: 200, size: 7 });
+  }, 20_000);
+
   it('a sender that goes away halfway through a body is said once, and the listener goes on (and stops when asked)', async () => {
     const l = await startListen(['--expect', '2', '--timeout', '15']);
     const { port } = new URL(l.url);
