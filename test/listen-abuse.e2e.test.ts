@@ -68,6 +68,27 @@ describe('every delivery is reported, counted and saved', () => {
     expect(l.events.filter((e) => e.type === 'warning')).toHaveLength(1);
   }, 20_000);
 
+  it('a POST with Upgrade: h2c (what `curl --http2` sends over http://) is a delivery like any other, answered 200', async () => {
+    const l = await startListen(['--expect', '1', '--timeout', '10']);
+    const { port } = new URL(l.url);
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+        socket.write('POST /webhook HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}');
+      });
+      socket.on('data', (d) => {
+        text += d.toString();
+        if (text.includes('\r\n\r\n')) socket.destroy();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    await l.exited;
+    expect(l.deliveries()).toHaveLength(1);
+    expect(l.deliveries()[0]).toMatchObject({ path: '/webhook', status: 200, size: 7 });
+  }, 20_000);
+
   it('a sender that goes away halfway through a body is said once, and the listener goes on (and stops when asked)', async () => {
     const l = await startListen(['--expect', '2', '--timeout', '15']);
     const { port } = new URL(l.url);
@@ -126,6 +147,39 @@ describe('never leak', () => {
       expect(headers['x-webhook-signature']).toBe('sha256=abcd');
     }
     for (const value of Object.values(secrets)) expect(stdout).not.toContain(value);
+  });
+
+  it('an empty --secret or --api-key (an unset shell variable) is a usage error, not an empty key', async () => {
+    for (const args of [['--secret', ''], ['--secret', 's3cret', '--secret', ''], ['--api-key', '']]) {
+      const r = await runCli(['listen', '--timeout', '1', ...args], { timeoutMs: 10_000 });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/is empty \(an unset shell variable\?\)/);
+      expect(r.stderr).not.toMatch(/ready on/);
+    }
+  });
+
+  it('an absolute-form request target keeps its userinfo out of --json and captures (path masked)', async () => {
+    const save = join(work, 'absolute');
+    const l = await startListen(['--save', save, '--expect', '1', '--timeout', '10']);
+    const { port } = new URL(l.url);
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+        socket.write('POST http://hook-user:abs-PASSWORD-7@127.0.0.1/abs?token=abs-TOKEN-7 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{"a":1}');
+      });
+      socket.on('data', (d) => void (text += d.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    const { stdout, stderr } = await l.exited;
+    const files = readdirSync(save).map((f) => readFileSync(join(save, f), 'utf8'));
+    expect(files).toHaveLength(1);
+    for (const text of [stdout, stderr, ...files]) {
+      expect(text).not.toContain('abs-PASSWORD-7');
+      expect(text).not.toContain('abs-TOKEN-7');
+    }
+    expect(l.deliveries()[0]!.path).toBe('http://hook-user:****@127.0.0.1/abs');
   });
 
   it('human output escapes control characters from the network: bodies, query, keys', async () => {

@@ -11,6 +11,7 @@ import { DedupTracker, keyDigest, parseBody, type DeliveryInput } from '../src/h
 import { MAX_KEPT_KEY } from '../src/http/dedup.js';
 import { relayUrl } from '../src/http/listen-forward.js';
 import { answerBody } from '../src/http/listen-report.js';
+import { startListener } from '../src/http/listen.js';
 
 describe('DedupTracker', () => {
   it('keeps a fixed-size digest per key, however long the key (a sender controls it)', () => {
@@ -299,5 +300,12 @@ describe('streamWriter', () => {
     expect(w.closed).toBe(true);
     // "two", and "one": handed to a stream that never passed it on before it broke.
     expect(w.dropped).toBe(2);
+  });
+});
+
+describe('startListener (the library\'s listen)', () => {
+  it('refuses an empty secret or API key (an unset variable) instead of checking deliveries against it', async () => {
+    await expect(startListener({ secrets: ['s3cret', ''], providers: [] })).rejects.toThrow(/empty secret/);
+    await expect(startListener({ apiKey: '', providers: [] })).rejects.toThrow(/empty API key/);
   });
 });

@@ -152,4 +152,21 @@ describe('listen --forward-to: the answer is the one reported', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr + bad.stdout).not.toMatch(/pa55-w0rd-x|t0k3n-xyz/);
   });
+
+  it('a target that echoes the request back: the credentials it relayed are masked in the report (forward.body)', async () => {
+    const echo = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, headers: req.headers })));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const t = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/echo`;
+    const l = await startListen(['--forward-to', t, '--expect', '1', '--timeout', '10']);
+    const reply = await post(`${l.url}/webhook?token=echo-T0KEN-42`, REWARD, { authorization: 'Bearer echo-BEARER-42', 'x-api-key': 'echo-APIKEY-42' });
+    const { stdout, stderr } = await l.exited;
+    await new Promise((r) => echo.close(r));
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain('echo-BEARER-42'); // the sender gets the target's answer as it is
+    for (const secret of ['echo-T0KEN-42', 'echo-BEARER-42', 'echo-APIKEY-42']) expect(stdout + stderr).not.toContain(secret);
+    expect(l.deliveries()[0]!.forward.body).toMatch(/"authorization":"\*{4}\(\d+ chars\)"/);
+  });
 });

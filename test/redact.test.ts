@@ -3,10 +3,10 @@ import { escapeTerminal, isCredentialHeader, isCredentialQuery, maskHeaders, mas
 
 describe('redact', () => {
   it('masks credential headers by pattern, keeps signature headers', () => {
-    for (const h of ['authorization', 'x-api-key', 'cookie', 'x-auth-token', 'x-shopify-access-token', 'x-client-secret', 'x-db-password', 'x-my-api-key']) {
+    for (const h of ['authorization', 'x-api-key', 'cookie', 'x-auth-token', 'x-shopify-access-token', 'x-client-secret', 'x-db-password', 'x-my-api-key', 'x-access-key', 'x-amz-access-key', 'private-key', 'x-signing-key', 'x-auth', 'x-jwt']) {
       expect(isCredentialHeader(h), h).toBe(true);
     }
-    for (const h of ['x-cg-signature', 'x-webhook-signature', 'stripe-signature', 'webhook-signature', 'content-type', 'x-hub-signature-256']) {
+    for (const h of ['x-cg-signature', 'x-webhook-signature', 'stripe-signature', 'webhook-signature', 'content-type', 'x-hub-signature-256', 'idempotency-key', 'x-key-id', 'x-authority']) {
       expect(isCredentialHeader(h), h).toBe(false);
     }
     const headers = { 'x-auth-token': 'abc123', 'x-cg-signature': 'ff', authorization: 'Basic dXNlcjpwYXNz' };
@@ -18,7 +18,8 @@ describe('redact', () => {
   it('masks credential query parameters (WebEngage secret, tokens), keeps the rest', () => {
     expect(isCredentialQuery('secret')).toBe(true);
     expect(isCredentialQuery('access_token')).toBe(true);
-    expect(isCredentialQuery('eventType')).toBe(false);
+    for (const q of ['access_key', 'accessKey', 'private_key', 'signing-key', 'jwt', 'pass', 'Authorization', 'session_id', 'credentials']) expect(isCredentialQuery(q), q).toBe(true);
+    for (const q of ['eventType', 'idempotency_key', 'keyword', 'passage']) expect(isCredentialQuery(q), q).toBe(false);
     expect(maskQuery({ secret: 'e1305d13cda89fa8609a9915ba8c6904', eventType: 'user' })).toEqual({ secret: '****(32 chars)', eventType: 'user' });
     expect(maskQuery({ token: ['a', 'bb'] })).toEqual({ token: ['****(1 chars)', '****(2 chars)'] });
   });

@@ -248,6 +248,13 @@ describe('exports', () => {
     expect(line).toContain("$'{"); // the CRLF makes it a $'…' argument, exact bytes
     expect(line).not.toContain('live-key-1');
   });
+
+  it('a curl line to the --forward-to target: the URL the listener relays to, its credentials masked', () => {
+    const line = curlLine(e, 'http://fwd:fwd-password-9@127.0.0.1:8080/in?token=fwd-token-9&x=1', true);
+    expect(line).toContain("'http://fwd:****@127.0.0.1:8080/in?token=****&x=1&eventType=x'");
+    expect(line).not.toContain('fwd-password-9');
+    expect(line).not.toContain('fwd-token-9');
+  });
 });
 
 describe('requests from elsewhere', () => {

@@ -103,6 +103,10 @@ function listenScheme(o: z.infer<typeof Options>, secrets: string[]): FixedSchem
 
 export async function run(rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
+  // `--secret "$UNSET"` would make the empty string the key: deliveries signed with it shown valid, answered 200.
+  for (const [flag, given] of [['--secret', o.secret ?? []], ['--api-key', o.apiKey === undefined ? [] : [o.apiKey]]] as const) {
+    if (given.includes('')) throw new UsageError('bad_option', `${flag} is empty (an unset shell variable?): an empty key would be checked as one`, `give the value, or leave ${flag} out (then nothing is checked against it)`);
+  }
   const credentials = credentialsFrom(o);
   const secrets = credentials.secrets;
   if (o.provider !== undefined && o.provider !== 'auto') await loadProvider(o.provider); // unknown ids: exit 2 with the list

@@ -5,9 +5,9 @@
  * Header names that carry a credential: the well-known ones and anything that looks like a token, secret,
  * password or key. Signature headers are not credentials (they are what verification needs) and do not match.
  */
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key)$|token|secret|passw(or)?d|api[-_]?key|session|credential/i;
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth|x-jwt)$|token|secret|passw(or)?d|api[-_]?key|(access|private|signing)[-_]?key|session|credential/i;
 /** Query parameter names that carry a credential (WebEngage's `secret` among them). */
-const CREDENTIAL_QUERY = /^(secret|token|key|code|auth|apikey|pwd)$|token|secret|passw(or)?d|api[-_]?key/i;
+const CREDENTIAL_QUERY = /^(secret|token|key|code|auth|authorization|apikey|pwd|pass|jwt)$|token|secret|passw(or)?d|api[-_]?key|(access|private|signing)[-_]?key|session|credential/i;
 
 export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADER.test(name);

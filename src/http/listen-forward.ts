@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { validateHeaderValue } from 'node:http';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { redactUrl } from '../core/redact.js';
+import { isCredentialHeader, isCredentialQuery, mask, redactUrl } from '../core/redact.js';
 import { UsageError } from '../errors.js';
 import { endToEndHeaders, exchangeRaw } from './client.js';
 import type { DeliveryReport } from './listen-types.js';
@@ -109,6 +109,23 @@ export class Forwarder {
     return out;
   }
 
+  /**
+   * The target's answer as it may be shown: a receiver that echoes the request (a debug endpoint, httpbin) would
+   * put the delivery's credentials, which the relay sends in clear, into the report; they are masked as in it.
+   */
+  private scrubEcho(text: string, headers: Record<string, string>, rawQuery: string): string {
+    const values: string[] = [];
+    for (const name in headers) {
+      if (!isCredentialHeader(name)) continue;
+      const value = headers[name]!;
+      values.push(value, value.replace(/^(Basic|Bearer|Token)\s+/i, ''));
+    }
+    if (rawQuery !== '') for (const [k, v] of new URLSearchParams(rawQuery)) if (isCredentialQuery(k)) values.push(v);
+    let out = this.scrub(text);
+    for (const v of values.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(v).join(mask(v));
+    return out;
+  }
+
   /** Relays one delivery; sets the report's status, statusReason and forward; returns the sender's answer. */
   async relay(report: DeliveryReport, headers: Record<string, string>, body: Buffer, rawQuery: string): Promise<Relayed> {
     report.forward = { url: this.display };
@@ -130,7 +147,7 @@ export class Forwarder {
     }
     const r = x.response;
     report.forward.status = r.status;
-    report.forward.body = r.body.subarray(0, 2048).toString('utf8');
+    report.forward.body = this.scrubEcho(r.body.subarray(0, 2048).toString('utf8'), headers, rawQuery);
     // An interim or impossible status (99, 101, 600) cannot be passed on: the sender would get something else.
     if (!(r.status >= 200 && r.status <= 599)) return fail(`the target answered ${r.status}, which is not a final HTTP status`);
     report.status = r.status;

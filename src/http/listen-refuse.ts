@@ -1,4 +1,4 @@
-// Requests refused before they become deliveries (broken HTTP, header/request timeouts, CONNECT, Upgrade):
+// Requests refused before they become deliveries (broken HTTP, header/request timeouts, CONNECT):
 // answered once, counted once per connection, and closed gently enough that the client reads the answer.
 import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -53,15 +53,11 @@ export function installRefusals(server: Server, onRefused: () => void, warn: (me
     refuse(socket, `HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, `${status.slice(4)} (${code || e.message})`);
   });
 
-  // Without these, node hangs up on CONNECT without a word, and stops parsing an Upgrade request after its
-  // headers (its body never arrives; a bad one left the client hanging): refuse both with a proper answer.
+  // Without this, node hangs up on CONNECT without a word: refuse it with a proper answer. An Upgrade request
+  // (`curl --http2` sends every request with `Upgrade: h2c`) has no 'upgrade' listener on purpose: node then reads
+  // it as the plain HTTP/1.1 request it also is (a server may ignore Upgrade, RFC 9110 7.8), so it is a delivery.
   server.on('connect', (_req, socket: Socket) => {
     const answer = 'HTTP/1.1 405 Method Not Allowed\r\nallow: POST, PUT, PATCH, DELETE, GET, HEAD, OPTIONS\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
     refuse(socket, answer, 'CONNECT (tunnels) is not supported');
-  });
-  server.on('upgrade', (req, socket: Socket) => {
-    const text = `${JSON.stringify({ error: 'upgrade_not_supported', message: 'cg-hooks listen does not upgrade connections: send the webhook without an Upgrade header' })}\n`;
-    const answer = `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
-    refuse(socket, answer, `Upgrade: ${String(req.headers.upgrade ?? '').slice(0, 40)} is not supported`);
   });
 }

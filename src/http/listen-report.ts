@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sha256hex } from './dedup.js';
 import { MAX_DEPTH } from '../core/paths.js';
-import { maskHeaders, maskQuery } from '../core/redact.js';
+import { maskHeaders, maskQuery, redactUrl } from '../core/redact.js';
 import { parseBody } from './inspect-body.js';
 import type { Analysis, DeliveryInput } from './inspect.js';
 import type { DeliveryReport } from './listen-types.js';
@@ -130,7 +130,8 @@ export function buildReport(
     seq,
     receivedAt: at.receivedAt,
     method: req.method ?? 'POST',
-    path: at.path,
+    // An absolute-form target (`POST http://user:password@host/hook`) carries its userinfo in the path.
+    path: at.path.includes('@') ? redactUrl(at.path) : at.path,
     query: maskQuery(at.query),
     // Whole values masked, as captures hold them (replay and verify recognise `****(n chars)`).
     headers: maskHeaders(at.headers, { keepScheme: false }),

@@ -59,6 +59,10 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   const providers = withMapping(options.providers ?? (await loadAllProviders()), options.mapping, fixedId);
   const fixed = fixedId === undefined ? undefined : (providers.find((p) => p.id === fixedId) ?? (await loadProvider(fixedId)));
   if (options.scheme && !schemeById(options.scheme.id)) throw new UsageError('unknown_scheme', `unknown signing scheme "${options.scheme.id}"`);
+  // An empty key is a missing one (`process.env.SECRET ?? ''`), never a key that HMACs and compares as any other.
+  if ((options.secrets ?? []).includes('') || options.apiKey === '') {
+    throw new UsageError('empty_secret', `an empty ${options.apiKey === '' ? 'API key' : 'secret'} would be checked as a key (an unset variable?)`, 'give the value, or leave it out: then nothing is checked against it');
+  }
   const credentials: Credentials = { secrets: options.secrets ?? [] };
   if (options.apiKey !== undefined) credentials.apiKey = options.apiKey;
   if (options.user !== undefined) credentials.user = options.user;

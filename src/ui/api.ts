@@ -121,8 +121,8 @@ export function exportOne(ctx: ApiContext, id: string, what: string, url: URL): 
     case 'capture':
       return text(200, captureFile(e), 'application/json; charset=utf-8', { 'content-disposition': `attachment; filename="${name}.json"` });
     case 'curl': {
-      const base = url.searchParams.get('to') === 'forward' && ctx.forwardTo ? ctx.forwardTo : ctx.listenerUrl();
-      return text(200, `${ctx.scrub(curlLine(e, base))}\n`);
+      const relay = url.searchParams.get('to') === 'forward' && ctx.forwardTo !== undefined;
+      return text(200, `${ctx.scrub(curlLine(e, relay ? ctx.forwardTo! : ctx.listenerUrl(), relay))}\n`);
     }
     case 'scenario': {
       // A scenario sends the provider's own shape, so paths read from a tenant-shaped body would not apply.

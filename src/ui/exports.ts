@@ -36,12 +36,17 @@ export function captureFile(e: Entry): string {
   });
 }
 
-/** A curl line that sends the same bytes to `base` (the listener by default); masked credentials stay masked. */
-export function curlLine(e: Entry, base: string): string {
+/**
+ * A curl line that sends the same bytes to `base` (the listener by default); masked credentials stay masked.
+ * `relay`: base is the --forward-to target, and the URL is the one the listener relays to (the target's path and
+ * query, then the delivery's parameters the target does not set), its own credentials masked too.
+ */
+export function curlLine(e: Entry, base: string, relay = false): string {
   const r = requestOf(e);
-  const url = new URL(r.path.startsWith('/') ? r.path : `/${r.path}`, base);
-  for (const [k, v] of Object.entries(maskQuery(r.query))) for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
-  const line = curlCommand({ method: r.method, url: url.href, headers: maskHeaders(endToEndHeaders(r.headers)), body: e.body });
+  const url = relay ? new URL(base) : new URL(r.path.startsWith('/') ? r.path : `/${r.path}`, base);
+  const own = new Set(relay ? url.searchParams.keys() : []);
+  for (const [k, v] of Object.entries(maskQuery(r.query))) if (!own.has(k)) for (const x of Array.isArray(v) ? v : [v]) url.searchParams.append(k, x);
+  const line = curlCommand({ method: r.method, url: relay ? redactUrl(url.href) : url.href, headers: maskHeaders(endToEndHeaders(r.headers)), body: e.body });
   return line ?? '# this body holds NUL bytes, which a shell argument cannot carry: export the capture file and use `cg-hooks replay`';
 }
 
