@@ -455,6 +455,28 @@ describe.concurrent('send: Ctrl-C', () => {
     expect(summary.count).toBeLessThan(100000);
     expect(summary.succeeded).toBeGreaterThan(0);
   });
+  it('--repeat: copies cut short are counted as sent, and give no latency (none was answered)', async () => {
+    const srv = await serve(() => {});
+    const r = await interrupted(['send', 'customerglu', 'reward', '--to', srv.url, '--repeat', '50', '--concurrency', '3', '--timeout', '30s', '--json'], srv, 3);
+    expect(r.code).toBe(130);
+    const { summary } = json(r.stdout);
+    expect(summary).toMatchObject({ interrupted: true, count: 3, succeeded: 0, byStatus: {}, errors: { aborted: 3 } });
+    expect(summary.latencyMs).toMatchObject({ min: 0, p50: 0, max: 0 });
+  });
+});
+
+describe.concurrent('send: what the receiver sends back is escaped on the terminal', () => {
+  it('escape sequences in the response body and headers are shown, not obeyed', async () => {
+    const srv = await serve((_r, _n, res) => {
+      res.setHeader('X-Note', 'caf\u00e9\u009b31m');
+      res.end('ok \x1b[2J\x1b]0;owned\x07 \r fake ✔ line\nnext');
+    });
+    const r = await runCli(['send', 'customerglu', 'reward', '--to', srv.url, '--secret', 's', '--no-retry']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/[\x1b\x07\r\x9b]/);
+    expect(r.stdout).toContain('ok \\x1b[2J\\x1b]0;owned\\x07 \\r fake ✔ line\nnext');
+    expect(r.stdout).toContain('\\x9b31m'); // node writes the header as UTF-8, undici reads Latin-1: C1 controls arrive
+  });
 });
 
 describe.concurrent('send --repeat', () => {

@@ -47,6 +47,7 @@ export interface RepeatSummary {
   errors: Record<string, number>;
   /** The first network failure, explained. */
   firstError?: SendFailure;
+  /** Time to an answer, over the copies that got one (all zero when none did). */
   latencyMs: LatencySummary;
   durationMs: number;
   requestsPerSecond: number;
@@ -158,6 +159,8 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
   let firstError: SendFailure | undefined;
   let stoppedBy: string | undefined;
   let succeeded = 0;
+  // Latency is the time to an answer: a copy that got none (timeout, reset, Ctrl-C) has no latency to report.
+  let answered = 0;
   let issued = 0;
   let done = 0;
 
@@ -179,10 +182,10 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
         if (done === issued) resolve();
         return;
       }
-      const index = issued++;
+      issued++;
       const t0 = performance.now();
       lane.send((status, error) => {
-        latencies[index] = performance.now() - t0;
+        if (!error) latencies[answered++] = performance.now() - t0;
         done++;
         if (error) {
           const failure = signal?.aborted ? { code: 'aborted', message: 'interrupted' } : explain(error, url, timeoutMs);
@@ -214,7 +217,7 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
     failed: done - succeeded,
     byStatus: Object.fromEntries([...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => [String(s), n])),
     errors: Object.fromEntries(errors),
-    latencyMs: summarizeLatencies(latencies.subarray(0, done)),
+    latencyMs: summarizeLatencies(latencies.subarray(0, answered)),
     durationMs: Math.round(durationMs * 10) / 10,
     requestsPerSecond: rate(done, durationMs),
     interrupted,
