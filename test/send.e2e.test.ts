@@ -367,6 +367,25 @@ describe.concurrent('send: network failures and bad input', () => {
     expect(json(j.stdout).outcome).toMatchObject({ ok: false, result: 'network-error', exitCode: 3, error: { code: 'connection_refused' } });
   });
 
+  it('--body from a device that never ends (/dev/zero) stops at 256 MiB with exit 2; a pipe still works', async () => {
+    const r = await runCli(['send', 'customerglu', '--body', '/dev/zero', '--to', 'http://127.0.0.1:9/webhook', '--secret', 's'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('error: --body file /dev/zero is larger than 256 MiB');
+    const dir = mkdtempSync(join(tmpdir(), 'cg-send-fifo-'));
+    try {
+      const fifo = join(dir, 'body');
+      execFileSync('mkfifo', [fifo]);
+      const srv = await serve();
+      const child = runCli(['send', 'customerglu', '--body', fifo, '--to', srv.url, '--secret', 's']);
+      writeFileSync(fifo, '{"rewardId":"r-1"}');
+      const p = await child;
+      expect(p.code, p.stderr).toBe(0);
+      expect(srv.seen[0]!.body.toString()).toBe('{"rewardId":"r-1"}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('a receiver that never answers times out after --timeout (exit 3)', async () => {
     const srv = await serve(() => {});
     const t0 = Date.now();
