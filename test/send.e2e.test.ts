@@ -386,6 +386,26 @@ describe.concurrent('send: network failures and bad input', () => {
     }
   }, 90_000);
 
+  it.each([
+    ['600', 'HTTP/1.1 600 Weird\r\ncontent-length: 2\r\n\r\nok'],
+    ['101', 'HTTP/1.1 101 Switching Protocols\r\ncontent-length: 0\r\n\r\n'],
+  ])('a status line of %s is no answer: exit 3, said in words (not an internal assertion)', async (status, answer) => {
+    const { createServer } = await import('node:net');
+    const server = createServer((s) => {
+      s.on('error', () => undefined);
+      s.on('data', () => s.write(answer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const r = await runCli(['send', 'customerglu', 'reward', '--to', `http://127.0.0.1:${port}/webhook`, '--secret', 's', '--no-retry', '--json']);
+      expect(r.code, r.stderr).toBe(3);
+      expect(json(r.stdout).outcome).toMatchObject({ result: 'network-error', error: { code: 'bad_response', message: `127.0.0.1:${port} answered ${status}, which is not a final HTTP status` } });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('a receiver that never answers times out after --timeout (exit 3)', async () => {
     const srv = await serve(() => {});
     const t0 = Date.now();

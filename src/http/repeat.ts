@@ -89,8 +89,10 @@ class CountingHandler implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
   }
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
     this.status = statusCode;
+    // HTTP status codes end at 599: a 600 is no answer, as the lean lanes and `send` say.
+    if (statusCode > 599) controller.abort(new ImpossibleStatusError(statusCode));
   }
   onResponseData(): void {}
   onResponseEnd(): void {
