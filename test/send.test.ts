@@ -202,7 +202,7 @@ describe('--json bodies', () => {
 
 describe('--repeat verdict', () => {
   it('after Ctrl-C, copies still in flight count as sent: the receiver got them', () => {
-    const summary = { requested: 50, count: 5, concurrency: 5, succeeded: 1, failed: 4, byStatus: { '200': 1, '500': 1 }, errors: { aborted: 3 }, latencyMs: summarizeLatencies([]), durationMs: 900, requestsPerSecond: 5.6, interrupted: true, exitCode: 130 };
+    const summary = { requested: 50, count: 5, concurrency: 5, succeeded: 1, failed: 4, byStatus: { '200': 1, '500': 1 }, errors: { aborted: 3 }, latencyMs: summarizeLatencies([]), durationMs: 900, requestsPerSecond: 5.6, interrupted: true, exitCode: 130 as const };
     expect(repeatVerdict(summary)).toContain('interrupted: 5 sent, 2 answered, 1 accepted');
   });
 });
