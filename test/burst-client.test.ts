@@ -202,7 +202,6 @@ describe('lean lanes and undici: the same requests, the same summary', () => {
     ['a folded value', 'HTTP/1.1 200 OK\r\nx: y\r\n folded\r\ncontent-length: 0\r\n\r\n'],
     ['a connection closed in the middle of the body', 'HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc'],
     ['a connection closed before any answer', ''],
-    ['101 Switching Protocols', 'HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\nconnection: upgrade\r\n\r\n'],
     ['a gzip transfer-encoding (the body runs to the end)', 'HTTP/1.1 200 OK\r\ntransfer-encoding: gzip\r\n\r\nabc'],
     ['a 20 kB header', `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(20_000)}\r\ncontent-length: 0\r\n\r\n`],
     ['a 40 kB header', `HTTP/1.1 200 OK\r\nx-big: ${'a'.repeat(40_000)}\r\ncontent-length: 0\r\n\r\n`],
@@ -245,6 +244,18 @@ describe('lean lanes and undici: the same requests, the same summary', () => {
   it('a status line below 100: a bad_response, as `send` says it (undici fails an assertion)', async () => {
     const [, lean] = await both([raw('HTTP/1.1 099 X\r\ncontent-length: 0\r\n\r\n')], request(SIGNED, Buffer.from('{}')), 1, 1);
     expect(lean!.summary.firstError).toMatchObject({ code: 'bad_response', message: expect.stringMatching(/answered 099, which is not a final HTTP status$/) });
+  });
+
+  it('a 101 nobody asked for: a bad_response, as `send` says it (undici fails an assertion)', async () => {
+    const [, lean] = await both([raw('HTTP/1.1 101 Switching Protocols\r\nupgrade: x\r\nconnection: upgrade\r\n\r\n')], request(SIGNED, Buffer.from('{}')), 1, 1);
+    expect(lean!.summary.firstError).toMatchObject({ code: 'bad_response', message: expect.stringMatching(/answered 101, which is not a final HTTP status$/) });
+  });
+
+  it('a status above 599: a bad_response in both clients, not a status counted as an answer', async () => {
+    const [viaUndici, lean] = await both([raw('HTTP/1.1 600 X\r\ncontent-length: 0\r\n\r\n')], request(SIGNED, Buffer.from('{}')), 1, 1);
+    expect(lean!.summary).toEqual(viaUndici!.summary);
+    expect(lean!.summary.firstError).toMatchObject({ code: 'bad_response', message: expect.stringMatching(/answered 600, which is not a final HTTP status$/) });
+    expect(lean!.summary.byStatus).toEqual({});
   });
 });
 

@@ -244,6 +244,26 @@ describe('cg-hooks test: usage and network', () => {
     expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'connection_refused', message: expect.stringContaining('nothing is listening'), hint: expect.stringContaining('start your receiver') } });
   });
 
+  it("a redirect's Location with a C1 control (CSI, 0x9b) is shown escaped in the table, kept as is in --json", async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer((s) => {
+      s.on('error', () => undefined);
+      s.on('data', () => s.write(Buffer.concat([Buffer.from('HTTP/1.1 302 Found\r\nLocation: /x'), Buffer.from([0x9b]), Buffer.from('2J\r\nContent-Length: 0\r\n\r\n')])));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/webhook`;
+      const r = await runCli(['test', url, '--provider', 'customerglu', '--secret', SECRET, '--only', 'valid:reward']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('redirect to /x\\x9b2J');
+      expect(r.stdout).not.toContain('\u009b');
+      const json = await runCli(['test', url, '--provider', 'customerglu', '--secret', SECRET, '--only', 'valid:reward', '--json']);
+      expect(JSON.parse(json.stdout).cases[0].hint).toContain('/x\u009b2J');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('keeps going when the receiver hangs on a case, and fails that case', async () => {
     const auth = hmacAuth('sha1', 'X-CG-SIGNATURE', SECRET);
     const hangs: Handler = (req) => {

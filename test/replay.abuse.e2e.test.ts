@@ -1,7 +1,7 @@
 // replay under abuse: a huge save directory, edited or damaged captures, credentials in --to, masked WebEngage
 // secrets. Nothing is sent until every capture was checked; nothing secret is printed.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,17 @@ describe('replay: every capture is checked before any is sent', () => {
       expect(seen).toHaveLength(0);
     });
   }
+
+  it('a device in the save directory (a symlink to /dev/zero) is exit 2 naming it, not read forever', async () => {
+    const d = mkdtempSync(join(dir, 'device-'));
+    writeFileSync(join(d, '0001.json'), good());
+    symlinkSync('/dev/zero', join(d, '0002.json'));
+    seen.length = 0;
+    const r = await runCli(['replay', d, '--to', `http://${base}/webhook`], { timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`cannot read capture ${join(d, '0002.json')}: not a regular file`);
+    expect(seen).toHaveLength(0);
+  });
 
   it('a directory of 135,000 captures is listed (streamed, in name order) without overflowing', async () => {
     const shm = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();

@@ -367,6 +367,45 @@ describe.concurrent('send: network failures and bad input', () => {
     expect(json(j.stdout).outcome).toMatchObject({ ok: false, result: 'network-error', exitCode: 3, error: { code: 'connection_refused' } });
   });
 
+  it('--body from a device that never ends (/dev/zero) stops at 256 MiB with exit 2; a pipe still works', async () => {
+    const r = await runCli(['send', 'customerglu', '--body', '/dev/zero', '--to', 'http://127.0.0.1:9/webhook', '--secret', 's'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('error: --body file /dev/zero is larger than 256 MiB');
+    const dir = mkdtempSync(join(tmpdir(), 'cg-send-fifo-'));
+    try {
+      const fifo = join(dir, 'body');
+      execFileSync('mkfifo', [fifo]);
+      const srv = await serve();
+      const child = runCli(['send', 'customerglu', '--body', fifo, '--to', srv.url, '--secret', 's']);
+      writeFileSync(fifo, '{"rewardId":"r-1"}');
+      const p = await child;
+      expect(p.code, p.stderr).toBe(0);
+      expect(srv.seen[0]!.body.toString()).toBe('{"rewardId":"r-1"}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it.each([
+    ['600', 'HTTP/1.1 600 Weird\r\ncontent-length: 2\r\n\r\nok'],
+    ['101', 'HTTP/1.1 101 Switching Protocols\r\ncontent-length: 0\r\n\r\n'],
+  ])('a status line of %s is no answer: exit 3, said in words (not an internal assertion)', async (status, answer) => {
+    const { createServer } = await import('node:net');
+    const server = createServer((s) => {
+      s.on('error', () => undefined);
+      s.on('data', () => s.write(answer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const r = await runCli(['send', 'customerglu', 'reward', '--to', `http://127.0.0.1:${port}/webhook`, '--secret', 's', '--no-retry', '--json']);
+      expect(r.code, r.stderr).toBe(3);
+      expect(json(r.stdout).outcome).toMatchObject({ result: 'network-error', error: { code: 'bad_response', message: `127.0.0.1:${port} answered ${status}, which is not a final HTTP status` } });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('a receiver that never answers times out after --timeout (exit 3)', async () => {
     const srv = await serve(() => {});
     const t0 = Date.now();
@@ -454,6 +493,28 @@ describe.concurrent('send: Ctrl-C', () => {
     expect(summary.interrupted).toBe(true);
     expect(summary.count).toBeLessThan(100000);
     expect(summary.succeeded).toBeGreaterThan(0);
+  });
+  it('--repeat: copies cut short are counted as sent, and give no latency (none was answered)', async () => {
+    const srv = await serve(() => {});
+    const r = await interrupted(['send', 'customerglu', 'reward', '--to', srv.url, '--repeat', '50', '--concurrency', '3', '--timeout', '30s', '--json'], srv, 3);
+    expect(r.code).toBe(130);
+    const { summary } = json(r.stdout);
+    expect(summary).toMatchObject({ interrupted: true, count: 3, succeeded: 0, byStatus: {}, errors: { aborted: 3 } });
+    expect(summary.latencyMs).toMatchObject({ min: 0, p50: 0, max: 0 });
+  });
+});
+
+describe.concurrent('send: what the receiver sends back is escaped on the terminal', () => {
+  it('escape sequences in the response body and headers are shown, not obeyed', async () => {
+    const srv = await serve((_r, _n, res) => {
+      res.setHeader('X-Note', 'caf\u00e9\u009b31m');
+      res.end('ok \x1b[2J\x1b]0;owned\x07 \r fake ✔ line\nnext');
+    });
+    const r = await runCli(['send', 'customerglu', 'reward', '--to', srv.url, '--secret', 's', '--no-retry']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/[\x1b\x07\r\x9b]/);
+    expect(r.stdout).toContain('ok \\x1b[2J\\x1b]0;owned\\x07 \\r fake ✔ line\nnext');
+    expect(r.stdout).toContain('\\x9b31m'); // node writes the header as UTF-8, undici reads Latin-1: C1 controls arrive
   });
 });
 

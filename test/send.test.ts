@@ -6,7 +6,7 @@ import { classifyError } from '../src/http/errors.js';
 import { buildSendRequest, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl } from '../src/http/request.js';
 import { formatDelay, isSuccess, nextDelay, parseRetryAfter, RETRY_AFTER_CAP_MS, retrySchedule } from '../src/http/retry.js';
 import { percentile, rate, summarizeLatencies } from '../src/http/stats.js';
-import { bodyJson } from '../src/output/send.js';
+import { bodyJson, repeatVerdict } from '../src/output/send.js';
 import { hmac } from '../src/signing/hmac.js';
 import { provider as customerglu } from '../src/providers/customerglu.js';
 import type { ProviderDef } from '../src/providers/types.js';
@@ -197,6 +197,13 @@ describe('--json bodies', () => {
     expect(bodyJson(Buffer.from('{"n":"Zoë"}'))).toEqual({ body: '{"n":"Zoë"}' });
     const bytes = Buffer.from([0x7b, 0xff, 0x7d]);
     expect(bodyJson(bytes)).toEqual({ body: null, bodyBase64: bytes.toString('base64') });
+  });
+});
+
+describe('--repeat verdict', () => {
+  it('after Ctrl-C, copies still in flight count as sent: the receiver got them', () => {
+    const summary = { requested: 50, count: 5, concurrency: 5, succeeded: 1, failed: 4, byStatus: { '200': 1, '500': 1 }, errors: { aborted: 3 }, latencyMs: summarizeLatencies([]), durationMs: 900, requestsPerSecond: 5.6, interrupted: true, exitCode: 130 as const };
+    expect(repeatVerdict(summary)).toContain('interrupted: 5 sent, 2 answered, 1 accepted');
   });
 });
 

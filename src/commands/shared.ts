@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../output/errors.js';
 import { err } from '../output/style.js';
 import { formatPath } from '../core/field-path.js';
@@ -103,6 +103,22 @@ export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = p
   return Buffer.concat(chunks, size);
 }
 
+async function readBounded(path: string, what: string): Promise<Buffer> {
+  const stream = createReadStream(path);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_INPUT_BYTES) throw tooLarge(what, path);
+      chunks.push(chunk as Buffer);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** Reads a file (or stdin for "-") as bytes, with a usage error that names the file; stdin must not be empty. */
 export async function readInput(path: string, what = 'file'): Promise<Buffer> {
   if (path === '-') {
@@ -112,7 +128,10 @@ export async function readInput(path: string, what = 'file'): Promise<Buffer> {
     return bytes;
   }
   try {
-    if (statSync(path).size > MAX_INPUT_BYTES) throw tooLarge(what, path);
+    const info = statSync(path);
+    // A device or a pipe (/dev/zero, <(cmd)) has no size to check first: read it as a stream, up to the same bound.
+    if (!info.isFile() && !info.isDirectory()) return await readBounded(path, what);
+    if (info.size > MAX_INPUT_BYTES) throw tooLarge(what, path);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;

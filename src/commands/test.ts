@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
 import { formatDuration } from '../core/duration.js';
+import { escapeTerminal } from '../core/redact.js';
 import { listCases, planCases, type ConformanceCase, type Expected, type PlanOptions } from '../core/conformance.js';
 import type { CaseResult, ConformanceReport } from '../http/conformance.js';
 import { maskedUrl, parseHeader, parseTargetUrl } from '../http/request.js';
@@ -67,7 +68,8 @@ const VERDICT = { pass: out.green('pass'), fail: out.red('FAIL'), warn: out.yell
 /** The report as a table: case, expected, got, verdict, hint. */
 export function formatTable(report: ConformanceReport): string {
   const rows = report.cases.map((r) => {
-    const hint = r.hint ?? '';
+    // A hint can quote the receiver (a redirect's Location): its control characters are shown, not obeyed.
+    const hint = escapeTerminal(r.hint ?? '');
     return [r.name, expectedLabel(r.expected, r.required), gotLabel(r), VERDICT[r.verdict], r.verdict === 'skip' ? out.dim(hint) : hint];
   });
   return table(['case', 'expected', 'got', 'verdict', 'hint'], rows);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { parseJson } from './json.js';
 
@@ -157,12 +157,20 @@ export function parseCapture(text: string, source: string): Capture {
   };
 }
 
+/** A capture holds one body (base64 at worst) and its headers: far below V8's 512 MiB string limit. */
+const MAX_CAPTURE_BYTES = 512 * 1024 * 1024;
+
 /** Reads a capture file, with a usage error (exit 2) that names the file when it is unreadable or not a capture. */
 export function readCapture(path: string): Capture {
   let text: string;
   try {
+    // A device or a pipe (/dev/zero, a FIFO) would be read forever: a capture is a regular file of bounded size.
+    const info = statSync(path);
+    if (!info.isFile() && !info.isDirectory()) throw new UsageError('unreadable_file', `cannot read capture ${path}: not a regular file`, 'captures are the .json files `cg-hooks listen --save <dir>` writes');
+    if (info.size > MAX_CAPTURE_BYTES) throw new UsageError('unreadable_file', `cannot read capture ${path}: larger than ${MAX_CAPTURE_BYTES / 1024 / 1024} MiB`, 'captures are the .json files `cg-hooks listen --save <dir>` writes');
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
     throw new UsageError('unreadable_file', `cannot read capture ${path}: ${reason}`);

@@ -282,10 +282,10 @@ class LeanLane implements Lane {
           const head = parseHead(buf.toString('latin1', at, end));
           at = end + 4;
           if (head instanceof Error) return this.fail(head);
-          if (head.status < 100) return this.fail(new ImpossibleStatusError(head.status));
+          if (head.status < 100 || head.status > 599) return this.fail(new ImpossibleStatusError(head.status));
           // undici sends no Expect: 100-continue, so it refuses a 100; a 101 upgrades to what it never asked for.
           if (head.status === 100) return this.fail(socketClosed('bad response'));
-          if (head.status === 101) return this.fail(socketClosed('bad upgrade'));
+          if (head.status === 101) return this.fail(new ImpossibleStatusError(101));
           if (head.status < 200) continue; // an interim answer (100 Continue, 103 Early Hints): the final one follows
           this.status = head.status;
           this.keepAlive = head.keepAlive;

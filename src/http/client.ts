@@ -156,11 +156,18 @@ export async function exchange(origin: Origin, req: ExchangeRequest, o: Exchange
       body: Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
       signal,
       onInfo: ({ statusCode }) => {
-        if (statusCode < 100) impossible ??= statusCode;
+        // A 101 upgrades to a protocol nobody asked for (undici then fails an internal assertion): not an answer either.
+        if (statusCode < 100 || statusCode === 101) impossible ??= statusCode;
       },
     });
     phase = 'body';
     status = res.statusCode;
+    // HTTP status codes end at 599 (RFC 9110 §15): a 600 is no more an answer than a 099.
+    if (res.statusCode > 599) {
+      impossible = res.statusCode;
+      res.body.on('error', () => undefined).destroy();
+      throw new Error('not a final status');
+    }
     const { body, bodyBytes } = await readBody(res.body, o.maxResponseBytes ?? 64 * 1024);
     clearTimeout(timer);
     const headers = res.headers as Record<string, string | string[]>;

@@ -47,6 +47,7 @@ export interface RepeatSummary {
   errors: Record<string, number>;
   /** The first network failure, explained. */
   firstError?: SendFailure;
+  /** Time to an answer, over the copies that got one (all zero when none did). */
   latencyMs: LatencySummary;
   durationMs: number;
   requestsPerSecond: number;
@@ -88,8 +89,10 @@ class CountingHandler implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
   }
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
     this.status = statusCode;
+    // HTTP status codes end at 599: a 600 is no answer, as the lean lanes and `send` say.
+    if (statusCode > 599) controller.abort(new ImpossibleStatusError(statusCode));
   }
   onResponseData(): void {}
   onResponseEnd(): void {
@@ -158,6 +161,8 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
   let firstError: SendFailure | undefined;
   let stoppedBy: string | undefined;
   let succeeded = 0;
+  // Latency is the time to an answer: a copy that got none (timeout, reset, Ctrl-C) has no latency to report.
+  let answered = 0;
   let issued = 0;
   let done = 0;
 
@@ -179,10 +184,10 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
         if (done === issued) resolve();
         return;
       }
-      const index = issued++;
+      issued++;
       const t0 = performance.now();
       lane.send((status, error) => {
-        latencies[index] = performance.now() - t0;
+        if (!error) latencies[answered++] = performance.now() - t0;
         done++;
         if (error) {
           const failure = signal?.aborted ? { code: 'aborted', message: 'interrupted' } : explain(error, url, timeoutMs);
@@ -214,7 +219,7 @@ export async function sendRepeated(request: SendRequest, options: RepeatOptions,
     failed: done - succeeded,
     byStatus: Object.fromEntries([...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => [String(s), n])),
     errors: Object.fromEntries(errors),
-    latencyMs: summarizeLatencies(latencies.subarray(0, done)),
+    latencyMs: summarizeLatencies(latencies.subarray(0, answered)),
     durationMs: Math.round(durationMs * 10) / 10,
     requestsPerSecond: rate(done, durationMs),
     interrupted,

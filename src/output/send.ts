@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { PreparedRequest, SendRequest } from '../http/request.js';
-import { maskHeaders as maskedHeaders, redactUrl as maskedUrl } from '../core/redact.js';
+import { escapeTerminal, maskHeaders as maskedHeaders, redactUrl as maskedUrl } from '../core/redact.js';
 import type { Attempt, AttemptResponse, SendResult } from '../http/send.js';
 import type { RepeatSummary } from '../http/repeat.js';
 import { formatDelay, type RetrySchedule } from '../http/retry.js';
@@ -77,7 +77,7 @@ export function outcomeJson(result: SendResult) {
 }
 
 function statusText(r: AttemptResponse): string {
-  return `${r.status}${r.statusText ? ` ${r.statusText}` : ''}`;
+  return `${r.status}${r.statusText ? ` ${escapeTerminal(r.statusText)}` : ''}`;
 }
 
 /** One line per attempt: "attempt 2/4  503 Service Unavailable  12 ms". */
@@ -86,7 +86,7 @@ export function attemptLine(a: Attempt, of: number): string {
   if (a.error) return `${head}  ${err.red(`✖ ${a.error.message}`)}  ${err.dim(ms(a.latencyMs))}`;
   const r = a.response!;
   const colour = a.ok ? err.green : r.status >= 300 && r.status < 400 ? err.yellow : err.red;
-  const redirect = r.location !== undefined ? err.yellow(` → ${r.location} (not followed)`) : '';
+  const redirect = r.location !== undefined ? err.yellow(` → ${escapeTerminal(r.location)} (not followed)`) : '';
   const retryAfter = a.retryAfterMs !== undefined ? err.dim(` Retry-After ${formatDelay(a.retryAfterMs)}`) : '';
   return `${head}  ${colour(statusText(r))}  ${err.dim(ms(a.latencyMs))}${redirect}${retryAfter}`;
 }
@@ -105,7 +105,7 @@ function decodeBody(body: Buffer): string {
 export function formatResponse(r: AttemptResponse, verbose: boolean): string {
   const lines = [out.bold(`HTTP ${statusText(r)}`)];
   for (const [name, value] of Object.entries(r.headers)) {
-    for (const v of Array.isArray(value) ? value : [value]) lines.push(`${out.dim(`${name}:`)} ${v}`);
+    for (const v of Array.isArray(value) ? value : [value]) lines.push(`${out.dim(`${name}:`)} ${escapeTerminal(v)}`);
   }
   let text = decodeBody(r.body);
   let more = r.bodyBytes - r.body.length;
@@ -116,7 +116,8 @@ export function formatResponse(r: AttemptResponse, verbose: boolean): string {
   lines.push('');
   if (r.bodyBytes === 0) lines.push(out.dim('(empty body)'));
   else {
-    lines.push(text);
+    // The receiver's bytes reach a terminal: escape sequences in them are shown, not obeyed.
+    lines.push(escapeTerminal(text, { multiline: true }));
     if (more > 0) lines.push(out.dim(`… ${more} more bytes${verbose ? '' : ' (--verbose shows all)'}`));
   }
   return lines.join('\n');
@@ -129,7 +130,7 @@ export function verdictText(result: SendResult): string {
   if (f.error) return `${f.error.message}${tries}`;
   const r = f.response!;
   if (result.ok) return `delivered: ${statusText(r)}${n > 1 ? ` on attempt ${n}` : ''} (${ms(f.latencyMs)})`;
-  if (r.location !== undefined) return `not delivered: ${statusText(r)} redirect to ${r.location}${tries}; redirects are reported, not followed (providers post to the URL as configured)`;
+  if (r.location !== undefined) return `not delivered: ${statusText(r)} redirect to ${escapeTerminal(r.location)}${tries}; redirects are reported, not followed (providers post to the URL as configured)`;
   if (result.schedule.success === '200' && r.status >= 200 && r.status < 300) return `not delivered: ${statusText(r)}${tries}; this provider counts only HTTP 200 as success`;
   return `not delivered: ${statusText(r)}${tries}`;
 }
@@ -173,7 +174,9 @@ export function formatRepeatSummary(s: RepeatSummary): string {
 }
 
 export function repeatVerdict(s: RepeatSummary): string {
-  if (s.interrupted) return err.yellow(`interrupted: ${s.count - (s.errors.aborted ?? 0)} sent, ${s.succeeded} accepted`);
+  // Copies cut short by Ctrl-C were sent all the same (the receiver may have acted on them): count them as sent.
+  const answered = Object.values(s.byStatus).reduce((a, b) => a + b, 0);
+  if (s.interrupted) return err.yellow(`interrupted: ${s.count} sent, ${answered} answered, ${s.succeeded} accepted`);
   if (s.exitCode === 0) return err.green(`✔ all ${s.count} deliveries were accepted`);
   const parts = [];
   if (s.failed - Object.values(s.errors).reduce((a, b) => a + b, 0) > 0) parts.push('some got a non-success status');
