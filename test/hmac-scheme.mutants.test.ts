@@ -140,6 +140,13 @@ describe('verifyHmac', () => {
     expect(sw.reason).toBe('webhook-signature is not a Standard Webhooks signature: expected 44 base64 characters (HMAC-SHA256), got 3 characters');
   });
 
+  it('malformed at the right length: says which characters are wrong, not "expected 44, got 44"', () => {
+    expect(github(`sha256=${'g'.repeat(64)}`).reason).toBe('X-Hub-Signature-256 is not a GitHub signature: expected 64 hex characters (HMAC-SHA256), got 64 characters, not all of them hex');
+    const sw = (sig: string) => verifyHmac(SW, { headers: { 'webhook-signature': `v1,${sig}`, 'webhook-id': 'msg_1', 'webhook-timestamp': '1' }, body: BODY }, { secrets: ['whsec_AAAAAA'], now: 1 }).reason;
+    expect(sw(`${'a-_b'.repeat(10)}aaa=`)).toBe('webhook-signature is not a Standard Webhooks signature: expected 44 base64 characters (HMAC-SHA256), got 44 characters in base64url (- and _), not base64 (+ and /)');
+    expect(sw(`${'a.b!'.repeat(10)}aaa=`)).toBe('webhook-signature is not a Standard Webhooks signature: expected 44 base64 characters (HMAC-SHA256), got 44 characters, not all of them base64');
+  });
+
   it('invalid: says the header does not match the body', () => {
     expect(github(good, ['other'])).toStrictEqual({ status: 'invalid', valid: false, header: 'X-Hub-Signature-256', reason: 'X-Hub-Signature-256 does not match the body' });
   });

@@ -293,7 +293,14 @@ function matchingSecret(profile: HmacProfile, secrets: readonly string[], signat
 
 function malformedSignature(profile: HmacProfile, header: string, got: string): VerifyResult {
   const want = `${signatureLength(profile)} ${profile.encoding === 'hex' ? 'hex' : 'base64'} characters (HMAC-${profile.algorithm.toUpperCase()})`;
-  return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.label} signature: expected ${want}, got ${got.length} characters` };
+  return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.label} signature: expected ${want}, got ${got.length} characters${sameLengthNote(profile, got)}` };
+}
+
+/** Why a signature of the right length is still malformed: "expected 44, got 44" alone reads as a contradiction. */
+function sameLengthNote(profile: HmacProfile, got: string): string {
+  if (got.length !== signatureLength(profile)) return '';
+  if (profile.encoding === 'hex') return ', not all of them hex';
+  return /[-_]/.test(got) ? ' in base64url (- and _), not base64 (+ and /)' : ', not all of them base64';
 }
 
 function timestampHeader(profile: HmacProfile, headers: Record<string, string>): string | undefined {
