@@ -96,6 +96,15 @@ describe('cg-hooks sign', () => {
     expect(none.code).toBe(2);
     expect(JSON.parse(none.stdout)).toMatchObject({ error: { code: 'missing_provider' } });
   });
+
+  it('a scheme where the provider goes (`sign github`, `verify stripe`) is told to use --scheme, not shown the provider list', async () => {
+    const [signed, verified] = await Promise.all([
+      runCli(['sign', 'github', '--body', body, '--secret', 's']),
+      runCli(['verify', 'stripe', '--body', body, '--secret', 's', '--signature', 't=1,v1=ab', '--timestamp', '1']),
+    ]);
+    expect(signed).toMatchObject({ code: 2, stdout: '', stderr: 'error: "github" is a signing scheme, not a provider\nhint: use `cg-hooks sign --scheme github …`\n' });
+    expect(verified).toMatchObject({ code: 2, stdout: '', stderr: 'error: "stripe" is a signing scheme, not a provider\nhint: use `cg-hooks verify --scheme stripe …`\n' });
+  });
 });
 
 describe('cg-hooks verify', () => {

@@ -107,7 +107,7 @@ export async function resolveSigning(providerId: string | undefined, flags: Sign
   if (providerId === undefined && override === undefined) {
     throw new UsageError('missing_provider', `${command} needs a provider or --scheme`, `e.g. \`cg-hooks ${command} customerglu …\` or \`cg-hooks ${command} --scheme github …\`; run \`cg-hooks providers\` for the list`);
   }
-  const provider = providerId !== undefined ? await loadProvider(providerId) : undefined;
+  const provider = providerId !== undefined ? await loadProvider(providerId).catch((e: unknown) => Promise.reject(schemeAsProvider(providerId, command) ?? e)) : undefined;
   const scheme = override ?? provider!.signing.scheme;
   const spec: SigningSpec = provider?.signing ?? { scheme, secretRequired: true, description: `--scheme ${scheme}` };
   const choice = schemeFor(spec, scheme === spec.scheme ? undefined : scheme)!;
@@ -122,6 +122,12 @@ export async function resolveSigning(providerId: string | undefined, flags: Sign
     ...(custom ? { custom } : {}),
     name: provider ? (override && override !== provider.signing.scheme ? `${provider.id} (--scheme ${override})` : provider.id) : `--scheme ${scheme}`,
   };
+}
+
+/** `cg-hooks sign github …`: a scheme named where a provider goes gets the flag it needs, not the provider list. */
+function schemeAsProvider(id: string, command: string): UsageError | undefined {
+  if (!schemeById(id)) return undefined;
+  return new UsageError('unknown_provider', `"${id}" is a signing scheme, not a provider`, `use \`cg-hooks ${command} --scheme ${id} …\``);
 }
 
 /** Unix seconds from --timestamp / --now text. */
