@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +97,27 @@ describe('cg-hooks sign', () => {
     expect(none.code).toBe(2);
     expect(JSON.parse(none.stdout)).toMatchObject({ error: { code: 'missing_provider' } });
   });
+
+  it('a --body that is a device or a FIFO: read as a stream, bounded (/dev/zero is one clear line, not a hang until memory runs out)', async () => {
+    const fifo = join(dir, 'body.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The writer sends the body in two pieces, as `--body <(cg-hooks generate …)` would.
+    const writer = (async () => {
+      const { open } = await import('node:fs/promises');
+      const fh = await open(fifo, 'w');
+      await fh.write(DOC_BODY.slice(0, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      await fh.write(DOC_BODY.slice(20));
+      await fh.close();
+    })();
+    const [fromFifo, zero] = await Promise.all([
+      runCli(['sign', 'customerglu', '--body', fifo, '--secret', DOC_TOKEN]),
+      runCli(['verify', '--scheme', 'github', '--body', '/dev/zero', '--secret', 's', '--signature', 'sha256=00'], { timeoutMs: 40_000 }),
+      writer,
+    ]);
+    expect(fromFifo).toMatchObject({ code: 0, stdout: `Content-Type: application/json\nX-CG-SIGNATURE: ${DOC_SIG}\n` });
+    expect(zero).toMatchObject({ code: 2, stdout: '', stderr: 'error: --body file /dev/zero is larger than 256 MiB\nhint: webhook bodies are small: check that the right file is given\n' });
+  }, 60_000);
 
   it('a scheme where the provider goes (`sign github`, `verify stripe`) is told to use --scheme, not shown the provider list', async () => {
     const [signed, verified] = await Promise.all([

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { UsageError } from '../output/errors.js';
 import { err } from '../output/style.js';
 import { formatPath } from '../core/field-path.js';
@@ -86,19 +87,22 @@ const tooLarge = (what: string, path: string) =>
  * Reads stdin to its end, asynchronously. A synchronous read (readFileSync(0)) fails with EAGAIN when stdin is a
  * non-blocking pipe or a terminal, which it often is by the time a command runs (`generate … | sign --body -`).
  */
-export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
+export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = process.stdin, path = '-'): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of stdin) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
       size += buffer.length;
-      if (size > MAX_INPUT_BYTES) throw tooLarge(what, '-');
+      if (size > MAX_INPUT_BYTES) {
+        (stdin as Partial<Readable>).destroy?.();
+        throw tooLarge(what, path);
+      }
       chunks.push(buffer);
     }
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError('unreadable_file', `cannot read ${what} from stdin: ${(e as Error).message}`);
+    throw new UsageError('unreadable_file', `cannot read ${what} ${path === '-' ? 'from stdin' : path}: ${(e as Error).message}`);
   }
   return Buffer.concat(chunks, size);
 }
@@ -112,7 +116,10 @@ export async function readInput(path: string, what = 'file'): Promise<Buffer> {
     return bytes;
   }
   try {
-    if (statSync(path).size > MAX_INPUT_BYTES) throw tooLarge(what, path);
+    const stat = statSync(path);
+    // A device or a FIFO (/dev/zero, `--body <(…)`) has no size to check first: read it as a stream, bounded.
+    if (!stat.isFile() && !stat.isDirectory()) return await readStdin(what, createReadStream(path), path);
+    if (stat.size > MAX_INPUT_BYTES) throw tooLarge(what, path);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
