@@ -110,11 +110,13 @@ describe('cg-hooks sign', () => {
       await fh.write(DOC_BODY.slice(20));
       await fh.close();
     })();
-    const [fromFifo, zero] = await Promise.all([
+    const [fromFifo, zero, zeroCapture] = await Promise.all([
       runCli(['sign', 'customerglu', '--body', fifo, '--secret', DOC_TOKEN]),
       runCli(['verify', '--scheme', 'github', '--body', '/dev/zero', '--secret', 's', '--signature', 'sha256=00'], { timeoutMs: 40_000 }),
+      runCli(['verify', '--capture', '/dev/zero', '--secret', 's'], { timeoutMs: 40_000 }),
       writer,
     ]);
+    expect(zeroCapture).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^error: --capture file \/dev\/zero is larger than 256 MiB\n/) });
     expect(fromFifo).toMatchObject({ code: 0, stdout: `Content-Type: application/json\nX-CG-SIGNATURE: ${DOC_SIG}\n` });
     expect(zero).toMatchObject({ code: 2, stdout: '', stderr: 'error: --body file /dev/zero is larger than 256 MiB\nhint: webhook bodies are small: check that the right file is given\n' });
   }, 60_000);
