@@ -60,9 +60,14 @@ describe('cg-hooks sign', () => {
     expect(r.stdout).toContain('X-Hub-Signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17\n');
   });
 
-  it('WebEngage: the query parameters, with the documented md5', async () => {
-    const r = await runCli(['sign', 'webengage', '--body', body, '--license-code', '~2024c5d1', '--secret', 'whsec_demo', '--event-type', 'user_event']);
-    expect(r).toMatchObject({ code: 0, stdout: 'Content-Type: application/json\n?eventType=user_event&licenseCode=%7E2024c5d1&secret=e1305d13cda89fa8609a9915ba8c6904\n' });
+  it('WebEngage: the query parameters, with the documented md5 (a bearer credential: masked unless --show-secrets)', async () => {
+    const args = ['sign', 'webengage', '--body', body, '--license-code', '~2024c5d1', '--secret', 'whsec_demo', '--event-type', 'user_event'];
+    const [shown, masked, json] = await Promise.all([runCli([...args, '--show-secrets']), runCli(args), runCli([...args, '--json'])]);
+    expect(shown).toMatchObject({ code: 0, stdout: 'Content-Type: application/json\n?eventType=user_event&licenseCode=%7E2024c5d1&secret=e1305d13cda89fa8609a9915ba8c6904\n' });
+    expect(masked.code).toBe(0);
+    expect(masked.stdout).not.toContain('e1305d13');
+    expect(masked.stderr).toContain('pass --show-secrets to print them');
+    expect(JSON.parse(json.stdout)).toMatchObject({ query: { licenseCode: '~2024c5d1', secret: '****(32 chars)' } });
   });
 
   it('mgPass without a secret is bad input', async () => {
