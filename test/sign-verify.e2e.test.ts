@@ -164,6 +164,18 @@ describe('cg-hooks verify', () => {
     expect(badCapture.stderr).toMatch(/is not a cg-hooks capture/);
   });
 
+  it('--explain of a v1a (ed25519) signature counts ed25519 verifications with public keys, never "HMACs computed"', async () => {
+    const K1 = { secretKey: 'whsk_vUIFV7RQpVb++nohPI/1A/GcxGVbEKBAP8h7XuLXSEFFASllhTknAcxqIW5ERkv64AgWqM3RtNNec16IIxhpng==', publicKey: 'whpk_RQEpZYU5JwHMaiFuREZL+uAIFqjN0bTTXnNeiCMYaZ4=' };
+    const at = ['--timestamp', '1700000000', '--id', 'msg_1'];
+    const signed = await runCli(['sign', '--scheme', 'standard-webhooks', '--body', body, '--secret', K1.secretKey, ...at, '--json']);
+    const sig = (JSON.parse(signed.stdout) as { headers: Record<string, string> }).headers['webhook-signature']!;
+    const other = file('other.json', DOC_BODY.replace('"rewardAmount":15', '"rewardAmount":1500'));
+    const r = await runCli(['verify', '--scheme', 'standard-webhooks', '--body', other, '--secret', K1.publicKey, '--signature', sig, ...at, '--now', '1700000000', '--explain']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/\nSearched: \d+ body forms × 1 public key × 1 v1a signature; \d+ ed25519 verifications\n?$/);
+    expect(r.stdout).not.toContain('HMAC');
+  });
+
   it('--explain names the cause and the first differing byte, and never prints the secret', async () => {
     const pretty = file('pretty2.json', JSON.stringify(JSON.parse(DOC_BODY), null, 2));
     const r = await runCli(['verify', 'customerglu', '--body', pretty, '--secret', DOC_TOKEN, '--signature', DOC_SIG, '--explain']);

@@ -69,8 +69,14 @@ export function formatExplanation(x: Explanation): string {
   }
   if (x.tried.hmacs > 0) {
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+    // An ed25519 (v1a) search checks signatures with public keys: no HMAC is computed, so none is claimed.
+    const ed25519 = x.tried.algorithms.length === 1 && x.tried.algorithms[0] === 'ed25519';
     lines.push(
-      out.dim(`Searched: ${n(x.tried.bodies, 'body form')} × ${n(x.tried.secrets, 'secret form')} × ${n(x.tried.templates, 'signed-content template')} × ${x.tried.algorithms.join('/') || '-'}; ${n(x.tried.hmacs, 'HMAC')} computed`),
+      out.dim(
+        ed25519
+          ? `Searched: ${n(x.tried.bodies, 'body form')} × ${n(x.tried.secrets, 'public key')} × ${n(x.tried.signatures, 'v1a signature')}; ${n(x.tried.hmacs, 'ed25519 verification')}`
+          : `Searched: ${n(x.tried.bodies, 'body form')} × ${n(x.tried.secrets, 'secret form')} × ${n(x.tried.templates, 'signed-content template')} × ${x.tried.algorithms.join('/') || '-'}; ${n(x.tried.hmacs, 'HMAC')} computed`,
+      ),
     );
   }
   return lines.join('\n');
