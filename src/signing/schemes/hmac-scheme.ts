@@ -205,7 +205,12 @@ export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSi
   if (profile.list === 'space') {
     const signatures: string[] = [];
     for (const part of value.split(' ')) if (part.startsWith(profile.prefix)) signatures.push(part.slice(profile.prefix.length));
-    if (signatures.length === 0) return { signatures, error: `${profile.header} has no ${profile.prefix} signature (expected "${profile.prefix}<base64>")` };
+    if (signatures.length === 0) {
+      // Standard Webhooks v1a only, checked with a whsec_ key: the key is the wrong kind, the header is fine.
+      const v1aOnly = profile.prefix === 'v1,' && value.split(' ').some((p) => p.startsWith('v1a,'));
+      const note = v1aOnly ? ': it carries only v1a (ed25519) signatures, which a whsec_ secret cannot check; pass the sender\'s whpk_ public key' : ` (expected "${profile.prefix}<base64>")`;
+      return { signatures, error: `${profile.header} has no ${profile.prefix} signature${note}` };
+    }
     return { signatures };
   }
   if (!value.startsWith(profile.prefix)) {
