@@ -35,6 +35,8 @@ describe('secretProblem', () => {
     expect(secretProblem(SW, 'whsec_!!!!')).toBe('a Standard Webhooks secret is "whsec_" followed by base64 (got characters outside base64 after the prefix)');
     expect(secretProblem(SW, 'whsec_AAAAA')).toBe('a Standard Webhooks secret is "whsec_" followed by base64 (got characters outside base64 after the prefix)');
     expect(secretProblem(SW, 'whsec_AAAAAA')).toBeUndefined();
+    // "==" matches the base64 pattern and decodes to nothing: an empty key anyone can sign with.
+    expect(secretProblem(SW, 'whsec_==')).toBe('a Standard Webhooks secret is "whsec_" followed by base64 (got no key bytes after the prefix)');
     expect(secretProblem(SW, 'AAAA')).toBeUndefined();
   });
 });

@@ -48,8 +48,10 @@ export function secretProblem(profile: HmacProfile, secret: string): string | un
   if (secret.length === 0) return 'the secret is empty';
   if (profile.key === 'whsec') {
     const b64 = secret.startsWith('whsec_') ? secret.slice(6) : secret;
-    if (b64.length === 0 || !BASE64.test(b64) || b64.length % 4 === 1) {
-      return `a ${profile.label} secret is "whsec_" followed by base64 (got ${b64.length === 0 ? 'nothing' : 'characters outside base64'} after the prefix)`;
+    // "==" passes the pattern and decodes to no bytes at all: an empty HMAC key, which anyone can sign with.
+    const empty = b64.length === 0 || (BASE64.test(b64) && Buffer.from(b64, 'base64').length === 0);
+    if (empty || !BASE64.test(b64) || b64.length % 4 === 1) {
+      return `a ${profile.label} secret is "whsec_" followed by base64 (got ${b64.length === 0 ? 'nothing' : empty ? 'no key bytes' : 'characters outside base64'} after the prefix)`;
     }
   }
   return undefined;
