@@ -136,10 +136,15 @@ export async function readInput(path: string, what = 'file'): Promise<Buffer> {
 }
 
 /** Parses a time given as ISO-8601, unix seconds or unix milliseconds into ms. */
-export function parseTime(text: string, flag: string): number {
+/** ISO-8601 as people write it: a date, and maybe a time and a zone. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export function parseTime(given: string, flag: string): number {
+  const text = given.trim();
   if (/^\d{1,11}$/.test(text)) return Number(text) * 1000;
   if (/^\d{12,}$/.test(text)) return Number(text);
-  const ms = Date.parse(text);
+  // Only ISO-8601 reaches Date.parse: its fallback reads "-5", "1.5" or "Jan 1" as days of 2001, a silent wrong time.
+  const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) throw new UsageError('bad_option', `${flag}: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
   return ms;
 }
