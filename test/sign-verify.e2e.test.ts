@@ -126,6 +126,17 @@ describe('cg-hooks sign', () => {
     expect(zero).toMatchObject({ code: 2, stdout: '', stderr: 'error: --body file /dev/zero is larger than 256 MiB\nhint: webhook bodies are small: check that the right file is given\n' });
   }, 60_000);
 
+  it('a newline in --prefix, --id or --signature-header is one clear line, exit 2, never an extra header line', async () => {
+    const [prefix, id, header] = await Promise.all([
+      runCli(['sign', '--scheme', 'hmac', '--body', body, '--secret', 's', '--prefix', 'x\nX-Evil: 1']),
+      runCli(['sign', '--scheme', 'standard-webhooks', '--body', body, '--secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', '--id', 'm\r\nX-Evil: 1']),
+      runCli(['sign', '--scheme', 'hmac', '--body', body, '--secret', 's', '--signature-header', 'X-Sig\nX-Evil']),
+    ]);
+    expect(prefix).toMatchObject({ code: 2, stdout: '', stderr: 'error: --prefix: "x\\nX-Evil: 1" has a control character (a newline?), which no header value may carry\n' });
+    expect(id).toMatchObject({ code: 2, stdout: '', stderr: 'error: --id: "m\\r\\nX-Evil: 1" has a control character (a newline?), which no header value may carry\n' });
+    expect(header).toMatchObject({ code: 2, stdout: '', stderr: 'error: --signature-header: "X-Sig\\nX-Evil" is not an HTTP header name\nhint: letters, digits and - only, e.g. X-Signature\n' });
+  });
+
   it('a scheme where the provider goes (`sign github`, `verify stripe`) is told to use --scheme, not shown the provider list', async () => {
     const [signed, verified] = await Promise.all([
       runCli(['sign', 'github', '--body', body, '--secret', 's']),
