@@ -3,7 +3,7 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import { jsonRequested, state } from './commands/shared.js';
 import { didYouMean } from './core/suggest.js';
 import { CliError, EXIT, UsageError } from './output/errors.js';
-import { onStdoutMade, stdoutFailure, stdoutMade, writeWholeToFile } from './output/stdout.js';
+import { onStdoutMade, stdoutFailure, stdoutMade, unwritableStdout, writeWholeToFile } from './output/stdout.js';
 import { err } from './output/style.js';
 
 import { VERSION } from './version.js';
@@ -239,6 +239,9 @@ export async function main(argv: string[]): Promise<void> {
     code = reportError(error, argv);
   }
   // Output that did not reach a file (a full disk) is never a success, whoever wrote it (commander's help too).
+  // A synchronous stream's error (stdout on /dev/full) is only emitted on a later tick: read it off the stream.
+  const errored = stdoutMade() ? (process.stdout.errored as NodeJS.ErrnoException | null) : null;
+  if (errored && errored.code !== 'EPIPE') unwritableStdout(errored);
   const lost = stdoutFailure();
   if (lost !== undefined && lost !== reported) {
     const lostCode = reportError(lost, argv);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDuration, formatDuration, parseDuration } from '../src/core/duration.js';
-import { DURATIONS, durationOption } from '../src/commands/shared.js';
+import { DURATIONS, durationOption, parseTime } from '../src/commands/shared.js';
 
 describe('one duration grammar', () => {
   it('reads units, and a bare number as seconds', () => {
@@ -36,5 +36,21 @@ describe('one duration grammar', () => {
   it('a listener may run for hours given as a bare number', () => {
     expect(durationOption('3600', '--timeout', DURATIONS.run)).toBe(3_600_000);
     expect('problem' in checkDuration('8d', DURATIONS.run)).toBe(true);
+  });
+});
+
+describe('parseTime (--timestamp, --now): unix seconds or ISO-8601, nothing V8 merely guesses at', () => {
+  it('reads unix seconds, milliseconds and ISO-8601 with or without a time and a zone', () => {
+    expect(parseTime('1', '--timestamp')).toBe(1000);
+    expect(parseTime(' 1700000000\n', '--timestamp')).toBe(1_700_000_000_000);
+    expect(parseTime('1700000000123', '--now')).toBe(1_700_000_000_123);
+    expect(parseTime('2026-01-01', '--now')).toBe(Date.UTC(2026, 0, 1));
+    expect(parseTime('2026-01-01T10:00:00.5+05:30', '--now')).toBe(Date.UTC(2026, 0, 1, 4, 30, 0, 500));
+  });
+
+  // Date.parse's fallback read each of these as a day of 2001 (t=978307200 for "Jan 1"): a signature over a
+  // timestamp nobody asked for.
+  it.each(['-5', '1.5', 'Jan 1', '1 2', 'yesterday', '2026-13-01', '0x10'])('%j is one clear error', (text) => {
+    expect(() => parseTime(text, '--timestamp')).toThrow(`--timestamp: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
   });
 });

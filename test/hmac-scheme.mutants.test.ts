@@ -35,6 +35,8 @@ describe('secretProblem', () => {
     expect(secretProblem(SW, 'whsec_!!!!')).toBe('a Standard Webhooks secret is "whsec_" followed by base64 (got characters outside base64 after the prefix)');
     expect(secretProblem(SW, 'whsec_AAAAA')).toBe('a Standard Webhooks secret is "whsec_" followed by base64 (got characters outside base64 after the prefix)');
     expect(secretProblem(SW, 'whsec_AAAAAA')).toBeUndefined();
+    // "==" matches the base64 pattern and decodes to nothing: an empty key anyone can sign with.
+    expect(secretProblem(SW, 'whsec_==')).toBe('a Standard Webhooks secret is "whsec_" followed by base64 (got no key bytes after the prefix)');
     expect(secretProblem(SW, 'AAAA')).toBeUndefined();
   });
 });
@@ -138,6 +140,21 @@ describe('verifyHmac', () => {
     expect(github(`sha256=${'g'.repeat(64)}`).status).toBe('malformed');
     const sw = verifyHmac(SW, { headers: { 'webhook-signature': 'v1,abc', 'webhook-id': 'msg_1', 'webhook-timestamp': '1' }, body: BODY }, { secrets: ['whsec_AAAAAA'], now: 1 });
     expect(sw.reason).toBe('webhook-signature is not a Standard Webhooks signature: expected 44 base64 characters (HMAC-SHA256), got 3 characters');
+  });
+
+  it('a v1a-only Standard Webhooks header checked with a whsec_ key: says the key is the wrong kind', () => {
+    const v1a = `v1a,${Buffer.alloc(64, 7).toString('base64')}`;
+    const r = verifyHmac(SW, { headers: { 'webhook-signature': v1a, 'webhook-id': 'msg_1', 'webhook-timestamp': '1' }, body: BODY }, { secrets: ['whsec_AAAAAA'], now: 1 });
+    expect(r).toMatchObject({ status: 'malformed', valid: false });
+    expect(r.reason).toBe("webhook-signature has no v1, signature: it carries only v1a (ed25519) signatures, which a whsec_ secret cannot check; pass the sender's whpk_ public key");
+    expect(parseSignatureValue(SW, 'v2,abc').error).toBe('webhook-signature has no v1, signature (expected "v1,<base64>")');
+  });
+
+  it('malformed at the right length: says which characters are wrong, not "expected 44, got 44"', () => {
+    expect(github(`sha256=${'g'.repeat(64)}`).reason).toBe('X-Hub-Signature-256 is not a GitHub signature: expected 64 hex characters (HMAC-SHA256), got 64 characters, not all of them hex');
+    const sw = (sig: string) => verifyHmac(SW, { headers: { 'webhook-signature': `v1,${sig}`, 'webhook-id': 'msg_1', 'webhook-timestamp': '1' }, body: BODY }, { secrets: ['whsec_AAAAAA'], now: 1 }).reason;
+    expect(sw(`${'a-_b'.repeat(10)}aaa=`)).toBe('webhook-signature is not a Standard Webhooks signature: expected 44 base64 characters (HMAC-SHA256), got 44 characters in base64url (- and _), not base64 (+ and /)');
+    expect(sw(`${'a.b!'.repeat(10)}aaa=`)).toBe('webhook-signature is not a Standard Webhooks signature: expected 44 base64 characters (HMAC-SHA256), got 44 characters, not all of them base64');
   });
 
   it('invalid: says the header does not match the body', () => {

@@ -70,4 +70,10 @@ describe('didYouMean', () => {
     expect(didYouMean('rehok', ['customerglu', 'rehook'])).toBe('rehook');
     expect(didYouMean('zzzzzz', ['customerglu', 'rehook'])).toBeUndefined();
   });
+
+  it('an empty name (an unset shell variable: `generate "$P" reward`) is no typo of the first candidate', () => {
+    expect(didYouMean('', ['customerglu', 'rehook'])).toBeUndefined();
+    expect(didYouMean(' ', ['customerglu', 'rehook'])).toBeUndefined();
+    expect(didYouMean('c', ['customerglu', 'rehook'])).toBe('customerglu');
+  });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,9 +60,14 @@ describe('cg-hooks sign', () => {
     expect(r.stdout).toContain('X-Hub-Signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17\n');
   });
 
-  it('WebEngage: the query parameters, with the documented md5', async () => {
-    const r = await runCli(['sign', 'webengage', '--body', body, '--license-code', '~2024c5d1', '--secret', 'whsec_demo', '--event-type', 'user_event']);
-    expect(r).toMatchObject({ code: 0, stdout: 'Content-Type: application/json\n?eventType=user_event&licenseCode=%7E2024c5d1&secret=e1305d13cda89fa8609a9915ba8c6904\n' });
+  it('WebEngage: the query parameters, with the documented md5 (a bearer credential: masked unless --show-secrets)', async () => {
+    const args = ['sign', 'webengage', '--body', body, '--license-code', '~2024c5d1', '--secret', 'whsec_demo', '--event-type', 'user_event'];
+    const [shown, masked, json] = await Promise.all([runCli([...args, '--show-secrets']), runCli(args), runCli([...args, '--json'])]);
+    expect(shown).toMatchObject({ code: 0, stdout: 'Content-Type: application/json\n?eventType=user_event&licenseCode=%7E2024c5d1&secret=e1305d13cda89fa8609a9915ba8c6904\n' });
+    expect(masked.code).toBe(0);
+    expect(masked.stdout).not.toContain('e1305d13');
+    expect(masked.stderr).toContain('pass --show-secrets to print them');
+    expect(JSON.parse(json.stdout)).toMatchObject({ query: { licenseCode: '~2024c5d1', secret: '****(32 chars)' } });
   });
 
   it('mgPass without a secret is bad input', async () => {
@@ -96,6 +102,49 @@ describe('cg-hooks sign', () => {
     expect(none.code).toBe(2);
     expect(JSON.parse(none.stdout)).toMatchObject({ error: { code: 'missing_provider' } });
   });
+
+  it('a --body that is a device or a FIFO: read as a stream, bounded (/dev/zero is one clear line, not a hang until memory runs out)', async () => {
+    const fifo = join(dir, 'body.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The writer sends the body in two pieces, as `--body <(cg-hooks generate …)` would.
+    const writer = (async () => {
+      const { open } = await import('node:fs/promises');
+      const fh = await open(fifo, 'w');
+      await fh.write(DOC_BODY.slice(0, 20));
+      await new Promise((r) => setTimeout(r, 100));
+      await fh.write(DOC_BODY.slice(20));
+      await fh.close();
+    })();
+    const [fromFifo, zero, zeroCapture] = await Promise.all([
+      runCli(['sign', 'customerglu', '--body', fifo, '--secret', DOC_TOKEN]),
+      runCli(['verify', '--scheme', 'github', '--body', '/dev/zero', '--secret', 's', '--signature', 'sha256=00'], { timeoutMs: 40_000 }),
+      runCli(['verify', '--capture', '/dev/zero', '--secret', 's'], { timeoutMs: 40_000 }),
+      writer,
+    ]);
+    expect(zeroCapture).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^error: --capture file \/dev\/zero is larger than 256 MiB\n/) });
+    expect(fromFifo).toMatchObject({ code: 0, stdout: `Content-Type: application/json\nX-CG-SIGNATURE: ${DOC_SIG}\n` });
+    expect(zero).toMatchObject({ code: 2, stdout: '', stderr: 'error: --body file /dev/zero is larger than 256 MiB\nhint: webhook bodies are small: check that the right file is given\n' });
+  }, 60_000);
+
+  it('a newline in --prefix, --id or --signature-header is one clear line, exit 2, never an extra header line', async () => {
+    const [prefix, id, header] = await Promise.all([
+      runCli(['sign', '--scheme', 'hmac', '--body', body, '--secret', 's', '--prefix', 'x\nX-Evil: 1']),
+      runCli(['sign', '--scheme', 'standard-webhooks', '--body', body, '--secret', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', '--id', 'm\r\nX-Evil: 1']),
+      runCli(['sign', '--scheme', 'hmac', '--body', body, '--secret', 's', '--signature-header', 'X-Sig\nX-Evil']),
+    ]);
+    expect(prefix).toMatchObject({ code: 2, stdout: '', stderr: 'error: --prefix: "x\\nX-Evil: 1" has a control character (a newline?), which no header value may carry\n' });
+    expect(id).toMatchObject({ code: 2, stdout: '', stderr: 'error: --id: "m\\r\\nX-Evil: 1" has a control character (a newline?), which no header value may carry\n' });
+    expect(header).toMatchObject({ code: 2, stdout: '', stderr: 'error: --signature-header: "X-Sig\\nX-Evil" is not an HTTP header name\nhint: letters, digits and - only, e.g. X-Signature\n' });
+  });
+
+  it('a scheme where the provider goes (`sign github`, `verify stripe`) is told to use --scheme, not shown the provider list', async () => {
+    const [signed, verified] = await Promise.all([
+      runCli(['sign', 'github', '--body', body, '--secret', 's']),
+      runCli(['verify', 'stripe', '--body', body, '--secret', 's', '--signature', 't=1,v1=ab', '--timestamp', '1']),
+    ]);
+    expect(signed).toMatchObject({ code: 2, stdout: '', stderr: 'error: "github" is a signing scheme, not a provider\nhint: use `cg-hooks sign --scheme github …`\n' });
+    expect(verified).toMatchObject({ code: 2, stdout: '', stderr: 'error: "stripe" is a signing scheme, not a provider\nhint: use `cg-hooks verify --scheme stripe …`\n' });
+  });
 });
 
 describe('cg-hooks verify', () => {
@@ -124,6 +173,18 @@ describe('cg-hooks verify', () => {
     const badCapture = await runCli(['verify', 'customerglu', '--capture', file('bad-capture.json', '{"version":1}'), '--secret', 's']);
     expect(badCapture.code).toBe(2);
     expect(badCapture.stderr).toMatch(/is not a cg-hooks capture/);
+  });
+
+  it('--explain of a v1a (ed25519) signature counts ed25519 verifications with public keys, never "HMACs computed"', async () => {
+    const K1 = { secretKey: 'whsk_vUIFV7RQpVb++nohPI/1A/GcxGVbEKBAP8h7XuLXSEFFASllhTknAcxqIW5ERkv64AgWqM3RtNNec16IIxhpng==', publicKey: 'whpk_RQEpZYU5JwHMaiFuREZL+uAIFqjN0bTTXnNeiCMYaZ4=' };
+    const at = ['--timestamp', '1700000000', '--id', 'msg_1'];
+    const signed = await runCli(['sign', '--scheme', 'standard-webhooks', '--body', body, '--secret', K1.secretKey, ...at, '--json']);
+    const sig = (JSON.parse(signed.stdout) as { headers: Record<string, string> }).headers['webhook-signature']!;
+    const other = file('other.json', DOC_BODY.replace('"rewardAmount":15', '"rewardAmount":1500'));
+    const r = await runCli(['verify', '--scheme', 'standard-webhooks', '--body', other, '--secret', K1.publicKey, '--signature', sig, ...at, '--now', '1700000000', '--explain']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/\nSearched: \d+ body forms × 1 public key × 1 v1a signature; \d+ ed25519 verifications\n?$/);
+    expect(r.stdout).not.toContain('HMAC');
   });
 
   it('--explain names the cause and the first differing byte, and never prints the secret', async () => {

@@ -66,6 +66,28 @@ describe('verify() never throws on bad input', () => {
   });
 });
 
+describe('a Standard Webhooks secret that decodes to no key bytes is never used (anyone can sign with an empty key)', () => {
+  const now = 1_700_000_000;
+  const forged = `v1,${createHmac('sha256', Buffer.alloc(0)).update(`msg_1.${now}.${BODY}`).digest('base64')}`;
+  const req = { headers: { 'webhook-id': 'msg_1', 'webhook-timestamp': String(now), 'webhook-signature': forged }, body: BODY };
+  // A placeholder left in an environment variable, or a secret pasted without its base64.
+  it.each(['whsec_', 'whsec_==', 'whsec_A', ' ', 'whsec_ '])('%j: not valid, said as no usable key', (secret) => {
+    expect(verify('standard-webhooks', req, { secret, now })).toStrictEqual({
+      status: 'no-secret',
+      valid: false,
+      reason: 'no usable Standard Webhooks key: the secret decodes to no key bytes (whsec_ + the base64 of the key); anyone could sign with an empty key',
+    });
+  });
+
+  it('in a ring, the real key still verifies its own signature and secretIndex counts in the ring as given', () => {
+    const key = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const { headers } = sign('standard-webhooks', BODY, { secret: key, timestamp: now, id: 'msg_1' });
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    expect(verify('standard-webhooks', { headers: lower, body: BODY }, { secrets: ['whsec_', key], now })).toMatchObject({ valid: true, secretIndex: 1 });
+    expect(verify('standard-webhooks', req, { secrets: ['whsec_', key], now })).toMatchObject({ valid: false, status: 'invalid' });
+  });
+});
+
 describe('a WHATWG Request', () => {
   const request = () => new Request('http://127.0.0.1/webhook?x=1', { method: 'POST', headers: { 'X-CG-SIGNATURE': SIG }, body: BODY });
 

@@ -4,7 +4,7 @@
 // hand-over to the stream on EAGAIN, and the built binary on a real terminal (util-linux `script`), a pipe and a
 // full disk.
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
@@ -161,6 +161,19 @@ describe('the built binary', () => {
     const [fromFile, error] = r.stdout.split('\n');
     expect(fromFile).toBe(shell('"$NODE_BIN" "$CG_BIN" generate customerglu reward --seed 1 | cat').stdout);
     expect(error).toMatch(/^error: /);
+  });
+
+  it('stdout on a device that refuses every byte (/dev/full): sign, keygen, schema, providers, help exit 2 with one line, never 0', () => {
+    const said = 'error: stdout: cannot write: no space left on the device\nhint: free some space on that device, or send the output somewhere else\n';
+    const body = join(work, 'full-body.json');
+    writeFileSync(body, '{"a":1}');
+    for (const args of [`sign --scheme github --body ${body} --secret s`, `sign --scheme github --body ${body} --secret s --json`, 'schema mgpass', 'providers', '--help']) {
+      const r = shell(`"$NODE_BIN" "$CG_BIN" ${args} > /dev/full`, { NO_COLOR: '1' });
+      expect([args, r.status, r.stderr]).toEqual([args, 2, said]);
+    }
+    // keygen's key never reached anyone: the exit says so (before: exit 0 under "the secret above is printed once").
+    const key = shell('"$NODE_BIN" "$CG_BIN" keygen --scheme mgpass > /dev/full', { NO_COLOR: '1' });
+    expect([key.status, key.stderr.endsWith(said)]).toEqual([2, true]);
   });
 
   it('a full disk under stdout (`generate`, and a command writing its output in one piece): one line, exit 2', (ctx) => {

@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { UsageError } from '../output/errors.js';
 import { err } from '../output/style.js';
 import { formatPath } from '../core/field-path.js';
@@ -86,35 +87,22 @@ const tooLarge = (what: string, path: string) =>
  * Reads stdin to its end, asynchronously. A synchronous read (readFileSync(0)) fails with EAGAIN when stdin is a
  * non-blocking pipe or a terminal, which it often is by the time a command runs (`generate … | sign --body -`).
  */
-export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
+export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = process.stdin, path = '-'): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of stdin) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
       size += buffer.length;
-      if (size > MAX_INPUT_BYTES) throw tooLarge(what, '-');
+      if (size > MAX_INPUT_BYTES) {
+        (stdin as Partial<Readable>).destroy?.();
+        throw tooLarge(what, path);
+      }
       chunks.push(buffer);
     }
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError('unreadable_file', `cannot read ${what} from stdin: ${(e as Error).message}`);
-  }
-  return Buffer.concat(chunks, size);
-}
-
-async function readBounded(path: string, what: string): Promise<Buffer> {
-  const stream = createReadStream(path);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_INPUT_BYTES) throw tooLarge(what, path);
-      chunks.push(chunk as Buffer);
-    }
-  } finally {
-    stream.destroy();
+    throw new UsageError('unreadable_file', `cannot read ${what} ${path === '-' ? 'from stdin' : path}: ${(e as Error).message}`);
   }
   return Buffer.concat(chunks, size);
 }
@@ -128,10 +116,10 @@ export async function readInput(path: string, what = 'file'): Promise<Buffer> {
     return bytes;
   }
   try {
-    const info = statSync(path);
-    // A device or a pipe (/dev/zero, <(cmd)) has no size to check first: read it as a stream, up to the same bound.
-    if (!info.isFile() && !info.isDirectory()) return await readBounded(path, what);
-    if (info.size > MAX_INPUT_BYTES) throw tooLarge(what, path);
+    const stat = statSync(path);
+    // A device or a FIFO (/dev/zero, `--body <(…)`) has no size to check first: read it as a stream, bounded.
+    if (!stat.isFile() && !stat.isDirectory()) return await readStdin(what, createReadStream(path), path);
+    if (stat.size > MAX_INPUT_BYTES) throw tooLarge(what, path);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -148,10 +136,15 @@ export async function readInput(path: string, what = 'file'): Promise<Buffer> {
 }
 
 /** Parses a time given as ISO-8601, unix seconds or unix milliseconds into ms. */
-export function parseTime(text: string, flag: string): number {
+/** ISO-8601 as people write it: a date, and maybe a time and a zone. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export function parseTime(given: string, flag: string): number {
+  const text = given.trim();
   if (/^\d{1,11}$/.test(text)) return Number(text) * 1000;
   if (/^\d{12,}$/.test(text)) return Number(text);
-  const ms = Date.parse(text);
+  // Only ISO-8601 reaches Date.parse: its fallback reads "-5", "1.5" or "Jan 1" as days of 2001, a silent wrong time.
+  const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) throw new UsageError('bad_option', `${flag}: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
   return ms;
 }

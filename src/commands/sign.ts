@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
+import { maskQuery } from '../core/redact.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { err, mask, writeErr, writeOut } from '../output/style.js';
 import { firstDifference, signRequest } from '../signing/index.js';
@@ -26,7 +27,10 @@ function maskCredentials(signed: SignedRequest): { signed: SignedRequest; masked
       return [k, mask(v)];
     }),
   );
-  return { signed: { ...signed, headers }, masked };
+  // WebEngage's `secret` parameter is a bearer credential too (md5 of license code and key; the body is not signed).
+  const query = maskQuery(signed.query);
+  if (query !== signed.query) masked = true;
+  return { signed: { ...signed, headers, query }, masked };
 }
 
 /** Warnings about a body that will not survive the trip as the user expects. The bytes are never changed. */
@@ -87,7 +91,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
 
   for (const w of warnings) writeErr(err.yellow(`warning: ${w}`));
   for (const n of signed.notes) writeErr(err.dim(`note: ${n}`));
-  if (masked) writeErr(err.dim('note: credentials (Authorization, X-API-KEY) are masked: pass --show-secrets to print them'));
+  if (masked) writeErr(err.dim('note: credentials (Authorization, X-API-KEY, the secret query parameter) are masked: pass --show-secrets to print them'));
   if (o.json) {
     writeOut(
       JSON.stringify({
@@ -116,7 +120,7 @@ export function register(program: Command): void {
   addSigningFlags(cmd)
     .option('--event-type <t>', 'WebEngage eventType query parameter')
     .option('--json', 'print {provider, scheme, headers, query, bodyBytes, notes, warnings}')
-    .option('--show-secrets', 'print credential headers (Authorization, X-API-KEY) unmasked')
+    .option('--show-secrets', 'print credentials (Authorization, X-API-KEY, WebEngage\'s secret parameter) unmasked')
     .addHelpText(
       'after',
       `
@@ -127,7 +131,7 @@ Examples:
   $ cg-hooks generate customerglu reward -o body.json
   $ cg-hooks sign customerglu --body body.json --secret "$CG_TOKEN"
   $ cg-hooks sign mgpass --body body.json --secret s3cret --json | jq -r '.headers["X-Webhook-Signature"]'
-  $ cg-hooks sign webengage --body body.json --license-code '~2024c5d1' --secret whsec_demo --event-type user_event
+  $ cg-hooks sign webengage --body body.json --license-code '~2024c5d1' --secret whsec_demo --event-type user_event --show-secrets
   $ cg-hooks sign --scheme standard-webhooks --body body.json --secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   $ cg-hooks sign --scheme standard-webhooks --body body.json --secret "$NEW_WHSEC" --secret "$OLD_WHSEC"   # rotation: both signatures
   $ cg-hooks keygen --scheme standard-webhooks --asymmetric --json > keys.json   # then sign with its whsk_ secretKey (v1a)

@@ -103,11 +103,12 @@ export interface Signing {
 
 /** The signing spec from `<provider>` and/or `--scheme`; a usage error when neither is given. */
 export async function resolveSigning(providerId: string | undefined, flags: SigningFlagValues, command: string): Promise<Signing> {
+  checkHeaderText(flags);
   const override = flags.scheme !== undefined ? parseScheme(flags.scheme) : undefined;
   if (providerId === undefined && override === undefined) {
     throw new UsageError('missing_provider', `${command} needs a provider or --scheme`, `e.g. \`cg-hooks ${command} customerglu …\` or \`cg-hooks ${command} --scheme github …\`; run \`cg-hooks providers\` for the list`);
   }
-  const provider = providerId !== undefined ? await loadProvider(providerId) : undefined;
+  const provider = providerId !== undefined ? await loadProvider(providerId).catch((e: unknown) => Promise.reject(schemeAsProvider(providerId, command) ?? e)) : undefined;
   const scheme = override ?? provider!.signing.scheme;
   const spec: SigningSpec = provider?.signing ?? { scheme, secretRequired: true, description: `--scheme ${scheme}` };
   const choice = schemeFor(spec, scheme === spec.scheme ? undefined : scheme)!;
@@ -122,6 +123,26 @@ export async function resolveSigning(providerId: string | undefined, flags: Sign
     ...(custom ? { custom } : {}),
     name: provider ? (override && override !== provider.signing.scheme ? `${provider.id} (--scheme ${override})` : provider.id) : `--scheme ${scheme}`,
   };
+}
+
+/**
+ * Flags that end up in a header line: a header name must be an HTTP token, a value must have no control characters.
+ * A newline in --prefix or --id printed an extra "X-Evil: 1" line for curl -H (and send failed deep in the client).
+ */
+function checkHeaderText(flags: SigningFlagValues): void {
+  if (flags.signatureHeader !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(flags.signatureHeader)) {
+    throw new UsageError('bad_option', `--signature-header: ${JSON.stringify(flags.signatureHeader)} is not an HTTP header name`, 'letters, digits and - only, e.g. X-Signature');
+  }
+  for (const [flag, value] of [['--prefix', flags.prefix], ['--id', flags.id]] as const) {
+    // eslint-disable-next-line no-control-regex
+    if (value !== undefined && /[\x00-\x1f\x7f]/.test(value)) throw new UsageError('bad_option', `${flag}: ${JSON.stringify(value)} has a control character (a newline?), which no header value may carry`);
+  }
+}
+
+/** `cg-hooks sign github …`: a scheme named where a provider goes gets the flag it needs, not the provider list. */
+function schemeAsProvider(id: string, command: string): UsageError | undefined {
+  if (!schemeById(id)) return undefined;
+  return new UsageError('unknown_provider', `"${id}" is a signing scheme, not a provider`, `use \`cg-hooks ${command} --scheme ${id} …\``);
 }
 
 /** Unix seconds from --timestamp / --now text. */

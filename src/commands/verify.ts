@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
-import { lastValues, readCapture } from '../core/capture.js';
+import { statSync } from 'node:fs';
+import { lastValues, parseCapture, readCapture, type Capture } from '../core/capture.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { MASKED_VALUE } from '../core/redact.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
@@ -68,8 +69,14 @@ export function formatExplanation(x: Explanation): string {
   }
   if (x.tried.hmacs > 0) {
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+    // An ed25519 (v1a) search checks signatures with public keys: no HMAC is computed, so none is claimed.
+    const ed25519 = x.tried.algorithms.length === 1 && x.tried.algorithms[0] === 'ed25519';
     lines.push(
-      out.dim(`Searched: ${n(x.tried.bodies, 'body form')} × ${n(x.tried.secrets, 'secret form')} × ${n(x.tried.templates, 'signed-content template')} × ${x.tried.algorithms.join('/') || '-'}; ${n(x.tried.hmacs, 'HMAC')} computed`),
+      out.dim(
+        ed25519
+          ? `Searched: ${n(x.tried.bodies, 'body form')} × ${n(x.tried.secrets, 'public key')} × ${n(x.tried.signatures, 'v1a signature')}; ${n(x.tried.hmacs, 'ed25519 verification')}`
+          : `Searched: ${n(x.tried.bodies, 'body form')} × ${n(x.tried.secrets, 'secret form')} × ${n(x.tried.templates, 'signed-content template')} × ${x.tried.algorithms.join('/') || '-'}; ${n(x.tried.hmacs, 'HMAC')} computed`,
+      ),
     );
   }
   return lines.join('\n');
@@ -159,13 +166,25 @@ function print(v: Verdict, o: VerifyFlags, secrets: string[], explanation?: Expl
   if (explanation) writeOut(`\n${formatExplanation(explanation)}`);
 }
 
+/** A capture file; from a FIFO or a device (`--capture <(…)`, /dev/zero), read as a bounded stream like --body. */
+async function loadCapture(path: string): Promise<Capture> {
+  let special = false;
+  try {
+    const stat = statSync(path);
+    special = !stat.isFile() && !stat.isDirectory();
+  } catch {
+    // readCapture says what is wrong with the path.
+  }
+  return special ? parseCapture((await readInput(path, '--capture file')).toString('utf8'), path) : readCapture(path);
+}
+
 export async function run(providerId: string | undefined, rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   if (o.capture !== undefined && o.body !== undefined) throw new UsageError('bad_option', 'use either --capture <file> or --body <file> --signature <sig>, not both');
   if (o.capture === undefined && o.body === undefined) {
     throw new UsageError('missing_body', 'verify needs a delivery: --capture <file> (from `cg-hooks listen --save`), or --body <file|-> with --signature <header value>');
   }
-  const capture = o.capture !== undefined ? readCapture(o.capture) : undefined;
+  const capture = o.capture !== undefined ? await loadCapture(o.capture) : undefined;
   const signing = await resolveSigning(providerId ?? capture?.provider ?? undefined, o, 'verify');
   if (o.body !== undefined && o.signature === undefined && signing.def.kind !== 'none') {
     throw new UsageError('missing_signature', '--body needs --signature <the signature header value> (or use --capture, which has the headers)');

@@ -17,6 +17,8 @@ export function distance(a: string, b: string): number {
 /** The closest candidate to `input`, when it is close enough to be a plausible typo. */
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
   const needle = input.toLowerCase();
+  // Every name starts with "": an empty argument (an unset shell variable) is not a typo of the first one.
+  if (needle.trim() === '') return undefined;
   let best: string | undefined;
   let bestScore = Infinity;
   for (const c of candidates) {

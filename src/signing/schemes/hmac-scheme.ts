@@ -48,8 +48,10 @@ export function secretProblem(profile: HmacProfile, secret: string): string | un
   if (secret.length === 0) return 'the secret is empty';
   if (profile.key === 'whsec') {
     const b64 = secret.startsWith('whsec_') ? secret.slice(6) : secret;
-    if (b64.length === 0 || !BASE64.test(b64) || b64.length % 4 === 1) {
-      return `a ${profile.label} secret is "whsec_" followed by base64 (got ${b64.length === 0 ? 'nothing' : 'characters outside base64'} after the prefix)`;
+    // "==" passes the pattern and decodes to no bytes at all: an empty HMAC key, which anyone can sign with.
+    const empty = b64.length === 0 || (BASE64.test(b64) && Buffer.from(b64, 'base64').length === 0);
+    if (empty || !BASE64.test(b64) || b64.length % 4 === 1) {
+      return `a ${profile.label} secret is "whsec_" followed by base64 (got ${b64.length === 0 ? 'nothing' : empty ? 'no key bytes' : 'characters outside base64'} after the prefix)`;
     }
   }
   return undefined;
@@ -205,7 +207,12 @@ export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSi
   if (profile.list === 'space') {
     const signatures: string[] = [];
     for (const part of value.split(' ')) if (part.startsWith(profile.prefix)) signatures.push(part.slice(profile.prefix.length));
-    if (signatures.length === 0) return { signatures, error: `${profile.header} has no ${profile.prefix} signature (expected "${profile.prefix}<base64>")` };
+    if (signatures.length === 0) {
+      // Standard Webhooks v1a only, checked with a whsec_ key: the key is the wrong kind, the header is fine.
+      const v1aOnly = profile.prefix === 'v1,' && value.split(' ').some((p) => p.startsWith('v1a,'));
+      const note = v1aOnly ? ': it carries only v1a (ed25519) signatures, which a whsec_ secret cannot check; pass the sender\'s whpk_ public key' : ` (expected "${profile.prefix}<base64>")`;
+      return { signatures, error: `${profile.header} has no ${profile.prefix} signature${note}` };
+    }
     return { signatures };
   }
   if (!value.startsWith(profile.prefix)) {
@@ -293,7 +300,14 @@ function matchingSecret(profile: HmacProfile, secrets: readonly string[], signat
 
 function malformedSignature(profile: HmacProfile, header: string, got: string): VerifyResult {
   const want = `${signatureLength(profile)} ${profile.encoding === 'hex' ? 'hex' : 'base64'} characters (HMAC-${profile.algorithm.toUpperCase()})`;
-  return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.label} signature: expected ${want}, got ${got.length} characters` };
+  return { status: 'malformed', valid: false, header, reason: `${header} is not a ${profile.label} signature: expected ${want}, got ${got.length} characters${sameLengthNote(profile, got)}` };
+}
+
+/** Why a signature of the right length is still malformed: "expected 44, got 44" alone reads as a contradiction. */
+function sameLengthNote(profile: HmacProfile, got: string): string {
+  if (got.length !== signatureLength(profile)) return '';
+  if (profile.encoding === 'hex') return ', not all of them hex';
+  return /[-_]/.test(got) ? ' in base64url (- and _), not base64 (+ and /)' : ', not all of them base64';
 }
 
 function timestampHeader(profile: HmacProfile, headers: Record<string, string>): string | undefined {

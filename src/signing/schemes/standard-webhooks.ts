@@ -75,6 +75,23 @@ function verify(req: RequestParts, options: VerifyOptions): VerifyResult {
 }
 
 /**
+ * The library's verify: a whsec_ text that is no key ("whsec_", "whsec_==", a blank placeholder in an environment
+ * variable) decodes to an empty HMAC key, with which anyone can sign: it is never used, so a forgery made with it is
+ * not "valid". (The CLI refuses such a --secret before verifying; v1a keys say their own problems.)
+ */
+function verifyWithUsableKeys(req: RequestParts, options: VerifyOptions): VerifyResult {
+  const usable = options.secrets.filter((s) => isAsymmetricKey(s) || keyOf(profile(), s).length > 0);
+  if (usable.length === options.secrets.length) return verify(req, options);
+  if (usable.length === 0) {
+    return { status: 'no-secret', valid: false, reason: 'no usable Standard Webhooks key: the secret decodes to no key bytes (whsec_ + the base64 of the key); anyone could sign with an empty key' };
+  }
+  const result = verify(req, { ...options, secrets: usable });
+  // secretIndex counts in the ring as given.
+  if (result.secretIndex !== undefined) result.secretIndex = options.secrets.indexOf(usable[result.secretIndex]!);
+  return result;
+}
+
+/**
  * The listener's check. Its key ring may hold other schemes' secrets (auto-detection picks this scheme from the
  * delivery's headers): only keys in this scheme's formats are used. A text secret base64-decoded as a whsec_ key
  * could decode to almost nothing (an HMAC anyone can compute), so with no usable key the delivery is refused.
@@ -100,7 +117,7 @@ export const standardWebhooks: Scheme = {
     }
     return sign(body, options);
   },
-  verify: (req, options) => verify(req, options),
+  verify: (req, options) => verifyWithUsableKeys(req, options),
   check: (req, credentials) => ({ signature: check(req, credentials.secrets) }),
   secretProblem,
   // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty ring reads secrets[0] as undefined, not a key either way
