@@ -140,7 +140,7 @@ describe('readCapture', () => {
     cases.push([join(dir, 'adir'), 'is a directory']);
     const loop = join(dir, 'loop.json');
     symlinkSync(loop, loop);
-    cases.push([loop, `ELOOP: too many symbolic links encountered, open '${loop}'`]);
+    cases.push([loop, `ELOOP: too many symbolic links encountered, stat '${loop}'`]); // the first call that meets the path
     for (const [path, reason] of cases) {
       let error: unknown;
       try {
