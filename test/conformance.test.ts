@@ -363,7 +363,7 @@ describe('judge', () => {
   });
 
   it('explains network failures', () => {
-    expect(j(plan, 'missing-signature', { error: { code: 'connection_reset', message: 'x' } }).hint).toMatch(/crashed on this request \(answer 4xx instead\)/);
+    expect(j(plan, 'missing-signature', { error: { code: 'connection_reset', message: 'x' } }).hint).toMatch(/closed the connection without a complete answer: it crashed on this request \(answer 4xx instead\)/);
     expect(j(ct, 'valid:event', { error: { code: 'timeout', message: 'x' }, timeoutMs: 3000 }).hint).toMatch(/^no response within 3.0 s: CleverTap would count/);
     expect(j(plan, 'duplicate', { error: { code: 'connection_refused', message: 'x' } }).hint).toMatch(/stopped accepting connections/);
     expect(j(plan, 'missing-signature', { error: { code: 'timeout', message: 'x' }, timeoutMs: 300 }).hint).toBe(

@@ -137,7 +137,8 @@ function networkHint(c: ConformanceCase, r: CaseResponse): string {
       return `no response${within} to a forged delivery (${c.description}): the receiver hangs instead of rejecting it; answer 4xx at once`;
     }
     case 'connection_reset':
-      return `the receiver closed the connection without answering: it crashed on this request${c.expected === '2xx' || c.expected === '200' ? '' : ' (answer 4xx instead)'}; check its logs`;
+      // Also a status line followed by a body cut short (Content-Length promised more): not "without answering".
+      return `the receiver closed the connection without a complete answer: it crashed on this request${c.expected === '2xx' || c.expected === '200' ? '' : ' (answer 4xx instead)'}; check its logs`;
     case 'connection_refused':
       return 'the receiver stopped accepting connections: it probably crashed on an earlier case; check its logs';
     default:
