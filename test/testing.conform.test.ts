@@ -219,6 +219,10 @@ describe('conform() when things go wrong', () => {
     await expect(conform(fetchReceiver, { ...MGPASS, path: 'webhook' })).rejects.toMatchObject({ code: 'bad_option' });
     await expect(conform('http://127.0.0.1:9/x', { ...MGPASS, path: '/x' })).rejects.toMatchObject({ code: 'bad_option' });
     await expect(conform('ftp://example.com/', MGPASS)).rejects.toMatchObject({ code: 'bad_url' });
+    // From JavaScript nothing checks the names: a misspelt option is said, not ignored (the default used instead).
+    await expect(conform(fetchReceiver, { ...MGPASS, timeout: '1s' } as unknown as typeof MGPASS)).rejects.toMatchObject({ code: 'bad_option', message: 'conform: unknown option `timeout`', hint: 'did you mean `timeoutMs`?' });
+    await expect(conform(fetchReceiver, { ...MGPASS, apikey: 'k' } as unknown as typeof MGPASS)).rejects.toMatchObject({ code: 'bad_option', hint: 'did you mean `apiKey`?' });
+    await expect(conform(fetchReceiver, { ...MGPASS, retries: 3 } as unknown as typeof MGPASS)).rejects.toMatchObject({ message: 'conform: unknown option `retries`', hint: expect.stringMatching(/^the options are provider, secret, .*timeoutMs/) });
   });
 
   it('an abort stops the run early and still closes the server', async () => {

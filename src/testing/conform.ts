@@ -1,5 +1,5 @@
 // conform: the whole `cg-hooks test` suite in-process, against a URL, a handler or a server, with the same report.
-import { NetworkError, planCases, runConformance, type ConformanceSummary, type Expected, type SchemeId, type Verdict } from '../index.js';
+import { NetworkError, planCases, runConformance, UsageError, type ConformanceSummary, type Expected, type SchemeId, type Verdict } from '../index.js';
 // The `--json` report is made by the command itself, so conform() returns that very shape (ConformReport checks it).
 import { reportJson } from '../commands/test.js';
 import { libraryErrors, planOptions, resolveProvider, type CaseOptions } from './options.js';
@@ -46,6 +46,24 @@ export interface ConformReport {
   thrown?: Array<{ case: string; error: string }>;
 }
 
+/**
+ * Every option conform() reads (typed against ConformOptions: a key added there must be added here). Another key is a
+ * slip from JavaScript, where nothing checks it (`timeout: '1s'` for `timeoutMs`): said, not silently ignored.
+ */
+const KNOWN_OPTIONS: Record<keyof ConformOptions, true> = {
+  provider: true, secret: true, apiKey: true, user: true, licenseCode: true, scheme: true, custom: true, headers: true,
+  events: true, only: true, skip: true, seed: true, now: true, mapping: true, path: true, as: true, timeoutMs: true,
+  insecure: true, signal: true,
+};
+
+function checkOptionNames(fn: string, options: object): void {
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(KNOWN_OPTIONS, key)) continue;
+    const near = Object.hasOwn(KNOWN_OPTIONS, `${key}Ms`) ? `${key}Ms` : Object.keys(KNOWN_OPTIONS).find((k) => k.toLowerCase() === key.toLowerCase());
+    throw new UsageError('bad_option', `${fn}: unknown option \`${key}\``, near ? `did you mean \`${near}\`?` : `the options are ${Object.keys(KNOWN_OPTIONS).join(', ')}`);
+  }
+}
+
 const MAX_THROWN = 20;
 const MAX_THROWN_CHARS = 500;
 
@@ -62,6 +80,7 @@ function describeThrown(e: unknown): string {
 export async function conform(target: ConformTarget, options: ConformOptions): Promise<ConformReport> {
   const fn = 'conform';
   if (options === null || typeof options !== 'object') throw new TypeError(`${fn}: pass options, e.g. conform(app, { provider: 'mgpass', secret })`);
+  checkOptionNames(fn, options);
   const provider = await resolveProvider(options.provider, fn);
   // Planned before anything is started: a bad option costs no server.
   const plan = await libraryErrors(fn, () => planCases(provider, planOptions(options)));
