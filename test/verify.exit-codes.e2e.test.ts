@@ -25,6 +25,19 @@ beforeAll(() => {
   body = file('body.json', BODY);
 });
 
+describe('verify: an empty --signature is nothing to check, not a failed check', () => {
+  it('exit 2 with one line naming the flag, as text and --json (an unset shell variable)', async () => {
+    for (const signature of ['', '  ']) {
+      const r = await runCli(['verify', 'customerglu', '--secret', 's3cret', '--body', body, '--signature', signature]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: --signature is empty \(an unset shell variable\?\)\n/);
+      const j = await runCli(['verify', 'customerglu', '--secret', 's3cret', '--body', body, '--signature', signature, '--json']);
+      expect(j.code).toBe(2);
+      expect(JSON.parse(j.stdout).error.code).toBe('missing_signature');
+    }
+  });
+});
+
 describe('verify: a signature that is present but does not verify is a failed check (exit 1)', () => {
   const sha256 = createHmac('sha256', 's3cret').update(BODY).digest('hex');
   const cases: Array<[string, string[]]> = [

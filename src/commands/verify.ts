@@ -189,6 +189,10 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   if (o.body !== undefined && o.signature === undefined && signing.def.kind !== 'none') {
     throw new UsageError('missing_signature', '--body needs --signature <the signature header value> (or use --capture, which has the headers)');
   }
+  // `--signature "$SIG"` with SIG unset: nothing was given to check, which is not a signature that failed (exit 1).
+  if (o.signature !== undefined && o.signature.trim() === '') {
+    throw new UsageError('missing_signature', '--signature is empty (an unset shell variable?)', 'pass the signature header value as it arrived, or verify a saved delivery with --capture <file>');
+  }
   if (!capture) requireSignedParts(signing, o);
   const req: RequestParts = capture ? { headers: capture.headers, query: lastValues(capture.query), body: capture.body } : { headers: {}, query: {}, body: await readInput(o.body!, '--body file') };
   const secrets = secretsFrom(o);
