@@ -148,6 +148,8 @@ describe('verifyHmac', () => {
     expect(r).toMatchObject({ status: 'malformed', valid: false });
     expect(r.reason).toBe("webhook-signature has no v1, signature: it carries only v1a (ed25519) signatures, which a whsec_ secret cannot check; pass the sender's whpk_ public key");
     expect(parseSignatureValue(SW, 'v2,abc').error).toBe('webhook-signature has no v1, signature (expected "v1,<base64>")');
+    // A v1a beside another version still carries a v1a signature the whsec_ key cannot check: the same advice.
+    expect(parseSignatureValue(SW, `v2,abc ${v1a}`).error).toMatch(/: it carries only v1a \(ed25519\) signatures, which a whsec_ secret cannot check/);
   });
 
   it('malformed at the right length: says which characters are wrong, not "expected 44, got 44"', () => {
