@@ -4,6 +4,7 @@
 // the scheme (src/signing/schemes/), so nothing here names one.
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
+import { HTTP_TOKEN } from '../core/capture.js';
 import { didYouMean } from '../core/suggest.js';
 import { loadProvider } from '../providers/index.js';
 import type { ProviderDef, SchemeId, SigningSpec } from '../providers/types.js';
@@ -130,7 +131,7 @@ export async function resolveSigning(providerId: string | undefined, flags: Sign
  * A newline in --prefix or --id printed an extra "X-Evil: 1" line for curl -H (and send failed deep in the client).
  */
 function checkHeaderText(flags: SigningFlagValues): void {
-  if (flags.signatureHeader !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(flags.signatureHeader)) {
+  if (flags.signatureHeader !== undefined && !HTTP_TOKEN.test(flags.signatureHeader)) {
     throw new UsageError('bad_option', `--signature-header: ${JSON.stringify(flags.signatureHeader)} is not an HTTP header name`, 'letters, digits and - only, e.g. X-Signature');
   }
   for (const [flag, value] of [['--prefix', flags.prefix], ['--id', flags.id]] as const) {

@@ -103,8 +103,8 @@ export function serializeCapture(input: CaptureInput): string {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const stringMap = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
-/** RFC 9110 token: a method or a header name. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** RFC 9110 token: a method or a header name (what `-H`, `--signature-header` and captures may name). */
+export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** What HTTP can carry in a header value: tab, visible ASCII, space and Latin-1 (no CR, LF or NUL). */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -133,7 +133,7 @@ export function parseCapture(text: string, source: string): Capture {
   if (body === undefined) throw bad('"bodyBase64" is damaged (not canonical base64): the body cannot be restored byte for byte');
   if (!stringMap(doc.headers)) throw bad('"headers" must be an object of strings');
   for (const [name, value] of Object.entries(doc.headers)) {
-    if (!TOKEN.test(name)) throw bad(`header name ${JSON.stringify(name.slice(0, 60))} is not a valid HTTP header name`);
+    if (!HTTP_TOKEN.test(name)) throw bad(`header name ${JSON.stringify(name.slice(0, 60))} is not a valid HTTP header name`);
     if (!HEADER_VALUE.test(value)) throw bad(`header ${name} holds a line break, a control character or a character outside Latin-1, which HTTP cannot send`);
   }
   if (doc.query !== undefined && !isQueryMap(doc.query)) throw bad('"query" must be an object of strings (or arrays of strings)');
@@ -141,7 +141,7 @@ export function parseCapture(text: string, source: string): Capture {
     if (doc[field] !== undefined && typeof doc[field] !== 'string') throw bad(`"${field}" must be a string`);
   }
   const method = (doc.method as string | undefined) ?? 'POST';
-  if (!TOKEN.test(method)) throw bad(`"method" ${JSON.stringify(method.slice(0, 20))} is not an HTTP method`);
+  if (!HTTP_TOKEN.test(method)) throw bad(`"method" ${JSON.stringify(method.slice(0, 20))} is not an HTTP method`);
   const optional = (v: unknown) => (typeof v === 'string' ? v : null);
   return {
     version: 1,

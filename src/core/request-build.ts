@@ -5,6 +5,7 @@ import type { ProviderDef } from '../providers/types.js';
 import { signRequest } from '../signing/index.js';
 import type { SignOptions } from '../signing/index.js';
 import { VERSION } from '../version.js';
+import { HTTP_TOKEN } from './capture.js';
 import { escapeTerminal, redactUrl } from './redact.js';
 
 export const USER_AGENT = `cg-hooks/${VERSION}`;
@@ -66,7 +67,7 @@ export function parseTargetUrl(text: string, flag = '--to'): URL {
 export function parseHeader(text: string): [string, string] {
   const i = text.indexOf(':');
   const name = i > 0 ? text.slice(0, i).trim() : '';
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+  if (!HTTP_TOKEN.test(name)) {
     // Only the first word is echoed: a mistyped header is often a credential ("Authorization Bearer …").
     // Token characters only: "Authorization=Bearer …" shows as "Authorization", never the credential after it.
     const preview = (/^[!#$%&'*+.^_`|~0-9A-Za-z-]{0,40}/.exec(text)?.[0] ?? '') || '(empty)';
