@@ -5,6 +5,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
+import { explain } from '../src/signing/index.js';
+import type { SigningSpec } from '../src/signing/types.js';
 import { octokitOracle, shopifyOracle, slackOracle, standardWebhooksOracle, stripeOracle, svixOracle, type Headers, type Oracle } from './helpers/oracles.js';
 
 const BODY = JSON.stringify({ id: 'evt_1Q2w3E4r5T6y7U8i', type: 'reward.issued', data: { rewardName: '25 coins ☕', userId: 'u-8f2c' } });
@@ -176,5 +178,26 @@ describe('what verify says about a Stripe header its libraries do not read', () 
   });
   it('an empty v1=', () => {
     expect(check(`t=${TS},v1=,v1=${good}`).reason).toContain('an empty v1=');
+  });
+});
+
+describe('--explain on a Stripe header its libraries do not read', () => {
+  const stripeSpec: SigningSpec = { scheme: 'stripe', secretRequired: false, description: '' };
+  const diagnose = (value: string) => explain(stripeSpec, { headers: { 'stripe-signature': value }, body: Buffer.from(BODY) }, { secrets: [stripeOracle.secret] });
+
+  it('says first that a space after the comma is not accepted, though the MAC is right', () => {
+    const x = diagnose(`t=${TS}, v1=${hex(stripeOracle.secret, `${TS}.${BODY}`)}`);
+    expect(x.summary).toBe('The header is not written as Stripe writes it: a space after the comma before v1=: Stripe\'s libraries do not accept it.');
+    expect(x.findings[0]).toMatchObject({ cause: 'signature-format', fix: expect.stringContaining('no spaces') });
+  });
+
+  it('says first that t= with a leading zero is checked over the number', () => {
+    const x = diagnose(`t=0${TS},v1=${hex(stripeOracle.secret, `0${TS}.${BODY}`)}`);
+    expect(x.summary).toContain(`t=0${TS} has a leading zero: Stripe's libraries read it as ${TS}`);
+  });
+
+  it('says nothing of the kind for a header written as Stripe writes it', () => {
+    const x = diagnose(`t=${TS},v1=${hex('another secret', `${TS}.${BODY}`)}`);
+    expect(x.findings.map((f) => f.title).join('\n')).not.toContain('not written as Stripe');
   });
 });
