@@ -85,6 +85,10 @@ describe('inspectDelivery', () => {
     expect(inspectDelivery(input('{"a":', { 'x-cg-signature': 'ab' }), await ctx())).toMatchObject({ status: 401, bodyKind: 'malformed-json' });
     expect(inspectDelivery(input(Buffer.from([0x22, 0xc3, 0x28, 0x22])), await ctx()).bodyError).toBe('body is not valid UTF-8 (bad byte at offset 1)');
     expect(inspectDelivery({ ...input(Buffer.alloc(0)), tooLarge: true, size: 5000 }, await ctx())).toMatchObject({ status: 413, problems: ['too large'] });
+    // A compressed body that decodes past --max-body is over it too: 413 (a 400 tells senders never to retry).
+    const { gzipSync } = await import('node:zlib');
+    const bomb = { ...input(gzipSync(Buffer.alloc(8192, 0x20)), { 'content-encoding': 'gzip' }), maxDecoded: 1024 };
+    expect(inspectDelivery(bomb, await ctx())).toMatchObject({ status: 413, problems: ['too large'], bodyKind: 'too-large', encoding: 'gzip' });
   });
 
   it('an unknown body from no provider: 200, flagged unknown provider', async () => {

@@ -189,6 +189,19 @@ describe('listen: bad input never stops it', () => {
     expect(ok).toMatchObject({ status: 200, verdict: 'valid' });
   });
 
+  it('413, not 400, for a gzip body that decodes past --max-body; the compressed bytes are captured as they came', async () => {
+    const before = l.deliveries().length;
+    const { gzipSync } = await import('node:zlib');
+    const bomb = gzipSync(JSON.stringify({ rewardId: 'x', pad: 'a'.repeat(8000) }));
+    expect(bomb.length).toBeLessThan(1024);
+    const r = await post(`${l.url}/webhook`, bomb, { 'content-encoding': 'gzip' });
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body)).toMatchObject({ error: 'payload_too_large', message: expect.stringContaining('decodes to more than 1024 bytes (--max-body)') });
+    const [report] = (await l.waitForDeliveries(before + 1)).slice(before);
+    expect(report).toMatchObject({ status: 413, bodyKind: 'too-large', contentEncoding: 'gzip', problems: ['too large'], body: null });
+    expect(readCapture(report!.capture.path).body.equals(bomb)).toBe(true);
+  });
+
   it('400 on malformed JSON, invalid UTF-8 and form bodies, each captured raw', async () => {
     const before = l.deliveries().length;
     const bodies: Array<[Buffer, Record<string, string>, string]> = [

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { startListener, type DeliveryReport, type ListenOptions, type ListenSummary } from '../http/listen.js';
+import { MAX_BODY_LIMIT } from '../http/limits.js';
 import { parseTargetUrl } from '../http/request.js';
 import { loadProvider } from '../providers/index.js';
 import { EXIT, UsageError } from '../output/errors.js';
@@ -50,6 +51,13 @@ export function parseSize(text: string, flag: string): number {
   const factor = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1;
   const bytes = Math.floor(Number(m[1]) * factor);
   if (bytes < 1) throw new UsageError('bad_option', `${flag}: must be at least 1 byte`);
+  return bytes;
+}
+
+/** --max-body: at most MAX_BODY_LIMIT, so that one sender cannot make the listener hold gigabytes. */
+function parseMaxBody(text: string): number {
+  const bytes = parseSize(text, '--max-body');
+  if (bytes > MAX_BODY_LIMIT) throw new UsageError('bad_option', `--max-body: at most ${MAX_BODY_LIMIT / 1024 / 1024}mb (a body is held whole while it is checked), got "${text}"`);
   return bytes;
 }
 
@@ -118,7 +126,7 @@ export async function run(rawOptions: unknown): Promise<number> {
     port: o.port === undefined ? 0 : parsePort(o.port),
     provider: o.provider ?? 'auto',
     secrets,
-    maxBody: o.maxBody === undefined ? undefined : parseSize(o.maxBody, '--max-body'),
+    maxBody: o.maxBody === undefined ? undefined : parseMaxBody(o.maxBody),
   };
   if (scheme) options.scheme = scheme;
   if (o.apiKey !== undefined) options.apiKey = o.apiKey;
@@ -253,7 +261,7 @@ export function register(program: Command): void {
     .option('--insecure', "with --forward-to: accept the target's self-signed HTTPS certificate")
     .option('--expect <n>', 'exit after n deliveries: 0 when all were valid (and saved), 1 otherwise')
     .option('--timeout <duration>', `stop after this long (${DURATION_HELP}); with --expect: exit 1 if they did not all arrive`)
-    .option('--max-body <size>', 'larger bodies are answered 413 (e.g. 512kb, 2mb)', '1mb')
+    .option('--max-body <size>', 'larger bodies are answered 413 (e.g. 512kb, 2mb; at most 64mb)', '1mb')
     .option('--respond <code>', 'answer every delivery (or the first --fail-first n) with this status')
     .option('--fail-first <n>', 'answer the first n deliveries with --respond (default 500), then normally')
     .option('--request-timeout <duration>', `cut off clients that take longer to send a request (${DURATION_HELP}; default 30s)`)

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { prepareGenerator } from '../core/generate.js';
+import { nestedPast } from '../core/json.js';
+import { MAX_DEPTH } from '../core/paths.js';
 import { curlCommand, rawRequestHead } from '../http/curl.js';
 import { buildSendRequest, hasSecrets, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl, type PreparedRequest, type SendRequest } from '../http/request.js';
 import { formatDelay, retrySchedule, type RetryOverrides } from '../http/retry.js';
@@ -76,6 +78,8 @@ function compactWarning(body: Buffer, request: PreparedRequest): string | undefi
   } catch {
     return 'the body is not JSON';
   }
+  // JSON.stringify recurses: a body nested thousands deep is sent as is, never re-serialized here.
+  if (nestedPast(body.toString('utf8'), MAX_DEPTH) >= 0) return `the body is JSON nested more than ${MAX_DEPTH} levels deep (not checked for the compact form)`;
   if (Buffer.from(JSON.stringify(parsed), 'utf8').equals(body)) return undefined;
   return 'the body is not compact JSON: receivers that verify JSON.stringify(req.body) (as the providers\' samples do) will compute a different signature';
 }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import { maskQuery } from '../core/redact.js';
+import { nestedPast } from '../core/json.js';
+import { MAX_DEPTH } from '../core/paths.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { err, mask, writeErr, writeOut } from '../output/style.js';
 import { firstDifference, signRequest } from '../signing/index.js';
@@ -50,6 +52,11 @@ export function bodyWarnings(body: Buffer, who: string, source = 'body.json'): s
     parsed = JSON.parse(text);
   } catch {
     warnings.push('the body is not valid JSON: it is signed as is');
+    return warnings;
+  }
+  // JSON.stringify recurses: a body nested thousands deep is signed as is, never re-serialized here.
+  if (nestedPast(text, MAX_DEPTH) >= 0) {
+    warnings.push(`the body is JSON nested more than ${MAX_DEPTH} levels deep: it is signed as is, without the compact-form check`);
     return warnings;
   }
   const compact = Buffer.from(JSON.stringify(parsed), 'utf8');

@@ -135,3 +135,39 @@ export function parseJson(text: string, source: string): unknown {
     throw new UsageError('invalid_json', `${source} is not valid JSON: ${describeJsonError(text)}`);
   }
 }
+
+/**
+ * The offset where `text` first nests deeper than `limit` levels, or -1: brackets ({ and [) outside double-quoted
+ * strings, and for YAML block nesting too, bounded from above by the width of a line's indentation and "- "
+ * markers (each block level takes at least one more column). Recursive readers (the YAML parser,
+ * JSON.stringify) overflow the stack on input nested some thousands deep, far past any real file: checked first,
+ * the refusal names the limit instead of "Maximum call stack size exceeded".
+ */
+export function nestedPast(text: string, limit: number, yaml = false): number {
+  let depth = 0;
+  let indent = 0;
+  let inString = false;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (yaml && lineStart) {
+      // Spaces, tabs and the "- " / "? " markers before a line's content: each block level adds at least one.
+      let j = i;
+      while (j < text.length && (text[j] === ' ' || text[j] === '\t' || ((text[j] === '-' || text[j] === '?') && (text[j + 1] === ' ' || text[j + 1] === '\t')))) j++;
+      indent = j - i;
+      if (indent + depth > limit) return i + Math.max(0, limit - depth);
+      lineStart = false;
+    }
+    if (c === 0x0a) lineStart = true;
+    else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth + indent > limit) return i;
+    } else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
+  }
+  return -1;
+}

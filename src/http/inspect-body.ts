@@ -58,7 +58,7 @@ const DECODERS: Record<string, (data: Buffer, limit: number) => Buffer> = {
  * The body as it is meant to be read: a Content-Encoding (gzip, deflate, br; several in order) undone, bounded
  * by `maxDecoded` so that a small compressed body cannot expand into gigabytes.
  */
-export function decodeBody(input: DeliveryInput): { bytes: Buffer; encoding?: string; error?: string } {
+export function decodeBody(input: DeliveryInput): { bytes: Buffer; encoding?: string; error?: string; tooLarge?: boolean } {
   const header = (input.headers['content-encoding'] ?? '').trim().toLowerCase();
   if (header === '' || header === 'identity') return { bytes: input.body };
   const codings = header.split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'identity');
@@ -70,8 +70,10 @@ export function decodeBody(input: DeliveryInput): { bytes: Buffer; encoding?: st
     try {
       bytes = decode(bytes, limit);
     } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `it decodes to more than ${limit} bytes (--max-body)` : `it does not decode (${(e as Error).message})`;
-      return { bytes: input.body, encoding: header, error: `Content-Encoding: ${header}, but ${why}` };
+      // Decoding past the limit is a body over --max-body (413), not a bad one (400 tells senders never to retry).
+      const tooLarge = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      const why = tooLarge ? `it decodes to more than ${limit} bytes (--max-body)` : `it does not decode (${(e as Error).message})`;
+      return { bytes: input.body, encoding: header, error: `Content-Encoding: ${header}, but ${why}`, ...(tooLarge ? { tooLarge } : {}) };
     }
   }
   return { bytes, encoding: header };
@@ -82,7 +84,7 @@ export function parseBody(input: DeliveryInput): { kind: BodyKind; parsed?: unkn
   if (input.body.length === 0) return { kind: 'empty', error: 'empty body' };
   const decoded = decodeBody(input);
   const withEncoding = <T extends object>(r: T) => (decoded.encoding === undefined ? r : { ...r, encoding: decoded.encoding });
-  if (decoded.error !== undefined) return withEncoding({ kind: 'undecodable' as const, error: decoded.error });
+  if (decoded.error !== undefined) return withEncoding({ kind: decoded.tooLarge ? ('too-large' as const) : ('undecodable' as const), error: decoded.error });
   const bytes = decoded.bytes;
   if (!isUtf8(bytes)) return withEncoding({ kind: 'invalid-utf8' as const, error: `body is not valid UTF-8 (bad byte at offset ${firstInvalidUtf8(bytes)})` });
   const text = bytes.toString('utf8');

@@ -204,6 +204,8 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
       sha256,
       status: 413,
       problems: ['too large'],
+      // Decoded past --max-body: the compressed bytes are not shown as text.
+      ...(body.encoding !== undefined ? { encoding: body.encoding } : {}),
     };
   }
   const { provider, confidence } = detectProvider(ctx.providers, req, body.parsed, ctx.fixed);

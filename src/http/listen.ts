@@ -3,12 +3,13 @@
 // Its parts: listen-report.ts (request → report → answer), listen-forward.ts (--forward-to),
 // listen-refuse.ts (requests that never become deliveries), ../core/capture-store.ts (--save).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdir } from 'node:fs/promises';
 import { lastValues } from '../core/capture.js';
 import { writeCapture } from '../core/capture-store.js';
 import { withMapping } from '../core/mapped-provider.js';
 import { redactUrl } from '../core/redact.js';
+import { saveDirProblem } from '../core/save-dir.js';
 import { UsageError } from '../errors.js';
+import { MAX_BODY_LIMIT } from './limits.js';
 import { loadAllProviders, loadProvider } from '../providers/index.js';
 import { schemeById } from '../signing/index.js';
 import { closeClientConnections } from './client.js';
@@ -69,17 +70,15 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   if (options.licenseCode !== undefined) credentials.licenseCode = options.licenseCode;
   const explain = options.explain === null ? undefined : (options.explain ?? (await loadExplain()));
   const maxBody = options.maxBody ?? DEFAULT_MAX_BODY;
+  if (!(maxBody >= 1 && maxBody <= MAX_BODY_LIMIT)) throw new UsageError('bad_option', `maxBody: 1 to ${MAX_BODY_LIMIT} bytes (a body is held whole while it is checked), got ${maxBody}`);
   // Past this, even draining the body to answer 413 politely costs too much: answer and hang up.
   const hardCap = Math.max(16 * 1024 * 1024, 4 * maxBody);
   const forwarder = options.forwardTo === undefined ? undefined : new Forwarder(forwardTarget(options.forwardTo), options.forwardTimeoutMs ?? 10_000, options.forwardInsecure === true);
   const failStatus = options.respond ?? 500;
   const saveDir = options.saveDir;
   if (saveDir !== undefined) {
-    try {
-      await mkdir(saveDir, { recursive: true });
-    } catch (e) {
-      throw new UsageError('unwritable_dir', `cannot create --save directory ${saveDir}: ${(e as Error).message}`);
-    }
+    const why = await saveDirProblem(saveDir);
+    if (why !== undefined) throw new UsageError('unwritable_dir', `cannot save into --save directory ${saveDir}: ${why}`, 'give a directory you can write to, e.g. --save ./captures');
   }
 
   const dedup = new DedupTracker();

@@ -2,7 +2,8 @@
 // its line and column. The YAML tree is walked directly rather than its plain-object form, so each value
 // keeps its position.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { parsePath } from '../core/paths.js';
+import { lineColumn, nestedPast } from '../core/json.js';
+import { MAX_DEPTH, parsePath } from '../core/paths.js';
 import { didYouMean } from '../core/suggest.js';
 import { UsageError } from '../output/errors.js';
 import { checkDuration } from '../core/duration.js';
@@ -213,15 +214,24 @@ function checkReferences(r: Reader, step: EventStep, earlier: Map<string, Step>)
   }
 }
 
+const TOO_DEEP = `the file is nested more than ${MAX_DEPTH} levels deep (a scenario is a few levels deep)`;
+
 /** Parses and checks a scenario file's text. Throws ScenarioError (exit 2) with the line of the first problem. */
 export function parseScenario(text: string, source: string): Scenario {
   if (Buffer.byteLength(text) > LIMITS.fileBytes) throw new ScenarioError(source, { line: 1, col: 1 }, `the file is larger than ${LIMITS.fileBytes / 1024} KiB`);
   const r: Reader = new Reader(source);
+  // The YAML reader is recursive: a file nested some thousands deep would overflow its stack.
+  const deep = nestedPast(text, MAX_DEPTH, true);
+  if (deep >= 0) {
+    const { line, column } = lineColumn(text, deep);
+    throw new ScenarioError(source, { line, col: column }, TOO_DEEP);
+  }
   r.doc = parseDocument(text, { lineCounter: r.lines, prettyErrors: false, uniqueKeys: true });
   const problem = r.doc.errors[0];
   if (problem) {
     const { line, col } = r.lines.linePos(problem.pos[0]);
-    const message = problem.code === 'MULTIPLE_DOCS' ? 'a scenario file holds one document (remove the second "---")' : problem.code === 'DUPLICATE_KEY' ? 'this key appears twice in the same mapping' : problem.message;
+    const overflow = /call stack/i.test(problem.message);
+    const message = problem.code === 'MULTIPLE_DOCS' ? 'a scenario file holds one document (remove the second "---")' : problem.code === 'DUPLICATE_KEY' ? 'this key appears twice in the same mapping' : overflow ? TOO_DEEP : problem.message;
     throw new ScenarioError(source, { line, col }, `not valid YAML/JSON: ${message}`);
   }
   const root = r.doc.contents as Node | null;

@@ -4,6 +4,7 @@ import { safeEqual } from '../hmac.js';
 import { schemeFor } from '../registry.js';
 import { contentPrefix, keyOf, signatureLength } from '../schemes/hmac-scheme.js';
 import { SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
+import { headerFormatNotes } from '../schemes/stripe-header.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../types.js';
 import { decodeBody, decodedFinding, decodedVariants, type DecodedBody } from './content-encoding.js';
 import { bodyFinding, comparisonFinding, type Explanation, type ExplainMatch, type Finding } from './report.js';
@@ -117,6 +118,16 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
   }
   const decoded = decodeBody(lookup(req.headers, 'content-encoding'), body);
   if (result.status === 'valid') return explainValid(profile, body, result, tried, decoded);
+  // A header the platform's libraries read otherwise than a lenient reader (Stripe's " v1=", t=0…): said first.
+  const formatNotes = headerFormatNotes(profile, givenText, ctx.t);
+  if (formatNotes.length > 0) {
+    findings.push({
+      cause: 'signature-format',
+      title: `The header is not written as ${profile.label} writes it: ${formatNotes.join('; ')}.`,
+      detail: ['A receiver built on the platform\'s library refuses the delivery, even where the MAC itself is right.'],
+      fix: `write it as ${profile.label} does: ${profile.list === 'stripe' ? '"t=<unix seconds>,v1=<hex>", no spaces, the timestamp as the plain number' : 'the timestamp as the plain number of unix seconds'}`,
+    });
+  }
 
   if (forms.length === 0) {
     if (givenText === undefined) {

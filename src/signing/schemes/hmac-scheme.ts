@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { safeEqual } from '../hmac.js';
 import { onForget } from '../memo.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
+import { parsedTimestamp, readStripeHeader, stripeHeaderProblems, timestampTextNote } from './stripe-header.js';
 import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from './profile.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -179,6 +180,8 @@ export interface ParsedSignature {
   /** Timestamp carried inside the value (Stripe's t=). */
   t?: string;
   error?: string;
+  /** What in the value the platform's libraries read otherwise (Stripe), said beside a mismatch. */
+  note?: string;
 }
 
 /** Stripe's "t=…,v1=…,v0=…": the timestamp and every other key=value pair, in order. */
@@ -197,16 +200,14 @@ export function splitStripeHeader(value: string): { t?: string; pairs: Array<{ k
 }
 
 export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSignature {
+  // Stripe's value is read untrimmed, as stripe-node reads it (an HTTP server has already trimmed the ends).
+  if (profile.list === 'stripe') return parseStripeValue(profile, raw);
   const value = raw.trim();
-  if (profile.list === 'stripe') {
-    const { t, pairs } = splitStripeHeader(value);
-    const signatures = pairs.filter((p) => p.k === 'v1').map((p) => p.v);
-    if (signatures.length === 0) return { signatures, error: `${profile.header} has no v1= signature (expected "t=<unix seconds>,v1=<hex>")` };
-    return t === undefined ? { signatures } : { signatures, t };
-  }
   if (profile.list === 'space') {
     const signatures: string[] = [];
-    for (const part of value.split(' ')) if (part.startsWith(profile.prefix)) signatures.push(part.slice(profile.prefix.length));
+    // As the Standard Webhooks libraries read it: "<version>,<signature>" split on every ",", so a signature ends
+    // at the next comma.
+    for (const part of value.split(' ')) if (part.startsWith(profile.prefix)) signatures.push(part.slice(profile.prefix.length).split(',')[0]!);
     if (signatures.length === 0) {
       // Standard Webhooks v1a only, checked with a whsec_ key: the key is the wrong kind, the header is fine.
       const v1aOnly = profile.prefix === 'v1,' && value.split(' ').some((p) => p.startsWith('v1a,'));
@@ -219,6 +220,20 @@ export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSi
     return { signatures: [], error: `${profile.header} does not start with "${profile.prefix}"` };
   }
   return { signatures: [value.slice(profile.prefix.length)] };
+}
+
+function parseStripeValue(profile: HmacProfile, raw: string): ParsedSignature {
+  const { t, signatures: found } = readStripeHeader(raw);
+  const problems = stripeHeaderProblems(raw);
+  const why = problems.length > 0 ? `: ${problems.join('; ')}` : '';
+  const signatures = found.filter((s): s is string => s !== undefined && s !== '');
+  // stripe-node throws on an empty v1= (its secureCompare wants two strings), whatever the other v1= hold.
+  if (signatures.length < found.length) return { signatures, error: `${profile.header} has an empty v1=, which stripe-node refuses with the whole header` };
+  if (signatures.length === 0) return { signatures, error: `${profile.header} has no v1= signature (expected "t=<unix seconds>,v1=<hex>")${why}` };
+  const out: ParsedSignature = { signatures };
+  if (t !== undefined) out.t = t;
+  if (problems.length > 0) out.note = problems.join('; ');
+  return out;
 }
 
 const DIGEST_BYTES: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
@@ -252,12 +267,18 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
     return parsed.signatures.some((s) => wellFormed(profile, s)) ? { status: 'invalid', valid: false, header, reason: `${header} does not match the body` } : malformedSignature(profile, header, parsed.signatures[0]!);
   }
   const signatures = parsed.signatures.filter((s) => wellFormed(profile, s));
-  if (signatures.length === 0) return malformedSignature(profile, header, parsed.signatures[0]!);
+  if (signatures.length === 0) {
+    const bad = malformedSignature(profile, header, parsed.signatures[0]!);
+    return parsed.note ? { ...bad, reason: `${bad.reason} (${parsed.note})` } : bad;
+  }
 
   // The other templates sign a timestamp (and maybe a message id): both must be there before any MAC.
-  const t = options.timestamp !== undefined ? String(options.timestamp) : (parsed.t ?? timestampHeader(profile, req.headers));
-  if (t === undefined) return { status: 'malformed', valid: false, header, reason: `no timestamp: ${profile.label} signs one (${timestampSource(profile)})` };
-  if (!/^\d{1,12}$/.test(t)) return { status: 'malformed', valid: false, header, reason: `timestamp "${t}" is not unix seconds` };
+  const sent = options.timestamp !== undefined ? String(options.timestamp) : (parsed.t ?? timestampHeader(profile, req.headers));
+  if (sent === undefined) return { status: 'malformed', valid: false, header, reason: `no timestamp: ${profile.label} signs one (${timestampSource(profile)})` };
+  const t = profile.signsParsedTimestamp && parsed.t === undefined ? parsedTimestamp(sent, profile.signsParsedTimestamp) : sent;
+  const note = parsed.note ?? (t !== sent ? timestampTextNote(`${profile.timestampHeader} "${sent}"`, sent, t, profile.label) : undefined);
+  // Bolt reads the timestamp with Number() and signs what it read, fractions included.
+  if (!(profile.signsParsedTimestamp === 'Number' ? /^\d{1,12}(\.\d+)?$/ : /^\d{1,12}$/).test(t)) return { status: 'malformed', valid: false, header, reason: `timestamp "${t}" is not unix seconds` };
   let id: string | undefined;
   if (profile.idHeader) {
     id = options.id ?? lookup(req.headers, [profile.idHeader, SVIX_HEADERS[profile.idHeader]!])?.value;
@@ -280,7 +301,7 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
     };
   }
   if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, found.at) };
-  return { status: 'invalid', valid: false, header, reason: `${header} does not match the body` };
+  return { status: 'invalid', valid: false, header, reason: `${header} does not match the body${note ? ` (${note})` : ''}` };
 }
 
 /**

@@ -29,6 +29,11 @@ export interface HmacProfile {
   idHeader?: string;
   /** How several signatures share one header value. */
   list?: 'stripe' | 'space';
+  /**
+   * The reference libraries read the timestamp as a number and sign the number, not the text sent: "0123" is
+   * checked as "123". parseInt: stripe-node, standardwebhooks, svix; Number: Bolt's receivers. Unset: the text.
+   */
+  signsParsedTimestamp?: 'parseInt' | 'Number';
   /** Set for schemes that sign a timestamp: what their reference verifiers reject (conformance tests follow it). */
   freshness?: Freshness;
   /** Headers sent beside the main one with another digest of the body (GitHub's legacy X-Hub-Signature). */

@@ -17,6 +17,7 @@ export const slack = defineHmacScheme({
     content: 'v0:t:body',
     key: 'utf8',
     timestampHeader: 'X-Slack-Request-Timestamp',
+    signsParsedTimestamp: 'Number',
     freshness: { rejectsFuture: true, source: 'Slack\'s documentation rejects a request more than five minutes from local time, either way' },
   }),
 });

@@ -30,6 +30,7 @@ const base = defineHmacScheme({
     timestampHeader: 'webhook-timestamp',
     idHeader: 'webhook-id',
     list: 'space',
+    signsParsedTimestamp: 'parseInt',
     freshness: { rejectsFuture: true, source: 'the Standard Webhooks specification and its reference libraries reject timestamps too far in the future' },
   }),
 });

@@ -19,6 +19,7 @@ export const stripe = defineHmacScheme({
     content: 't.body',
     key: 'utf8',
     list: 'stripe',
+    signsParsedTimestamp: 'parseInt',
     freshness: { rejectsFuture: false, source: 'Stripe\'s official libraries check only a delivery\'s age (timestamp older than the tolerance)' },
   }),
 });
