@@ -138,7 +138,7 @@ function networkHint(c: ConformanceCase, r: CaseResponse): string {
     }
     case 'connection_reset':
       // Also a status line followed by a body cut short (Content-Length promised more): not "without answering".
-      return `the receiver closed the connection without a complete answer: it crashed on this request${c.expected === '2xx' || c.expected === '200' ? '' : ' (answer 4xx instead)'}; check its logs`;
+      return `the receiver closed the connection without a complete answer: it crashed on this request${c.expected === '2xx' || c.expected === '200' || c.expected === 'raw-bytes' ? '' : ' (answer 4xx instead)'}; check its logs`;
     case 'connection_refused':
       return 'the receiver stopped accepting connections: it probably crashed on an earlier case; check its logs';
     default:
@@ -175,7 +175,8 @@ function raw(c: ConformanceCase, r: CaseResponse): Judgement {
         return { verdict: l.verdict, hint: l.hint ? `verifies the raw body bytes; ${l.hint}` : 'verifies the raw body bytes' };
       }
       if (r.validAccepted === false) return { verdict: 'fail', hint: refusedLikeValid(status, 'how it verifies a body that is not compact JSON') };
-      if (status >= 500) return { verdict: 'fail', hint: crashed(c, status) };
+      // A genuine delivery, correctly signed: a 5xx is a crash on it, not a forgery to be refused with 401.
+      if (status >= 500) return { verdict: 'fail', hint: `answered ${status} to a correctly signed body that is not compact JSON: the receiver crashed on it; check its logs` };
       // A body with non-ASCII text may be refused for its charset, not its layout: say so rather than blame one.
       const text = c.context.nonAscii ? ' (or, since this body carries non-ASCII text, decodes it with a lossy charset: see valid:non-ascii)' : '';
       const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying${text}`;
