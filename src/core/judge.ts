@@ -131,6 +131,9 @@ function networkHint(c: ConformanceCase, r: CaseResponse): string {
   switch (e.code) {
     case 'timeout': {
       const within = r.timeoutMs !== undefined ? ` within ${seconds(r.timeoutMs)}` : '';
+      // The status line came, the body never finished: not "no response" (the client's message says which).
+      const started = /answered (\d{3}) but did not finish its response body/.exec(e.message);
+      if (started) return `answered ${started[1]} but did not finish its response body${within}: end the response once you have answered; a sender that waits for the whole answer counts the delivery as failed`;
       if (c.expected === '2xx' || c.expected === '200' || c.kind === 'non-compact-body') {
         return `no response${within}: ${c.context.provider} would count the delivery as failed (answer first, then process asynchronously)`;
       }
