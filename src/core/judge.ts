@@ -1,4 +1,5 @@
 import type { CaseKind, ConformanceCase, Expected } from './conformance-types.js';
+import { redactUrl } from './redact.js';
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -166,7 +167,8 @@ function latencyJudgement(c: ConformanceCase, latencyMs: number | undefined): Ju
 function raw(c: ConformanceCase, r: CaseResponse): Judgement {
   const status = r.status!;
   if (r.location !== undefined || (status >= 300 && status < 400)) {
-    return { verdict: 'fail', hint: `answered ${status}${r.location ? ` (redirect to ${r.location})` : ''}: providers do not follow redirects; point cg-hooks test at the final URL` };
+    // A redirect usually keeps the request's query (an http → https rule): WebEngage's `secret`, a `?token=`.
+    return { verdict: 'fail', hint: `answered ${status}${r.location ? ` (redirect to ${redactUrl(r.location)})` : ''}: providers do not follow redirects; point cg-hooks test at the final URL` };
   }
   switch (c.expected) {
     case '2xx':
