@@ -264,6 +264,34 @@ describe('cg-hooks test: usage and network', () => {
     }
   });
 
+  it("a redirect that keeps the query (http → https) does not put WebEngage's secret or a token into the report", async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(301, { location: `https://u:pw@${req.headers.host}${req.url}&token=tok123` }).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/webhook`;
+      const junit = join(dir, 'redirect-secret.xml');
+      const args = ['test', url, '--provider', 'webengage', '--secret', SECRET, '--license-code', '~2024c5d1', '--only', 'valid:event'];
+      const { createHash } = await import('node:crypto');
+      const credential = createHash('md5').update(`~2024c5d1:${SECRET}`).digest('hex');
+      const human = await runCli([...args, '--junit', junit]);
+      const json = await runCli([...args, '--json']);
+      expect(human.code).toBe(1);
+      expect(human.stdout).toContain('redirect to https://u:****@127.0.0.1');
+      expect(JSON.parse(json.stdout).cases[0].hint).toMatch(/redirect to https:\/\/u:\*{4}@127\.0\.0\.1:\d+\/webhook\?eventType=event&licenseCode=~2024c5d1&secret=\*{4}&token=\*{4}\)/);
+      for (const text of [human.stdout, human.stderr, json.stdout, readFileSync(junit, 'utf8')]) {
+        expect(text).not.toContain(credential);
+        expect(text).not.toContain('tok123');
+        expect(text).not.toContain(':pw@');
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('keeps going when the receiver hangs on a case, and fails that case', async () => {
     const auth = hmacAuth('sha1', 'X-CG-SIGNATURE', SECRET);
     const hangs: Handler = (req) => {

@@ -323,6 +323,16 @@ describe('judge', () => {
     expect(j(plan, 'wrong-secret', { status: 500 }).hint).toBe('answered 500 to a forged delivery (signed with a wrong secret): the receiver crashed instead of rejecting it; answer 401');
   });
 
+  it('a 5xx or a reset on the non-compact body is a crash on a genuine delivery, not a forgery to refuse', () => {
+    expect(j(plan, 'non-compact-body', { status: 500 })).toEqual({
+      verdict: 'warn',
+      hint: 'answered 500 to a correctly signed body that is not compact JSON: the receiver crashed on it; check its logs',
+    });
+    const reset = j(sw, 'non-compact-body', { error: { code: 'connection_reset', message: 'x' } });
+    expect(reset.verdict).toBe('fail');
+    expect(reset.hint).toBe('the receiver closed the connection without a complete answer: it crashed on this request; check its logs');
+  });
+
   it('fails a receiver that rejects duplicates or valid deliveries, with the reason', () => {
     const dup = j(plan, 'duplicate', { status: 409 });
     expect(dup.verdict).toBe('fail');

@@ -258,3 +258,54 @@ describe('scenario run: usage, reproducibility, network', () => {
     expect(noSecret.stderr).toContain('--secret');
   }, SEVERAL);
 });
+
+describe('scenario run: a balance endpoint that stops answering', () => {
+  // Webhooks are acknowledged; GET /balance answers its first `answered` requests with 0, then never again.
+  async function probeThatHangs(answered: number): Promise<{ url: string; posts: () => number; close: () => Promise<void> }> {
+    const { createServer } = await import('node:http');
+    let gets = 0;
+    let posts = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'POST') {
+          posts++;
+          res.end('ok');
+        } else if (++gets <= answered) res.end(JSON.stringify({ points: 0 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, posts: () => posts, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  }
+
+  it('after the run: every delivery is still reported (table, --json, JUnit), the ledger is "not checked", exit 3', async () => {
+    const r = await probeThatHangs(1);
+    try {
+      const junit = join(tmp, 'probe-after.xml');
+      const res = await cli(['scenario', 'run', 'mgpass-points', '--to', `${r.url}/webhook`, '--secret', SECRET, '--probe', `${r.url}/balance/{user}`, '--probe-path', 'points', '--timeout', '1s', '--json', '--junit', junit]);
+      expect(res.code).toBe(3);
+      const doc = json(res);
+      expect(doc.sends.map((s: any) => s.status)).toEqual([200, 200, 200]);
+      expect(r.posts()).toBe(3);
+      expect(doc.ledger).toMatchObject({ ok: false, unchecked: true, users: [] });
+      expect(doc.ledger.message).toMatch(/^not checked: --probe \(after the run, for usr_\w+\): .*no response within 1 s/);
+      expect(readFileSync(junit, 'utf8')).toContain('<failure message="not checked: --probe (after the run');
+    } finally {
+      await r.close();
+    }
+  }, SEVERAL);
+
+  it('before the run: the error names --probe and says nothing was sent (exit 3)', async () => {
+    const r = await probeThatHangs(0);
+    try {
+      const res = await cli(['scenario', 'run', 'mgpass-points', '--to', `${r.url}/webhook`, '--secret', SECRET, '--probe', `${r.url}/balance/{user}`, '--timeout', '1s']);
+      expect(res.code).toBe(3);
+      expect(res.stderr).toMatch(/error: --probe \(before the run, for usr_\w+\): .*no response within 1 s/);
+      expect(res.stderr).toContain('hint: nothing was sent');
+      expect(r.posts()).toBe(0);
+    } finally {
+      await r.close();
+    }
+  }, SEVERAL);
+});

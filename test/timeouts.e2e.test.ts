@@ -64,6 +64,9 @@ describe('--timeout against a receiver that trickles its response body', () => {
     const r = await runCli(['test', url, '--provider', 'customerglu', '--secret', 's3cret', '--event', 'reward', '--only', 'valid', '--timeout', '500ms', '--json'], { timeoutMs: 15_000 });
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(report.cases.find((c: { name: string }) => c.name === 'valid:reward')).toMatchObject({ verdict: 'fail', status: null });
+    const valid = report.cases.find((c: { name: string }) => c.name === 'valid:reward');
+    expect(valid).toMatchObject({ verdict: 'fail', status: null });
+    // The status line arrived: the hint says so, never "no response".
+    expect(valid.hint).toBe('answered 200 but did not finish its response body within 0.5 s: end the response once you have answered; a sender that waits for the whole answer counts the delivery as failed');
   });
 });

@@ -1,4 +1,5 @@
 import type { CaseKind, ConformanceCase, Expected } from './conformance-types.js';
+import { redactUrl } from './redact.js';
 
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -131,6 +132,9 @@ function networkHint(c: ConformanceCase, r: CaseResponse): string {
   switch (e.code) {
     case 'timeout': {
       const within = r.timeoutMs !== undefined ? ` within ${seconds(r.timeoutMs)}` : '';
+      // The status line came, the body never finished: not "no response" (the client's message says which).
+      const started = /answered (\d{3}) but did not finish its response body/.exec(e.message);
+      if (started) return `answered ${started[1]} but did not finish its response body${within}: end the response once you have answered; a sender that waits for the whole answer counts the delivery as failed`;
       if (c.expected === '2xx' || c.expected === '200' || c.kind === 'non-compact-body') {
         return `no response${within}: ${c.context.provider} would count the delivery as failed (answer first, then process asynchronously)`;
       }
@@ -138,7 +142,7 @@ function networkHint(c: ConformanceCase, r: CaseResponse): string {
     }
     case 'connection_reset':
       // Also a status line followed by a body cut short (Content-Length promised more): not "without answering".
-      return `the receiver closed the connection without a complete answer: it crashed on this request${c.expected === '2xx' || c.expected === '200' ? '' : ' (answer 4xx instead)'}; check its logs`;
+      return `the receiver closed the connection without a complete answer: it crashed on this request${c.expected === '2xx' || c.expected === '200' || c.expected === 'raw-bytes' ? '' : ' (answer 4xx instead)'}; check its logs`;
     case 'connection_refused':
       return 'the receiver stopped accepting connections: it probably crashed on an earlier case; check its logs';
     default:
@@ -163,7 +167,8 @@ function latencyJudgement(c: ConformanceCase, latencyMs: number | undefined): Ju
 function raw(c: ConformanceCase, r: CaseResponse): Judgement {
   const status = r.status!;
   if (r.location !== undefined || (status >= 300 && status < 400)) {
-    return { verdict: 'fail', hint: `answered ${status}${r.location ? ` (redirect to ${r.location})` : ''}: providers do not follow redirects; point cg-hooks test at the final URL` };
+    // A redirect usually keeps the request's query (an http → https rule): WebEngage's `secret`, a `?token=`.
+    return { verdict: 'fail', hint: `answered ${status}${r.location ? ` (redirect to ${redactUrl(r.location)})` : ''}: providers do not follow redirects; point cg-hooks test at the final URL` };
   }
   switch (c.expected) {
     case '2xx':
@@ -175,7 +180,8 @@ function raw(c: ConformanceCase, r: CaseResponse): Judgement {
         return { verdict: l.verdict, hint: l.hint ? `verifies the raw body bytes; ${l.hint}` : 'verifies the raw body bytes' };
       }
       if (r.validAccepted === false) return { verdict: 'fail', hint: refusedLikeValid(status, 'how it verifies a body that is not compact JSON') };
-      if (status >= 500) return { verdict: 'fail', hint: crashed(c, status) };
+      // A genuine delivery, correctly signed: a 5xx is a crash on it, not a forgery to be refused with 401.
+      if (status >= 500) return { verdict: 'fail', hint: `answered ${status} to a correctly signed body that is not compact JSON: the receiver crashed on it; check its logs` };
       // A body with non-ASCII text may be refused for its charset, not its layout: say so rather than blame one.
       const text = c.context.nonAscii ? ' (or, since this body carries non-ASCII text, decodes it with a lossy charset: see valid:non-ascii)' : '';
       const why = `rejected (${status}) a correctly signed body that is not compact JSON: the receiver re-serializes the parsed body (JSON.stringify(req.body)) before verifying${text}`;

@@ -2,7 +2,7 @@
 // before and after the run. GET only, bounded by a timeout; the URL and headers are never printed unmasked.
 import { sendRaw } from '../http/client.js';
 import { parsePath } from '../core/paths.js';
-import { CheckFailedError, type CliError, UsageError } from '../output/errors.js';
+import { CheckFailedError, type CliError, NetworkError, UsageError } from '../output/errors.js';
 import { getPath } from './refs.js';
 
 export interface ProbeConfig {
@@ -48,7 +48,12 @@ export function probeUrl(template: string, user: string): string {
  * yet, exit 2), after the run the ledger check cannot be made (exit 1). Network failures throw NetworkError (exit 3).
  */
 export async function readBalance(cfg: ProbeConfig, user: string, phase: 'before' | 'after'): Promise<ProbeReading> {
-  const res = await sendRaw({ url: new URL(probeUrl(cfg.url, user)), method: 'GET', headers: { accept: 'application/json', ...cfg.headers }, body: Buffer.alloc(0), timeoutMs: cfg.timeoutMs, ...(cfg.insecure ? { insecure: true } : {}) }, 64 * 1024);
+  const res = await sendRaw({ url: new URL(probeUrl(cfg.url, user)), method: 'GET', headers: { accept: 'application/json', ...cfg.headers }, body: Buffer.alloc(0), timeoutMs: cfg.timeoutMs, ...(cfg.insecure ? { insecure: true } : {}) }, 64 * 1024).catch((e: unknown) => {
+    // The client's words are about a webhook delivery ("answer quickly (process webhooks asynchronously)"): say it
+    // was the balance endpoint, and whether anything had been sent yet.
+    if (!(e instanceof NetworkError)) throw e;
+    throw new NetworkError(e.code, `--probe (${phase} the run, for ${user}): ${e.message}`, phase === 'before' ? 'nothing was sent; check that the balance endpoint answers, or raise --timeout' : undefined);
+  });
   const fail = (message: string): CliError =>
     phase === 'before'
       ? new UsageError('bad_probe', `--probe (before the run, for ${user}): ${message}`, 'nothing was sent; check --probe and --probe-path against your balance endpoint')

@@ -78,10 +78,11 @@ export function verdictLine(report: RunReport): string {
   if (report.interrupted) return `✖ interrupted after ${c.sends - c.skipped} of ${c.sends} sends`;
   if (report.unreachable) return `✖ ${report.unreachable.message}: ${c.skipped} sends skipped`;
   const sendsOk = c.failed === 0 && c.errors === 0;
-  const ledger = report.ledger ? (report.ledger.ok ? '; ledger ok' : '; the ledger does not add up') : '';
+  const ledgerWords = report.ledger?.unchecked ? 'the ledger could not be checked' : 'the ledger does not add up';
+  const ledger = report.ledger ? (report.ledger.ok ? '; ledger ok' : `; ${ledgerWords}`) : '';
   const what = `${c.sends - c.refused} sends${c.refused ? `, ${c.refused} refused locally` : ''}`;
   if (sendsOk && report.ledger?.ok !== false) return `✔ scenario ${report.plan.scenario.name} passed: ${what}${ledger}`;
-  if (sendsOk) return `✖ scenario ${report.plan.scenario.name} failed: every answer was as expected, but the ledger does not add up`;
+  if (sendsOk) return `✖ scenario ${report.plan.scenario.name} failed: every answer was as expected, but ${ledgerWords}`;
   const bad = [c.failed ? `${c.failed} of ${c.sends} sends failed` : '', c.errors ? `${c.errors} network error${c.errors === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
   return `✖ scenario ${report.plan.scenario.name} failed: ${bad}${ledger}`;
 }

@@ -6,7 +6,7 @@ import { closeClientConnections } from '../http/client.js';
 import type { SendFailure } from '../http/errors.js';
 import { isSuccess } from '../http/retry.js';
 import type { Attempt } from '../http/send.js';
-import { EXIT } from '../output/errors.js';
+import { CliError, EXIT } from '../output/errors.js';
 import { expectedByUser, mismatchMessage, tally, type DeliveryTally, type UserLedger } from './ledger.js';
 import type { Expect } from './model.js';
 import type { Plan, PlannedSend } from './plan.js';
@@ -30,6 +30,8 @@ export interface LedgerOutcome {
   ok: boolean;
   /** The first mismatch, or why the check could not be made. */
   message?: string;
+  /** The balances could not be read after the run: `ok` is false, `users` empty, `message` says why. */
+  unchecked?: true;
   notes: string[];
 }
 
@@ -148,13 +150,21 @@ export async function runPlan(plan: Plan, o: RunOptions, cb: RunCallbacks = {}):
     const success = (status: number) => isSuccess(status, plan.schedule.success);
     const tallies = tally(plan.deliveries, records.map((r) => ({ delivery: r.send.delivery, copy: r.send.copy, stepId: r.send.step.id, attempts: r.attempts })), success);
     let ledger: LedgerOutcome | undefined;
+    let probeFailedExit: number | undefined;
     if (before && o.probe && !interrupted && !unreachable) {
       if (o.probeWaitMs) await sleep(o.probeWaitMs);
-      const after = await readAll(o.probe, users, 'after', cb);
-      ledger = checkLedger(plan, tallies, before, after);
+      try {
+        const after = await readAll(o.probe, users, 'after', cb);
+        ledger = checkLedger(plan, tallies, before, after);
+      } catch (e) {
+        // Every delivery was sent and answered: a balance endpoint failing now must not swallow their report.
+        if (!(e instanceof CliError)) throw e;
+        ledger = { users: [], ok: false, unchecked: true, message: `not checked: ${e.message}`, notes: [] };
+        probeFailedExit = e.exitCode;
+      }
     }
     const verdicts = new Set(records.map((r) => r.verdict));
-    const exitCode = interrupted ? EXIT.interrupted : unreachable || verdicts.has('error') ? EXIT.network : verdicts.has('fail') || ledger?.ok === false ? EXIT.checkFailed : EXIT.ok;
+    const exitCode = interrupted ? EXIT.interrupted : unreachable || verdicts.has('error') || probeFailedExit === EXIT.network ? EXIT.network : verdicts.has('fail') || ledger?.ok === false ? EXIT.checkFailed : EXIT.ok;
     return { plan, records, ...(ledger ? { ledger } : {}), startedAt, durationMs: performance.now() - t0, interrupted, ...(unreachable ? { unreachable } : {}), exitCode };
   } finally {
     closeClientConnections();
