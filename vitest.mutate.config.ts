@@ -31,6 +31,7 @@ export default defineConfig({
             'test/property.capture.test.ts',
             'test/schemes.registry.test.ts',
             'test/oracles.signing.test.ts',
+            'test/oracles.header-variants.test.ts',
             'test/standardwebhooks.crosscheck.test.ts',
             'test/capture.test.ts',
             'test/capture-store.test.ts',
