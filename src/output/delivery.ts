@@ -225,8 +225,7 @@ export function takeReportHeadBytes(report: DeliveryReport): Buffer | string | u
 export type OutputLine = string | ReadonlyArray<string | Uint8Array | OpenObject>;
 
 export interface OutputSink {
-  /** `counted: false` for a notice about the output itself ("… 6 deliveries not shown"): never counted as dropped. */
-  push(line: OutputLine, counted?: boolean): void;
+  push(line: OutputLine, counted?: boolean): void; // counted false: a notice about the output itself, never "dropped"
   /** Writes what is pending now (unless the stream is over its bound). */
   flush(): void;
   /** The last flush: lines dropped since the reader last caught up are reported (onResumed) first. */
