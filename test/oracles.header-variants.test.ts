@@ -181,6 +181,21 @@ describe('what verify says about a Stripe header its libraries do not read', () 
   });
 });
 
+describe('what verify says about a timestamp the libraries read as a number', () => {
+  it('Standard Webhooks: a leading zero, signed over the text', () => {
+    const key = Buffer.from(svixOracle.secret.slice('whsec_'.length), 'base64');
+    const headers = { 'webhook-id': ID, 'webhook-timestamp': `0${TS}`, 'webhook-signature': `v1,${b64(key, `${ID}.0${TS}.${BODY}`)}` };
+    expect(verify('standard-webhooks', { headers, body: BODY }, { secret: svixOracle.secret }).reason).toBe(
+      `webhook-signature does not match the body (webhook-timestamp "0${TS}" has a leading zero: the Standard Webhooks libraries read it as ${TS} and check the signature over that number)`,
+    );
+  });
+
+  it('Slack: Bolt reads it with Number()', () => {
+    const headers = { 'x-slack-signature': `v0=${hex(slackOracle.secret, `v0:0${TS}:${BODY}`)}`, 'x-slack-request-timestamp': `0${TS}` };
+    expect(verify('slack', { headers, body: BODY }, { secret: slackOracle.secret }).reason).toContain(`has a leading zero: Bolt (Slack's library) reads it as ${TS} and checks the signature over that number`);
+  });
+});
+
 describe('--explain on a Stripe header its libraries do not read', () => {
   const stripeSpec: SigningSpec = { scheme: 'stripe', secretRequired: false, description: '' };
   const diagnose = (value: string) => explain(stripeSpec, { headers: { 'stripe-signature': value }, body: Buffer.from(BODY) }, { secrets: [stripeOracle.secret] });

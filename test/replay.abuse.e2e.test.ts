@@ -108,6 +108,23 @@ describe('replay never leaks', () => {
     expect(JSON.parse(r.stdout.split('\n')[0]!).url).toBe(`http://acme:****@${base}/webhook?token=****&x=1`);
   });
 
+  it('a capture that is not JSON: the character it stops at is quoted escaped, never as a raw control byte', async () => {
+    const file = join(dir, 'escape.json');
+    writeFileSync(file, '\x1b]0;owned\x07\x1b[31mred');
+    const inObject = join(dir, 'escape-inside.json');
+    writeFileSync(inObject, '{"version":\x1b[2J}');
+    for (const [args, column] of [
+      [['replay', file, '--to', `http://${base}/webhook`], 1],
+      [['replay', inObject, '--to', `http://${base}/webhook`], 12],
+      [['verify', '--capture', file, '--secret', 's3cret'], 1],
+    ] as const) {
+      const r = await runCli([...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+      expect(r.stderr.split('\n')[0]).toBe(`error: ${args[1] === '--capture' ? args[2] : args[1]} is not valid JSON: line 1, column ${column}: unexpected "\\x1b", expected a JSON value`);
+    }
+  });
+
   it('a bad --to URL and a malformed -H are not echoed with their credentials', async () => {
     const file = join(dir, 'one.json');
     for (const args of [

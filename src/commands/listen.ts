@@ -54,6 +54,8 @@ export function parseSize(text: string, flag: string): number {
   return bytes;
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 /** --max-body: at most MAX_BODY_LIMIT, so that one sender cannot make the listener hold gigabytes. */
 function parseMaxBody(text: string): number {
   const bytes = parseSize(text, '--max-body');
@@ -162,7 +164,8 @@ export async function run(rawOptions: unknown): Promise<number> {
   const still = options.saveDir !== undefined ? 'still receiving, answering and saving deliveries' : 'still receiving and answering deliveries';
   const stdout = streamWriter(process.stdout, {
     onBackedUp: () => writeErr(err.yellow(`warning: stdout is not being read fast enough: delivery lines are dropped (and counted) until it catches up; ${still}`)),
-    onResumed: (count) => stdout.push(json ? `${JSON.stringify({ type: 'dropped', count, message: `${count} lines were not written: stdout was not read fast enough` })}\n` : `… ${count} lines not shown: stdout was not read fast enough\n`),
+    // The notice is not itself a line that was lost: pushed uncounted, so that the counts are of deliveries (and warnings).
+    onResumed: (count) => stdout.push(json ? `${JSON.stringify({ type: 'dropped', count, message: `${count} lines were not written: stdout was not read fast enough` })}\n` : `… ${plural(count, 'delivery', 'deliveries')} not shown: stdout was not read fast enough\n`, false),
     onClosed: (e) => writeErr(err.yellow(`warning: stdout was closed (${e.code ?? e.message}): deliveries are no longer printed; ${still}`)),
   });
   const stderr = streamWriter(process.stderr, {}, { batch: 0, maxBuffered: 1024 * 1024 });
@@ -233,7 +236,8 @@ export async function run(rawOptions: unknown): Promise<number> {
     const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
       ? err.red(`timed out after ${formatDuration(timeoutMs!)} with ${summary.deliveries} of ${expect} expected deliveries`)
       : reason === 'interrupt' ? 'stopped' : reason === 'timeout' ? `stopped after ${formatDuration(timeoutMs!)}` : `received ${summary.deliveries} of ${expect} expected`;
-    const lost = notWritten > 0 ? err.yellow(`; ${notWritten} output lines dropped (stdout not read)`) : '';
+    // In human mode only deliveries go to stdout (warnings go to stderr): what was lost is that many deliveries.
+    const lost = notWritten === 0 ? '' : err.yellow(json ? `; ${notWritten} output lines dropped (stdout not read)` : `; ${plural(notWritten, 'delivery', 'deliveries')} not shown (stdout not read)`);
     writeErr(`${why}: ${formatSummary(summary, err)}${lost}`);
   }
   return code;

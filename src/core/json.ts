@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { escapeTerminal } from './redact.js';
 
 /** 1-based line and column of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -25,7 +26,8 @@ export function findJsonError(text: string): { offset: number; message: string }
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
-  const describe = () => (i >= text.length ? 'end of input' : `"${text[i]}"`);
+  // The text can be anyone's (a capture, a delivery): a control character is shown escaped, never sent raw.
+  const describe = () => (i >= text.length ? 'end of input' : `"${escapeTerminal(text[i]!)}"`);
   const value = (depth: number): void => {
     if (depth > 10_000) fail('nesting too deep');
     ws();

@@ -225,7 +225,7 @@ export function takeReportHeadBytes(report: DeliveryReport): Buffer | string | u
 export type OutputLine = string | ReadonlyArray<string | Uint8Array | OpenObject>;
 
 export interface OutputSink {
-  push(line: OutputLine): void;
+  push(line: OutputLine, counted?: boolean): void; // counted false: a notice about the output itself, never "dropped"
   /** Writes what is pending now (unless the stream is over its bound). */
   flush(): void;
   /** The last flush: lines dropped since the reader last caught up are reported (onResumed) first. */
@@ -351,14 +351,14 @@ export function streamWriter(stream: Stream, events: SinkEvents = {}, options: {
     });
   };
   return {
-    push(line) {
+    push(line, counted = true) {
       if (closed) {
-        dropped++;
+        if (counted) dropped++;
         return;
       }
       if (typeof line === 'string') put(line);
       else for (const part of line) put(part);
-      pendingLines++;
+      if (counted) pendingLines++;
       if (used >= batch) flush();
       else if (!scheduled) {
         scheduled = true;

@@ -22,6 +22,17 @@ export interface HmacSchemeDef {
   configurable?: boolean;
   /** What a good signature looks like, when the default sentence does not say it well. */
   looksLike?: string;
+  /** A fresh secret in the platform's own format (`cg-hooks keygen`); default 32 random bytes as hex. */
+  keygen?: () => string;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `n` characters of [0-9A-Za-z] from the secure random source, without modulo bias (bytes ≥ 248 are redrawn). */
+export function randomBase62(n: number): string {
+  let out = '';
+  while (out.length < n) for (const b of randomBytes(n)) if (b < 248 && out.length < n) out += BASE62[b % 62];
+  return out;
 }
 
 /** A profile per provider spec, made once: verifying is a receiver's hot path. */
@@ -79,7 +90,7 @@ export function defineHmacScheme(def: HmacSchemeDef): Scheme {
       family: (_given, _forList, spec, custom) => ({ kind: 'signature', profile: profile(spec, custom) }),
       ...(def.reserializingSamples ? { reserializingSamples: true } : {}),
     },
-    keygen: () => ({ secret: randomBytes(32).toString('hex') }),
+    keygen: () => ({ secret: def.keygen?.() ?? randomBytes(32).toString('hex') }),
     exported: (spec, custom) => ({ kind: 'hmac', profile: profile(spec, custom) }),
     looksLike: (spec, custom) => def.looksLike ?? looksLike(profile(spec, custom)),
   };

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { safeEqual } from '../hmac.js';
 import { onForget } from '../memo.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
-import { parsedTimestamp, readStripeHeader, stripeHeaderProblems, timestampTextNote } from './stripe-header.js';
+import { headerFormatNotes, parsedTimestamp, readStripeHeader, stripeHeaderProblems } from './stripe-header.js';
 import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from './profile.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -180,8 +180,6 @@ export interface ParsedSignature {
   /** Timestamp carried inside the value (Stripe's t=). */
   t?: string;
   error?: string;
-  /** What in the value the platform's libraries read otherwise (Stripe), said beside a mismatch. */
-  note?: string;
 }
 
 /** Stripe's "t=…,v1=…,v0=…": the timestamp and every other key=value pair, in order. */
@@ -224,16 +222,14 @@ export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSi
 
 function parseStripeValue(profile: HmacProfile, raw: string): ParsedSignature {
   const { t, signatures: found } = readStripeHeader(raw);
-  const problems = stripeHeaderProblems(raw);
-  const why = problems.length > 0 ? `: ${problems.join('; ')}` : '';
   const signatures = found.filter((s): s is string => s !== undefined && s !== '');
   // stripe-node throws on an empty v1= (its secureCompare wants two strings), whatever the other v1= hold.
   if (signatures.length < found.length) return { signatures, error: `${profile.header} has an empty v1=, which stripe-node refuses with the whole header` };
-  if (signatures.length === 0) return { signatures, error: `${profile.header} has no v1= signature (expected "t=<unix seconds>,v1=<hex>")${why}` };
-  const out: ParsedSignature = { signatures };
-  if (t !== undefined) out.t = t;
-  if (problems.length > 0) out.note = problems.join('; ');
-  return out;
+  if (signatures.length === 0) {
+    const problems = stripeHeaderProblems(raw);
+    return { signatures, error: `${profile.header} has no v1= signature (expected "t=<unix seconds>,v1=<hex>")${problems.length > 0 ? `: ${problems.join('; ')}` : ''}` };
+  }
+  return t === undefined ? { signatures } : { signatures, t };
 }
 
 const DIGEST_BYTES: Record<string, number> = { md5: 16, sha1: 20, sha256: 32, sha512: 64 };
@@ -269,14 +265,14 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   const signatures = parsed.signatures.filter((s) => wellFormed(profile, s));
   if (signatures.length === 0) {
     const bad = malformedSignature(profile, header, parsed.signatures[0]!);
-    return parsed.note ? { ...bad, reason: `${bad.reason} (${parsed.note})` } : bad;
+    const note = headerFormatNotes(profile, found.value, undefined).join('; ');
+    return note ? { ...bad, reason: `${bad.reason} (${note})` } : bad;
   }
 
   // The other templates sign a timestamp (and maybe a message id): both must be there before any MAC.
   const sent = options.timestamp !== undefined ? String(options.timestamp) : (parsed.t ?? timestampHeader(profile, req.headers));
   if (sent === undefined) return { status: 'malformed', valid: false, header, reason: `no timestamp: ${profile.label} signs one (${timestampSource(profile)})` };
   const t = profile.signsParsedTimestamp && parsed.t === undefined ? parsedTimestamp(sent, profile.signsParsedTimestamp) : sent;
-  const note = parsed.note ?? (t !== sent ? timestampTextNote(`${profile.timestampHeader} "${sent}"`, sent, t, profile.label) : undefined);
   // Bolt reads the timestamp with Number() and signs what it read, fractions included.
   if (!(profile.signsParsedTimestamp === 'Number' ? /^\d{1,12}(\.\d+)?$/ : /^\d{1,12}$/).test(t)) return { status: 'malformed', valid: false, header, reason: `timestamp "${t}" is not unix seconds` };
   let id: string | undefined;
@@ -301,6 +297,8 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
     };
   }
   if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, found.at) };
+  // Only on a mismatch (never on the valid hot path): what the platform's libraries read otherwise than written.
+  const note = headerFormatNotes(profile, found.value, options.timestamp !== undefined ? undefined : sent).join('; ');
   return { status: 'invalid', valid: false, header, reason: `${header} does not match the body${note ? ` (${note})` : ''}` };
 }
 

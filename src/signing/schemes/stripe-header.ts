@@ -45,9 +45,9 @@ export function parsedTimestamp(text: string, how: 'parseInt' | 'Number' = 'pars
 }
 
 /** Why a timestamp written otherwise than the number it holds is checked over the number. */
-export function timestampTextNote(what: string, text: string, t: string, label: string): string {
+export function timestampTextNote(what: string, text: string, t: string, who: string): string {
   const how = /^0\d/.test(text.trim()) ? 'a leading zero' : text !== text.trim() ? 'whitespace around it' : 'other characters than digits';
-  return `${what} has ${how}: ${label}'s libraries read it as ${t} and check the signature over that number`;
+  return `${what} has ${how}: ${who} read${who.endsWith('libraries') ? '' : 's'} it as ${t} and check${who.endsWith('libraries') ? '' : 's'} the signature over that number`;
 }
 
 /**
@@ -79,7 +79,7 @@ export function stripeHeaderProblems(value: string): string[] {
   });
   const { tText, t } = readStripeHeader(value);
   if (tText !== undefined && t !== undefined && /^\d/.test(t) && tText !== t) {
-    add(timestampTextNote(`t=${tText.length > 24 ? `${tText.slice(0, 24)}…` : tText}`, tText, t, 'Stripe'));
+    add(timestampTextNote(`t=${tText.length > 24 ? `${tText.slice(0, 24)}…` : tText}`, tText, t, 'Stripe\'s libraries'));
   }
   return problems;
 }
@@ -92,5 +92,6 @@ export function headerFormatNotes(profile: HmacProfile, signature: string | unde
   if (profile.list === 'stripe') return signature === undefined ? [] : stripeHeaderProblems(signature);
   if (!profile.signsParsedTimestamp || t === undefined) return [];
   const n = parsedTimestamp(t, profile.signsParsedTimestamp);
-  return n !== t && /^\d/.test(n) ? [timestampTextNote(`${profile.timestampHeader} "${t.length > 24 ? `${t.slice(0, 24)}…` : t}"`, t, n, profile.label)] : [];
+  const who = profile.signsParsedTimestamp === 'Number' ? 'Bolt (Slack\'s library)' : profile.label.endsWith('s') ? `the ${profile.label} libraries` : `${profile.label}'s libraries`;
+  return n !== t && /^\d/.test(n) ? [timestampTextNote(`${profile.timestampHeader} "${t.length > 24 ? `${t.slice(0, 24)}…` : t}"`, t, n, who)] : [];
 }

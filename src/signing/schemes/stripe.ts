@@ -1,6 +1,6 @@
 // Stripe: Stripe-Signature = "t={timestamp},v1=" + hex(HMAC-SHA256(secret, "{timestamp}.{body}")); during a secret
 // rotation Stripe sends one v1= per active secret.
-import { defineHmacScheme } from './define-hmac.js';
+import { defineHmacScheme, randomBase62 } from './define-hmac.js';
 
 export const stripe = defineHmacScheme({
   id: 'stripe',
@@ -9,6 +9,8 @@ export const stripe = defineHmacScheme({
   identifies: ['stripe-signature'],
   alwaysSigns: true,
   looksLike: 'Stripe signatures look like t=<unix seconds>,v1=<hex>',
+  // An endpoint's signing secret as the Dashboard shows it: "whsec_" + 32 letters and digits, used as text.
+  keygen: () => `whsec_${randomBase62(32)}`,
   build: () => ({
     label: 'Stripe',
     algorithm: 'sha256',
