@@ -46,13 +46,14 @@ describe('parsedTimestamp', () => {
 
 describe('timestampTextNote', () => {
   it('names what differs from the number', () => {
-    expect(timestampTextNote('t=017', '017', '17', 'Stripe')).toBe(`t=017 has a leading zero: ${LIBS} read it as 17 and check the signature over that number`);
-    expect(timestampTextNote('t= 17', ' 17', '17', 'Stripe')).toBe(`t= 17 has whitespace around it: ${LIBS} read it as 17 and check the signature over that number`);
-    expect(timestampTextNote('t=17 ', '17 ', '17', 'Slack')).toBe("t=17  has whitespace around it: Slack's libraries read it as 17 and check the signature over that number");
-    expect(timestampTextNote('t=17x', '17x', '17', 'Stripe')).toBe(`t=17x has other characters than digits: ${LIBS} read it as 17 and check the signature over that number`);
+    expect(timestampTextNote('t=017', '017', '17', LIBS)).toBe(`t=017 has a leading zero: ${LIBS} read it as 17 and check the signature over that number`);
+    expect(timestampTextNote('t= 17', ' 17', '17', LIBS)).toBe(`t= 17 has whitespace around it: ${LIBS} read it as 17 and check the signature over that number`);
+    // One library, not "libraries": the verbs agree with it.
+    expect(timestampTextNote('t=17 ', '17 ', '17', "Bolt (Slack's library)")).toBe("t=17  has whitespace around it: Bolt (Slack's library) reads it as 17 and checks the signature over that number");
+    expect(timestampTextNote('t=17x', '17x', '17', LIBS)).toBe(`t=17x has other characters than digits: ${LIBS} read it as 17 and check the signature over that number`);
     // A zero alone is no leading zero; after whitespace it still is one.
-    expect(timestampTextNote('t=0x', '0x', '0', 'Stripe')).toContain('other characters than digits');
-    expect(timestampTextNote('t= 017', ' 017', '17', 'Stripe')).toContain('a leading zero');
+    expect(timestampTextNote('t=0x', '0x', '0', LIBS)).toContain('other characters than digits');
+    expect(timestampTextNote('t= 017', ' 017', '17', LIBS)).toContain('a leading zero');
   });
 });
 
@@ -91,6 +92,13 @@ describe('headerFormatNotes', () => {
   const stripe = { list: 'stripe', signsParsedTimestamp: 'parseInt', timestampHeader: undefined, label: 'Stripe' } as unknown as HmacProfile;
   const slack = { list: 'single', signsParsedTimestamp: 'Number', timestampHeader: 'X-Slack-Request-Timestamp', label: 'Slack' } as unknown as HmacProfile;
   const plain = { list: 'single', timestampHeader: 'X-Timestamp', label: 'Custom' } as unknown as HmacProfile;
+  const sw = { list: 'space', signsParsedTimestamp: 'parseInt', timestampHeader: 'webhook-timestamp', label: 'Standard Webhooks' } as unknown as HmacProfile;
+  const acme = { list: 'single', signsParsedTimestamp: 'parseInt', timestampHeader: 'X-Acme-Time', label: 'Acme' } as unknown as HmacProfile;
+
+  it('names whose libraries read it so', () => {
+    expect(headerFormatNotes(sw, 'v1,abc', '017')).toStrictEqual(['webhook-timestamp "017" has a leading zero: the Standard Webhooks libraries read it as 17 and check the signature over that number']);
+    expect(headerFormatNotes(acme, 'abc', '017')).toStrictEqual(["X-Acme-Time \"017\" has a leading zero: Acme's libraries read it as 17 and check the signature over that number"]);
+  });
 
   it('Stripe: the header\'s problems, from the signature header alone', () => {
     expect(headerFormatNotes(stripe, `t=1700000000, v1=${S}`, '1700000000')).toStrictEqual([`a space after the comma before v1=: ${LIBS} do not accept it`]);
@@ -98,7 +106,7 @@ describe('headerFormatNotes', () => {
   });
 
   it('a scheme that signs the parsed timestamp: what its libraries read instead of the text', () => {
-    expect(headerFormatNotes(slack, 'v0=abc', '1700000000.0')).toStrictEqual(["X-Slack-Request-Timestamp \"1700000000.0\" has other characters than digits: Slack's libraries read it as 1700000000 and check the signature over that number"]);
+    expect(headerFormatNotes(slack, 'v0=abc', '1700000000.0')).toStrictEqual(["X-Slack-Request-Timestamp \"1700000000.0\" has other characters than digits: Bolt (Slack's library) reads it as 1700000000 and checks the signature over that number"]);
     expect(headerFormatNotes(slack, 'v0=abc', ` ${'1'.repeat(30)}`)[0]).toMatch(/^X-Slack-Request-Timestamp " 1{23}…" has whitespace around it/);
     expect(headerFormatNotes(slack, 'v0=abc', '1700000000')).toStrictEqual([]);
     // No number at all: nothing to note (the timestamp is refused as not unix seconds).
