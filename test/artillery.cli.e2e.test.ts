@@ -131,6 +131,18 @@ describe('export artillery', () => {
 });
 
 describe('import artillery', () => {
+  it('requests that got no answer are not "errors none", even when the report counts no error', async () => {
+    const report = JSON.parse(readFileSync(fixture('report-2.0.34.json'), 'utf8'));
+    report.aggregate.counters['http.responses'] = 186;
+    const file = join(root, 'in-flight.json');
+    writeFileSync(file, JSON.stringify(report));
+    const r = await runCli(['import', 'artillery', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/requests\s+191 .*186 answered/);
+    expect(r.stdout).toMatch(/errors\s+none counted, but 5 requests got no answer/);
+    expect((await runCli(['import', 'artillery', fixture('report-2.0.34.json')])).stdout).toMatch(/errors\s+none\n/);
+  });
+
   it('summarises a real Artillery report of an exported test', async () => {
     const r = await runCli(['import', 'artillery', fixture('report-2.0.34.json'), '--json']);
     expect(r.code, r.stderr).toBe(0);
