@@ -136,7 +136,7 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
     const { checkProbe } = await import('../scenarios/probe.js');
     const users = new Set(plan.deliveries.flatMap((d) => (d.credit ? [d.credit.user] : [])));
     checkProbe(o.probe, o.probePath, users.size);
-    probe = { url: o.probe, headers: Object.fromEntries((o.probeHeader ?? []).map(parseHeader)), timeoutMs: timeoutMs ?? 10_000, ...(o.probePath !== undefined ? { path: o.probePath } : {}), ...(o.insecure ? { insecure: true } : {}) };
+    probe = { url: o.probe, headers: Object.fromEntries((o.probeHeader ?? []).map(parseProbeHeader)), timeoutMs: timeoutMs ?? 10_000, ...(o.probePath !== undefined ? { path: o.probePath } : {}), ...(o.insecure ? { insecure: true } : {}) };
   }
 
   const report = await import('../scenarios/report.js');
@@ -189,6 +189,16 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
   if (result.exitCode !== 0) writeErr(err.dim(`re-run this exact run with --seed ${seed}${o.now === undefined ? ` --now ${new Date(nowMs).toISOString()}` : ''}`));
   await writeJUnit();
   return result.exitCode;
+}
+
+/** parseHeader's errors name `-H`; a mistake in a --probe-header is said to be there. */
+function parseProbeHeader(text: string): [string, string] {
+  try {
+    return parseHeader(text);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    throw new UsageError(e.code, e.message.replace(/^-H\b/, '--probe-header'), 'for example --probe-header "Authorization: Bearer <token>"');
+  }
 }
 
 export function register(program: Command): void {
