@@ -43,6 +43,21 @@ describe('export artillery', () => {
     expect(readFileSync(join(dir, 'processor.cjs'), 'utf8')).not.toMatch(/require\(["'](?!node:)/);
   });
 
+  it('--force replaces a symlink planted in the directory, never writing to its target', async () => {
+    const { lstatSync, symlinkSync } = await import('node:fs');
+    const dir = join(root, 'planted');
+    const victim = join(root, 'victim.txt');
+    writeFileSync(victim, 'do not overwrite\n');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir);
+    for (const name of ['processor.cjs', 'load-test.yml', 'README.md', 'cg-hooks.json']) symlinkSync(victim, join(dir, name));
+    const r = await runCli(['export', 'artillery', 'mgpass', '--to', 'http://127.0.0.1:3999/h', '--corpus', '3', '-o', dir, '--force']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('do not overwrite\n');
+    for (const name of ['processor.cjs', 'load-test.yml', 'README.md', 'cg-hooks.json']) expect(lstatSync(join(dir, name)).isFile(), name).toBe(true);
+    expect(dirFiles(dir)).toEqual(['README.md', 'cg-hooks.json', 'corpus.ndjson', 'load-test.yml', 'processor.cjs']);
+  });
+
   it('refuses to overwrite an export without --force, and a URL that carries a credential', async () => {
     const dir = join(root, 'twice');
     const args = ['export', 'artillery', 'mgpass', '--to', 'http://127.0.0.1:3999/h', '--corpus', '5', '-o', dir];
@@ -116,6 +131,18 @@ describe('export artillery', () => {
 });
 
 describe('import artillery', () => {
+  it('requests that got no answer are not "errors none", even when the report counts no error', async () => {
+    const report = JSON.parse(readFileSync(fixture('report-2.0.34.json'), 'utf8'));
+    report.aggregate.counters['http.responses'] = 186;
+    const file = join(root, 'in-flight.json');
+    writeFileSync(file, JSON.stringify(report));
+    const r = await runCli(['import', 'artillery', file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/requests\s+191 .*186 answered/);
+    expect(r.stdout).toMatch(/errors\s+none counted, but 5 requests got no answer/);
+    expect((await runCli(['import', 'artillery', fixture('report-2.0.34.json')])).stdout).toMatch(/errors\s+none\n/);
+  });
+
   it('summarises a real Artillery report of an exported test', async () => {
     const r = await runCli(['import', 'artillery', fixture('report-2.0.34.json'), '--json']);
     expect(r.code, r.stderr).toBe(0);

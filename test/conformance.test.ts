@@ -252,6 +252,10 @@ describe('the key rotation drill (--retired-secret)', () => {
 
   it('a retired key the scheme cannot use, or a scheme that does not sign, is a usage error', () => {
     expect(usageError(() => planCases(customerglu, { scheme: 'standard-webhooks', secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], retiredSecrets: ['not base64!'] })).message).toMatch(/^--retired-secret: /);
+    // The current key given as the retired one: the drill would blame the receiver for trusting its own key.
+    expect(usageError(() => planCases(customerglu, { secrets: [SECRET, OLD], retiredSecrets: [OLD] })).message).toBe(
+      '--retired-secret: the same key as --secret; give the key the sender used before the rotation',
+    );
   });
 
   it('the judge: a receiver that still trusts the retired key fails, with what to do', () => {

@@ -44,6 +44,12 @@ describe('cg-hooks demo (built binary)', () => {
     expect(segment.forged).toMatchObject({ sent: true, status: 401, rejected: true });
   }, 90_000); // six demo runs, one after another
 
+  it('a provider named twice is shown once', async () => {
+    const report = JSON.parse((await runCli(['demo', '--provider', 'reward', '--provider', 'reward', '--json'])).stdout);
+    expect(report.rows.map((r: { event: string }) => r.event)).toEqual(['trigger_event.created', 'balance.credit_points_issued']);
+    expect(report.forged.skipped).toBe('reward does not sign deliveries: there is no signature to forge');
+  });
+
   it('an unknown provider is a usage error', async () => {
     const r = await runCli(['demo', '--provider', 'mgpas']);
     expect(r.code).toBe(2);

@@ -256,6 +256,11 @@ describe('scenario run: usage, reproducibility, network', () => {
     const noSecret = await cli(['scenario', 'run', 'mgpass-points', '--to', 'http://127.0.0.1:1/x'], { env: { CG_HOOKS_SECRET: undefined } });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toContain('--secret');
+    // A mistake in --probe-header is named as such (and its value, likely a credential, is not echoed).
+    const probeHeader = await cli(['scenario', 'run', 'mgpass-points', '--to', 'http://127.0.0.1:1/x', '--secret', 's', '--probe', 'http://127.0.0.1:1/b/{user}', '--probe-header', 'Authorization=Bearer tok-Zq81']);
+    expect(probeHeader.code).toBe(2);
+    expect(probeHeader.stderr).toContain('error: --probe-header "Authorization…": expected "Name: value"');
+    expect(probeHeader.stderr).not.toContain('Zq81');
   }, SEVERAL);
 });
 

@@ -73,7 +73,7 @@ export function nextSteps(providers: readonly ProviderDef[], all: boolean): stri
 
 export async function run(rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
-  const report = await runDemo({ ...(o.provider ? { providers: o.provider } : {}), ...(o.ascii ? { ascii: true } : {}) }, {
+  const report = await runDemo({ ...(o.provider ? { providers: [...new Set(o.provider)] } : {}), ...(o.ascii ? { ascii: true } : {}) }, {
     onReady: (url) => {
       if (!o.json) writeErr(err.dim(`cg-hooks listener on ${url}: sending one delivery of every event…`));
     },

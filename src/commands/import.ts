@@ -65,7 +65,10 @@ export function formatSummary(path: string, s: LoadSummary): string {
   lines.push(`  latency     ${s.latencyMs ? `p50 ${ms(s.latencyMs.p50)} · p95 ${ms(s.latencyMs.p95)} · p99 ${ms(s.latencyMs.p99)} · max ${ms(s.latencyMs.max)}` : 'no response'}`);
   const errorTotal = Object.values(s.errors).reduce((a, b) => a + b, 0);
   const rate = s.errorRatePct !== null ? ` (${+s.errorRatePct.toFixed(2)}% of virtual users failed)` : '';
-  lines.push(`  errors      ${errorTotal === 0 ? out.green('none') : out.red(`${int(errorTotal)}${rate}: ${counts(s.errors)}`)}`);
+  // No error counted is not "none" while requests went unanswered (a run stopped with requests in flight).
+  const unanswered = s.requests - s.responses;
+  const noErrors = unanswered > 0 ? out.red(`none counted, but ${int(unanswered)} request${unanswered === 1 ? '' : 's'} got no answer`) : out.green('none');
+  lines.push(`  errors      ${errorTotal === 0 ? noErrors : out.red(`${int(errorTotal)}${rate}: ${counts(s.errors)}`)}`);
   if (s.deliveries) {
     const d = s.deliveries;
     const share = d.duplicateShare !== null ? ` (${(d.duplicateShare * 100).toFixed(1)}%)` : '';

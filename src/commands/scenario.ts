@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as z from 'zod/mini';
@@ -136,7 +136,7 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
     const { checkProbe } = await import('../scenarios/probe.js');
     const users = new Set(plan.deliveries.flatMap((d) => (d.credit ? [d.credit.user] : [])));
     checkProbe(o.probe, o.probePath, users.size);
-    probe = { url: o.probe, headers: Object.fromEntries((o.probeHeader ?? []).map(parseHeader)), timeoutMs: timeoutMs ?? 10_000, ...(o.probePath !== undefined ? { path: o.probePath } : {}), ...(o.insecure ? { insecure: true } : {}) };
+    probe = { url: o.probe, headers: Object.fromEntries((o.probeHeader ?? []).map(parseProbeHeader)), timeoutMs: timeoutMs ?? 10_000, ...(o.probePath !== undefined ? { path: o.probePath } : {}), ...(o.insecure ? { insecure: true } : {}) };
   }
 
   const report = await import('../scenarios/report.js');
@@ -164,18 +164,16 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
     interrupt.dispose();
   });
 
-  if (o.junit !== undefined) {
+  // After the report: a JUnit file that cannot be written (a full disk) must not hide what was sent.
+  const writeJUnit = async () => {
+    if (o.junit === undefined) return;
     const { junitXml } = await import('../output/junit.js');
     const xml = junitXml({ name: `cg-hooks scenario ${scenario.name}`, timestamp: result.startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'), hostname: hostname(), properties: { scenario: scenario.name, provider: provider.id, seed: String(seed), chaos: (await import('../scenarios/chaos.js')).formatChaos(chaos) }, cases: report.junitCases(result, probe !== undefined) });
-    try {
-      writeFileSync(o.junit, xml);
-    } catch (e) {
-      throw new UsageError('unwritable_file', `--junit: cannot write ${o.junit}: ${(e as Error).message}`);
-    }
-  }
+    (await import('./junit-file.js')).writeJUnitFile(o.junit, xml);
+  };
   if (o.json) {
-    writeOut(JSON.stringify(report.reportJson(result, o.to)));
-    return result.exitCode;
+    const { writeJsonWithJUnit } = await import('./junit-file.js');
+    return writeJsonWithJUnit(report.reportJson(result, o.to), result.exitCode, o.junit === undefined ? undefined : writeJUnit);
   }
   writeOut(report.formatTable(result));
   for (const line of report.ledgerLines(result)) writeOut(line.startsWith('✖') ? out.red(line) : line);
@@ -189,7 +187,18 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
   const hint = result.unreachable?.hint ?? result.records.find((r) => r.hint && r.verdict !== 'pass')?.hint;
   if (hint) writeErr(err.dim(`hint: ${hint}`));
   if (result.exitCode !== 0) writeErr(err.dim(`re-run this exact run with --seed ${seed}${o.now === undefined ? ` --now ${new Date(nowMs).toISOString()}` : ''}`));
+  await writeJUnit();
   return result.exitCode;
+}
+
+/** parseHeader's errors name `-H`; a mistake in a --probe-header is said to be there. */
+function parseProbeHeader(text: string): [string, string] {
+  try {
+    return parseHeader(text);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    throw new UsageError(e.code, e.message.replace(/^-H\b/, '--probe-header'), 'for example --probe-header "Authorization: Bearer <token>"');
+  }
 }
 
 export function register(program: Command): void {

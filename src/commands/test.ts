@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
@@ -17,6 +17,7 @@ import { schemeFor } from '../signing/index.js';
 import { readMappingOption } from './mapping-option.js';
 import { credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
+import { writeJsonWithJUnit, writeJUnitFile } from './junit-file.js';
 
 const Options = z.object({
   provider: z.optional(z.string()),
@@ -132,13 +133,6 @@ function checkJUnitPath(path: string): void {
   if (!existsSync(dir)) throw new UsageError('bad_option', `--junit: directory ${dirname(path)} does not exist`);
 }
 
-function writeJUnit(path: string, xml: string): void {
-  try {
-    writeFileSync(path, xml);
-  } catch (e) {
-    throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${(e as Error).message}`);
-  }
-}
 
 function planOptions(o: TestOptions, provider: ProviderDef): PlanOptions {
   const credentials = credentialsFrom(o);
@@ -230,12 +224,12 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
   );
   spinner?.stop();
 
-  if (o.junit !== undefined) writeJUnit(o.junit, reportJUnit(report, startedAt));
   if (report.unreachable) {
+    if (o.junit !== undefined) writeJUnitFile(o.junit, reportJUnit(report, startedAt));
     const u = report.unreachable;
     throw new NetworkError(u.code, `cannot reach the receiver: ${u.message}`, u.hint);
   }
-  if (o.json) writeOut(JSON.stringify(reportJson(report)));
+  if (o.json) return writeJsonWithJUnit(reportJson(report), report.exitCode, o.junit === undefined ? undefined : async () => writeJUnitFile(o.junit!, reportJUnit(report, startedAt)));
   else {
     writeOut(formatTable(report));
     const s = report.summary;
@@ -253,6 +247,8 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
           : err.red(`✗ ${s.failed} of ${judged} cases failed${extra ? ` (${extra})` : ''}: the receiver does not conform`),
     );
   }
+  // After the report: a JUnit file that cannot be written (a full disk) must not hide what the run found.
+  if (o.junit !== undefined) writeJUnitFile(o.junit, reportJUnit(report, startedAt));
   if (o.junit !== undefined && human) writeErr(err.dim(`JUnit report written to ${o.junit}`));
   return report.exitCode;
 }

@@ -136,6 +136,10 @@ function requireCredentials(provider: ProviderDef, scheme: Scheme, family: Confo
   if (o.retiredSecrets?.length && family.kind !== 'signature') {
     throw new UsageError('bad_option', `--retired-secret: ${scheme.label} ${scheme.needsWhat}; a rotation drill needs a signing scheme`);
   }
+  // The drill would send the current key as the "retired" one and blame the receiver for still trusting it.
+  if (o.retiredSecrets?.some((r) => secrets.includes(r))) {
+    throw new UsageError('bad_option', '--retired-secret: the same key as --secret; give the key the sender used before the rotation', 'e.g. --secret "$NEW_SECRET" --retired-secret "$OLD_SECRET"');
+  }
 }
 
 const FLAG = { secret: '--secret', apiKey: '--api-key', user: '--user', licenseCode: '--license-code' } as const;

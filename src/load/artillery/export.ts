@@ -30,6 +30,22 @@ export function existingExportFiles(dir: string): string[] {
   return Object.values(FILES).filter((name) => existsSync(join(dir, name)));
 }
 
+/**
+ * Written aside (exclusively: never through a symlink) and renamed over the name: `--force` replaces a symlink
+ * planted in the directory (a cloned repository's `processor.cjs -> ~/.bashrc`) instead of writing to its target.
+ */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const partial = `${path}.partial`;
+  await rm(partial, { force: true });
+  try {
+    await writeFile(partial, text, { encoding: 'utf8', flag: 'wx' });
+    await rename(partial, path);
+  } catch (e) {
+    await rm(partial, { force: true });
+    throw e;
+  }
+}
+
 export async function exportArtillery(o: ArtilleryExport, callbacks: ExportCallbacks = {}): Promise<ExportResult> {
   await mkdir(o.dir, { recursive: true });
   // The corpus is the long part: written aside and renamed, so an interrupted export leaves no half corpus behind.
@@ -53,7 +69,7 @@ export async function exportArtillery(o: ArtilleryExport, callbacks: ExportCallb
     [FILES.config, processorConfig(o)],
     [FILES.readme, readme(o, o.command)],
   ];
-  for (const [name, text] of texts) await writeFile(join(o.dir, name), text, 'utf8');
+  for (const [name, text] of texts) await replaceFile(join(o.dir, name), text);
   const files = [];
   for (const name of Object.values(FILES)) files.push({ name, bytes: (await stat(join(o.dir, name))).size });
   return { dir: o.dir, files, corpus };

@@ -1,0 +1,36 @@
+// Writes a --junit report whole or not at all (test, scenario run). Written aside and renamed over the name, so a
+// full disk leaves neither an empty file nor a stale report from an earlier run for a CI step to publish.
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CliError, EXIT, UsageError } from '../output/errors.js';
+import { err, writeErr, writeOut } from '../output/style.js';
+
+export function writeJUnitFile(path: string, xml: string): void {
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  try {
+    writeFileSync(partial, xml, { flag: 'wx' });
+    renameSync(partial, path);
+  } catch (e) {
+    rmSync(partial, { force: true });
+    // What was asked for could not be written: an older report under that name would be taken for this run's.
+    rmSync(path, { force: true });
+    throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * --json: one document whatever happens. The JUnit file is written first; when it cannot be, the report still goes
+ * out (every delivery sent is reported) with `junit: {path, error}`, `ok: false` and exit 2, the error on stderr.
+ */
+export async function writeJsonWithJUnit(doc: Record<string, unknown>, exitCode: number, junit: (() => Promise<void>) | undefined): Promise<number> {
+  try {
+    await junit?.();
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    writeOut(JSON.stringify({ ...doc, junit: { error: { code: e.code, message: e.message } }, ok: false, ...('exitCode' in doc ? { exitCode: EXIT.usage } : {}) }));
+    writeErr(err.red(`error: ${e.message}`));
+    return EXIT.usage;
+  }
+  writeOut(JSON.stringify(doc));
+  return exitCode;
+}
