@@ -50,6 +50,23 @@ describe('parseTime (--timestamp, --now): unix seconds or ISO-8601, nothing V8 m
 
   // Date.parse's fallback read each of these as a day of 2001 (t=978307200 for "Jan 1"): a signature over a
   // timestamp nobody asked for.
+  // 14 digits were read as milliseconds and signed a time in the year 5138, 11 digits as seconds likewise: typos.
+  it.each([
+    ['99999999999999', 5138],
+    ['99999999999', 5138],
+    ['7258118400', 2200],
+    ['9999-12-31T23:59:59Z', 9999],
+    ['1969-12-31T23:59:59Z', 1969],
+  ])('%j is out of range, said with its year', (text, year) => {
+    expect(() => parseTime(text, '--now')).toThrow(`--now: "${text}" is in the year ${year}: expected a time from 1970 to 2199 (unix seconds have 10 digits, milliseconds 13)`);
+  });
+
+  it('the range\'s edges', () => {
+    expect(parseTime('0', '--timestamp')).toBe(0);
+    expect(parseTime('7258118399', '--timestamp')).toBe(7_258_118_399_000);
+    expect(parseTime('2199-12-31T23:59:59.999Z', '--now')).toBe(Date.UTC(2200, 0, 1) - 1);
+  });
+
   it.each(['-5', '1.5', 'Jan 1', '1 2', 'yesterday', '2026-13-01', '0x10'])('%j is one clear error', (text) => {
     expect(() => parseTime(text, '--timestamp')).toThrow(`--timestamp: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
   });

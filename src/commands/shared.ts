@@ -141,12 +141,21 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|
 
 export function parseTime(given: string, flag: string): number {
   const text = given.trim();
-  if (/^\d{1,11}$/.test(text)) return Number(text) * 1000;
-  if (/^\d{12,}$/.test(text)) return Number(text);
+  if (/^\d{1,11}$/.test(text)) return inSignableRange(Number(text) * 1000, text, flag);
+  if (/^\d{12,}$/.test(text)) return inSignableRange(Number(text), text, flag);
   // Only ISO-8601 reaches Date.parse: its fallback reads "-5", "1.5" or "Jan 1" as days of 2001, a silent wrong time.
   const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) throw new UsageError('bad_option', `${flag}: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
-  return ms;
+  return inSignableRange(ms, text, flag);
+}
+
+/** After this, a time is a typo (14 digits read as milliseconds, 11 as seconds: years past 5000), not a test case. */
+const LAST_TIME_MS = Date.UTC(2200, 0, 1);
+
+function inSignableRange(ms: number, text: string, flag: string): number {
+  if (ms >= 0 && ms < LAST_TIME_MS) return ms;
+  const year = new Date(ms).getUTCFullYear();
+  throw new UsageError('bad_option', `${flag}: "${text}" is in the year ${Number.isNaN(year) ? '?' : year}: expected a time from 1970 to 2199 (unix seconds have 10 digits, milliseconds 13)`);
 }
 
 /**
