@@ -7,10 +7,8 @@ import { readInput } from './shared.js';
  * it fits the event (its "$keys" exist) is checked where the event is known: `prepareGenerator`/`resolveMapping`.
  */
 export async function readMappingOption(path: string): Promise<Mapping> {
-  const bytes = await readInput(path, '--mapping file');
-  if (bytes.length > MAX_MAPPING_BYTES) {
-    throw new UsageError('bad_mapping', `--mapping ${path} is ${bytes.length} bytes: a mapping file is at most ${MAX_MAPPING_BYTES} bytes`);
-  }
+  // Bounded while reading: a device or a pipe (/dev/zero, <(cmd)) is never read past what a mapping may be.
+  const bytes = await readInput(path, '--mapping file', MAX_MAPPING_BYTES);
   try {
     return parseMapping(bytes.toString('utf8'), path === '-' ? 'stdin' : path);
   } catch (e) {

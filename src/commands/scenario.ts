@@ -51,7 +51,8 @@ async function loadScenario(arg: string) {
   const { parseScenario } = await import('../scenarios/parse.js');
   const { loadBuiltin } = await import('../scenarios/builtin.js');
   if (!isFile(arg)) return loadBuiltin(arg);
-  return parseScenario((await readInput(arg, 'scenario file')).toString('utf8'), arg);
+  const { LIMITS } = await import('../scenarios/model.js');
+  return parseScenario((await readInput(arg, 'scenario file', LIMITS.fileBytes)).toString('utf8'), arg);
 }
 
 function checkJUnitPath(path: string): void {

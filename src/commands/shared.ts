@@ -80,23 +80,23 @@ function warnSecretWhitespace(schema: z.ZodMiniType, data: unknown): void {
 /** The largest body read from a file or stdin: past it, one clear line instead of running out of memory. */
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
-const tooLarge = (what: string, path: string) =>
-  new UsageError('input_too_large', `${what} ${path === '-' ? '(stdin)' : path} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`, 'webhook bodies are small: check that the right file is given');
+const tooLarge = (what: string, path: string, max: number) =>
+  new UsageError('input_too_large', `${what} ${path === '-' ? '(stdin)' : path} is larger than ${max % (1024 * 1024) === 0 ? `${max / 1024 / 1024} MiB` : `${max} bytes`}`, max === MAX_INPUT_BYTES ? 'webhook bodies are small: check that the right file is given' : 'check that the right file is given');
 
 /**
  * Reads stdin to its end, asynchronously. A synchronous read (readFileSync(0)) fails with EAGAIN when stdin is a
  * non-blocking pipe or a terminal, which it often is by the time a command runs (`generate … | sign --body -`).
  */
-export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = process.stdin, path = '-'): Promise<Buffer> {
+export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = process.stdin, path = '-', max = MAX_INPUT_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of stdin) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
       size += buffer.length;
-      if (size > MAX_INPUT_BYTES) {
+      if (size > max) {
         (stdin as Partial<Readable>).destroy?.();
-        throw tooLarge(what, path);
+        throw tooLarge(what, path, max);
       }
       chunks.push(buffer);
     }
@@ -107,19 +107,22 @@ export async function readStdin(what = 'stdin', stdin: NodeJS.ReadableStream = p
   return Buffer.concat(chunks, size);
 }
 
-/** Reads a file (or stdin for "-") as bytes, with a usage error that names the file; stdin must not be empty. */
-export async function readInput(path: string, what = 'file'): Promise<Buffer> {
+/**
+ * Reads a file (or stdin for "-") as bytes, with a usage error that names the file; stdin must not be empty. `max`:
+ * a caller whose files are small (a scenario, a mapping: 1 MiB) stops reading a device or a pipe there.
+ */
+export async function readInput(path: string, what = 'file', max = MAX_INPUT_BYTES): Promise<Buffer> {
   if (path === '-') {
     if (process.stdin.isTTY) process.stderr.write(`reading ${what.replace(/ file$/, '')} from the terminal: end it with Ctrl-D\n`);
-    const bytes = await readStdin(what);
+    const bytes = await readStdin(what, process.stdin, '-', max);
     if (bytes.length === 0) throw new UsageError('empty_input', `${what.replace(/ file$/, '')} -: stdin was empty`, 'pipe the bytes in, e.g. cg-hooks generate customerglu reward | cg-hooks sign customerglu --body -');
     return bytes;
   }
   try {
     const stat = statSync(path);
     // A device or a FIFO (/dev/zero, `--body <(…)`) has no size to check first: read it as a stream, bounded.
-    if (!stat.isFile() && !stat.isDirectory()) return await readStdin(what, createReadStream(path), path);
-    if (stat.size > MAX_INPUT_BYTES) throw tooLarge(what, path);
+    if (!stat.isFile() && !stat.isDirectory()) return await readStdin(what, createReadStream(path), path, max);
+    if (stat.size > max) throw tooLarge(what, path, max);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof UsageError) throw e;
