@@ -38,12 +38,15 @@ describe('colours: a request for none wins over FORCE_COLOR', () => {
 
 describe('listen --host', () => {
   it('0.0.0.0: the real bind address, a warning that it is reachable from the network, and --json says so', async () => {
-    const human = await runCli(['listen', '--host', '0.0.0.0', '--port', '0', '--timeout', '1']);
+    // Three listeners that each run out their --timeout: side by side, not one after the other.
+    const [human, machine, local] = await Promise.all([
+      runCli(['listen', '--host', '0.0.0.0', '--port', '0', '--timeout', '1']),
+      runCli(['listen', '--host', '0.0.0.0', '--port', '0', '--timeout', '1', '--json']),
+      runCli(['listen', '--port', '0', '--timeout', '1']),
+    ]);
     expect(human.stderr).toMatch(/ready on http:\/\/0\.0\.0\.0:\d+ \(from this machine: http:\/\/127\.0\.0\.1:\d+\)/);
     expect(human.stderr).toMatch(/warning: --host 0\.0\.0\.0 is reachable from the network: anyone who can reach this machine on port \d+ can send deliveries/);
-    const machine = await runCli(['listen', '--host', '0.0.0.0', '--port', '0', '--timeout', '1', '--json']);
     expect(json(machine.stdout.split('\n')[0]!)).toMatchObject({ type: 'ready', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:/), bind: expect.stringMatching(/^http:\/\/0\.0\.0\.0:/), exposed: true });
-    const local = await runCli(['listen', '--port', '0', '--timeout', '1']);
     expect(local.stderr).toMatch(/ready on http:\/\/127\.0\.0\.1:\d+ {2}/);
     expect(local.stderr).not.toContain('reachable from the network');
   });

@@ -1,7 +1,7 @@
 // Every example a user can copy runs as written: the `$ …` lines of every --help, and the cg-hooks lines of the
 // sh blocks in README.md and docs/*.md. Each runs in bash in a fresh directory holding the files the examples
 // name (body.json, captures/, my-flow.yaml…); 127.0.0.1:3000 and :8080 are a local receiver that accepts
-// everything, listeners stop after 2 s. Lines that need a remote host, another program or a terminal are skipped,
+// everything, listeners stop after 1 s. Lines that need a remote host, another program or a terminal are skipped,
 // each with its reason, and counted.
 import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -130,7 +130,7 @@ function makeTemplate(dir: string): void {
 
 const PRELUDE = `
 set -o pipefail
-cg-hooks() { if [ "$1" = listen ]; then "$NODE_BIN" "$CG_BIN" "$@" --timeout 2s; else "$NODE_BIN" "$CG_BIN" "$@"; fi; }
+cg-hooks() { if [ "$1" = listen ]; then "$NODE_BIN" "$CG_BIN" "$@" --timeout 1s; else "$NODE_BIN" "$CG_BIN" "$@"; fi; }
 npx() { if [ "$1" = cg-hooks ]; then shift; cg-hooks "$@"; else echo "npx $1: not run by this test" >&2; return 127; fi; }
 `;
 

@@ -79,7 +79,8 @@ describe('the compiled CustomerGlu reward', () => {
         const seed = mixSeed(`branches-${variant}`);
         for (let index = 0; index < 6000; index++) {
           const got = compiledBody(seed, SEEDED_EPOCH_MS + index * COUNT_STEP_MS, index, variant, ascii).toString('utf8');
-          expect(got).toBe(interpreted(seed, SEEDED_EPOCH_MS + index * COUNT_STEP_MS, index, variant, ascii));
+          const want = interpreted(seed, SEEDED_EPOCH_MS + index * COUNT_STEP_MS, index, variant, ascii);
+          if (got !== want) expect(got).toBe(want); // an expect only on a difference: 24,000 of them cost seconds
           const p = JSON.parse(got);
           seen.add(`type ${p.rewardType}`).add(`currency ${p.details.currency}`).add(`tnc ${p.tnc.length} ${p.tnc[0].slice(0, 12)}`);
           seen.add(`expiry ${p.rewardExpiry === -1}`).add(`code ${'code' in p}`).add(`amount ${'rewardAmount' in p}`);

@@ -30,14 +30,17 @@ describe('isoString', () => {
       fc.constantFrom(0, -0, -1, 1, 86_399_999, 86_400_000, 951_782_400_000, 253_402_300_799_999, 253_402_300_800_000, 8.64e15, 8.64e15 + 1, -8.64e15, NaN, Infinity, 0.5, 1e12 + 0.999),
     );
     fc.assert(fc.property(clock, (ms) => {
-      expect(subject(ms)).toBe(oracle(ms));
+      // The expect only where they differ: 10,000 runs of an expect cost more than the property itself.
+      const [got, want] = [subject(ms), oracle(ms)];
+      if (got !== want) expect(got).toBe(want);
     }), { numRuns: RUNS * 50 });
   });
 
   it('writes clocks on many days in any order, each as Date writes it', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 4_102_444_800_000 }), { minLength: 1, maxLength: 300 }), (clocks) => {
-        for (const ms of clocks) expect(isoString(ms)).toBe(new Date(ms).toISOString());
+        // One comparison of every clock's text (the same check as an expect each, without their cost).
+        expect(clocks.map((ms) => isoString(ms))).toEqual(clocks.map((ms) => new Date(ms).toISOString()));
       }),
       { numRuns: RUNS },
     );
@@ -45,7 +48,8 @@ describe('isoString', () => {
 
   it('walks every millisecond across a day boundary and a leap day', () => {
     for (const start of [Date.UTC(2024, 1, 28, 23, 59, 58), Date.UTC(1999, 11, 31, 23, 59, 59), 0]) {
-      for (let ms = start; ms < start + 4000; ms++) expect(isoString(ms)).toBe(new Date(ms).toISOString());
+      const clocks = Array.from({ length: 4000 }, (_, i) => start + i);
+      expect(clocks.map((ms) => isoString(ms))).toEqual(clocks.map((ms) => new Date(ms).toISOString()));
     }
   });
 });

@@ -22,10 +22,12 @@ describe('every provider, event and variant', async () => {
       const bodies = new Set<string>();
       for (let i = 0; i < 200; i++) {
         const d = gen.make(i);
-        expect(d.issues).toEqual([]);
+        // Each expect only when its check is off (hundreds of cases × 200 deliveries).
+        if (!(Array.isArray(d.issues) && d.issues.length === 0)) expect(d.issues).toEqual([]);
         const text = d.body.toString('utf8');
         // The compact form: what the providers' re-serializing receivers compute.
-        expect(text).toBe(JSON.stringify(JSON.parse(text)));
+        const compact = JSON.stringify(JSON.parse(text));
+        if (text !== compact) expect(text).toBe(compact);
         bodies.add(text);
       }
       expect(bodies.size).toBe(200);

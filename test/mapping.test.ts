@@ -31,12 +31,15 @@ describe('round trip: generate with a mapping, validate with the same mapping', 
       const gen = prepareGenerator(customerglu, 'reward', { seed: `mapping:${name}`, variant, mapping });
       for (let i = 0; i < 250; i++) {
         const d = gen.make(i); // throws on a payload that breaks the mapped shape
-        expect(d.issues).toEqual([]);
+        // Each expect runs only when its check is off: thousands of deliveries, four expects each.
+        if (!(Array.isArray(d.issues) && d.issues.length === 0)) expect(d.issues).toEqual([]);
         const parsed = JSON.parse(d.body.toString('utf8'));
-        expect(validateMapped(mapping, parsed, target)).toEqual([]);
+        const issues = validateMapped(mapping, parsed, target);
+        if (!(Array.isArray(issues) && issues.length === 0)) expect(issues).toEqual([]);
         // The tenant's keys, not CustomerGlu's.
-        expect(parsed).not.toHaveProperty('rewardId');
-        expect(mappedDedupKey(mapping, parsed, target)).toMatch(/^[0-9a-f-]{36}$/);
+        if (typeof parsed !== 'object' || parsed === null || 'rewardId' in parsed) expect(parsed).not.toHaveProperty('rewardId');
+        const key = mappedDedupKey(mapping, parsed, target);
+        if (typeof key !== 'string' || !/^[0-9a-f-]{36}$/.test(key)) expect(key).toMatch(/^[0-9a-f-]{36}$/);
       }
     }
   });

@@ -71,19 +71,23 @@ describe.each(['customerglu', 'customerglu-events', 'segment', 'moengage', 'clev
     for (let i = 0; i < DELIVERIES; i++) {
       const g = gens[i % gens.length]!;
       const d = g.make(i); // throws when the payload breaks its schema
-      expect(d.issues).toEqual([]);
+      // Each expect runs only when its check is off: 9,000 deliveries with four expects each cost more than the work.
+      if (!(Array.isArray(d.issues) && d.issues.length === 0)) expect(d.issues).toEqual([]);
       const text = d.body.toString('utf8');
-      expect(validate(g.event.schema, JSON.parse(text))).toEqual([]);
+      const issues = validate(g.event.schema, JSON.parse(text));
+      if (!(Array.isArray(issues) && issues.length === 0)) expect(issues).toEqual([]);
       const signed = sign(p, d.body, { ...credentials(p), eventType: g.event.name });
       const parts = { headers: signed.headers, query: signed.query, body: d.body };
       const result = verify(p, parts, credentials(p));
-      expect(result.status, `${g.event.name}: ${result.reason}`).toBe(p.signing.scheme === 'none' ? 'unsigned' : 'valid');
+      const status = p.signing.scheme === 'none' ? 'unsigned' : 'valid';
+      if (result.status !== status) expect(result.status, `${g.event.name}: ${result.reason}`).toBe(status);
       if (!hasNonAscii(text)) continue;
       nonAscii++;
       if (widestUtf8(text) === 4) fourByte++;
       // The bug this guards against: a receiver that loses the multi-byte text computes another signature.
       if (['customerglu', 'mgpass', 'segment'].includes(p.signing.scheme)) {
-        expect(verify(p, { ...parts, body: asciiMangled(d.body) }, credentials(p)).status).toBe('invalid');
+        const mangled = verify(p, { ...parts, body: asciiMangled(d.body) }, credentials(p)).status;
+        if (mangled !== 'invalid') expect(mangled).toBe('invalid');
       }
     }
     measured.set(id, nonAscii);

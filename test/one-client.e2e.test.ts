@@ -51,19 +51,21 @@ describe('--insecure and the TLS hint, in every command that sends', () => {
       ['test', ['test', `${url}/webhook`, '--provider', 'reward', '--only', 'valid']],
       ['scenario', ['scenario', 'run', 'reward-trigger-credit', '--to', `${url}/webhook`, '--time-scale', '0']],
     ];
-    for (const [name, args] of runs) {
-      const strict = await runCli(args);
+    // The commands are independent (each its own process and connection): side by side, not ten in a row.
+    const results = await Promise.all(runs.map(async ([name, args]) => [name, ...(await Promise.all([runCli(args), runCli([...args, '--insecure'])]))] as const));
+    for (const [name, strict, loose] of results) {
       expect({ name, code: strict.code }).toEqual({ name, code: 3 });
       expect(strict.stdout + strict.stderr, name).toContain('TLS certificate of 127.0.0.1');
       expect(strict.stdout + strict.stderr, name).toContain('for a self-signed certificate on your own receiver, pass --insecure');
-      const loose = await runCli([...args, '--insecure']);
       expect({ name, code: loose.code, err: loose.stderr }).toMatchObject({ name, code: 0 });
     }
-    const strict = await startListen(['--forward-to', `${url}/webhook`, '--expect', '1', '--timeout', '10']);
+    const [strict, loose] = await Promise.all([
+      startListen(['--forward-to', `${url}/webhook`, '--expect', '1', '--timeout', '10']),
+      startListen(['--forward-to', `${url}/webhook`, '--insecure', '--expect', '1', '--timeout', '10']),
+    ]);
     expect((await post(`${strict.url}/webhook`, '{"a":1}')).status).toBe(502);
     await strict.exited;
     expect(strict.deliveries()[0]).toMatchObject({ status: 502, forward: { error: expect.stringContaining('TLS certificate of 127.0.0.1'), hint: expect.stringContaining('--insecure') } });
-    const loose = await startListen(['--forward-to', `${url}/webhook`, '--insecure', '--expect', '1', '--timeout', '10']);
     expect((await post(`${loose.url}/webhook`, '{"a":1}')).status).toBe(200);
     await loose.exited;
     expect(loose.deliveries()[0]).toMatchObject({ status: 200, statusReason: 'forwarded', forward: { status: 200 } });

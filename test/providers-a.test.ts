@@ -105,11 +105,12 @@ describe.each(cases)('$p.id $e.name $variant', (c) => {
     const idPath = PRIMARY_ID[p.id]![e.name];
     for (let i = 0; i < RUNS; i++) {
       const d = gen.make(i); // throws when the payload fails its schema
-      expect(d.issues).toEqual([]);
+      // The expects only when something is off: 1,000 deliveries an event, two expects each, cost more than making them.
+      if (!(Array.isArray(d.issues) && d.issues.length === 0)) expect(d.issues).toEqual([]);
       bodies.add(d.body.toString('utf8'));
       if (idPath !== undefined) {
         const id = get(d.payload, idPath);
-        expect(typeof id).toBe('string');
+        if (typeof id !== 'string') expect(typeof id).toBe('string');
         ids.add(id as string);
       }
       const key = p.dedupKey?.(d.payload);

@@ -68,7 +68,8 @@ describe('templates', () => {
     const keys = new Set<string>();
     for (let i = 0; i < 1000; i++) {
       const d = gen.make(i); // throws InvalidPayloadError if the schema rejects it
-      expect(d.issues).toEqual([]);
+      // The expect only when something is off (1,000 a case cost more than making the deliveries).
+      if (!(Array.isArray(d.issues) && d.issues.length === 0)) expect(d.issues).toEqual([]);
       bodies.add(d.body.toString('utf8'));
       const key = c.provider.dedupKey?.(d.payload);
       if (key !== undefined) keys.add(key);
