@@ -32,6 +32,15 @@ const CASES: Case[] = [
   }, 9 * 2],
   // Two e-mail events on either platform, the platform's push event (its own token form).
   ['moengage', 'event', ['campaign'], (p) => `${p.events[0].event_name} ${p.events[0].device_attributes.platform}`, 2 * 2 + 2],
+  // Activation now or later × expiring or not × the customer key's three forms × the reward names.
+  ['rehook', 'customer.rewarded', ['wallet-reward', undefined], (p) => {
+    const r = p.metadata.reward;
+    return `${r.activation.is_immediate} ${r.expiration.never_expires} ${/@/.test(p.source_id) ? '@' : /^New_/.test(p.source_id) ? 'new' : '_'} ${r.name}`;
+  }, 2 * 2 * 3 * 5],
+  ['rehook', 'customer.rewarded', ['webhook-reward'], (p) => {
+    const r = p.metadata.reward;
+    return `${r.activation.is_immediate} ${r.expiration.never_expires} ${/@/.test(p.source_id) ? '@' : /^New_/.test(p.source_id) ? 'new' : '_'} ${r.name}`;
+  }, 2 * 2 * 3 * 4],
 ];
 
 const providers = new Map<string, ProviderDef>();

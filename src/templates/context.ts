@@ -246,3 +246,4 @@ function nameForms(n: number, f: number, l: number): NameForms {
 export const ALNUM_CODES: readonly number[] = ALNUM;
 export const BASE64URL_CODES: readonly number[] = B64URL;
 export const HEX_CODES: readonly number[] = HEX;
+export const DIGIT_CODES: readonly number[] = DIGITS;
