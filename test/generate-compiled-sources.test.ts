@@ -32,6 +32,11 @@ const CASES: Case[] = [
   }, 9 * 2],
   // Two e-mail events on either platform, the platform's push event (its own token form).
   ['moengage', 'event', ['campaign'], (p) => `${p.events[0].event_name} ${p.events[0].device_attributes.platform}`, 2 * 2 + 2],
+  // Coupon or not × 1-3 cart lines × the user id's forms.
+  ['customerglu-events', 'event', ['purchase', undefined], (p) => `${'coupon_code' in p.event_properties} ${p.event_properties.items.length} ${p.user_id.length > 7 ? p.user_id.length : 'n'}`, 2 * 3 * 3],
+  ['customerglu-events', 'event', ['add_to_cart'], (p) => `${p.user_id.length > 7 ? p.user_id.length : 'n'} ${p.event_properties.currency}`, 3 * 9],
+  ['customerglu-events', 'event', ['signup'], (p) => `${p.event_properties.signup_method} ${'referral_code' in p.event_properties}`, 3 * 2],
+  ['customerglu-events', 'event', ['app_open'], (p) => `${p.event_properties.platform} ${p.user_id.length > 7 ? p.user_id.length : 'n'}`, 2 * 3],
   // Activation now or later × expiring or not × the customer key's three forms × the reward names.
   ['rehook', 'customer.rewarded', ['wallet-reward', undefined], (p) => {
     const r = p.metadata.reward;
