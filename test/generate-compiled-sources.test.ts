@@ -37,6 +37,8 @@ const CASES: Case[] = [
   ['customerglu-events', 'event', ['add_to_cart'], (p) => `${p.user_id.length > 7 ? p.user_id.length : 'n'} ${p.event_properties.currency}`, 3 * 9],
   ['customerglu-events', 'event', ['signup'], (p) => `${p.event_properties.signup_method} ${'referral_code' in p.event_properties}`, 3 * 2],
   ['customerglu-events', 'event', ['app_open'], (p) => `${p.event_properties.platform} ${p.user_id.length > 7 ? p.user_id.length : 'n'}`, 2 * 3],
+  // The event (an order: coupon or not) × platform.
+  ['webengage', 'event', ['custom', undefined], (p) => `${p.event_name} ${p.system_data.sdk} ${'Coupon Code' in p.event_data}`, (2 * 2 + 1 + 1) * 2],
   // Activation now or later × expiring or not × the customer key's three forms × the reward names.
   ['rehook', 'customer.rewarded', ['wallet-reward', undefined], (p) => {
     const r = p.metadata.reward;
