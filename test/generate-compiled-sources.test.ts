@@ -5,7 +5,7 @@ import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/ge
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
 import type { ProviderDef } from '../src/providers/types.js';
-import type { CompiledTemplate } from '../src/templates/compiled.js';
+import { putString, type CompiledTemplate } from '../src/templates/compiled.js';
 import { TemplateContext } from '../src/templates/context.js';
 import { mixSeed } from '../src/templates/random.js';
 import { asciiPayload } from '../src/templates/text.js';
@@ -160,5 +160,24 @@ describe.each(CASES)('the compiled %s %s %j', (id, event, variants, branch, bran
       }
       expect(written).toBe(1500 - 64);
     }
+  });
+});
+
+describe('putString', () => {
+  it('writes the UTF-8 of JSON.stringify of any string: ASCII, other scripts, emoji, escapes, lone surrogates', () => {
+    const out = Buffer.alloc(4096, 0xff);
+    const unit = fc.oneof(
+      fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      fc.integer({ min: 0x10000, max: 0x10ffff }).map((c) => String.fromCodePoint(c)),
+      fc.constantFrom('"', '\\', '\n', '\u0000', '\u007f', 'é', '₹', '’', '🎉', '\ud800', '\udfff', 'Ł'),
+    );
+    fc.assert(fc.property(fc.string({ unit, maxLength: 60 }), fc.nat({ max: 16 }), (text, at) => {
+      out.fill(0xff);
+      const end = putString(out, at, text);
+      expect(out.subarray(at, end).equals(Buffer.from(JSON.stringify(text), 'utf8'))).toBe(true);
+      expect(out[end]).toBe(0xff);
+      expect(end - at).toBeLessThanOrEqual(6 * text.length + 2);
+    }), { numRuns: RUNS * 25 });
   });
 });
