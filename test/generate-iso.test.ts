@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoString } from '../src/templates/iso.js';
+import { isoInto, isoString, plainClock } from '../src/templates/iso.js';
 
 // isoString (src/templates/iso.ts) stands in for Date.prototype.toISOString in every template: it must write the
 // same characters for every clock, and throw where Date throws. The oracle is Date itself.
@@ -63,6 +63,36 @@ describe('isoString, every day', () => {
         expect(isoString(ms)).toBe(new Date(ms).toISOString());
         expect(isoString(ms + 86_399_999)).toBe(new Date(ms + 86_399_999).toISOString());
       }
+    }
+  });
+});
+
+describe('isoInto (compiled templates write clocks as bytes)', () => {
+  const out = Buffer.alloc(40, 0xff);
+  const written = (ms: number): string => {
+    out.fill(0xff);
+    const end = isoInto(out, 3, ms);
+    expect(end).toBe(27);
+    expect(out[2]).toBe(0xff);
+    expect(out[27]).toBe(0xff);
+    return out.toString('latin1', 3, end);
+  };
+  it('writes the bytes of Date.prototype.toISOString for every clock plainClock accepts, and plainClock accepts exactly those isoString writes itself', () => {
+    const clock = fc.oneof(
+      fc.integer({ min: 0, max: 253_402_300_800_000 - 1 }),
+      fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }),
+      fc.constantFrom(0, 86_399_999, 86_400_000, 951_782_400_000, 253_402_300_799_999),
+    );
+    fc.assert(fc.property(clock, (ms) => {
+      expect(plainClock(ms)).toBe(true);
+      expect(written(ms)).toBe(new Date(ms).toISOString());
+    }), { numRuns: RUNS * 50 });
+    for (const ms of [-1, -0.5, 0.5, 253_402_300_800_000, 8.64e15, NaN, Infinity, -Infinity]) expect(plainClock(ms), String(ms)).toBe(false);
+  });
+
+  it('walks every millisecond across a day boundary and a leap day', () => {
+    for (const start of [Date.UTC(2024, 1, 28, 23, 59, 58), Date.UTC(1999, 11, 31, 23, 59, 59), 0]) {
+      for (let ms = start; ms < start + 4000; ms++) expect(written(ms)).toBe(new Date(ms).toISOString());
     }
   });
 });

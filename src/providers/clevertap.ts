@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { CLEVERTAP_VARIANTS, clevertapTemplates } from '../templates/clevertap.js';
+import { compileClevertap } from '../templates/clevertap-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { ProviderDef } from './types.js';
 
@@ -24,6 +25,9 @@ function eventOf(body: unknown): string | undefined {
   if (!isObject(body)) return undefined;
   return 'targetId' in body && Array.isArray(body.profiles) ? 'event' : undefined;
 }
+
+/** Kept: the compiled event (templates/clevertap-compiled.ts) applies only while the provider uses it. */
+const template = templateFor(clevertapTemplates);
 
 export const provider: ProviderDef = {
   id: 'clevertap',
@@ -51,7 +55,10 @@ export const provider: ProviderDef = {
       fixtures: ['test-send.json'],
     },
   ],
-  template: templateFor(clevertapTemplates),
+  template,
+  compileBody(event, variant, ascii) {
+    return this.template === template && event.schema === webhook ? compileClevertap(event.name, variant, ascii) : undefined;
+  },
   eventOf,
   detect(_req, body) {
     if (eventOf(body) === undefined || !isObject(body)) return 0;

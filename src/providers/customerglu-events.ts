@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { SERVER_EVENTS, customergluEventsTemplates } from '../templates/customerglu-events.js';
+import { compileCustomergluEvents } from '../templates/customerglu-events-compiled.js';
 import { header, isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
 
@@ -24,6 +25,9 @@ function eventOf(body: unknown, req?: IncomingRequest): string | undefined {
   if (keyed && 'event_name' in body && 'user_id' in body && !('event_data' in body)) return 'event';
   return undefined;
 }
+
+/** Kept: the compiled event (templates/customerglu-events-compiled.ts) applies only while the provider uses it. */
+const template = templateFor(customergluEventsTemplates);
 
 export const provider: ProviderDef = {
   id: 'customerglu-events',
@@ -50,7 +54,10 @@ export const provider: ProviderDef = {
       fixtures: ['event-minimal.json'],
     },
   ],
-  template: templateFor(customergluEventsTemplates),
+  template,
+  compileBody(def, variant, ascii) {
+    return this.template === template && def.schema === event ? compileCustomergluEvents(def.name, variant, ascii) : undefined;
+  },
   eventOf,
   dedupKey(body) {
     if (!isObject(body)) return undefined;

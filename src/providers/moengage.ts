@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { MOENGAGE_VARIANTS, moengageTemplates } from '../templates/moengage.js';
+import { compileMoengage } from '../templates/moengage-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { ProviderDef } from './types.js';
 
@@ -32,6 +33,9 @@ function eventOf(body: unknown): string | undefined {
   return undefined;
 }
 
+/** Kept: the compiled event (templates/moengage-compiled.ts) applies only while the provider uses it. */
+const template = templateFor(moengageTemplates);
+
 export const provider: ProviderDef = {
   id: 'moengage',
   name: 'MoEngage Streams',
@@ -55,7 +59,10 @@ export const provider: ProviderDef = {
       schema: stream,
     },
   ],
-  template: templateFor(moengageTemplates),
+  template,
+  compileBody(event, variant, ascii) {
+    return this.template === template && event.schema === stream ? compileMoengage(event.name, variant, ascii) : undefined;
+  },
   eventOf,
   dedupKey(body) {
     if (!isObject(body)) return undefined;

@@ -5,6 +5,7 @@ import {
   REFERRAL_FRIEND_PAYLOAD,
   rehookTemplates,
 } from '../templates/rehook.js';
+import { compileRehook } from '../templates/rehook-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { EventDef, ProviderDef } from './types.js';
 
@@ -241,6 +242,9 @@ function path(body: Record<string, unknown>, ...keys: string[]): unknown {
   return node;
 }
 
+/** Kept: the compiled customer.rewarded (templates/rehook-compiled.ts) applies only while the provider uses it. */
+const template = templateFor(rehookTemplates);
+
 export const provider: ProviderDef = {
   id: 'rehook',
   name: 'Rehook',
@@ -254,7 +258,10 @@ export const provider: ProviderDef = {
   headers: { 'Content-Type': 'application/json' },
   retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: 'No retry policy documented (the dashboard Test button expects 200 OK)' },
   events,
-  template: templateFor(rehookTemplates),
+  template,
+  compileBody(event, variant, ascii) {
+    return this.template === template && event.schema === customerRewarded ? compileRehook(event.name, variant, ascii) : undefined;
+  },
   eventOf(body) {
     if (!isObject(body) || body.source !== 'rehook' || typeof body.event_name !== 'string') return undefined;
     return EVENT_BY_NAME.get(body.event_name);

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { segmentTemplates } from '../templates/segment.js';
+import { compileSegment } from '../templates/segment-compiled.js';
 import { refinementInJsonSchema } from '../schema/refinement.js';
 import { header, isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
@@ -50,6 +51,9 @@ const identify = z
   })
   .check(identified, identifiedInJsonSchema);
 
+/** Kept: the compiled track/identify (templates/segment-compiled.ts) apply only while the provider uses it. */
+const template = templateFor(segmentTemplates);
+
 function eventOf(body: unknown): string | undefined {
   if (!isObject(body)) return undefined;
   if (body.type === 'track' && typeof body.event === 'string') return 'track';
@@ -87,7 +91,10 @@ export const provider: ProviderDef = {
     },
     { name: 'identify', description: 'Who the user is: userId and traits (name, email, phone, address)', origin: 'DOC', schema: identify },
   ],
-  template: templateFor(segmentTemplates),
+  template,
+  compileBody(event, variant, ascii) {
+    return this.template === template && event.schema === (event.name === 'track' ? track : identify) ? compileSegment(event.name, ascii) : undefined;
+  },
   eventOf,
   dedupKey(body) {
     if (!isObject(body)) return undefined;

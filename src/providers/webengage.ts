@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { WEBENGAGE_VARIANTS, webengageTemplates } from '../templates/webengage.js';
+import { compileWebengage } from '../templates/webengage-compiled.js';
 import { header, isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
 
@@ -27,6 +28,9 @@ function eventOf(body: unknown, req?: IncomingRequest): string | undefined {
   return signedQuery(req) ? 'event' : undefined;
 }
 
+/** Kept: the compiled custom event (templates/webengage-compiled.ts) applies only while the provider uses it. */
+const template = templateFor(webengageTemplates);
+
 export const provider: ProviderDef = {
   id: 'webengage',
   name: 'WebEngage',
@@ -51,7 +55,10 @@ export const provider: ProviderDef = {
       schema: webhook,
     },
   ],
-  template: templateFor(webengageTemplates),
+  template,
+  compileBody(event, variant, ascii) {
+    return this.template === template && event.schema === webhook ? compileWebengage(event.name, variant, ascii) : undefined;
+  },
   eventOf,
   /** x-request-id is WebEngage's documented idempotency key; the body's event id stands in without the request. */
   dedupKey(body, req) {

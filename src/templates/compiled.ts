@@ -86,3 +86,31 @@ export function putNumber(out: Uint8Array, at: number, n: number): number {
 export function literalBound(units: number): number {
   return 6 * units + 2;
 }
+
+/**
+ * A string value as JSON.stringify writes it, as UTF-8: printable ASCII without `"` or `\` (ids, codes, versions,
+ * user agents, most names) byte by byte, anything else through JSON.stringify and Buffer#write (names in other
+ * scripts, accents, emoji), from `at` again. Returns the end. `ascii`: folded first, as asciiPayload folds it.
+ */
+export function putString(out: Buffer, at: number, text: string, ascii = false): number {
+  const s = ascii ? toAscii(text) : text;
+  const n = s.length;
+  out[at] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return at + out.write(JSON.stringify(s), at, 'utf8');
+    out[at + 1 + i] = c;
+  }
+  out[at + 1 + n] = 0x22;
+  return at + n + 2;
+}
+
+/** A JSON boolean. Returns the end. */
+export function putBoolean(out: Uint8Array, at: number, value: boolean): number {
+  if (value) {
+    out[at] = 0x74; out[at + 1] = 0x72; out[at + 2] = 0x75; out[at + 3] = 0x65;
+    return at + 4;
+  }
+  out[at] = 0x66; out[at + 1] = 0x61; out[at + 2] = 0x6c; out[at + 3] = 0x73; out[at + 4] = 0x65;
+  return at + 5;
+}

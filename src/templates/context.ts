@@ -245,3 +245,5 @@ function nameForms(n: number, f: number, l: number): NameForms {
 /** The alphabets as character codes, for compiled templates that write ids as bytes (TemplateContext.charsInto). */
 export const ALNUM_CODES: readonly number[] = ALNUM;
 export const BASE64URL_CODES: readonly number[] = B64URL;
+export const HEX_CODES: readonly number[] = HEX;
+export const DIGIT_CODES: readonly number[] = DIGITS;

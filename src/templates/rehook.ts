@@ -10,7 +10,7 @@ export const CAMPAIGN_TYPES = ['loyalty', 'referral', 'distribution', 'leaderboa
 export const ORDER_MODES = ['CARD', 'UPI', 'COD', 'WALLET', 'NETBANKING'] as const;
 
 /** The Go zero time: Rehook's documented customer.rewarded wallet carries it in created_at/updated_at. */
-const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /**
  * Rehook's backend is Go: time.Time marshals as RFC 3339 with up to 9 fractional digits, trailing zeros
@@ -36,7 +36,7 @@ const id = {
 };
 
 /** The merchant's own customer key, in the forms the docs show ("KMN@123", "New_customer24"). */
-function customerKey(ctx: TemplateContext): string {
+export function customerKey(ctx: TemplateContext): string {
   const name = ctx.plainFirstName();
   switch (ctx.int(0, 2)) {
     case 0:
