@@ -56,15 +56,16 @@ describe('parseTime (--timestamp, --now): unix seconds or ISO-8601, nothing V8 m
     ['99999999999', 5138],
     ['7258118400', 2200],
     ['9999-12-31T23:59:59Z', 9999],
-    ['1969-12-31T23:59:59Z', 1969],
   ])('%j is out of range, said with its year', (text, year) => {
-    expect(() => parseTime(text, '--now')).toThrow(`--now: "${text}" is in the year ${year}: expected a time from 1970 to 2199 (unix seconds have 10 digits, milliseconds 13)`);
+    expect(() => parseTime(text, '--now')).toThrow(`--now: "${text}" is in the year ${year}: expected a time before 2200 (unix seconds have 10 digits, milliseconds 13)`);
   });
 
   it('the range\'s edges', () => {
     expect(parseTime('0', '--timestamp')).toBe(0);
     expect(parseTime('7258118399', '--timestamp')).toBe(7_258_118_399_000);
     expect(parseTime('2199-12-31T23:59:59.999Z', '--now')).toBe(Date.UTC(2200, 0, 1) - 1);
+    // Before 1970 is the caller's to judge (generate's schema refuses such payloads; a negative t= is a test case).
+    expect(parseTime('1969-12-31T23:59:59Z', '--now')).toBe(-1000);
   });
 
   it.each(['-5', '1.5', 'Jan 1', '1 2', 'yesterday', '2026-13-01', '0x10'])('%j is one clear error', (text) => {
