@@ -76,6 +76,17 @@ describe('export artillery', () => {
     }
   });
 
+  it('an -o that cannot be a directory is one line and exit 2, never a hang (/proc: Node\'s recursive mkdir spins there)', async () => {
+    writeFileSync(join(root, 'a-file'), 'x');
+    const args = ['export', 'artillery', 'mgpass', '--to', 'http://127.0.0.1:3999/h', '--corpus', '3'];
+    const [proc, file] = await Promise.all([runCli([...args, '-o', '/proc/cg-hooks-nope'], { timeoutMs: 20_000 }), runCli([...args, '-o', join(root, 'a-file', 'x')])]);
+    expect(proc).toMatchObject({ code: 2, stderr: 'error: cannot write to /proc/cg-hooks-nope: this file system does not allow creating a directory there\n' });
+    expect(file).toMatchObject({ code: 2, stderr: `error: cannot write to ${join(root, 'a-file', 'x')}: a part of the path is a file, not a directory\n` });
+    // Missing parents are made.
+    expect((await runCli([...args, '-o', join(root, 'deep', 'a', 'b')])).code).toBe(0);
+    expect(dirFiles(join(root, 'deep', 'a', 'b'))).toContain('load-test.yml');
+  });
+
   it('bad input is one line and exit 2', async () => {
     const base = ['export', 'artillery', 'mgpass', '--to', 'http://127.0.0.1:3999/h', '-o', join(root, 'bad')];
     const cases: Array<[string[], RegExp]> = [

@@ -1,7 +1,8 @@
 // Writes the self-contained directory `cg-hooks export artillery` makes: script, processor, config, corpus, README.
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { saveDirProblem } from '../../core/save-dir.js';
 import type { ProviderDef } from '../../providers/types.js';
 import { writeCorpus, type MapPayload } from './corpus.js';
 import { FILES, processorConfig, processorSource, scriptYaml, type ScriptSettings } from './files.js';
@@ -47,7 +48,9 @@ async function replaceFile(path: string, text: string): Promise<void> {
 }
 
 export async function exportArtillery(o: ArtilleryExport, callbacks: ExportCallbacks = {}): Promise<ExportResult> {
-  await mkdir(o.dir, { recursive: true });
+  // Made one level at a time and checked writable (Node's recursive mkdir spins forever under /proc).
+  const why = await saveDirProblem(o.dir);
+  if (why !== undefined) throw Object.assign(new Error(why), { code: 'EUNUSABLEDIR' });
   // The corpus is the long part: written aside and renamed, so an interrupted export leaves no half corpus behind.
   const partial = join(o.dir, `${FILES.corpus}.partial`);
   await rm(partial, { force: true });
