@@ -92,6 +92,11 @@ describe('chaos', () => {
     expect(parseChaos(['duplicate=0.3,reorder', 'delay=0-800ms,fail-retry'])).toEqual({ duplicate: 0.3, reorder: true, delay: { minMs: 0, maxMs: 800 }, failRetry: true });
     expect(parseChaos(['delay=1-2s']).delay).toEqual({ minMs: 1000, maxMs: 2000 });
     expect(() => parseChaos(['duplicate=2'])).toThrow(/probability from 0 to 1/);
+    // A decimal or a percentage, nothing else Number() reads as a number.
+    expect(parseChaos(['duplicate=30%']).duplicate).toBe(0.3);
+    expect(parseChaos(['duplicate=.5']).duplicate).toBe(0.5);
+    expect(parseChaos(['duplicate=1.']).duplicate).toBe(1);
+    for (const bad of ['0x1', '1e0', '', '-0', '101%', '0.5%%', 'Infinity']) expect(() => parseChaos([`duplicate=${bad}`]), bad).toThrow(/probability from 0 to 1/);
     expect(() => parseChaos(['delay=800-0ms'])).toThrow(/goes down/);
     expect(() => parseChaos(['shuffle'])).toThrow(/unknown knob "shuffle"/);
   });

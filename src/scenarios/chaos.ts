@@ -40,8 +40,9 @@ export function parseChaos(values: readonly string[] | undefined): Chaos {
     const value = eq < 0 ? undefined : part.slice(eq + 1).trim();
     switch (knob) {
       case 'duplicate': {
-        const p = value === undefined ? 1 : Number(value);
-        if (value === '' || !Number.isFinite(p) || p < 0 || p > 1) throw bad(`duplicate=${value}: expected a probability from 0 to 1, e.g. duplicate=0.3`);
+        // A decimal or a percentage only: Number() would also read "0x1", "1e0" or " " as a probability.
+        const p = value === undefined ? 1 : /^\d+(\.\d+)?%$/.test(value) ? Number(value.slice(0, -1)) / 100 : /^(\d+(\.\d*)?|\.\d+)$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isFinite(p) || p < 0 || p > 1) throw bad(`duplicate=${value}: expected a probability from 0 to 1, e.g. duplicate=0.3`);
         chaos.duplicate = p;
         break;
       }
