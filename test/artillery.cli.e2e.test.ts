@@ -186,6 +186,8 @@ describe('import artillery', () => {
       [write('not-json.json', '{"aggregate":'), /is not JSON/],
       [write('other.json', '{"results":[]}'), /not an Artillery JSON report: no "aggregate"/],
       [write('bad-counter.json', '{"aggregate":{"counters":{"http.requests":"12"}}}'), /"aggregate.counters.http.requests" is not what Artillery writes \(expected number\)/],
+      [write('negative-counter.json', '{"aggregate":{"counters":{"http.requests":10,"http.codes.200":-5}}}'), /"aggregate.counters.http.codes.200" is not what Artillery writes \(a negative count\)/],
+      [write('fraction-counter.json', '{"aggregate":{"counters":{"http.requests":1.5}}}'), /"aggregate.counters.http.requests" is not what Artillery writes \(expected a whole number\)/],
       [join(root, 'missing.json'), /cannot read report .*no such file/],
     ];
     for (const [path, message] of cases) {

@@ -2,9 +2,11 @@
 import * as z from 'zod/mini';
 
 const Numbers = z.record(z.string(), z.number());
+// A counter counts: a negative or fractional one is no Artillery report (and would make the summary's sums lie).
+const Counts = z.record(z.string(), z.int().check(z.nonnegative()));
 const Report = z.object({
   aggregate: z.object({
-    counters: Numbers,
+    counters: Counts,
     rates: z.optional(Numbers),
     summaries: z.optional(z.record(z.string(), z.record(z.string(), z.nullable(z.number())))),
     firstCounterAt: z.optional(z.number()),
@@ -59,7 +61,7 @@ export function summarizeReport(raw: unknown): ReportResult {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.map(String).join('.');
     const missing = issue.code === 'invalid_type' && missingAt(raw, issue.path);
-    const what = where === '' ? 'not a JSON object' : missing ? `no "${where}"` : `"${where}" is not what Artillery writes (${issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.message.toLowerCase()})`;
+    const what = where === '' ? 'not a JSON object' : missing ? `no "${where}"` : `"${where}" is not what Artillery writes (${issue.code === 'invalid_type' ? `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}` : issue.code === 'too_small' ? 'a negative count' : issue.message.toLowerCase()})`;
     return { ok: false, reason: `not an Artillery JSON report: ${what}` };
   }
   const a = parsed.data.aggregate;
