@@ -81,6 +81,14 @@ describe('stripeHeaderProblems', () => {
     ['a long timestamp is cut', `t=${'0'.repeat(30)}1,v1=${S}`, [`t=${'0'.repeat(24)}… has a leading zero: ${LIBS} read it as 1 and check the signature over that number`]],
     ['a 25-character timestamp is cut', `t=${'0'.repeat(24)}1,v1=${S}`, [`t=${'0'.repeat(24)}… has a leading zero: ${LIBS} read it as 1 and check the signature over that number`]],
     ['a 24-character timestamp is not cut', `t=${'0'.repeat(23)}1,v1=${S}`, [`t=${'0'.repeat(23)}1 has a leading zero: ${LIBS} read it as 1 and check the signature over that number`]],
+    ['whitespace inside the last signature, none at the value\'s end', `t=1700000000,v1= ${S}`, [`whitespace around a v1= signature: ${LIBS} compare it as is`]],
+    ['whitespace at the value\'s end does not hide an earlier signature\'s', `t=1700000000,v1= ${S},v1=${S} `, [`whitespace around the whole value: ${LIBS} do not trim it`, `whitespace around a v1= signature: ${LIBS} compare it as is`]],
+    ['a bare key after a space', 't=1700000000, v1', [`a space after the comma before v1=: ${LIBS} do not accept it`]],
+    ['a version of two digits', 't=1700000000, v12=abc', [`a space after the comma before v12=: ${LIBS} do not accept it`]],
+    ['keys that only contain a version are not versions', 't=1700000000, xv1=abc, v1x=abc', []],
+    ['upper case, two digits', 't=1700000000,V12=abc', [`"V12=" in upper case: ${LIBS} read only "v12="`]],
+    ['upper-case lookalikes are other keys', 't=1700000000,XV1=abc,V1X=abc', []],
+    ['an empty value of another key is not an empty v1=', `t=1700000000,v1=${S},v0=,x=`, []],
     ['no number in t=: nothing to say here (refused as not unix seconds)', `t=abc,v1=${S}`, []],
     ['a number after text: parseInt reads none', `t=x17,v1=${S}`, []],
   ])('%s', (_, value, want) => {
@@ -112,6 +120,10 @@ describe('headerFormatNotes', () => {
     // No number at all: nothing to note (the timestamp is refused as not unix seconds).
     expect(headerFormatNotes(slack, 'v0=abc', 'soon')).toStrictEqual([]);
     expect(headerFormatNotes(slack, 'v0=abc', undefined)).toStrictEqual([]);
+    // A negative number is no unix time: nothing to note (refused as not unix seconds).
+    expect(headerFormatNotes(slack, 'v0=abc', ' -5')).toStrictEqual([]);
+    // Cut past 24 characters, not at 24.
+    expect(headerFormatNotes(slack, 'v0=abc', ` ${'1'.repeat(23)}`)[0]).toMatch(/^X-Slack-Request-Timestamp " 1{23}" has whitespace around it/);
   });
 
   it('a scheme that signs the text as sent has nothing to note', () => {
