@@ -91,6 +91,7 @@ describe('stripeHeaderProblems', () => {
     ['an empty value of another key is not an empty v1=', `t=1700000000,v1=${S},v0=,x=`, []],
     ['no number in t=: nothing to say here (refused as not unix seconds)', `t=abc,v1=${S}`, []],
     ['a number after text: parseInt reads none', `t=x17,v1=${S}`, []],
+    ['a negative number is no unix time: nothing to note (refused as not unix seconds)', `t= -5,v1=${S}`, []],
   ])('%s', (_, value, want) => {
     expect(stripeHeaderProblems(value)).toStrictEqual(want);
   });
