@@ -6,6 +6,7 @@
 import type { TemplateContext } from './context.js';
 import { put, putNumber, putString, utf8, type CompiledTemplate } from './compiled.js';
 import { SERVER_EVENTS, type ServerEvent } from './customerglu-events.js';
+import { putCartLine } from './cart-compiled.js';
 import { isoInto, plainClock } from './iso.js';
 import { appBuild, cart, cartLine, customerUserId, device, shopper } from './sources.js';
 
@@ -27,9 +28,6 @@ const K = {
   paymentMethod: f(',"payment_method":'),
   category: f(',"category":'),
   items: f(',"items":['),
-  productId: f('{"product_id":'),
-  sku: f(',"sku":'),
-  name: f(',"name":'),
   brand: f(',"brand":'),
   price: f(',"price":'),
   quantity: f(',"quantity":'),
@@ -81,21 +79,7 @@ function compileEvent(name: ServerEvent, ascii: boolean): CompiledTemplate {
       for (let i = 0; i < c.lines.length; i++) {
         const l = c.lines[i]!;
         if (i > 0) out[at++] = 0x2c;
-        at = put(out, at, K.productId);
-        at = putString(out, at, l.productId);
-        at = put(out, at, K.sku);
-        at = putString(out, at, l.sku, ascii);
-        at = put(out, at, K.name);
-        at = putString(out, at, l.name, ascii);
-        at = put(out, at, K.brand);
-        at = putString(out, at, l.brand, ascii);
-        at = put(out, at, K.category);
-        at = putString(out, at, l.category, ascii);
-        at = put(out, at, K.price);
-        at = putNumber(out, at, l.price);
-        at = put(out, at, K.quantity);
-        at = putNumber(out, at, l.quantity);
-        out[at++] = 0x7d;
+        at = putCartLine(out, at, l, ascii);
       }
       out[at++] = 0x5d;
       if (c.coupon) {

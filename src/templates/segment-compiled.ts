@@ -5,6 +5,7 @@
 // test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted payload.
 import type { TemplateContext } from './context.js';
 import { put, putBoolean, putNumber, putString, utf8, type CompiledTemplate } from './compiled.js';
+import { putCartLine } from './cart-compiled.js';
 import { isoInto, plainClock } from './iso.js';
 import { appBuild, appUserAgent, browserUserAgent, cart, cartLine, customerUserId, device, pastMs, shopper, type Cart, type Shopper } from './sources.js';
 
@@ -83,7 +84,6 @@ const K = {
   discount: f(',"discount":'),
   currency: f(',"currency":'),
   products: f(',"products":['),
-  productId: f('{"product_id":'),
   sku: f(',"sku":'),
   brand: f(',"brand":'),
   category: f(',"category":'),
@@ -176,21 +176,7 @@ function writeLines(c: Cart, out: Buffer, start: number, ascii: boolean): number
   for (let i = 0; i < c.lines.length; i++) {
     const l = c.lines[i]!;
     if (i > 0) out[at++] = 0x2c;
-    at = put(out, at, K.productId);
-    at = putString(out, at, l.productId);
-    at = put(out, at, K.sku);
-    at = putString(out, at, l.sku, ascii);
-    at = put(out, at, K.name);
-    at = putString(out, at, l.name, ascii);
-    at = put(out, at, K.brand);
-    at = putString(out, at, l.brand, ascii);
-    at = put(out, at, K.category);
-    at = putString(out, at, l.category, ascii);
-    at = put(out, at, K.price);
-    at = putNumber(out, at, l.price);
-    at = put(out, at, K.quantity);
-    at = putNumber(out, at, l.quantity);
-    out[at++] = 0x7d;
+    at = putCartLine(out, at, l, ascii);
   }
   out[at] = 0x5d;
   return at + 1;
