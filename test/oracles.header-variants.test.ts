@@ -55,6 +55,11 @@ function stripeRows(): Row[] {
     row('an empty v1= before the right one (stripe-node throws)', `t=${TS},v1=,v1=${good}`, false),
     row('a bare "v1" before the right one', `t=${TS},v1,v1=${good}`, false),
     row('two v1= (rotation), the right one second', `t=${TS},v1=${mac(TS - 1)},v1=${good}`, true),
+    // stripe-node's secureCompare throws on a v1 of the right length whose UTF-8 bytes are more (a header byte
+    // above 0x7f reaches Node as a latin1 character), refusing the whole header even beside the right one.
+    row('a 64-character v1= with a non-ASCII character beside the right one', `t=${TS},v1=${good},v1=\u00e9${good.slice(1)}`, false),
+    row('a 64-character v1= with an astral character before the right one', `t=${TS},v1=\u{1F600}${good.slice(2)},v1=${good}`, false),
+    row('a 63-character v1= with a non-ASCII character beside the right one (compared, not thrown on)', `t=${TS},v1=${good},v1=\u00e9${good.slice(2)}`, true),
     row('text after a second "=" in v1= (cut there)', `t=${TS},v1=${good}=x`, true),
     row('a truncated signature', `t=${TS},v1=${good.slice(0, 40)}`, false),
     row('an empty value', '', false),
