@@ -1,20 +1,50 @@
 // Writes a --junit report whole or not at all (test, scenario run). Written aside and renamed over the name, so a
 // full disk leaves neither an empty file nor a stale report from an earlier run for a CI step to publish.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError, EXIT, UsageError } from '../output/errors.js';
 import { err, writeErr, writeOut } from '../output/style.js';
 
 export function writeJUnitFile(path: string, xml: string): void {
+  // A device or a pipe (/dev/stdout, /dev/null, a FIFO a CI step reads) is written to, never renamed over: run as
+  // root, the rename would replace /dev/null itself with a file.
+  if (isSpecialFile(path)) {
+    try {
+      writeFileSync(path, xml);
+    } catch (e) {
+      throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${(e as Error).message}`);
+    }
+    return;
+  }
   const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
   try {
     writeFileSync(partial, xml, { flag: 'wx' });
     renameSync(partial, path);
   } catch (e) {
-    rmSync(partial, { force: true });
+    removeQuietly(partial);
     // What was asked for could not be written: an older report under that name would be taken for this run's.
+    const stale = removeQuietly(path) ? '' : ` (an older ${basename(path)} is still there: it is not this run's)`;
+    throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${(e as Error).message}${stale}`);
+  }
+}
+
+/** Whether the path (symbolic links followed) exists and is neither a regular file nor a directory. */
+function isSpecialFile(path: string): boolean {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st !== undefined && !st.isFile() && !st.isDirectory();
+  } catch {
+    return false; // ENOTDIR, EACCES…: the write below says why
+  }
+}
+
+/** Removes a file if it can; false when it is still there (a read-only file system, no permission). */
+function removeQuietly(path: string): boolean {
+  try {
     rmSync(path, { force: true });
-    throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${(e as Error).message}`);
+    return true;
+  } catch {
+    return false;
   }
 }
 
