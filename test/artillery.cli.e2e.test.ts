@@ -1,5 +1,6 @@
 // `cg-hooks export artillery` and `cg-hooks import artillery` as a user runs them (the built binary), without
 // Artillery: what is written, what is refused, and real Artillery reports (committed from runs of exported tests).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -174,6 +175,22 @@ describe('import artillery', () => {
     expect(r.stdout).toMatch(/statuses\s+200 ×42 · 503 ×8/);
     expect(r.stdout).toMatch(/errors\s+8 \(16% of virtual users failed\): not acknowledged: HTTP 503 ×8/);
     expect(r.stdout).toMatch(/40 new \+ 10 exact duplicates \(20\.0%\)/);
+  });
+
+  // A pipe has no size to read up to: `<(gunzip -c report.json.gz)` was "not JSON (Unexpected end of JSON
+  // input)", and "-" was "no such file".
+  it('reads a report from stdin ("-") and from a pipe', async () => {
+    const report = readFileSync(fixture('report-2.0.34.json'));
+    const stdin = await runCli(['import', 'artillery', '-', '--json'], { input: report });
+    expect(stdin.code, stdin.stderr).toBe(0);
+    expect(JSON.parse(stdin.stdout)).toMatchObject({ requests: 191, responses: 191 });
+    const fifo = join(root, 'report.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writer = spawn('sh', ['-c', `cat '${fixture('report-2.0.34.json')}' > '${fifo}'`]);
+    const piped = await runCli(['import', 'artillery', fifo, '--json']);
+    writer.kill();
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ requests: 191 });
   });
 
   it('a file that is not a report is one line and exit 2, with --json too', async () => {
