@@ -221,3 +221,25 @@ describe('--explain on a Stripe header its libraries do not read', () => {
     expect(x.findings.map((f) => f.title).join('\n')).not.toContain('not written as Stripe');
   });
 });
+
+// Where cg-hooks refuses on purpose what stripe-node accepts, pinned so that a change on either side is seen.
+// stripe-node reads t= with parseInt and never checks the result: "t=", "t=abc" or a bare "t" is NaN, the MAC is
+// taken over "NaN.{body}" and its age check (NaN > tolerance) never fails; stripe-python and stripe-go refuse such
+// a header. And it checks only age, so a timestamp of any future passes; verify and listen allow --tolerance both
+// ways (docs/verify.md), and `test` makes future-timestamp advisory for Stripe.
+describe('stripe-node: where cg-hooks is stricter on purpose', () => {
+  const nan = hex(stripeOracle.secret, `NaN.${BODY}`);
+  const ahead = TS + 3600;
+  const cases: Array<[string, string]> = [
+    ['an empty t= (stripe-node signs "NaN." and skips its age check)', `t=,v1=${nan}`],
+    ['t= not a number', `t=abc,v1=${nan}`],
+    ['a bare "t" after a good t=', `t=${TS},t,v1=${nan}`],
+    ['an hour in the future', `t=${ahead},v1=${hex(stripeOracle.secret, `${ahead}.${BODY}`)}`],
+    ['20 digits (the year 3 trillion)', `t=99999999999999999999,v1=${hex(stripeOracle.secret, `100000000000000000000.${BODY}`)}`],
+  ];
+  it.each(cases)('%s: stripe-node accepts, cg-hooks refuses', async (_name, value) => {
+    const headers = { 'stripe-signature': value };
+    expect(await stripeOracle.accepts(BODY, headers)).toBe(true);
+    expect(verify('stripe', { headers, body: BODY }, { secret: stripeOracle.secret }).valid).toBe(false);
+  });
+});
