@@ -121,7 +121,7 @@ export function register(program: Command): void {
   importCmd
     .command('artillery')
     .description('summarise an Artillery JSON report: requests, rps, statuses, p50/p95/p99, errors, duplicates sent')
-    .argument('<report>', 'the file written by `artillery run --output report.json`')
+    .argument('<report>', 'the file written by `artillery run --output report.json` (- for stdin)')
     .option('--json', 'the summary as one JSON object')
     .addHelpText(
       'after',
