@@ -2,7 +2,7 @@
 // or a symlink to one (/dev/null, /dev/stdout) is written to, never renamed over (as root the rename replaced the
 // device with a file); a read-only directory holding an older report is one clear error, not an internal error.
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,5 +51,25 @@ describe('writeJUnitFile', () => {
     }
     expect(thrown).toBeInstanceOf(UsageError);
     expect((thrown as Error).message).toMatch(/cannot write .*report\.xml: EROFS.*an older report\.xml is still there/);
+  });
+});
+
+describe('writeJUnitFile on /dev/stdout redirected to a file', () => {
+  // /dev/stdout is a symbolic link to /proc/self/fd/1; here a link of our own to a descriptor this process holds.
+  it('appends through the descriptor and leaves the link a link (it was renamed over: as root, /dev/stdout itself)', () => {
+    const out = join(root, 'stdout.txt');
+    const fd = openSync(out, 'w');
+    try {
+      writeSync(fd, 'the table\n');
+      const link = join(root, 'my-stdout');
+      symlinkSync(`/proc/self/fd/${fd}`, link);
+      writeJUnitFile(link, '<testsuites/>\n');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(out, 'utf8')).toBe('the table\n<testsuites/>\n');
+      writeJUnitFile(`/proc/self/fd/${fd}`, '<testsuites/>\n');
+      expect(readFileSync(out, 'utf8')).toBe('the table\n<testsuites/>\n<testsuites/>\n');
+    } finally {
+      closeSync(fd);
+    }
   });
 });

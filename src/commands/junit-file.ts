@@ -1,16 +1,18 @@
 // Writes a --junit report whole or not at all (test, scenario run). Written aside and renamed over the name, so a
 // full disk leaves neither an empty file nor a stale report from an earlier run for a CI step to publish.
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError, EXIT, UsageError } from '../output/errors.js';
 import { err, writeErr, writeOut } from '../output/style.js';
 
 export function writeJUnitFile(path: string, xml: string): void {
-  // A device or a pipe (/dev/stdout, /dev/null, a FIFO a CI step reads) is written to, never renamed over: run as
-  // root, the rename would replace /dev/null itself with a file.
-  if (isSpecialFile(path)) {
+  // A device or a pipe (/dev/null, a FIFO a CI step reads) or one of the process's own descriptors (/dev/stdout
+  // redirected to a file) is written to, never renamed over: run as root, the rename replaced /dev/null itself with
+  // a file. A descriptor is appended to: reopened with truncation, it would erase what was printed before.
+  const descriptor = isDescriptorAlias(path);
+  if (descriptor || isSpecialFile(path)) {
     try {
-      writeFileSync(path, xml);
+      writeFileSync(path, xml, { flag: descriptor ? 'a' : 'w' });
     } catch (e) {
       throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${(e as Error).message}`);
     }
@@ -35,6 +37,16 @@ function isSpecialFile(path: string): boolean {
     return st !== undefined && !st.isFile() && !st.isDirectory();
   } catch {
     return false; // ENOTDIR, EACCES…: the write below says why
+  }
+}
+
+/** /dev/stdout, /dev/fd/1, /proc/self/fd/1: a name for an open descriptor (under /proc), not a file of a directory. */
+function isDescriptorAlias(path: string): boolean {
+  try {
+    if (lstatSync(path).isSymbolicLink() && readlinkSync(path).startsWith('/proc/')) return true;
+    return realpathSync(dirname(path)).startsWith('/proc/');
+  } catch {
+    return false;
   }
 }
 
