@@ -3,6 +3,7 @@
 // more lenient than the platform's would call "valid" what a real receiver refuses (Stripe's ", v1=" and t=0…).
 // The `want` column is what the platform's library does today; both sides are checked against it.
 import { createHmac } from 'node:crypto';
+import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
 import { explain } from '../src/signing/index.js';
@@ -241,5 +242,27 @@ describe('stripe-node: where cg-hooks is stricter on purpose', () => {
     const headers = { 'stripe-signature': value };
     expect(await stripeOracle.accepts(BODY, headers)).toBe(true);
     expect(verify('stripe', { headers, body: BODY }, { secret: stripeOracle.secret }).valid).toBe(false);
+  });
+});
+
+// The tolerance's edge, on a fixed clock (stripe-node's receivedAt, cg-hooks' now): an age of exactly 300 s passes
+// in both, 301 s fails in both.
+describe('stripe-node: the tolerance edge on a fixed clock', () => {
+  const now = 1_767_225_600;
+  it.each([
+    [300, true],
+    [301, false],
+    [0, true],
+  ])('a delivery %i s old: accepted %s', (age, want) => {
+    const t = now - age;
+    const value = `t=${t},v1=${hex(stripeOracle.secret, `${t}.${BODY}`)}`;
+    let theirs = true;
+    try {
+      new Stripe('sk_test_cg_hooks_oracle').webhooks.constructEvent(BODY, value, stripeOracle.secret, undefined, undefined, now * 1000);
+    } catch {
+      theirs = false;
+    }
+    const ours = verify('stripe', { headers: { 'stripe-signature': value }, body: BODY }, { secret: stripeOracle.secret, now }).valid;
+    expect({ ours, theirs }).toEqual({ ours: want, theirs: want });
   });
 });
