@@ -6,7 +6,7 @@ import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeJUnitFile } from '../src/commands/junit-file.js';
+import { checkJUnitPath, writeJUnitFile } from '../src/commands/junit-file.js';
 import { UsageError } from '../src/output/errors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cg-junit-file-'));
@@ -71,5 +71,38 @@ describe('writeJUnitFile on /dev/stdout redirected to a file', () => {
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+// Checked before the run: an empty --junit, or "reports/" for a directory that does not exist yet, ran every case
+// and then failed with Node's words about a temporary file (rename '..1234.partial' -> '').
+describe('checkJUnitPath', () => {
+  it.each([
+    ['', '--junit: give a file name, such as conformance.xml'],
+    [`${join(root, 'reports')}/`, `--junit: ${join(root, 'reports')}/ names a directory (it ends with "/"); give a file name such as ${join(root, 'reports', 'conformance.xml')}`],
+    [root, `--junit: ${root} is a directory; give a file name such as ${join(root, 'conformance.xml')}`],
+    [join(root, 'nowhere', 'r.xml'), `--junit: directory ${join(root, 'nowhere')} does not exist`],
+  ])('%j: one line before anything is sent', (path, message) => {
+    expect(() => checkJUnitPath(path, 'conformance.xml')).toThrow(message);
+  });
+
+  it('a file in a writable directory, and /dev/stdout, pass', () => {
+    expect(() => checkJUnitPath(join(root, 'r.xml'), 'conformance.xml')).not.toThrow();
+    expect(() => checkJUnitPath('/dev/stdout', 'conformance.xml')).not.toThrow();
+  });
+
+  it('a directory on a read-only file system is refused before the run', (ctx) => {
+    if (!mountedReadOnly) ctx.skip();
+    expect(() => checkJUnitPath(join(readOnly, 'new.xml'), 'conformance.xml')).toThrow(`--junit: cannot create files in ${readOnly} (a read-only file system)`);
+  });
+
+  it('a failed write names the error, not the temporary file', () => {
+    let message = '';
+    try {
+      writeJUnitFile(join(root, 'report.xml', 'x.xml'), '<testsuites/>');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^--junit: cannot write .*x\.xml: ENOTDIR: not a directory$/);
   });
 });

@@ -1,9 +1,29 @@
 // Writes a --junit report whole or not at all (test, scenario run). Written aside and renamed over the name, so a
 // full disk leaves neither an empty file nor a stale report from an earlier run for a CI step to publish.
-import { lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, EXIT, UsageError } from '../output/errors.js';
 import { err, writeErr, writeOut } from '../output/style.js';
+
+/**
+ * Checked before the run (test, scenario run), so that a mistyped --junit does not cost a whole run, nor pass CI
+ * with no report: an empty name, a directory, a missing directory, one that cannot be written into.
+ */
+export function checkJUnitPath(path: string, example: string): void {
+  const bad = (message: string) => new UsageError('bad_option', `--junit: ${message}`);
+  if (path === '') throw bad(`give a file name, such as ${example}`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw bad(`${path} is a directory; give a file name such as ${join(path, example)}`);
+  if (/[\\/]$/.test(path)) throw bad(`${path} names a directory (it ends with "/"); give a file name such as ${join(path, example)}`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir)) throw bad(`directory ${dirname(path)} does not exist`);
+  // A device or a descriptor (/dev/stdout) is written to, not created beside: its directory need not be writable.
+  if (isDescriptorAlias(path) || isSpecialFile(path)) return;
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw bad(`cannot create files in ${dirname(path)} (${(e as NodeJS.ErrnoException).code === 'EROFS' ? 'a read-only file system' : 'permission denied'})`);
+  }
+}
 
 export function writeJUnitFile(path: string, xml: string): void {
   // A device or a pipe (/dev/null, a FIFO a CI step reads) or one of the process's own descriptors (/dev/stdout
@@ -14,7 +34,7 @@ export function writeJUnitFile(path: string, xml: string): void {
     try {
       writeFileSync(path, xml, { flag: descriptor ? 'a' : 'w' });
     } catch (e) {
-      throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${(e as Error).message}`);
+      throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${errorText(e)}`);
     }
     return;
   }
@@ -26,8 +46,13 @@ export function writeJUnitFile(path: string, xml: string): void {
     removeQuietly(partial);
     // What was asked for could not be written: an older report under that name would be taken for this run's.
     const stale = removeQuietly(path) ? '' : ` (an older ${basename(path)} is still there: it is not this run's)`;
-    throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${(e as Error).message}${stale}`);
+    throw new UsageError('unwritable_file', `--junit: cannot write ${path}: ${errorText(e)}${stale}`);
   }
+}
+
+/** "ENOSPC: no space left on device": Node's message without the syscall and the temporary file's name. */
+function errorText(e: unknown): string {
+  return (e as Error).message.replace(/, (open|rename|write|unlink) .*$|, (open|rename|write|unlink)$/s, '');
 }
 
 /** Whether the path (symbolic links followed) exists and is neither a regular file nor a directory. */
@@ -56,7 +81,7 @@ function removeQuietly(path: string): boolean {
     rmSync(path, { force: true });
     return true;
   } catch {
-    return false;
+    return !existsSync(path); // ENOTDIR: there was nothing to remove
   }
 }
 
