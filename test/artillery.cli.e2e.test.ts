@@ -83,6 +83,10 @@ describe('export artillery', () => {
     const [proc, file] = await Promise.all([runCli([...args, '-o', '/proc/cg-hooks-nope'], { timeoutMs: 20_000 }), runCli([...args, '-o', join(root, 'a-file', 'x')])]);
     expect(proc).toMatchObject({ code: 2, stderr: 'error: cannot write to /proc/cg-hooks-nope: this file system does not allow creating a directory there\n' });
     expect(file).toMatchObject({ code: 2, stderr: `error: cannot write to ${join(root, 'a-file', 'x')}: a part of the path is a file, not a directory\n` });
+    // An empty -o (an unset "$DIR") wrote the test into the current directory.
+    const empty = await runCli([...args, '-o', ''], { cwd: root });
+    expect({ code: empty.code, stderr: empty.stderr.split('\n')[0] }).toEqual({ code: 2, stderr: 'error: -o <dir> is required: the directory to write the test into' });
+    expect(existsSync(join(root, 'load-test.yml'))).toBe(false);
     // Missing parents are made.
     expect((await runCli([...args, '-o', join(root, 'deep', 'a', 'b')])).code).toBe(0);
     expect(dirFiles(join(root, 'deep', 'a', 'b'))).toContain('load-test.yml');
