@@ -106,3 +106,14 @@ describe('checkJUnitPath', () => {
     expect(message).toMatch(/^--junit: cannot write .*x\.xml: ENOTDIR: not a directory$/);
   });
 });
+
+// In a container every run may get the same pid: a run killed mid-write left ".report.xml.<pid>.partial", and the
+// next run with that pid failed on it (EEXIST) and, removing the old report, left none.
+describe('writeJUnitFile after a run killed mid-write', () => {
+  it('a leftover temporary file under this pid is no obstacle', () => {
+    const file = join(root, 'killed.xml');
+    writeFileSync(join(root, `.killed.xml.${process.pid}.partial`), '<testsu');
+    writeJUnitFile(file, '<testsuites/>');
+    expect(readFileSync(file, 'utf8')).toBe('<testsuites/>');
+  });
+});
