@@ -2,7 +2,6 @@
 // that a full disk or an interrupted run never leaves half a document under it. What is not a file of a directory
 // is written to instead: a device or a pipe (/dev/null, a FIFO a CI step reads), or one of the process's own
 // descriptors (/dev/stdout): run as root, a rename replaced /dev/null itself with a file.
-import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -27,8 +26,9 @@ export function writeWholeFile(path: string, text: string, options: { removeOnFa
       return { message: errorText(e), staleLeft: false };
     }
   }
-  // Random, not the pid: in a container each run may get the same pid, and a run killed mid-write leaves its file.
-  const partial = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
+  // Not the pid alone: in a container each run may get the same pid, and a run killed mid-write leaves its file.
+  // (Math.random, not node:crypto: `generate` loads this, and crypto would load Node's streams at its start.)
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.partial`);
   try {
     writeFileSync(partial, text, { flag: 'wx' });
     renameSync(partial, path);
