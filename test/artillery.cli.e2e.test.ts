@@ -1,5 +1,6 @@
 // `cg-hooks export artillery` and `cg-hooks import artillery` as a user runs them (the built binary), without
 // Artillery: what is written, what is refused, and real Artillery reports (committed from runs of exported tests).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,10 @@ describe('export artillery', () => {
     const [proc, file] = await Promise.all([runCli([...args, '-o', '/proc/cg-hooks-nope'], { timeoutMs: 20_000 }), runCli([...args, '-o', join(root, 'a-file', 'x')])]);
     expect(proc).toMatchObject({ code: 2, stderr: 'error: cannot write to /proc/cg-hooks-nope: this file system does not allow creating a directory there\n' });
     expect(file).toMatchObject({ code: 2, stderr: `error: cannot write to ${join(root, 'a-file', 'x')}: a part of the path is a file, not a directory\n` });
+    // An empty -o (an unset "$DIR") wrote the test into the current directory.
+    const empty = await runCli([...args, '-o', ''], { cwd: root });
+    expect({ code: empty.code, stderr: empty.stderr.split('\n')[0] }).toEqual({ code: 2, stderr: 'error: -o <dir> is required: the directory to write the test into' });
+    expect(existsSync(join(root, 'load-test.yml'))).toBe(false);
     // Missing parents are made.
     expect((await runCli([...args, '-o', join(root, 'deep', 'a', 'b')])).code).toBe(0);
     expect(dirFiles(join(root, 'deep', 'a', 'b'))).toContain('load-test.yml');
@@ -174,6 +179,22 @@ describe('import artillery', () => {
     expect(r.stdout).toMatch(/statuses\s+200 ×42 · 503 ×8/);
     expect(r.stdout).toMatch(/errors\s+8 \(16% of virtual users failed\): not acknowledged: HTTP 503 ×8/);
     expect(r.stdout).toMatch(/40 new \+ 10 exact duplicates \(20\.0%\)/);
+  });
+
+  // A pipe has no size to read up to: `<(gunzip -c report.json.gz)` was "not JSON (Unexpected end of JSON
+  // input)", and "-" was "no such file".
+  it('reads a report from stdin ("-") and from a pipe', async () => {
+    const report = readFileSync(fixture('report-2.0.34.json'));
+    const stdin = await runCli(['import', 'artillery', '-', '--json'], { input: report });
+    expect(stdin.code, stdin.stderr).toBe(0);
+    expect(JSON.parse(stdin.stdout)).toMatchObject({ requests: 191, responses: 191 });
+    const fifo = join(root, 'report.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writer = spawn('sh', ['-c', `cat '${fixture('report-2.0.34.json')}' > '${fifo}'`]);
+    const piped = await runCli(['import', 'artillery', fifo, '--json']);
+    writer.kill();
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ requests: 191 });
   });
 
   it('a file that is not a report is one line and exit 2, with --json too', async () => {

@@ -66,9 +66,18 @@ describe('parseTime (--timestamp, --now): unix seconds or ISO-8601, nothing V8 m
     expect(parseTime('2199-12-31T23:59:59.999Z', '--now')).toBe(Date.UTC(2200, 0, 1) - 1);
     // Before 1970 is the caller's to judge (generate's schema refuses such payloads; a negative t= is a test case).
     expect(parseTime('1969-12-31T23:59:59Z', '--now')).toBe(-1000);
+    expect(parseTime('2028-02-29', '--now')).toBe(Date.UTC(2028, 1, 29));
+    expect(parseTime('2026-01-31T23:59:59Z', '--now')).toBe(Date.UTC(2026, 0, 31, 23, 59, 59));
   });
 
-  it.each(['-5', '1.5', 'Jan 1', '1 2', 'yesterday', '2026-13-01', '0x10'])('%j is one clear error', (text) => {
+  it('leading zeros do not change the unit: 00000001700000000 is seconds (it was read as milliseconds: t=1700000)', () => {
+    expect(parseTime('00000001700000000', '--timestamp')).toBe(1_700_000_000_000);
+    expect(parseTime('0001700000000123', '--now')).toBe(1_700_000_000_123);
+    expect(parseTime('000', '--timestamp')).toBe(0);
+  });
+
+  // V8 rolled a day past the month's end into the next month (2026-02-30 signed 2 March): a time nobody asked for.
+  it.each(['-5', '1.5', 'Jan 1', '1 2', 'yesterday', '2026-13-01', '0x10', '2026-02-30', '2026-04-31T10:00:00Z', '2026-02-29'])('%j is one clear error', (text) => {
     expect(() => parseTime(text, '--timestamp')).toThrow(`--timestamp: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
   });
 });

@@ -1,7 +1,7 @@
 // listen refuses what it cannot honour before it says ready: one line naming the flag, exit 2 (never a listener
 // that hangs before ready, holds gigabytes for one sender, or answers 503 to every delivery).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,12 @@ describe('listen --save a directory it cannot write into: exit 2 before ready, o
     const r = await listen(['--save', deep]);
     expect(r.code, r.stderr).toBe(0);
     expect(await saveDirProblem(deep)).toBeUndefined();
+  });
+
+  it('a symbolic link to a path that does not exist is named as such (it read "this file system does not allow creating a directory there")', async () => {
+    const link = join(dir, 'dangling');
+    symlinkSync(join(dir, 'nowhere', 'deeper'), link);
+    expect(await saveDirProblem(link)).toBe(`it is a symbolic link to ${join(dir, 'nowhere', 'deeper')}, which does not exist`);
+    expect(await saveDirProblem(join(link, 'sub'))).toBe(`${link} is a symbolic link to ${join(dir, 'nowhere', 'deeper')}, which does not exist`);
   });
 });

@@ -3,6 +3,7 @@
 // more lenient than the platform's would call "valid" what a real receiver refuses (Stripe's ", v1=" and t=0…).
 // The `want` column is what the platform's library does today; both sides are checked against it.
 import { createHmac } from 'node:crypto';
+import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
 import { explain } from '../src/signing/index.js';
@@ -55,6 +56,11 @@ function stripeRows(): Row[] {
     row('an empty v1= before the right one (stripe-node throws)', `t=${TS},v1=,v1=${good}`, false),
     row('a bare "v1" before the right one', `t=${TS},v1,v1=${good}`, false),
     row('two v1= (rotation), the right one second', `t=${TS},v1=${mac(TS - 1)},v1=${good}`, true),
+    // stripe-node's secureCompare throws on a v1 of the right length whose UTF-8 bytes are more (a header byte
+    // above 0x7f reaches Node as a latin1 character), refusing the whole header even beside the right one.
+    row('a 64-character v1= with a non-ASCII character beside the right one', `t=${TS},v1=${good},v1=\u00e9${good.slice(1)}`, false),
+    row('a 64-character v1= with an astral character before the right one', `t=${TS},v1=\u{1F600}${good.slice(2)},v1=${good}`, false),
+    row('a 63-character v1= with a non-ASCII character beside the right one (compared, not thrown on)', `t=${TS},v1=${good},v1=\u00e9${good.slice(2)}`, true),
     row('text after a second "=" in v1= (cut there)', `t=${TS},v1=${good}=x`, true),
     row('a truncated signature', `t=${TS},v1=${good.slice(0, 40)}`, false),
     row('an empty value', '', false),
@@ -214,5 +220,49 @@ describe('--explain on a Stripe header its libraries do not read', () => {
   it('says nothing of the kind for a header written as Stripe writes it', () => {
     const x = diagnose(`t=${TS},v1=${hex('another secret', `${TS}.${BODY}`)}`);
     expect(x.findings.map((f) => f.title).join('\n')).not.toContain('not written as Stripe');
+  });
+});
+
+// Where cg-hooks refuses on purpose what stripe-node accepts, pinned so that a change on either side is seen.
+// stripe-node reads t= with parseInt and never checks the result: "t=", "t=abc" or a bare "t" is NaN, the MAC is
+// taken over "NaN.{body}" and its age check (NaN > tolerance) never fails; stripe-python and stripe-go refuse such
+// a header. And it checks only age, so a timestamp of any future passes; verify and listen allow --tolerance both
+// ways (docs/verify.md), and `test` makes future-timestamp advisory for Stripe.
+describe('stripe-node: where cg-hooks is stricter on purpose', () => {
+  const nan = hex(stripeOracle.secret, `NaN.${BODY}`);
+  const ahead = TS + 3600;
+  const cases: Array<[string, string]> = [
+    ['an empty t= (stripe-node signs "NaN." and skips its age check)', `t=,v1=${nan}`],
+    ['t= not a number', `t=abc,v1=${nan}`],
+    ['a bare "t" after a good t=', `t=${TS},t,v1=${nan}`],
+    ['an hour in the future', `t=${ahead},v1=${hex(stripeOracle.secret, `${ahead}.${BODY}`)}`],
+    ['20 digits (the year 3 trillion)', `t=99999999999999999999,v1=${hex(stripeOracle.secret, `100000000000000000000.${BODY}`)}`],
+  ];
+  it.each(cases)('%s: stripe-node accepts, cg-hooks refuses', async (_name, value) => {
+    const headers = { 'stripe-signature': value };
+    expect(await stripeOracle.accepts(BODY, headers)).toBe(true);
+    expect(verify('stripe', { headers, body: BODY }, { secret: stripeOracle.secret }).valid).toBe(false);
+  });
+});
+
+// The tolerance's edge, on a fixed clock (stripe-node's receivedAt, cg-hooks' now): an age of exactly 300 s passes
+// in both, 301 s fails in both.
+describe('stripe-node: the tolerance edge on a fixed clock', () => {
+  const now = 1_767_225_600;
+  it.each([
+    [300, true],
+    [301, false],
+    [0, true],
+  ])('a delivery %i s old: accepted %s', (age, want) => {
+    const t = now - age;
+    const value = `t=${t},v1=${hex(stripeOracle.secret, `${t}.${BODY}`)}`;
+    let theirs = true;
+    try {
+      new Stripe('sk_test_cg_hooks_oracle').webhooks.constructEvent(BODY, value, stripeOracle.secret, undefined, undefined, now * 1000);
+    } catch {
+      theirs = false;
+    }
+    const ours = verify('stripe', { headers: { 'stripe-signature': value }, body: BODY }, { secret: stripeOracle.secret, now }).valid;
+    expect({ ours, theirs }).toEqual({ ours: want, theirs: want });
   });
 });

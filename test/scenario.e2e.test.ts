@@ -307,10 +307,16 @@ describe('scenario run: a balance endpoint that stops answering', () => {
       const res = await cli(['scenario', 'run', 'mgpass-points', '--to', `${r.url}/webhook`, '--secret', SECRET, '--probe', `${r.url}/balance/{user}`, '--timeout', '1s']);
       expect(res.code).toBe(3);
       expect(res.stderr).toMatch(/error: --probe \(before the run, for usr_\w+\): .*no response within 1 s/);
-      expect(res.stderr).toContain('hint: nothing was sent');
+      expect(res.stderr).toContain('hint: nothing was sent; check that the balance endpoint answers, or raise --timeout');
       expect(r.posts()).toBe(0);
     } finally {
       await r.close();
     }
+  }, SEVERAL);
+
+  it('before the run, nothing listening: the hint does not suggest --timeout', async () => {
+    const res = await cli(['scenario', 'run', 'mgpass-points', '--to', 'http://127.0.0.1:1/webhook', '--secret', SECRET, '--probe', 'http://127.0.0.1:1/balance/{user}']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/error: --probe \(before the run, for usr_\w+\): nothing is listening on 127\.0\.0\.1:1\nhint: nothing was sent; check that the balance endpoint answers\n$/);
   }, SEVERAL);
 });

@@ -127,7 +127,8 @@ export async function run(providerId: string, eventNames: string[], rawOptions: 
   const provider = await loadProvider(providerId);
   const events = [...new Set((eventNames.length > 0 ? eventNames : provider.events.map((e) => e.name)).map((n) => findEvent(provider, n).name))];
   const to = parseReceiver(o.to);
-  if (o.output === undefined) throw new UsageError('missing_option', '-o <dir> is required: the directory to write the test into', 'e.g. -o load/customerglu');
+  // An empty -o (an unset "$DIR") is not the current directory: it is a mistake, said before anything is written.
+  if (o.output === undefined || o.output.trim() === '') throw new UsageError('missing_option', '-o <dir> is required: the directory to write the test into', 'e.g. -o load/customerglu');
   const secretEnv = o.secretEnv ?? 'CG_HOOKS_SECRET';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(secretEnv)) throw new UsageError('bad_option', `--secret-env: "${secretEnv}" is not an environment variable name (letters, digits, _)`);
   const durationS = parseSeconds(o.duration ?? '60s', '--duration', 1);

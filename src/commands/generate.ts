@@ -3,6 +3,7 @@ import { closeSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import { prepareGenerator, type GenerateOptions, type PreparedGenerator } from '../core/generate.js';
+import { writtenInPlace } from '../core/write-whole.js';
 import { CHUNK, fromWorkerError, makeChunk, type ChunkState } from '../core/generate-chunks.js';
 import { parseJson } from '../core/json.js';
 import type { FieldIssue } from '../core/validate.js';
@@ -98,16 +99,20 @@ function openOutput(path: string | undefined): Output {
   // synchronous and leaves nothing queued.
   if (path === undefined) return { ...stdoutSink(), close: () => {}, discard: () => {} };
   const unwritable = (e: unknown) => new UsageError('unwritable_file', `-o ${path}: cannot write: ${reason(e, path)}`, 'give a file name, e.g. -o deliveries.ndjson');
+  // An empty -o (an unset "$OUT") said "directory . does not exist".
+  if (path.trim() === '') throw new UsageError('missing_option', '-o: give a file name', 'e.g. -o deliveries.ndjson');
   // Checked before anything is generated or created: the rename at the end would fail, leaving the temp file behind.
   try {
     if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw unwritable(e);
   }
-  const tmp = `${path}.${process.pid}.tmp`;
+  // A device, a pipe or /dev/stdout is written to, never renamed over (as root that replaced /dev/null with a file).
+  const inPlace = writtenInPlace(path);
+  const tmp = inPlace !== undefined ? path : `${path}.${process.pid}.tmp`;
   let fd: number;
   try {
-    fd = openSync(tmp, 'w');
+    fd = openSync(tmp, inPlace ?? 'w');
   } catch (e) {
     throw unwritable(e);
   }
@@ -119,7 +124,7 @@ function openOutput(path: string | undefined): Output {
       // already closed
     }
     try {
-      unlinkSync(tmp);
+      if (inPlace === undefined) unlinkSync(tmp);
     } catch {
       // already gone
     }
@@ -153,7 +158,7 @@ function openOutput(path: string | undefined): Output {
       process.off('SIGINT', interrupted);
       try {
         closeSync(fd);
-        renameSync(tmp, path);
+        if (inPlace === undefined) renameSync(tmp, path);
       } catch (e) {
         abandon(e);
       }

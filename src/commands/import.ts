@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { escapeTerminal } from '../core/redact.js';
 import { summarizeReport, type LoadSummary } from '../load/artillery/report.js';
@@ -12,7 +12,30 @@ const Options = z.object({ json: z.optional(z.boolean()) });
 /** Reports of hours-long runs are a few MB; past this it is not a report (and would not fit in memory safely). */
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
-function readReport(path: string): Buffer {
+const tooLarge = (path: string, size: string) =>
+  new UsageError('report_too_large', `${path} is ${size}: larger than any Artillery report (at most ${MAX_REPORT_BYTES / 1024 / 1024} MB read)`);
+
+/**
+ * Stdin ("-") or a pipe (`<(gunzip -c report.json.gz)`): no size to check first, and a size of 0 that is not its
+ * length (read as a file, a pipe was "not JSON (Unexpected end of JSON input)"). Read to its end, bounded.
+ */
+async function readStream(stream: NodeJS.ReadableStream, path: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > MAX_REPORT_BYTES) {
+      (stream as Partial<NodeJS.ReadStream>).destroy?.();
+      throw tooLarge(path, `more than ${MAX_REPORT_BYTES / 1024 / 1024} MB`);
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+async function readReport(path: string): Promise<Buffer> {
+  if (path === '-') return readStream(process.stdin, '(stdin)');
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -24,7 +47,8 @@ function readReport(path: string): Buffer {
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new UsageError('unreadable_file', `cannot read report ${path}: is a directory`);
-    if (st.size > MAX_REPORT_BYTES) throw new UsageError('report_too_large', `${path} is ${Math.round(st.size / 1024 / 1024)} MB: larger than any Artillery report (at most ${MAX_REPORT_BYTES / 1024 / 1024} MB read)`);
+    if (!st.isFile()) return await readStream(createReadStream(path, { fd, autoClose: false }), path);
+    if (st.size > MAX_REPORT_BYTES) throw tooLarge(path, `${Math.round(st.size / 1024 / 1024)} MB`);
     const buf = Buffer.alloc(st.size);
     let at = 0;
     while (at < st.size) {
@@ -81,7 +105,7 @@ export function formatSummary(path: string, s: LoadSummary): string {
 
 export async function run(path: string, rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
-  const summary = parseReport(readReport(path), path);
+  const summary = parseReport(await readReport(path), path);
   writeOut(o.json ? JSON.stringify({ type: 'artillery-report', report: path, ...summary }) : formatSummary(path, summary));
   return EXIT.ok;
 }
@@ -97,7 +121,7 @@ export function register(program: Command): void {
   importCmd
     .command('artillery')
     .description('summarise an Artillery JSON report: requests, rps, statuses, p50/p95/p99, errors, duplicates sent')
-    .argument('<report>', 'the file written by `artillery run --output report.json`')
+    .argument('<report>', 'the file written by `artillery run --output report.json` (- for stdin)')
     .option('--json', 'the summary as one JSON object')
     .addHelpText(
       'after',

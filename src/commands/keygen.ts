@@ -41,7 +41,7 @@ export async function run(rawOptions: unknown): Promise<number> {
 export function register(program: Command): void {
   program
     .command('keygen')
-    .description('print fresh signing keys for a scheme: a whsec_ secret, or a whsk_/whpk_ ed25519 pair (Standard Webhooks v1a)')
+    .description('print fresh signing keys in the platform\'s format (whsec_…, shpss_…, hex), or a whsk_/whpk_ ed25519 pair')
     .option('--scheme <id>', `the scheme the key is for: ${SCHEME_IDS.join(', ')}`)
     .option('--asymmetric', 'an ed25519 key pair (Standard Webhooks v1a): the sender signs with whsk_, receivers verify with whpk_')
     .option('--json', 'print {scheme, secret} or {scheme, secretKey, publicKey}')

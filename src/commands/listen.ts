@@ -134,7 +134,11 @@ export async function run(rawOptions: unknown): Promise<number> {
   if (o.apiKey !== undefined) options.apiKey = o.apiKey;
   if (o.user !== undefined) options.user = o.user;
   if (o.licenseCode !== undefined) options.licenseCode = o.licenseCode;
-  if (o.save !== undefined) options.saveDir = o.save;
+  if (o.save !== undefined) {
+    // An empty --save (an unset "$DIR") saved into the current directory, and the ready line read "saving to ;".
+    if (o.save.trim() === '') throw new UsageError('missing_option', '--save: give a directory', 'e.g. --save ./captures');
+    options.saveDir = o.save;
+  }
   if (o.forwardTo !== undefined) options.forwardTo = parseUrl(o.forwardTo, '--forward-to');
   if (o.insecure) {
     if (o.forwardTo === undefined) throw new UsageError('bad_option', '--insecure applies to --forward-to <https url>: the listener itself serves plain HTTP');

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { buildSendRequest, parseHeader, parseTargetUrl } from '../http/request.js';
 import { loadProvider, PROVIDER_IDS } from '../providers/index.js';
@@ -53,11 +52,6 @@ async function loadScenario(arg: string) {
   if (!isFile(arg)) return loadBuiltin(arg);
   const { LIMITS } = await import('../scenarios/model.js');
   return parseScenario((await readInput(arg, 'scenario file', LIMITS.fileBytes)).toString('utf8'), arg);
-}
-
-function checkJUnitPath(path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError('bad_option', `--junit: ${path} is a directory; give a file name such as ${join(path, 'scenario.xml')}`);
-  if (!existsSync(dirname(resolve(path)))) throw new UsageError('bad_option', `--junit: directory ${dirname(path)} does not exist`);
 }
 
 async function listCommand(rawOptions: unknown): Promise<number> {
@@ -121,7 +115,7 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
   const timeoutMs = o.timeout !== undefined ? durationOption(o.timeout, '--timeout', DURATIONS.request) : undefined;
   const probeWaitMs = o.probeWait !== undefined ? durationOption(o.probeWait, '--probe-wait', DURATIONS.wait) : undefined;
   const nowMs = o.now !== undefined ? parseTime(o.now, '--now') : Date.now();
-  if (o.junit !== undefined) checkJUnitPath(o.junit);
+  if (o.junit !== undefined) (await import('./junit-file.js')).checkJUnitPath(o.junit, 'scenario.xml');
   if (o.probe === undefined && (o.probePath ?? o.probeHeader ?? o.probeWait) !== undefined) throw new UsageError('bad_option', '--probe-path, --probe-header and --probe-wait go with --probe <url>');
 
   const scenario = await loadScenario(arg);

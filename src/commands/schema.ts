@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { didYouMean } from '../core/suggest.js';
+import { writeWholeFile } from '../core/write-whole.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { SCHEMA_FORMATS, type SchemaFormat } from '../schema/formats.js';
 import { err, writeErr } from '../output/style.js';
@@ -28,16 +28,11 @@ function parseFormat(text: string | undefined): Format {
 
 const isYaml = (path: string | undefined) => path !== undefined && /\.ya?ml$/i.test(path);
 
-/** Temp file then rename: an interrupted run never leaves half a document under the real name. */
+/** Written aside and renamed: an interrupted run never leaves half a document under the real name. */
 function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UsageError('unwritable_file', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check that the directory exists and is writable');
-  }
+  if (path.trim() === '') throw new UsageError('missing_option', '-o: give a file name', 'e.g. -o webhooks.json');
+  const failed = writeWholeFile(path, text);
+  if (failed) throw new UsageError('unwritable_file', `cannot write ${path}: ${failed.message}`, 'check that the directory exists and is writable');
 }
 
 export async function run(provider: string | undefined, event: string | undefined, rawOptions: unknown): Promise<number> {

@@ -144,12 +144,20 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|
 
 export function parseTime(given: string, flag: string): number {
   const text = given.trim();
-  if (/^\d{1,11}$/.test(text)) return inSignableRange(Number(text) * 1000, text, flag);
-  if (/^\d{12,}$/.test(text)) return inSignableRange(Number(text), text, flag);
+  // The unit is told by the digits that count: leading zeros would make seconds look like milliseconds.
+  const digits = text.replace(/^0+(?=\d)/, '');
+  if (/^\d{1,11}$/.test(digits)) return inSignableRange(Number(digits) * 1000, text, flag);
+  if (/^\d{12,}$/.test(digits)) return inSignableRange(Number(digits), text, flag);
   // Only ISO-8601 reaches Date.parse: its fallback reads "-5", "1.5" or "Jan 1" as days of 2001, a silent wrong time.
-  const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
+  const ms = ISO_TIME.test(text) && dayExists(text) ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(ms)) throw new UsageError('bad_option', `${flag}: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
   return inSignableRange(ms, text, flag);
+}
+
+/** Whether an ISO date's day is in its month: V8 reads 2026-02-30 as 2 March. */
+function dayExists(iso: string): boolean {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
 /** After this, a time is a typo (14 digits read as milliseconds, 11 as seconds: years past 5000), not a test case. */

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { hostname } from 'node:os';
 import * as z from 'zod/mini';
 import { formatDuration } from '../core/duration.js';
@@ -17,7 +15,7 @@ import { schemeFor } from '../signing/index.js';
 import { readMappingOption } from './mapping-option.js';
 import { credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
-import { writeJsonWithJUnit, writeJUnitFile } from './junit-file.js';
+import { checkJUnitPath, writeJsonWithJUnit, writeJUnitFile } from './junit-file.js';
 
 const Options = z.object({
   provider: z.optional(z.string()),
@@ -126,13 +124,6 @@ export function reportJUnit(report: ConformanceReport, startedAt: Date): string 
   });
 }
 
-/** Checked before the run, so a forgotten file name does not cost a whole run (or pass CI with no report). */
-function checkJUnitPath(path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError('bad_option', `--junit: ${path} is a directory; give a file name such as ${join(path, 'conformance.xml')}`);
-  const dir = dirname(resolve(path));
-  if (!existsSync(dir)) throw new UsageError('bad_option', `--junit: directory ${dirname(path)} does not exist`);
-}
-
 
 function planOptions(o: TestOptions, provider: ProviderDef): PlanOptions {
   const credentials = credentialsFrom(o);
@@ -201,7 +192,7 @@ export async function run(urlArg: string | undefined, rawOptions: unknown): Prom
   parseTargetUrl(urlArg, '<url>');
   const timeoutMs = o.timeout !== undefined ? durationOption(o.timeout, '--timeout', DURATIONS.request) : (provider.timeoutMs ?? 10_000);
 
-  if (o.junit !== undefined) checkJUnitPath(o.junit);
+  if (o.junit !== undefined) checkJUnitPath(o.junit, 'conformance.xml');
   const plan = planCases(provider, p);
   const human = !o.json;
   const runnable = plan.cases.filter((c) => c.request).length;

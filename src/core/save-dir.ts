@@ -1,7 +1,7 @@
 // The directory `listen --save` writes captures into: made (with its parents) and checked writable before the
 // listener says it is ready, so that a bad --save is one line and exit 2, not a 503 on every delivery.
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, lstat, mkdir, readlink, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 /** The errors a directory can fail with, in words (the code alone means nothing to most users). */
@@ -30,6 +30,15 @@ function describe(e: unknown): string {
   }
 }
 
+/** The target of a symbolic link at `path` whose target is missing, or undefined when `path` is no link. */
+async function danglingLink(path: string): Promise<string | undefined> {
+  try {
+    return (await lstat(path)).isSymbolicLink() ? await readlink(path) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Makes `dir` and its missing parents, one level at a time, and checks that files can be created in it. Node's
  * `mkdir(dir, {recursive: true})` is not used: where mkdir answers ENOENT under a parent that exists (`/proc/x`)
@@ -44,6 +53,8 @@ export async function saveDirProblem(dir: string): Promise<string | undefined> {
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return describe(e);
+      const dangling = await danglingLink(at);
+      if (dangling !== undefined) return `${at === target ? 'it' : at} is a symbolic link to ${dangling}, which does not exist`;
       missing.push(at);
       const up = dirname(at);
       // Stryker disable next-line ConditionalExpression: the root always exists; this only bounds the walk

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { PreparedRequest, SendRequest } from '../http/request.js';
-import { escapeTerminal, maskHeaders as maskedHeaders, redactUrl as maskedUrl } from '../core/redact.js';
+import { escapeTerminal, maskHeaders as maskedHeaders, maskHeaderValue, redactUrl as maskedUrl } from '../core/redact.js';
 import type { Attempt, AttemptResponse, SendResult } from '../http/send.js';
 import type { RepeatSummary } from '../http/repeat.js';
 import { formatDelay, type RetrySchedule } from '../http/retry.js';
@@ -8,6 +8,22 @@ import { err, out } from './style.js';
 
 /** How much of a response body the human output shows without --verbose. */
 export const BODY_PREVIEW_CHARS = 1000;
+
+/**
+ * A response header as shown: a redirect's Location usually repeats the request's query (an http → https rule
+ * keeps WebEngage's `secret=`, a `?token=`), so it is masked as the request URL is; a Set-Cookie as any credential.
+ */
+function shownHeader(name: string, value: string): string {
+  return name.toLowerCase() === 'location' ? maskedUrl(value) : maskHeaderValue(name, value);
+}
+
+function shownHeaders(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    Object.defineProperty(out, name, { value: Array.isArray(value) ? value.map((v) => shownHeader(name, v)) : shownHeader(name, value), enumerable: true });
+  }
+  return out;
+}
 
 const ms = (x: number) => (x < 10 ? `${x.toFixed(1)} ms` : `${Math.round(x)} ms`);
 
@@ -51,11 +67,11 @@ export function attemptJson(a: Attempt) {
       ? {
           status: r.status,
           statusText: r.statusText,
-          headers: r.headers,
+          headers: shownHeaders(r.headers),
           body: r.body.toString('utf8'),
           bodyBytes: r.bodyBytes,
           truncated: r.truncated,
-          ...(r.location !== undefined ? { location: r.location } : {}),
+          ...(r.location !== undefined ? { location: maskedUrl(r.location) } : {}),
         }
       : {}),
     ...(a.retryAfterMs !== undefined ? { retryAfterMs: a.retryAfterMs } : {}),
@@ -86,7 +102,7 @@ export function attemptLine(a: Attempt, of: number): string {
   if (a.error) return `${head}  ${err.red(`✖ ${a.error.message}`)}  ${err.dim(ms(a.latencyMs))}`;
   const r = a.response!;
   const colour = a.ok ? err.green : r.status >= 300 && r.status < 400 ? err.yellow : err.red;
-  const redirect = r.location !== undefined ? err.yellow(` → ${escapeTerminal(r.location)} (not followed)`) : '';
+  const redirect = r.location !== undefined ? err.yellow(` → ${escapeTerminal(maskedUrl(r.location))} (not followed)`) : '';
   const retryAfter = a.retryAfterMs !== undefined ? err.dim(` Retry-After ${formatDelay(a.retryAfterMs)}`) : '';
   return `${head}  ${colour(statusText(r))}  ${err.dim(ms(a.latencyMs))}${redirect}${retryAfter}`;
 }
@@ -105,7 +121,7 @@ function decodeBody(body: Buffer): string {
 export function formatResponse(r: AttemptResponse, verbose: boolean): string {
   const lines = [out.bold(`HTTP ${statusText(r)}`)];
   for (const [name, value] of Object.entries(r.headers)) {
-    for (const v of Array.isArray(value) ? value : [value]) lines.push(`${out.dim(`${name}:`)} ${escapeTerminal(v)}`);
+    for (const v of Array.isArray(value) ? value : [value]) lines.push(`${out.dim(`${name}:`)} ${escapeTerminal(shownHeader(name, v))}`);
   }
   let text = decodeBody(r.body);
   let more = r.bodyBytes - r.body.length;
@@ -130,7 +146,7 @@ export function verdictText(result: SendResult): string {
   if (f.error) return `${f.error.message}${tries}`;
   const r = f.response!;
   if (result.ok) return `delivered: ${statusText(r)}${n > 1 ? ` on attempt ${n}` : ''} (${ms(f.latencyMs)})`;
-  if (r.location !== undefined) return `not delivered: ${statusText(r)} redirect to ${escapeTerminal(r.location)}${tries}; redirects are reported, not followed (providers post to the URL as configured)`;
+  if (r.location !== undefined) return `not delivered: ${statusText(r)} redirect to ${escapeTerminal(maskedUrl(r.location))}${tries}; redirects are reported, not followed (providers post to the URL as configured)`;
   if (result.schedule.success === '200' && r.status >= 200 && r.status < 300) return `not delivered: ${statusText(r)}${tries}; this provider counts only HTTP 200 as success`;
   return `not delivered: ${statusText(r)}${tries}`;
 }

@@ -52,7 +52,8 @@ export async function readBalance(cfg: ProbeConfig, user: string, phase: 'before
     // The client's words are about a webhook delivery ("answer quickly (process webhooks asynchronously)"): say it
     // was the balance endpoint, and whether anything had been sent yet.
     if (!(e instanceof NetworkError)) throw e;
-    throw new NetworkError(e.code, `--probe (${phase} the run, for ${user}): ${e.message}`, phase === 'before' ? 'nothing was sent; check that the balance endpoint answers, or raise --timeout' : undefined);
+    const slow = e.code === 'timeout' || e.code === 'connect_timeout';
+    throw new NetworkError(e.code, `--probe (${phase} the run, for ${user}): ${e.message}`, phase === 'before' ? `nothing was sent; check that the balance endpoint answers${slow ? ', or raise --timeout' : ''}` : undefined);
   });
   const fail = (message: string): CliError =>
     phase === 'before'

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { safeEqual } from '../hmac.js';
 import { onForget } from '../memo.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
-import { headerFormatNotes, parsedTimestamp, readStripeHeader, stripeHeaderProblems } from './stripe-header.js';
+import { headerFormatNotes, parsedTimestamp, readStripeHeader, stripeHeaderProblems, stripeNodeRefusal } from './stripe-header.js';
 import { DEFAULT_TOLERANCE, SVIX_HEADERS, type ContentTemplate, type HmacProfile } from './profile.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -223,8 +223,8 @@ export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSi
 function parseStripeValue(profile: HmacProfile, raw: string): ParsedSignature {
   const { t, signatures: found } = readStripeHeader(raw);
   const signatures = found.filter((s): s is string => s !== undefined && s !== '');
-  // stripe-node throws on an empty v1= (its secureCompare wants two strings), whatever the other v1= hold.
-  if (signatures.length < found.length) return { signatures, error: `${profile.header} has an empty v1=, which stripe-node refuses with the whole header` };
+  const refusal = stripeNodeRefusal(found);
+  if (refusal) return { signatures, error: `${profile.header} ${refusal}` };
   if (signatures.length === 0) {
     const problems = stripeHeaderProblems(raw);
     return { signatures, error: `${profile.header} has no v1= signature (expected "t=<unix seconds>,v1=<hex>")${problems.length > 0 ? `: ${problems.join('; ')}` : ''}` };

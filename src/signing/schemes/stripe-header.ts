@@ -35,6 +35,20 @@ export function readStripeHeader(value: string): StripeHeader {
 }
 
 /**
+ * Why stripe-node throws on the whole header before any v1= is compared, whatever the others hold (its
+ * secureCompare runs over every v1=): an empty or bare v1, or a v1 of the signature's 64 characters with one
+ * that is not ASCII (a header byte above 0x7f reads as one; the byte lengths then differ and timingSafeEqual
+ * throws). Undefined when it compares them.
+ */
+export function stripeNodeRefusal(signatures: ReadonlyArray<string | undefined>): string | undefined {
+  if (signatures.some((s) => s === undefined || s === '')) return 'has an empty v1=, which stripe-node refuses with the whole header';
+  if (signatures.some((s) => s!.length === 64 && /[^\x00-\x7f]/.test(s!))) {
+    return 'has a v1= of 64 characters that are not all ASCII, on which stripe-node throws and refuses the whole header';
+  }
+  return undefined;
+}
+
+/**
  * A timestamp as the libraries read it: parseInt(text, 10) (stripe-node, standardwebhooks: leading whitespace
  * skipped, text after the digits ignored) or Number(text) (Bolt); the text itself when it holds no number (it is
  * then refused as not unix seconds).
