@@ -109,10 +109,12 @@ function openOutput(path: string | undefined): Output {
   }
   // A device, a pipe or /dev/stdout is written to, never renamed over (as root that replaced /dev/null with a file).
   const inPlace = writtenInPlace(path);
-  const tmp = inPlace !== undefined ? path : `${path}.${process.pid}.tmp`;
+  // Aside under a name no one can guess and opened exclusively ('wx'): a link planted under a predictable name would
+  // have been followed and written through (Math.random, not node:crypto, which loads Node's streams at start).
+  const tmp = inPlace !== undefined ? path : `${path}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
   let fd: number;
   try {
-    fd = openSync(tmp, inPlace ?? 'w');
+    fd = openSync(tmp, inPlace ?? 'wx');
   } catch (e) {
     throw unwritable(e);
   }
