@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { prepareGenerator } from '../core/generate.js';
 import { nestedPast } from '../core/json.js';
 import { MAX_DEPTH } from '../core/paths.js';
+import { sentCredentials } from '../core/redact.js';
 import { curlCommand, rawRequestHead } from '../http/curl.js';
 import { buildSendRequest, hasSecrets, maskedHeaders, maskedUrl, parseHeader, parseTargetUrl, type PreparedRequest, type SendRequest } from '../http/request.js';
 import { formatDelay, retrySchedule, type RetryOverrides } from '../http/retry.js';
@@ -181,19 +182,21 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   );
   spinner?.stop();
   interrupt.dispose();
+  // What the request carried is masked in the answer too, unless asked for: an echoing receiver repeats it.
+  const hidden = o.showSecrets ? [] : sentCredentials(request.url, request.headers);
   if (o.json) {
     writeOut(
       JSON.stringify({
         request: fmt.requestJson(request, { provider: provider.id, ...(target.event ? { event: target.event } : {}) }, o.showSecrets),
         retry: schedule,
         timeoutMs: effectiveTimeout,
-        attempts: result.attempts.map(fmt.attemptJson),
+        attempts: result.attempts.map((a) => fmt.attemptJson(a, hidden)),
         outcome: fmt.outcomeJson(result),
       }),
     );
     return result.exitCode;
   }
-  if (result.final.response) writeOut(fmt.formatResponse(result.final.response, o.verbose === true));
+  if (result.final.response) writeOut(fmt.formatResponse(result.final.response, o.verbose === true, hidden));
   writeErr(fmt.verdictLine(result));
   if (result.final.error?.hint) writeErr(err.dim(`hint: ${result.final.error.hint}`));
   return result.exitCode;

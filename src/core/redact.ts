@@ -116,3 +116,41 @@ export function escapeTerminal(text: string, options: { multiline?: boolean } = 
   re.lastIndex = 0;
   return re.test(text) ? text.replace(re, escapeChar) : text;
 }
+
+/**
+ * The credentials a request carried, longest first: a receiver that echoes what it got (httpbin, a debug
+ * endpoint) puts them in its answer, which is shown as it came otherwise. Headers that carry one (with and without
+ * a `Basic`/`Bearer` scheme), credential query parameters (as sent and decoded), a URL's user and password.
+ */
+export function sentCredentials(url: string, headers: Record<string, string>): string[] {
+  const values: string[] = [];
+  for (const name in headers) {
+    if (!isCredentialHeader(name)) continue;
+    const value = headers[name]!;
+    values.push(value, value.replace(/^(Basic|Bearer|Token)\s+/i, ''));
+  }
+  try {
+    const u = new URL(url);
+    for (const [k, v] of u.searchParams) if (isCredentialQuery(k)) values.push(v, encodeURIComponent(v));
+    for (const part of [u.password, u.username]) if (part !== '') values.push(part, safeDecode(part));
+  } catch {
+    // not a URL: nothing of it was sent
+  }
+  // Shorter than 4 characters, a value would mask ordinary words of the answer.
+  return [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with each of `values` masked (longest first, so that a value inside another is not half-masked). */
+export function withoutCredentials(text: string, values: readonly string[]): string {
+  let out = text;
+  for (const v of values) if (out.includes(v)) out = out.split(v).join(mask(v));
+  return out;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { PreparedRequest, SendRequest } from '../http/request.js';
-import { escapeTerminal, maskHeaders as maskedHeaders, maskHeaderValue, redactUrl as maskedUrl } from '../core/redact.js';
+import { escapeTerminal, maskHeaders as maskedHeaders, maskHeaderValue, redactUrl as maskedUrl, withoutCredentials } from '../core/redact.js';
 import type { Attempt, AttemptResponse, SendResult } from '../http/send.js';
 import type { RepeatSummary } from '../http/repeat.js';
 import { formatDelay, type RetrySchedule } from '../http/retry.js';
@@ -55,7 +55,8 @@ export function requestJson(request: PreparedRequest, extra: Record<string, unkn
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-export function attemptJson(a: Attempt) {
+/** `hidden`: the credentials the request carried (sentCredentials), masked where an echoing receiver repeats them. */
+export function attemptJson(a: Attempt, hidden: readonly string[] = []) {
   const r = a.response;
   return {
     attempt: a.attempt,
@@ -68,7 +69,7 @@ export function attemptJson(a: Attempt) {
           status: r.status,
           statusText: r.statusText,
           headers: shownHeaders(r.headers),
-          body: r.body.toString('utf8'),
+          body: withoutCredentials(r.body.toString('utf8'), hidden),
           bodyBytes: r.bodyBytes,
           truncated: r.truncated,
           ...(r.location !== undefined ? { location: maskedUrl(r.location) } : {}),
@@ -118,12 +119,12 @@ function decodeBody(body: Buffer): string {
 }
 
 /** The response as a user reads it: status, headers, then the body (its start unless verbose). */
-export function formatResponse(r: AttemptResponse, verbose: boolean): string {
+export function formatResponse(r: AttemptResponse, verbose: boolean, hidden: readonly string[] = []): string {
   const lines = [out.bold(`HTTP ${statusText(r)}`)];
   for (const [name, value] of Object.entries(r.headers)) {
     for (const v of Array.isArray(value) ? value : [value]) lines.push(`${out.dim(`${name}:`)} ${escapeTerminal(shownHeader(name, v))}`);
   }
-  let text = decodeBody(r.body);
+  let text = withoutCredentials(decodeBody(r.body), hidden);
   let more = r.bodyBytes - r.body.length;
   if (!verbose && text.length > BODY_PREVIEW_CHARS) {
     more += Buffer.byteLength(text.slice(BODY_PREVIEW_CHARS));
