@@ -122,8 +122,35 @@ describe('both Standard Webhooks header sets: cg-hooks against standardwebhooks 
 
   it('values given by the caller (--signature, --id, --timestamp) are not described as headers read', () => {
     const headers = { 'webhook-id': A, 'webhook-timestamp': T, 'svix-id': B, 'svix-timestamp': U };
-    const ours = verify('standard-webhooks', { headers, body: BODY }, { secret: SECRET, signature: sig(A, T) });
-    expect(ours).toMatchObject({ valid: true, reason: 'webhook-signature matches' });
+    const ours = (options: object) => verify('standard-webhooks', { headers, body: BODY }, { secret: SECRET, ...options });
+    expect(ours({ signature: sig(A, T) })).toMatchObject({ valid: true, reason: 'webhook-signature matches' });
+    const withSignature = { ...headers, 'webhook-signature': sig(A, T) };
+    const given = (options: object) => verify('standard-webhooks', { headers: withSignature, body: BODY }, { secret: SECRET, ...options });
+    expect(given({})).toMatchObject({ valid: true, reason: `webhook-signature matches (${WEBHOOK_READ})` });
+    expect(given({ id: A })).toMatchObject({ valid: true, reason: 'webhook-signature matches' });
+    expect(given({ timestamp: T })).toMatchObject({ valid: true, reason: 'webhook-signature matches' });
+  });
+
+  it('a --signature stands for webhook-signature: the other headers are read as the libraries would read them with it', async () => {
+    // No webhook-timestamp: standardwebhooks would refuse it, svix reads svix-id (B), so the signature over A fails.
+    const headers = { 'webhook-id': A, 'svix-id': B, 'svix-timestamp': T };
+    const withIt = { ...headers, 'webhook-signature': sig(A, T) };
+    expect({ svix: await svixOracle.accepts(BODY, withIt), standardwebhooks: await standardWebhooksOracle.accepts(BODY, withIt) }).toEqual({ svix: false, standardwebhooks: false });
+    expect(verify('standard-webhooks', { headers, body: BODY }, { secret: SECRET, signature: sig(A, T) }).valid).toBe(false);
+    expect(verify('standard-webhooks', { headers, body: BODY }, { secret: SECRET, signature: sig(B, T) }).valid).toBe(true);
+  });
+
+  it('the headers read are the ones there: none is named for a part the delivery lacks under both names', () => {
+    const headers = { 'webhook-id': A, 'svix-id': B, 'webhook-signature': sig(B, T) };
+    expect(verify('standard-webhooks', { headers, body: BODY }, { secret: SECRET })).toMatchObject({
+      status: 'malformed',
+      reason: `no timestamp: Standard Webhooks signs one (webhook-timestamp header, or --timestamp) (${svixRead('svix-id, webhook-signature')})`,
+    });
+  });
+
+  it('no key to check with: the reason says only that', () => {
+    const headers = { 'webhook-id': A, 'webhook-timestamp': T, 'webhook-signature': sig(A, T), 'svix-id': B };
+    expect(schemeById('standard-webhooks')!.verify({ headers, body: Buffer.from(BODY) }, { secrets: [] })).toStrictEqual({ status: 'no-secret', valid: false, reason: 'no secret configured: signature not checked' });
   });
 
   it('v1a (ed25519) signatures: the same choice of headers', () => {
