@@ -120,6 +120,16 @@ describe('both Standard Webhooks header sets: cg-hooks against standardwebhooks 
     expect(explain(spec, req, { secrets: [SECRET] }).result).toMatchObject({ valid: false, reason: expect.stringContaining(read) });
   });
 
+  it('--explain searches with the id and time verify read: it does not call the signature a match over the other set\'s', () => {
+    const spec: SigningSpec = { scheme: 'standard-webhooks', secretRequired: true, description: '' };
+    const x = explain(spec, { headers: { 'webhook-id': A, 'webhook-signature': sig(A, T), 'svix-id': B, 'svix-timestamp': T }, body: Buffer.from(BODY) }, { secrets: [SECRET] });
+    expect(x.summary).not.toContain('matches');
+    expect(x.match).toBeUndefined();
+    // Signed over the id svix reads (B): found, as verify finds it.
+    const y = explain(spec, { headers: { 'webhook-id': A, 'webhook-signature': sig(B, T), 'svix-id': B, 'svix-timestamp': T }, body: Buffer.from(BODY) }, { secrets: [SECRET] });
+    expect(y.result.valid).toBe(true);
+  });
+
   it('values given by the caller (--signature, --id, --timestamp) are not described as headers read', () => {
     const headers = { 'webhook-id': A, 'webhook-timestamp': T, 'svix-id': B, 'svix-timestamp': U };
     const ours = (options: object) => verify('standard-webhooks', { headers, body: BODY }, { secret: SECRET, ...options });
