@@ -130,6 +130,22 @@ describe('both Standard Webhooks header sets: cg-hooks against standardwebhooks 
     expect(y.result.valid).toBe(true);
   });
 
+  it('--explain with a --signature: it stands for webhook-signature there too (the whole webhook-* set is read)', () => {
+    const spec: SigningSpec = { scheme: 'standard-webhooks', secretRequired: true, description: '' };
+    // Signed over the compact body with the webhook-* id and time; the body at hand is pretty-printed.
+    const pretty = Buffer.from(JSON.stringify(JSON.parse(BODY), null, 2));
+    const headers = { 'webhook-id': A, 'webhook-timestamp': T, 'svix-id': B, 'svix-timestamp': U };
+    const x = explain(spec, { headers, body: pretty }, { secrets: [SECRET], signature: sig(A, T) });
+    expect(x.result.valid).toBe(false);
+    expect(x.match).toMatchObject({ template: 'id.t.body' });
+    // No webhook-timestamp: with the --signature the set is still not whole, so svix's reading (svix-id B).
+    const partial = { 'webhook-id': A, 'svix-id': B, 'svix-timestamp': T };
+    expect(explain(spec, { headers: partial, body: pretty }, { secrets: [SECRET], signature: sig(B, T) }).match).toMatchObject({ template: 'id.t.body' });
+    // Without --signature, the header itself completes the webhook-* set.
+    const whole = { ...headers, 'webhook-signature': sig(A, T) };
+    expect(explain(spec, { headers: whole, body: pretty }, { secrets: [SECRET] }).match).toMatchObject({ template: 'id.t.body' });
+  });
+
   it('values given by the caller (--signature, --id, --timestamp) are not described as headers read', () => {
     const headers = { 'webhook-id': A, 'webhook-timestamp': T, 'svix-id': B, 'svix-timestamp': U };
     const ours = (options: object) => verify('standard-webhooks', { headers, body: BODY }, { secret: SECRET, ...options });
