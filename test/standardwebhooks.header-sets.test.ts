@@ -92,6 +92,20 @@ const rows: Row[] = [
     ours: { valid: false, reason: `svix-signature does not match the body (${svixRead('webhook-id, svix-timestamp, svix-signature')})` },
   },
   {
+    name: 'only the timestamps differ, the webhook-* set whole (the libraries disagree)',
+    headers: { 'webhook-id': A, 'svix-id': A, 'webhook-timestamp': T, 'svix-timestamp': U, 'webhook-signature': sig(A, T) },
+    svix: false,
+    standardwebhooks: true,
+    ours: { valid: true, reason: `webhook-signature matches (${WEBHOOK_READ})` },
+  },
+  {
+    name: 'only the timestamps differ, no webhook-signature: svix-timestamp read',
+    headers: { 'webhook-id': A, 'webhook-timestamp': T, 'svix-timestamp': U, 'svix-signature': sig(A, U) },
+    svix: true,
+    standardwebhooks: false,
+    ours: { valid: true, reason: `svix-signature matches (${svixRead('webhook-id, svix-timestamp, svix-signature')})` },
+  },
+  {
     name: 'svix-signature over the webhook-id and webhook-timestamp (no other svix-* header)',
     headers: { 'webhook-id': A, 'webhook-timestamp': T, 'svix-signature': sig(A, T) },
     svix: true,
