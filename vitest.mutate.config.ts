@@ -33,6 +33,7 @@ export default defineConfig({
             'test/oracles.signing.test.ts',
             'test/oracles.header-variants.test.ts',
             'test/standardwebhooks.crosscheck.test.ts',
+            'test/standardwebhooks.header-sets.test.ts',
             'test/capture.test.ts',
             'test/capture-store.test.ts',
             'test/paths.test.ts',

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { statSync } from 'node:fs';
 import { lastValues, parseCapture, readCapture, type Capture } from '../core/capture.js';
 import { EXIT, UsageError } from '../output/errors.js';
-import { MASKED_VALUE } from '../core/redact.js';
+import { escapeTerminal, MASKED_VALUE } from '../core/redact.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
 import { explain, verifyRequest, type Credentials, type Explanation, type Finding } from '../signing/index.js';
 import type { CredentialName } from '../signing/schemes/types.js';
@@ -35,26 +35,31 @@ const VERDICT: Record<Verdict['status'], string> = {
 
 const ALGO: Record<string, string> = { md5: 'MD5', sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
+// Reasons and findings quote what the user passed (--signature, --timestamp) and what the network sent (a capture's
+// headers and body): every such text is shown escaped, never obeyed by the terminal. Escaping twice is harmless (an
+// escaped text holds no control character), so text the explain report escaped already goes through as it is.
+const safe = (text: string) => escapeTerminal(text);
+
 function formatFinding(f: Finding, first: boolean): string[] {
-  const lines = [`${first ? out.bold('Why: ') : out.bold('Also: ')}${f.title}`];
-  for (const d of f.detail) lines.push(`  ${d}`);
+  const lines = [`${first ? out.bold('Why: ') : out.bold('Also: ')}${safe(f.title)}`];
+  for (const d of f.detail) lines.push(`  ${safe(d)}`);
   if (f.excerpt) {
-    lines.push(`    you have: ${f.excerpt.given}`);
-    lines.push(`    signed:   ${f.excerpt.signed}`);
+    lines.push(`    you have: ${safe(f.excerpt.given)}`);
+    lines.push(`    signed:   ${safe(f.excerpt.signed)}`);
   }
-  if (f.fix) lines.push(`  ${out.green('Fix:')} ${f.fix}`);
+  if (f.fix) lines.push(`  ${out.green('Fix:')} ${safe(f.fix)}`);
   return lines;
 }
 
 export function formatExplanation(x: Explanation): string {
   const lines: string[] = [];
   if (x.verdict === 'valid') {
-    lines.push(out.bold(x.summary));
+    lines.push(out.bold(safe(x.summary)));
     if (x.findings.length > 0) {
       lines.push('Receivers that do not hash the raw bytes would still reject it:');
       for (const f of x.findings) {
-        lines.push(`  - ${f.title}`);
-        if (f.offset !== undefined) lines.push(`    first difference at byte ${f.offset}: you have ${f.excerpt!.given}  vs  ${f.excerpt!.signed}`);
+        lines.push(`  - ${safe(f.title)}`);
+        if (f.offset !== undefined) lines.push(`    first difference at byte ${f.offset}: you have ${safe(f.excerpt!.given)}  vs  ${safe(f.excerpt!.signed)}`);
       }
       lines.push(`  ${out.green('Fix:')} hash the raw request body (express.raw({ type: "application/json" })) and compare in constant time`);
     }
@@ -64,7 +69,7 @@ export function formatExplanation(x: Explanation): string {
   if (x.match) {
     const m = x.match;
     lines.push(
-      out.dim(`Matched: body "${m.body}", ${m.secret}, HMAC-${ALGO[m.algorithm] ?? m.algorithm}, ${m.encoding}${m.prefix ? ` with "${m.prefix}"` : ''}, signed content ${m.template}, header ${m.header}`),
+      out.dim(safe(`Matched: body "${m.body}", ${m.secret}, HMAC-${ALGO[m.algorithm] ?? m.algorithm}, ${m.encoding}${m.prefix ? ` with "${m.prefix}"` : ''}, signed content ${m.template}, header ${m.header}`)),
     );
   }
   if (x.tried.hmacs > 0) {
@@ -162,7 +167,7 @@ function print(v: Verdict, o: VerifyFlags, secrets: string[], explanation?: Expl
   }
   const mark = v.status === 'unsigned' ? out.dim('–') : v.valid ? out.green('✓') : out.red('✗');
   const which = v.secretIndex !== undefined && secrets.length > 1 ? ` (secret #${v.secretIndex + 1})` : '';
-  writeOut(`${mark} ${VERDICT[v.status]}: ${v.reason}${which}`);
+  writeOut(`${mark} ${VERDICT[v.status]}: ${safe(v.reason)}${which}`);
   if (explanation) writeOut(`\n${formatExplanation(explanation)}`);
 }
 
@@ -231,7 +236,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   if (signing.def.kind === 'none') verdict.reason = `${signing.name} does not sign deliveries`;
   print(verdict, o, secrets, explanation);
   // A signature that is there but cannot be read is a failed check like any other (exit 1), with what a good one looks like.
-  if (result.status === 'malformed' && !o.json && !explanation) writeErr(err.dim(`hint: ${describeExpected(signing)}; add --explain to see what the value looks like`));
+  if (result.status === 'malformed' && !o.json && !explanation) writeErr(err.dim(`hint: ${safe(describeExpected(signing))}; add --explain to see what the value looks like`));
   return result.valid ? EXIT.ok : EXIT.checkFailed;
 }
 

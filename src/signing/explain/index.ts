@@ -4,6 +4,7 @@ import { safeEqual } from '../hmac.js';
 import { schemeFor } from '../registry.js';
 import { contentPrefix, keyOf, signatureLength } from '../schemes/hmac-scheme.js';
 import { SVIX_HEADERS, type ContentTemplate, type HmacProfile } from '../schemes/profile.js';
+import { chooseHeaderSet } from '../schemes/standard-webhooks-headers.js';
 import { headerFormatNotes } from '../schemes/stripe-header.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../types.js';
 import { decodeBody, decodedFinding, decodedVariants, type DecodedBody } from './content-encoding.js';
@@ -75,9 +76,11 @@ export function explain(spec: SigningSpec, req: RequestParts, options: VerifyOpt
   const ctx: Context = {};
   // Stryker disable next-line StringLiteral: a profile without a timestamp header of its own falls back to webhook-timestamp on the next line anyway
   const tHeader = profile.timestampHeader ?? 'webhook-timestamp';
-  const t = options.timestamp !== undefined ? String(options.timestamp) : (lookup(req.headers, tHeader) ?? lookup(req.headers, 'webhook-timestamp') ?? lookup(req.headers, 'x-slack-request-timestamp'));
+  // A Standard Webhooks delivery with both header sets: its id and time as verify read them, not each webhook-* first.
+  const signed = (profile.idHeader ? chooseHeaderSet(options.signature === undefined ? req.headers : { ...req.headers, 'webhook-signature': options.signature })?.headers : undefined) ?? req.headers;
+  const t = options.timestamp !== undefined ? String(options.timestamp) : (lookup(signed, tHeader) ?? lookup(signed, 'webhook-timestamp') ?? lookup(signed, 'x-slack-request-timestamp'));
   if (t !== undefined) ctx.t = t.trim();
-  const id = options.id ?? lookup(req.headers, 'webhook-id');
+  const id = options.id ?? lookup(signed, 'webhook-id');
   if (id !== undefined) ctx.id = id.trim();
 
   // Where the signature is: the scheme's headers first, then anything else that decodes to a digest.

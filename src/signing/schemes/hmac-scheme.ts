@@ -270,7 +270,7 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   }
 
   // The other templates sign a timestamp (and maybe a message id): both must be there before any MAC.
-  const sent = options.timestamp !== undefined ? String(options.timestamp) : (parsed.t ?? timestampHeader(profile, req.headers));
+  const sent = options.timestamp !== undefined ? String(options.timestamp) : (parsed.t ?? timestampHeader(profile, req.headers)?.value.trim());
   if (sent === undefined) return { status: 'malformed', valid: false, header, reason: `no timestamp: ${profile.label} signs one (${timestampSource(profile)})` };
   const t = profile.signsParsedTimestamp && parsed.t === undefined ? parsedTimestamp(sent, profile.signsParsedTimestamp) : sent;
   // Bolt reads the timestamp with Number() and signs what it read, fractions included.
@@ -298,7 +298,9 @@ export function verifyHmac(profile: HmacProfile, req: RequestParts, options: Ver
   }
   if (matched >= 0) return { status: 'valid', valid: true, header, secretIndex: matched, reason: matchesReason(profile, found.at) };
   // Only on a mismatch (never on the valid hot path): what the platform's libraries read otherwise than written.
-  const note = headerFormatNotes(profile, found.value, options.timestamp !== undefined ? undefined : sent).join('; ');
+  // The timestamp header is quoted as sent and named as it came (svix-timestamp under Svix's names); not --timestamp.
+  const read = options.timestamp === undefined ? timestampHeader(profile, req.headers) : undefined;
+  const note = headerFormatNotes(read ? { ...profile, timestampHeader: read.name } : profile, found.value, read?.value.trim()).join('; ');
   return { status: 'invalid', valid: false, header, reason: `${header} does not match the body${note ? ` (${note})` : ''}` };
 }
 
@@ -329,12 +331,13 @@ function sameLengthNote(profile: HmacProfile, got: string): string {
   return /[-_]/.test(got) ? ' in base64url (- and _), not base64 (+ and /)' : ', not all of them base64';
 }
 
-function timestampHeader(profile: HmacProfile, headers: Record<string, string>): string | undefined {
+/** The timestamp header as sent (untrimmed) and the name it came by. */
+function timestampHeader(profile: HmacProfile, headers: Record<string, string>): { name: string; value: string } | undefined {
   if (!profile.timestampHeader) return undefined;
   const names = [profile.timestampHeader];
   const svix = SVIX_HEADERS[profile.timestampHeader];
   if (svix) names.push(svix);
-  return lookup(headers, names)?.value.trim();
+  return lookup(headers, names);
 }
 
 function timestampSource(profile: HmacProfile): string {

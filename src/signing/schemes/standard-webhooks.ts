@@ -10,6 +10,7 @@ import { defineHmacScheme } from './define-hmac.js';
 import { keyOf, macOf, secretProblem as hmacSecretProblem, signHmac, signingKeys, verifyHmac } from './hmac-scheme.js';
 import type { HmacProfile } from './profile.js';
 import type { Scheme } from './types.js';
+import { chooseHeaderSet } from './standard-webhooks-headers.js';
 import { verifyAsymmetric } from './standard-webhooks-v1a.js';
 
 const base = defineHmacScheme({
@@ -69,10 +70,21 @@ function sign(body: Uint8Array, options: SignOptions) {
   });
 }
 
-function verify(req: RequestParts, options: VerifyOptions): VerifyResult {
+function verifyVersions(req: RequestParts, options: VerifyOptions): VerifyResult {
   // HMAC keys only: the v1 verifier, as the reference libraries do it. An ed25519 key anywhere: both versions.
   if (!options.secrets.some(isAsymmetricKey)) return verifyHmac(profile(), req, options);
   return verifyAsymmetric(profile(), req, options);
+}
+
+/** A delivery with both header sets (webhook-*, svix-*) that differ is read as one library reads it, and says which. */
+function verify(req: RequestParts, options: VerifyOptions): VerifyResult {
+  // A --signature stands for the webhook-signature header (verifyHmac names it so): the webhook-* set may be whole.
+  const set = chooseHeaderSet(options.signature === undefined ? req.headers : { ...req.headers, 'webhook-signature': options.signature });
+  if (!set) return verifyVersions(req, options);
+  const result = verifyVersions({ ...req, headers: set.headers }, options);
+  // Values given by the caller (--signature, --id, --timestamp) replace headers: the note would name what was not read.
+  const given = options.signature !== undefined || options.id !== undefined || options.timestamp !== undefined;
+  return given || result.status === 'no-secret' ? result : { ...result, reason: `${result.reason} (${set.note})` };
 }
 
 /**
@@ -123,7 +135,7 @@ export const standardWebhooks: Scheme = {
   secretProblem,
   // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty ring reads secrets[0] as undefined, not a key either way
   wrongSecret: (secrets) => (secrets.length > 0 && isAsymmetricKey(secrets[0]!) ? wrongKeyPair(secrets) : base.wrongSecret!(secrets)),
-  explain: (req, options, result, tried) => (options.secrets.some(isAsymmetricKey) ? explainAsymmetric(profile(), req, options, result, tried) : undefined),
+  explain: (req, options, result, tried) => (options.secrets.some(isAsymmetricKey) ? explainAsymmetric(profile(), { ...req, headers: chooseHeaderSet(req.headers)?.headers ?? req.headers }, options, result, tried) : undefined),
   asymmetric: true,
   keygen: (asymmetric) => (asymmetric ? generateKeyPair() : { secret: generateSecret() }),
   looksLike: () => 'Standard Webhooks signatures look like v1,<base64> or v1a,<base64> (with --id and --timestamp)',
