@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { jsonRequested, state } from './commands/shared.js';
+import { escapeTerminal } from './core/redact.js';
 import { didYouMean } from './core/suggest.js';
 import { CliError, EXIT, UsageError } from './output/errors.js';
 import { onStdoutMade, stdoutFailure, stdoutMade, unwritableStdout, writeWholeToFile } from './output/stdout.js';
@@ -102,7 +103,8 @@ export async function buildProgram(argv: readonly string[] = process.argv, optio
     .configureOutput({
       // With --json, commander's own error text would corrupt stdout's JSON: the handler below prints it.
       outputError: (text, write) => {
-        if (!jsonRequested(process.argv)) write(err.red(text));
+        // What was typed comes back in the message (an unknown option, a value): shown, never obeyed by the terminal.
+        if (!jsonRequested(process.argv)) write(err.red(escapeTerminal(text, { multiline: true })));
       },
     })
     .addHelpText(
@@ -157,14 +159,15 @@ export function reportError(error: unknown, argv: readonly string[]): number {
     // Without --json commander has printed its own lines (outputError above, "Did you mean" included): the help follows.
     if (json && writeJsonError(snakeCode(error.code), message, hint)) return EXIT.usage;
     // Under --json commander printed nothing: the message goes with its hint.
-    if (jsonRequested(argv)) process.stderr.write(`${err.red('error:')} ${message}\n${err.dim(`hint: ${hint}`)}\n`);
+    if (jsonRequested(argv)) process.stderr.write(`${err.red('error:')} ${escapeTerminal(message)}\n${err.dim(`hint: ${escapeTerminal(hint)}`)}\n`);
     else process.stderr.write(`${err.dim(`hint: ${help}`)}\n`);
     return EXIT.usage;
   }
   if (error instanceof CliError) {
     if (!json || !writeJsonError(error.code, error.message, error.hint)) {
-      process.stderr.write(`${err.red('error:')} ${error.message}\n`);
-      if (error.hint) process.stderr.write(`${err.dim(`hint: ${error.hint}`)}\n`);
+      // A message often quotes what was given (a value, a file's text): control characters in it are shown escaped.
+      process.stderr.write(`${err.red('error:')} ${escapeTerminal(error.message)}\n`);
+      if (error.hint) process.stderr.write(`${err.dim(`hint: ${escapeTerminal(error.hint)}`)}\n`);
     }
     if (argv.includes('--debug')) process.stderr.write(`${error.stack}\n`);
     return error.exitCode;
@@ -172,7 +175,7 @@ export function reportError(error: unknown, argv: readonly string[]): number {
   const e = error as NodeJS.ErrnoException;
   if (e?.code === 'EPIPE') return EXIT.ok; // the reader went away (`| head`): not our failure
   if (!json || !writeJsonError('internal', String(e?.message ?? e), 'run again with --debug for the stack trace, and please report it')) {
-    process.stderr.write(`${err.red('internal error:')} ${e?.message ?? String(e)}\n`);
+    process.stderr.write(`${err.red('internal error:')} ${escapeTerminal(String(e?.message ?? e))}\n`);
     process.stderr.write(argv.includes('--debug') ? `${e?.stack}\n` : err.dim('hint: run again with --debug for the stack trace, and please report it\n'));
   }
   return EXIT.checkFailed;
