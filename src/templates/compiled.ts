@@ -88,21 +88,41 @@ export function literalBound(units: number): number {
 }
 
 /**
- * A string value as JSON.stringify writes it, as UTF-8: printable ASCII without `"` or `\` (ids, codes, versions,
- * user agents, most names) byte by byte, anything else through JSON.stringify and Buffer#write (names in other
- * scripts, accents, emoji), from `at` again. Returns the end. `ascii`: folded first, as asciiPayload folds it.
+ * A string value as JSON.stringify writes it, as UTF-8: printable ASCII without `"` or `\\` (ids, codes, versions,
+ * user agents, most names) byte by byte, anything else from a cache of literals (LITERALS), from `at` again. Returns
+ * the end. `ascii`: folded first, as asciiPayload folds it (toAscii leaves printable ASCII as it is, so only the
+ * cached case folds).
  */
 export function putString(out: Buffer, at: number, text: string, ascii = false): number {
-  const s = ascii ? toAscii(text) : text;
-  const n = s.length;
+  const n = text.length;
   out[at] = 0x22;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return at + out.write(JSON.stringify(s), at, 'utf8');
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return put(out, at, literalBytes(text, ascii));
     out[at + 1 + i] = c;
   }
   out[at + 1 + n] = 0x22;
   return at + n + 2;
+}
+
+/**
+ * The UTF-8 JSON literals of the texts putString met that need more than copying (accents, other scripts, emoji,
+ * escapes), per --ascii mode: generated text comes from short lists (names, cities, products), so `--count` writes
+ * the same few dozen again and again (JSON.stringify, toAscii and an encode each, ~0.3 µs). Bounded in entries
+ * and length like toAscii's cache, whatever the templates write.
+ */
+const LITERALS = [new Map<string, Uint8Array>(), new Map<string, Uint8Array>()] as const;
+const LITERALS_MAX = 4096;
+const LITERAL_MAX_UNITS = 256;
+
+function literalBytes(text: string, ascii: boolean): Uint8Array {
+  const cache = LITERALS[ascii ? 1 : 0];
+  let bytes = cache.get(text);
+  if (bytes === undefined) {
+    bytes = utf8(literal(text, ascii));
+    if (cache.size < LITERALS_MAX && text.length <= LITERAL_MAX_UNITS) cache.set(text, bytes);
+  }
+  return bytes;
 }
 
 /** A JSON boolean. Returns the end. */

@@ -216,7 +216,7 @@ export class TemplateContext {
 }
 
 /** How one person's name is written: as typed, in plain Latin letters (--ascii, e-mail), and the e-mail's local part. */
-interface NameForms {
+export interface NameForms {
   typed: { first: string; last: string; name: string };
   ascii: { first: string; last: string; name: string };
   local: string;
@@ -225,7 +225,7 @@ interface NameForms {
 /** NameForms per native name (index n), then per first × last name; made on first use. */
 const NAME_FORMS: NameForms[] = [];
 
-function nameForms(n: number, f: number, l: number): NameForms {
+export function nameForms(n: number, f: number, l: number): NameForms {
   const key = n >= 0 ? n : NATIVE_NAMES.length + f * LAST_NAMES.length + l;
   let forms = NAME_FORMS[key];
   if (forms !== undefined) return forms;
@@ -247,3 +247,4 @@ export const ALNUM_CODES: readonly number[] = ALNUM;
 export const BASE64URL_CODES: readonly number[] = B64URL;
 export const HEX_CODES: readonly number[] = HEX;
 export const DIGIT_CODES: readonly number[] = DIGITS;
+export const LOWER_ALNUM_CODES: readonly number[] = LOWER_ALNUM;
