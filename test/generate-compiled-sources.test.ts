@@ -8,7 +8,7 @@ import type { ProviderDef } from '../src/providers/types.js';
 import { putString, type CompiledTemplate } from '../src/templates/compiled.js';
 import { TemplateContext } from '../src/templates/context.js';
 import { mixSeed } from '../src/templates/random.js';
-import { asciiPayload } from '../src/templates/text.js';
+import { asciiPayload, toAscii } from '../src/templates/text.js';
 
 // The compiled events besides the CustomerGlu reward (test/generate-compiled.test.ts): `generate --count` writes their
 // bodies straight into the output buffer and checks no schema per delivery, so every body must be the interpreted
@@ -179,5 +179,17 @@ describe('putString', () => {
       expect(out[end]).toBe(0xff);
       expect(end - at).toBeLessThanOrEqual(6 * text.length + 2);
     }), { numRuns: RUNS * 25 });
+  });
+
+  it('writes a text it has written before the same way again, in either --ascii mode (its literals are cached per mode)', () => {
+    const out = Buffer.alloc(256);
+    for (const text of ['München', 'Levi’s 511 Slim Jeans', 'say "hi"', 'Spicy Paneer Wrap 🌶️', 'Köln']) {
+      for (let round = 0; round < 3; round++) {
+        for (const ascii of [false, true, false]) {
+          const end = putString(out, 1, text, ascii);
+          expect(out.toString('utf8', 1, end), `${text} ${ascii}`).toBe(JSON.stringify(ascii ? toAscii(text) : text));
+        }
+      }
+    }
   });
 });
