@@ -8,11 +8,11 @@ import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';
 import { isoInto, plainClock } from './iso.js';
 import { customerUserId, pastMs } from './sources.js';
-import { drawAppBuild, drawCart, drawDevice, drawLine, type DrawnApp, type DrawnCart, type DrawnShopper, drawShopper, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon, putEmail, putIp, putOrderId, putPhone, putProductId, putSku } from './sources-drawn.js';
+import { drawAppBuild, drawCart, drawDevice, drawLine, type DrawnApp, type DrawnCart, type DrawnDevice, type DrawnShopper, drawShopper, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon, putEmail, putIp, putOrderId, putPhone, putProductId, putSku } from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
-const { put, putBoolean, putNumber, putString, utf8 } = compiled;
+const { once, put, putBoolean, putNumber, putString, utf8 } = compiled;
 
 const LIBRARIES = ['analytics.js', 'analytics-android', 'analytics-ios', 'analytics-node'] as const;
 const PATHS = ['/', '/cart', '/checkout', '/products/running-shoes', '/account/signup'];
@@ -109,11 +109,51 @@ const NODE_VERSION = f('"2.');
 /** `https://${host}${path}` as JSON, per host and path. */
 const URLS: Uint8Array[] = [];
 /** Drawn before the context, written after it: the message id's UUID. */
-const MESSAGE_UUID = new Uint8Array(36);
+const MESSAGE_UUID = Buffer.alloc(36);
 const AJS_NEXT = f('ajs-next-');
 const DASH = f('-');
 /** Drawn after the line, written before it: a Product Added event's cart id. */
-const CART_ID = new Uint8Array(16);
+const CART_ID = Buffer.alloc(16);
+
+/** Per --ascii mode, per app build and per phone: the keys and values of the context they fix, written once. */
+const APP_TEXT: [Uint8Array[], Uint8Array[]] = [[], []];
+const DEVICE_TEXT: [Uint8Array[], Uint8Array[]] = [[], []];
+
+/** `,"app":{…},"device":{"id":"`: what the app build fixes, up to the device's id. */
+function writeApp(out: Buffer, start: number, app: DrawnApp, ascii: boolean): number {
+  let at = put(out, start, K.app);
+  at = putString(out, at, app.name, ascii);
+  at = put(out, at, K.version);
+  at = putString(out, at, app.version);
+  at = put(out, at, K.build);
+  at = putString(out, at, app.build);
+  at = put(out, at, K.namespace);
+  at = putString(out, at, app.bundle);
+  return put(out, at, K.device);
+}
+
+/** From after the device's id to the network's `"wifi":`: what the phone fixes. */
+function writeDevice(out: Buffer, start: number, d: DrawnDevice, ascii: boolean): number {
+  let at = put(out, start, K.manufacturer);
+  at = putString(out, at, d.manufacturer, ascii);
+  at = put(out, at, K.model);
+  at = putString(out, at, d.model, ascii);
+  at = put(out, at, K.name);
+  at = putString(out, at, d.modelName, ascii);
+  at = put(out, at, K.type);
+  at = putString(out, at, d.platform);
+  at = put(out, at, K.os);
+  at = putString(out, at, d.osName);
+  at = put(out, at, K.version);
+  at = putString(out, at, d.osVersion);
+  at = put(out, at, K.screen);
+  at = putNumber(out, at, d.screen.width);
+  at = put(out, at, K.height);
+  at = putNumber(out, at, d.screen.height);
+  at = put(out, at, K.density);
+  at = putNumber(out, at, d.screen.density);
+  return put(out, at, K.network);
+}
 
 /** The context object (segment.ts `context`), its draws in the template's order. */
 function writeContext(ctx: TemplateContext, who: DrawnShopper, library: (typeof LIBRARIES)[number], out: Buffer, start: number, ascii: boolean): { at: number; app?: DrawnApp } {
@@ -159,35 +199,10 @@ function writeContext(ctx: TemplateContext, who: DrawnShopper, library: (typeof 
   if (library === 'analytics-node') return { at };
   const app = drawAppBuild(ctx);
   const d = drawDevice(ctx, library === 'analytics-ios' ? 'ios' : 'android');
-  at = put(out, at, K.app);
-  at = putString(out, at, app.name, ascii);
-  at = put(out, at, K.version);
-  at = putString(out, at, app.version);
-  at = put(out, at, K.build);
-  at = putString(out, at, app.build);
-  at = put(out, at, K.namespace);
-  at = putString(out, at, app.bundle);
-  at = put(out, at, K.device);
+  const mode = ascii ? 1 : 0;
+  at = put(out, at, (APP_TEXT[mode][app.key] ??= once((o, a) => writeApp(o, a, app, ascii))));
   at = ctx.uuidInto(out, at);
-  at = put(out, at, K.manufacturer);
-  at = putString(out, at, d.manufacturer, ascii);
-  at = put(out, at, K.model);
-  at = putString(out, at, d.model, ascii);
-  at = put(out, at, K.name);
-  at = putString(out, at, d.modelName, ascii);
-  at = put(out, at, K.type);
-  at = putString(out, at, d.platform);
-  at = put(out, at, K.os);
-  at = putString(out, at, d.osName);
-  at = put(out, at, K.version);
-  at = putString(out, at, d.osVersion);
-  at = put(out, at, K.screen);
-  at = putNumber(out, at, d.screen.width);
-  at = put(out, at, K.height);
-  at = putNumber(out, at, d.screen.height);
-  at = put(out, at, K.density);
-  at = putNumber(out, at, d.screen.density);
-  at = put(out, at, K.network);
+  at = put(out, at, (DEVICE_TEXT[mode][d.key] ??= once((o, a) => writeDevice(o, a, d, ascii))));
   at = putBoolean(out, at, ctx.chance(0.6));
   at = put(out, at, K.carrier);
   at = putString(out, at, ctx.pick(who.country.code === 'GH' ? CARRIERS.GH : who.country.code === 'IN' ? CARRIERS.IN : CARRIERS.other));

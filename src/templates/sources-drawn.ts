@@ -17,10 +17,14 @@ import {
 // some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
 const { literal, put, putNumber, utf8 } = compiled;
 
-/** shopper()'s draws: its text as the template shows it (names folded under --ascii), its ids as numbers and bytes. */
+/**
+ * shopper()'s draws: its text as the template shows it (names folded under --ascii), its ids as numbers and bytes.
+ * Byte arrays here are Buffers, as the output is: charsInto and put then see one kind of array (two made V8 keep
+ * charsInto's draw out of line: a fifth of a MoEngage delivery).
+ */
 const WHO = {
   first: '', last: '', name: '', plainFirst: '', local: '', emailNumber: 0, domain: '', city: '',
-  country: COUNTRY.IN!, mobile: '', phone: new Uint8Array(9), ip: [0, 0, 0, 0],
+  country: COUNTRY.IN!, mobile: '', phone: Buffer.alloc(9), ip: [0, 0, 0, 0],
 };
 export type DrawnShopper = typeof WHO;
 
@@ -95,12 +99,12 @@ export interface DrawnLine {
   product: Product;
   /** Its index in PRODUCTS. */
   index: number;
-  id: Uint8Array;
-  sku: Uint8Array;
+  id: Buffer;
+  sku: Buffer;
   price: number;
   quantity: number;
 }
-const newLine = (): DrawnLine => ({ product: PRODUCTS[0]!, index: 0, id: new Uint8Array(7), sku: new Uint8Array(5), price: 0, quantity: 0 });
+const newLine = (): DrawnLine => ({ product: PRODUCTS[0]!, index: 0, id: Buffer.alloc(7), sku: Buffer.alloc(5), price: 0, quantity: 0 });
 /** A cart's lines (one to three), and the one of an event about a single line. */
 const LINES = [newLine(), newLine(), newLine()];
 const LINE = newLine();
@@ -156,7 +160,7 @@ export function putCartLine(out: Uint8Array, start: number, l: DrawnLine, ascii:
 }
 
 /** cart()'s draws and sums; `coupon` is '' without one. */
-const CART = { lines: LINES, count: 0, subtotal: 0, discount: 0, shipping: 0, tax: 0, total: 0, coupon: '', percent: 0, paymentMethod: '', orderId: new Uint8Array(10) };
+const CART = { lines: LINES, count: 0, subtotal: 0, discount: 0, shipping: 0, tax: 0, total: 0, coupon: '', percent: 0, paymentMethod: '', orderId: Buffer.alloc(10) };
 export type DrawnCart = typeof CART;
 
 export function drawCart(ctx: TemplateContext, w: DrawnShopper): DrawnCart {
@@ -207,7 +211,7 @@ export function itemCount(c: DrawnCart): number {
 }
 
 /** device()'s result, made once per phone and OS version; an Android one with its app's user agent (JSON). */
-export type DrawnDevice = Device & { agent?: Uint8Array };
+export type DrawnDevice = Device & { agent?: Uint8Array; /** Its index among the phones × OS versions. */ key: number };
 const DEVICES: DrawnDevice[] = [];
 
 export function drawDevice(ctx: TemplateContext, platform?: Device['platform']): DrawnDevice {
@@ -218,18 +222,18 @@ export function drawDevice(ctx: TemplateContext, platform?: Device['platform']):
     if (d === undefined) {
       const p = ANDROID[i]!;
       const made: Device = { platform: 'android', manufacturer: p.manufacturer, model: p.model, modelName: p.modelName, osName: 'Android', osVersion: ANDROID_OS[key % 8]!, screen: p.screen };
-      d = DEVICES[key] = { ...made, agent: utf8(literal(appUserAgent(NO_APP, made), false)) };
+      d = DEVICES[key] = { ...made, agent: utf8(literal(appUserAgent(NO_APP, made), false)), key };
     }
     return d;
   }
   const i = ctx.int(0, IPHONES.length - 1);
   const key = 64 + i * 8 + ctx.int(0, IOS_OS.length - 1);
   const p = IPHONES[i]!;
-  return (DEVICES[key] ??= { platform: 'ios', manufacturer: 'Apple', model: p.model, modelName: p.modelName, osName: 'iOS', osVersion: IOS_OS[(key - 64) % 8]!, screen: p.screen });
+  return (DEVICES[key] ??= { platform: 'ios', manufacturer: 'Apple', model: p.model, modelName: p.modelName, osName: 'iOS', osVersion: IOS_OS[(key - 64) % 8]!, screen: p.screen, key });
 }
 
 /** appBuild()'s result, made once per app and version, with its iOS user agent (JSON). */
-export type DrawnApp = AppBuild & { agent: Uint8Array };
+export type DrawnApp = AppBuild & { agent: Uint8Array; /** Its index among the apps × versions. */ key: number };
 const APP_BUILDS: DrawnApp[] = [];
 
 export function drawAppBuild(ctx: TemplateContext): DrawnApp {
@@ -241,7 +245,7 @@ export function drawAppBuild(ctx: TemplateContext): DrawnApp {
   let app = APP_BUILDS[key];
   if (app === undefined) {
     const made: AppBuild = { name: APPS[a]!.name, bundle: APPS[a]!.bundle, version: `${major}.${minor}.${patch}`, build: String(major * 10000 + minor * 100 + patch) };
-    app = APP_BUILDS[key] = { ...made, agent: utf8(literal(appUserAgent(made, AN_IPHONE), false)) };
+    app = APP_BUILDS[key] = { ...made, agent: utf8(literal(appUserAgent(made, AN_IPHONE), false)), key };
   }
   return app;
 }
