@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TemplateContext } from '../src/templates/context.js';
+import { createRng } from '../src/templates/random.js';
 import {
   drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, itemCount, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon,
   putCustomerUserId, putEmail, putIp, putOrderId, putPhone, putProductId, putSku,
@@ -105,6 +106,23 @@ describe('draw-only helpers', () => {
         expect(written((o, at) => putCustomerUserId(a, o, at))).toBe(json(customerUserId(b), c.ascii));
         expect(written((o, at) => putBrowserUserAgent(a, o, at))).toBe(json(browserUserAgent(b), c.ascii));
         expect(a.float()).toBe(b.float());
+      }),
+      { numRuns: RUNS * 5 },
+    );
+  });
+});
+
+describe('Rng.fill', () => {
+  it('draws what below(alphabet.length) per character draws, for every alphabet size, and leaves the same state', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.nat({ max: 10_000_000 }), fc.integer({ min: 1, max: 46_340 }), fc.nat({ max: 200 }), (seed, stream, size, n) => {
+        const a = createRng(seed, stream);
+        const b = createRng(seed, stream);
+        const alphabet = Array.from({ length: size }, (_, i) => i);
+        const got = new Array<number>(n + 2).fill(-1);
+        a.fill(alphabet, n, got, 1);
+        expect(got).toEqual([-1, ...Array.from({ length: n }, () => b.below(size)), -1]);
+        expect(a.u32()).toBe(b.u32());
       }),
       { numRuns: RUNS * 5 },
     );

@@ -74,7 +74,7 @@ export class TemplateContext {
   }
   private chars(alphabet: readonly number[], n: number): string {
     const out = (SCRATCH[n] ??= new Array<number>(n).fill(0));
-    for (let i = 0; i < n; i++) out[i] = alphabet[this.rng.below(alphabet.length)]!;
+    this.rng.fill(alphabet, n, out, 0);
     return String.fromCharCode.apply(null, out);
   }
   hex(n: number): string {
@@ -119,7 +119,7 @@ export class TemplateContext {
    * as the string-making helpers (hex, alnum, base64url…), for compiled templates (compiled.ts). Returns the end.
    */
   charsInto(alphabet: readonly number[], n: number, out: Uint8Array, at: number): number {
-    for (let i = 0; i < n; i++) out[at + i] = alphabet[this.rng.below(alphabet.length)]!;
+    this.rng.fill(alphabet, n, out, at);
     return at + n;
   }
   /** uuid() written as its 36 ASCII bytes into `out` from `at` (the same draws). Returns the end. */
