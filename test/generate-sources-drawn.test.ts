@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { TemplateContext } from '../src/templates/context.js';
 import { createRng } from '../src/templates/random.js';
 import {
-  drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, itemCount, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon,
-  putCustomerUserId, putEmail, putIp, putOrderId, putPhone, putProductId, putSku,
+  drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, drawUserId, itemCount, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon,
+  putCustomerUserId, putEmail, putIp, putOrderId, putPhone, putProductId, putSku, putUserId,
 } from '../src/templates/sources-drawn.js';
 import { appBuild, appUserAgent, browserUserAgent, cart, cartLine, customerUserId, device, lineProps, localPrice, shopper } from '../src/templates/sources.js';
 import { asciiPayload } from '../src/templates/text.js';
@@ -99,12 +99,17 @@ describe('draw-only helpers', () => {
     );
   });
 
-  it('putCustomerUserId and putBrowserUserAgent: what customerUserId() and browserUserAgent() make, and the same draws after', () => {
+  it('putCustomerUserId, putBrowserUserAgent and drawUserId: what customerUserId() and browserUserAgent() make, and the same draws after', () => {
     fc.assert(
       fc.property(contexts, (c) => {
         const [a, b] = twins(c);
         expect(written((o, at) => putCustomerUserId(a, o, at))).toBe(json(customerUserId(b), c.ascii));
         expect(written((o, at) => putBrowserUserAgent(a, o, at))).toBe(json(browserUserAgent(b), c.ascii));
+        drawUserId(a);
+        a.skip(3); // what comes between a customer id's draws and where it is written
+        const id = customerUserId(b);
+        b.skip(3);
+        expect(written(putUserId)).toBe(json(id, c.ascii));
         expect(a.float()).toBe(b.float());
       }),
       { numRuns: RUNS * 5 },

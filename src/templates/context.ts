@@ -54,6 +54,10 @@ export class TemplateContext {
     this.ascii = options.ascii === true;
   }
 
+  /** Takes `n` draws and makes nothing of them: what a helper draws for values a caller replaces. */
+  skip(n: number): void {
+    this.rng.skip(n);
+  }
   /** Float in [0, 1). */
   float(): number {
     return this.rng.u32() / 4294967296;

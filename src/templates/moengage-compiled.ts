@@ -7,8 +7,8 @@ import { ALNUM_CODES, BASE64URL_CODES, HEX_CODES, type TemplateContext } from '.
 import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';
 import { isoInto, plainClock } from './iso.js';
-import { customerUserId, pastMs } from './sources.js';
-import { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, itemCount, putCoupon, putEmail, putOrderId, putPhone, putProductId, type DrawnCart, type DrawnLine } from './sources-drawn.js';
+import { pastMs } from './sources.js';
+import { drawAppBuild, drawCart, drawDevice, drawLine, type DrawnCart, type DrawnLine, drawShopper, drawUserId, itemCount, putCoupon, putEmail, putOrderId, putPhone, putProductId, putUserId } from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
@@ -91,7 +91,7 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
     const who = drawShopper(ctx);
     const app = drawAppBuild(ctx);
     const d = drawDevice(ctx);
-    const uid = customerUserId(ctx);
+    drawUserId(ctx);
     const r = out;
     const from = start + HEAD_ROOM;
     let at: number;
@@ -107,7 +107,7 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
       at = put(r, at, K.eventTime);
       at = putNumber(r, at, ctx.unix(-ctx.int(1, 20) * 1000));
       at = put(r, at, K.campaignType);
-      at = putString(r, at, uid);
+      at = putUserId(r, at);
       if (email) {
         at = put(r, at, K.emailId);
         at = putEmail(r, at, who);
@@ -144,7 +144,7 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
       at = put(r, at, K.eventTime);
       at = putNumber(r, at, ctx.unix(-ctx.int(1, 20) * 1000));
       at = put(r, at, K.actionType);
-      at = putString(r, at, uid);
+      at = putUserId(r, at);
       at = put(r, at, K.attributes);
       if (c !== undefined) {
         at = put(r, at, K.orderId);

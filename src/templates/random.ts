@@ -7,6 +7,8 @@ export interface Rng {
   u32(): number;
   /** `u32() % n` for n in [1, 46340]: one draw, the same value, without the float modulo `%` needs for u32's range. */
   below(n: number): number;
+  /** `n` draws of u32() whose values nobody needs. */
+  skip(n: number): void;
   /** `n` characters of `alphabet` (codes, at most 46,340 of them) into `out` from `at`: below(alphabet.length) each. */
   fill(alphabet: readonly number[], n: number, out: Uint8Array | number[], at: number): void;
 }
@@ -98,6 +100,9 @@ class Sfc32 implements Rng {
     this.b = b;
     this.c = c;
     this.d = d;
+  }
+  skip(n: number): void {
+    for (let i = 0; i < n; i++) this.u32();
   }
   below(n: number): number {
     // u32 ≥ 2^31 is a double to V8, and `%` on a double is a C call: `generate --count` draws ~50 characters per

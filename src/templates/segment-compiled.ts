@@ -7,8 +7,8 @@ import { LOWER_ALNUM_CODES, type TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';
 import { isoInto, plainClock } from './iso.js';
-import { customerUserId, pastMs } from './sources.js';
-import { drawAppBuild, drawCart, drawDevice, drawLine, type DrawnApp, type DrawnCart, type DrawnDevice, type DrawnShopper, drawShopper, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon, putEmail, putIp, putOrderId, putPhone, putProductId, putSku } from './sources-drawn.js';
+import { pastMs } from './sources.js';
+import { drawAppBuild, drawCart, drawDevice, drawLine, type DrawnApp, type DrawnCart, type DrawnDevice, type DrawnShopper, drawShopper, drawUserId, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon, putEmail, putIp, putOrderId, putPhone, putProductId, putSku, putUserId } from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
@@ -315,7 +315,7 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     // segment.ts `envelope`: library, shopper, userId, anonymousId, messageId, clock, then the context.
     const library = ctx.pick(LIBRARIES);
     const who = drawShopper(ctx);
-    const userId = customerUserId(ctx);
+    drawUserId(ctx);
     let at = put(out, start, K.anonymousId);
     at = ctx.uuidInto(out, at);
     ctx.uuidInto(MESSAGE_UUID, 0);
@@ -340,7 +340,7 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     at = put(out, at, K.timestamp);
     at = isoInto(out, at, now - (sentAt - originalTimestamp));
     at = put(out, at, type === 'identify' ? K.typeIdentify : K.typeTrack);
-    at = putString(out, at, userId);
+    at = putUserId(out, at);
     at = put(out, at, K.versionOne);
     if (type === 'track') return writeTrack(ctx, who, context.app, out, at, ascii);
     at = put(out, at, K.traits);

@@ -43,7 +43,7 @@ export function drawShopper(ctx: TemplateContext): DrawnShopper {
   w.emailNumber = ctx.int(1, 99);
   w.domain = ctx.pick(EMAIL_DOMAINS);
   // The person's phone (int(6, 9) and nine digits) and city, which the shopper's replace: drawn, not made.
-  for (let i = 0; i < 11; i++) ctx.float();
+  ctx.skip(11);
   const city = ctx.pick(CITIES);
   w.city = ctx.text(city);
   const c = (w.country = COUNTRY[CITY_COUNTRY[city]!]!);
@@ -234,7 +234,8 @@ export function drawDevice(ctx: TemplateContext, platform?: Device['platform']):
 
 /** appBuild()'s result, made once per app and version, with its iOS user agent (JSON). */
 export type DrawnApp = AppBuild & { agent: Uint8Array; /** Its index among the apps × versions. */ key: number };
-const APP_BUILDS: DrawnApp[] = [];
+/** Every slot made at once (5 apps × 5 × 25 × 10 versions): an array filled at random indices turns into a hash table. */
+const APP_BUILDS: Array<DrawnApp | undefined> = new Array(APPS.length * 1250).fill(undefined);
 
 export function drawAppBuild(ctx: TemplateContext): DrawnApp {
   const a = ctx.int(0, APPS.length - 1);
@@ -256,6 +257,21 @@ const AN_IPHONE: Device = { platform: 'ios', manufacturer: 'Apple', model: '', m
 /** appUserAgent(app, d) as JSON (ASCII: app and phone names are). Returns the end. */
 export function putAppUserAgent(out: Uint8Array, at: number, app: DrawnApp, d: DrawnDevice): number {
   return put(out, at, d.agent ?? app.agent);
+}
+
+/** A customer id drawn before the place it is written at (drawUserId), as JSON, and its length. */
+const USER_ID = Buffer.alloc(48);
+let userIdLength = 0;
+
+/** customerUserId(ctx)'s draws, kept for putUserId. */
+export function drawUserId(ctx: TemplateContext): void {
+  userIdLength = putCustomerUserId(ctx, USER_ID, 0);
+}
+
+/** The customer id drawUserId drew last, as JSON. Returns the end. */
+export function putUserId(out: Uint8Array, at: number): number {
+  for (let i = 0; i < userIdLength; i++) out[at + i] = USER_ID[i]!;
+  return at + userIdLength;
 }
 
 /** customerUserId(ctx) as JSON, drawn where it is written. Returns the end. */

@@ -7,8 +7,7 @@ import { HEX_CODES, type TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';
 import { isoInto, plainClock } from './iso.js';
-import { customerUserId } from './sources.js';
-import { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, itemCount, putCoupon, putOrderId, putProductId, type DrawnCart, type DrawnLine } from './sources-drawn.js';
+import { drawAppBuild, drawCart, drawDevice, drawLine, type DrawnCart, type DrawnLine, drawShopper, drawUserId, itemCount, putCoupon, putOrderId, putProductId, putUserId } from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
@@ -60,7 +59,7 @@ function compileCustom(ascii: boolean): CompiledTemplate {
     const who = drawShopper(ctx);
     const app = drawAppBuild(ctx);
     const d = drawDevice(ctx);
-    const userId = customerUserId(ctx);
+    drawUserId(ctx);
     const name = ctx.pick(NAMES);
     let c: DrawnCart | undefined;
     let l: DrawnLine | undefined;
@@ -76,7 +75,7 @@ function compileCustom(ascii: boolean): CompiledTemplate {
     let at = put(out, start, K.eventName);
     at = putString(out, at, name);
     at = put(out, at, K.userId);
-    at = putString(out, at, userId);
+    at = putUserId(out, at);
     at = put(out, at, K.eventTime);
     // isoOffset: the clock to the second and "+0000" (the key after it carries the offset).
     at = isoInto(out, at, eventMs) - 5;
@@ -121,7 +120,7 @@ function compileCustom(ascii: boolean): CompiledTemplate {
     at = put(out, at, K.scope);
     at = ctx.charsInto(HEX_CODES, 8, out, at);
     at = put(out, at, K.cuid);
-    at = putString(out, at, userId);
+    at = putUserId(out, at);
     at = put(out, at, d.platform === 'android' ? K.sdkAndroid : K.sdkIos);
     at = putString(out, at, app.version);
     at = put(out, at, K.osVersion);
