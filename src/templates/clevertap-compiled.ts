@@ -3,16 +3,22 @@
 // and draw for draw through the same helpers (shopper, appBuild, device, cart, cartLine, customerUserId, pastMs);
 // ids are drawn straight into the output (charsInto). test/generate-compiled-sources.test.ts compares the bytes with
 // JSON.stringify of the interpreted payload.
-import { ALNUM_CODES, BASE64URL_CODES, HEX_CODES, type TemplateContext } from './context.js';
+import * as alphabets from './context.js';
+import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';
-import { isoInto, plainClock } from './iso.js';
-import { pastMs } from './sources.js';
-import { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, putCustomerUserId, putEmail, putOrderId, putPhone, putProductId, type DrawnCart, type DrawnLine } from './sources-drawn.js';
+import * as clocks from './iso.js';
+import * as sources from './sources.js';
+import * as drawn from './sources-drawn.js';
+import type { DrawnCart, DrawnLine } from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
-// some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
 const { put, putNumber, putString, utf8 } = compiled;
+const { ALNUM_CODES, BASE64URL_CODES, HEX_CODES } = alphabets;
+const { isoInto, plainClock } = clocks;
+const { pastMs } = sources;
+const { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, putCustomerUserId, putEmail, putOrderId, putPhone, putProductId } = drawn;
 
 const ACTIONS = ['Charged', 'Charged', 'Added To Cart', 'App Launched'] as const;
 const CUSTOMER_TYPES = ['Silver', 'Gold', 'Platinum', 'New'];

@@ -6,13 +6,17 @@
 import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';
-import { SERVER_EVENTS, type ServerEvent } from './customerglu-events.js';
-import { isoInto, plainClock } from './iso.js';
-import { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, itemCount, putCartLine, putCoupon, putCustomerUserId, putOrderId, putProductId } from './sources-drawn.js';
+import * as serverEvents from './customerglu-events.js';
+import type { ServerEvent } from './customerglu-events.js';
+import * as clocks from './iso.js';
+import * as drawn from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
-// some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
 const { put, putNumber, putString, utf8 } = compiled;
+const { SERVER_EVENTS } = serverEvents;
+const { isoInto, plainClock } = clocks;
+const { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, itemCount, putCartLine, putCoupon, putCustomerUserId, putOrderId, putProductId } = drawn;
 
 const SIGNUP_METHODS = ['phone', 'phone', 'google', 'email'];
 /** Bodies are under 2 KB: ids of fixed length, numbers, and text from the templates' bounded lists. */

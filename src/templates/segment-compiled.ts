@@ -3,16 +3,22 @@
 // mirrors segment.ts key for key and draw for draw, the shared draws through sources-drawn.ts (shopper, device,
 // appBuild, cart, cartLine, browserUserAgent: the same draws, no objects), so only the order of keys and draws is written twice;
 // test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted payload.
-import { LOWER_ALNUM_CODES, type TemplateContext } from './context.js';
+import * as alphabets from './context.js';
+import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';
-import { isoInto, plainClock } from './iso.js';
-import { pastMs } from './sources.js';
-import { drawAppBuild, drawCart, drawDevice, drawLine, type DrawnApp, type DrawnCart, type DrawnDevice, type DrawnShopper, drawShopper, drawUserId, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon, putEmail, putIp, putOrderId, putPhone, putProductId, putSku, putUserId } from './sources-drawn.js';
+import * as clocks from './iso.js';
+import * as sources from './sources.js';
+import * as drawn from './sources-drawn.js';
+import type { DrawnApp, DrawnCart, DrawnDevice, DrawnShopper } from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
-// some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
 const { once, put, putBoolean, putNumber, putString, utf8 } = compiled;
+const { LOWER_ALNUM_CODES } = alphabets;
+const { isoInto, plainClock } = clocks;
+const { pastMs } = sources;
+const { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, drawUserId, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon, putEmail, putIp, putOrderId, putPhone, putProductId, putSku, putUserId } = drawn;
 
 const LIBRARIES = ['analytics.js', 'analytics-android', 'analytics-ios', 'analytics-node'] as const;
 const PATHS = ['/', '/cart', '/checkout', '/products/running-shoes', '/account/signup'];

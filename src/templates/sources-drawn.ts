@@ -4,18 +4,21 @@
 // into byte arrays; what is fixed per device, app build or product is made once, and writers put it all as JSON
 // bytes. The originals stay the interpreted path's, the oracle test/generate-compiled-sources.test.ts compares
 // every compiled body with: a draw taken here that they do not take (or the reverse) shifts everything after it.
-import { DIGIT_CODES, LOWER_ALNUM_CODES, nameForms, type TemplateContext } from './context.js';
+import * as context from './context.js';
+import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
-import { EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES, PRODUCTS, type Product } from './names.js';
-import {
-  ANDROID, ANDROID_OS, APPS, appUserAgent, CHROME_AGENTS, CITIES, CITY_COUNTRY, COUNTRY, COUPON_PERCENTS, COUPON_WORDS, IOS_OS, IPHONES,
-  localPrice, OTHER_PAYMENT_METHODS, PAYMENT_METHODS, QUANTITIES, round2, SAFARI_AGENT, skuPrefix,
-  type AppBuild, type Device,
-} from './sources.js';
+import * as names from './names.js';
+import type { Product } from './names.js';
+import * as sources from './sources.js';
+import type { AppBuild, Device } from './sources.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
-// some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
 const { literal, put, putNumber, utf8 } = compiled;
+const { DIGIT_CODES, LOWER_ALNUM_CODES, nameForms } = context;
+const { EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES, PRODUCTS } = names;
+const { ANDROID, ANDROID_OS, APPS, appUserAgent, CHROME_AGENTS, CITIES, CITY_COUNTRY, COUNTRY, COUPON_PERCENTS, COUPON_WORDS, IOS_OS, IPHONES } = sources;
+const { localPrice, OTHER_PAYMENT_METHODS, PAYMENT_METHODS, QUANTITIES, round2, SAFARI_AGENT, skuPrefix } = sources;
 
 /**
  * shopper()'s draws: its text as the template shows it (names folded under --ascii), its ids as numbers and bytes.

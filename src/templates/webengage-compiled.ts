@@ -3,15 +3,20 @@
 // (shopper, appBuild, device, customerUserId, cart, cartLine). The push variant stays interpreted (its notification
 // is a JSON string inside the body). test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of
 // the interpreted payload.
-import { HEX_CODES, type TemplateContext } from './context.js';
+import * as alphabets from './context.js';
+import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';
-import { isoInto, plainClock } from './iso.js';
-import { drawAppBuild, drawCart, drawDevice, drawLine, type DrawnCart, type DrawnLine, drawShopper, drawUserId, itemCount, putCoupon, putOrderId, putProductId, putUserId } from './sources-drawn.js';
+import * as clocks from './iso.js';
+import * as drawn from './sources-drawn.js';
+import type { DrawnCart, DrawnLine } from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
-// some 30 bytes of the `generate` pack per call (compiled forms make hundreds of calls).
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
 const { put, putNumber, putString, utf8 } = compiled;
+const { HEX_CODES } = alphabets;
+const { isoInto, plainClock } = clocks;
+const { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, drawUserId, itemCount, putCoupon, putOrderId, putProductId, putUserId } = drawn;
 
 const NAMES = ['Order Placed', 'Order Placed', 'Added to Cart', 'Checkout Completed', 'Reward Claimed'] as const;
 const COINS = [50, 100, 250];
