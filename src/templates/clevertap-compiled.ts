@@ -1,8 +1,8 @@
 // CleverTap's live event compiled to JSON bytes (see compiled.ts): with its 145-character push token and 32-digit
-// object id it was the catalog's slowest interpreted event. This mirrors clevertap.ts `live` and `action` key for key
-// and draw for draw through the same helpers (shopper, appBuild, device, cart, cartLine, customerUserId, pastMs);
-// ids are drawn straight into the output (charsInto). test/generate-compiled-sources.test.ts compares the bytes with
-// JSON.stringify of the interpreted payload.
+// object id it was the catalog's slowest interpreted event. This mirrors clevertap.ts `live` and `action` key for
+// key and draw for draw through the draw-only forms (sources-drawn.ts) of the same helpers (shopper, appBuild,
+// device, cart, cartLine, customerUserId, pastMs); ids are drawn straight into the output (charsInto).
+// test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted payload.
 import * as alphabets from './context.js';
 import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';

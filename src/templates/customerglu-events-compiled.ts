@@ -1,8 +1,8 @@
 // CustomerGlu's Events API event (every variant) compiled to JSON bytes (see compiled.ts): a purchase with its cart
 // lines was among the catalog's slowest interpreted events. This mirrors customerglu-events.ts `event` and
-// `properties` key for key and draw for draw through the same helpers (shopper, cart, cartLine, appBuild, device,
-// customerUserId). test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted
-// payload.
+// `properties` key for key and draw for draw through the draw-only forms (sources-drawn.ts) of the same helpers
+// (shopper, cart, cartLine, appBuild, device, customerUserId). test/generate-compiled-sources.test.ts compares the
+// bytes with JSON.stringify of the interpreted payload.
 import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
 import { type CompiledTemplate } from './compiled.js';

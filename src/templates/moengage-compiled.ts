@@ -1,8 +1,9 @@
 // MoEngage's event (both variants) compiled to JSON bytes (see compiled.ts): with its push token, three hex ids and
 // two UUIDs it was among the catalog's slowest interpreted events. This mirrors moengage.ts `event`, `userAction`
-// and `deviceAttributes` key for key and draw for draw through the same helpers (shopper, appBuild, device, cart,
-// cartLine, customerUserId, pastMs); ids are drawn straight into the output (charsInto, uuidInto).
-// test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted payload.
+// and `deviceAttributes` key for key and draw for draw through the draw-only forms (sources-drawn.ts) of the same
+// helpers (shopper, appBuild, device, cart, cartLine, customerUserId, pastMs); ids are drawn straight into the
+// output (charsInto, uuidInto). test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the
+// interpreted payload.
 import * as alphabets from './context.js';
 import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';

@@ -2,8 +2,9 @@
 // the compiled templates (compiled.ts): the same draws in the same order as the originals, but no object or string
 // per delivery. Drawn values go into records made once and reused (a thread writes one delivery at a time), ids
 // into byte arrays; what is fixed per device, app build or product is made once, and writers put it all as JSON
-// bytes. The originals stay the interpreted path's, the oracle test/generate-compiled-sources.test.ts compares
-// every compiled body with: a draw taken here that they do not take (or the reverse) shifts everything after it.
+// bytes. The originals stay the interpreted path's, the oracle every compiled body is compared with (at run time,
+// and in test/generate-compiled-sources.test.ts), and test/generate-sources-drawn.test.ts holds each helper here to
+// its original: a draw taken here that the original does not take (or the reverse) shifts everything after it.
 import * as context from './context.js';
 import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
@@ -22,8 +23,8 @@ const { localPrice, OTHER_PAYMENT_METHODS, PAYMENT_METHODS, QUANTITIES, round2, 
 
 /**
  * shopper()'s draws: its text as the template shows it (names folded under --ascii), its ids as numbers and bytes.
- * Byte arrays here are Buffers, as the output is: charsInto and put then see one kind of array (two made V8 keep
- * charsInto's draw out of line: a fifth of a MoEngage delivery).
+ * Byte arrays here are Buffers, as the output is: charsInto and put then see one kind of array (with two kinds,
+ * charsInto's share of a MoEngage delivery grew in its CPU profile).
  */
 const WHO = {
   first: '', last: '', name: '', plainFirst: '', local: '', emailNumber: 0, domain: '', city: '',

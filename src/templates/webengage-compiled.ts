@@ -1,8 +1,8 @@
 // WebEngage's custom event compiled to JSON bytes (see compiled.ts): among the catalog's slowest interpreted events.
 // This mirrors webengage.ts `custom` and `customEvent` key for key and draw for draw through the same helpers
 // (shopper, appBuild, device, customerUserId, cart, cartLine). The push variant stays interpreted (its notification
-// is a JSON string inside the body). test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of
-// the interpreted payload.
+// is a JSON string inside the body). test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify
+// of the interpreted payload.
 import * as alphabets from './context.js';
 import type { TemplateContext } from './context.js';
 import * as compiled from './compiled.js';
