@@ -18,7 +18,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const env = { ...process.env, NO_COLOR: '1' };
 // From BENCH_CATALOG=1 (2026-11-29 18:43 UTC, after wave 10, quiet machine): the slowest of the 77 events ×
 // variants per CPU-second on one thread, and the median one (wave 7's were segment identify and rehook
-// customer.meta.updated).
+// customer.meta.updated). Wave 11 (the compiled forms' draws through templates/sources-drawn.ts, 21:10 UTC, a loaded
+// machine): segment track still the slowest (x1.5 on the run before it), the median among the mgPass and Rehook
+// events near token.issued.
 const CATALOG_SLOWEST = ['segment', 'track'];
 const CATALOG_MEDIAN = ['mgpass', 'token.issued'];
 const EVENTS = { reward: ['customerglu', 'reward'], other: ['rehook', 'customer.rewarded'], slowest: CATALOG_SLOWEST, median: CATALOG_MEDIAN };

@@ -5,10 +5,10 @@ import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/ge
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
 import type { ProviderDef } from '../src/providers/types.js';
-import { putString, type CompiledTemplate } from '../src/templates/compiled.js';
+import { putNumber, putString, type CompiledTemplate } from '../src/templates/compiled.js';
 import { TemplateContext } from '../src/templates/context.js';
 import { mixSeed } from '../src/templates/random.js';
-import { asciiPayload } from '../src/templates/text.js';
+import { asciiPayload, toAscii } from '../src/templates/text.js';
 
 // The compiled events besides the CustomerGlu reward (test/generate-compiled.test.ts): `generate --count` writes their
 // bodies straight into the output buffer and checks no schema per delivery, so every body must be the interpreted
@@ -178,6 +178,34 @@ describe('putString', () => {
       expect(out.subarray(at, end).equals(Buffer.from(JSON.stringify(text), 'utf8'))).toBe(true);
       expect(out[end]).toBe(0xff);
       expect(end - at).toBeLessThanOrEqual(6 * text.length + 2);
+    }), { numRuns: RUNS * 25 });
+  });
+
+  it('writes a text it has written before the same way again, in either --ascii mode (its literals are cached per mode)', () => {
+    const out = Buffer.alloc(256);
+    for (const text of ['München', 'Levi’s 511 Slim Jeans', 'say "hi"', 'Spicy Paneer Wrap 🌶️', 'Köln']) {
+      for (let round = 0; round < 3; round++) {
+        for (const ascii of [false, true, false]) {
+          const end = putString(out, 1, text, ascii);
+          expect(out.toString('utf8', 1, end), `${text} ${ascii}`).toBe(JSON.stringify(ascii ? toAscii(text) : text));
+        }
+      }
+    }
+  });
+});
+
+describe('putNumber', () => {
+  it('writes amounts to the cent (its own path) and numbers near them as JSON does', () => {
+    const out = Buffer.alloc(64, 0xff);
+    // Up to 10^13 and beyond it, where a double's spacing passes half a cent (there the cents path must not apply).
+    const cents = fc.oneof(fc.integer({ min: -(10 ** 15), max: 10 ** 15 }), fc.double({ min: -1e18, max: 1e18, noNaN: true }).map(Math.round)).map((k) => k / 100);
+    const near = fc.tuple(cents, fc.constantFrom(1e-9, -1e-9, 1e-13, 0.001, 0.005, 0.004999)).map(([n, d]) => n + d);
+    const special = fc.constantFrom(0.01, -0.01, 0.1, 0.05, -0.5, 9.99, 10.1, 417.95, 1e13 - 0.01, 1e13 + 0.01, 9_999_999_999_999.99, 0.1 + 0.2, 1.005, 2.675 * 100);
+    fc.assert(fc.property(fc.oneof(cents, near, special, fc.double({ noNaN: true, noDefaultInfinity: true })), (n) => {
+      const end = putNumber(out, 2, n);
+      expect(out.toString('latin1', 2, end)).toBe(JSON.stringify(n));
+      expect(out[end]).toBe(0xff);
+      out.fill(0xff);
     }), { numRuns: RUNS * 25 });
   });
 });

@@ -1,12 +1,24 @@
 // CleverTap's live event compiled to JSON bytes (see compiled.ts): with its 145-character push token and 32-digit
-// object id it was the catalog's slowest interpreted event. This mirrors clevertap.ts `live` and `action` key for key
-// and draw for draw through the same helpers (shopper, appBuild, device, cart, cartLine, customerUserId, pastMs);
-// ids are drawn straight into the output (charsInto). test/generate-compiled-sources.test.ts compares the bytes with
-// JSON.stringify of the interpreted payload.
-import { ALNUM_CODES, BASE64URL_CODES, HEX_CODES, type TemplateContext } from './context.js';
-import { put, putNumber, putString, utf8, type CompiledTemplate } from './compiled.js';
-import { isoInto, plainClock } from './iso.js';
-import { appBuild, cart, cartLine, customerUserId, device, pastMs, shopper } from './sources.js';
+// object id it was the catalog's slowest interpreted event. This mirrors clevertap.ts `live` and `action` key for
+// key and draw for draw through the draw-only forms (sources-drawn.ts) of the same helpers (shopper, appBuild,
+// device, cart, cartLine, customerUserId, pastMs); ids are drawn straight into the output (charsInto).
+// test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted payload.
+import * as alphabets from './context.js';
+import type { TemplateContext } from './context.js';
+import * as compiled from './compiled.js';
+import { type CompiledTemplate } from './compiled.js';
+import * as clocks from './iso.js';
+import * as sources from './sources.js';
+import * as drawn from './sources-drawn.js';
+import type { DrawnCart, DrawnLine } from './sources-drawn.js';
+
+// Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
+const { put, putNumber, putString, utf8 } = compiled;
+const { ALNUM_CODES, BASE64URL_CODES, HEX_CODES } = alphabets;
+const { isoInto, plainClock } = clocks;
+const { pastMs } = sources;
+const { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, putCustomerUserId, putEmail, putOrderId, putPhone, putProductId } = drawn;
 
 const ACTIONS = ['Charged', 'Charged', 'Added To Cart', 'App Launched'] as const;
 const CUSTOMER_TYPES = ['Silver', 'Gold', 'Platinum', 'New'];
@@ -63,46 +75,46 @@ function compileLive(ascii: boolean): CompiledTemplate {
   const write = (ctx: TemplateContext, out: Buffer, start: number): number => {
     const now = ctx.now;
     if (!(plainClock(now) && now >= EARLIEST_MS)) return -1;
-    const who = shopper(ctx);
-    const app = appBuild(ctx);
-    const d = device(ctx);
+    const who = drawShopper(ctx);
+    const app = drawAppBuild(ctx);
+    const d = drawDevice(ctx);
     const act = ctx.pick(ACTIONS);
     const r = out;
     const from = start + HEAD_ROOM;
     // key_values now (the action's draws come first), event_properties later: both from the same cart or line.
     let at = put(r, from, K.keyValues);
     at = putString(r, at, act);
-    let c: ReturnType<typeof cart> | undefined;
-    let l: ReturnType<typeof cartLine> | undefined;
+    let c: DrawnCart | undefined;
+    let l: DrawnLine | undefined;
     if (act === 'Charged') {
-      c = cart(ctx, who);
+      c = drawCart(ctx, who);
       at = put(r, at, K.orderId);
-      at = putString(r, at, c.orderId);
+      at = putOrderId(r, at, c);
       at = put(r, at, K.amount);
       at = putString(r, at, c.total.toFixed(2));
       at = put(r, at, K.currency);
-      at = putString(r, at, who.currency, ascii);
+      at = putString(r, at, who.country.currency, ascii);
     } else if (act === 'Added To Cart') {
-      l = cartLine(ctx, who);
+      l = drawLine(ctx, who);
       at = put(r, at, K.productId);
-      at = putString(r, at, l.productId);
+      at = putProductId(r, at, l);
       at = put(r, at, K.price);
       at = putString(r, at, String(l.price));
       at = put(r, at, K.currency);
-      at = putString(r, at, who.currency, ascii);
+      at = putString(r, at, who.country.currency, ascii);
     } else {
       at = put(r, at, K.appVersionKv);
       at = putString(r, at, app.version);
     }
     const eventMs = now - ctx.int(200, 2500);
     at = put(r, at, K.identity);
-    at = putString(r, at, customerUserId(ctx));
+    at = putCustomerUserId(ctx, r, at);
     at = put(r, at, K.email);
-    at = putString(r, at, who.email, ascii);
+    at = putEmail(r, at, who);
     at = put(r, at, K.name);
     at = putString(r, at, who.name, ascii);
     at = put(r, at, K.phone);
-    at = putString(r, at, who.phone, ascii);
+    at = putPhone(r, at, who);
     at = put(r, at, K.objectId);
     at = ctx.charsInto(HEX_CODES, 32, r, at);
     if (d.platform === 'android') {
@@ -119,7 +131,7 @@ function compileLive(ascii: boolean): CompiledTemplate {
     at = put(r, at, K.city);
     at = putString(r, at, who.city, ascii);
     at = put(r, at, K.country);
-    at = putString(r, at, who.country, ascii);
+    at = putString(r, at, who.country.code, ascii);
     at = put(r, at, K.customerType);
     at = putString(r, at, ctx.pick(CUSTOMER_TYPES));
     at = put(r, at, K.firstSeen);
@@ -129,22 +141,22 @@ function compileLive(ascii: boolean): CompiledTemplate {
     at = putString(r, at, app.version);
     if (c !== undefined) {
       at = put(r, at, K.chargedId);
-      at = putString(r, at, c.orderId);
+      at = putOrderId(r, at, c);
       at = put(r, at, K.amountProp);
       at = putNumber(r, at, c.total);
       at = put(r, at, K.currencyProp);
-      at = putString(r, at, who.currency, ascii);
+      at = putString(r, at, who.country.currency, ascii);
       at = put(r, at, K.paymentMode);
       at = putString(r, at, c.paymentMethod, ascii);
       at = put(r, at, K.items);
-      at = putNumber(r, at, c.lines.length);
+      at = putNumber(r, at, c.count);
     } else if (l !== undefined) {
       at = put(r, at, K.productIdProp);
-      at = putString(r, at, l.productId);
+      at = putProductId(r, at, l);
       at = put(r, at, K.productName);
-      at = putString(r, at, l.name, ascii);
+      at = putString(r, at, l.product.title, ascii);
       at = put(r, at, K.category);
-      at = putString(r, at, l.category, ascii);
+      at = putString(r, at, l.product.category, ascii);
       at = put(r, at, K.priceProp);
       at = putNumber(r, at, l.price);
       at = put(r, at, K.quantity);

@@ -53,33 +53,61 @@ export function utf8(text: string): Uint8Array {
   return Buffer.from(text, 'utf8');
 }
 
-/** Copies a fragment into `out` at `at`; returns the end. Short ones by hand: `set` costs a call into C++. */
+/** Copies a fragment into `out` at `at`; returns the end. Short ones by hand: `set` costs ~15 ns, a byte ~1.5 ns. */
 export function put(out: Uint8Array, at: number, fragment: Uint8Array): number {
   const n = fragment.length;
-  if (n > 24) out.set(fragment, at);
+  if (n > 16) out.set(fragment, at);
   else for (let i = 0; i < n; i++) out[at + i] = fragment[i]!;
   return at + n;
+}
+
+/** Where once() writes: a piece fixed by one drawn value (a phone, an app build) is far below this. */
+const ONCE = Buffer.alloc(4096);
+
+/** The bytes `write` writes, written once into a scratch buffer and copied out: for a compiled form to keep. */
+export function once(write: (out: Buffer, at: number) => number): Uint8Array {
+  return Buffer.from(ONCE.subarray(0, write(ONCE, 0)));
 }
 
 /** A number as JSON writes it (String(n) for a finite number, all ASCII). Returns the end. */
 export function putNumber(out: Uint8Array, at: number, n: number): number {
   if (Number.isSafeInteger(n) && !Object.is(n, -0)) {
-    let v = n;
-    if (v < 0) {
+    if (n >= 0) return putDigits(out, at, n);
+    out[at] = 0x2d;
+    return putDigits(out, at + 1, -n);
+  }
+  // An amount to the cent (prices, totals): when cents / 100 is n, n is the double nearest that decimal, and below
+  // 10^13 (a double's spacing under half a cent) no shorter decimal is: JSON writes it, digits around a point.
+  const cents = Math.round(n * 100);
+  if (cents / 100 === n && cents % 100 !== 0 && cents < 1e15 && cents > -1e15) {
+    let c = cents;
+    if (c < 0) {
       out[at++] = 0x2d;
-      v = -v;
+      c = -c;
     }
-    let end = at;
-    for (let t = v; t >= 10; t = Math.floor(t / 10)) end++;
-    for (let i = end; i >= at; i--) {
-      out[i] = 0x30 + (v % 10);
-      v = Math.floor(v / 10);
-    }
-    return end + 1;
+    at = putDigits(out, at, Math.floor(c / 100));
+    const fraction = c % 100;
+    out[at] = 0x2e;
+    out[at + 1] = 0x30 + ((fraction / 10) | 0);
+    if (fraction % 10 === 0) return at + 2;
+    out[at + 2] = 0x30 + (fraction % 10);
+    return at + 3;
   }
   const text = JSON.stringify(n);
   for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
   return at + text.length;
+}
+
+/** A safe integer >= 0 in decimal digits. Returns the end. */
+function putDigits(out: Uint8Array, at: number, n: number): number {
+  let v = n;
+  let end = at;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) end++;
+  for (let i = end; i >= at; i--) {
+    out[i] = 0x30 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return end + 1;
 }
 
 /** The most UTF-8 bytes a JSON literal of a text of `units` UTF-16 units takes (an escape is at most 6 bytes). */
@@ -88,21 +116,41 @@ export function literalBound(units: number): number {
 }
 
 /**
- * A string value as JSON.stringify writes it, as UTF-8: printable ASCII without `"` or `\` (ids, codes, versions,
- * user agents, most names) byte by byte, anything else through JSON.stringify and Buffer#write (names in other
- * scripts, accents, emoji), from `at` again. Returns the end. `ascii`: folded first, as asciiPayload folds it.
+ * A string value as JSON.stringify writes it, as UTF-8: printable ASCII without `"` or `\\` (ids, codes, versions,
+ * user agents, most names) byte by byte, anything else from a cache of literals (LITERALS), from `at` again. Returns
+ * the end. `ascii`: folded first, as asciiPayload folds it (toAscii leaves printable ASCII as it is, so only the
+ * cached case folds).
  */
 export function putString(out: Buffer, at: number, text: string, ascii = false): number {
-  const s = ascii ? toAscii(text) : text;
-  const n = s.length;
+  const n = text.length;
   out[at] = 0x22;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return at + out.write(JSON.stringify(s), at, 'utf8');
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return put(out, at, literalBytes(text, ascii));
     out[at + 1 + i] = c;
   }
   out[at + 1 + n] = 0x22;
   return at + n + 2;
+}
+
+/**
+ * The UTF-8 JSON literals of the texts putString met that need more than copying (accents, other scripts, emoji,
+ * escapes), per --ascii mode: generated text comes from short lists (names, cities, products), so `--count` writes
+ * the same few dozen again and again (JSON.stringify, toAscii and an encode each, ~0.3 µs). Bounded in entries
+ * and length like toAscii's cache, whatever the templates write.
+ */
+const LITERALS = [new Map<string, Uint8Array>(), new Map<string, Uint8Array>()] as const;
+const LITERALS_MAX = 4096;
+const LITERAL_MAX_UNITS = 256;
+
+function literalBytes(text: string, ascii: boolean): Uint8Array {
+  const cache = LITERALS[ascii ? 1 : 0];
+  let bytes = cache.get(text);
+  if (bytes === undefined) {
+    bytes = utf8(literal(text, ascii));
+    if (cache.size < LITERALS_MAX && text.length <= LITERAL_MAX_UNITS) cache.set(text, bytes);
+  }
+  return bytes;
 }
 
 /** A JSON boolean. Returns the end. */

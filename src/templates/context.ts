@@ -54,6 +54,10 @@ export class TemplateContext {
     this.ascii = options.ascii === true;
   }
 
+  /** Takes `n` draws and makes nothing of them: what a helper draws for values a caller replaces. */
+  skip(n: number): void {
+    this.rng.skip(n);
+  }
   /** Float in [0, 1). */
   float(): number {
     return this.rng.u32() / 4294967296;
@@ -74,7 +78,7 @@ export class TemplateContext {
   }
   private chars(alphabet: readonly number[], n: number): string {
     const out = (SCRATCH[n] ??= new Array<number>(n).fill(0));
-    for (let i = 0; i < n; i++) out[i] = alphabet[this.rng.below(alphabet.length)]!;
+    this.rng.fill(alphabet, n, out, 0);
     return String.fromCharCode.apply(null, out);
   }
   hex(n: number): string {
@@ -119,7 +123,7 @@ export class TemplateContext {
    * as the string-making helpers (hex, alnum, base64url…), for compiled templates (compiled.ts). Returns the end.
    */
   charsInto(alphabet: readonly number[], n: number, out: Uint8Array, at: number): number {
-    for (let i = 0; i < n; i++) out[at + i] = alphabet[this.rng.below(alphabet.length)]!;
+    this.rng.fill(alphabet, n, out, at);
     return at + n;
   }
   /** uuid() written as its 36 ASCII bytes into `out` from `at` (the same draws). Returns the end. */
@@ -216,7 +220,7 @@ export class TemplateContext {
 }
 
 /** How one person's name is written: as typed, in plain Latin letters (--ascii, e-mail), and the e-mail's local part. */
-interface NameForms {
+export interface NameForms {
   typed: { first: string; last: string; name: string };
   ascii: { first: string; last: string; name: string };
   local: string;
@@ -225,7 +229,7 @@ interface NameForms {
 /** NameForms per native name (index n), then per first × last name; made on first use. */
 const NAME_FORMS: NameForms[] = [];
 
-function nameForms(n: number, f: number, l: number): NameForms {
+export function nameForms(n: number, f: number, l: number): NameForms {
   const key = n >= 0 ? n : NATIVE_NAMES.length + f * LAST_NAMES.length + l;
   let forms = NAME_FORMS[key];
   if (forms !== undefined) return forms;
@@ -247,3 +251,4 @@ export const ALNUM_CODES: readonly number[] = ALNUM;
 export const BASE64URL_CODES: readonly number[] = B64URL;
 export const HEX_CODES: readonly number[] = HEX;
 export const DIGIT_CODES: readonly number[] = DIGITS;
+export const LOWER_ALNUM_CODES: readonly number[] = LOWER_ALNUM;

@@ -3,13 +3,21 @@
 // delivery. Everything here mirrors `reward` and `rewardCode` in customerglu.ts draw for draw; the texts come from
 // the same pure helpers (faceText, tncAbove) and lists, so only the order of keys and draws is written twice, and
 // test/generate-compiled.test.ts compares the bytes.
-import { ALNUM_CODES, BASE64URL_CODES, type TemplateContext } from './context.js';
-import { literal, literalBound, put, putNumber, shown, SLOT, splitLiteral, utf8, type CompiledTemplate } from './compiled.js';
+import * as alphabets from './context.js';
+import type { TemplateContext } from './context.js';
+import * as compiled from './compiled.js';
+import { type CompiledTemplate } from './compiled.js';
 import {
   CODE_PREFIXES, faceChoices, faceText, PLAYED_REWARD_TYPES, REFERRAL_REWARD_TYPES, REWARD_CATEGORIES, tncAbove, TNC_ALONE,
   TNC_EXPIRES, TNC_NONE, TNC_ONCE, type RewardType,
 } from './customerglu.js';
-import { CAMPAIGN_NAMES, CURRENCIES, FIRST_NAMES, LAST_NAMES, NATIVE_NAMES } from './names.js';
+import * as names from './names.js';
+
+// Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
+const { literal, literalBound, put, putNumber, shown, SLOT, splitLiteral, utf8 } = compiled;
+const { ALNUM_CODES, BASE64URL_CODES } = alphabets;
+const { CAMPAIGN_NAMES, CURRENCIES, FIRST_NAMES, LAST_NAMES, NATIVE_NAMES } = names;
 
 /** A reward's face as fragments: name and amount (with the key after them), the body whole or around the code. */
 interface Face {

@@ -1,14 +1,22 @@
 // CustomerGlu's Events API event (every variant) compiled to JSON bytes (see compiled.ts): a purchase with its cart
 // lines was among the catalog's slowest interpreted events. This mirrors customerglu-events.ts `event` and
-// `properties` key for key and draw for draw through the same helpers (shopper, cart, cartLine, appBuild, device,
-// customerUserId). test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted
-// payload.
+// `properties` key for key and draw for draw through the draw-only forms (sources-drawn.ts) of the same helpers
+// (shopper, cart, cartLine, appBuild, device, customerUserId). test/generate-compiled-sources.test.ts compares the
+// bytes with JSON.stringify of the interpreted payload.
 import type { TemplateContext } from './context.js';
-import { put, putNumber, putString, utf8, type CompiledTemplate } from './compiled.js';
-import { SERVER_EVENTS, type ServerEvent } from './customerglu-events.js';
-import { putCartLine } from './cart-compiled.js';
-import { isoInto, plainClock } from './iso.js';
-import { appBuild, cart, cartLine, customerUserId, device, shopper } from './sources.js';
+import * as compiled from './compiled.js';
+import { type CompiledTemplate } from './compiled.js';
+import * as serverEvents from './customerglu-events.js';
+import type { ServerEvent } from './customerglu-events.js';
+import * as clocks from './iso.js';
+import * as drawn from './sources-drawn.js';
+
+// Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
+const { put, putNumber, putString, utf8 } = compiled;
+const { SERVER_EVENTS } = serverEvents;
+const { isoInto, plainClock } = clocks;
+const { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, itemCount, putCartLine, putCoupon, putCustomerUserId, putOrderId, putProductId } = drawn;
 
 const SIGNUP_METHODS = ['phone', 'phone', 'google', 'email'];
 /** Bodies are under 2 KB: ids of fixed length, numbers, and text from the templates' bounded lists. */
@@ -56,27 +64,27 @@ function compileEvent(name: ServerEvent, ascii: boolean): CompiledTemplate {
     at = put(out, at, K.eventName);
     at = put(out, at, nameLiteral);
     at = put(out, at, K.userId);
-    at = putString(out, at, customerUserId(ctx));
+    at = putCustomerUserId(ctx, out, at);
     at = put(out, at, K.timestamp);
     at = isoInto(out, at, now);
     at = put(out, at, K.properties);
-    const who = shopper(ctx);
+    const who = drawShopper(ctx);
     if (name === 'purchase') {
-      const c = cart(ctx, who);
+      const c = drawCart(ctx, who);
       at = put(out, at, K.orderId);
-      at = putString(out, at, c.orderId);
+      at = putOrderId(out, at, c);
       at = put(out, at, K.orderValue);
       at = putNumber(out, at, c.total);
       at = put(out, at, K.currency);
-      at = putString(out, at, who.currency, ascii);
+      at = putString(out, at, who.country.currency, ascii);
       at = put(out, at, K.itemCount);
-      at = putNumber(out, at, c.lines.reduce((n, l) => n + l.quantity, 0));
+      at = putNumber(out, at, itemCount(c));
       at = put(out, at, K.paymentMethod);
       at = putString(out, at, c.paymentMethod, ascii);
       at = put(out, at, K.category);
-      at = putString(out, at, c.lines[0]!.category, ascii);
+      at = putString(out, at, c.lines[0]!.product.category, ascii);
       at = put(out, at, K.items);
-      for (let i = 0; i < c.lines.length; i++) {
+      for (let i = 0; i < c.count; i++) {
         const l = c.lines[i]!;
         if (i > 0) out[at++] = 0x2c;
         at = putCartLine(out, at, l, ascii);
@@ -84,38 +92,38 @@ function compileEvent(name: ServerEvent, ascii: boolean): CompiledTemplate {
       out[at++] = 0x5d;
       if (c.coupon) {
         at = put(out, at, K.couponCode);
-        at = putString(out, at, c.coupon, ascii);
+        at = putCoupon(out, at, c);
       }
     } else if (name === 'add_to_cart') {
-      const l = cartLine(ctx, who);
+      const l = drawLine(ctx, who);
       at = put(out, at, K.productIdFirst);
-      at = putString(out, at, l.productId);
+      at = putProductId(out, at, l);
       at = put(out, at, K.productName);
-      at = putString(out, at, l.name, ascii);
+      at = putString(out, at, l.product.title, ascii);
       at = put(out, at, K.brand);
-      at = putString(out, at, l.brand, ascii);
+      at = putString(out, at, l.product.brand, ascii);
       at = put(out, at, K.category);
-      at = putString(out, at, l.category, ascii);
+      at = putString(out, at, l.product.category, ascii);
       at = put(out, at, K.price);
       at = putNumber(out, at, l.price);
       at = put(out, at, K.quantity);
       at = putNumber(out, at, l.quantity);
       at = put(out, at, K.currency);
-      at = putString(out, at, who.currency, ascii);
+      at = putString(out, at, who.country.currency, ascii);
     } else if (name === 'signup') {
       at = put(out, at, K.signupMethod);
       at = putString(out, at, ctx.pick(SIGNUP_METHODS));
       at = put(out, at, K.city);
       at = putString(out, at, who.city, ascii);
       at = put(out, at, K.country);
-      at = putString(out, at, who.country, ascii);
+      at = putString(out, at, who.country.code, ascii);
       if (ctx.chance(0.4)) {
         at = put(out, at, K.referralCode);
-        at = putString(out, at, `${who.plain.first.toUpperCase().replace(/[^A-Z]/g, '')}${ctx.digits(4)}`, ascii);
+        at = putString(out, at, `${who.plainFirst.toUpperCase().replace(/[^A-Z]/g, '')}${ctx.digits(4)}`, ascii);
       }
     } else {
-      const app = appBuild(ctx);
-      const d = device(ctx);
+      const app = drawAppBuild(ctx);
+      const d = drawDevice(ctx);
       at = put(out, at, K.appVersion);
       at = putString(out, at, app.version);
       at = put(out, at, K.platform);

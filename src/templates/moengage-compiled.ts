@@ -1,12 +1,25 @@
 // MoEngage's event (both variants) compiled to JSON bytes (see compiled.ts): with its push token, three hex ids and
 // two UUIDs it was among the catalog's slowest interpreted events. This mirrors moengage.ts `event`, `userAction`
-// and `deviceAttributes` key for key and draw for draw through the same helpers (shopper, appBuild, device, cart,
-// cartLine, customerUserId, pastMs); ids are drawn straight into the output (charsInto, uuidInto).
-// test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted payload.
-import { ALNUM_CODES, BASE64URL_CODES, HEX_CODES, type TemplateContext } from './context.js';
-import { put, putNumber, putString, utf8, type CompiledTemplate } from './compiled.js';
-import { isoInto, plainClock } from './iso.js';
-import { appBuild, cart, cartLine, customerUserId, device, pastMs, shopper } from './sources.js';
+// and `deviceAttributes` key for key and draw for draw through the draw-only forms (sources-drawn.ts) of the same
+// helpers (shopper, appBuild, device, cart, cartLine, customerUserId, pastMs); ids are drawn straight into the
+// output (charsInto, uuidInto). test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the
+// interpreted payload.
+import * as alphabets from './context.js';
+import type { TemplateContext } from './context.js';
+import * as compiled from './compiled.js';
+import { type CompiledTemplate } from './compiled.js';
+import * as clocks from './iso.js';
+import * as sources from './sources.js';
+import * as drawn from './sources-drawn.js';
+import type { DrawnCart, DrawnLine } from './sources-drawn.js';
+
+// Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
+const { put, putNumber, putString, utf8 } = compiled;
+const { ALNUM_CODES, BASE64URL_CODES, HEX_CODES } = alphabets;
+const { isoInto, plainClock } = clocks;
+const { pastMs } = sources;
+const { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, drawUserId, itemCount, putCoupon, putEmail, putOrderId, putPhone, putProductId, putUserId } = drawn;
 
 const ACTIONS = ['Order Placed', 'Order Placed', 'Added to Cart', 'Product Viewed', 'App Opened'] as const;
 const SOURCES = ['direct', 'push', 'deeplink'];
@@ -82,10 +95,10 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
   const write = (ctx: TemplateContext, out: Buffer, start: number): number => {
     const now = ctx.now;
     if (!(plainClock(now) && now >= EARLIEST_MS && now < LATEST_MS)) return -1;
-    const who = shopper(ctx);
-    const app = appBuild(ctx);
-    const d = device(ctx);
-    const uid = customerUserId(ctx);
+    const who = drawShopper(ctx);
+    const app = drawAppBuild(ctx);
+    const d = drawDevice(ctx);
+    drawUserId(ctx);
     const r = out;
     const from = start + HEAD_ROOM;
     let at: number;
@@ -101,10 +114,10 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
       at = put(r, at, K.eventTime);
       at = putNumber(r, at, ctx.unix(-ctx.int(1, 20) * 1000));
       at = put(r, at, K.campaignType);
-      at = putString(r, at, uid);
+      at = putUserId(r, at);
       if (email) {
         at = put(r, at, K.emailId);
-        at = putString(r, at, who.email, ascii);
+        at = putEmail(r, at, who);
         at = put(r, at, K.campaignId);
       } else {
         at = put(r, at, K.pushId);
@@ -124,10 +137,10 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
     } else {
       // userAction draws before the event's head (uuid, time): its attributes go to a later place in the body.
       const name = ctx.pick(ACTIONS);
-      let c: ReturnType<typeof cart> | undefined;
-      let l: ReturnType<typeof cartLine> | undefined;
-      if (name === 'Order Placed') c = cart(ctx, who);
-      else if (name !== 'App Opened') l = cartLine(ctx, who);
+      let c: DrawnCart | undefined;
+      let l: DrawnLine | undefined;
+      if (name === 'Order Placed') c = drawCart(ctx, who);
+      else if (name !== 'App Opened') l = drawLine(ctx, who);
       const source = name === 'App Opened' ? ctx.pick(SOURCES) : '';
       at = put(r, from, K.events);
       at = putString(r, at, name);
@@ -138,42 +151,42 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
       at = put(r, at, K.eventTime);
       at = putNumber(r, at, ctx.unix(-ctx.int(1, 20) * 1000));
       at = put(r, at, K.actionType);
-      at = putString(r, at, uid);
+      at = putUserId(r, at);
       at = put(r, at, K.attributes);
       if (c !== undefined) {
         at = put(r, at, K.orderId);
-        at = putString(r, at, c.orderId);
+        at = putOrderId(r, at, c);
         at = put(r, at, K.amount);
         at = putNumber(r, at, c.total);
         at = put(r, at, K.currency);
-        at = putString(r, at, who.currency, ascii);
+        at = putString(r, at, who.country.currency, ascii);
         at = put(r, at, K.itemsCount);
-        at = putNumber(r, at, c.lines.reduce((n, x) => n + x.quantity, 0));
+        at = putNumber(r, at, itemCount(c));
         at = put(r, at, K.paymentMode);
         at = putString(r, at, c.paymentMethod, ascii);
         at = put(r, at, K.productNames);
-        for (let i = 0; i < c.lines.length; i++) {
+        for (let i = 0; i < c.count; i++) {
           if (i > 0) r[at++] = 0x2c;
-          at = putString(r, at, c.lines[i]!.name, ascii);
+          at = putString(r, at, c.lines[i]!.product.title, ascii);
         }
         r[at++] = 0x5d;
         if (c.coupon) {
           at = put(r, at, K.couponCode);
-          at = putString(r, at, c.coupon, ascii);
+          at = putCoupon(r, at, c);
         }
       } else if (l !== undefined) {
         at = put(r, at, K.productId);
-        at = putString(r, at, l.productId);
+        at = putProductId(r, at, l);
         at = put(r, at, K.productName);
-        at = putString(r, at, l.name, ascii);
+        at = putString(r, at, l.product.title, ascii);
         at = put(r, at, K.brand);
-        at = putString(r, at, l.brand, ascii);
+        at = putString(r, at, l.product.brand, ascii);
         at = put(r, at, K.category);
-        at = putString(r, at, l.category, ascii);
+        at = putString(r, at, l.product.category, ascii);
         at = put(r, at, K.price);
         at = putNumber(r, at, l.price);
         at = put(r, at, K.currency);
-        at = putString(r, at, who.currency, ascii);
+        at = putString(r, at, who.country.currency, ascii);
         at = put(r, at, K.quantity);
         at = putNumber(r, at, l.quantity);
       } else {
@@ -190,13 +203,13 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
     at = put(r, at, K.lastName);
     at = putString(r, at, who.last, ascii);
     at = put(r, at, K.email);
-    at = putString(r, at, who.email, ascii);
+    at = putEmail(r, at, who);
     at = put(r, at, K.mobile);
-    at = putString(r, at, who.phone, ascii);
+    at = putPhone(r, at, who);
     at = put(r, at, K.city);
     at = putString(r, at, who.city, ascii);
     at = put(r, at, K.country);
-    at = putString(r, at, who.country, ascii);
+    at = putString(r, at, who.country.code, ascii);
     at = put(r, at, K.firstSeen);
     at = isoInto(r, at, pastMs(ctx, 2, 700));
     at = put(r, at, K.deviceId);

@@ -7,6 +7,10 @@ export interface Rng {
   u32(): number;
   /** `u32() % n` for n in [1, 46340]: one draw, the same value, without the float modulo `%` needs for u32's range. */
   below(n: number): number;
+  /** `n` draws of u32() whose values nobody needs. */
+  skip(n: number): void;
+  /** `n` characters of `alphabet` (codes, at most 46,340 of them) into `out` from `at`: below(alphabet.length) each. */
+  fill(alphabet: readonly number[], n: number, out: Uint8Array | number[], at: number): void;
 }
 
 /** splitmix32's output for one state (the caller steps the state by 0x9e3779b9 before each output). */
@@ -72,6 +76,33 @@ class Sfc32 implements Rng {
     this.b = (c + (c << 3)) | 0;
     this.c = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
+  }
+  fill(alphabet: readonly number[], n: number, out: Uint8Array | number[], at: number): void {
+    // u32() and below() with the state in locals: ids are most of the characters `--count` draws (a 145-character
+    // push token, 32-hex ids), and a field load and store per step was a third of a character's cost.
+    let a = this.a;
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
+    const size = alphabet.length;
+    const mask = (size & (size - 1)) === 0 ? size - 1 : -1;
+    const high = 65536 % size;
+    for (let i = 0; i < n; i++) {
+      const t = (a + b + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (((c << 21) | (c >>> 11)) + t) | 0;
+      const u = t >>> 0;
+      out[at + i] = alphabet[mask >= 0 ? u & mask : (((u >>> 16) % size) * high + (u & 0xffff)) % size]!;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+  skip(n: number): void {
+    for (let i = 0; i < n; i++) this.u32();
   }
   below(n: number): number {
     // u32 ≥ 2^31 is a double to V8, and `%` on a double is a C call: `generate --count` draws ~50 characters per

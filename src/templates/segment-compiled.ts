@@ -1,13 +1,24 @@
 // Segment's track and identify compiled to JSON bytes (see compiled.ts): the catalog's slowest events interpreted
 // (a ~1 KB payload of ~45 values: building it, the schema check and JSON.stringify were ~10 µs a delivery). This
-// mirrors segment.ts key for key and draw for draw, and draws through the same helpers (shopper, device, appBuild,
-// cart, cartLine, customerUserId, browserUserAgent), so only the order of keys and draws is written twice;
+// mirrors segment.ts key for key and draw for draw, the shared draws through sources-drawn.ts (shopper, device,
+// appBuild, cart, cartLine, browserUserAgent: the same draws, no objects), so only the order of keys and draws is written twice;
 // test/generate-compiled-sources.test.ts compares the bytes with JSON.stringify of the interpreted payload.
+import * as alphabets from './context.js';
 import type { TemplateContext } from './context.js';
-import { put, putBoolean, putNumber, putString, utf8, type CompiledTemplate } from './compiled.js';
-import { putCartLine } from './cart-compiled.js';
-import { isoInto, plainClock } from './iso.js';
-import { appBuild, appUserAgent, browserUserAgent, cart, cartLine, customerUserId, device, pastMs, shopper, type Cart, type Shopper } from './sources.js';
+import * as compiled from './compiled.js';
+import { type CompiledTemplate } from './compiled.js';
+import * as clocks from './iso.js';
+import * as sources from './sources.js';
+import * as drawn from './sources-drawn.js';
+import type { DrawnApp, DrawnCart, DrawnDevice, DrawnShopper } from './sources-drawn.js';
+
+// Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
+// some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
+const { once, put, putBoolean, putNumber, putString, utf8 } = compiled;
+const { LOWER_ALNUM_CODES } = alphabets;
+const { isoInto, plainClock } = clocks;
+const { pastMs } = sources;
+const { drawAppBuild, drawCart, drawDevice, drawLine, drawShopper, drawUserId, putAppUserAgent, putBrowserUserAgent, putCartLine, putCoupon, putEmail, putIp, putOrderId, putPhone, putProductId, putSku, putUserId } = drawn;
 
 const LIBRARIES = ['analytics.js', 'analytics-android', 'analytics-ios', 'analytics-node'] as const;
 const PATHS = ['/', '/cart', '/checkout', '/products/running-shoes', '/account/signup'];
@@ -98,43 +109,25 @@ const K = {
   fromBackground: f('"from_background":'),
 } as const;
 
-/** The context object (segment.ts `context`), its draws in the template's order. */
-function writeContext(ctx: TemplateContext, who: Shopper, library: (typeof LIBRARIES)[number], out: Buffer, start: number, ascii: boolean): { at: number; app?: { version: string; build: string } } {
-  const js = ctx.int(60, 74);
-  const android = ctx.int(0, 3);
-  const ios = ctx.int(5, 8);
-  const nodeMinor = ctx.int(0, 2);
-  const nodePatch = ctx.int(0, 9);
-  const version =
-    library === 'analytics.js' ? `next-1.${js}.0` : library === 'analytics-android' ? `4.11.${android}` : library === 'analytics-ios' ? `4.1.${ios}` : `2.${nodeMinor}.${nodePatch}`;
-  let at = put(out, start, K.context);
-  at = putString(out, at, library);
-  at = put(out, at, K.version);
-  at = putString(out, at, version);
-  at = put(out, at, K.ip);
-  at = putString(out, at, who.ip, ascii);
-  at = put(out, at, K.locale);
-  at = putString(out, at, who.locale, ascii);
-  at = put(out, at, K.timezone);
-  at = putString(out, at, who.timezone, ascii);
-  if (library === 'analytics.js') {
-    const path = ctx.pick(PATHS);
-    const host = ctx.pick(HOSTS);
-    at = put(out, at, K.page);
-    at = putString(out, at, path);
-    at = put(out, at, K.referrer);
-    at = putString(out, at, ctx.pick(REFERRERS));
-    at = put(out, at, K.searchTitle);
-    at = putString(out, at, ctx.pick(TITLES));
-    at = put(out, at, K.url);
-    at = putString(out, at, `https://${host}${path}`);
-    at = put(out, at, K.userAgent);
-    return { at: putString(out, at, browserUserAgent(ctx)) };
-  }
-  if (library === 'analytics-node') return { at };
-  const app = appBuild(ctx);
-  const d = device(ctx, library === 'analytics-ios' ? 'ios' : 'android');
-  at = put(out, at, K.app);
+/** The library's version as segment.ts writes it (`next-1.${js}.0`, `4.11.${android}`, …): prefix, number, suffix. */
+const VERSIONS = { 'analytics.js': [f('"next-1.'), f('.0"')], 'analytics-android': [f('"4.11.'), f('"')], 'analytics-ios': [f('"4.1.'), f('"')] } as const;
+const NODE_VERSION = f('"2.');
+/** `https://${host}${path}` as JSON, per host and path. */
+const URLS: Uint8Array[] = [];
+/** Drawn before the context, written after it: the message id's UUID. */
+const MESSAGE_UUID = Buffer.alloc(36);
+const AJS_NEXT = f('ajs-next-');
+const DASH = f('-');
+/** Drawn after the line, written before it: a Product Added event's cart id. */
+const CART_ID = Buffer.alloc(16);
+
+/** Per --ascii mode, per app build and per phone: the keys and values of the context they fix, written once. */
+const APP_TEXT: [Uint8Array[], Uint8Array[]] = [[], []];
+const DEVICE_TEXT: [Uint8Array[], Uint8Array[]] = [[], []];
+
+/** `,"app":{…},"device":{"id":"`: what the app build fixes, up to the device's id. */
+function writeApp(out: Buffer, start: number, app: DrawnApp, ascii: boolean): number {
+  let at = put(out, start, K.app);
   at = putString(out, at, app.name, ascii);
   at = put(out, at, K.version);
   at = putString(out, at, app.version);
@@ -142,9 +135,12 @@ function writeContext(ctx: TemplateContext, who: Shopper, library: (typeof LIBRA
   at = putString(out, at, app.build);
   at = put(out, at, K.namespace);
   at = putString(out, at, app.bundle);
-  at = put(out, at, K.device);
-  at = ctx.uuidInto(out, at);
-  at = put(out, at, K.manufacturer);
+  return put(out, at, K.device);
+}
+
+/** From after the device's id to the network's `"wifi":`: what the phone fixes. */
+function writeDevice(out: Buffer, start: number, d: DrawnDevice, ascii: boolean): number {
+  let at = put(out, start, K.manufacturer);
   at = putString(out, at, d.manufacturer, ascii);
   at = put(out, at, K.model);
   at = putString(out, at, d.model, ascii);
@@ -162,18 +158,68 @@ function writeContext(ctx: TemplateContext, who: Shopper, library: (typeof LIBRA
   at = putNumber(out, at, d.screen.height);
   at = put(out, at, K.density);
   at = putNumber(out, at, d.screen.density);
-  at = put(out, at, K.network);
+  return put(out, at, K.network);
+}
+
+/** The context object (segment.ts `context`), its draws in the template's order. */
+function writeContext(ctx: TemplateContext, who: DrawnShopper, library: (typeof LIBRARIES)[number], out: Buffer, start: number, ascii: boolean): { at: number; app?: DrawnApp } {
+  const js = ctx.int(60, 74);
+  const android = ctx.int(0, 3);
+  const ios = ctx.int(5, 8);
+  const nodeMinor = ctx.int(0, 2);
+  const nodePatch = ctx.int(0, 9);
+  let at = put(out, start, K.context);
+  at = putString(out, at, library);
+  at = put(out, at, K.version);
+  if (library === 'analytics-node') {
+    at = putNumber(out, put(out, at, NODE_VERSION), nodeMinor);
+    out[at] = 0x2e;
+    at = putNumber(out, at + 1, nodePatch);
+    out[at++] = 0x22;
+  } else {
+    const [prefix, suffix] = VERSIONS[library];
+    at = put(out, putNumber(out, put(out, at, prefix), library === 'analytics.js' ? js : library === 'analytics-android' ? android : ios), suffix);
+  }
+  at = put(out, at, K.ip);
+  at = putIp(out, at, who);
+  at = put(out, at, K.locale);
+  at = putString(out, at, who.country.locale, ascii);
+  at = put(out, at, K.timezone);
+  at = putString(out, at, who.country.timezone, ascii);
+  if (library === 'analytics.js') {
+    // Indices from int(0, n - 1): the ones pick() takes.
+    const path = ctx.int(0, PATHS.length - 1);
+    const host = ctx.int(0, HOSTS.length - 1);
+    at = put(out, at, K.page);
+    at = putString(out, at, PATHS[path]!);
+    at = put(out, at, K.referrer);
+    at = putString(out, at, ctx.pick(REFERRERS));
+    at = put(out, at, K.searchTitle);
+    at = putString(out, at, ctx.pick(TITLES));
+    at = put(out, at, K.url);
+    const url = host * PATHS.length + path;
+    at = put(out, at, (URLS[url] ??= f(JSON.stringify(`https://${HOSTS[host]}${PATHS[path]}`))));
+    at = put(out, at, K.userAgent);
+    return { at: putBrowserUserAgent(ctx, out, at) };
+  }
+  if (library === 'analytics-node') return { at };
+  const app = drawAppBuild(ctx);
+  const d = drawDevice(ctx, library === 'analytics-ios' ? 'ios' : 'android');
+  const mode = ascii ? 1 : 0;
+  at = put(out, at, (APP_TEXT[mode][app.key] ??= once((o, a) => writeApp(o, a, app, ascii))));
+  at = ctx.uuidInto(out, at);
+  at = put(out, at, (DEVICE_TEXT[mode][d.key] ??= once((o, a) => writeDevice(o, a, d, ascii))));
   at = putBoolean(out, at, ctx.chance(0.6));
   at = put(out, at, K.carrier);
-  at = putString(out, at, ctx.pick(who.country === 'GH' ? CARRIERS.GH : who.country === 'IN' ? CARRIERS.IN : CARRIERS.other));
+  at = putString(out, at, ctx.pick(who.country.code === 'GH' ? CARRIERS.GH : who.country.code === 'IN' ? CARRIERS.IN : CARRIERS.other));
   at = put(out, at, K.userAgent);
-  return { at: putString(out, at, appUserAgent(app, d), ascii), app };
+  return { at: putAppUserAgent(out, at, app, d), app };
 }
 
 /** `products`: the cart's lines as lineProps writes them. */
-function writeLines(c: Cart, out: Buffer, start: number, ascii: boolean): number {
+function writeLines(c: DrawnCart, out: Buffer, start: number, ascii: boolean): number {
   let at = put(out, start, K.products);
-  for (let i = 0; i < c.lines.length; i++) {
+  for (let i = 0; i < c.count; i++) {
     const l = c.lines[i]!;
     if (i > 0) out[at++] = 0x2c;
     at = putCartLine(out, at, l, ascii);
@@ -183,16 +229,16 @@ function writeLines(c: Cart, out: Buffer, start: number, ascii: boolean): number
 }
 
 /** The track event's name and properties (segment.ts `trackEvent`). */
-function writeTrack(ctx: TemplateContext, who: Shopper, app: { version: string; build: string } | undefined, out: Buffer, start: number, ascii: boolean): number {
+function writeTrack(ctx: TemplateContext, who: DrawnShopper, app: DrawnApp | undefined, out: Buffer, start: number, ascii: boolean): number {
   const name = ctx.pick(app ? APP_TRACK_NAMES : TRACK_NAMES);
   let at = put(out, start, K.event);
   at = putString(out, at, name);
   at = put(out, at, K.properties);
   switch (name) {
     case 'Order Completed': {
-      const c = cart(ctx, who);
+      const c = drawCart(ctx, who);
       at = put(out, at, K.orderId);
-      at = putString(out, at, c.orderId);
+      at = putOrderId(out, at, c);
       at = put(out, at, K.total);
       at = putNumber(out, at, c.total);
       at = put(out, at, K.revenue);
@@ -204,46 +250,48 @@ function writeTrack(ctx: TemplateContext, who: Shopper, app: { version: string; 
       at = put(out, at, K.discount);
       at = putNumber(out, at, c.discount);
       at = put(out, at, K.currency);
-      at = putString(out, at, who.currency, ascii);
+      at = putString(out, at, who.country.currency, ascii);
       at = writeLines(c, out, at, ascii);
       if (c.coupon) {
         at = put(out, at, K.coupon);
-        at = putString(out, at, c.coupon, ascii);
+        at = putCoupon(out, at, c);
       }
       break;
     }
     case 'Checkout Started': {
-      const c = cart(ctx, who);
+      const c = drawCart(ctx, who);
       at = put(out, at, K.orderId);
-      at = putString(out, at, c.orderId);
+      at = putOrderId(out, at, c);
       at = put(out, at, K.value);
       at = putNumber(out, at, c.subtotal);
       at = put(out, at, K.currency);
-      at = putString(out, at, who.currency, ascii);
+      at = putString(out, at, who.country.currency, ascii);
       at = writeLines(c, out, at, ascii);
       break;
     }
     case 'Product Added': {
-      const l = cartLine(ctx, who);
-      const cartId = ctx.lowerAlnum(16);
+      const l = drawLine(ctx, who);
+      ctx.charsInto(LOWER_ALNUM_CODES, 16, CART_ID, 0);
       at = put(out, at, K.cartId);
-      at = putString(out, at, cartId);
+      out[at] = 0x22;
+      at = put(out, at + 1, CART_ID);
+      out[at++] = 0x22;
       at = put(out, at, K.productIdAfter);
-      at = putString(out, at, l.productId);
+      at = putProductId(out, at, l);
       at = put(out, at, K.sku);
-      at = putString(out, at, l.sku, ascii);
+      at = putSku(out, at, l);
       at = put(out, at, K.name);
-      at = putString(out, at, l.name, ascii);
+      at = putString(out, at, l.product.title, ascii);
       at = put(out, at, K.brand);
-      at = putString(out, at, l.brand, ascii);
+      at = putString(out, at, l.product.brand, ascii);
       at = put(out, at, K.category);
-      at = putString(out, at, l.category, ascii);
+      at = putString(out, at, l.product.category, ascii);
       at = put(out, at, K.price);
       at = putNumber(out, at, l.price);
       at = put(out, at, K.quantity);
       at = putNumber(out, at, l.quantity);
       at = put(out, at, K.currency);
-      at = putString(out, at, who.currency, ascii);
+      at = putString(out, at, who.country.currency, ascii);
       break;
     }
     case 'Signed Up':
@@ -272,11 +320,11 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     if (!(plainClock(now) && now >= EARLIEST_OFFSET_MS)) return -1;
     // segment.ts `envelope`: library, shopper, userId, anonymousId, messageId, clock, then the context.
     const library = ctx.pick(LIBRARIES);
-    const who = shopper(ctx);
-    const userId = customerUserId(ctx);
+    const who = drawShopper(ctx);
+    drawUserId(ctx);
     let at = put(out, start, K.anonymousId);
     at = ctx.uuidInto(out, at);
-    const messageId = library === 'analytics.js' ? `ajs-next-${now}-${ctx.uuid()}` : ctx.uuid();
+    ctx.uuidInto(MESSAGE_UUID, 0);
     const skew = ctx.int(0, 150);
     const inQueue = ctx.int(40, 600);
     const inFlight = ctx.int(15, 200);
@@ -284,7 +332,11 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     const originalTimestamp = sentAt - inQueue;
     const context = writeContext(ctx, who, library, out, at, ascii);
     at = put(out, context.at, K.integrations);
-    at = putString(out, at, messageId);
+    // `ajs-next-${now}-${uuid}` from analytics.js, the UUID alone from the others.
+    out[at++] = 0x22;
+    if (library === 'analytics.js') at = put(out, putNumber(out, put(out, at, AJS_NEXT), now), DASH);
+    at = put(out, at, MESSAGE_UUID);
+    out[at++] = 0x22;
     at = put(out, at, K.originalTimestamp);
     at = isoInto(out, at, originalTimestamp);
     at = put(out, at, K.receivedAt);
@@ -294,7 +346,7 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     at = put(out, at, K.timestamp);
     at = isoInto(out, at, now - (sentAt - originalTimestamp));
     at = put(out, at, type === 'identify' ? K.typeIdentify : K.typeTrack);
-    at = putString(out, at, userId);
+    at = putUserId(out, at);
     at = put(out, at, K.versionOne);
     if (type === 'track') return writeTrack(ctx, who, context.app, out, at, ascii);
     at = put(out, at, K.traits);
@@ -304,13 +356,13 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     at = put(out, at, K.lastName);
     at = putString(out, at, who.last, ascii);
     at = put(out, at, K.email);
-    at = putString(out, at, who.email, ascii);
+    at = putEmail(out, at, who);
     at = put(out, at, K.phone);
-    at = putString(out, at, who.phone, ascii);
+    at = putPhone(out, at, who);
     at = put(out, at, K.address);
     at = putString(out, at, who.city, ascii);
     at = put(out, at, K.country);
-    at = putString(out, at, who.country, ascii);
+    at = putString(out, at, who.country.code, ascii);
     at = put(out, at, K.createdAt);
     at = isoInto(out, at, pastMs(ctx, 1, 900));
     at = put(out, at, K.plan);

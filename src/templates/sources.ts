@@ -6,7 +6,7 @@ import { isoString } from './iso.js';
 import { PRODUCTS } from './names.js';
 import { toAscii } from './text.js';
 
-interface Country {
+export interface Country {
   code: string;
   currency: string;
   /** Units of the currency per US dollar, rounded: enough to make prices look local. */
@@ -21,7 +21,7 @@ interface Country {
   ipOctets: readonly number[];
 }
 
-const COUNTRY: Record<string, Country> = {
+export const COUNTRY: Record<string, Country> = {
   IN: { code: 'IN', currency: 'INR', perUsd: 83, dial: '+91', mobile: ['6', '7', '8', '9'], rest: 9, locale: 'en-IN', timezone: 'Asia/Kolkata', ipOctets: [49, 103, 106, 117, 157, 182] },
   GH: { code: 'GH', currency: 'GHS', perUsd: 15, dial: '+233', mobile: ['20', '24', '26', '27', '50', '54', '55', '59'], rest: 7, locale: 'en-GH', timezone: 'Africa/Accra', ipOctets: [41, 102, 154, 197] },
   NG: { code: 'NG', currency: 'NGN', perUsd: 1500, dial: '+234', mobile: ['70', '80', '81', '90', '91'], rest: 8, locale: 'en-NG', timezone: 'Africa/Lagos', ipOctets: [102, 105, 129, 197] },
@@ -33,13 +33,13 @@ const COUNTRY: Record<string, Country> = {
   DE: { code: 'DE', currency: 'EUR', perUsd: 0.92, dial: '+49', mobile: ['151', '160', '170', '176'], rest: 7, locale: 'de-DE', timezone: 'Europe/Berlin', ipOctets: [46, 79, 84, 91] },
 };
 
-const CITY_COUNTRY: Record<string, string> = {
+export const CITY_COUNTRY: Record<string, string> = {
   Bengaluru: 'IN', Mumbai: 'IN', Delhi: 'IN', Pune: 'IN', Hyderabad: 'IN', Chennai: 'IN',
   Accra: 'GH', Kumasi: 'GH', Takoradi: 'GH', Lagos: 'NG', London: 'GB', 'New York': 'US', Singapore: 'SG',
   Dubai: 'AE', 'São Paulo': 'BR', Brasília: 'BR', Berlin: 'DE', München: 'DE', Köln: 'DE',
 };
 // Most CustomerGlu customers are Indian apps, then Ghanaian (mgPass) and global ones: weight the cities so.
-const CITIES = ['Bengaluru', 'Mumbai', 'Delhi', 'Pune', 'Hyderabad', 'Chennai', 'Accra', 'Kumasi', 'Takoradi', 'Lagos', 'London', 'New York', 'Singapore', 'Dubai', 'São Paulo', 'Brasília', 'Berlin', 'München', 'Köln'];
+export const CITIES = ['Bengaluru', 'Mumbai', 'Delhi', 'Pune', 'Hyderabad', 'Chennai', 'Accra', 'Kumasi', 'Takoradi', 'Lagos', 'London', 'New York', 'Singapore', 'Dubai', 'São Paulo', 'Brasília', 'Berlin', 'München', 'Köln'];
 
 /** Under --ascii a city arrives folded ("Munich"); its country is still the one of the city it was. */
 const ASCII_CITY: Record<string, string> = Object.fromEntries(CITIES.map((c) => [toAscii(c), c]));
@@ -66,7 +66,6 @@ export function shopper(ctx: TemplateContext): Shopper {
   const p = ctx.person();
   const city = ctx.text(ctx.pick(CITIES));
   const c = COUNTRY[CITY_COUNTRY[city] ?? CITY_COUNTRY[ASCII_CITY[city] ?? ''] ?? 'IN']!;
-  const whole = c.perUsd >= 50;
   return {
     first: p.first,
     plain: p.plain,
@@ -80,9 +79,13 @@ export function shopper(ctx: TemplateContext): Shopper {
     locale: c.locale,
     timezone: c.timezone,
     ip: `${ctx.pick(c.ipOctets)}.${ctx.int(0, 255)}.${ctx.int(0, 255)}.${ctx.int(1, 254)}`,
-    // Shelf prices end in 9s (₹66,299, $798.99), as price lists do.
-    price: (usd) => (whole ? Math.max(1, Math.round((usd * c.perUsd) / 100)) * 100 - 1 : Math.max(1, Math.round(usd * c.perUsd)) - 0.01),
+    price: (usd) => localPrice(c, usd),
   };
+}
+
+/** A US-dollar list price in the country's currency. Shelf prices end in 9s (₹66,299, $798.99), as price lists do. */
+export function localPrice(c: Country, usd: number): number {
+  return c.perUsd >= 50 ? Math.max(1, Math.round((usd * c.perUsd) / 100)) * 100 - 1 : Math.max(1, Math.round(usd * c.perUsd)) - 0.01;
 }
 
 export interface Device {
@@ -96,7 +99,7 @@ export interface Device {
   screen: { width: number; height: number; density: number };
 }
 
-const ANDROID = [
+export const ANDROID = [
   { manufacturer: 'samsung', model: 'SM-S921B', modelName: 'Galaxy S24', screen: { width: 1080, height: 2340, density: 3 } },
   { manufacturer: 'samsung', model: 'SM-A546E', modelName: 'Galaxy A54 5G', screen: { width: 1080, height: 2340, density: 2.625 } },
   { manufacturer: 'Xiaomi', model: '23090RA98I', modelName: 'Redmi Note 13 Pro', screen: { width: 1220, height: 2712, density: 2.75 } },
@@ -106,22 +109,25 @@ const ANDROID = [
   { manufacturer: 'INFINIX', model: 'Infinix X6831', modelName: 'Hot 40', screen: { width: 1080, height: 2460, density: 2.625 } },
   { manufacturer: 'vivo', model: 'V2302', modelName: 'vivo Y27', screen: { width: 1080, height: 2388, density: 2.625 } },
 ] as const;
-const IPHONES = [
+export const IPHONES = [
   { model: 'iPhone15,4', modelName: 'iPhone 15', screen: { width: 393, height: 852, density: 3 } },
   { model: 'iPhone14,7', modelName: 'iPhone 14', screen: { width: 390, height: 844, density: 3 } },
   { model: 'iPhone16,2', modelName: 'iPhone 15 Pro Max', screen: { width: 430, height: 932, density: 3 } },
   { model: 'iPhone12,1', modelName: 'iPhone 11', screen: { width: 414, height: 896, density: 2 } },
 ] as const;
 
+export const ANDROID_OS = ['12', '13', '14', '14', '15'];
+export const IOS_OS = ['16.7.8', '17.4.1', '17.5.1', '17.6', '18.0.1', '18.1'];
+
 /** A phone; `platform` pins it when the caller already knows (an iOS SDK runs on an iPhone). */
 export function device(ctx: TemplateContext, platform?: Device['platform']): Device {
   // Android dominates in India and Ghana; iPhones are a minority everywhere but the US/UK.
   if (platform === 'android' || (platform === undefined && ctx.chance(0.7))) {
     const d = ctx.pick(ANDROID);
-    return { platform: 'android', manufacturer: d.manufacturer, model: d.model, modelName: d.modelName, osName: 'Android', osVersion: ctx.pick(['12', '13', '14', '14', '15']), screen: { ...d.screen } };
+    return { platform: 'android', manufacturer: d.manufacturer, model: d.model, modelName: d.modelName, osName: 'Android', osVersion: ctx.pick(ANDROID_OS), screen: { ...d.screen } };
   }
   const d = ctx.pick(IPHONES);
-  return { platform: 'ios', manufacturer: 'Apple', model: d.model, modelName: d.modelName, osName: 'iOS', osVersion: ctx.pick(['16.7.8', '17.4.1', '17.5.1', '17.6', '18.0.1', '18.1']), screen: { ...d.screen } };
+  return { platform: 'ios', manufacturer: 'Apple', model: d.model, modelName: d.modelName, osName: 'iOS', osVersion: ctx.pick(IOS_OS), screen: { ...d.screen } };
 }
 
 export interface AppBuild {
@@ -131,7 +137,7 @@ export interface AppBuild {
   build: string;
 }
 
-const APPS = [
+export const APPS = [
   { name: 'ShopKart', bundle: 'com.shopkart.app' },
   { name: 'FreshBasket', bundle: 'in.freshbasket.android' },
   { name: 'PayQuick', bundle: 'com.payquick.wallet' },
@@ -154,14 +160,19 @@ export function appUserAgent(app: AppBuild, d: Device): string {
     : `${app.name.replace(/\s+/g, '')}/${app.build} CFNetwork/1494.0.7 Darwin/23.4.0`;
 }
 
+/** Chrome's user agents (Windows, Android, macOS) around its version, and Safari's on an iPhone (no Chrome in it). */
+export const CHROME_AGENTS: ReadonlyArray<readonly [string, string]> = [
+  ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/', ' Safari/537.36'],
+  ['Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/', ' Mobile Safari/537.36'],
+  ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/', ' Safari/537.36'],
+];
+export const SAFARI_AGENT = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
 export function browserUserAgent(ctx: TemplateContext): string {
   const chrome = `${ctx.int(124, 131)}.0.${ctx.int(6300, 6800)}.${ctx.int(40, 200)}`;
-  return ctx.pick([
-    `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome} Safari/537.36`,
-    `Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome} Mobile Safari/537.36`,
-    `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${chrome} Safari/537.36`,
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-  ]);
+  // int(0, 3) is the index pick() would take of the four agents: only the one picked is made.
+  const k = ctx.int(0, 3);
+  return k === 3 ? SAFARI_AGENT : CHROME_AGENTS[k]![0] + chrome + CHROME_AGENTS[k]![1];
 }
 
 export interface CartLine {
@@ -186,9 +197,13 @@ export interface Cart {
   paymentMethod: string;
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
+export const round2 = (n: number) => Math.round(n * 100) / 100;
+export const QUANTITIES = [1, 1, 1, 2, 3];
+export const COUPON_WORDS = ['WELCOME', 'FEST', 'SAVE', 'GLU'];
+export const COUPON_PERCENTS = [10, 15, 20, 25];
+export const OTHER_PAYMENT_METHODS = ['Credit Card', 'Apple Pay', 'PayPal'];
 
-const PAYMENT_METHODS: Record<string, readonly string[]> = {
+export const PAYMENT_METHODS: Record<string, readonly string[]> = {
   IN: ['UPI', 'UPI', 'Credit Card', 'Net Banking', 'COD'],
   GH: ['Mobile Money', 'Mobile Money', 'Card'],
   NG: ['Card', 'Bank Transfer', 'USSD'],
@@ -196,7 +211,7 @@ const PAYMENT_METHODS: Record<string, readonly string[]> = {
 
 /** A brand's SKU prefix ("LEV" for Levi’s), made once per brand (the products' brands: a short list). */
 const SKU_PREFIXES = new Map<string, string>();
-function skuPrefix(brand: string): string {
+export function skuPrefix(brand: string): string {
   let prefix = SKU_PREFIXES.get(brand);
   if (prefix === undefined) {
     prefix = brand.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase();
@@ -214,7 +229,7 @@ export function cartLine(ctx: TemplateContext, who: Shopper): CartLine {
     brand: p.brand,
     category: p.category,
     price: who.price(p.price),
-    quantity: ctx.pick([1, 1, 1, 2, 3]),
+    quantity: ctx.pick(QUANTITIES),
   };
 }
 
@@ -222,12 +237,12 @@ export function cartLine(ctx: TemplateContext, who: Shopper): CartLine {
 export function cart(ctx: TemplateContext, who: Shopper): Cart {
   const lines = Array.from({ length: ctx.int(1, 3) }, () => cartLine(ctx, who));
   const subtotal = round2(lines.reduce((sum, l) => sum + l.price * l.quantity, 0));
-  const coupon = ctx.chance(0.35) ? `${ctx.pick(['WELCOME', 'FEST', 'SAVE', 'GLU'])}${ctx.pick([10, 15, 20, 25])}` : undefined;
+  const coupon = ctx.chance(0.35) ? `${ctx.pick(COUPON_WORDS)}${ctx.pick(COUPON_PERCENTS)}` : undefined;
   const discount = coupon ? round2(subtotal * 0.1) : 0;
   const shipping = subtotal > who.price(40) ? 0 : who.price(3);
   // Shelf prices include VAT/GST almost everywhere; US sales tax is added at checkout.
   const tax = who.country === 'US' ? round2((subtotal - discount) * 0.08875) : 0;
-  const paymentMethod = ctx.pick(PAYMENT_METHODS[who.country] ?? ['Credit Card', 'Apple Pay', 'PayPal']);
+  const paymentMethod = ctx.pick(PAYMENT_METHODS[who.country] ?? OTHER_PAYMENT_METHODS);
   const out: Cart = { orderId: `ORD-${ctx.digits(10)}`, lines, subtotal, discount, shipping, tax, total: round2(subtotal - discount + shipping + tax), paymentMethod };
   if (coupon) out.coupon = coupon;
   return out;
