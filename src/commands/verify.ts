@@ -150,6 +150,37 @@ function requireSignedParts(signing: Signing, o: VerifyFlags): void {
   }
 }
 
+/**
+ * --timestamp stands in for a timestamp the delivery does not carry (--body mode). Given beside one it does carry
+ * (Stripe's `t=` in the signature, a capture's timestamp header), the MAC was checked over the given time, not the
+ * one sent, and a delivery every receiver refuses was called valid: refused unless the two agree.
+ */
+function refuseTimestampOverride(signing: Signing, o: VerifyFlags, req: RequestParts): void {
+  if (o.timestamp === undefined) return;
+  const p = signing.def.profile?.(signing.own, signing.custom);
+  if (!p || p.content === 'body') return;
+  let carried: string | undefined;
+  let where = '';
+  if (p.list === 'stripe') {
+    const value = o.signature ?? req.headers[p.header.toLowerCase()];
+    // As stripe-node reads it: items split on ',', key and value on '=', the last t= wins.
+    for (const item of (value ?? '').split(',')) {
+      const [key, v] = item.split('=');
+      if (key === 't') carried = v ?? '';
+    }
+    where = `t= in ${p.header}`;
+  } else if (p.timestampHeader !== undefined) {
+    carried = req.headers[p.timestampHeader.toLowerCase()];
+    where = `its ${p.timestampHeader} header`;
+  }
+  if (carried === undefined || carried.trim() === o.timestamp.trim()) return;
+  throw new UsageError(
+    'conflicting_timestamp',
+    `--timestamp ${o.timestamp} differs from the timestamp the delivery carries (${where}: "${carried}"), which is what was signed`,
+    'leave --timestamp out: it only stands in for a timestamp the delivery does not carry (--body with a bare signature)',
+  );
+}
+
 function print(v: Verdict, o: VerifyFlags, secrets: string[], explanation?: Explanation): void {
   if (o.json) {
     const { result: _omit, ...rest } = explanation ?? { result: undefined };
@@ -230,6 +261,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
     ...(o.signature !== undefined ? { signature: o.signature } : {}),
   });
 
+  refuseTimestampOverride(signing, o, req);
   const explanation = o.explain ? explain(signing.spec, req, options) : undefined;
   const result = explanation?.result ?? verifyRequest(signing.spec, req, options);
   const verdict: Verdict = { status: result.status, valid: result.valid, reason: result.reason, ...(result.header !== undefined ? { header: result.header } : {}), ...(result.secretIndex !== undefined ? { secretIndex: result.secretIndex } : {}) };
