@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeCapture } from '../src/core/capture.js';
 import { runCli } from './helpers/cli.js';
@@ -49,8 +50,20 @@ describe('verify --timestamp beside a timestamp the delivery carries', () => {
     writeFileSync(capture, serializeCapture({ method: 'POST', path: '/slack', headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(t), 'x-slack-signature': sig }, body: Buffer.from(BODY) }));
     const r = await runCli(['verify', '--scheme', 'slack', '--capture', capture, '--secret', SECRET, '--timestamp', String(now), '--now', String(now)]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/its X-Slack-Request-Timestamp header: "\d+"/);
+    expect(r.stderr).toMatch(/its x-slack-request-timestamp header: "\d+"/);
     const without = await runCli(['verify', '--scheme', 'slack', '--capture', capture, '--secret', SECRET, '--now', String(now)]);
     expect(without.code).toBe(1);
+  });
+
+  it('Standard Webhooks under Svix\'s names: the capture\'s svix-timestamp is what was signed', async () => {
+    const key = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const signature = new Webhook(key).sign('msg_2KWPBgLlAfxdpx2AI54pPJ85f4W', new Date((now - 5000) * 1000), BODY);
+    const capture = join(dir, 'svix.json');
+    writeFileSync(capture, serializeCapture({ method: 'POST', path: '/svix', headers: { 'content-type': 'application/json', 'svix-id': 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W', 'svix-timestamp': String(now - 5000), 'svix-signature': signature }, body: Buffer.from(BODY) }));
+    const r = await runCli(['verify', '--scheme', 'standard-webhooks', '--capture', capture, '--secret', key, '--timestamp', String(now), '--now', String(now)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/its svix-timestamp header/);
+    const own = await runCli(['verify', '--scheme', 'standard-webhooks', '--capture', capture, '--secret', key, '--now', String(now - 5000)]);
+    expect(own.code).toBe(0);
   });
 });

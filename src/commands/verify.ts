@@ -170,8 +170,10 @@ function refuseTimestampOverride(signing: Signing, o: VerifyFlags, req: RequestP
     }
     where = `t= in ${p.header}`;
   } else if (p.timestampHeader !== undefined) {
-    carried = req.headers[p.timestampHeader.toLowerCase()];
-    where = `its ${p.timestampHeader} header`;
+    // Standard Webhooks under Svix's names carries svix-timestamp.
+    const names = [p.timestampHeader.toLowerCase(), ...(p.timestampHeader.toLowerCase() === 'webhook-timestamp' ? ['svix-timestamp'] : [])];
+    const name = names.find((n) => req.headers[n] !== undefined);
+    if (name !== undefined) [carried, where] = [req.headers[name], `its ${name} header`];
   }
   if (carried === undefined || carried.trim() === o.timestamp.trim()) return;
   throw new UsageError(
