@@ -11,10 +11,12 @@ import * as clocks from './iso.js';
 import * as sources from './sources.js';
 import * as drawn from './sources-drawn.js';
 import type { DrawnApp, DrawnCart, DrawnDevice, DrawnShopper } from './sources-drawn.js';
+import type { Product } from './names.js';
+import type { Country } from './sources.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
-const { once, put, putBoolean, putNumber, putString, utf8 } = compiled;
+const { literal, once, put, putNumber, putString, utf8 } = compiled;
 const { LOWER_ALNUM_CODES } = alphabets;
 const { isoInto, plainClock } = clocks;
 const { pastMs } = sources;
@@ -43,16 +45,7 @@ const MAX_BYTES = 16_384;
 const f = (text: string) => utf8(text);
 const K = {
   anonymousId: f('{"anonymousId":"'),
-  context: f('","context":{"library":{"name":'),
   version: f(',"version":'),
-  ip: f('},"ip":'),
-  locale: f(',"locale":'),
-  timezone: f(',"timezone":'),
-  page: f(',"page":{"path":'),
-  referrer: f(',"referrer":'),
-  searchTitle: f(',"search":"","title":'),
-  url: f(',"url":'),
-  userAgent: f('},"userAgent":'),
   app: f(',"app":{"name":'),
   build: f(',"build":'),
   namespace: f(',"namespace":'),
@@ -66,16 +59,12 @@ const K = {
   height: f(',"height":'),
   density: f(',"density":'),
   network: f('},"network":{"wifi":'),
-  carrier: f(',"cellular":true,"carrier":'),
-  integrations: f('},"integrations":{},"messageId":'),
-  originalTimestamp: f(',"originalTimestamp":"'),
   receivedAt: f('","receivedAt":"'),
   sentAt: f('","sentAt":"'),
   timestamp: f('","timestamp":"'),
   typeIdentify: f('","type":"identify","userId":'),
   typeTrack: f('","type":"track","userId":'),
-  versionOne: f(',"version":1'),
-  traits: f(',"traits":{"name":'),
+  traits: f(',"version":1,"traits":{"name":'),
   firstName: f(',"firstName":'),
   lastName: f(',"lastName":'),
   email: f(',"email":'),
@@ -85,41 +74,79 @@ const K = {
   createdAt: f('},"createdAt":"'),
   plan: f('","plan":'),
   close2: f('}}'),
-  event: f(',"event":'),
-  properties: f(',"properties":{'),
-  orderId: f('"order_id":'),
   total: f(',"total":'),
   revenue: f(',"revenue":'),
   shipping: f(',"shipping":'),
   tax: f(',"tax":'),
   discount: f(',"discount":'),
-  currency: f(',"currency":'),
-  products: f(',"products":['),
   sku: f(',"sku":'),
-  brand: f(',"brand":'),
-  category: f(',"category":'),
-  price: f(',"price":'),
   quantity: f(',"quantity":'),
   coupon: f(',"coupon":'),
   value: f(',"value":'),
-  cartId: f('"cart_id":'),
   productIdAfter: f(',"product_id":'),
-  signupType: f('"type":'),
   method: f(',"method":'),
-  fromBackground: f('"from_background":'),
+  trueVersion: f('true,"version":'),
+  falseVersion: f('false,"version":'),
 } as const;
 
-/** The library's version as segment.ts writes it (`next-1.${js}.0`, `4.11.${android}`, …): prefix, number, suffix. */
-const VERSIONS = { 'analytics.js': [f('"next-1.'), f('.0"')], 'analytics-android': [f('"4.11.'), f('"')], 'analytics-ios': [f('"4.1.'), f('"')] } as const;
-const NODE_VERSION = f('"2.');
-/** `https://${host}${path}` as JSON, per host and path. */
-const URLS: Uint8Array[] = [];
+// Constant fragments always written together are merged into one per branch (a library, a path, a country…): a
+// put costs more than the bytes it copies, and the track body had ~60 of them.
+/**
+ * Per library (LIBRARIES' order): the context's head up to its version's number (`next-1.${js}.0`, `4.11.${android}`,
+ * `4.1.${ios}`, `2.${minor}.${patch}`), and what follows that number up to the ip's value.
+ */
+const LIBRARY_HEADS = [f('","context":{"library":{"name":"analytics.js","version":"next-1.'), f('","context":{"library":{"name":"analytics-android","version":"4.11.'), f('","context":{"library":{"name":"analytics-ios","version":"4.1.'), f('","context":{"library":{"name":"analytics-node","version":"2.')];
+const LIBRARY_TAILS = [f('.0"},"ip":'), f('"},"ip":'), f('"},"ip":'), f('"},"ip":')];
+/** Per path, referrer and title (their lists' order): `,"page":{"path":…,"referrer":`, `…,"search":"","title":`, `…,"url":`. */
+const PAGE_PATHS = PATHS.map((p) => f(`,"page":{"path":${JSON.stringify(p)},"referrer":`));
+const PAGE_REFERRERS = REFERRERS.map((r) => f(`${JSON.stringify(r)},"search":"","title":`));
+const PAGE_TITLES = TITLES.map((t) => f(`${JSON.stringify(t)},"url":`));
+/** `https://${host}${path}` as JSON and the user agent's key, per host and path. */
+const URLS = HOSTS.flatMap((h) => PATHS.map((p) => f(`${JSON.stringify(`https://${h}${p}`)}},"userAgent":`)));
+/** The network's `wifi` value up to the carrier's. */
+const WIFI = [f('false,"cellular":true,"carrier":'), f('true,"cellular":true,"carrier":')];
+/** Per carrier list, per carrier: its name and the user agent's key. */
+const carriers = (names: string[]) => names.map((c) => f(`${JSON.stringify(c)}},"userAgent":`));
+const CARRIER_TEXT = { GH: carriers(CARRIERS.GH), IN: carriers(CARRIERS.IN), other: carriers(CARRIERS.other) };
+/** The context's end up to the message id's first byte, per library: analytics.js's starts `ajs-next-`. */
+const INTEGRATIONS = f('},"integrations":{},"messageId":"');
+const INTEGRATIONS_AJS = f('},"integrations":{},"messageId":"ajs-next-');
+/** After the message id. */
+const ORIGINAL_TIMESTAMP = f('","originalTimestamp":"');
+/** Per track event name: `,"version":1,"event":…,"properties":{` and its first key. */
+const EVENT_HEADS: Record<(typeof APP_TRACK_NAMES)[number], Uint8Array> = {
+  'Order Completed': f(',"version":1,"event":"Order Completed","properties":{"order_id":'),
+  'Checkout Started': f(',"version":1,"event":"Checkout Started","properties":{"order_id":'),
+  'Product Added': f(',"version":1,"event":"Product Added","properties":{"cart_id":"'),
+  'Signed Up': f(',"version":1,"event":"Signed Up","properties":{"type":'),
+  'Application Opened': f(',"version":1,"event":"Application Opened","properties":{"from_background":'),
+};
+/** Per --ascii mode, per country: what its fixed values make of a body. */
+interface CountryText {
+  /** `,"locale":…,"timezone":…`. */
+  localeTimezone: Uint8Array;
+  /** `,"currency":…,"products":[`. */
+  currencyProducts: Uint8Array;
+  /** `,"currency":…}}`: a Product Added event's end. */
+  currencyEnd: Uint8Array;
+}
+const COUNTRY_TEXT = [new Map<Country, CountryText>(), new Map<Country, CountryText>()] as const;
+function countryText(c: Country, ascii: boolean): CountryText {
+  const cache = COUNTRY_TEXT[ascii ? 1 : 0];
+  let t = cache.get(c);
+  if (t === undefined) {
+    const currency = literal(c.currency, ascii);
+    t = {
+      localeTimezone: f(`,"locale":${literal(c.locale, ascii)},"timezone":${literal(c.timezone, ascii)}`),
+      currencyProducts: f(`,"currency":${currency},"products":[`),
+      currencyEnd: f(`,"currency":${currency}}}`),
+    };
+    cache.set(c, t);
+  }
+  return t;
+}
 /** Drawn before the context, written after it: the message id's UUID. */
 const MESSAGE_UUID = Buffer.alloc(36);
-const AJS_NEXT = f('ajs-next-');
-const DASH = f('-');
-/** Drawn after the line, written before it: a Product Added event's cart id. */
-const CART_ID = Buffer.alloc(16);
 
 /** Per --ascii mode, per app build and per phone: the keys and values of the context they fix, written once. */
 const APP_TEXT: [Uint8Array[], Uint8Array[]] = [[], []];
@@ -161,68 +188,59 @@ function writeDevice(out: Buffer, start: number, d: DrawnDevice, ascii: boolean)
   return put(out, at, K.network);
 }
 
-/** The context object (segment.ts `context`), its draws in the template's order. */
-function writeContext(ctx: TemplateContext, who: DrawnShopper, library: (typeof LIBRARIES)[number], out: Buffer, start: number, ascii: boolean): { at: number; app?: DrawnApp } {
+/** The app build writeContext drew (none for analytics.js and analytics-node): a variable, not a record per delivery. */
+let contextApp: DrawnApp | undefined;
+
+/** The context object (segment.ts `context`), its draws in the template's order; sets contextApp. `library`: its index. */
+function writeContext(ctx: TemplateContext, who: DrawnShopper, library: number, out: Buffer, start: number, ascii: boolean): number {
   const js = ctx.int(60, 74);
   const android = ctx.int(0, 3);
   const ios = ctx.int(5, 8);
   const nodeMinor = ctx.int(0, 2);
   const nodePatch = ctx.int(0, 9);
-  let at = put(out, start, K.context);
-  at = putString(out, at, library);
-  at = put(out, at, K.version);
-  if (library === 'analytics-node') {
-    at = putNumber(out, put(out, at, NODE_VERSION), nodeMinor);
+  contextApp = undefined;
+  let at = put(out, start, LIBRARY_HEADS[library]!);
+  if (library === 3) {
+    at = putNumber(out, at, nodeMinor);
     out[at] = 0x2e;
     at = putNumber(out, at + 1, nodePatch);
-    out[at++] = 0x22;
   } else {
-    const [prefix, suffix] = VERSIONS[library];
-    at = put(out, putNumber(out, put(out, at, prefix), library === 'analytics.js' ? js : library === 'analytics-android' ? android : ios), suffix);
+    at = putNumber(out, at, library === 0 ? js : library === 1 ? android : ios);
   }
-  at = put(out, at, K.ip);
+  at = put(out, at, LIBRARY_TAILS[library]!);
   at = putIp(out, at, who);
-  at = put(out, at, K.locale);
-  at = putString(out, at, who.country.locale, ascii);
-  at = put(out, at, K.timezone);
-  at = putString(out, at, who.country.timezone, ascii);
-  if (library === 'analytics.js') {
+  at = put(out, at, countryText(who.country, ascii).localeTimezone);
+  if (library === 0) {
     // Indices from int(0, n - 1): the ones pick() takes.
     const path = ctx.int(0, PATHS.length - 1);
     const host = ctx.int(0, HOSTS.length - 1);
-    at = put(out, at, K.page);
-    at = putString(out, at, PATHS[path]!);
-    at = put(out, at, K.referrer);
-    at = putString(out, at, ctx.pick(REFERRERS));
-    at = put(out, at, K.searchTitle);
-    at = putString(out, at, ctx.pick(TITLES));
-    at = put(out, at, K.url);
-    const url = host * PATHS.length + path;
-    at = put(out, at, (URLS[url] ??= f(JSON.stringify(`https://${HOSTS[host]}${PATHS[path]}`))));
-    at = put(out, at, K.userAgent);
-    return { at: putBrowserUserAgent(ctx, out, at) };
+    at = put(out, at, PAGE_PATHS[path]!);
+    at = put(out, at, PAGE_REFERRERS[ctx.int(0, REFERRERS.length - 1)]!);
+    at = put(out, at, PAGE_TITLES[ctx.int(0, TITLES.length - 1)]!);
+    at = put(out, at, URLS[host * PATHS.length + path]!);
+    return putBrowserUserAgent(ctx, out, at);
   }
-  if (library === 'analytics-node') return { at };
+  if (library === 3) return at;
   const app = drawAppBuild(ctx);
-  const d = drawDevice(ctx, library === 'analytics-ios' ? 'ios' : 'android');
+  const d = drawDevice(ctx, library === 2 ? 'ios' : 'android');
   const mode = ascii ? 1 : 0;
   at = put(out, at, (APP_TEXT[mode][app.key] ??= once((o, a) => writeApp(o, a, app, ascii))));
   at = ctx.uuidInto(out, at);
   at = put(out, at, (DEVICE_TEXT[mode][d.key] ??= once((o, a) => writeDevice(o, a, d, ascii))));
-  at = putBoolean(out, at, ctx.chance(0.6));
-  at = put(out, at, K.carrier);
-  at = putString(out, at, ctx.pick(who.country.code === 'GH' ? CARRIERS.GH : who.country.code === 'IN' ? CARRIERS.IN : CARRIERS.other));
-  at = put(out, at, K.userAgent);
-  return { at: putAppUserAgent(out, at, app, d), app };
+  at = put(out, at, WIFI[ctx.chance(0.6) ? 1 : 0]!);
+  const code = who.country.code;
+  const carriers = code === 'GH' ? CARRIER_TEXT.GH : code === 'IN' ? CARRIER_TEXT.IN : CARRIER_TEXT.other;
+  at = put(out, at, carriers[ctx.int(0, carriers.length - 1)]!);
+  contextApp = app;
+  return putAppUserAgent(out, at, app, d);
 }
 
-/** `products`: the cart's lines as lineProps writes them. */
+/** `products` up to its end: the cart's lines as lineProps writes them, after `,"currency":…,"products":[`. */
 function writeLines(c: DrawnCart, out: Buffer, start: number, ascii: boolean): number {
-  let at = put(out, start, K.products);
+  let at = start;
   for (let i = 0; i < c.count; i++) {
-    const l = c.lines[i]!;
     if (i > 0) out[at++] = 0x2c;
-    at = putCartLine(out, at, l, ascii);
+    at = putCartLine(out, at, c.lines[i]!, ascii);
   }
   out[at] = 0x5d;
   return at + 1;
@@ -231,13 +249,10 @@ function writeLines(c: DrawnCart, out: Buffer, start: number, ascii: boolean): n
 /** The track event's name and properties (segment.ts `trackEvent`). */
 function writeTrack(ctx: TemplateContext, who: DrawnShopper, app: DrawnApp | undefined, out: Buffer, start: number, ascii: boolean): number {
   const name = ctx.pick(app ? APP_TRACK_NAMES : TRACK_NAMES);
-  let at = put(out, start, K.event);
-  at = putString(out, at, name);
-  at = put(out, at, K.properties);
+  let at = put(out, start, EVENT_HEADS[name]);
   switch (name) {
     case 'Order Completed': {
       const c = drawCart(ctx, who);
-      at = put(out, at, K.orderId);
       at = putOrderId(out, at, c);
       at = put(out, at, K.total);
       at = putNumber(out, at, c.total);
@@ -249,8 +264,7 @@ function writeTrack(ctx: TemplateContext, who: DrawnShopper, app: DrawnApp | und
       at = putNumber(out, at, c.tax);
       at = put(out, at, K.discount);
       at = putNumber(out, at, c.discount);
-      at = put(out, at, K.currency);
-      at = putString(out, at, who.country.currency, ascii);
+      at = put(out, at, countryText(who.country, ascii).currencyProducts);
       at = writeLines(c, out, at, ascii);
       if (c.coupon) {
         at = put(out, at, K.coupon);
@@ -260,56 +274,46 @@ function writeTrack(ctx: TemplateContext, who: DrawnShopper, app: DrawnApp | und
     }
     case 'Checkout Started': {
       const c = drawCart(ctx, who);
-      at = put(out, at, K.orderId);
       at = putOrderId(out, at, c);
       at = put(out, at, K.value);
       at = putNumber(out, at, c.subtotal);
-      at = put(out, at, K.currency);
-      at = putString(out, at, who.country.currency, ascii);
+      at = put(out, at, countryText(who.country, ascii).currencyProducts);
       at = writeLines(c, out, at, ascii);
       break;
     }
     case 'Product Added': {
       const l = drawLine(ctx, who);
-      ctx.charsInto(LOWER_ALNUM_CODES, 16, CART_ID, 0);
-      at = put(out, at, K.cartId);
-      out[at] = 0x22;
-      at = put(out, at + 1, CART_ID);
-      out[at++] = 0x22;
-      at = put(out, at, K.productIdAfter);
+      ctx.charsInto(LOWER_ALNUM_CODES, 16, out, at);
+      out[at + 16] = 0x22;
+      at = put(out, at + 17, K.productIdAfter);
       at = putProductId(out, at, l);
       at = put(out, at, K.sku);
       at = putSku(out, at, l);
-      at = put(out, at, K.name);
-      at = putString(out, at, l.product.title, ascii);
-      at = put(out, at, K.brand);
-      at = putString(out, at, l.product.brand, ascii);
-      at = put(out, at, K.category);
-      at = putString(out, at, l.product.category, ascii);
-      at = put(out, at, K.price);
+      at = put(out, at, (PRODUCT_TEXT[ascii ? 1 : 0][l.index] ??= productText(l.product, ascii)));
       at = putNumber(out, at, l.price);
       at = put(out, at, K.quantity);
       at = putNumber(out, at, l.quantity);
-      at = put(out, at, K.currency);
-      at = putString(out, at, who.country.currency, ascii);
-      break;
+      return put(out, at, countryText(who.country, ascii).currencyEnd);
     }
     case 'Signed Up':
-      at = put(out, at, K.signupType);
       at = putString(out, at, ctx.pick(SIGNUP_TYPES));
       at = put(out, at, K.method);
       at = putString(out, at, ctx.pick(SIGNUP_METHODS));
       break;
     case 'Application Opened':
-      at = put(out, at, K.fromBackground);
-      at = putBoolean(out, at, ctx.chance(0.5));
-      at = put(out, at, K.version);
+      at = put(out, at, ctx.chance(0.5) ? K.trueVersion : K.falseVersion);
       at = putString(out, at, app!.version);
       at = put(out, at, K.build);
       at = putString(out, at, app!.build);
       break;
   }
   return put(out, at, K.close2);
+}
+
+/** Per --ascii mode, per product (its index in PRODUCTS): a Product Added event's `,"name":…,"brand":…,"category":…,"price":`. */
+const PRODUCT_TEXT: [Uint8Array[], Uint8Array[]] = [[], []];
+function productText(p: Product, ascii: boolean): Uint8Array {
+  return f(`,"name":${literal(p.title, ascii)},"brand":${literal(p.brand, ascii)},"category":${literal(p.category, ascii)},"price":`);
 }
 
 function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
@@ -319,7 +323,7 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     const now = ctx.now;
     if (!(plainClock(now) && now >= EARLIEST_OFFSET_MS)) return -1;
     // segment.ts `envelope`: library, shopper, userId, anonymousId, messageId, clock, then the context.
-    const library = ctx.pick(LIBRARIES);
+    const library = ctx.int(0, LIBRARIES.length - 1);
     const who = drawShopper(ctx);
     drawUserId(ctx);
     let at = put(out, start, K.anonymousId);
@@ -330,14 +334,16 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     const inFlight = ctx.int(15, 200);
     const sentAt = now - inFlight - skew;
     const originalTimestamp = sentAt - inQueue;
-    const context = writeContext(ctx, who, library, out, at, ascii);
-    at = put(out, context.at, K.integrations);
+    at = writeContext(ctx, who, library, out, at, ascii);
     // `ajs-next-${now}-${uuid}` from analytics.js, the UUID alone from the others.
-    out[at++] = 0x22;
-    if (library === 'analytics.js') at = put(out, putNumber(out, put(out, at, AJS_NEXT), now), DASH);
+    if (library === 0) {
+      at = putNumber(out, put(out, at, INTEGRATIONS_AJS), now);
+      out[at++] = 0x2d;
+    } else {
+      at = put(out, at, INTEGRATIONS);
+    }
     at = put(out, at, MESSAGE_UUID);
-    out[at++] = 0x22;
-    at = put(out, at, K.originalTimestamp);
+    at = put(out, at, ORIGINAL_TIMESTAMP);
     at = isoInto(out, at, originalTimestamp);
     at = put(out, at, K.receivedAt);
     at = isoInto(out, at, now);
@@ -347,8 +353,8 @@ function compile(type: 'track' | 'identify', ascii: boolean): CompiledTemplate {
     at = isoInto(out, at, now - (sentAt - originalTimestamp));
     at = put(out, at, type === 'identify' ? K.typeIdentify : K.typeTrack);
     at = putUserId(out, at);
-    at = put(out, at, K.versionOne);
-    if (type === 'track') return writeTrack(ctx, who, context.app, out, at, ascii);
+    // `,"version":1` opens the track's EVENT_HEADS and the identify's traits.
+    if (type === 'track') return writeTrack(ctx, who, contextApp, out, at, ascii);
     at = put(out, at, K.traits);
     at = putString(out, at, who.name, ascii);
     at = put(out, at, K.firstName);
