@@ -18,10 +18,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const env = { ...process.env, NO_COLOR: '1' };
 // From BENCH_CATALOG=1 (2026-11-29 18:43 UTC, after wave 10, quiet machine): the slowest of the 77 events ×
 // variants per CPU-second on one thread, and the median one (wave 7's were segment identify and rehook
-// customer.meta.updated). Wave 11 (the compiled forms' draws through templates/sources-drawn.ts, 21:10 UTC, a loaded
-// machine): segment track still the slowest (x1.5 on the run before it), the median among the mgPass and Rehook
-// events near token.issued.
-const CATALOG_SLOWEST = ['segment', 'track'];
+// customer.meta.updated). After wave 11 (21:46 UTC, quiet; the compiled forms' draws through
+// templates/sources-drawn.ts and Segment's constant fragments merged): segment track 236,407 per CPU-second (no longer
+// the slowest); the slowest are interpreted Rehook events (customer.referral.successful.advocate and
+// coupon.redemption.rollback, 215,517), the median rehook wallet.credited 380,228 (mgpass token.issued, kept as the
+// median figure, 340,136).
+const CATALOG_SLOWEST = ['rehook', 'customer.referral.successful.advocate'];
 const CATALOG_MEDIAN = ['mgpass', 'token.issued'];
 const EVENTS = { reward: ['customerglu', 'reward'], other: ['rehook', 'customer.rewarded'], slowest: CATALOG_SLOWEST, median: CATALOG_MEDIAN };
 function spawnArgs(extra, event = EVENTS.reward) {
