@@ -36,9 +36,12 @@ describe('verify --timestamp beside a timestamp the delivery carries', () => {
     expect(r.stderr).toMatch(/^error: --timestamp \d+ differs from the timestamp the delivery carries \(t= in Stripe-Signature: "\d+"\)/);
   });
 
-  it('Stripe: the same t= given again, or a bare v1= with --timestamp, is checked as before', async () => {
+  it('Stripe: the same t= given again (as unix seconds or ISO-8601), or a bare v1= with --timestamp, is checked as before', async () => {
     const same = await runCli(['verify', '--scheme', 'stripe', '--body', body, '--secret', SECRET, '--signature', `t=${now},v1=${mac(now)}`, '--timestamp', String(now)]);
     expect(same.code).toBe(0);
+    // The same second written as ISO-8601 agrees too.
+    const iso = await runCli(['verify', '--scheme', 'stripe', '--body', body, '--secret', SECRET, '--signature', `t=${now},v1=${mac(now)}`, '--timestamp', new Date(now * 1000).toISOString()]);
+    expect(iso.code).toBe(0);
     const bare = await runCli(['verify', '--scheme', 'stripe', '--body', body, '--secret', SECRET, '--signature', `v1=${mac(now)}`, '--timestamp', String(now)]);
     expect(bare.code).toBe(0);
   });

@@ -175,7 +175,8 @@ function refuseTimestampOverride(signing: Signing, o: VerifyFlags, req: RequestP
     const name = names.find((n) => req.headers[n] !== undefined);
     if (name !== undefined) [carried, where] = [req.headers[name], `its ${name} header`];
   }
-  if (carried === undefined || carried.trim() === o.timestamp.trim()) return;
+  // Compared as unix seconds: `--timestamp` may be ISO-8601 for the same second.
+  if (carried === undefined || carried.trim() === o.timestamp.trim() || carried.trim() === String(unixSeconds(o.timestamp, '--timestamp'))) return;
   throw new UsageError(
     'conflicting_timestamp',
     `--timestamp ${o.timestamp} differs from the timestamp the delivery carries (${where}: "${carried}"), which is what was signed`,
