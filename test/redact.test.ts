@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeTerminal, isCredentialHeader, isCredentialQuery, maskHeaders, maskQuery, redactUrl } from '../src/core/redact.js';
+import { escapeTerminal, isCredentialHeader, isCredentialQuery, mask, maskHeaders, maskQuery, redactUrl, sentCredentials, withoutCredentials } from '../src/core/redact.js';
 
 describe('redact', () => {
   it('masks credential headers by pattern, keeps signature headers', () => {
@@ -39,5 +39,27 @@ describe('redact', () => {
     expect(escapeTerminal('abc\u202edef')).toBe('abc\\u202edef');
     expect(escapeTerminal('Scratch card unlocked! 😍 ₹100')).toBe('Scratch card unlocked! 😍 ₹100');
     expect(escapeTerminal('tab\tkept')).toBe('tab\tkept');
+  });
+});
+
+// What an echoing receiver repeats of a request's credentials (send shows the answer): test/send-echo.redact.e2e.test.ts.
+describe('sentCredentials / withoutCredentials', () => {
+  it('credential headers (with and without their scheme), credential query values (sent and decoded), URL user and password', () => {
+    const values = sentCredentials('https://us%20er:p%40ss-word@x.test/h?secret=abc%2Fdef&eventType=event&token=tok-1234', {
+      authorization: 'Bearer bearer-9876',
+      'x-api-key': 'key-5555',
+      'x-cg-signature': 'not-a-credential',
+    });
+    for (const v of ['Bearer bearer-9876', 'bearer-9876', 'key-5555', 'abc/def', 'abc%2Fdef', 'tok-1234', 'p%40ss-word', 'p@ss-word', 'us%20er', 'us er']) expect(values).toContain(v);
+    expect(values).not.toContain('not-a-credential');
+    expect(values).not.toContain('event');
+    // Longest first: a value inside another is never half-masked.
+    expect([...values].sort((a, b) => b.length - a.length)).toEqual(values);
+    expect(sentCredentials('not a url', { cookie: 'abc' })).toEqual([]);
+  });
+
+  it('masks every occurrence, longest first, and leaves the rest', () => {
+    expect(withoutCredentials('a Bearer tok-1234 b tok-1234 c', ['Bearer tok-1234', 'tok-1234'])).toBe(`a ${mask('Bearer tok-1234')} b ${mask('tok-1234')} c`);
+    expect(withoutCredentials('nothing here', ['tok-1234'])).toBe('nothing here');
   });
 });
