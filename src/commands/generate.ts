@@ -250,7 +250,7 @@ export function addPayloadOptions(cmd: Command): Command {
     .option('--data <file>', 'deep-merge a JSON object file into the payload')
     .option('--variant <name>', 'a documented form of the event (see `cg-hooks providers <provider>`)')
     .option('--seed <n>', 'same seed → byte-identical output (the clock is pinned to 2026-01-01T00:00:00Z unless --now)')
-    .option('--now <time>', 'the delivery time: ISO-8601 or unix seconds (default: now)')
+    .option('--now <time>', 'the delivery time: ISO-8601 (UTC unless it gives a zone) or unix seconds (default: now)')
     .option('--no-validate', 'do not check the result against the event schema (to test how a receiver rejects bad payloads)')
     .option('--ascii', 'only ASCII in generated text (default: names, products, reward and nudge copy carry accents, ₹/€/£ and emoji, as real data does)')
     .option('--mapping <file>', "a tenant's own payload shape (CustomerGlu reward): output keys → \"$defaultKey\", static values, nested objects (docs/mappings.md)");

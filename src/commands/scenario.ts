@@ -229,7 +229,7 @@ Examples:
     .option('--to <url>', 'the receiver URL (http or https)')
     .option('-H, --header <"Name: value">', 'extra header on every delivery; repeatable', collect)
     .option('--seed <n>', 'reproduce a run: the same ids, order and chaos (default: random, printed)')
-    .option('--now <time>', 'the clock of the last delivery (ISO-8601 or unix seconds); with --seed, byte-identical bodies')
+    .option('--now <time>', 'the clock of the last delivery (ISO-8601, UTC unless it gives a zone, or unix seconds); with --seed, byte-identical bodies')
     .option('--chaos <knobs>', 'duplicate=p, reorder, delay=a-b, fail-retry (comma-separated; repeatable)', collect)
     .option('--time-scale <f>', 'multiply every wait (delay:, jitter, retry schedule) by f, e.g. 0.01 (default 1)')
     .option('--timeout <duration>', `bounds each whole attempt, response body included (${DURATION_HELP}; default: the provider's, else 10s)`)

@@ -138,10 +138,10 @@ export async function readInput(path: string, what = 'file', max = MAX_INPUT_BYT
   }
 }
 
-/** Parses a time given as ISO-8601, unix seconds or unix milliseconds into ms. */
 /** ISO-8601 as people write it: a date, and maybe a time and a zone. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
+/** Parses a time given as ISO-8601 (without a zone: UTC), unix seconds or unix milliseconds into ms. */
 export function parseTime(given: string, flag: string): number {
   const text = given.trim();
   // The unit is told by the digits that count: leading zeros would make seconds look like milliseconds.
@@ -149,7 +149,10 @@ export function parseTime(given: string, flag: string): number {
   if (/^\d{1,11}$/.test(digits)) return inSignableRange(Number(digits) * 1000, text, flag);
   if (/^\d{12,}$/.test(digits)) return inSignableRange(Number(digits), text, flag);
   // Only ISO-8601 reaches Date.parse: its fallback reads "-5", "1.5" or "Jan 1" as days of 2001, a silent wrong time.
-  const ms = ISO_TIME.test(text) && dayExists(text) ? Date.parse(text) : Number.NaN;
+  // A time of day without a zone is UTC, as a date alone is: Date.parse reads it in the machine's zone, so the same
+  // command signed another t= on a laptop in Kolkata than in CI.
+  const utc = /[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i.test(text) ? `${text}Z` : text;
+  const ms = ISO_TIME.test(text) && dayExists(text) ? Date.parse(utc) : Number.NaN;
   if (Number.isNaN(ms)) throw new UsageError('bad_option', `${flag}: "${text}" is not a time (use ISO-8601 like 2026-01-01T00:00:00Z, or unix seconds)`);
   return inSignableRange(ms, text, flag);
 }

@@ -38,7 +38,7 @@ export function addSigningFlags(cmd: Command): Command {
     .option('--api-key <k>', 'X-API-KEY for the CustomerGlu Events API and its source endpoints')
     .option('--user <user:password>', 'HTTP Basic credentials (Rehook)')
     .option('--license-code <code>', 'WebEngage license code (query licenseCode)')
-    .option('--timestamp <t>', 'timestamp for stripe, slack, standard-webhooks: unix seconds or ISO-8601')
+    .option('--timestamp <t>', 'timestamp for stripe, slack, standard-webhooks: unix seconds or ISO-8601 (UTC unless it gives a zone)')
     .option('--id <msg_id>', 'Standard Webhooks message id (webhook-id)')
     .option('--algorithm <a>', '--scheme hmac: sha1, sha256 (default), sha512 or md5')
     .option('--signature-header <name>', '--scheme hmac: the header (default X-Signature)')
