@@ -63,3 +63,19 @@ describe('sentCredentials / withoutCredentials', () => {
     expect(withoutCredentials('nothing here', ['tok-1234'])).toBe('nothing here');
   });
 });
+
+describe('sentCredentials: the edges', () => {
+  it('a scheme is taken off only at the start of the value, with all its spaces; four characters are enough', () => {
+    const v = sentCredentials('https://x.test/h?token=abcd', { authorization: 'Bearer  two-spaces-tok', 'x-api-key': 'notBearer kkkk' });
+    expect(v).toContain('two-spaces-tok');
+    expect(v).not.toContain(' two-spaces-tok');
+    expect(v.filter((x) => x.includes('kkkk'))).toEqual(['notBearer kkkk']);
+    expect(v).toContain('abcd');
+  });
+
+  it('a user or password whose percent-encoding is broken is kept as written', () => {
+    const v = sentCredentials('https://us%zz:p%zzword@x.test/', {});
+    expect(v).toContain('us%zz');
+    expect(v).toContain('p%zzword');
+  });
+});
