@@ -222,8 +222,9 @@ export function parseSignatureValue(profile: HmacProfile, raw: string): ParsedSi
 
 function parseStripeValue(profile: HmacProfile, raw: string): ParsedSignature {
   const { t, signatures: found } = readStripeHeader(raw);
-  const signatures = found.filter((s): s is string => s !== undefined && s !== '');
   const refusal = stripeNodeRefusal(found);
+  // Past the refusal no v1= is empty or bare (stripe-node throws on those before comparing any): nothing to filter.
+  const signatures = found as string[];
   if (refusal) return { signatures, error: `${profile.header} ${refusal}` };
   if (signatures.length === 0) {
     const problems = stripeHeaderProblems(raw);
