@@ -79,3 +79,13 @@ describe('sentCredentials: the edges', () => {
     expect(v).toContain('p%zzword');
   });
 });
+
+describe('redactUrl: a fragment written as a query', () => {
+  it("masks its credential parameters as the query's are, and leaves other fragments alone", () => {
+    expect(redactUrl('https://app.example/cb#access_token=ya29.a0AfB_byC&token_type=Bearer&expires_in=3599')).toBe('https://app.example/cb#access_token=****&token_type=****&expires_in=3599');
+    expect(redactUrl('https://x.test/h?secret=abc#code=s3cr3t')).toBe('https://x.test/h?secret=****#code=****');
+    expect(redactUrl('https://x.test/docs#section-2')).toBe('https://x.test/docs#section-2');
+    expect(redactUrl('https://x.test/docs#page=2')).toBe('https://x.test/docs#page=2');
+    expect(redactUrl('https://x.test/docs#token')).toBe('https://x.test/docs#token');
+  });
+});

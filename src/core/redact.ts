@@ -81,6 +81,13 @@ export function redactUrl(href: string): string {
     url.search = entries.map(([k, v]) => `${encodeURIComponent(k)}=${isCredentialQuery(k) ? '****' : encodeURIComponent(v)}`).join('&');
     changed = true;
   }
+  // A fragment written as a query (OAuth's `#access_token=…&token_type=…`) carries credentials the same way; a bare
+  // anchor (`#token`) does not.
+  const fragment = [...new URLSearchParams(url.hash.slice(1))];
+  if (url.hash.includes('=') && fragment.some(([k]) => isCredentialQuery(k))) {
+    url.hash = fragment.map(([k, v]) => `${encodeURIComponent(k)}=${isCredentialQuery(k) ? '****' : encodeURIComponent(v)}`).join('&');
+    changed = true;
+  }
   if (url.password) {
     url.password = '****';
     changed = true;
