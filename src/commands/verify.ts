@@ -6,6 +6,8 @@ import { EXIT, UsageError } from '../output/errors.js';
 import { escapeTerminal, MASKED_VALUE } from '../core/redact.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
 import { explain, verifyRequest, type Credentials, type Explanation, type Finding } from '../signing/index.js';
+import { timestampHeader } from '../signing/schemes/hmac-scheme.js';
+import { readStripeHeader } from '../signing/schemes/stripe-header.js';
 import type { CredentialName } from '../signing/schemes/types.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../signing/types.js';
 import { action, DURATION_HELP, durationOption, parseOptions, readInput } from './shared.js';
@@ -162,18 +164,12 @@ function refuseTimestampOverride(signing: Signing, o: VerifyFlags, req: RequestP
   let carried: string | undefined;
   let where = '';
   if (p.list === 'stripe') {
-    const value = o.signature ?? req.headers[p.header.toLowerCase()];
-    // As stripe-node reads it: items split on ',', key and value on '=', the last t= wins.
-    for (const item of (value ?? '').split(',')) {
-      const [key, v] = item.split('=');
-      if (key === 't') carried = v ?? '';
-    }
+    const read = readStripeHeader(o.signature ?? req.headers[p.header.toLowerCase()] ?? '');
+    if (read.hasT) carried = read.tText ?? '';
     where = `t= in ${p.header}`;
-  } else if (p.timestampHeader !== undefined) {
-    // Standard Webhooks under Svix's names carries svix-timestamp.
-    const names = [p.timestampHeader.toLowerCase(), ...(p.timestampHeader.toLowerCase() === 'webhook-timestamp' ? ['svix-timestamp'] : [])];
-    const name = names.find((n) => req.headers[n] !== undefined);
-    if (name !== undefined) [carried, where] = [req.headers[name], `its ${name} header`];
+  } else {
+    const found = timestampHeader(p, req.headers);
+    if (found !== undefined) [carried, where] = [found.value, `its ${found.name.toLowerCase()} header`];
   }
   // Compared as unix seconds: `--timestamp` may be ISO-8601 for the same second.
   if (carried === undefined || carried.trim() === o.timestamp.trim() || carried.trim() === String(unixSeconds(o.timestamp, '--timestamp'))) return;

@@ -333,7 +333,8 @@ function sameLengthNote(profile: HmacProfile, got: string): string {
 }
 
 /** The timestamp header as sent (untrimmed) and the name it came by. */
-function timestampHeader(profile: HmacProfile, headers: Record<string, string>): { name: string; value: string } | undefined {
+/** The timestamp header a delivery carries for this profile (Standard Webhooks' under Svix's name too). */
+export function timestampHeader(profile: HmacProfile, headers: Record<string, string>): { name: string; value: string } | undefined {
   if (!profile.timestampHeader) return undefined;
   const names = [profile.timestampHeader];
   const svix = SVIX_HEADERS[profile.timestampHeader];
