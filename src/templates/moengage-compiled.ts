@@ -91,6 +91,18 @@ const K = {
   close: f('}}]}'),
 } as const;
 
+/** The event's head, the same in both variants: its name and code, then a drawn UUID and time. */
+function putEventHead(ctx: TemplateContext, r: Buffer, from: number, name: string, code: string): number {
+  let at = put(r, from, K.events);
+  at = putString(r, at, name);
+  at = put(r, at, K.eventCode);
+  at = putString(r, at, code);
+  at = put(r, at, K.eventUuid);
+  at = ctx.uuidInto(r, at);
+  at = put(r, at, K.eventTime);
+  return putNumber(r, at, ctx.unix(-ctx.int(1, 20) * 1000));
+}
+
 function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
   const write = (ctx: TemplateContext, out: Buffer, start: number): number => {
     const now = ctx.now;
@@ -105,14 +117,7 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
     if (campaign) {
       const email = ctx.chance(0.3);
       const [name, code] = email ? ctx.pick(EMAIL_EVENTS) : PUSH_EVENTS[d.platform];
-      at = put(r, from, K.events);
-      at = putString(r, at, name);
-      at = put(r, at, K.eventCode);
-      at = putString(r, at, code);
-      at = put(r, at, K.eventUuid);
-      at = ctx.uuidInto(r, at);
-      at = put(r, at, K.eventTime);
-      at = putNumber(r, at, ctx.unix(-ctx.int(1, 20) * 1000));
+      at = putEventHead(ctx, r, from, name, code);
       at = put(r, at, K.campaignType);
       at = putUserId(r, at);
       if (email) {
@@ -142,14 +147,7 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
       if (name === 'Order Placed') c = drawCart(ctx, who);
       else if (name !== 'App Opened') l = drawLine(ctx, who);
       const source = name === 'App Opened' ? ctx.pick(SOURCES) : '';
-      at = put(r, from, K.events);
-      at = putString(r, at, name);
-      at = put(r, at, K.eventCode);
-      at = putString(r, at, name);
-      at = put(r, at, K.eventUuid);
-      at = ctx.uuidInto(r, at);
-      at = put(r, at, K.eventTime);
-      at = putNumber(r, at, ctx.unix(-ctx.int(1, 20) * 1000));
+      at = putEventHead(ctx, r, from, name, name);
       at = put(r, at, K.actionType);
       at = putUserId(r, at);
       at = put(r, at, K.attributes);
