@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { validateHeaderValue } from 'node:http';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { isCredentialHeader, isCredentialQuery, mask, redactUrl } from '../core/redact.js';
+import { redactUrl, sentCredentials, withoutCredentials } from '../core/redact.js';
 import { UsageError } from '../errors.js';
 import { endToEndHeaders, exchangeRaw } from './client.js';
 import type { DeliveryReport } from './listen-types.js';
@@ -114,17 +114,9 @@ export class Forwarder {
    * put the delivery's credentials, which the relay sends in clear, into the report; they are masked as in it.
    */
   private scrubEcho(text: string, headers: Record<string, string>, rawQuery: string): string {
-    const values: string[] = [];
-    for (const name in headers) {
-      if (!isCredentialHeader(name)) continue;
-      const value = headers[name]!;
-      values.push(value, value.replace(/^(Basic|Bearer|Token)\s+/i, ''));
-    }
-    if (rawQuery !== '') for (const [k, v] of new URLSearchParams(rawQuery)) if (isCredentialQuery(k)) values.push(v);
-    let out = this.scrub(text);
-    for (const v of values.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(v).join(mask(v));
-    return out;
+    return withoutCredentials(this.scrub(text), sentCredentials(relayUrl(this.target, rawQuery).href, headers));
   }
+
 
   /** Relays one delivery; sets the report's status, statusReason and forward; returns the sender's answer. */
   async relay(report: DeliveryReport, headers: Record<string, string>, body: Buffer, rawQuery: string): Promise<Relayed> {
