@@ -61,6 +61,11 @@ export function maskQuery<T extends string | string[]>(query: Record<string, T>)
   return out ?? query;
 }
 
+/** Parameters rebuilt in order, credentials as "****" (readable in a URL, not its percent-encoded long form). */
+function maskedParams(entries: ReadonlyArray<[string, string]>): string {
+  return entries.map(([k, v]) => `${encodeURIComponent(k)}=${isCredentialQuery(k) ? '****' : encodeURIComponent(v)}`).join('&');
+}
+
 /**
  * A URL as it may be shown: `user:password@` and credential-looking query parameters masked. Text that is not a
  * URL is returned with anything after `//…@` and every `?…` query masked, so even a malformed URL echoed in an
@@ -77,15 +82,14 @@ export function redactUrl(href: string): string {
   let changed = false;
   const entries = [...url.searchParams];
   if (entries.some(([k]) => isCredentialQuery(k))) {
-    // Rebuilt in order; the mask stays readable in a URL ("****", not its percent-encoded long form).
-    url.search = entries.map(([k, v]) => `${encodeURIComponent(k)}=${isCredentialQuery(k) ? '****' : encodeURIComponent(v)}`).join('&');
+    url.search = maskedParams(entries);
     changed = true;
   }
   // A fragment written as a query (OAuth's `#access_token=…&token_type=…`) carries credentials the same way; a bare
   // anchor (`#token`) does not.
   const fragment = [...new URLSearchParams(url.hash.slice(1))];
   if (url.hash.includes('=') && fragment.some(([k]) => isCredentialQuery(k))) {
-    url.hash = fragment.map(([k, v]) => `${encodeURIComponent(k)}=${isCredentialQuery(k) ? '****' : encodeURIComponent(v)}`).join('&');
+    url.hash = maskedParams(fragment);
     changed = true;
   }
   if (url.password) {
