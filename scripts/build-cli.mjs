@@ -6,7 +6,8 @@
 // esbuild's ES module chunks (one file per shared piece, ~90 of them) cost an open, read and compile each, and
 // Node 20 keeps no code cache for ES modules. So esbuild splits the code at the CLI's lazy `import()`s, and the
 // chunks are then grouped by the commands that start most: `cli` (what `--help` runs), `generate` (what
-// `generate <provider> <event>` adds) and `rest` (every other command). A start opens one or two packs.
+// `generate <provider> <event>` adds), `bulk` (the compiled templates `generate --count` adds) and `rest` (every
+// other command). A start opens one or two packs.
 //
 // Each module becomes a CommonJS function in its pack, `"name": function (exports, require, module, __filename,
 // __dirname, __cgImport, __cgBundleUrl) {…}`, run only when first required; the launcher's `require` resolves the
@@ -18,6 +19,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 const PACKS = [
   { name: 'cli', entries: (src) => src === 'src/cli.ts' },
   { name: 'generate', entries: (src) => src === 'src/commands/generate.ts' || /^src\/providers\/[^/]+\.ts$/.test(src) || /^src\/core\/generate-(parallel|worker)\.ts$/.test(src) },
+  // The compiled templates (src/templates/*-compiled.ts), which only long `generate --count` runs load (bodyCompilerFor).
+  { name: 'bulk', entries: (src) => /^src\/templates\/[\w-]+-compiled\.ts$/.test(src) },
   { name: 'rest', entries: () => true },
 ];
 

@@ -3,6 +3,8 @@
 // code of every function those ran, not just the packs' top level. The `rest` pack's modules (every other command)
 // are then run to their top level too. The `generate` pack's other providers are not: V8 reads a whole cache at
 // every start, and compiling a provider's top level the first time it is used costs less than reading it always.
+// Nor are the `bulk` pack's (the compiled templates): their top level runs `generate`'s text helpers, whose compiled
+// code grew generate.cache by 26 KB, read by every start, for the long `--count` runs that alone load them.
 // bin/cg-hooks.js hands each cache to V8, which uses it when it matches the pack and the Node version, and ignores
 // it otherwise. Run by scripts/build.mjs, in a process of its own; nothing it generates is printed.
 import { writeFileSync } from 'node:fs';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
-import type { ProviderDef } from '../src/providers/types.js';
+import type { BodyCompiler, ProviderDef } from '../src/providers/types.js';
 import { putNumber, putString, type CompiledTemplate } from '../src/templates/compiled.js';
 import { TemplateContext } from '../src/templates/context.js';
 import { mixSeed } from '../src/templates/random.js';
@@ -51,8 +51,11 @@ const CASES: Case[] = [
 ];
 
 const providers = new Map<string, ProviderDef>();
+/** Each provider's compiled templates, as `generate --count` loads them (bodyCompilerFor). */
+const compilers = new Map<string, BodyCompiler>();
 beforeAll(async () => {
   for (const [id] of CASES) if (!providers.has(id)) providers.set(id, await loadProvider(id));
+  for (const [id, provider] of providers) compilers.set(id, (await provider.loadBodyCompiler!())!);
 });
 
 function interpreted(provider: ProviderDef, event: string, seed: number, now: number, index: number, variant: string | undefined, ascii: boolean): string {
@@ -64,7 +67,7 @@ function interpreted(provider: ProviderDef, event: string, seed: number, now: nu
 const compiled = new Map<string, CompiledTemplate>();
 function compiledBody(provider: ProviderDef, event: string, seed: number, now: number, index: number, variant: string | undefined, ascii: boolean): Buffer | undefined {
   const key = `${provider.id} ${event} ${variant} ${ascii}`;
-  if (!compiled.has(key)) compiled.set(key, provider.compileBody!(findEvent(provider, event), variant, ascii)!);
+  if (!compiled.has(key)) compiled.set(key, compilers.get(provider.id)!(findEvent(provider, event), variant, ascii)!);
   const template = compiled.get(key)!;
   const out = Buffer.alloc(template.maxBytes + 64, 0xff);
   const end = template.write(new TemplateContext(seed, now, index, { ascii }), out, 7);
@@ -77,13 +80,14 @@ function compiledBody(provider: ProviderDef, event: string, seed: number, now: n
 }
 
 describe.each(CASES)('the compiled %s %s %j', (id, event, variants, branch, branches) => {
-  it('exists for every variant, with and without --ascii, and only for the provider as it is', () => {
+  it('exists for every variant, with and without --ascii, and only for the provider as it is', async () => {
     const provider = providers.get(id)!;
+    const compile = compilers.get(id)!;
     const def = findEvent(provider, event);
-    for (const variant of variants) for (const ascii of [false, true]) expect(provider.compileBody!(def, variant, ascii), `${variant} ${ascii}`).toBeDefined();
+    for (const variant of variants) for (const ascii of [false, true]) expect(compile(def, variant, ascii), `${variant} ${ascii}`).toBeDefined();
     const template: ProviderDef['template'] = (e, ctx, v) => ({ ...provider.template(e, ctx, v), extra: true });
-    expect({ ...provider, template }.compileBody!(def, variants[0], false)).toBeUndefined();
-    expect(provider.compileBody!({ ...def, schema: z.looseObject({}) }, variants[0], false)).toBeUndefined();
+    expect(await { ...provider, template }.loadBodyCompiler!()).toBeUndefined();
+    expect(compile({ ...def, schema: z.looseObject({}) }, variants[0], false)).toBeUndefined();
   });
 
   it('writes exactly the UTF-8 of JSON.stringify of the interpreted payload, which the schema accepts', () => {
@@ -144,7 +148,7 @@ describe.each(CASES)('the compiled %s %s %j', (id, event, variants, branch, bran
     const provider = providers.get(id)!;
     const out = Buffer.alloc(1 << 16);
     for (const variant of variants) {
-      const gen = prepareGenerator(provider, event, { seed: 'writeBody', variant });
+      const gen = prepareGenerator(provider, event, { seed: 'writeBody', variant }, undefined, compilers.get(id)!);
       const lib = prepareGenerator(provider, event, { seed: 'writeBody', variant });
       let written = 0;
       for (let i = 0; i < 1500; i++) {

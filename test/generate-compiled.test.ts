@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
-import type { EventDef, ProviderDef } from '../src/providers/types.js';
+import type { BodyCompiler, EventDef, ProviderDef } from '../src/providers/types.js';
 import { putNumber, type CompiledTemplate } from '../src/templates/compiled.js';
 import { TemplateContext } from '../src/templates/context.js';
 import { mixSeed } from '../src/templates/random.js';
@@ -21,10 +21,13 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 let provider: ProviderDef;
 let reward: EventDef;
 let variants: string[];
+/** The provider's compiled templates, as `generate --count` loads them (bodyCompilerFor). */
+let compile: BodyCompiler;
 beforeAll(async () => {
   provider = await loadProvider('customerglu');
   reward = findEvent(provider, 'reward');
   variants = reward.variants!.map((v) => v.name);
+  compile = (await provider.loadBodyCompiler!())!;
 });
 
 /** The interpreted path, as prepareGenerator runs it: template, --ascii fold, JSON.stringify. */
@@ -37,7 +40,7 @@ function interpreted(seed: number, now: number, index: number, variant: string, 
 const compiled = new Map<string, CompiledTemplate>();
 function compiledBody(seed: number, now: number, index: number, variant: string, ascii: boolean): Buffer {
   const key = `${variant} ${ascii}`;
-  if (!compiled.has(key)) compiled.set(key, provider.compileBody!(reward, variant, ascii)!);
+  if (!compiled.has(key)) compiled.set(key, compile(reward, variant, ascii)!);
   const template = compiled.get(key)!;
   const out = Buffer.alloc(template.maxBytes + 64, 0xff);
   const end = template.write(new TemplateContext(seed, now, index, { ascii }), out, 7);
@@ -48,8 +51,8 @@ function compiledBody(seed: number, now: number, index: number, variant: string,
 
 describe('the compiled CustomerGlu reward', () => {
   it('exists for every variant, with and without --ascii', () => {
-    for (const variant of variants) for (const ascii of [false, true]) expect(provider.compileBody!(reward, variant, ascii), `${variant} ${ascii}`).toBeDefined();
-    expect(provider.compileBody!(findEvent(provider, 'nudge'), undefined, false)).toBeUndefined();
+    for (const variant of variants) for (const ascii of [false, true]) expect(compile(reward, variant, ascii), `${variant} ${ascii}`).toBeDefined();
+    expect(compile(findEvent(provider, 'nudge'), undefined, false)).toBeUndefined();
   });
 
   it('writes exactly the UTF-8 of JSON.stringify of the interpreted payload, which the schema accepts', () => {
@@ -97,7 +100,7 @@ describe('the compiled CustomerGlu reward', () => {
   });
 
   it('leaves a delivery to the interpreted path (-1) on a clock it is not proven valid for, and only there', () => {
-    const template = provider.compileBody!(reward, undefined, false)!;
+    const template = compile(reward, undefined, false)!;
     const out = Buffer.alloc(template.maxBytes + 1);
     const clock = fc.oneof(fc.integer({ min: -(2 ** 53), max: 2 ** 53 }), fc.double({ min: -1e17, max: 1e17, noNaN: true }), fc.constantFrom(-1, 0, 8.64e15, 8.64e15 + 1, NaN));
     fc.assert(
@@ -123,11 +126,12 @@ describe('the compiled CustomerGlu reward', () => {
     }), { numRuns: RUNS * 5 });
   });
 
-  it('is not used for a copy of the provider whose template or schema was replaced', () => {
+  it('is not used for a copy of the provider whose template or schema was replaced', async () => {
     const template: ProviderDef['template'] = (event, ctx, variant) => ({ ...provider.template(event, ctx, variant), extra: true });
-    expect({ ...provider, template }.compileBody!(reward, undefined, false)).toBeUndefined();
-    expect({ ...provider }.compileBody!({ ...reward, schema: findEvent(provider, 'nudge').schema }, undefined, false)).toBeUndefined();
-    expect({ ...provider }.compileBody!(reward, undefined, false)).toBeDefined();
+    expect(await { ...provider, template }.loadBodyCompiler!()).toBeUndefined();
+    const copied = (await { ...provider }.loadBodyCompiler!())!;
+    expect(copied({ ...reward, schema: findEvent(provider, 'nudge').schema }, undefined, false)).toBeUndefined();
+    expect(copied(reward, undefined, false)).toBeDefined();
   });
 });
 
@@ -137,7 +141,7 @@ describe('prepareGenerator().writeBody', () => {
 
   it('switches to the compiled template after the first deliveries and writes what make() gives', () => {
     for (const [variant, ascii] of [['spinthewheel', false], ['quiz', true], ['referral', false]] as const) {
-      const gen = prepareGenerator(provider, 'reward', { seed: 'writeBody', variant, ascii });
+      const gen = prepareGenerator(provider, 'reward', { seed: 'writeBody', variant, ascii }, undefined, compile);
       const lib = prepareGenerator(provider, 'reward', { seed: 'writeBody', variant, ascii });
       let written = 0;
       for (let i = 0; i < COUNT; i++) {
@@ -158,7 +162,7 @@ describe('prepareGenerator().writeBody', () => {
 
   it('is never used when anything reshapes the payload, or for --pretty', () => {
     for (const options of [{ set: [{ path: 'rewardAmount', value: 5 }] }, { unset: ['body'] }, { data: { x: 1 } }, { pretty: true }, { mapping: { id: '$rewardId' } }]) {
-      const gen = prepareGenerator(provider, 'reward', { seed: 1, ...options });
+      const gen = prepareGenerator(provider, 'reward', { seed: 1, ...options }, undefined, compile);
       for (let i = 0; i < 200; i++) {
         if (gen.writeBody(i, out, 0) !== -1) throw new Error(`compiled with ${JSON.stringify(options)}`);
         gen.makeText(i);
@@ -167,7 +171,7 @@ describe('prepareGenerator().writeBody', () => {
   });
 
   it('asks for room (-2) rather than writing past the buffer', () => {
-    const gen = prepareGenerator(provider, 'reward', { seed: 2 });
+    const gen = prepareGenerator(provider, 'reward', { seed: 2 }, undefined, compile);
     for (let i = 0; i < 64; i++) gen.makeText(i);
     const small = Buffer.alloc(300);
     expect(gen.writeBody(64, small, 0)).toBe(-2);
@@ -177,15 +181,11 @@ describe('prepareGenerator().writeBody', () => {
   it('drops a compiled template whose bytes differ from the interpreted ones, and stays correct', () => {
     // A compiled form that is wrong from its 10th use on: the cross-checks (first 64 uses, then every 1024th) see it.
     let uses = 0;
-    const real = provider.compileBody!.bind(provider);
-    const broken: ProviderDef = {
-      ...provider,
-      compileBody: (event, variant, ascii) => {
-        const t = real(event, variant, ascii)!;
-        return { maxBytes: t.maxBytes, write: (ctx, o, at) => (++uses > 10 ? at + o.write('{}', at) : t.write(ctx, o, at)) };
-      },
+    const broken: BodyCompiler = (event, variant, ascii) => {
+      const t = compile(event, variant, ascii)!;
+      return { maxBytes: t.maxBytes, write: (ctx, o, at) => (++uses > 10 ? at + o.write('{}', at) : t.write(ctx, o, at)) };
     };
-    const gen = prepareGenerator(broken, 'reward', { seed: 3 });
+    const gen = prepareGenerator(provider, 'reward', { seed: 3 }, undefined, broken);
     const lib = prepareGenerator(provider, 'reward', { seed: 3 });
     const hash = (bodies: Buffer[]) => createHash('sha256').update(Buffer.concat(bodies)).digest('hex');
     const got: Buffer[] = [];
@@ -204,7 +204,7 @@ describe('generate customerglu reward --count', () => {
   it('before 1970 stops at the first invalid delivery, as the interpreted path does (exit 2)', async () => {
     // With this seed the first invalid rewardExpiry (a negative unix time) is delivery 544: long after the switch.
     const options = { seed: 'pre1970-4', now: Date.UTC(1969, 11, 24) };
-    const gen = prepareGenerator(provider, 'reward', options);
+    const gen = prepareGenerator(provider, 'reward', options, undefined, compile);
     const bodies: string[] = [];
     expect(() => {
       for (let i = 0; i < 3000; i++) bodies.push(gen.make(i).body.toString('utf8'));
@@ -224,7 +224,7 @@ describe('generate customerglu reward --count', () => {
   ])('%j prints exactly the library’s bodies', async (extra) => {
     const COUNT = 2500;
     const options = { seed: 'cli', variant: extra[1]!, ascii: extra.includes('--ascii'), now: extra.includes('1700000000') ? 1_700_000_000_000 : Date.parse('2031-05-06T07:08:09.123Z') };
-    const gen = prepareGenerator(provider, 'reward', options);
+    const gen = prepareGenerator(provider, 'reward', options, undefined, compile);
     const hash = createHash('sha256');
     for (let i = 0; i < COUNT; i++) hash.update(gen.make(i).body).update('\n');
     const r = await runCli(['generate', 'customerglu', 'reward', '--seed', 'cli', '--count', String(COUNT), ...extra]);

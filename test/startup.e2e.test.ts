@@ -73,7 +73,7 @@ describe('start-up: the packs', () => {
 
   it('every module is in exactly one pack, and the first pack knows where each other one is', () => {
     const names = packNames().sort();
-    expect(names).toEqual(['cli', 'generate', 'rest']);
+    expect(names).toEqual(['bulk', 'cli', 'generate', 'rest']);
     const all = names.flatMap((pack) => modulesOf(pack).map((m) => [m, pack] as const));
     expect(new Set(all.map(([m]) => m)).size).toBe(all.length);
     expect(all.length).toBeGreaterThan(40);
@@ -92,10 +92,13 @@ describe('start-up: the packs', () => {
     for (const pack of packNames()) expect(/[^\x00-\x7f]/.test(readFileSync(join(ROOT, `dist/cli/${pack}.js`), 'latin1'))).toBe(false);
   });
 
-  it('`--help` opens one pack, `generate` two, `listen --help` all three, and V8 takes every cache', () => {
+  it('`--help` opens one pack, `generate` two, `listen --help` three, `generate --count 65` the compiled templates too, and V8 takes every cache', () => {
     expect(packsOpened(BIN, ['--help'])).toEqual([['cli', false]]);
     expect(packsOpened(BIN, ['generate', 'rehook', 'customer.rewarded'])).toEqual([['cli', false], ['generate', false]]);
     expect(packsOpened(BIN, ['listen', '--help']).map(([name]) => name).sort()).toEqual(['cli', 'generate', 'rest']);
+    // The compiled templates only for a run long enough to use them (bodyCompilerFor).
+    expect(packsOpened(BIN, ['generate', 'rehook', 'customer.rewarded', '--count', '64', '--threads', '1'])).toEqual([['cli', false], ['generate', false]]);
+    expect(packsOpened(BIN, ['generate', 'rehook', 'customer.rewarded', '--count', '65', '--threads', '1'])).toEqual([['cli', false], ['generate', false], ['bulk', false]]);
     expect(packsOpened(BIN, ['listen', '--help']).every(([, rejected]) => rejected === false)).toBe(true);
   });
 });

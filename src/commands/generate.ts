@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { closeSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
-import { prepareGenerator, type GenerateOptions, type PreparedGenerator } from '../core/generate.js';
+import { bodyCompilerFor, prepareGenerator, type GenerateOptions, type PreparedGenerator } from '../core/generate.js';
 import { writtenInPlace } from '../core/write-whole.js';
 import { CHUNK, fromWorkerError, makeChunk, type ChunkState } from '../core/generate-chunks.js';
 import { parseJson } from '../core/json.js';
@@ -179,7 +179,7 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   }
   const provider = await loadProvider(providerId);
   const options = await payloadOptions(o);
-  const gen = prepareGenerator(provider, eventName, { ...options, pretty: o.pretty === true });
+  const gen = prepareGenerator(provider, eventName, { ...options, pretty: o.pretty === true }, undefined, await bodyCompilerFor(provider, count));
   await warnUnknownSetPaths(gen, options);
   const sink = openOutput(o.output);
   try {

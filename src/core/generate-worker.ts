@@ -3,7 +3,7 @@
 // bytes (makeChunk: the same bytes the writing thread makes of them). Started by dist/cli/generate-worker.cjs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProvider } from '../providers/index.js';
-import { prepareGenerator } from './generate.js';
+import { bodyCompilerFor, prepareGenerator } from './generate.js';
 import { makeChunk, toWorkerError, type ChunkDone, type ChunkOrder, type ChunkState, type WorkerJob } from './generate-chunks.js';
 import { Mapping } from './mapping.js';
 
@@ -17,8 +17,8 @@ export function runGenerateWorker(): void {
   const job = workerData as WorkerJob;
   const options = job.mapping ? { ...job.options, mapping: new Mapping(job.mapping.source, job.mapping.root) } : job.options;
   // The main thread built the same generator from the same options first: an error here is not the user's input.
-  const ready = loadProvider(job.provider).then((provider) => {
-    const gen = prepareGenerator(provider, job.event, options, job.base);
+  const ready = loadProvider(job.provider).then(async (provider) => {
+    const gen = prepareGenerator(provider, job.event, options, job.base, await bodyCompilerFor(provider, job.count));
     // Warmed up before it says it is ready: a cold worker makes its first chunks several times slower (interpreted
     // code, zod's schema not compiled yet), and the main thread, which writes in index order, would wait for them.
     // The deliveries are thrown away; the generator's counters only choose between equivalent paths.

@@ -1,5 +1,5 @@
 import { findEvent, findVariant, loadProvider } from '../providers/index.js';
-import type { EventDef, Json, ProviderDef } from '../providers/types.js';
+import type { BodyCompiler, EventDef, Json, ProviderDef } from '../providers/types.js';
 import { TemplateContext } from '../templates/context.js';
 import { mixSeed, randomSeed } from '../templates/random.js';
 import { asciiPayload } from '../templates/text.js';
@@ -132,8 +132,19 @@ export function resolveMapping(provider: ProviderDef, event: EventDef, spec: Map
   }
 }
 
-/** `base`: the seed and clock of a run begun elsewhere (`generate --count` on worker threads), instead of `options`'. */
-export function prepareGenerator(provider: ProviderDef, eventName: string, options: GenerateOptions = {}, base?: RunBase): PreparedGenerator {
+/**
+ * The provider's compiled templates when a run of `count` deliveries is long enough to use them (writeBody turns to
+ * them after COMPILE_AFTER), else undefined: a short run does not load their pack.
+ */
+export async function bodyCompilerFor(provider: ProviderDef, count: number): Promise<BodyCompiler | undefined> {
+  return count > COMPILE_AFTER ? provider.loadBodyCompiler?.() : undefined;
+}
+
+/**
+ * `base`: the seed and clock of a run begun elsewhere (`generate --count` on worker threads), instead of `options`'.
+ * `compiler`: the provider's compiled templates (bodyCompilerFor), which writeBody uses where they apply.
+ */
+export function prepareGenerator(provider: ProviderDef, eventName: string, options: GenerateOptions = {}, base?: RunBase, compiler?: BodyCompiler): PreparedGenerator {
   const event = findEvent(provider, eventName);
   const variant = findVariant(provider, event, options.variant);
   const baseSeed = base?.seed ?? (options.seed === undefined ? randomSeed() : mixSeed(options.seed));
@@ -163,10 +174,10 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
   // The compiled template (null: none, or it differed once), compiled when the interpreted path has made
   // COMPILE_AFTER deliveries so that a short run does not pay for it. Only for the template's own payload.
   let compiled: CompiledTemplate | null | undefined =
-    provider.compileBody && !mapping && !options.data && !options.set?.length && !options.unset?.length && !options.pretty ? undefined : null;
+    compiler && !mapping && !options.data && !options.set?.length && !options.unset?.length && !options.pretty ? undefined : null;
   let crossChecked = 0;
   const writeBody = (index: number, out: Buffer, at: number): number => {
-    if (compiled === undefined && made >= COMPILE_AFTER) compiled = provider.compileBody!(event, variant, ascii) ?? null;
+    if (compiled === undefined && made >= COMPILE_AFTER) compiled = compiler!(event, variant, ascii) ?? null;
     if (!compiled) return -1;
     if (out.length - at <= compiled.maxBytes) return -2; // and one byte more, for the caller's newline
     const end = compiled.write(new TemplateContext(baseSeed, baseNow + index * COUNT_STEP_MS, index, contextOptions), out, at);

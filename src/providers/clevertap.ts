@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { CLEVERTAP_VARIANTS, clevertapTemplates } from '../templates/clevertap.js';
-import { compileClevertap } from '../templates/clevertap-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { ProviderDef } from './types.js';
 
@@ -56,8 +55,10 @@ export const provider: ProviderDef = {
     },
   ],
   template,
-  compileBody(event, variant, ascii) {
-    return this.template === template && event.schema === webhook ? compileClevertap(event.name, variant, ascii) : undefined;
+  async loadBodyCompiler() {
+    if (this.template !== template) return undefined;
+    const { compileClevertap } = await import('../templates/clevertap-compiled.js');
+    return (event, variant, ascii) => (event.schema === webhook ? compileClevertap(event.name, variant, ascii) : undefined);
   },
   eventOf,
   detect(_req, body) {

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { SERVER_EVENTS, customergluEventsTemplates } from '../templates/customerglu-events.js';
-import { compileCustomergluEvents } from '../templates/customerglu-events-compiled.js';
 import { header, isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
 
@@ -55,8 +54,10 @@ export const provider: ProviderDef = {
     },
   ],
   template,
-  compileBody(def, variant, ascii) {
-    return this.template === template && def.schema === event ? compileCustomergluEvents(def.name, variant, ascii) : undefined;
+  async loadBodyCompiler() {
+    if (this.template !== template) return undefined;
+    const { compileCustomergluEvents } = await import('../templates/customerglu-events-compiled.js');
+    return (def, variant, ascii) => (def.schema === event ? compileCustomergluEvents(def.name, variant, ascii) : undefined);
   },
   eventOf,
   dedupKey(body) {

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { CAMPAIGN_TYPES, REWARD_TYPES, customergluTemplates } from '../templates/customerglu.js';
-import { compileCustomerglu } from '../templates/customerglu-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { ProviderDef, TenantMappingDef } from './types.js';
 
@@ -108,8 +107,10 @@ export const provider: ProviderDef = {
     },
   ],
   template,
-  compileBody(event, variant, ascii) {
-    return this.template === template && event.schema === reward ? compileCustomerglu(event.name, variant, ascii) : undefined;
+  async loadBodyCompiler() {
+    if (this.template !== template) return undefined;
+    const { compileCustomerglu } = await import('../templates/customerglu-compiled.js');
+    return (event, variant, ascii) => (event.schema === reward ? compileCustomerglu(event.name, variant, ascii) : undefined);
   },
   eventOf(body) {
     if (!isObject(body)) return undefined;

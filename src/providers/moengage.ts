@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { MOENGAGE_VARIANTS, moengageTemplates } from '../templates/moengage.js';
-import { compileMoengage } from '../templates/moengage-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { ProviderDef } from './types.js';
 
@@ -60,8 +59,10 @@ export const provider: ProviderDef = {
     },
   ],
   template,
-  compileBody(event, variant, ascii) {
-    return this.template === template && event.schema === stream ? compileMoengage(event.name, variant, ascii) : undefined;
+  async loadBodyCompiler() {
+    if (this.template !== template) return undefined;
+    const { compileMoengage } = await import('../templates/moengage-compiled.js');
+    return (event, variant, ascii) => (event.schema === stream ? compileMoengage(event.name, variant, ascii) : undefined);
   },
   eventOf,
   dedupKey(body) {

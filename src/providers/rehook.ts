@@ -5,7 +5,6 @@ import {
   REFERRAL_FRIEND_PAYLOAD,
   rehookTemplates,
 } from '../templates/rehook.js';
-import { compileRehook } from '../templates/rehook-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { EventDef, ProviderDef } from './types.js';
 
@@ -259,8 +258,10 @@ export const provider: ProviderDef = {
   retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: 'No retry policy documented (the dashboard Test button expects 200 OK)' },
   events,
   template,
-  compileBody(event, variant, ascii) {
-    return this.template === template && event.schema === customerRewarded ? compileRehook(event.name, variant, ascii) : undefined;
+  async loadBodyCompiler() {
+    if (this.template !== template) return undefined;
+    const { compileRehook } = await import('../templates/rehook-compiled.js');
+    return (event, variant, ascii) => (event.schema === customerRewarded ? compileRehook(event.name, variant, ascii) : undefined);
   },
   eventOf(body) {
     if (!isObject(body) || body.source !== 'rehook' || typeof body.event_name !== 'string') return undefined;

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { segmentTemplates } from '../templates/segment.js';
-import { compileSegment } from '../templates/segment-compiled.js';
 import { refinementInJsonSchema } from '../schema/refinement.js';
 import { header, isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
@@ -92,8 +91,10 @@ export const provider: ProviderDef = {
     { name: 'identify', description: 'Who the user is: userId and traits (name, email, phone, address)', origin: 'DOC', schema: identify },
   ],
   template,
-  compileBody(event, variant, ascii) {
-    return this.template === template && event.schema === (event.name === 'track' ? track : identify) ? compileSegment(event.name, ascii) : undefined;
+  async loadBodyCompiler() {
+    if (this.template !== template) return undefined;
+    const { compileSegment } = await import('../templates/segment-compiled.js');
+    return (event, _variant, ascii) => (event.schema === (event.name === 'track' ? track : identify) ? compileSegment(event.name, ascii) : undefined);
   },
   eventOf,
   dedupKey(body) {

@@ -7,6 +7,12 @@ import type { JsonObject } from '../json.js';
 export type { Json, JsonObject } from '../json.js';
 
 /**
+ * An event's template compiled to JSON bytes, for its own template and schema only: undefined when the event has no
+ * compiled form, or its schema was replaced.
+ */
+export type BodyCompiler = (event: EventDef, variant: string | undefined, ascii: boolean) => CompiledTemplate | undefined;
+
+/**
  * Signing schemes. Provider schemes are named after the provider; the generic ones serve `--scheme`
  * for any other platform. The implementations live in src/signing/.
  */
@@ -128,10 +134,11 @@ export interface ProviderDef {
   /** Builds a realistic payload for an event (and variant) from a seeded context. */
   template(event: string, ctx: TemplateContext, variant?: string): JsonObject;
   /**
-   * The event's template compiled to JSON bytes (templates/compiled.ts), for long `generate --count` runs; undefined
-   * when it has none. Only for this provider's own template and schema: a copy that replaces either gets undefined.
+   * Loads the provider's compiled templates (templates/compiled.ts: each event's body written straight as JSON bytes)
+   * and returns what compiles one event's; for long `generate --count` runs, the only ones that need them, so they sit
+   * in a pack of their own that no other start reads. Undefined for a copy whose template was replaced.
    */
-  compileBody?(event: EventDef, variant: string | undefined, ascii: boolean): CompiledTemplate | undefined;
+  loadBodyCompiler?(): Promise<BodyCompiler | undefined>;
   /** Which of this provider's events a parsed body is, or undefined when it is not one of ours. */
   eventOf(body: unknown, req?: IncomingRequest): string | undefined;
   /** The provider's de-duplication key for a delivery (rewardId, event_id, …), if it has one. */

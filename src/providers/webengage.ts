@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { WEBENGAGE_VARIANTS, webengageTemplates } from '../templates/webengage.js';
-import { compileWebengage } from '../templates/webengage-compiled.js';
 import { header, isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
 
@@ -56,8 +55,10 @@ export const provider: ProviderDef = {
     },
   ],
   template,
-  compileBody(event, variant, ascii) {
-    return this.template === template && event.schema === webhook ? compileWebengage(event.name, variant, ascii) : undefined;
+  async loadBodyCompiler() {
+    if (this.template !== template) return undefined;
+    const { compileWebengage } = await import('../templates/webengage-compiled.js');
+    return (event, variant, ascii) => (event.schema === webhook ? compileWebengage(event.name, variant, ascii) : undefined);
   },
   eventOf,
   /** x-request-id is WebEngage's documented idempotency key; the body's event id stands in without the request. */
