@@ -6,6 +6,7 @@ import {
   rehookTemplates,
 } from '../templates/rehook.js';
 import { compileRehook } from '../templates/rehook-compiled.js';
+import { compileRehookReferral } from '../templates/rehook-referral-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { EventDef, ProviderDef } from './types.js';
 
@@ -260,7 +261,11 @@ export const provider: ProviderDef = {
   events,
   template,
   compileBody(event, variant, ascii) {
-    return this.template === template && event.schema === customerRewarded ? compileRehook(event.name, variant, ascii) : undefined;
+    if (this.template !== template) return undefined;
+    if (event.schema === customerRewarded) return compileRehook(event.name, variant, ascii);
+    // The events of templates/rehook-referral-compiled.ts, each only with its own schema (a replaced one may not hold).
+    const referral = ([orderSuccess, referralAdvocate, referralFriend, leaderboardAwarded] as unknown[]).includes(event.schema);
+    return referral ? compileRehookReferral(event.name, variant, ascii) : undefined;
   },
   eventOf(body) {
     if (!isObject(body) || body.source !== 'rehook' || typeof body.event_name !== 'string') return undefined;
