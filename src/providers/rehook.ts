@@ -241,7 +241,7 @@ function path(body: Record<string, unknown>, ...keys: string[]): unknown {
   return node;
 }
 
-/** Kept: the compiled customer.rewarded (templates/rehook-compiled.ts) applies only while the provider uses it. */
+/** Kept: the compiled events (templates/rehook-*compiled.ts) apply only while the provider uses it. */
 const template = templateFor(rehookTemplates);
 
 export const provider: ProviderDef = {
@@ -260,8 +260,13 @@ export const provider: ProviderDef = {
   template,
   async loadBodyCompiler() {
     if (this.template !== template) return undefined;
-    const { compileRehook } = await import('../templates/rehook-compiled.js');
-    return (event, variant, ascii) => (event.schema === customerRewarded ? compileRehook(event.name, variant, ascii) : undefined);
+    const [{ compileRehook }, { compileRehookReferral }] = await Promise.all([import('../templates/rehook-compiled.js'), import('../templates/rehook-referral-compiled.js')]);
+    // The events of templates/rehook-referral-compiled.ts, each only with its own schema (a replaced one may not hold).
+    const referral: unknown[] = [orderSuccess, referralAdvocate, referralFriend, leaderboardAwarded];
+    return (event, variant, ascii) => {
+      if (event.schema === customerRewarded) return compileRehook(event.name, variant, ascii);
+      return referral.includes(event.schema) ? compileRehookReferral(event.name, variant, ascii) : undefined;
+    };
   },
   eventOf(body) {
     if (!isObject(body) || body.source !== 'rehook' || typeof body.event_name !== 'string') return undefined;
