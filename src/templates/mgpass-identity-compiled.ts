@@ -1,7 +1,8 @@
 // mgPass's identity events with a person or a client device (user.register, user.impersonated, user.login.success,
-// user.login.failed) compiled to JSON bytes (see compiled.ts): interpreted, they were the slowest mgPass events (220,000
-// to 285,000 payloads a CPU-second). This mirrors mgpass-identity.ts (`identityEnvelope`, `loginSuccess`, `loginFailed`,
-// `register`, `impersonated`, `client`, `ip`) and ctx.person() key for key and draw for draw.
+// user.login.failed, session.created) compiled to JSON bytes (see compiled.ts): interpreted, they were the slowest
+// mgPass events (220,000 to 285,000 payloads a CPU-second). This mirrors mgpass-identity.ts (`identityEnvelope`,
+// `loginSuccess`, `loginFailed`, `register`, `impersonated`, `sessionCreated`, `client`, `ip`) and ctx.person() key
+// for key and draw for draw.
 // test/generate-compiled-mgpass.test.ts compares the bytes with JSON.stringify of the interpreted payload.
 import * as alphabets from './context.js';
 import type { NameForms, TemplateContext } from './context.js';
@@ -17,16 +18,16 @@ import * as drawn from './sources-drawn.js';
 const { literal, literalBound, put, putBoolean, putNumber, putString, shown, utf8 } = compiled;
 const { DIGIT_CODES, HEX_CODES, LOWER_ALNUM_CODES, nameForms } = alphabets;
 const { ANDROID_MODELS, ANDROID_VERSIONS, IMPERSONATION_MINUTES, IOS_VERSIONS, IPV4_FIRST_OCTETS, LOGIN_FAILURES, LOGIN_METHODS } = identity;
-const { MAX_LOGIN_ATTEMPTS, NEW_IPHONES, OLD_IOS_VERSIONS, OLD_IPHONES, SIGNUP_METHODS } = identity;
+const { MAX_LOGIN_ATTEMPTS, NEW_IPHONES, OLD_IOS_VERSIONS, OLD_IPHONES, SESSION_TTL_DAYS, SIGNUP_METHODS } = identity;
 const { NETWORK_PREFIXES, NETWORKS, PLATFORMS } = mgpass;
 const { EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES } = names;
 const { putBrowserUserAgent } = drawn;
 
 /**
- * created_at and expires_at (the clock plus at most an hour) are the schema's unix seconds, non-negative and below
- * 10^11, for a clock from 1970 to here; outside it the interpreted path (and its schema check) decides.
+ * created_at and expires_at (the clock plus at most 30 days, a session's) are the schema's unix seconds, non-negative
+ * and below 10^11, for a clock from 1970 to here; outside it the interpreted path (and its schema check) decides.
  */
-const LAST_CLOCK_MS = 100_000_000_000_000 - 60 * 60_000;
+const LAST_CLOCK_MS = 100_000_000_000_000 - 30 * 86_400_000;
 const longest = (texts: readonly string[]): number => Math.max(...texts.map((t) => t.length));
 /** A person's name, any mode, in UTF-16 units; --ascii spellings are at most 4 units a character (₹ → "Rs "). */
 const NAME_UNITS = 4 * Math.max(longest(FIRST_NAMES) + 1 + longest(LAST_NAMES), ...NATIVE_NAMES.map((n) => Math.max(n.name.length, n.romanized.first.length + 1 + n.romanized.last.length)));
@@ -41,6 +42,8 @@ const K = {
   head: f('{"id":"evt_'),
   data: f(',"data":{'),
   userId: f('"user_id":"usr_'),
+  sessionFirst: f('"session_id":"ses_'),
+  userAfterSession: f('","user_id":"usr_'),
   noUser: f('"user_id":null'),
   sessionId: f('","session_id":"ses_'),
   clientId: f('","client_id":"cli_'),
@@ -296,11 +299,24 @@ function impersonated(type: Uint8Array, ascii: boolean): Write {
   };
 }
 
+function sessionCreated(type: Uint8Array, ascii: boolean): Write {
+  return (ctx, out, start) => {
+    const at0 = putHead(ctx, out, start, type);
+    const ttlDays = ctx.pick(SESSION_TTL_DAYS);
+    let at = lowerAlnum(ctx, 16, out, put(out, at0, K.sessionFirst));
+    at = lowerAlnum(ctx, 12, out, put(out, at, K.userAfterSession));
+    at = lowerAlnum(ctx, 16, out, put(out, at, K.clientId));
+    at = putClient(ctx, out, putIp(ctx, out, put(out, at, K.quoteIp)), true, ascii);
+    return put(out, putNumber(out, put(out, at, K.expiresAt), ctx.unix(ttlDays * 86_400_000)), K.close);
+  };
+}
+
 const EVENTS: Record<string, (type: Uint8Array, ascii: boolean) => Write> = {
   'user.login.success': loginSuccess,
   'user.login.failed': loginFailed,
   'user.register': register,
   'user.impersonated': impersonated,
+  'session.created': sessionCreated,
 };
 
 export function compileMgpassIdentity(event: string, variant: string | undefined, ascii: boolean): CompiledTemplate | undefined {

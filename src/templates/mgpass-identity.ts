@@ -183,8 +183,10 @@ function deleted(ctx: TemplateContext): JsonObject {
   };
 }
 
+export const SESSION_TTL_DAYS = [1, 7, 30];
+
 function sessionCreated(ctx: TemplateContext): JsonObject {
-  const ttlDays = ctx.pick([1, 7, 30]);
+  const ttlDays = ctx.pick(SESSION_TTL_DAYS);
   const session = sessionId(ctx);
   const user = userId(ctx);
   const app = clientId(ctx);
