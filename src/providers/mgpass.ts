@@ -13,6 +13,7 @@ import {
 } from '../templates/mgpass.js';
 import { refinementInJsonSchema } from '../schema/refinement.js';
 import { identityTemplates } from '../templates/mgpass-identity.js';
+import { compileMgpassIdentity } from '../templates/mgpass-identity-compiled.js';
 import { header, isObject, templateFor } from './helpers.js';
 import { IDENTITY_GROUP, identityEventOf, identityEvents } from './mgpass-identity.js';
 import type { EventDef, ProviderDef } from './types.js';
@@ -169,6 +170,7 @@ const rewardsEvents: EventDef[] = [
   { name: 'rewards.partner_created', description: 'New partner onboarded', origin: 'INFERRED', schema: partnerCreated },
 ];
 const EVENT_TYPES = new Set(rewardsEvents.map((e) => e.name));
+const template = templateFor({ ...mgpassTemplates, ...identityTemplates });
 const events: EventDef[] = [...rewardsEvents.map((e) => ({ ...e, group: REWARDS_GROUP })), ...identityEvents];
 
 export const provider: ProviderDef = {
@@ -197,7 +199,10 @@ export const provider: ProviderDef = {
     { name: REWARDS_GROUP, title: 'Rewards, cashback and management webhooks', description: '{"event_type", "data", "timestamp": ISO-8601}' },
     { name: IDENTITY_GROUP, title: 'Identity webhooks', description: '{"id": "evt_…", "type", "created_at": unix seconds, "data"}; data shapes inferred' },
   ],
-  template: templateFor({ ...mgpassTemplates, ...identityTemplates }),
+  template,
+  compileBody(event, variant, ascii) {
+    return this.template === template && event.schema === identityEvents.find((e) => e.name === event.name)?.schema ? compileMgpassIdentity(event.name, variant, ascii) : undefined;
+  },
   // Two envelopes: rewards events name themselves in `event_type`, identity events in `type` beside an evt_ id.
   eventOf(body) {
     const identity = identityEventOf(body);

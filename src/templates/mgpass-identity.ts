@@ -40,14 +40,16 @@ const tokenId = (ctx: TemplateContext) => `tok_${ctx.lowerAlnum(16)}`;
 const clientId = (ctx: TemplateContext) => `cli_${ctx.lowerAlnum(16)}`;
 
 /** Addresses Ghanaian networks hand out (AfriNIC ranges); some clients arrive over IPv6. */
+export const IPV4_FIRST_OCTETS = [41, 102, 154, 196, 197];
+
 function ip(ctx: TemplateContext): string {
   // RFC 5952 form (no leading zeros), as servers log it.
   const group = () => ctx.int(1, 0xffff).toString(16);
   if (ctx.chance(0.15)) return `2c0f:${group()}:${group()}:${group()}::${ctx.int(1, 255).toString(16)}`;
-  return `${ctx.pick([41, 102, 154, 196, 197])}.${ctx.int(0, 255)}.${ctx.int(0, 255)}.${ctx.int(1, 254)}`;
+  return `${ctx.pick(IPV4_FIRST_OCTETS)}.${ctx.int(0, 255)}.${ctx.int(0, 255)}.${ctx.int(1, 254)}`;
 }
 
-const ANDROID_MODELS = [
+export const ANDROID_MODELS = [
   ['SM-A546E', 'Galaxy A54 5G'],
   ['TECNO KJ5', 'TECNO SPARK 20'],
   ['Infinix X6831', 'Infinix HOT 40'],
@@ -55,10 +57,18 @@ const ANDROID_MODELS = [
 ] as const;
 
 /** iPhones that stop at iOS 15 (iPhone 6s, 7): common in Ghana's second-hand market. */
-const OLD_IPHONES = [
+export const OLD_IPHONES = [
   ['iPhone9,3', 'iPhone 7'],
   ['iPhone8,1', 'iPhone 6s'],
 ] as const;
+/** iPhones on iOS 17 and 18, which give apps only "iPhone" as the device name. */
+export const NEW_IPHONES = [
+  ['iPhone14,7', 'iPhone'],
+  ['iPhone15,4', 'iPhone'],
+] as const;
+export const ANDROID_VERSIONS = ['13', '14', '15'];
+export const OLD_IOS_VERSIONS = ['15.8.3', '15.8.2'];
+export const IOS_VERSIONS = ['17.5.1', '18.1'];
 
 /**
  * The device a session runs on: a browser (no device name), or the mgPass app. Android reports its model name;
@@ -72,11 +82,11 @@ function client(ctx: TemplateContext) {
   const version = `2.${ctx.int(0, 9)}.${ctx.int(0, 20)}`;
   if (!android && ctx.chance(0.4)) {
     const [model] = ctx.pick(OLD_IPHONES);
-    const user_agent = `mgPass/${version} (${model}; iOS ${ctx.pick(['15.8.3', '15.8.2'])}) CFNetwork/1335.0.3.4`;
+    const user_agent = `mgPass/${version} (${model}; iOS ${ctx.pick(OLD_IOS_VERSIONS)}) CFNetwork/1335.0.3.4`;
     return { platform, user_agent, device_name: ctx.text(`${ctx.firstName()}’s iPhone`) };
   }
-  const [model, name] = android ? ctx.pick(ANDROID_MODELS) : ctx.pick([['iPhone14,7', 'iPhone'], ['iPhone15,4', 'iPhone']] as const);
-  const user_agent = android ? `mgPass/${version} (Android ${ctx.pick(['13', '14', '15'])}; ${model}) okhttp/4.12.0` : `mgPass/${version} (${model}; iOS ${ctx.pick(['17.5.1', '18.1'])}) CFNetwork/1568.100.1`;
+  const [model, name] = android ? ctx.pick(ANDROID_MODELS) : ctx.pick(NEW_IPHONES);
+  const user_agent = android ? `mgPass/${version} (Android ${ctx.pick(ANDROID_VERSIONS)}; ${model}) okhttp/4.12.0` : `mgPass/${version} (${model}; iOS ${ctx.pick(IOS_VERSIONS)}) CFNetwork/1568.100.1`;
   return { platform, user_agent, device_name: name };
 }
 
@@ -173,8 +183,10 @@ function deleted(ctx: TemplateContext): JsonObject {
   };
 }
 
+export const SESSION_TTL_DAYS = [1, 7, 30];
+
 function sessionCreated(ctx: TemplateContext): JsonObject {
-  const ttlDays = ctx.pick([1, 7, 30]);
+  const ttlDays = ctx.pick(SESSION_TTL_DAYS);
   const session = sessionId(ctx);
   const user = userId(ctx);
   const app = clientId(ctx);
@@ -225,9 +237,11 @@ function role(ctx: TemplateContext, assigned: boolean): JsonObject {
     : { user_id: s.user_id, name: s.name, email: s.email, role, platform, removed_by: by };
 }
 
+export const IMPERSONATION_MINUTES = [15, 30, 60];
+
 function impersonated(ctx: TemplateContext): JsonObject {
   const staff = ctx.person();
-  const minutes = ctx.pick([15, 30, 60]);
+  const minutes = ctx.pick(IMPERSONATION_MINUTES);
   return {
     user_id: userId(ctx),
     impersonator_id: userId(ctx),

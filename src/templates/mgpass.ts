@@ -11,7 +11,7 @@ export const TIER_MULTIPLIERS: Record<Tier, number> = { bronze: 1.0, silver: 1.5
 export const NETWORKS = ['mtn', 'telecel', 'airteltigo'] as const;
 export type Network = (typeof NETWORKS)[number];
 /** Ghanaian mobile prefixes (after +233) per mobile-money network. */
-const NETWORK_PREFIXES: Record<Network, readonly string[]> = {
+export const NETWORK_PREFIXES: Record<Network, readonly string[]> = {
   mtn: ['24', '54', '55', '59', '25', '53'],
   telecel: ['20', '50'],
   airteltigo: ['26', '56', '27', '57'],
