@@ -13,7 +13,6 @@ import {
 } from '../templates/mgpass.js';
 import { refinementInJsonSchema } from '../schema/refinement.js';
 import { identityTemplates } from '../templates/mgpass-identity.js';
-import { compileMgpassIdentity } from '../templates/mgpass-identity-compiled.js';
 import { header, isObject, templateFor } from './helpers.js';
 import { IDENTITY_GROUP, identityEventOf, identityEvents } from './mgpass-identity.js';
 import type { EventDef, ProviderDef } from './types.js';
@@ -200,8 +199,10 @@ export const provider: ProviderDef = {
     { name: IDENTITY_GROUP, title: 'Identity webhooks', description: '{"id": "evt_…", "type", "created_at": unix seconds, "data"}; data shapes inferred' },
   ],
   template,
-  compileBody(event, variant, ascii) {
-    return this.template === template && event.schema === identityEvents.find((e) => e.name === event.name)?.schema ? compileMgpassIdentity(event.name, variant, ascii) : undefined;
+  async loadBodyCompiler() {
+    if (this.template !== template) return undefined;
+    const { compileMgpassIdentity } = await import('../templates/mgpass-identity-compiled.js');
+    return (event, variant, ascii) => (event.schema === identityEvents.find((e) => e.name === event.name)?.schema ? compileMgpassIdentity(event.name, variant, ascii) : undefined);
   },
   // Two envelopes: rewards events name themselves in `event_type`, identity events in `type` beside an evt_ id.
   eventOf(body) {
