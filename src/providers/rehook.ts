@@ -6,6 +6,7 @@ import {
   rehookTemplates,
 } from '../templates/rehook.js';
 import { compileRehook } from '../templates/rehook-compiled.js';
+import { compileRehookCoupon } from '../templates/rehook-coupon-compiled.js';
 import { isObject, templateFor } from './helpers.js';
 import type { EventDef, ProviderDef } from './types.js';
 
@@ -260,6 +261,8 @@ export const provider: ProviderDef = {
   events,
   template,
   compileBody(event, variant, ascii) {
+    const coupon = event.name.startsWith('coupon.') && event.schema === events.find((e) => e.name === event.name)?.schema;
+    if (this.template === template && coupon) return compileRehookCoupon(event.name, variant, ascii);
     return this.template === template && event.schema === customerRewarded ? compileRehook(event.name, variant, ascii) : undefined;
   },
   eventOf(body) {

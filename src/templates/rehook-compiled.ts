@@ -56,7 +56,7 @@ const K = {
 } as const;
 
 /** goTime(ctx, offsetMs) as its JSON string: the clock to the second, 1-9 fractional digits (zeros trimmed), Z. */
-function putGoTime(ctx: TemplateContext, out: Buffer, at: number, offsetMs: number): number {
+export function putGoTime(ctx: TemplateContext, out: Buffer, at: number, offsetMs: number): number {
   const first = ctx.int(1, 9);
   out[at] = 0x22;
   isoInto(out, at + 1, ctx.now + offsetMs); // its ".mmmZ" is overwritten
