@@ -48,7 +48,25 @@ const CASES: Case[] = [
     const r = p.metadata.reward;
     return `${r.activation.is_immediate} ${r.expiration.never_expires} ${/@/.test(p.source_id) ? '@' : /^New_/.test(p.source_id) ? 'new' : '_'} ${r.name}`;
   }, 2 * 2 * 3 * 4],
+  // The discount (type × value) × the code's word × the customer key's three forms.
+  ['rehook', 'coupon.created', [undefined], (p) => couponBranch(p), 10 * 5 * 3],
+  ['rehook', 'coupon.rewarded', [undefined], (p) => couponBranch(p), 10 * 5 * 3],
+  // The discount × the order's amount (the selling amount's cents) × the customer key's three forms.
+  ['rehook', 'coupon.redeemed', [undefined], (p) => redemptionBranch(p), 10 * 6 * 3],
+  ['rehook', 'coupon.redemption.rollback', [undefined], (p) => redemptionBranch(p), 10 * 6 * 3],
 ];
+
+function keyForm(sourceId: string): string {
+  return /@/.test(sourceId) ? '@' : /^New_/.test(sourceId) ? 'new' : '_';
+}
+function couponBranch(p: Record<string, any>): string {
+  const m = p.metadata;
+  return `${m.discount.type} ${m.discount.value} ${m.coupon_code.replace(/\d+$/, '')} ${keyForm(p.source_id)}`;
+}
+function redemptionBranch(p: Record<string, any>): string {
+  const m = p.metadata;
+  return `${m.discount.type} ${m.discount.value} ${m.order.original_amount} ${keyForm(p.source_id)}`;
+}
 
 const providers = new Map<string, ProviderDef>();
 /** Each provider's compiled templates, as `generate --count` loads them (bodyCompilerFor). */

@@ -260,12 +260,19 @@ export const provider: ProviderDef = {
   template,
   async loadBodyCompiler() {
     if (this.template !== template) return undefined;
-    const [{ compileRehook }, { compileRehookReferral }] = await Promise.all([import('../templates/rehook-compiled.js'), import('../templates/rehook-referral-compiled.js')]);
-    // The events of templates/rehook-referral-compiled.ts, each only with its own schema (a replaced one may not hold).
+    const [{ compileRehook }, { compileRehookReferral }, { compileRehookCoupon }] = await Promise.all([
+      import('../templates/rehook-compiled.js'),
+      import('../templates/rehook-referral-compiled.js'),
+      import('../templates/rehook-coupon-compiled.js'),
+    ]);
+    // The events of templates/rehook-referral-compiled.ts and rehook-coupon-compiled.ts, each only with its own schema
+    // (a replaced one may not hold what the compiled form writes).
     const referral: unknown[] = [orderSuccess, referralAdvocate, referralFriend, leaderboardAwarded];
     return (event, variant, ascii) => {
       if (event.schema === customerRewarded) return compileRehook(event.name, variant, ascii);
-      return referral.includes(event.schema) ? compileRehookReferral(event.name, variant, ascii) : undefined;
+      if (referral.includes(event.schema)) return compileRehookReferral(event.name, variant, ascii);
+      const coupon = event.name.startsWith('coupon.') && event.schema === events.find((e) => e.name === event.name)?.schema;
+      return coupon ? compileRehookCoupon(event.name, variant, ascii) : undefined;
     };
   },
   eventOf(body) {

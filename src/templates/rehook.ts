@@ -205,17 +205,33 @@ function wallet(ctx: TemplateContext, type: 'credit' | 'debit'): JsonObject {
 // INFERRED: the coupon events are built from Rehook's coupon API object.
 type Coupon = { campaign_id: string; coupon_code: string; coupon_id: string; discount: { type: string; value: number }; valid_from: string; valid_till: string };
 
+// The coupon events' lists, shared with their compiled forms (rehook-coupon-compiled.ts).
+export const COUPON_PERCENTAGE_SHARE = 0.6;
+export const COUPON_VALID_DAYS = [7, 15, 30, 90];
+export const COUPON_CODE_WORDS = ['DIWALI', 'WELCOME', 'SAVE', 'FEST', 'FLAT'];
+export const COUPON_PERCENT_OFF = [5, 10, 15, 20, 25];
+export const COUPON_FIXED_OFF = [50, 100, 150, 200, 500];
+/** valid_from is up to this many days before the delivery. */
+export const COUPON_BACKDATED_DAYS = 5;
+export const ORDER_AMOUNTS = [299, 499, 799, 999, 1499, 2499];
+
 function coupon(ctx: TemplateContext): Coupon {
-  const percentage = ctx.chance(0.6);
-  const validDays = ctx.pick([7, 15, 30, 90]);
+  const percentage = ctx.chance(COUPON_PERCENTAGE_SHARE);
+  const validDays = ctx.pick(COUPON_VALID_DAYS);
   return {
     campaign_id: id.campaign(ctx),
-    coupon_code: `${ctx.pick(['DIWALI', 'WELCOME', 'SAVE', 'FEST', 'FLAT'])}${ctx.int(10, 999)}`,
+    coupon_code: `${ctx.pick(COUPON_CODE_WORDS)}${ctx.int(10, 999)}`,
     coupon_id: id.coupon(ctx),
-    discount: percentage ? { type: 'percentage', value: ctx.pick([5, 10, 15, 20, 25]) } : { type: 'fixed', value: ctx.pick([50, 100, 150, 200, 500]) },
-    valid_from: goTime(ctx, -ctx.int(0, 5) * 86_400_000),
+    discount: percentage ? { type: 'percentage', value: ctx.pick(COUPON_PERCENT_OFF) } : { type: 'fixed', value: ctx.pick(COUPON_FIXED_OFF) },
+    valid_from: goTime(ctx, -ctx.int(0, COUPON_BACKDATED_DAYS) * 86_400_000),
     valid_till: goTime(ctx, validDays * 86_400_000),
   };
+}
+
+/** What an order of `original` costs after the coupon's discount. */
+export function sellingAmount(original: number, discount: { type: string; value: number }): number {
+  const off = discount.type === 'percentage' ? Math.round(original * discount.value) / 100 : Math.min(discount.value, original);
+  return Math.round((original - off) * 100) / 100;
 }
 
 function couponCreated(ctx: TemplateContext): JsonObject {
@@ -236,14 +252,13 @@ function couponRedemption(ctx: TemplateContext, rollback: boolean): JsonObject {
   const sourceId = customerKey(ctx);
   const c = coupon(ctx);
   const discount = c.discount as { type: string; value: number };
-  const original = ctx.pick([299, 499, 799, 999, 1499, 2499]);
-  const off = discount.type === 'percentage' ? Math.round(original * discount.value) / 100 : Math.min(discount.value, original);
+  const original = ctx.pick(ORDER_AMOUNTS);
   return envelope(rollback ? 'coupon.redemption.rollback' : 'coupon.redeemed', sourceId, {
     campaign_id: c.campaign_id, coupon_code: c.coupon_code, coupon_id: c.coupon_id, discount: c.discount,
     order: {
       order_id: `ORD-${ctx.digits(8)}`,
       original_amount: original,
-      selling_amount: Math.round((original - off) * 100) / 100,
+      selling_amount: sellingAmount(original, discount),
       status: rollback ? 'reverted' : 'completed',
     },
     redemption_id: id.redemption(ctx),
