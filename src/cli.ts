@@ -8,6 +8,7 @@ import { onStdoutMade, stdoutFailure, stdoutMade, unwritableStdout, writeWholeTo
 import { err } from './output/style.js';
 
 import { VERSION } from './version.js';
+import { jsonText } from './core/json-text.js';
 
 type Register = (program: Command) => void;
 
@@ -136,7 +137,7 @@ export function snakeCode(code: string): string {
  * it (a full disk): the caller says it on stderr instead.
  */
 function writeJsonError(code: string, message: string, hint?: string): boolean {
-  process.stdout.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}) } })}\n`);
+  process.stdout.write(`${jsonText({ error: { code, message, ...(hint ? { hint } : {}) } })}\n`);
   return stdoutFailure() === undefined;
 }
 

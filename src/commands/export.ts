@@ -17,6 +17,7 @@ import { readMappingOption } from './mapping-option.js';
 import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
 import { schemeById } from '../signing/index.js';
 import { parseScheme } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({
   to: z.optional(z.string()),
@@ -186,7 +187,7 @@ export async function run(providerId: string, eventNames: string[], rawOptions: 
 function report(s: ArtilleryExport, r: ExportResult, json: boolean): void {
   if (json) {
     const { providerDef: _p, mapPayload: _m, to, ...rest } = s;
-    writeOut(JSON.stringify({ type: 'export', target: 'artillery', artillery: ARTILLERY_VERSION, ...rest, to: to.href, files: r.files, corpus: r.corpus }));
+    writeOut(jsonText({ type: 'export', target: 'artillery', artillery: ARTILLERY_VERSION, ...rest, to: to.href, files: r.files, corpus: r.corpus }));
     return;
   }
   const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(0)} KB`);

@@ -10,6 +10,7 @@ import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { randomSeed } from '../templates/random.js';
 import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, parseTime, readInput } from './shared.js';
 import { addSigningFlags, checkKeyRing, checkSecrets, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const RunOptions = z.extend(SigningFlags, {
   to: z.optional(z.string()),
@@ -61,7 +62,7 @@ async function listCommand(rawOptions: unknown): Promise<number> {
   const all = loadAllBuiltins().filter((s) => o.provider === undefined || s.provider === o.provider.toLowerCase());
   const sends = (s: (typeof all)[number]) => s.steps.reduce((n, st) => n + (st.kind === 'event' ? st.count : (s.steps.find((x) => x.id === st.repeat) as { count: number }).count), 0);
   if (o.json) {
-    writeOut(JSON.stringify(all.map((s) => ({ name: s.name, provider: s.provider, description: s.description ?? '', steps: s.steps.length, sends: sends(s), ledger: s.ledger !== undefined }))));
+    writeOut(jsonText(all.map((s) => ({ name: s.name, provider: s.provider, description: s.description ?? '', steps: s.steps.length, sends: sends(s), ledger: s.ledger !== undefined }))));
     return EXIT.ok;
   }
   writeOut(table(['SCENARIO', 'PROVIDER', 'STEPS', 'LEDGER', 'DESCRIPTION'], all.map((s) => [s.name, s.provider, String(s.steps.length), s.ledger ? 'yes' : '-', s.description ?? ''])));
