@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { jsonRequested, state } from './commands/shared.js';
+import { jsonText } from './core/json-text.js';
 import { escapeTerminal } from './core/redact.js';
 import { didYouMean } from './core/suggest.js';
 import { CliError, EXIT, UsageError } from './output/errors.js';
@@ -8,7 +9,6 @@ import { onStdoutMade, stdoutFailure, stdoutMade, unwritableStdout, writeWholeTo
 import { err } from './output/style.js';
 
 import { VERSION } from './version.js';
-import { jsonText } from './core/json-text.js';
 
 type Register = (program: Command) => void;
 
