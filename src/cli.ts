@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { jsonRequested, state } from './commands/shared.js';
+import { jsonText } from './core/json-text.js';
 import { escapeTerminal } from './core/redact.js';
 import { didYouMean } from './core/suggest.js';
 import { CliError, EXIT, UsageError } from './output/errors.js';
@@ -136,7 +137,7 @@ export function snakeCode(code: string): string {
  * it (a full disk): the caller says it on stderr instead.
  */
 function writeJsonError(code: string, message: string, hint?: string): boolean {
-  process.stdout.write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}) } })}\n`);
+  process.stdout.write(`${jsonText({ error: { code, message, ...(hint ? { hint } : {}) } })}\n`);
   return stdoutFailure() === undefined;
 }
 

@@ -1,20 +1,21 @@
 // The delivery line's head written as bytes (src/http/listen-json.ts) against the oracle it replaces:
-// JSON.stringify of the same report, over sequences of reports that repeat, change and mutate their members (the
+// jsonText of the same report (JSON.stringify's text, bidi and C1 controls escaped: core/json-text.ts), over sequences of reports that repeat, change and mutate their members (the
 // encoder copies what did not change from the previous head, so every test is a sequence, not one report).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { jsonText } from '../src/core/json-text.js';
 import { ReportHeadEncoder } from '../src/http/listen-json.js';
 import { deliveryJsonParts, takeReportHeadBytes } from '../src/output/delivery.js';
 import type { DeliveryReport } from '../src/http/listen-types.js';
 
-/** What the encoder must produce: JSON.stringify's text of the report, its closing brace replaced by `,"body":`. */
-const oracle = (report: object) => `${JSON.stringify(report).slice(0, -1)},"body":`;
+/** What the encoder must produce: jsonText's text of the report, its closing brace replaced by `,"body":`. */
+const oracle = (report: object) => `${jsonText(report).slice(0, -1)},"body":`;
 
 function check(encoder: ReportHeadEncoder, report: object): void {
   const bytes = encoder.encode(report);
   // The same four comparisons as plain code first: a property calls this tens of thousands of times, and an expect
   // costs more than the encoding. Any difference runs the expects below, which fail with their usual message.
-  const json = JSON.stringify(report);
+  const json = jsonText(report);
   if (
     bytes !== undefined &&
     Buffer.from(bytes).toString('utf8') === oracle(report) &&
@@ -25,9 +26,9 @@ function check(encoder: ReportHeadEncoder, report: object): void {
   }
   expect(bytes).toBeDefined();
   expect(Buffer.from(bytes!).toString('utf8')).toBe(oracle(report));
-  expect(encoder.headText()).toBe(JSON.stringify(report));
+  expect(encoder.headText()).toBe(jsonText(report));
   // What the inspector keeps: the same text's UTF-8, without the closing brace.
-  expect(Buffer.concat([encoder.headBytes(), Buffer.from('}')]).equals(Buffer.from(JSON.stringify(report)))).toBe(true);
+  expect(Buffer.concat([encoder.headBytes(), Buffer.from('}')]).equals(Buffer.from(jsonText(report)))).toBe(true);
 }
 
 function baseReport(seq: number): Record<string, unknown> {
@@ -66,7 +67,7 @@ const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.string({ minLength: 30, maxLength: 80 }),
-  fc.constantFrom('', '"', '\\', '\u0000', '\u001f', '\u007f', '\u0080', 'é', '£2 cashback', '🪔', '\ud800', 'a\udc00b', 'x'.repeat(64)),
+  fc.constantFrom('', '"', '\\', '\u0000', '\u001f', '\u007f', '\u0080', '\u0085', '\u202e', 'a\u2066b\u2069', '\u061c', '\u2028', 'é', '£2 cashback', '🪔', '\ud800', 'a\udc00b', 'x'.repeat(64)),
 );
 const number = fc.oneof(
   fc.integer(),
@@ -107,7 +108,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('ReportHeadEncoder', () => {
-  it('writes the bytes of JSON.stringify, delivery after delivery, whatever changes between them', () => {
+  it('writes the bytes of jsonText (JSON.stringify, bidi and C1 escaped), delivery after delivery, whatever changes between them', () => {
     fc.assert(
       fc.property(fc.array(fc.array(step, { maxLength: 4 }), { minLength: 1, maxLength: 25 }), (deliveries) => {
         const encoder = new ReportHeadEncoder();
@@ -133,8 +134,8 @@ describe('ReportHeadEncoder', () => {
             return;
           }
           expect(Buffer.from(bytes).toString('utf8')).toBe(oracle(report));
-          expect(encoder.headText()).toBe(JSON.stringify(report));
-          expect(Buffer.concat([encoder.headBytes(), Buffer.from('}')]).equals(Buffer.from(JSON.stringify(report)))).toBe(true);
+          expect(encoder.headText()).toBe(jsonText(report));
+          expect(Buffer.concat([encoder.headBytes(), Buffer.from('}')]).equals(Buffer.from(jsonText(report)))).toBe(true);
         });
       }),
       { numRuns: 400 },
@@ -234,7 +235,7 @@ describe('ReportHeadEncoder', () => {
     const { body: _, ...head } = ok;
     const made = takeReportHeadBytes(ok);
     expect(Buffer.isBuffer(made)).toBe(true); // the encoder's bytes, without the closing brace
-    expect(Buffer.concat([made as Buffer, Buffer.from('}')]).equals(Buffer.from(JSON.stringify(head)))).toBe(true);
+    expect(Buffer.concat([made as Buffer, Buffer.from('}')]).equals(Buffer.from(jsonText(head)))).toBe(true);
     expect(takeReportHeadBytes(ok)).toBeUndefined(); // once
     const circle = { ...baseReport(2), body: { a: 1 } } as unknown as DeliveryReport;
     (circle as unknown as { forward: unknown }).forward = circle;

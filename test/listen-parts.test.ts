@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { jsonText, safeJson } from '../src/core/json-text.js';
 import { deliveryJsonLine, deliveryJsonParts, formatQuery, streamWriter } from '../src/output/delivery.js';
 import type { DeliveryReport } from '../src/http/listen-types.js';
 import { DedupTracker, keyDigest, parseBody, type DeliveryInput } from '../src/http/inspect.js';
@@ -272,8 +273,9 @@ describe('streamWriter', () => {
       capture: fc.option(fc.record({ path: text })),
     });
     const body = fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify({ v, text: 'Zoë 🎁 £2' })));
+    const unsafeBody = fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify({ v, text: 'pay \u202e01 ot\u0085' })));
     fc.assert(
-      fc.property(report, body, fc.integer({ min: 0, max: 3000 }), (r, raw, batch) => {
+      fc.property(report, fc.oneof(body, unsafeBody), fc.integer({ min: 0, max: 3000 }), (r, raw, batch) => {
         const d = {
           type: 'delivery', seq: r.seq, receivedAt: '2026-01-01T00:00:00.000Z', method: 'POST', path: r.path, query: {}, headers: r.headers,
           remoteAddress: '127.0.0.1', size: raw.length, sha256: 'ab', provider: 'customerglu', confidence: 0.95, event: r.event,
@@ -283,7 +285,8 @@ describe('streamWriter', () => {
         } as DeliveryReport;
         const { body: parsed, ...rest } = d;
         // The line as it was made before: the report's text without the body, its brace replaced by the raw body.
-        const expected = `${JSON.stringify(rest).slice(0, -1)},"body":${raw.toString('utf8')}}\n`;
+        // A body with a bidi or C1 control: the same text with those escaped (core/json-text.ts), its spelling kept.
+        const expected = `${jsonText(rest).slice(0, -1)},"body":${safeJson(raw.toString('utf8'))}}\n`;
         expect(deliveryJsonLine(d, { body: raw })).toBe(expected);
         const s = stuckStream();
         const w = streamWriter(s as never, {}, { batch });

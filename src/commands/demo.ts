@@ -8,6 +8,7 @@ import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { schemeById } from '../signing/index.js';
 import type { CredentialName } from '../signing/schemes/types.js';
 import { action, collect, parseOptions } from './shared.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({
   provider: z.optional(z.array(z.string())),
@@ -78,7 +79,7 @@ export async function run(rawOptions: unknown): Promise<number> {
       if (!o.json) writeErr(err.dim(`cg-hooks listener on ${url}: sending one delivery of every event…`));
     },
   });
-  if (o.json) writeOut(JSON.stringify(report));
+  if (o.json) writeOut(jsonText(report));
   else {
     writeOut(formatDemo(report));
     const ids = [...new Set(report.rows.map((r) => r.provider))];

@@ -10,13 +10,14 @@ import { ARTILLERY_VERSION, FILES } from '../load/artillery/files.js';
 import { processorSigningOf, SigningConfigError, type ProcessorSigning } from '../load/artillery/signing-config.js';
 import { findEvent, loadProvider } from '../providers/index.js';
 import type { ProviderDef } from '../providers/types.js';
-import { CliError, EXIT, UsageError } from '../output/errors.js';
+import { CliError, EXIT, InterruptedError, UsageError } from '../output/errors.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
 import { VERSION } from '../version.js';
 import { readMappingOption } from './mapping-option.js';
 import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions, positiveInteger } from './shared.js';
 import { schemeById } from '../signing/index.js';
 import { parseScheme } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({
   to: z.optional(z.string()),
@@ -170,13 +171,19 @@ export async function run(providerId: string, eventNames: string[], rawOptions: 
   const spinner = !json && process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 ? (await import('ora')).default({ stream: process.stderr, discardStdin: false }) : undefined;
   spinner?.start(`writing the corpus: 0/${settings.corpusSize}`);
   let result: ExportResult;
+  // Ctrl-C while the files are written aside removes them (an earlier export stays as it was), then exits 130.
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
-    result = await exportArtillery(settings, { onCorpusProgress: (done, total) => spinner && (spinner.text = `writing the corpus: ${done}/${total}`) });
+    result = await exportArtillery(settings, { onCorpusProgress: (done, total) => spinner && (spinner.text = `writing the corpus: ${done}/${total}`) }, interrupt.signal);
   } catch (e) {
+    if (interrupt.signal.aborted) throw new InterruptedError();
     // File-system failures (no such parent, permission, a file in the way) are the user's to fix: exit 2.
     if (e instanceof CliError || typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
     throw new UsageError('unwritable_dir', `cannot write to ${o.output}: ${(e as Error).message}`);
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     spinner?.stop();
   }
   report(settings, result, json);
@@ -186,7 +193,7 @@ export async function run(providerId: string, eventNames: string[], rawOptions: 
 function report(s: ArtilleryExport, r: ExportResult, json: boolean): void {
   if (json) {
     const { providerDef: _p, mapPayload: _m, to, ...rest } = s;
-    writeOut(JSON.stringify({ type: 'export', target: 'artillery', artillery: ARTILLERY_VERSION, ...rest, to: to.href, files: r.files, corpus: r.corpus }));
+    writeOut(jsonText({ type: 'export', target: 'artillery', artillery: ARTILLERY_VERSION, ...rest, to: to.href, files: r.files, corpus: r.corpus }));
     return;
   }
   const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(0)} KB`);
@@ -231,13 +238,15 @@ export function register(program: Command): void {
     .option('--p95 <duration>', `ensure: 95th percentile response time under this (${DURATION_HELP})`, '500ms')
     .option('--p99 <duration>', `ensure: 99th percentile response time under this (${DURATION_HELP})`, '1500ms')
     .option('--max-error-rate <pct>', 'ensure: at most this % of requests unanswered or not acknowledged', '1')
-    .option('--force', 'overwrite an earlier export in the same directory')
+    .option('--force', 'replace an earlier export in the same directory (all its files together, or none)')
     .option('--json', 'print what was written as JSON')
     .addHelpText(
       'after',
       `
 The secret is never written: the processor reads it from the environment variable when Artillery runs.
 Artillery is not needed to export; the directory's README.md says how to run it, locally and on AWS Fargate.
+The files are written aside first and then renamed into place together: a failure (a full disk, a directory
+in the way, Ctrl-C) leaves an earlier export as it was (docs/load.md says what could still mix them).
 
 Examples:
   $ cg-hooks export artillery customerglu reward --to http://127.0.0.1:3000/webhook -o load/cg

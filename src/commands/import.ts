@@ -6,6 +6,7 @@ import { summarizeReport, type LoadSummary } from '../load/artillery/report.js';
 import { EXIT, UsageError } from '../output/errors.js';
 import { out, writeOut } from '../output/style.js';
 import { action, parseOptions } from './shared.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({ json: z.optional(z.boolean()) });
 
@@ -106,7 +107,7 @@ export function formatSummary(path: string, s: LoadSummary): string {
 export async function run(path: string, rawOptions: unknown): Promise<number> {
   const o = parseOptions(Options, rawOptions);
   const summary = parseReport(await readReport(path), path);
-  writeOut(o.json ? JSON.stringify({ type: 'artillery-report', report: path, ...summary }) : formatSummary(path, summary));
+  writeOut(o.json ? jsonText({ type: 'artillery-report', report: path, ...summary }) : formatSummary(path, summary));
   return EXIT.ok;
 }
 

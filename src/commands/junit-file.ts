@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { writeWholeFile, writtenInPlace } from '../core/write-whole.js';
 import { CliError, EXIT, UsageError } from '../output/errors.js';
 import { err, writeErr, writeOut } from '../output/style.js';
+import { jsonText } from '../core/json-text.js';
 
 /**
  * Checked before the run (test, scenario run), so that a mistyped --junit does not cost a whole run, nor pass CI
@@ -43,10 +44,10 @@ export async function writeJsonWithJUnit(doc: Record<string, unknown>, exitCode:
     await junit?.();
   } catch (e) {
     if (!(e instanceof CliError)) throw e;
-    writeOut(JSON.stringify({ ...doc, junit: { error: { code: e.code, message: e.message } }, ok: false, ...('exitCode' in doc ? { exitCode: EXIT.usage } : {}) }));
+    writeOut(jsonText({ ...doc, junit: { error: { code: e.code, message: e.message } }, ok: false, ...('exitCode' in doc ? { exitCode: EXIT.usage } : {}) }));
     writeErr(err.red(`error: ${e.message}`));
     return EXIT.usage;
   }
-  writeOut(JSON.stringify(doc));
+  writeOut(jsonText(doc));
   return exitCode;
 }

@@ -5,6 +5,7 @@ import { err, writeErr, writeOut } from '../output/style.js';
 import { schemeById } from '../signing/index.js';
 import { action, parseOptions } from './shared.js';
 import { parseScheme, SCHEME_IDS } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({
   scheme: z.optional(z.string()),
@@ -28,7 +29,7 @@ export async function run(rawOptions: unknown): Promise<number> {
     throw new UsageError('bad_option', `--asymmetric: ${scheme.label} has no public-key signatures (${asymmetric.join(', ')} ${asymmetric.length === 1 ? 'has' : 'have'})`);
   }
   const keys = scheme.keygen(o.asymmetric === true);
-  if (o.json) writeOut(JSON.stringify({ scheme: scheme.id, ...keys }));
+  if (o.json) writeOut(jsonText({ scheme: scheme.id, ...keys }));
   else if ('secret' in keys) writeOut(keys.secret);
   else writeOut(`${keys.secretKey}\n${keys.publicKey}`);
   if (!o.json) {

@@ -15,6 +15,7 @@ import { action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions
 import { readMappingOption } from './mapping-option.js';
 import { capYoungGeneration } from './young-generation.js';
 import { checkSchemeKeys, credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({
   port: z.optional(z.string()),
@@ -169,7 +170,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   const stdout = streamWriter(process.stdout, {
     onBackedUp: () => writeErr(err.yellow(`warning: stdout is not being read fast enough: delivery lines are dropped (and counted) until it catches up; ${still}`)),
     // The notice is not itself a line that was lost: pushed uncounted, so that the counts are of deliveries (and warnings).
-    onResumed: (count) => stdout.push(json ? `${JSON.stringify({ type: 'dropped', count, message: `${count} lines were not written: stdout was not read fast enough` })}\n` : `… ${plural(count, 'delivery', 'deliveries')} not shown: stdout was not read fast enough\n`, false),
+    onResumed: (count) => stdout.push(json ? `${jsonText({ type: 'dropped', count, message: `${count} lines were not written: stdout was not read fast enough` })}\n` : `… ${plural(count, 'delivery', 'deliveries')} not shown: stdout was not read fast enough\n`, false),
     onClosed: (e) => writeErr(err.yellow(`warning: stdout was closed (${e.code ?? e.message}): deliveries are no longer printed; ${still}`)),
   });
   const stderr = streamWriter(process.stderr, {}, { batch: 0, maxBuffered: 1024 * 1024 });
@@ -181,14 +182,14 @@ export async function run(rawOptions: unknown): Promise<number> {
       // The delivery is still shown, without what could not be formatted.
       const { seq, receivedAt, method, path, size, sha256, provider, event, verdict, problems, status, statusReason } = report;
       const brief = { type: 'delivery', seq, receivedAt, method, path, size, sha256, provider, event, verdict, problems, status, statusReason, body: null, formatError: (e as Error).message };
-      text = json ? `${JSON.stringify(brief)}\n` : `#${seq} ${escapeTerminal(method)} ${escapeTerminal(path)} → ${status} (${verdict}; not shown: ${(e as Error).message})\n`;
+      text = json ? `${jsonText(brief)}\n` : `#${seq} ${escapeTerminal(method)} ${escapeTerminal(path)} → ${status} (${verdict}; not shown: ${(e as Error).message})\n`;
     }
     stdout.push(text);
     count++;
     if (expect !== undefined && count >= expect) stop('expect');
   };
   const onWarning = (message: string) => {
-    if (json) stdout.push(`${JSON.stringify({ type: 'warning', message })}\n`);
+    if (json) stdout.push(`${jsonText({ type: 'warning', message })}\n`);
     else stderr.push(`${err.yellow(`warning: ${escapeTerminal(message)}`)}\n`);
   };
 
@@ -213,7 +214,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   writeErr(`${err.green('cg-hooks listen: ready on')} ${where}  ${err.dim(`(${notes.join(', ')}; Ctrl-C to stop)`)}`);
   if (bound.exposed) writeErr(err.yellow(`warning: --host ${options.host} is reachable from the network: anyone who can reach this machine on port ${listener.port} can send deliveries${options.saveDir !== undefined ? ' (and fill --save)' : ''}; use --host 127.0.0.1 to keep it local`));
   if (ui) writeErr(`${err.green('inspector:')} ${err.bold(ui.url)}`);
-  if (json) process.stdout.write(`${JSON.stringify({ type: 'ready', url: listener.url, port: listener.port, bind: bound.url, exposed: bound.exposed, ...(ui ? { inspector: ui.url } : {}) })}
+  if (json) process.stdout.write(`${jsonText({ type: 'ready', url: listener.url, port: listener.port, bind: bound.url, exposed: bound.exposed, ...(ui ? { inspector: ui.url } : {}) })}
 `);
 
   const uncap = capYoungGeneration();
@@ -234,7 +235,7 @@ export async function run(rawOptions: unknown): Promise<number> {
   const notWritten = stdout.dropped + stdout.unflushed;
   for (const l of inherited) process.stdout.on('error', l);
   const code = exitCodeFor(reason, summary, expect);
-  if (json && !stdout.closed) process.stdout.write(`${JSON.stringify({ type: 'summary', reason, exitCode: code, ...summary, linesDropped: stdout.dropped })}\n`);
+  if (json && !stdout.closed) process.stdout.write(`${jsonText({ type: 'summary', reason, exitCode: code, ...summary, linesDropped: stdout.dropped })}\n`);
   {
     // On stderr in both modes: with --json, stdout is often a file or /dev/null.
     const why = reason === 'timeout' && expect !== undefined && summary.deliveries < expect
@@ -284,7 +285,8 @@ export function register(program: Command): void {
 Answers: 200 accepted (duplicates too, flagged) · 401 bad or missing signature/credential when one is
 configured · 400 body not JSON · 413 over --max-body · 503 not saved (--save: disk full, read-only…) ·
 502/508 --forward-to failed or looped. Unsigned providers (Reward) are accepted. Credentials are masked
-in output and captures; stdout that is not read loses lines (counted), never deliveries.
+in output and captures; stdout that is not read loses lines (counted), never deliveries. Text from the
+network is printed escaped (--json too: bidi and C1 controls as \\u202e, \\u0085; the values unchanged).
 
 Examples:
   $ cg-hooks listen --port 3000 --secret s3cret

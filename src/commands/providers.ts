@@ -5,6 +5,7 @@ import { EXIT } from '../output/errors.js';
 import { out, table, writeOut } from '../output/style.js';
 import { schemeById } from '../signing/index.js';
 import { action, parseOptions } from './shared.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({ json: z.optional(z.boolean()) });
 
@@ -70,10 +71,10 @@ export async function run(provider: string | undefined, rawOptions: unknown): Pr
   const options = parseOptions(Options, rawOptions);
   if (provider) {
     const info = await providerInfo(provider);
-    writeOut(options.json ? JSON.stringify(info) : formatProvider(info));
+    writeOut(options.json ? jsonText(info) : formatProvider(info));
   } else {
     const all = await catalog();
-    writeOut(options.json ? JSON.stringify({ providers: all }) : formatProviders(all));
+    writeOut(options.json ? jsonText({ providers: all }) : formatProviders(all));
   }
   return EXIT.ok;
 }

@@ -10,6 +10,7 @@ import { formatBytes } from '../output/delivery.js';
 import { err, out, writeErr, writeOut } from '../output/style.js';
 import { action, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 import { credentialsFrom } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({
   to: z.optional(z.string()),
@@ -121,7 +122,7 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
       : undefined,
     onResult: (r) => {
       networkHint ??= r.error?.hint;
-      if (json) writeOut(JSON.stringify(r));
+      if (json) writeOut(jsonText(r));
       else writeOut(formatResult(r, index));
       index++;
     },
@@ -129,7 +130,7 @@ export async function run(args: string[], rawOptions: unknown): Promise<number> 
   const code = replayExitCode(summary);
   const skipped = files.length - summary.replayed;
   const failed = summary.replayed - summary.ok;
-  if (json) writeOut(JSON.stringify({ type: 'summary', replayed: summary.replayed, ok: summary.ok, failed, skipped, exitCode: code }));
+  if (json) writeOut(jsonText({ type: 'summary', replayed: summary.replayed, ok: summary.ok, failed, skipped, exitCode: code }));
   else {
     const rest = skipped > 0 ? `; ${skipped} not sent after the network failure` : '';
     writeErr(err.dim(`replayed ${summary.replayed} ${summary.replayed === 1 ? 'capture' : 'captures'}: ${summary.ok} answered 2xx, ${failed} did not${rest}`));

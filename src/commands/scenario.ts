@@ -10,6 +10,7 @@ import { err, out, table, writeErr, writeOut } from '../output/style.js';
 import { randomSeed } from '../templates/random.js';
 import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions, parseTime, readInput } from './shared.js';
 import { addSigningFlags, checkKeyRing, checkSecrets, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const RunOptions = z.extend(SigningFlags, {
   to: z.optional(z.string()),
@@ -41,17 +42,33 @@ function parseTimeScale(text: string): number {
   return f;
 }
 
-/** A name, or a path to a file: anything with a slash or a .yaml/.yml/.json ending, or an existing file. */
+/**
+ * A name, or something to read: "-" (stdin), anything with a slash (a pipe such as <(…) is /dev/fd/63) or a
+ * .yaml/.yml/.json ending, or an existing file.
+ */
 function isFile(arg: string): boolean {
-  return /[/\\]/.test(arg) || /\.(ya?ml|json)$/i.test(arg) || (existsSync(arg) && statSync(arg).isFile());
+  return arg === '-' || /[/\\]/.test(arg) || /\.(ya?ml|json)$/i.test(arg) || (existsSync(arg) && statSync(arg).isFile());
 }
 
+/**
+ * A built-in scenario, or a file, a pipe or stdin read by readInput (bounded to the format's 1 MiB while reading).
+ * A scenario names no other file, so one from stdin needs no directory of its own: every path of the command line
+ * (--junit, --mapping) is relative to the current directory, as always.
+ */
 async function loadScenario(arg: string) {
   const { parseScenario } = await import('../scenarios/parse.js');
   const { loadBuiltin } = await import('../scenarios/builtin.js');
   if (!isFile(arg)) return loadBuiltin(arg);
   const { LIMITS } = await import('../scenarios/model.js');
-  return parseScenario((await readInput(arg, 'scenario file', LIMITS.fileBytes)).toString('utf8'), arg);
+  let bytes: Buffer;
+  try {
+    bytes = await readInput(arg, 'scenario file', LIMITS.fileBytes);
+  } catch (e) {
+    // readInput's hint for an empty stdin is about payloads: this one says how to pipe a scenario.
+    if (e instanceof UsageError && e.code === 'empty_input') throw new UsageError(e.code, 'scenario -: stdin was empty; a scenario needs name:, provider: and steps:', 'pipe one in, e.g. cg-hooks scenario show mgpass-points | cg-hooks scenario run - --to <url>');
+    throw e;
+  }
+  return parseScenario(bytes.toString('utf8'), arg === '-' ? '(stdin)' : arg);
 }
 
 async function listCommand(rawOptions: unknown): Promise<number> {
@@ -61,7 +78,7 @@ async function listCommand(rawOptions: unknown): Promise<number> {
   const all = loadAllBuiltins().filter((s) => o.provider === undefined || s.provider === o.provider.toLowerCase());
   const sends = (s: (typeof all)[number]) => s.steps.reduce((n, st) => n + (st.kind === 'event' ? st.count : (s.steps.find((x) => x.id === st.repeat) as { count: number }).count), 0);
   if (o.json) {
-    writeOut(JSON.stringify(all.map((s) => ({ name: s.name, provider: s.provider, description: s.description ?? '', steps: s.steps.length, sends: sends(s), ledger: s.ledger !== undefined }))));
+    writeOut(jsonText(all.map((s) => ({ name: s.name, provider: s.provider, description: s.description ?? '', steps: s.steps.length, sends: sends(s), ledger: s.ledger !== undefined }))));
     return EXIT.ok;
   }
   writeOut(table(['SCENARIO', 'PROVIDER', 'STEPS', 'LEDGER', 'DESCRIPTION'], all.map((s) => [s.name, s.provider, String(s.steps.length), s.ledger ? 'yes' : '-', s.description ?? ''])));
@@ -218,13 +235,13 @@ Examples:
   scenario
     .command('show')
     .description('print a scenario file (a built-in one, to learn the format)')
-    .argument('<name|file>', 'a built-in scenario name, or a path to a .yaml/.json file')
+    .argument('<name|file>', 'a built-in scenario name, or a path to a .yaml/.json file ("-": stdin)')
     .addHelpText('after', '\nExamples:\n  $ cg-hooks scenario show mgpass-points\n  $ cg-hooks scenario show rehook-referral > my-referral.yaml')
     .action(action((name: string) => showCommand(name)));
   const run = scenario
     .command('run')
     .description('send a scenario to a receiver and judge every answer (and, with --probe, the ledger)')
-    .argument('<name|file>', 'a built-in scenario name, or a path to a .yaml/.json file');
+    .argument('<name|file>', 'a built-in scenario name, a path to a .yaml/.json file, or "-" to read it from stdin (or a pipe: <(…))');
   addSigningFlags(run)
     .option('--to <url>', 'the receiver URL (http or https)')
     .option('-H, --header <"Name: value">', 'extra header on every delivery; repeatable', collect)
@@ -252,6 +269,11 @@ Examples:
   $ cg-hooks scenario run rehook-referral --to http://127.0.0.1:3000/rehook --user acme:pa55 --seed 42 --junit scenario.xml
   $ cg-hooks scenario run customerglu-reward-retry --to http://127.0.0.1:3000/webhook --secret s3cret \\
       --mapping fixtures/customerglu/mappings/flat-wallet.json
+  $ cg-hooks scenario show segment-burst | sed 's/count: 10/count: 50/' | cg-hooks scenario run - --to http://127.0.0.1:3000/webhook
+
+A scenario from stdin ("-") or a pipe is read to its end (at most 1 MiB) before anything is sent; errors
+point at (stdin):line:col. A scenario names no other file; every path on the command line (--junit,
+--mapping) is relative to the current directory, whether the scenario came from a file or from stdin.
 
 Exit codes: 0 every step and the ledger passed · 1 a step or the ledger failed · 2 bad scenario or usage · 3 network failure`,
     )

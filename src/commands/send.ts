@@ -17,6 +17,7 @@ import { MAX_CONCURRENCY, MAX_REPEAT } from '../http/limits.js';
 import { spinner as spinnerFor, action, boundedInteger, collect, DURATION_HELP, DURATIONS, durationList, durationOption, parseOptions, positiveInteger, readInput } from './shared.js';
 import { addSigningFlags, checkKeyRing, checkSecrets, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
 import { equivalentCommand, promptSecret, resolveTarget } from './send-prompts.js';
+import { jsonText } from '../core/json-text.js';
 
 export { equivalentCommand } from './send-prompts.js';
 
@@ -186,7 +187,7 @@ export async function run(providerArg: string | undefined, eventArg: string | un
   const hidden = o.showSecrets ? [] : sentCredentials(request.url, request.headers);
   if (o.json) {
     writeOut(
-      JSON.stringify({
+      jsonText({
         request: fmt.requestJson(request, { provider: provider.id, ...(target.event ? { event: target.event } : {}) }, o.showSecrets),
         retry: schedule,
         timeoutMs: effectiveTimeout,
@@ -207,7 +208,7 @@ function dryRun(request: PreparedRequest, o: SendOptionsRaw, label: string, time
   const curl = curlCommand(shown, { ...(o.insecure ? { insecure: true } : {}), timeoutMs });
   const masked = !o.showSecrets && hasSecrets(request);
   if (o.json) {
-    writeOut(JSON.stringify({ dryRun: true, request: fmt.requestJson(request, {}, o.showSecrets), curl: curl ?? null, secretsMasked: masked }));
+    writeOut(jsonText({ dryRun: true, request: fmt.requestJson(request, {}, o.showSecrets), curl: curl ?? null, secretsMasked: masked }));
     return EXIT.ok;
   }
   writeErr(err.dim(`dry run: ${label}; nothing is sent`));
@@ -250,7 +251,7 @@ async function runRepeat(request: PreparedRequest, o: SendOptionsRaw, label: str
   interrupt.dispose();
   if (o.json) {
     writeOut(
-      JSON.stringify({
+      jsonText({
         request: fmt.requestJson(request, {}, o.showSecrets),
         repeat: { count, concurrency: summary.concurrency },
         summary,

@@ -9,6 +9,7 @@ import { firstDifference, signRequest } from '../signing/index.js';
 import type { SignedRequest } from '../signing/types.js';
 import { action, parseOptions, readInput } from './shared.js';
 import { addSigningFlags, checkKeyRing, checkSecrets, requireCredentials, resolveSigning, secretsFrom, SigningFlags, signOptionsFrom } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.extend(SigningFlags, {
   body: z.optional(z.string()),
@@ -101,7 +102,7 @@ export async function run(providerId: string | undefined, rawOptions: unknown): 
   if (masked) writeErr(err.dim('note: credentials (Authorization, X-API-KEY, the secret query parameter) are masked: pass --show-secrets to print them'));
   if (o.json) {
     writeOut(
-      JSON.stringify({
+      jsonText({
         provider: signing.provider?.id ?? null,
         scheme: signing.scheme,
         headers: signed.headers,

@@ -16,6 +16,7 @@ import { readMappingOption } from './mapping-option.js';
 import { credentialsFrom, customHmacFrom, parseScheme, SCHEME_IDS } from './signing-options.js';
 import { spinner as spinnerFor, action, collect, DURATION_HELP, DURATIONS, durationOption, parseOptions } from './shared.js';
 import { checkJUnitPath, writeJsonWithJUnit, writeJUnitFile } from './junit-file.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.object({
   provider: z.optional(z.string()),
@@ -152,7 +153,7 @@ function planOptions(o: TestOptions, provider: ProviderDef): PlanOptions {
 function printList(provider: ProviderDef, cases: ConformanceCase[], o: TestOptions, scheme: string): number {
   if (o.json) {
     writeOut(
-      JSON.stringify({
+      jsonText({
         provider: provider.id,
         scheme,
         cases: cases.map((c) => ({ name: c.name, expected: c.expected, required: c.required, description: c.description, ...(c.skip ? { skip: c.skip } : {}) })),

@@ -12,6 +12,7 @@ import type { CredentialName } from '../signing/schemes/types.js';
 import type { RequestParts, VerifyOptions, VerifyResult } from '../signing/types.js';
 import { action, DURATION_HELP, durationOption, parseOptions, readInput } from './shared.js';
 import { addSigningFlags, checkSecrets, requireCredentials, resolveSigning, secretsFrom, SigningFlags, unixSeconds, verifyOptionsFrom, type Signing } from './signing-options.js';
+import { jsonText } from '../core/json-text.js';
 
 const Options = z.extend(SigningFlags, {
   body: z.optional(z.string()),
@@ -184,7 +185,7 @@ function print(v: Verdict, o: VerifyFlags, secrets: string[], explanation?: Expl
   if (o.json) {
     const { result: _omit, ...rest } = explanation ?? { result: undefined };
     writeOut(
-      JSON.stringify({
+      jsonText({
         valid: v.valid,
         status: v.status,
         reason: v.reason,

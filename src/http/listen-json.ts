@@ -11,8 +11,12 @@
 // in place since is seen as changed). A member that changed is written by hand when it is a number or an ASCII
 // string needing no escape, otherwise from JSON.stringify's own text of that value. Anything it cannot prove
 // identical (a toJSON, a bigint, a prototype other than Object's, a head over the size limit) makes it give up,
-// and the caller serializes the report with JSON.stringify. A property test holds the bytes to JSON.stringify's.
+// and the caller serializes the report with jsonText. A property test holds the bytes to jsonText's: JSON.stringify's
+// text with the bidi and C1 controls escaped (src/output/json-text.ts), which only text written from JSON.stringify
+// (non-ASCII) can hold.
 // (Wave 5 tried a hand-written serializer that made a string: the rope it made cost more to write than it saved.)
+
+import { safeJson } from '../core/json-text.js';
 
 /** Markers in a tape: module objects, so never === a value read from a report. */
 const OBJECT = {};
@@ -355,9 +359,21 @@ export class ReportHeadEncoder {
     this.at = p;
   }
 
-  /** Text that is already JSON, as UTF-8 (well-formed: JSON.stringify escapes lone surrogates). */
+  /**
+   * Text that is already JSON, as UTF-8 (well-formed: JSON.stringify escapes lone surrogates). Text that wrote one
+   * byte a character is ASCII; only other text is looked at for the code points safeJson escapes (bidi, C1).
+   */
   private text(json: string): void {
     if (this.at + 3 * json.length > this.limit) throw TOO_LARGE;
-    this.at += this.buf.write(json, this.at);
+    const written = this.buf.write(json, this.at);
+    if (written !== json.length) {
+      const safe = safeJson(json);
+      if (safe !== json) {
+        if (this.at + 3 * safe.length > this.limit) throw TOO_LARGE;
+        this.at += this.buf.write(safe, this.at);
+        return;
+      }
+    }
+    this.at += written;
   }
 }

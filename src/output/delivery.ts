@@ -2,6 +2,7 @@
 // Everything that came from the network (path, query, event, keys, reasons, bodies) goes through escapeTerminal:
 // a body must not be able to move the cursor, write the clipboard or forge a line of this output.
 import type { ChalkInstance } from 'chalk';
+import { jsonText, safeJsonBytes } from '../core/json-text.js';
 import { escapeTerminal, maskQuery, MASKED_VALUE } from '../core/redact.js';
 import type { DeliveryReport, ListenSummary } from '../http/listen.js';
 import { ReportHeadEncoder } from '../http/listen-json.js';
@@ -190,20 +191,19 @@ const LINE_END = Buffer.from('}\n');
 /**
  * deliveryJsonLine as the parts an OutputSink takes: the report's text up to `,"body":` (as bytes from
  * src/http/listen-json.ts, valid until the next line but one: push them at once; or JSON.stringify's text, still
- * open), the body's bytes as they arrived (valid UTF-8: a 'json' body passed isUtf8), then the end of the line.
- * Written as bytes, the body is never decoded into a string only to be encoded back.
- */
+ * open), the body's bytes as they arrived (valid UTF-8: a 'json' body passed isUtf8; decoded only to escape a bidi
+ * or C1 control, core/json-text.ts), then the end of the line. Never decoded only to be encoded back. */
 export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }): OutputLine {
   // A body that arrived encoded (gzip) is not its JSON: the decoded form is serialized.
-  if (report.bodyKind !== 'json' || report.contentEncoding !== undefined || raw === undefined || raw.body.includes(10) || raw.body.includes(13)) return `${JSON.stringify(report)}\n`;
+  if (report.bodyKind !== 'json' || report.contentEncoding !== undefined || raw === undefined || raw.body.includes(10) || raw.body.includes(13)) return `${jsonText(report)}\n`;
   const body = report.body;
   // Set to undefined (JSON.stringify skips it) instead of copying the object without it: no new object shape.
   report.body = undefined;
   try {
     const bytes = heads.encode(report);
-    lastHead = bytes === undefined ? JSON.stringify(report) : undefined;
+    lastHead = bytes === undefined ? jsonText(report) : undefined;
     lastReport = report; // only once made: a report that could not be serialized has no head to take
-    return bytes === undefined ? [{ openObject: lastHead! }, BODY_MEMBER, raw.body, '}\n'] : [bytes, raw.body, LINE_END];
+    return bytes === undefined ? [{ openObject: lastHead! }, BODY_MEMBER, safeJsonBytes(raw.body), '}\n'] : [bytes, safeJsonBytes(raw.body), LINE_END];
   } finally {
     report.body = body;
   }

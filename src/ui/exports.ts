@@ -7,6 +7,7 @@ import { endToEndHeaders } from '../http/client.js';
 import { curlCommand } from '../http/curl.js';
 import type { Entry } from './store.js';
 import { headersOf, publicReport, queryOf } from './views.js';
+import { jsonText } from '../core/json-text.js';
 
 function requestOf(e: Entry): { method: string; path: string; query: Record<string, string | string[]>; headers: Record<string, string> } {
   if (e.sent) {
@@ -62,7 +63,7 @@ function parsedBody(e: Entry): unknown {
 export function ndjsonLine(e: Entry, scrub: <T>(v: T) => T): string {
   const parsed = parsedBody(e);
   const line = { ...publicReport(e), id: e.id, origin: e.origin ?? null, ...(e.sent ? { sent: { ...e.sent, url: redactUrl(e.sent.url), headers: maskHeaders(e.sent.headers) } } : {}), body: parsed !== undefined ? parsed : e.body.toString('utf8') };
-  return `${JSON.stringify(scrub(line))}\n`;
+  return `${jsonText(scrub(line))}\n`;
 }
 
 /** `a.b` path segment: a literal dot or backslash in a key is escaped, as `--set` and scenario `set` read it. */

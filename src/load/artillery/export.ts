@@ -1,7 +1,8 @@
 // Writes the self-contained directory `cg-hooks export artillery` makes: script, processor, config, corpus, README.
 import { existsSync } from 'node:fs';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { replaceFileSet, type NewFile } from '../../core/file-set.js';
 import { saveDirProblem } from '../../core/save-dir.js';
 import type { ProviderDef } from '../../providers/types.js';
 import { writeCorpus, type MapPayload } from './corpus.js';
@@ -31,48 +32,30 @@ export function existingExportFiles(dir: string): string[] {
   return Object.values(FILES).filter((name) => existsSync(join(dir, name)));
 }
 
-/**
- * Written aside (exclusively: never through a symlink) and renamed over the name: `--force` replaces a symlink
- * planted in the directory (a cloned repository's `processor.cjs -> ~/.bashrc`) instead of writing to its target.
- */
-async function replaceFile(path: string, text: string): Promise<void> {
-  const partial = `${path}.partial`;
-  await rm(partial, { force: true });
-  try {
-    await writeFile(partial, text, { encoding: 'utf8', flag: 'wx' });
-    await rename(partial, path);
-  } catch (e) {
-    await rm(partial, { force: true });
-    throw e;
-  }
-}
-
-export async function exportArtillery(o: ArtilleryExport, callbacks: ExportCallbacks = {}): Promise<ExportResult> {
+export async function exportArtillery(o: ArtilleryExport, callbacks: ExportCallbacks = {}, signal?: AbortSignal): Promise<ExportResult> {
   // Made one level at a time and checked writable (Node's recursive mkdir spins forever under /proc).
   const why = await saveDirProblem(o.dir);
   if (why !== undefined) throw Object.assign(new Error(why), { code: 'EUNUSABLEDIR' });
-  // The corpus is the long part: written aside and renamed, so an interrupted export leaves no half corpus behind.
-  const partial = join(o.dir, `${FILES.corpus}.partial`);
-  await rm(partial, { force: true });
-  let corpus: { entries: number; bytes: number };
-  try {
-    corpus = await writeCorpus(
-      partial,
-      { provider: o.providerDef, events: o.events, size: o.corpusSize, ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.mapPayload ? { mapPayload: o.mapPayload } : {}) },
-      callbacks.onCorpusProgress,
-    );
-    await rename(partial, join(o.dir, FILES.corpus));
-  } catch (e) {
-    await rm(partial, { force: true });
-    throw e;
-  }
-  const texts: Array<[string, string]> = [
-    [FILES.script, scriptYaml(o)],
-    [FILES.processor, processorSource(o.madeBy, o.secretEnv)],
-    [FILES.config, processorConfig(o)],
-    [FILES.readme, readme(o, o.command)],
-  ];
-  for (const [name, text] of texts) await replaceFile(join(o.dir, name), text);
+  // All five files are written aside and replace an earlier export together, or none does (core/file-set.ts): a
+  // script must not meet another run's corpus or processor. The corpus, the long part, first.
+  let corpus: { entries: number; bytes: number } = { entries: 0, bytes: 0 };
+  const progress = (done: number, total: number) => {
+    signal?.throwIfAborted();
+    callbacks.onCorpusProgress?.(done, total);
+  };
+  const corpusOptions = { provider: o.providerDef, events: o.events, size: o.corpusSize, ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.mapPayload ? { mapPayload: o.mapPayload } : {}) };
+  const text = (name: string, make: () => string): NewFile => ({ name, write: (path) => writeFile(path, make(), { encoding: 'utf8', flag: 'wx' }) });
+  await replaceFileSet(
+    o.dir,
+    [
+      { name: FILES.corpus, write: async (path) => void (corpus = await writeCorpus(path, corpusOptions, progress)) },
+      text(FILES.script, () => scriptYaml(o)),
+      text(FILES.processor, () => processorSource(o.madeBy, o.secretEnv)),
+      text(FILES.config, () => processorConfig(o)),
+      text(FILES.readme, () => readme(o, o.command)),
+    ],
+    signal,
+  );
   const files = [];
   for (const name of Object.values(FILES)) files.push({ name, bytes: (await stat(join(o.dir, name))).size });
   return { dir: o.dir, files, corpus };
