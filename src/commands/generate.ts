@@ -112,18 +112,13 @@ function openOutput(path: string | undefined): Output {
   // Aside under a name no one can guess and opened exclusively ('wx'): a link planted under a predictable name would
   // have been followed and written through (Math.random, not node:crypto, which loads Node's streams at start).
   const tmp = inPlace !== undefined ? path : `${path}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
-  let fd: number;
-  try {
-    fd = openSync(tmp, inPlace ?? 'wx');
-  } catch (e) {
-    throw unwritable(e);
-  }
+  let fd = -1;
   const discard = () => {
     process.off('SIGINT', interrupted);
     try {
       closeSync(fd);
     } catch {
-      // already closed
+      // already closed, or never opened
     }
     try {
       if (inPlace === undefined) unlinkSync(tmp);
@@ -131,12 +126,20 @@ function openOutput(path: string | undefined): Output {
       // already gone
     }
   };
-  // Node's default for Ctrl-C ends the process where it stands: the temp file goes first, then the same exit.
+  // Node's default for Ctrl-C ends the process where it stands: the temp file goes first, then the same exit. Set
+  // before the file is made: a Ctrl-C between the two (a loaded machine deschedules a process anywhere) ended the
+  // process by Node's default and left the file behind.
   const interrupted = () => {
     discard();
     process.kill(process.pid, 'SIGINT');
   };
   process.once('SIGINT', interrupted);
+  try {
+    fd = openSync(tmp, inPlace ?? 'wx');
+  } catch (e) {
+    process.off('SIGINT', interrupted);
+    throw unwritable(e);
+  }
   const abandon = (e: unknown): never => {
     discard();
     throw unwritable(e);
