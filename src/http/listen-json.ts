@@ -12,7 +12,7 @@
 // string needing no escape, otherwise from JSON.stringify's own text of that value. Anything it cannot prove
 // identical (a toJSON, a bigint, a prototype other than Object's, a head over the size limit) makes it give up,
 // and the caller serializes the report with jsonText. A property test holds the bytes to jsonText's: JSON.stringify's
-// text with the bidi and C1 controls escaped (src/output/json-text.ts), which only text written from JSON.stringify
+// text with the bidi and C1 controls escaped (src/core/json-text.ts), which only text written from JSON.stringify
 // (non-ASCII) can hold.
 // (Wave 5 tried a hand-written serializer that made a string: the rope it made cost more to write than it saved.)
 
