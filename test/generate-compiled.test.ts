@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
+import { bodyCompilerFor, COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
 import { makeChunk } from '../src/core/generate-chunks.js';
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
@@ -169,6 +169,16 @@ describe('prepareGenerator().writeBody', () => {
         if (gen.writeBody(i, out, 0) !== -1) throw new Error(`compiled with ${JSON.stringify(options)}`);
         gen.makeText(i);
       }
+    }
+  });
+
+  it('is not even loaded (the bulk pack) when anything reshapes the payload, or for a short run', async () => {
+    for (const options of [{ set: [{ path: 'rewardAmount', value: 5 }] }, { unset: ['body'] }, { data: { x: 1 } }, { pretty: true }, { mapping: { id: '$rewardId' } }]) {
+      expect(await bodyCompilerFor(provider, 65, options), JSON.stringify(options)).toBeUndefined();
+    }
+    expect(await bodyCompilerFor(provider, 64, {})).toBeUndefined();
+    for (const options of [{}, { ascii: true, validate: false, seed: 1, now: 0, variant: 'quiz' }, { set: [], unset: [] }]) {
+      expect(await bodyCompilerFor(provider, 65, options), JSON.stringify(options)).toBeDefined();
     }
   });
 
