@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import * as z from 'zod/mini';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
+import { bodyCompilerFor, COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
+import { makeChunk } from '../src/core/generate-chunks.js';
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
 import type { BodyCompiler, EventDef, ProviderDef } from '../src/providers/types.js';
@@ -170,6 +172,16 @@ describe('prepareGenerator().writeBody', () => {
     }
   });
 
+  it('is not even loaded (the bulk pack) when anything reshapes the payload, or for a short run', async () => {
+    for (const options of [{ set: [{ path: 'rewardAmount', value: 5 }] }, { unset: ['body'] }, { data: { x: 1 } }, { pretty: true }, { mapping: { id: '$rewardId' } }]) {
+      expect(await bodyCompilerFor(provider, 65, options), JSON.stringify(options)).toBeUndefined();
+    }
+    expect(await bodyCompilerFor(provider, 64, {})).toBeUndefined();
+    for (const options of [{}, { ascii: true, validate: false, seed: 1, now: 0, variant: 'quiz' }, { set: [], unset: [] }]) {
+      expect(await bodyCompilerFor(provider, 65, options), JSON.stringify(options)).toBeDefined();
+    }
+  });
+
   it('asks for room (-2) rather than writing past the buffer', () => {
     const gen = prepareGenerator(provider, 'reward', { seed: 2 }, undefined, compile);
     for (let i = 0; i < 64; i++) gen.makeText(i);
@@ -197,6 +209,20 @@ describe('prepareGenerator().writeBody', () => {
     }
     expect(uses).toBe(11);
     expect(hash(got)).toBe(hash(want));
+  });
+
+  it('a compiled form that writes where the schema refuses the payload still stops the run there, every delivery before it kept', () => {
+    // The lie the cross-checks are for: bytes that agree with the template where its payload is valid and go on where
+    // the schema refuses it (here from delivery 100, a cross-checked one). The run must end as at any refused delivery:
+    // the 100 before it written, then the schema's error (exit 2), not an exception that drops the chunk made so far.
+    const tick: EventDef = { name: 'tick', description: 'n counts the deliveries', origin: 'INFERRED', schema: z.object({ n: z.number().check(z.lt(100)) }) };
+    const custom: ProviderDef = { ...provider, events: [tick], template: (_event, ctx) => ({ n: ctx.now / 1000 }) };
+    const lying: BodyCompiler = () => ({ maxBytes: 32, write: (ctx, o, at) => at + o.write(JSON.stringify({ n: ctx.now / 1000 }), at) });
+    const gen = prepareGenerator(custom, 'tick', { seed: 1, now: 0 }, undefined, lying);
+    const done = makeChunk(gen, { c: 0, from: 0, to: 200 }, { perDelivery: 16, reported: false });
+    expect(done.error).toMatchObject({ exitCode: 2, code: 'invalid_payload' });
+    const lines = Buffer.from(done.bytes, 0, done.length).toString('utf8').split('\n').filter(Boolean);
+    expect(lines).toEqual(Array.from({ length: 100 }, (_, n) => JSON.stringify({ n })));
   });
 });
 

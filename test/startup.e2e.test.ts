@@ -99,6 +99,8 @@ describe('start-up: the packs', () => {
     // The compiled templates only for a run long enough to use them (bodyCompilerFor).
     expect(packsOpened(BIN, ['generate', 'rehook', 'customer.rewarded', '--count', '64', '--threads', '1'])).toEqual([['cli', false], ['generate', false]]);
     expect(packsOpened(BIN, ['generate', 'rehook', 'customer.rewarded', '--count', '65', '--threads', '1'])).toEqual([['cli', false], ['generate', false], ['bulk', false]]);
+    // Nor for a run whose payloads --set/--unset/--data/--mapping reshape: the compiled forms write only the template's own.
+    expect(packsOpened(BIN, ['generate', 'rehook', 'customer.rewarded', '--count', '65', '--threads', '1', '--unset', 'metadata.points', '--no-validate'])).toEqual([['cli', false], ['generate', false]]);
     expect(packsOpened(BIN, ['listen', '--help']).every(([, rejected]) => rejected === false)).toBe(true);
   });
 });

@@ -182,7 +182,8 @@ export async function run(providerId: string, eventName: string, rawOptions: unk
   }
   const provider = await loadProvider(providerId);
   const options = await payloadOptions(o);
-  const gen = prepareGenerator(provider, eventName, { ...options, pretty: o.pretty === true }, undefined, await bodyCompilerFor(provider, count));
+  const runOptions = { ...options, pretty: o.pretty === true };
+  const gen = prepareGenerator(provider, eventName, runOptions, undefined, await bodyCompilerFor(provider, count, runOptions));
   await warnUnknownSetPaths(gen, options);
   const sink = openOutput(o.output);
   try {

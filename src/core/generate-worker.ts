@@ -18,7 +18,7 @@ export function runGenerateWorker(): void {
   const options = job.mapping ? { ...job.options, mapping: new Mapping(job.mapping.source, job.mapping.root) } : job.options;
   // The main thread built the same generator from the same options first: an error here is not the user's input.
   const ready = loadProvider(job.provider).then(async (provider) => {
-    const gen = prepareGenerator(provider, job.event, options, job.base, await bodyCompilerFor(provider, job.count));
+    const gen = prepareGenerator(provider, job.event, options, job.base, await bodyCompilerFor(provider, job.count, options));
     // Warmed up before it says it is ready: a cold worker makes its first chunks several times slower (interpreted
     // code, zod's schema not compiled yet), and the main thread, which writes in index order, would wait for them.
     // The deliveries are thrown away; the generator's counters only choose between equivalent paths.

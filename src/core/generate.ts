@@ -133,11 +133,17 @@ export function resolveMapping(provider: ProviderDef, event: EventDef, spec: Map
 }
 
 /**
- * The provider's compiled templates when a run of `count` deliveries is long enough to use them (writeBody turns to
- * them after COMPILE_AFTER), else undefined: a short run does not load their pack.
+ * The provider's compiled templates when a run of `count` deliveries with these options can use them (writeBody
+ * turns to them after COMPILE_AFTER, and only for the template's own payload), else undefined: a short run, or one
+ * whose payloads are reshaped, does not load their pack.
  */
-export async function bodyCompilerFor(provider: ProviderDef, count: number): Promise<BodyCompiler | undefined> {
-  return count > COMPILE_AFTER ? provider.loadBodyCompiler?.() : undefined;
+export async function bodyCompilerFor(provider: ProviderDef, count: number, options: GenerateOptions = {}): Promise<BodyCompiler | undefined> {
+  return count > COMPILE_AFTER && ownPayload(options) ? provider.loadBodyCompiler?.() : undefined;
+}
+
+/** Whether the deliveries are the template's payload as it is (what a compiled form writes): nothing reshapes them. */
+function ownPayload(options: GenerateOptions): boolean {
+  return !options.mapping && !options.data && !options.set?.length && !options.unset?.length && !options.pretty;
 }
 
 /**
@@ -173,9 +179,17 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
   };
   // The compiled template (null: none, or it differed once), compiled when the interpreted path has made
   // COMPILE_AFTER deliveries so that a short run does not pay for it. Only for the template's own payload.
-  let compiled: CompiledTemplate | null | undefined =
-    compiler && !mapping && !options.data && !options.set?.length && !options.unset?.length && !options.pretty ? undefined : null;
+  let compiled: CompiledTemplate | null | undefined = compiler && ownPayload(options) ? undefined : null;
   let crossChecked = 0;
+  // The cross-check's oracle; undefined where the interpreted path throws (its schema refuses the payload): the
+  // compiled bytes then differ, and the caller's makeText throws the same error, with the deliveries before it kept.
+  const interpretedText = (index: number): string | undefined => {
+    try {
+      return makeText(index).text;
+    } catch {
+      return undefined;
+    }
+  };
   const writeBody = (index: number, out: Buffer, at: number): number => {
     if (compiled === undefined && made >= COMPILE_AFTER) compiled = compiler!(event, variant, ascii) ?? null;
     if (!compiled) return -1;
@@ -184,7 +198,7 @@ export function prepareGenerator(provider: ProviderDef, eventName: string, optio
     if (end < 0) return -1;
     if (crossChecked < CROSS_CHECKS || index % SPOT_CHECK === 0) {
       crossChecked++;
-      if (out.toString('utf8', at, end) !== makeText(index).text) {
+      if (out.toString('utf8', at, end) !== interpretedText(index)) {
         compiled = null;
         return -1;
       }
