@@ -3,7 +3,7 @@ export { generate, prepareGenerator, type Delivery, type GenerateOptions } from 
 export { parseMapping, compileMapping, checkMapping, applyMapping, validateMapped, mappedDedupKey, Mapping, MappingError } from './core/mapping.js';
 export { catalog, providerInfo, type ProviderInfo } from './core/catalog.js';
 export { loadProvider, PROVIDER_IDS } from './providers/index.js';
-export type { ProviderDef, EventDef, SigningSpec, RetryPolicy, SchemeId, IncomingRequest, Json } from './providers/types.js';
+export type { ProviderDef, EventDef, BodyCompiler, SigningSpec, RetryPolicy, SchemeId, IncomingRequest, Json } from './providers/types.js';
 export { CliError, UsageError, NetworkError, CheckFailedError, EXIT } from './errors.js';
 export { send, type SendOptions, type SendCallbacks, type SendResult, type Attempt, type AttemptResponse, type SendOutcome, type SendFailure } from './http/send.js';
 export { sendRepeated, type RepeatOptions, type RepeatCallbacks, type RepeatSummary } from './http/repeat.js';

@@ -265,14 +265,11 @@ export const provider: ProviderDef = {
       import('../templates/rehook-referral-compiled.js'),
       import('../templates/rehook-coupon-compiled.js'),
     ]);
-    // The events of templates/rehook-referral-compiled.ts and rehook-coupon-compiled.ts, each only with its own schema
-    // (a replaced one may not hold what the compiled form writes).
-    const referral: unknown[] = [orderSuccess, referralAdvocate, referralFriend, leaderboardAwarded];
+    // Each event only with its own schema: a replaced one may not hold what the compiled form writes.
     return (event, variant, ascii) => {
+      if (event.schema !== events.find((e) => e.name === event.name)?.schema) return undefined;
       if (event.schema === customerRewarded) return compileRehook(event.name, variant, ascii);
-      if (referral.includes(event.schema)) return compileRehookReferral(event.name, variant, ascii);
-      const coupon = event.name.startsWith('coupon.') && event.schema === events.find((e) => e.name === event.name)?.schema;
-      return coupon ? compileRehookCoupon(event.name, variant, ascii) : undefined;
+      return event.name.startsWith('coupon.') ? compileRehookCoupon(event.name, variant, ascii) : compileRehookReferral(event.name, variant, ascii);
     };
   },
   eventOf(body) {
