@@ -225,15 +225,23 @@ export function drawDevice(ctx: TemplateContext, platform?: Device['platform']):
     let d = DEVICES[key];
     if (d === undefined) {
       const p = ANDROID[i]!;
-      const made: Device = { platform: 'android', manufacturer: p.manufacturer, model: p.model, modelName: p.modelName, osName: 'Android', osVersion: ANDROID_OS[key % 8]!, screen: p.screen };
-      d = DEVICES[key] = { ...made, agent: utf8(literal(appUserAgent(NO_APP, made), false)), key };
+      const made = newDevice('android', p.manufacturer, p, 'Android', ANDROID_OS[key % 8]!, undefined, key);
+      d = DEVICES[key] = newDevice('android', p.manufacturer, p, 'Android', made.osVersion, utf8(literal(appUserAgent(NO_APP, made), false)), key);
     }
     return d;
   }
   const i = ctx.int(0, IPHONES.length - 1);
   const key = 64 + i * 8 + ctx.int(0, IOS_OS.length - 1);
-  const p = IPHONES[i]!;
-  return (DEVICES[key] ??= { platform: 'ios', manufacturer: 'Apple', model: p.model, modelName: p.modelName, osName: 'iOS', osVersion: IOS_OS[(key - 64) % 8]!, screen: p.screen, key });
+  return (DEVICES[key] ??= newDevice('ios', 'Apple', IPHONES[i]!, 'iOS', IOS_OS[(key - 64) % 8]!, undefined, key));
+}
+
+/**
+ * Every DrawnDevice from this one literal, so all share one map (one hidden class). `{ ...made, agent, key }` gave
+ * each its own: a spread's result gets a fresh map, the compiled forms' loads of `d.platform`, `d.osVersion`
+ * (and `app.version`, `app.name`) saw dozens and went megamorphic, a generic lookup each (~10 % of a MoEngage delivery).
+ */
+function newDevice(platform: Device['platform'], manufacturer: string, p: Pick<Device, 'model' | 'modelName' | 'screen'>, osName: Device['osName'], osVersion: string, agent: Uint8Array | undefined, key: number): DrawnDevice {
+  return { platform, manufacturer, model: p.model, modelName: p.modelName, osName, osVersion, screen: p.screen, agent, key };
 }
 
 /** appBuild()'s result, made once per app and version, with its iOS user agent (JSON). */
@@ -249,8 +257,12 @@ export function drawAppBuild(ctx: TemplateContext): DrawnApp {
   const key = ((a * 5 + major - 3) * 25 + minor) * 10 + patch;
   let app = APP_BUILDS[key];
   if (app === undefined) {
-    const made: AppBuild = { name: APPS[a]!.name, bundle: APPS[a]!.bundle, version: `${major}.${minor}.${patch}`, build: String(major * 10000 + minor * 100 + patch) };
-    app = APP_BUILDS[key] = { ...made, agent: utf8(literal(appUserAgent(made, AN_IPHONE), false)), key };
+    // One literal for every build: one map (see newDevice).
+    const { name, bundle } = APPS[a]!;
+    const version = `${major}.${minor}.${patch}`;
+    const build = String(major * 10000 + minor * 100 + patch);
+    const agent = utf8(literal(appUserAgent({ name, bundle, version, build }, AN_IPHONE), false));
+    app = APP_BUILDS[key] = { name, bundle, version, build, agent, key };
   }
   return app;
 }
