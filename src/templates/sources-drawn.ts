@@ -12,6 +12,7 @@ import * as names from './names.js';
 import type { Product } from './names.js';
 import * as sources from './sources.js';
 import type { AppBuild, Device } from './sources.js';
+import { toAscii } from './text.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
@@ -29,7 +30,16 @@ const { localPrice, OTHER_PAYMENT_METHODS, PAYMENT_METHODS, QUANTITIES, round2, 
 const WHO = {
   first: '', last: '', name: '', plainFirst: '', local: '', emailNumber: 0, domain: '', city: '',
   country: COUNTRY.IN!, mobile: '', phone: Buffer.alloc(9), ip: [0, 0, 0, 0],
+  /** The city's index in CITIES. */
+  cityIndex: 0,
 };
+/**
+ * Per city (CITIES' order): its country, its payment methods and its name as shown per --ascii mode, looked up once.
+ * By name (`COUNTRY[CITY_COUNTRY[city]]`, `PAYMENT_METHODS[code]`) each was a keyed load of a string, megamorphic.
+ */
+const CITY_COUNTRIES = CITIES.map((city) => COUNTRY[CITY_COUNTRY[city]!]!);
+const CITY_PAYMENTS = CITY_COUNTRIES.map((c) => PAYMENT_METHODS[c.code] ?? OTHER_PAYMENT_METHODS);
+const CITY_SHOWN = [CITIES, CITIES.map((city) => toAscii(city))] as const;
 export type DrawnShopper = typeof WHO;
 
 export function drawShopper(ctx: TemplateContext): DrawnShopper {
@@ -48,9 +58,9 @@ export function drawShopper(ctx: TemplateContext): DrawnShopper {
   w.domain = ctx.pick(EMAIL_DOMAINS);
   // The person's phone (int(6, 9) and nine digits) and city, which the shopper's replace: drawn, not made.
   ctx.skip(11);
-  const city = ctx.pick(CITIES);
-  w.city = ctx.text(city);
-  const c = (w.country = COUNTRY[CITY_COUNTRY[city]!]!);
+  const city = (w.cityIndex = ctx.int(0, CITIES.length - 1)); // the index pick(CITIES) takes
+  w.city = CITY_SHOWN[ctx.ascii ? 1 : 0][city]!;
+  const c = (w.country = CITY_COUNTRIES[city]!);
   w.mobile = ctx.pick(c.mobile);
   ctx.charsInto(DIGIT_CODES, c.rest, w.phone, 0);
   w.ip[0] = ctx.pick(c.ipOctets);
@@ -185,7 +195,7 @@ export function drawCart(ctx: TemplateContext, w: DrawnShopper): DrawnCart {
   const discount = (c.discount = c.coupon ? round2(subtotal * 0.1) : 0);
   const shipping = (c.shipping = subtotal > localPrice(country, 40) ? 0 : localPrice(country, 3));
   const tax = (c.tax = country.code === 'US' ? round2((subtotal - discount) * 0.08875) : 0);
-  c.paymentMethod = ctx.pick(PAYMENT_METHODS[country.code] ?? OTHER_PAYMENT_METHODS);
+  c.paymentMethod = ctx.pick(CITY_PAYMENTS[w.cityIndex]!);
   ctx.charsInto(DIGIT_CODES, 10, c.orderId, 0);
   c.total = round2(subtotal - discount + shipping + tax);
   return c;
