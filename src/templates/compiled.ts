@@ -173,11 +173,13 @@ const LITERAL_MAX_UNITS = 256;
 
 function literalBytes(text: string, ascii: boolean): Uint8Array {
   const cache = LITERALS[ascii ? 1 : 0];
-  let bytes = cache.get(text);
-  if (bytes === undefined) {
-    bytes = utf8(literal(text, ascii));
-    if (cache.size < LITERALS_MAX && text.length <= LITERAL_MAX_UNITS) cache.set(text, bytes);
-  }
+  return cache.get(text) ?? newLiteral(cache, text, ascii);
+}
+
+/** A literal not cached yet, apart: putString is inlined wherever it is written, this (JSON, toAscii, encoding) need not be. */
+function newLiteral(cache: Map<string, Uint8Array>, text: string, ascii: boolean): Uint8Array {
+  const bytes = utf8(literal(text, ascii));
+  if (cache.size < LITERALS_MAX && text.length <= LITERAL_MAX_UNITS) cache.set(text, bytes);
   return bytes;
 }
 

@@ -232,17 +232,22 @@ export function drawDevice(ctx: TemplateContext, platform?: Device['platform']):
   if (platform === 'android' || (platform === undefined && ctx.chance(0.7))) {
     const i = ctx.int(0, ANDROID.length - 1);
     const key = i * 8 + ctx.int(0, ANDROID_OS.length - 1);
-    let d = DEVICES[key];
-    if (d === undefined) {
-      const p = ANDROID[i]!;
-      const made = newDevice('android', p.manufacturer, p, 'Android', ANDROID_OS[key % 8]!, undefined, key);
-      d = DEVICES[key] = newDevice('android', p.manufacturer, p, 'Android', made.osVersion, utf8(literal(appUserAgent(NO_APP, made), false)), key);
-    }
-    return d;
+    return DEVICES[key] ?? makeAndroid(i, key);
   }
   const i = ctx.int(0, IPHONES.length - 1);
   const key = 64 + i * 8 + ctx.int(0, IOS_OS.length - 1);
-  return (DEVICES[key] ??= newDevice('ios', 'Apple', IPHONES[i]!, 'iOS', IOS_OS[(key - 64) % 8]!, undefined, key));
+  return DEVICES[key] ?? makeIphone(i, key);
+}
+
+// A device's, and an app build's, first draw apart from the lookups: the compiled forms inline drawDevice and
+// drawAppBuild, and with them TurboFan compiled this string building and encoding, run once per device or build.
+function makeAndroid(i: number, key: number): DrawnDevice {
+  const p = ANDROID[i]!;
+  const made = newDevice('android', p.manufacturer, p, 'Android', ANDROID_OS[key % 8]!, undefined, key);
+  return (DEVICES[key] = newDevice('android', p.manufacturer, p, 'Android', made.osVersion, utf8(literal(appUserAgent(NO_APP, made), false)), key));
+}
+function makeIphone(i: number, key: number): DrawnDevice {
+  return (DEVICES[key] = newDevice('ios', 'Apple', IPHONES[i]!, 'iOS', IOS_OS[(key - 64) % 8]!, undefined, key));
 }
 
 /**
@@ -254,7 +259,7 @@ function newDevice(platform: Device['platform'], manufacturer: string, p: Pick<D
   return { platform, manufacturer, model: p.model, modelName: p.modelName, osName, osVersion, screen: p.screen, agent, key };
 }
 
-/** appBuild()'s result, made once per app and version, with its iOS user agent (JSON). */
+/** appBuild()'s result, made once per app and version, with its iOS user agent (JSON; empty until first written). */
 export type DrawnApp = AppBuild & { agent: Uint8Array; /** Its index among the apps × versions. */ key: number };
 /** Every slot made at once (5 apps × 5 × 25 × 10 versions): an array filled at random indices turns into a hash table. */
 const APP_BUILDS: Array<DrawnApp | undefined> = new Array(APPS.length * 1250).fill(undefined);
@@ -265,24 +270,26 @@ export function drawAppBuild(ctx: TemplateContext): DrawnApp {
   const minor = ctx.int(0, 24);
   const patch = ctx.int(0, 9);
   const key = ((a * 5 + major - 3) * 25 + minor) * 10 + patch;
-  let app = APP_BUILDS[key];
-  if (app === undefined) {
-    // One literal for every build: one map (see newDevice).
-    const { name, bundle } = APPS[a]!;
-    const version = `${major}.${minor}.${patch}`;
-    const build = String(major * 10000 + minor * 100 + patch);
-    const agent = utf8(literal(appUserAgent({ name, bundle, version, build }, AN_IPHONE), false));
-    app = APP_BUILDS[key] = { name, bundle, version, build, agent, key };
-  }
-  return app;
+  return APP_BUILDS[key] ?? makeAppBuild(a, major, minor, patch, key);
 }
+function makeAppBuild(a: number, major: number, minor: number, patch: number, key: number): DrawnApp {
+  // One literal for every build: one map (see newDevice). Its user agent is made when first written (most events
+  // write none, and a run meets thousands of builds).
+  const { name, bundle } = APPS[a]!;
+  return (APP_BUILDS[key] = { name, bundle, version: `${major}.${minor}.${patch}`, build: String(major * 10000 + minor * 100 + patch), agent: NO_AGENT, key });
+}
+/** An app build's agent until it is made: empty (none is). */
+const NO_AGENT = Buffer.alloc(0);
 /** appUserAgent reads only the device on Android, only the app on iOS: the other argument, for making one of each. */
 const NO_APP: AppBuild = { name: '', bundle: '', version: '', build: '' };
 const AN_IPHONE: Device = { platform: 'ios', manufacturer: 'Apple', model: '', modelName: '', osName: 'iOS', osVersion: '', screen: { width: 0, height: 0, density: 0 } };
 
 /** appUserAgent(app, d) as JSON (ASCII: app and phone names are). Returns the end. */
 export function putAppUserAgent(out: Uint8Array, at: number, app: DrawnApp, d: DrawnDevice): number {
-  return put(out, at, d.agent ?? app.agent);
+  return put(out, at, d.agent ?? (app.agent.length > 0 ? app.agent : appAgent(app)));
+}
+function appAgent(app: DrawnApp): Uint8Array {
+  return (app.agent = utf8(literal(appUserAgent(app, AN_IPHONE), false)));
 }
 
 /** A customer id drawn before the place it is written at (drawUserId), as JSON, and its length. */
