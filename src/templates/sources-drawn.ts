@@ -16,7 +16,7 @@ import { toAscii } from './text.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
-const { literal, put, putNumber, utf8 } = compiled;
+const { literal, put, putNumber, SLOT, splitLiteral, utf8 } = compiled;
 const { DIGIT_CODES, LOWER_ALNUM_CODES, nameForms } = context;
 const { EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES, PRODUCTS } = names;
 const { ANDROID, ANDROID_OS, APPS, appUserAgent, CHROME_AGENTS, CITIES, CITY_COUNTRY, COUNTRY, COUPON_PERCENTS, COUPON_WORDS, IOS_OS, IPHONES } = sources;
@@ -259,38 +259,51 @@ function newDevice(platform: Device['platform'], manufacturer: string, p: Pick<D
   return { platform, manufacturer, model: p.model, modelName: p.modelName, osName, osVersion, screen: p.screen, agent, key };
 }
 
-/** appBuild()'s result, made once per app and version, with its iOS user agent (JSON; empty until first written). */
+/**
+ * appBuild()'s result, made once per app and version. `agent` is empty: putAppUserAgent writes an iPhone app's user
+ * agent from its parts (a run meets thousands of builds, and made per build it was most of Segment's first 16,000
+ * deliveries); the field stays for code written against the type that had it.
+ */
 export type DrawnApp = AppBuild & { agent: Uint8Array; /** Its index among the apps × versions. */ key: number };
-/** Every slot made at once (5 apps × 5 × 25 × 10 versions): an array filled at random indices turns into a hash table. */
-const APP_BUILDS: Array<DrawnApp | undefined> = new Array(APPS.length * 1250).fill(undefined);
+/** Versions per app (5 × 25 × 10): an app build's key is its app's index times this, plus its version's index. */
+const BUILDS_PER_APP = 1250;
+/** Every slot made at once: an array filled at random indices turns into a hash table. */
+const APP_BUILDS: Array<DrawnApp | undefined> = new Array(APPS.length * BUILDS_PER_APP).fill(undefined);
 
 export function drawAppBuild(ctx: TemplateContext): DrawnApp {
   const a = ctx.int(0, APPS.length - 1);
   const major = ctx.int(3, 7);
   const minor = ctx.int(0, 24);
   const patch = ctx.int(0, 9);
-  const key = ((a * 5 + major - 3) * 25 + minor) * 10 + patch;
+  const key = a * BUILDS_PER_APP + ((major - 3) * 25 + minor) * 10 + patch;
   return APP_BUILDS[key] ?? makeAppBuild(a, major, minor, patch, key);
 }
 function makeAppBuild(a: number, major: number, minor: number, patch: number, key: number): DrawnApp {
-  // One literal for every build: one map (see newDevice). Its user agent is made when first written (most events
-  // write none, and a run meets thousands of builds).
+  // One literal for every build: one map (see newDevice).
   const { name, bundle } = APPS[a]!;
   return (APP_BUILDS[key] = { name, bundle, version: `${major}.${minor}.${patch}`, build: String(major * 10000 + minor * 100 + patch), agent: NO_AGENT, key });
 }
-/** An app build's agent until it is made: empty (none is). */
 const NO_AGENT = Buffer.alloc(0);
+/** An app build's app: its index in APPS. */
+export function appIndex(app: DrawnApp): number {
+  return (app.key / BUILDS_PER_APP) | 0;
+}
 /** appUserAgent reads only the device on Android, only the app on iOS: the other argument, for making one of each. */
 const NO_APP: AppBuild = { name: '', bundle: '', version: '', build: '' };
 const AN_IPHONE: Device = { platform: 'ios', manufacturer: 'Apple', model: '', modelName: '', osName: 'iOS', osVersion: '', screen: { width: 0, height: 0, density: 0 } };
 
 /** appUserAgent(app, d) as JSON (ASCII: app and phone names are). Returns the end. */
 export function putAppUserAgent(out: Uint8Array, at: number, app: DrawnApp, d: DrawnDevice): number {
-  return put(out, at, d.agent ?? (app.agent.length > 0 ? app.agent : appAgent(app)));
+  if (d.agent !== undefined) return put(out, at, d.agent);
+  const [head, tail] = IPHONE_AGENTS[appIndex(app)]!;
+  return put(out, putAscii(out, put(out, at, head), app.build), tail);
 }
-function appAgent(app: DrawnApp): Uint8Array {
-  return (app.agent = utf8(literal(appUserAgent(app, AN_IPHONE), false)));
-}
+/** Per app, an iPhone app's user agent as JSON around its build number (digits): `"ShopKart/` and ` CFNetwork/…"`. */
+const IPHONE_AGENTS = APPS.map(({ name, bundle }) => {
+  const parts = splitLiteral(appUserAgent({ name, bundle, version: '', build: SLOT }, AN_IPHONE), false);
+  if (parts === undefined) throw new Error(`the iPhone user agent of ${name} does not hold its build once`);
+  return parts.map(utf8) as [Uint8Array, Uint8Array];
+});
 
 /** A customer id drawn before the place it is written at (drawUserId), as JSON, and its length. */
 const USER_ID = Buffer.alloc(48);
