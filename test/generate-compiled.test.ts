@@ -120,7 +120,7 @@ describe('the compiled CustomerGlu reward', () => {
 
   it('writes numbers as JSON does', () => {
     const out = Buffer.alloc(64);
-    for (const n of [0, -0, -1, 7, 10, 99, 100, 1_767_225_600, -1_767_225_600, 2 ** 53 - 1, 2 ** 53, 1e21, -1e-7, 0.5, 123.25]) {
+    for (const n of [0, -0, -1, 7, 10, 99, 100, 1_767_225_600, -1_767_225_600, 2 ** 31 - 1, 2 ** 31, 1e9, 4_294_967_295, 1_767_225_600_000, 8_999_999_999_999_999, 2 ** 53 - 1, 2 ** 53, 1e21, -1e-7, 0.5, 123.25]) {
       expect(out.toString('latin1', 3, putNumber(out, 3, n))).toBe(JSON.stringify(n));
     }
     fc.assert(fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true })), (n) => {

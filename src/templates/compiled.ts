@@ -98,14 +98,42 @@ export function putNumber(out: Uint8Array, at: number, n: number): number {
   return at + text.length;
 }
 
-/** A safe integer >= 0 in decimal digits. Returns the end. */
+/**
+ * A safe integer >= 0 in decimal digits. Returns the end. In int32 arithmetic: at 2^31 and above (unix seconds,
+ * clocks in ms) `%` and Math.floor on doubles made every digit a call into C (fmod), so such a number is written as
+ * its digits above 10^9 and then the nine below, each part an int32.
+ */
 function putDigits(out: Uint8Array, at: number, n: number): number {
-  let v = n;
+  if (n < 2147483648) return putInt(out, at, n | 0);
+  let high = Math.floor(n / 1e9);
+  let low = n - high * 1e9;
+  // n / 1e9 is rounded: the floor may be one off, the remainder then out of [0, 10^9).
+  if (low < 0) {
+    high -= 1;
+    low += 1e9;
+  } else if (low >= 1e9) {
+    high += 1;
+    low -= 1e9;
+  }
+  const end = putInt(out, at, high | 0) + 9; // high < 2^53 / 10^9 < 2^31
+  let v = low | 0;
+  for (let i = end - 1; i >= end - 9; i--) {
+    const q = (v / 10) | 0;
+    out[i] = 0x30 + v - q * 10;
+    v = q;
+  }
+  return end;
+}
+
+/** An int32 >= 0 in decimal digits. Returns the end. */
+function putInt(out: Uint8Array, at: number, n: number): number {
   let end = at;
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) end++;
+  for (let t = n; t >= 10; t = (t / 10) | 0) end++;
+  let v = n;
   for (let i = end; i >= at; i--) {
-    out[i] = 0x30 + (v % 10);
-    v = Math.floor(v / 10);
+    const q = (v / 10) | 0;
+    out[i] = 0x30 + v - q * 10;
+    v = q;
   }
   return end + 1;
 }
@@ -145,11 +173,13 @@ const LITERAL_MAX_UNITS = 256;
 
 function literalBytes(text: string, ascii: boolean): Uint8Array {
   const cache = LITERALS[ascii ? 1 : 0];
-  let bytes = cache.get(text);
-  if (bytes === undefined) {
-    bytes = utf8(literal(text, ascii));
-    if (cache.size < LITERALS_MAX && text.length <= LITERAL_MAX_UNITS) cache.set(text, bytes);
-  }
+  return cache.get(text) ?? newLiteral(cache, text, ascii);
+}
+
+/** A literal not cached yet, apart: putString is inlined wherever it is written, this (JSON, toAscii, encoding) need not be. */
+function newLiteral(cache: Map<string, Uint8Array>, text: string, ascii: boolean): Uint8Array {
+  const bytes = utf8(literal(text, ascii));
+  if (cache.size < LITERALS_MAX && text.length <= LITERAL_MAX_UNITS) cache.set(text, bytes);
   return bytes;
 }
 

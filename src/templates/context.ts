@@ -231,13 +231,19 @@ const NAME_FORMS: NameForms[] = [];
 
 export function nameForms(n: number, f: number, l: number): NameForms {
   const key = n >= 0 ? n : NATIVE_NAMES.length + f * LAST_NAMES.length + l;
-  let forms = NAME_FORMS[key];
-  if (forms !== undefined) return forms;
+  return NAME_FORMS[key] ?? makeNameForms(key, n, f, l);
+}
+
+/**
+ * nameForms' first call for a name, apart: a hot caller (a compiled form's drawShopper) then inlines the lookup
+ * alone, not the folding and string building it runs once per name (TurboFan compiled that into every caller).
+ */
+function makeNameForms(key: number, n: number, f: number, l: number): NameForms {
   const native = n >= 0 ? NATIVE_NAMES[n]! : undefined;
   const first = FIRST_NAMES[f]!;
   const last = LAST_NAMES[l]!;
   const plain = native ? native.romanized : { first: toAscii(first), last: toAscii(last) };
-  forms = {
+  const forms: NameForms = {
     typed: native ? { first: native.first, last: native.last, name: native.name } : { first, last, name: `${first} ${last}` },
     ascii: { first: plain.first, last: plain.last, name: `${plain.first} ${plain.last}` },
     local: `${plain.first}.${plain.last}`.toLowerCase().replace(/[^a-z.]/g, ''),

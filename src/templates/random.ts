@@ -66,11 +66,15 @@ class Sfc32 implements Rng {
     this.d = d | 0;
   }
   u32(): number {
-    const a = this.a;
-    const b = this.b;
-    const c = this.c;
-    const d = this.d;
-    const t = (a + b + d) | 0;
+    // `this.a | 0` and `((a + b) | 0) + d`: typed as int32 from the load on, so TurboFan adds in machine words.
+    // With plain loads and `a + b + d` (a sum past 2^31, so a number to V8's feedback) it added in doubles: two
+    // conversions, two float adds and a checked conversion back on the step's dependency chain, in every draw and
+    // every character of an id (the fill loops below likewise). The same sums modulo 2^32.
+    const a = this.a | 0;
+    const b = this.b | 0;
+    const c = this.c | 0;
+    const d = this.d | 0;
+    const t = (((a + b) | 0) + d) | 0;
     this.d = (d + 1) | 0;
     this.a = b ^ (b >>> 9);
     this.b = (c + (c << 3)) | 0;
@@ -78,23 +82,72 @@ class Sfc32 implements Rng {
     return t >>> 0;
   }
   fill(alphabet: readonly number[], n: number, out: Uint8Array | number[], at: number): void {
-    // u32() and below() with the state in locals: ids are most of the characters `--count` draws (a 145-character
-    // push token, 32-hex ids), and a field load and store per step was a third of a character's cost.
-    let a = this.a;
-    let b = this.b;
-    let c = this.c;
-    let d = this.d;
+    // One loop per kind of `out` and of alphabet: `generate --count` fills byte arrays (compiled forms), the
+    // interpreted path number arrays (ids made as strings). One loop over both saw two kinds of array at every store
+    // (a map check and a generic store per character), and tested the alphabet's kind at every character.
+    const size = alphabet.length;
+    if (Array.isArray(out)) this.fillArray(alphabet, n, out, at);
+    else if ((size & (size - 1)) === 0) this.fillBytesMasked(alphabet, n, out, at);
+    else this.fillBytes(alphabet, n, out, at);
+  }
+  // u32() and below() with the state in locals: ids are most of the characters `--count` draws (a 145-character
+  // push token, 32-hex ids), and a field load and store per step was a third of a character's cost.
+  private fillArray(alphabet: readonly number[], n: number, out: number[], at: number): void {
+    let a = this.a | 0;
+    let b = this.b | 0;
+    let c = this.c | 0;
+    let d = this.d | 0;
     const size = alphabet.length;
     const mask = (size & (size - 1)) === 0 ? size - 1 : -1;
     const high = 65536 % size;
     for (let i = 0; i < n; i++) {
-      const t = (a + b + d) | 0;
+      const t = (((a + b) | 0) + d) | 0;
       d = (d + 1) | 0;
       a = b ^ (b >>> 9);
       b = (c + (c << 3)) | 0;
       c = (((c << 21) | (c >>> 11)) + t) | 0;
       const u = t >>> 0;
       out[at + i] = alphabet[mask >= 0 ? u & mask : (((u >>> 16) % size) * high + (u & 0xffff)) % size]!;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+  /** fill for an alphabet of 2^k characters (hex, base64url, Crockford): below() is the low bits. */
+  private fillBytesMasked(alphabet: readonly number[], n: number, out: Uint8Array, at: number): void {
+    let a = this.a | 0;
+    let b = this.b | 0;
+    let c = this.c | 0;
+    let d = this.d | 0;
+    const mask = alphabet.length - 1;
+    for (let i = 0; i < n; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (((c << 21) | (c >>> 11)) + t) | 0;
+      out[at + i] = alphabet[t & mask]!; // the low bits of t and of t >>> 0 are the same
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+  private fillBytes(alphabet: readonly number[], n: number, out: Uint8Array, at: number): void {
+    let a = this.a | 0;
+    let b = this.b | 0;
+    let c = this.c | 0;
+    let d = this.d | 0;
+    const size = alphabet.length;
+    const high = 65536 % size;
+    for (let i = 0; i < n; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (((c << 21) | (c >>> 11)) + t) | 0;
+      out[at + i] = alphabet[(((t >>> 16) % size) * high + (t & 0xffff)) % size]!;
     }
     this.a = a;
     this.b = b;

@@ -12,10 +12,11 @@ import * as names from './names.js';
 import type { Product } from './names.js';
 import * as sources from './sources.js';
 import type { AppBuild, Device } from './sources.js';
+import { toAscii } from './text.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
-const { literal, put, putNumber, utf8 } = compiled;
+const { literal, put, putNumber, SLOT, splitLiteral, utf8 } = compiled;
 const { DIGIT_CODES, LOWER_ALNUM_CODES, nameForms } = context;
 const { EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES, NATIVE_NAME_SHARE, NATIVE_NAMES, PRODUCTS } = names;
 const { ANDROID, ANDROID_OS, APPS, appUserAgent, CHROME_AGENTS, CITIES, CITY_COUNTRY, COUNTRY, COUPON_PERCENTS, COUPON_WORDS, IOS_OS, IPHONES } = sources;
@@ -29,7 +30,16 @@ const { localPrice, OTHER_PAYMENT_METHODS, PAYMENT_METHODS, QUANTITIES, round2, 
 const WHO = {
   first: '', last: '', name: '', plainFirst: '', local: '', emailNumber: 0, domain: '', city: '',
   country: COUNTRY.IN!, mobile: '', phone: Buffer.alloc(9), ip: [0, 0, 0, 0],
+  /** The city's index in CITIES. */
+  cityIndex: 0,
 };
+/**
+ * Per city (CITIES' order): its country, its payment methods and its name as shown per --ascii mode, looked up once.
+ * By name (`COUNTRY[CITY_COUNTRY[city]]`, `PAYMENT_METHODS[code]`) each was a keyed load of a string, megamorphic.
+ */
+const CITY_COUNTRIES = CITIES.map((city) => COUNTRY[CITY_COUNTRY[city]!]!);
+const CITY_PAYMENTS = CITY_COUNTRIES.map((c) => PAYMENT_METHODS[c.code] ?? OTHER_PAYMENT_METHODS);
+const CITY_SHOWN = [CITIES, CITIES.map((city) => toAscii(city))] as const;
 export type DrawnShopper = typeof WHO;
 
 export function drawShopper(ctx: TemplateContext): DrawnShopper {
@@ -48,9 +58,9 @@ export function drawShopper(ctx: TemplateContext): DrawnShopper {
   w.domain = ctx.pick(EMAIL_DOMAINS);
   // The person's phone (int(6, 9) and nine digits) and city, which the shopper's replace: drawn, not made.
   ctx.skip(11);
-  const city = ctx.pick(CITIES);
-  w.city = ctx.text(city);
-  const c = (w.country = COUNTRY[CITY_COUNTRY[city]!]!);
+  const city = (w.cityIndex = ctx.int(0, CITIES.length - 1)); // the index pick(CITIES) takes
+  w.city = CITY_SHOWN[ctx.ascii ? 1 : 0][city]!;
+  const c = (w.country = CITY_COUNTRIES[city]!);
   w.mobile = ctx.pick(c.mobile);
   ctx.charsInto(DIGIT_CODES, c.rest, w.phone, 0);
   w.ip[0] = ctx.pick(c.ipOctets);
@@ -185,7 +195,7 @@ export function drawCart(ctx: TemplateContext, w: DrawnShopper): DrawnCart {
   const discount = (c.discount = c.coupon ? round2(subtotal * 0.1) : 0);
   const shipping = (c.shipping = subtotal > localPrice(country, 40) ? 0 : localPrice(country, 3));
   const tax = (c.tax = country.code === 'US' ? round2((subtotal - discount) * 0.08875) : 0);
-  c.paymentMethod = ctx.pick(PAYMENT_METHODS[country.code] ?? OTHER_PAYMENT_METHODS);
+  c.paymentMethod = ctx.pick(CITY_PAYMENTS[w.cityIndex]!);
   ctx.charsInto(DIGIT_CODES, 10, c.orderId, 0);
   c.total = round2(subtotal - discount + shipping + tax);
   return c;
@@ -222,37 +232,61 @@ export function drawDevice(ctx: TemplateContext, platform?: Device['platform']):
   if (platform === 'android' || (platform === undefined && ctx.chance(0.7))) {
     const i = ctx.int(0, ANDROID.length - 1);
     const key = i * 8 + ctx.int(0, ANDROID_OS.length - 1);
-    let d = DEVICES[key];
-    if (d === undefined) {
-      const p = ANDROID[i]!;
-      const made: Device = { platform: 'android', manufacturer: p.manufacturer, model: p.model, modelName: p.modelName, osName: 'Android', osVersion: ANDROID_OS[key % 8]!, screen: p.screen };
-      d = DEVICES[key] = { ...made, agent: utf8(literal(appUserAgent(NO_APP, made), false)), key };
-    }
-    return d;
+    return DEVICES[key] ?? makeAndroid(i, key);
   }
   const i = ctx.int(0, IPHONES.length - 1);
   const key = 64 + i * 8 + ctx.int(0, IOS_OS.length - 1);
-  const p = IPHONES[i]!;
-  return (DEVICES[key] ??= { platform: 'ios', manufacturer: 'Apple', model: p.model, modelName: p.modelName, osName: 'iOS', osVersion: IOS_OS[(key - 64) % 8]!, screen: p.screen, key });
+  return DEVICES[key] ?? makeIphone(i, key);
 }
 
-/** appBuild()'s result, made once per app and version, with its iOS user agent (JSON). */
+// A device's, and an app build's, first draw apart from the lookups: the compiled forms inline drawDevice and
+// drawAppBuild, and with them TurboFan compiled this string building and encoding, run once per device or build.
+function makeAndroid(i: number, key: number): DrawnDevice {
+  const p = ANDROID[i]!;
+  const made = newDevice('android', p.manufacturer, p, 'Android', ANDROID_OS[key % 8]!, undefined, key);
+  return (DEVICES[key] = newDevice('android', p.manufacturer, p, 'Android', made.osVersion, utf8(literal(appUserAgent(NO_APP, made), false)), key));
+}
+function makeIphone(i: number, key: number): DrawnDevice {
+  return (DEVICES[key] = newDevice('ios', 'Apple', IPHONES[i]!, 'iOS', IOS_OS[(key - 64) % 8]!, undefined, key));
+}
+
+/**
+ * Every DrawnDevice from this one literal, so all share one map (one hidden class). `{ ...made, agent, key }` gave
+ * each its own: a spread's result gets a fresh map, the compiled forms' loads of `d.platform`, `d.osVersion`
+ * (and `app.version`, `app.name`) saw dozens and went megamorphic, a generic lookup each (~10 % of a MoEngage delivery).
+ */
+function newDevice(platform: Device['platform'], manufacturer: string, p: Pick<Device, 'model' | 'modelName' | 'screen'>, osName: Device['osName'], osVersion: string, agent: Uint8Array | undefined, key: number): DrawnDevice {
+  return { platform, manufacturer, model: p.model, modelName: p.modelName, osName, osVersion, screen: p.screen, agent, key };
+}
+
+/**
+ * appBuild()'s result, made once per app and version. `agent` is empty: putAppUserAgent writes an iPhone app's user
+ * agent from its parts (a run meets thousands of builds, and made per build it was most of Segment's first 16,000
+ * deliveries); the field stays for code written against the type that had it.
+ */
 export type DrawnApp = AppBuild & { agent: Uint8Array; /** Its index among the apps × versions. */ key: number };
-/** Every slot made at once (5 apps × 5 × 25 × 10 versions): an array filled at random indices turns into a hash table. */
-const APP_BUILDS: Array<DrawnApp | undefined> = new Array(APPS.length * 1250).fill(undefined);
+/** Versions per app (5 × 25 × 10): an app build's key is its app's index times this, plus its version's index. */
+const BUILDS_PER_APP = 1250;
+/** Every slot made at once: an array filled at random indices turns into a hash table. */
+const APP_BUILDS: Array<DrawnApp | undefined> = new Array(APPS.length * BUILDS_PER_APP).fill(undefined);
 
 export function drawAppBuild(ctx: TemplateContext): DrawnApp {
   const a = ctx.int(0, APPS.length - 1);
   const major = ctx.int(3, 7);
   const minor = ctx.int(0, 24);
   const patch = ctx.int(0, 9);
-  const key = ((a * 5 + major - 3) * 25 + minor) * 10 + patch;
-  let app = APP_BUILDS[key];
-  if (app === undefined) {
-    const made: AppBuild = { name: APPS[a]!.name, bundle: APPS[a]!.bundle, version: `${major}.${minor}.${patch}`, build: String(major * 10000 + minor * 100 + patch) };
-    app = APP_BUILDS[key] = { ...made, agent: utf8(literal(appUserAgent(made, AN_IPHONE), false)), key };
-  }
-  return app;
+  const key = a * BUILDS_PER_APP + ((major - 3) * 25 + minor) * 10 + patch;
+  return APP_BUILDS[key] ?? makeAppBuild(a, major, minor, patch, key);
+}
+function makeAppBuild(a: number, major: number, minor: number, patch: number, key: number): DrawnApp {
+  // One literal for every build: one map (see newDevice).
+  const { name, bundle } = APPS[a]!;
+  return (APP_BUILDS[key] = { name, bundle, version: `${major}.${minor}.${patch}`, build: String(major * 10000 + minor * 100 + patch), agent: NO_AGENT, key });
+}
+const NO_AGENT = Buffer.alloc(0);
+/** An app build's app: its index in APPS. */
+export function appIndex(app: DrawnApp): number {
+  return (app.key / BUILDS_PER_APP) | 0;
 }
 /** appUserAgent reads only the device on Android, only the app on iOS: the other argument, for making one of each. */
 const NO_APP: AppBuild = { name: '', bundle: '', version: '', build: '' };
@@ -260,8 +294,16 @@ const AN_IPHONE: Device = { platform: 'ios', manufacturer: 'Apple', model: '', m
 
 /** appUserAgent(app, d) as JSON (ASCII: app and phone names are). Returns the end. */
 export function putAppUserAgent(out: Uint8Array, at: number, app: DrawnApp, d: DrawnDevice): number {
-  return put(out, at, d.agent ?? app.agent);
+  if (d.agent !== undefined) return put(out, at, d.agent);
+  const [head, tail] = IPHONE_AGENTS[appIndex(app)]!;
+  return put(out, putAscii(out, put(out, at, head), app.build), tail);
 }
+/** Per app, an iPhone app's user agent as JSON around its build number (digits): `"ShopKart/` and ` CFNetwork/…"`. */
+const IPHONE_AGENTS = APPS.map(({ name, bundle }) => {
+  const parts = splitLiteral(appUserAgent({ name, bundle, version: '', build: SLOT }, AN_IPHONE), false);
+  if (parts === undefined) throw new Error(`the iPhone user agent of ${name} does not hold its build once`);
+  return parts.map(utf8) as [Uint8Array, Uint8Array];
+});
 
 /** A customer id drawn before the place it is written at (drawUserId), as JSON, and its length. */
 const USER_ID = Buffer.alloc(48);
