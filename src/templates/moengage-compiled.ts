@@ -11,11 +11,11 @@ import { type CompiledTemplate } from './compiled.js';
 import * as clocks from './iso.js';
 import * as sources from './sources.js';
 import * as drawn from './sources-drawn.js';
-import type { DrawnCart, DrawnLine } from './sources-drawn.js';
+import type { DrawnCart, DrawnDevice, DrawnLine } from './sources-drawn.js';
 
 // Bound once: esbuild's CommonJS packs read an imported name through a getter at every use, `(0, import_chunk_….put)(…)`,
 // some 30 bytes of the `generate` pack and a getter call per use (compiled forms make hundreds per delivery).
-const { put, putNumber, putString, utf8 } = compiled;
+const { once, put, putNumber, putString, utf8 } = compiled;
 const { ALNUM_CODES, BASE64URL_CODES, HEX_CODES } = alphabets;
 const { isoInto, plainClock } = clocks;
 const { pastMs } = sources;
@@ -103,7 +103,20 @@ function putEventHead(ctx: TemplateContext, r: Buffer, from: number, name: strin
   return putNumber(r, at, ctx.unix(-ctx.int(1, 20) * 1000));
 }
 
+/** From `,"os_version":` to the body's end: what the phone fixes (written once per phone, see `deviceTails`). */
+function writeDeviceTail(r: Buffer, from: number, d: DrawnDevice, ascii: boolean): number {
+  let at = put(r, from, K.osVersion);
+  at = putString(r, at, d.osVersion);
+  at = put(r, at, K.manufacturer);
+  at = putString(r, at, d.manufacturer, ascii);
+  at = put(r, at, K.model);
+  at = putString(r, at, d.modelName, ascii);
+  return put(r, at, K.close);
+}
+
 function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
+  /** Per phone (its key), writeDeviceTail's bytes in this --ascii mode: one copy, not seven writes per delivery. */
+  const deviceTails: Uint8Array[] = [];
   const write = (ctx: TemplateContext, out: Buffer, start: number): number => {
     const now = ctx.now;
     if (!(plainClock(now) && now >= EARLIEST_MS && now < LATEST_MS)) return -1;
@@ -214,13 +227,7 @@ function compileEvent(campaign: boolean, ascii: boolean): CompiledTemplate {
     at = ctx.uuidInto(r, at);
     at = put(r, at, d.platform === 'android' ? K.platformAndroid : K.platformIos);
     at = putString(r, at, app.version);
-    at = put(r, at, K.osVersion);
-    at = putString(r, at, d.osVersion);
-    at = put(r, at, K.manufacturer);
-    at = putString(r, at, d.manufacturer, ascii);
-    at = put(r, at, K.model);
-    at = putString(r, at, d.modelName, ascii);
-    at = put(r, at, K.close);
+    at = put(r, at, (deviceTails[d.key] ??= once((o, a) => writeDeviceTail(o, a, d, ascii))));
     let end = put(out, start, K.appName);
     end = putString(out, end, app.name, ascii);
     end = put(out, end, K.requestId);
