@@ -260,11 +260,10 @@ function newDevice(platform: Device['platform'], manufacturer: string, p: Pick<D
 }
 
 /**
- * appBuild()'s result, made once per app and version. `agent` is empty: putAppUserAgent writes an iPhone app's user
- * agent from its parts (a run meets thousands of builds, and made per build it was most of Segment's first 16,000
- * deliveries); the field stays for code written against the type that had it.
+ * appBuild()'s result, made once per app and version. No user agent: putAppUserAgent writes an iPhone app's from its
+ * parts (a run meets thousands of builds, and made per build it was most of Segment's first 16,000 deliveries).
  */
-export type DrawnApp = AppBuild & { agent: Uint8Array; /** Its index among the apps × versions. */ key: number };
+export type DrawnApp = AppBuild & { /** Its index among the apps × versions. */ key: number };
 /** Versions per app (5 × 25 × 10): an app build's key is its app's index times this, plus its version's index. */
 const BUILDS_PER_APP = 1250;
 /** Every slot made at once: an array filled at random indices turns into a hash table. */
@@ -281,9 +280,8 @@ export function drawAppBuild(ctx: TemplateContext): DrawnApp {
 function makeAppBuild(a: number, major: number, minor: number, patch: number, key: number): DrawnApp {
   // One literal for every build: one map (see newDevice).
   const { name, bundle } = APPS[a]!;
-  return (APP_BUILDS[key] = { name, bundle, version: `${major}.${minor}.${patch}`, build: String(major * 10000 + minor * 100 + patch), agent: NO_AGENT, key });
+  return (APP_BUILDS[key] = { name, bundle, version: `${major}.${minor}.${patch}`, build: String(major * 10000 + minor * 100 + patch), key });
 }
-const NO_AGENT = Buffer.alloc(0);
 /** An app build's app: its index in APPS. */
 export function appIndex(app: DrawnApp): number {
   return (app.key / BUILDS_PER_APP) | 0;
