@@ -25,6 +25,8 @@ export default {
     'src/core/capture*.ts',
     'src/core/paths.ts',
     'src/core/redact.ts',
+    // What the network sent, made safe to show in --json output (bidi and C1 controls escaped).
+    'src/core/json-text.ts',
   ],
   testRunner: 'vitest',
   // Only fast in-process tests: anything that spawns dist/ cannot see a mutant.

@@ -38,6 +38,7 @@ export default defineConfig({
             'test/capture-store.test.ts',
             'test/paths.test.ts',
             'test/redact.test.ts',
+            'test/json-text.test.ts',
             'test/listen-inspect.test.ts',
             'test/listen-parts.test.ts',
           ],
