@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasUnsafeUtf8, jsonText, safeJson } from '../src/core/json-text.js';
+import { hasUnsafeUtf8, jsonText, safeJson, safeJsonBytes } from '../src/core/json-text.js';
 
 const RAW = /[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 const UNSAFE = ['\u0080', '\u0085', '\u009b', '\u009f', '\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202e', '\u2066', '\u2069'];
@@ -58,6 +58,17 @@ describe('hasUnsafeUtf8', () => {
     // A lead byte at the very end (cut short): not a code point, not read past the end.
     expect(hasUnsafeUtf8(Buffer.from([0x61, 0xe2, 0x80]))).toBe(false);
     expect(hasUnsafeUtf8(Buffer.from([0xc2]))).toBe(false);
+  });
+});
+
+describe('safeJsonBytes (a body embedded in a delivery line as it arrived)', () => {
+  it('gives back the very bytes it was given when nothing needs escaping (no copy, no decoding), else the escaped text', () => {
+    for (const body of ['{"a":1.0}', '{"city":"Bengaluru ₹ 🪔","nbsp":" "}']) {
+      const bytes = Buffer.from(body, 'utf8');
+      expect(safeJsonBytes(bytes)).toBe(bytes);
+    }
+    const unsafe = Buffer.from('{"n":1.0,"s":"a‮b"}', 'utf8');
+    expect(safeJsonBytes(unsafe)).toBe('{"n":1.0,"s":"a\\u202eb\\u0085"}');
   });
 });
 
