@@ -3,15 +3,15 @@
 //   1. every new file is written aside first (same directory, unpredictable names, created exclusively: never
 //      through a symlink planted there); a failure (a full disk, an interrupt) removes them, and nothing else moved;
 //   2. a name that cannot take a file (a directory) is found before anything moves;
-//   3. each earlier file is kept under a second name (a hard link: its name never goes missing; a copy where the
-//      file system has no hard links), then the new files are renamed over the names, synchronously (no callback,
-//      no signal handler runs between two renames);
+//   3. each new file takes its earlier file's permission bits; each earlier file is kept under a second name (a
+//      hard link: its name never goes missing; a copy where the file system has no hard links), then the new files
+//      are renamed over the names, synchronously (no callback, no signal handler runs between two renames);
 //   4. a rename that fails after others succeeded puts the earlier files back from those second names.
 // What can still mix old and new files: the process killed (SIGKILL, power loss) between two renames of step 3, or
 // a rename failing and then the renames that put the earlier files back failing too (each said, with the names the
 // earlier files were left under). Every rename is in one directory of one file system, where it is atomic.
 import { randomBytes } from 'node:crypto';
-import { constants, copyFileSync, linkSync, lstatSync, readlinkSync, renameSync, rmSync, symlinkSync, type Stats } from 'node:fs';
+import { chmodSync, constants, copyFileSync, linkSync, lstatSync, readlinkSync, renameSync, rmSync, symlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 export interface NewFile {
@@ -44,7 +44,7 @@ const REASONS: Record<string, string> = {
 /** Node's error in a few words, without the syscall and the hidden names. */
 function reason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  return (code !== undefined ? REASONS[code] : undefined) ?? (e as Error).message.replace(/, (open|rename|link|copyfile|write|unlink|lstat) .*$/s, '');
+  return (code !== undefined ? REASONS[code] : undefined) ?? (e as Error).message.replace(/, (open|rename|link|copyfile|write|unlink|lstat|chmod) .*$/s, '');
 }
 
 function removeQuietly(path: string): void {
@@ -110,6 +110,9 @@ function swap(dir: string, aside: ReadonlyArray<{ name: string; path: string }>)
       st = lstatOrUndefined(target);
       if (st?.isDirectory()) giveUp(`${a.name} cannot be replaced: it is a directory`);
       if (st !== undefined) {
+        // The new file takes the earlier one's permissions, as a write over it would have kept them (a corpus
+        // made private with chmod 600 stays private); a symlink's are not its target's: the umask's then.
+        if (st.isFile()) chmodSync(a.path, st.mode & 0o777);
         const to = besideName(dir, a.name, 'old');
         keepUnder(target, st, to);
         kept.set(a.name, to);

@@ -90,7 +90,10 @@ export async function writeCorpus(path: string, o: CorpusOptions, onProgress?: (
     out.end();
     await Promise.race([once(out, 'finish'), failed]);
   } catch (e) {
+    // Closed before rejecting: the file is opened asynchronously, and the caller removes it at once (file-set.ts);
+    // a failure before the open ended would leave the file it then creates behind.
     out.destroy();
+    if (!out.closed) await once(out, 'close');
     throw e;
   }
   onProgress?.(entries, o.size);
