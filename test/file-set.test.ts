@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { replaceFileSet, type NewFile } from '../src/core/file-set.js';
 import { writeCorpus } from '../src/load/artillery/corpus.js';
+import { existingExportFiles } from '../src/load/artillery/export.js';
 import { loadProvider } from '../src/providers/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cg-hooks-file-set-'));
@@ -42,5 +43,15 @@ describe('replaceFileSet', () => {
     await expect(replaceFileSet(dir, [{ name: 'corpus.ndjson', write: async (path) => void (await writeCorpus(path, options)) }])).rejects.toThrow('mapping failed');
     await sleep(50); // the open a stream had under way would have ended by now
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('existingExportFiles', () => {
+  it('a name taken by a symlink to nothing is taken (without --force it is not replaced); -o a file: nothing', () => {
+    const dir = mkdtempSync(join(root, 'dangling-'));
+    symlinkSync(join(root, 'nothing-here'), join(dir, 'load-test.yml'));
+    expect(existingExportFiles(dir)).toEqual(['load-test.yml']);
+    writeFileSync(join(root, 'a-file'), 'x');
+    expect(existingExportFiles(join(root, 'a-file'))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // Writes the self-contained directory `cg-hooks export artillery` makes: script, processor, config, corpus, README.
-import { existsSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceFileSet, type NewFile } from '../../core/file-set.js';
@@ -27,9 +27,20 @@ export interface ExportResult {
   corpus: { entries: number; bytes: number };
 }
 
-/** The files of an export already in `dir` (an export refuses to overwrite them unless told to). */
+/**
+ * The names of an export already taken in `dir` (an export refuses to replace them unless told to): by anything,
+ * a symlink to nothing too (existsSync follows it and says no, and the export would have replaced it unasked).
+ */
 export function existingExportFiles(dir: string): string[] {
-  return Object.values(FILES).filter((name) => existsSync(join(dir, name)));
+  return Object.values(FILES).filter((name) => taken(join(dir, name)));
+}
+
+function taken(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // -o is a file, or cannot be read: said by the directory's own check, as before
+  }
 }
 
 export async function exportArtillery(o: ArtilleryExport, callbacks: ExportCallbacks = {}, signal?: AbortSignal): Promise<ExportResult> {
