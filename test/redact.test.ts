@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jsonText } from '../src/core/json-text.js';
 import { escapeTerminal, isCredentialHeader, isCredentialQuery, mask, maskHeaders, maskQuery, redactUrl, sentCredentials, withoutCredentials } from '../src/core/redact.js';
 
 describe('redact', () => {
@@ -39,6 +40,17 @@ describe('redact', () => {
     expect(escapeTerminal('abc\u202edef')).toBe('abc\\u202edef');
     expect(escapeTerminal('Scratch card unlocked! 😍 ₹100')).toBe('Scratch card unlocked! 😍 ₹100');
     expect(escapeTerminal('tab\tkept')).toBe('tab\tkept');
+  });
+
+  it('escapes every code point --json escapes (core/json-text.ts): the implicit bidi marks ALM, LRM and RLM too', () => {
+    expect(escapeTerminal('pay \u200f100 \u061cto\u200e')).toBe('pay \\u200f100 \\u061cto\\u200e');
+    const json = [...Array(0xa0 - 0x80).keys()].map((i) => 0x80 + i).concat([0x61c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+    for (const code of json) {
+      const c = String.fromCharCode(code);
+      expect(jsonText(c), code.toString(16)).not.toContain(c);
+      expect(escapeTerminal(`a${c}b`), code.toString(16)).not.toContain(c);
+      expect(escapeTerminal(`a${c}b`, { multiline: true }), code.toString(16)).not.toContain(c);
+    }
   });
 });
 

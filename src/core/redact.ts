@@ -104,12 +104,12 @@ export function redactUrl(href: string): string {
   return changed ? url.href : href;
 }
 
-// C0 controls (but tab), DEL, C1 controls, and the Unicode bidi and line/paragraph separators that can make a
-// terminal line say something other than what it holds.
+// C0 controls (but tab), DEL, C1 controls, and the Unicode bidi controls (marks included, as --json escapes them:
+// core/json-text.ts) and line/paragraph separators that can make a terminal line say something other than it holds.
 // eslint-disable-next-line no-control-regex
-const UNSAFE_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_LINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex
-const UNSAFE_BLOCK = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_BLOCK = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const escapeChar = (c: string) => {
   if (c === '\n') return '\\n';
