@@ -391,6 +391,9 @@ describe('junit', () => {
     expect(escapeXml(`<a href="x">&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;');
     expect(escapeXml('bell\u0007 nul\u0000 tab\t ok')).toBe('bell nul tab\t ok');
     expect(escapeXml('emoji 😀 lone \uD800 end')).toBe('emoji 😀 lone  end');
+    // A receiver's answer in a report written to a terminal (--junit /dev/stdout): C1, bidi controls and line
+    // separators as character references, the same characters to an XML parser (as --json escapes them).
+    expect(escapeXml('pay \u202e01 ot\u0085 \u009b\u200f\u2028 \u061c\u2066x\u2069')).toBe('pay &#x202e;01 ot&#x85; &#x9b;&#x200f;&#x2028; &#x61c;&#x2066;x&#x2069;');
   });
 
   it('writes a suite CI systems parse: counts, failures, skipped, warnings as system-out', () => {

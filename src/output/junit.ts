@@ -29,6 +29,11 @@ export interface JUnitSuite {
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// What a terminal obeys but XML allows (C1 controls, bidi controls, line separators: the set core/json-text.ts
+// escapes): written as character references, the same characters to a parser, inert on a terminal (--junit
+// /dev/stdout shows a receiver's answer).
+const TERMINAL_UNSAFE = /[\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
 /** Escapes text for XML element content and double- or single-quoted attributes. */
 export function escapeXml(text: string): string {
   return text
@@ -37,7 +42,8 @@ export function escapeXml(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+    .replace(/'/g, '&apos;')
+    .replace(TERMINAL_UNSAFE, (c) => `&#x${c.charCodeAt(0).toString(16)};`);
 }
 
 /** Attribute values also keep their line breaks and tabs (a parser would turn raw ones into spaces). */
