@@ -80,4 +80,12 @@ describe('scenario from stdin', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'empty_input' } });
   });
+
+  it('run - --mapping -: stdin is read once, said before reading it (not "--mapping -: stdin was empty")', async () => {
+    received = 0;
+    const r = await sh(`$CG scenario show customerglu-reward-retry | $CG scenario run - --to ${url} --secret s --mapping - --time-scale 0`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: the scenario and --mapping cannot both be read from stdin \("-"\)\n/);
+    expect(received).toBe(0);
+  });
 });

@@ -134,6 +134,8 @@ async function runCommand(arg: string, rawOptions: unknown): Promise<number> {
   const nowMs = o.now !== undefined ? parseTime(o.now, '--now') : Date.now();
   if (o.junit !== undefined) (await import('./junit-file.js')).checkJUnitPath(o.junit, 'scenario.xml');
   if (o.probe === undefined && (o.probePath ?? o.probeHeader ?? o.probeWait) !== undefined) throw new UsageError('bad_option', '--probe-path, --probe-header and --probe-wait go with --probe <url>');
+  // stdin can be read once: the second reader would find it ended and say it was empty.
+  if (arg === '-' && o.mapping === '-') throw new UsageError('bad_option', 'the scenario and --mapping cannot both be read from stdin ("-")', 'save one of them to a file, or pass the mapping as a pipe: --mapping <(cat flat-wallet.json)');
 
   const scenario = await loadScenario(arg);
   const provider = await loadProvider(scenario.provider);
