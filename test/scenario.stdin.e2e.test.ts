@@ -62,7 +62,7 @@ describe('scenario from stdin', () => {
 
   it.each([
     ['an empty stdin', `$CG scenario run - --to URL < /dev/null`, /^error: scenario -: stdin was empty; a scenario needs name:, provider: and steps:\nhint: pipe one in, e\.g\. /],
-    ['more than 1 MiB', `head -c 2000000 /dev/zero | tr '\\0' a | $CG scenario run - --to URL`, /^error: scenario file \(stdin\) is larger than 1 MiB\n/],
+    ['more than 1 MiB', `head -c 2000000 /dev/zero | tr '\\0' a | $CG scenario run - --to URL`, /^error: scenario file \(stdin\) is larger than 1 MiB\nhint: check that the right file is piped in\n/],
     ['not YAML', `printf 'name: [oops' | $CG scenario run - --to URL`, /^error: \(stdin\):1:12: not valid YAML\/JSON: /],
     ['YAML, not a scenario', `printf 'name: x\\nprovider: segment\\n' | $CG scenario run - --to URL`, /^error: \(stdin\):\d+:\d+: .*steps/],
   ])('%s: one line (and a hint), exit 2, nothing sent', async (_, script, message) => {

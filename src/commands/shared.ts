@@ -80,8 +80,10 @@ function warnSecretWhitespace(schema: z.ZodMiniType, data: unknown): void {
 /** The largest body read from a file or stdin: past it, one clear line instead of running out of memory. */
 export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
-const tooLarge = (what: string, path: string, max: number) =>
-  new UsageError('input_too_large', `${what} ${path === '-' ? '(stdin)' : path} is larger than ${max % (1024 * 1024) === 0 ? `${max / 1024 / 1024} MiB` : `${max} bytes`}`, max === MAX_INPUT_BYTES ? 'webhook bodies are small: check that the right file is given' : 'check that the right file is given');
+const tooLarge = (what: string, path: string, max: number) => {
+  const given = path === '-' ? 'that the right file is piped in' : 'that the right file is given';
+  return new UsageError('input_too_large', `${what} ${path === '-' ? '(stdin)' : path} is larger than ${max % (1024 * 1024) === 0 ? `${max / 1024 / 1024} MiB` : `${max} bytes`}`, max === MAX_INPUT_BYTES ? `webhook bodies are small: check ${given}` : `check ${given}`);
+};
 
 /**
  * Reads stdin to its end, asynchronously. A synchronous read (readFileSync(0)) fails with EAGAIN when stdin is a
