@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
+import { COUNT_STEP_MS, SEEDED_EPOCH_MS } from '../src/core/generate.js';
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
 import type { BodyCompiler, ProviderDef } from '../src/providers/types.js';
-import type { CompiledTemplate } from '../src/templates/compiled.js';
-import { TemplateContext } from '../src/templates/context.js';
 import { mixSeed } from '../src/templates/random.js';
-import { asciiPayload } from '../src/templates/text.js';
+import { compiledBodies, expectWriteBodyIsMake, interpretedBody } from './helpers/compiled-forms.js';
 
 // mgPass's compiled identity events (src/templates/mgpass-identity-compiled.ts), held to the interpreted template as
 // test/generate-compiled-sources.test.ts holds the others: `generate --count` writes their bodies straight into the
@@ -50,25 +48,9 @@ beforeAll(async () => {
   compile = (await provider.loadBodyCompiler!())!;
 });
 
-function interpreted(event: string, seed: number, now: number, index: number, ascii: boolean): string {
-  let payload = provider.template(event, new TemplateContext(seed, now, index, { ascii }));
-  if (ascii) payload = asciiPayload(payload);
-  return JSON.stringify(payload);
-}
-
-const compiled = new Map<string, CompiledTemplate>();
-function compiledBody(event: string, seed: number, now: number, index: number, ascii: boolean): Buffer | undefined {
-  const key = `${event} ${ascii}`;
-  if (!compiled.has(key)) compiled.set(key, compile(findEvent(provider, event), undefined, ascii)!);
-  const template = compiled.get(key)!;
-  const out = Buffer.alloc(template.maxBytes + 64, 0xff);
-  const end = template.write(new TemplateContext(seed, now, index, { ascii }), out, 7);
-  if (end === -1) return undefined;
-  expect(end - 7).toBeLessThanOrEqual(template.maxBytes);
-  expect(out.subarray(7 + template.maxBytes).every((b) => b === 0xff)).toBe(true);
-  expect(out.subarray(0, 7).every((b) => b === 0xff)).toBe(true);
-  return out.subarray(7, end);
-}
+const compiledBodyOf = compiledBodies(() => compile);
+const interpreted = (event: string, seed: number, now: number, index: number, ascii: boolean) => interpretedBody(provider, event, seed, now, index, undefined, ascii);
+const compiledBody = (event: string, seed: number, now: number, index: number, ascii: boolean) => compiledBodyOf(provider, event, seed, now, index, undefined, ascii);
 
 describe.each(CASES)('the compiled mgpass %s', (event, features, count) => {
   it('exists with and without --ascii, and only for the provider as it is', async () => {
@@ -136,23 +118,6 @@ describe.each(CASES)('the compiled mgpass %s', (event, features, count) => {
   });
 
   it('is what prepareGenerator writes after its first deliveries, the same bytes as make()', () => {
-    const out = Buffer.alloc(1 << 16);
-    for (const ascii of [false, true]) {
-      const gen = prepareGenerator(provider, event, { seed: 'writeBody', ascii }, undefined, compile);
-      const lib = prepareGenerator(provider, event, { seed: 'writeBody', ascii });
-      let written = 0;
-      for (let i = 0; i < 1500; i++) {
-        const end = gen.writeBody(i, out, 5);
-        const want = lib.make(i).body;
-        if (end < 0) {
-          expect(i).toBeLessThan(64);
-          expect(Buffer.from(gen.makeText(i).text, 'utf8').equals(want)).toBe(true);
-        } else {
-          written++;
-          expect(out.subarray(5, end).equals(want)).toBe(true);
-        }
-      }
-      expect(written).toBe(1500 - 64);
-    }
+    for (const ascii of [false, true]) expectWriteBodyIsMake(provider, event, compile, { ascii });
   });
 });

@@ -1,14 +1,12 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
+import { COUNT_STEP_MS, SEEDED_EPOCH_MS } from '../src/core/generate.js';
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
 import type { BodyCompiler, ProviderDef } from '../src/providers/types.js';
-import type { CompiledTemplate } from '../src/templates/compiled.js';
-import { TemplateContext } from '../src/templates/context.js';
 import { mixSeed } from '../src/templates/random.js';
-import { asciiPayload } from '../src/templates/text.js';
+import { compiledBodies, expectWriteBodyIsMake, interpretedBody } from './helpers/compiled-forms.js';
 
 // Rehook's order_success, successful-referral and leaderboard events, compiled (src/templates/rehook-referral-compiled.ts):
 // as test/generate-compiled-sources.test.ts holds the other compiled events, every body must be the interpreted
@@ -53,25 +51,9 @@ beforeAll(async () => {
   compile = (await provider.loadBodyCompiler!())!;
 });
 
-function interpreted(event: string, seed: number, now: number, index: number, ascii: boolean): string {
-  let payload = provider.template(event, new TemplateContext(seed, now, index, { ascii }));
-  if (ascii) payload = asciiPayload(payload);
-  return JSON.stringify(payload);
-}
-
-const compiled = new Map<string, CompiledTemplate>();
-function compiledBody(event: string, seed: number, now: number, index: number, ascii: boolean): Buffer | undefined {
-  const key = `${event} ${ascii}`;
-  if (!compiled.has(key)) compiled.set(key, compile(findEvent(provider, event), undefined, ascii)!);
-  const template = compiled.get(key)!;
-  const out = Buffer.alloc(template.maxBytes + 64, 0xff);
-  const end = template.write(new TemplateContext(seed, now, index, { ascii }), out, 7);
-  if (end === -1) return undefined;
-  expect(end - 7).toBeLessThanOrEqual(template.maxBytes);
-  expect(out.subarray(7 + template.maxBytes).every((b) => b === 0xff)).toBe(true);
-  expect(out.subarray(0, 7).every((b) => b === 0xff)).toBe(true);
-  return out.subarray(7, end);
-}
+const compiledBodyOf = compiledBodies(() => compile);
+const interpreted = (event: string, seed: number, now: number, index: number, ascii: boolean) => interpretedBody(provider, event, seed, now, index, undefined, ascii);
+const compiledBody = (event: string, seed: number, now: number, index: number, ascii: boolean) => compiledBodyOf(provider, event, seed, now, index, undefined, ascii);
 
 describe.each(CASES)('the compiled rehook %s', (event, branch, branches) => {
   it('exists with and without --ascii, and only for the provider and the event as they are', async () => {
@@ -139,21 +121,6 @@ describe.each(CASES)('the compiled rehook %s', (event, branch, branches) => {
   });
 
   it('is what prepareGenerator writes after its first deliveries, the same bytes as make()', () => {
-    const out = Buffer.alloc(1 << 16);
-    const gen = prepareGenerator(provider, event, { seed: 'writeBody' }, undefined, compile);
-    const lib = prepareGenerator(provider, event, { seed: 'writeBody' });
-    let written = 0;
-    for (let i = 0; i < 1500; i++) {
-      const end = gen.writeBody(i, out, 5);
-      const want = lib.make(i).body;
-      if (end < 0) {
-        expect(i).toBeLessThan(64);
-        expect(Buffer.from(gen.makeText(i).text, 'utf8').equals(want)).toBe(true);
-      } else {
-        written++;
-        expect(out.subarray(5, end).equals(want)).toBe(true);
-      }
-    }
-    expect(written).toBe(1500 - 64);
+    expectWriteBodyIsMake(provider, event, compile, {});
   });
 });

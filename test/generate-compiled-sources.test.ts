@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COUNT_STEP_MS, prepareGenerator, SEEDED_EPOCH_MS } from '../src/core/generate.js';
+import { COUNT_STEP_MS, SEEDED_EPOCH_MS } from '../src/core/generate.js';
 import { validate } from '../src/core/validate.js';
 import { findEvent, loadProvider } from '../src/providers/index.js';
 import type { BodyCompiler, ProviderDef } from '../src/providers/types.js';
-import { putNumber, putString, type CompiledTemplate } from '../src/templates/compiled.js';
-import { TemplateContext } from '../src/templates/context.js';
+import { putNumber, putString } from '../src/templates/compiled.js';
 import { mixSeed } from '../src/templates/random.js';
-import { asciiPayload, toAscii } from '../src/templates/text.js';
+import { toAscii } from '../src/templates/text.js';
+import { compiledBodies, expectWriteBodyIsMake, interpretedBody } from './helpers/compiled-forms.js';
 
 // The compiled events besides the CustomerGlu reward (test/generate-compiled.test.ts): `generate --count` writes their
 // bodies straight into the output buffer and checks no schema per delivery, so every body must be the interpreted
@@ -76,26 +76,8 @@ beforeAll(async () => {
   for (const [id, provider] of providers) compilers.set(id, (await provider.loadBodyCompiler!())!);
 });
 
-function interpreted(provider: ProviderDef, event: string, seed: number, now: number, index: number, variant: string | undefined, ascii: boolean): string {
-  let payload = provider.template(event, new TemplateContext(seed, now, index, { ascii }), variant);
-  if (ascii) payload = asciiPayload(payload);
-  return JSON.stringify(payload);
-}
-
-const compiled = new Map<string, CompiledTemplate>();
-function compiledBody(provider: ProviderDef, event: string, seed: number, now: number, index: number, variant: string | undefined, ascii: boolean): Buffer | undefined {
-  const key = `${provider.id} ${event} ${variant} ${ascii}`;
-  if (!compiled.has(key)) compiled.set(key, compilers.get(provider.id)!(findEvent(provider, event), variant, ascii)!);
-  const template = compiled.get(key)!;
-  const out = Buffer.alloc(template.maxBytes + 64, 0xff);
-  const end = template.write(new TemplateContext(seed, now, index, { ascii }), out, 7);
-  if (end === -1) return undefined;
-  expect(end - 7).toBeLessThanOrEqual(template.maxBytes);
-  // Nothing written past the room the caller leaves (within it, a body may be drafted and moved: clevertap, moengage).
-  expect(out.subarray(7 + template.maxBytes).every((b) => b === 0xff)).toBe(true);
-  expect(out.subarray(0, 7).every((b) => b === 0xff)).toBe(true);
-  return out.subarray(7, end);
-}
+const interpreted = interpretedBody;
+const compiledBody = compiledBodies((provider) => compilers.get(provider.id)!);
 
 describe.each(CASES)('the compiled %s %s %j', (id, event, variants, branch, branches) => {
   it('exists for every variant, with and without --ascii, and only for the provider as it is', async () => {
@@ -164,24 +146,7 @@ describe.each(CASES)('the compiled %s %s %j', (id, event, variants, branch, bran
 
   it('is what prepareGenerator writes after its first deliveries, the same bytes as make()', () => {
     const provider = providers.get(id)!;
-    const out = Buffer.alloc(1 << 16);
-    for (const variant of variants) {
-      const gen = prepareGenerator(provider, event, { seed: 'writeBody', variant }, undefined, compilers.get(id)!);
-      const lib = prepareGenerator(provider, event, { seed: 'writeBody', variant });
-      let written = 0;
-      for (let i = 0; i < 1500; i++) {
-        const end = gen.writeBody(i, out, 5);
-        const want = lib.make(i).body;
-        if (end < 0) {
-          expect(i).toBeLessThan(64);
-          expect(Buffer.from(gen.makeText(i).text, 'utf8').equals(want)).toBe(true);
-        } else {
-          written++;
-          expect(out.subarray(5, end).equals(want)).toBe(true);
-        }
-      }
-      expect(written).toBe(1500 - 64);
-    }
+    for (const variant of variants) expectWriteBodyIsMake(provider, event, compilers.get(id)!, { variant });
   });
 });
 
