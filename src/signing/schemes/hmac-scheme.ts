@@ -1,7 +1,8 @@
-import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { formatDuration } from '../../core/duration.js';
 import { UsageError } from '../../errors.js';
 import { safeEqual } from '../hmac.js';
+import { PaddedKey } from '../hmac-pads.js';
 import { onForget } from '../memo.js';
 import type { RequestParts, SignedRequest, SignOptions, VerifyOptions, VerifyResult } from '../types.js';
 import { headerFormatNotes, parsedTimestamp, readStripeHeader, stripeHeaderProblems, stripeNodeRefusal } from './stripe-header.js';
@@ -64,24 +65,29 @@ export function keyOf(profile: HmacProfile, secret: string): Buffer | string {
   return secret;
 }
 
-// A receiver checks every delivery against the same few secrets: a KeyObject made once saves createHmac from
-// converting (or base64-decoding) the secret on each call. Bounded: library callers may pass many secrets.
-const keyCache: Record<'text' | 'whsec', Map<string, KeyObject>> = { text: new Map(), whsec: new Map() };
+// A receiver checks every delivery against the same few secrets: each secret's padded blocks are made once per
+// algorithm (hmac-pads.ts), not decoded and set up by createHmac on each call. Bounded: library callers may pass
+// many secrets.
+type PadsByAlgorithm = Partial<Record<HmacProfile['algorithm'], PaddedKey>>;
+const keyCache: Record<'text' | 'whsec', Map<string, PadsByAlgorithm>> = { text: new Map(), whsec: new Map() };
 onForget(() => {
   keyCache.text.clear();
   keyCache.whsec.clear();
 });
 
-function cachedKey(profile: HmacProfile, secret: string): KeyObject {
+function cachedKey(profile: HmacProfile, secret: string): PaddedKey {
   // Stryker disable next-line EqualityOperator: swapping which map holds which key format still keeps the formats apart
   const cache = profile.key === 'whsec' ? keyCache.whsec : keyCache.text;
-  let key = cache.get(secret);
-  if (key === undefined) {
+  let pads = cache.get(secret);
+  if (pads === undefined) {
     // Stryker disable next-line ConditionalExpression,EqualityOperator: when the cache is emptied changes no result, only memory
     if (cache.size >= 64) cache.clear();
+    cache.set(secret, (pads = {}));
+  }
+  let key = pads[profile.algorithm];
+  if (key === undefined) {
     const bytes = keyOf(profile, secret);
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: createSecretKey reads text as UTF-8 itself
-    cache.set(secret, (key = createSecretKey(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes)));
+    pads[profile.algorithm] = key = new PaddedKey(profile.algorithm, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
   }
   return key;
 }
@@ -108,12 +114,9 @@ export function macOf(profile: HmacProfile, key: Buffer | string, body: Uint8Arr
   return h.update(body).digest();
 }
 
-/** The MAC as the sender writes it. digest(encoding) is cheaper than digest() then toString. */
-function macText(profile: HmacProfile, key: KeyObject, body: Uint8Array, t?: string, id?: string): string {
-  const h = createHmac(profile.algorithm, key);
-  // Stryker disable next-line StringLiteral: the prefix of 'body' is '' and UTF-8 is update's default
-  if (profile.content !== 'body') h.update(contentPrefix(profile.content, t, id), 'utf8');
-  return h.update(body).digest(profile.encoding);
+/** The MAC as the sender writes it. */
+function macText(profile: HmacProfile, key: PaddedKey, body: Uint8Array, t?: string, id?: string): string {
+  return key.mac(contentPrefix(profile.content, t, id), body, profile.encoding);
 }
 
 function randomMessageId(): string {

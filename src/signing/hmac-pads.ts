@@ -1,0 +1,63 @@
+// HMAC (RFC 2104) as two one-shot hashes over a key's padded blocks, made once per key:
+//   HMAC(K, m) = H((K' ⊕ opad) || H((K' ⊕ ipad) || m)),  K' = K, or H(K) when K is longer than a block, padded with zeros.
+// Why: a receiver checks every delivery against the same few secrets, and createHmac costs more to set up than to
+// hash a webhook body: its JS object, a native handle that only a garbage collection frees, and OpenSSL's HMAC
+// context (1.66 µs of CPU per 500-byte SHA-1 MAC here, against 0.88 for the two one-shot hashes, whose only
+// allocation is the digest text). The signed content is copied once into a scratch buffer after the inner pad;
+// content larger than SCRATCH_MAX is streamed through createHmac instead (no copy held, memory stays bounded).
+// test/hmac-pads.test.ts holds every algorithm, key length (0 to three blocks) and content to createHmac's answer.
+import { createHmac, hash } from 'node:crypto';
+import type { Algorithm } from './hmac.js';
+
+const BLOCK: Record<Algorithm, number> = { md5: 64, sha1: 64, sha256: 64, sha512: 128 };
+/** Past this the content is not copied: a 1 MiB body would pin 1 MiB of scratch for the process's life. */
+const SCRATCH_MAX = 64 * 1024;
+
+export type MacEncoding = 'hex' | 'base64';
+
+/** A key made ready for HMAC with one algorithm: its inner and outer blocks. */
+export class PaddedKey {
+  /** [K' ⊕ ipad][content…]: the inner hash's input, the content written after the block each time. */
+  private inner: Buffer;
+  /** [K' ⊕ opad][inner digest]: the outer hash's whole input. */
+  private readonly outer: Buffer;
+  private readonly block: number;
+  /** A copy, for content past SCRATCH_MAX (the caller's buffer may change after). */
+  private readonly key: Buffer;
+
+  constructor(
+    readonly algorithm: Algorithm,
+    key: Uint8Array,
+  ) {
+    this.key = Buffer.from(key);
+    const block = BLOCK[algorithm];
+    const k = key.length > block ? hash(algorithm, this.key, 'buffer') : this.key;
+    const digestLength = hash(algorithm, '', 'buffer').length;
+    this.block = block;
+    this.inner = Buffer.alloc(block + 1024);
+    this.outer = Buffer.alloc(block + digestLength);
+    for (let i = 0; i < block; i++) {
+      const byte = i < k.length ? k[i]! : 0;
+      this.inner[i] = byte ^ 0x36;
+      this.outer[i] = byte ^ 0x5c;
+    }
+  }
+
+  /** The MAC of `prefix` (UTF-8) followed by `body`, as text in `encoding`. ('binary' is latin1: a byte a character.) */
+  mac(prefix: string, body: Uint8Array, encoding: MacEncoding): string {
+    const block = this.block;
+    // UTF-8 writes at most 3 bytes per UTF-16 code unit.
+    const most = 3 * prefix.length + body.length;
+    if (most > SCRATCH_MAX) return createHmac(this.algorithm, this.key).update(prefix, 'utf8').update(body).digest(encoding);
+    if (block + most > this.inner.length) {
+      const grown = Buffer.alloc(Math.min(block + SCRATCH_MAX, Math.max(2 * this.inner.length, block + most)));
+      this.inner.copy(grown, 0, 0, block);
+      this.inner = grown;
+    }
+    const at = prefix.length === 0 ? block : block + this.inner.write(prefix, block, 'utf8');
+    this.inner.set(body, at);
+    const innerDigest = hash(this.algorithm, this.inner.subarray(0, at + body.length), 'binary');
+    this.outer.write(innerDigest, block, 'latin1');
+    return hash(this.algorithm, this.outer, encoding);
+  }
+}
