@@ -7,8 +7,26 @@ import { parseBody } from './inspect-body.js';
 import type { Analysis, DeliveryInput } from './inspect.js';
 import type { DeliveryReport } from './listen-types.js';
 
+/**
+ * The header names of the last request whose map took the plain path (no name repeated, none "__proto__"), as sent
+ * and as keys. A sender sends the same names in the same order every time: comparing the names as sent with those
+ * costs less than lower-casing them (a new string each) and looking each one up in V8's string table as a key.
+ */
+let sentNames: string[] = [];
+let keyNames: string[] = [];
+
 /** Header map from rawHeaders: lower-case names, every value kept (node drops some duplicates in req.headers). */
 export function headerMap(raw: string[]): Record<string, string> {
+  const n = raw.length >> 1;
+  if (n === sentNames.length && n > 0) {
+    let k = 0;
+    while (k < n && raw[2 * k] === sentNames[k]) k++;
+    if (k === n) {
+      const out: Record<string, string> = {};
+      for (let j = 0; j < n; j++) out[keyNames[j]!] = raw[2 * j + 1]!;
+      return out;
+    }
+  }
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
@@ -19,7 +37,22 @@ export function headerMap(raw: string[]): Record<string, string> {
     if (name === '__proto__') Object.defineProperty(out, name, { value: joined, enumerable: true, writable: true, configurable: true });
     else out[name] = joined;
   }
+  rememberNames(raw, out);
   return out;
+}
+
+/** Keeps the names for headerMap's plain path when this map had one key per name, in the order sent. */
+function rememberNames(raw: string[], out: Record<string, string>): void {
+  const keys = Object.keys(out);
+  const n = raw.length >> 1;
+  let plain = keys.length === n && !Object.hasOwn(out, '__proto__');
+  // (An integer-like name, "123", is listed first by Object.keys: the order then differs and the path is not taken.)
+  for (let k = 0; plain && k < n; k++) plain = keys[k] === raw[2 * k]!.toLowerCase();
+  if (plain) {
+    sentNames = [];
+    for (let k = 0; k < n; k++) sentNames.push(raw[2 * k]!);
+    keyNames = keys;
+  } else sentNames = keyNames = [];
 }
 
 export interface SplitUrl {
@@ -112,6 +145,29 @@ export function failedAnalysis(input: DeliveryInput, error: Error): Analysis {
   return analysis;
 }
 
+/**
+ * The names of the last headers found to carry no credential (in the order for..in gives them). The same names
+ * again need no masking: the check is by name only, and costs a RegExp test a name.
+ */
+let clearNames: string[] = [];
+
+/** The headers with every credential masked, whole values (see maskHeaders); the same object when there is none. */
+function shownHeaders(headers: Record<string, string>): Record<string, string> {
+  let k = 0;
+  let same = true;
+  for (const name in headers) {
+    if (name !== clearNames[k++]) {
+      same = false;
+      break;
+    }
+  }
+  if (same && k === clearNames.length) return headers;
+  const shown = maskHeaders(headers, { keepScheme: false });
+  clearNames = [];
+  if (shown === headers) for (const name in headers) clearNames.push(name);
+  return shown;
+}
+
 const MAX_KEY_SHOWN = 200;
 const shortKey = (key: string) => (key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key);
 
@@ -134,7 +190,7 @@ export function buildReport(
     path: at.path.includes('@') ? redactUrl(at.path) : at.path,
     query: maskQuery(at.query),
     // Whole values masked, as captures hold them (replay and verify recognise `****(n chars)`).
-    headers: maskHeaders(at.headers, { keepScheme: false }),
+    headers: shownHeaders(at.headers),
     remoteAddress: req.socket.remoteAddress ?? null,
     size: at.size,
     sha256: analysis.sha256,

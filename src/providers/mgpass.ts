@@ -219,7 +219,7 @@ export const provider: ProviderDef = {
     return `${body.event_type}:${user}:${body.timestamp}`;
   },
   detect(req, body) {
-    if (header(req.headers, 'X-Webhook-Signature') !== undefined) return 0.95;
+    if (header(req.headers, 'x-webhook-signature') !== undefined) return 0.95;
     if (this.eventOf(body, req) !== undefined && isObject(body) && ('timestamp' in body || 'created_at' in body)) return 0.6;
     return 0;
   },

@@ -1,0 +1,199 @@
+// The listener's per-delivery bookkeeping, each fast path against the plain form it replaced: the duplicate
+// memory's open-addressing index against a Map in insertion order, headerMap's remembered names against the
+// lower-casing loop, and the report's remembered credential-free header names against maskHeaders itself.
+import type { IncomingMessage } from 'node:http';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { maskHeaders } from '../src/core/redact.js';
+import { DedupTracker } from '../src/http/dedup.js';
+import { inspectDelivery } from '../src/http/inspect.js';
+import { buildReport, headerMap } from '../src/http/listen-report.js';
+
+/** The tracker as a Map in insertion order (what DedupTracker was): the oracle. */
+class MapTracker {
+  readonly seen = new Map<string, number>();
+  constructor(private readonly limit: number) {}
+  claim(key: string, seq: number): number | undefined {
+    const first = this.seen.get(key);
+    if (first !== undefined) return first;
+    this.store(key, seq);
+    return undefined;
+  }
+  release(key: string, seq: number): void {
+    if (this.seen.get(key) === seq) this.seen.delete(key);
+  }
+  remember(key: string, seq: number): void {
+    if (!this.seen.has(key)) this.store(key, seq);
+  }
+  private store(key: string, seq: number): void {
+    if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(key, seq);
+  }
+}
+
+/** Every key in one of `buckets` places of the index: long runs, wrapped runs, and tags that match other keys. */
+const colliding = (buckets: number) =>
+  class extends DedupTracker {
+    protected override hash(key: string): number {
+      let n = 0;
+      for (let i = 0; i < key.length; i++) n += key.charCodeAt(i);
+      // Low bits (the place) from few values; the same upper bits (the tag) for every key.
+      return (n % buckets) | 0x7ff00000;
+    }
+  };
+
+type Tracker = Pick<DedupTracker, 'claim' | 'release' | 'remember' | 'firstSeq' | 'size'>;
+
+/** Runs the same operations on a tracker and the oracle; every answer and the size must agree. */
+function agrees(t: Tracker, limit: number, ops: Array<{ kind: string; key: number }>, keys: number): void {
+  const oracle = new MapTracker(limit);
+  const lastSeq = new Map<string, number>();
+  let seq = 0;
+  for (const { kind, key: k } of ops) {
+    const key = `customerglu:${k}`;
+    if (kind === 'claim') {
+      const first = oracle.claim(key, ++seq);
+      const got = t.claim(key, seq);
+      if (got !== first) expect(got).toBe(first);
+      if (first === undefined) lastSeq.set(key, seq);
+    } else if (kind === 'remember') {
+      oracle.remember(key, ++seq);
+      t.remember(key, seq);
+    } else if (kind === 'release') {
+      const s = lastSeq.get(key) ?? 0;
+      oracle.release(key, s);
+      t.release(key, s);
+    } else if (t.firstSeq(key) !== oracle.seen.get(key)) expect(t.firstSeq(key)).toBe(oracle.seen.get(key));
+    if (t.size !== oracle.seen.size) expect(t.size).toBe(oracle.seen.size);
+  }
+  for (let k = 0; k < keys; k++) expect(t.firstSeq(`customerglu:${k}`)).toBe(oracle.seen.get(`customerglu:${k}`));
+}
+
+const opsOf = (keys: number, maxLength: number) =>
+  fc.array(fc.record({ kind: fc.constantFrom('claim', 'claim', 'claim', 'claim', 'release', 'release', 'remember', 'first'), key: fc.integer({ min: 0, max: keys - 1 }) }), { minLength: 50, maxLength, size: 'max' });
+
+describe('DedupTracker (ring and open-addressing index)', () => {
+  it('answers as a Map in insertion order would, through growth, wrap-around, compaction and eviction', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 120 }), opsOf(200, 2000), (limit, ops) => agrees(new DedupTracker(limit), limit, ops, 200)),
+      { numRuns: 60 },
+    );
+  });
+
+  it('answers the same when keys collide in the index (long runs, shifted back on deletion, tags that match other keys)', () => {
+    for (const buckets of [1, 3, 17]) {
+      const Colliding = colliding(buckets);
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 40 }), opsOf(80, 600), (limit, ops) => agrees(new Colliding(limit), limit, ops, 80)),
+        { numRuns: 40 },
+      );
+    }
+  });
+
+  it('holds the limit over a long run of new keys, the oldest forgotten first, with releases between', () => {
+    const limit = 1000;
+    const t = new DedupTracker(limit);
+    const oracle = new MapTracker(limit);
+    let x = 12345;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (let seq = 1; seq <= 60_000; seq++) {
+      const key = `sha256:${next().toString(16)}${next() % 4000}`;
+      expect(t.claim(key, seq)).toBe(oracle.claim(key, seq));
+      if (next() % 5 === 0) {
+        t.release(key, seq);
+        oracle.release(key, seq);
+      }
+    }
+    expect(t.size).toBe(oracle.seen.size);
+    for (const [key, first] of oracle.seen) expect(t.firstSeq(key)).toBe(first);
+  });
+
+  it('refuses a limit it cannot index', () => {
+    expect(() => new DedupTracker(0)).toThrow(RangeError);
+    expect(() => new DedupTracker(2 ** 24 + 1)).toThrow(RangeError);
+  });
+});
+
+/** headerMap as it was: every name lower-cased, repeats joined, "__proto__" as data. */
+function plainHeaderMap(raw: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const joined = Object.hasOwn(out, name) ? `${out[name]}, ${raw[i + 1]!}` : raw[i + 1]!;
+    Object.defineProperty(out, name, { value: joined, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+const NAMES = ['Host', 'host', 'Content-Type', 'X-Cg-Signature', 'x-cg-signature', '__proto__', 'constructor', '123', 'Authorization', 'X-Api-Key'];
+const rawHeaders = fc.array(fc.tuple(fc.constantFrom(...NAMES), fc.string({ maxLength: 4 })), { maxLength: 5 }).map((pairs) => pairs.flat());
+/** Requests as senders send them: often the same names as the one before, sometimes not. */
+const requests = fc.array(fc.tuple(rawHeaders, fc.boolean(), fc.array(fc.string({ maxLength: 3 }), { minLength: 5, maxLength: 5 })), { minLength: 1, maxLength: 30 }).map((list) => {
+  const out: string[][] = [];
+  for (const [raw, again, values] of list) {
+    const previous = out[out.length - 1];
+    // The same names again (fresh strings, as node makes them), with other values.
+    out.push(again && previous ? previous.map((v, i) => (i % 2 === 0 ? `${v} `.slice(0, -1) : values[(i >> 1) % 5]!)) : raw);
+  }
+  return out;
+});
+
+describe('headerMap with the names of the request before', () => {
+  it('makes the same map as lower-casing every name, key order and "__proto__" included', () => {
+    fc.assert(
+      fc.property(requests, (list) => {
+        for (const raw of list) {
+          const got = headerMap(raw);
+          const want = plainHeaderMap(raw);
+          expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+          expect(Object.entries(got)).toEqual(Object.entries(want));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes the remembered names only for the same names in the same order', () => {
+    expect(headerMap(['Host', 'a', 'X-One', '1'])).toEqual({ host: 'a', 'x-one': '1' });
+    expect(headerMap(['Host', 'b', 'X-One', '2'])).toEqual({ host: 'b', 'x-one': '2' });
+    expect(headerMap(['Host', 'c', 'X-Two', '3'])).toEqual({ host: 'c', 'x-two': '3' });
+    expect(headerMap(['X-Two', '4', 'Host', 'd'])).toEqual({ 'x-two': '4', host: 'd' });
+    expect(Object.keys(headerMap(['X-Two', '4', 'Host', 'd']))).toEqual(['x-two', 'host']);
+    expect(headerMap(['X-A', '1', 'x-a', '2'])).toEqual({ 'x-a': '1, 2' });
+    expect(headerMap(['X-A', '3', 'x-a', '4'])).toEqual({ 'x-a': '3, 4' });
+    const proto = headerMap(['__proto__', 'p']);
+    expect(Object.getPrototypeOf(headerMap(['__proto__', 'q']))).toBe(Object.prototype);
+    expect(Object.keys(proto)).toEqual(['__proto__']);
+  });
+});
+
+describe("the report's headers with the names of the report before", () => {
+  const req = { method: 'POST', socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
+  const body = Buffer.from('{}');
+
+  function reportHeaders(headers: Record<string, string>): Record<string, string> {
+    const input = { method: 'POST', path: '/', query: {}, headers, body };
+    const analysis = inspectDelivery(input, { providers: [], credentials: { secrets: [] } });
+    return buildReport(req, 1, { receivedAt: '', path: '/', query: {}, headers, size: body.length }, body, analysis, undefined, false).headers;
+  }
+
+  it('masks every credential, whatever the headers before it carried', () => {
+    const names = ['host', 'content-type', 'authorization', 'x-api-key', 'x-cg-signature', 'cookie', 'x-session-id', '123'];
+    const maps = fc.array(fc.array(fc.tuple(fc.constantFrom(...names), fc.string({ minLength: 1, maxLength: 6 })), { maxLength: 4 }).map((pairs) => headerMap(pairs.flat())), { minLength: 1, maxLength: 20 });
+    fc.assert(
+      fc.property(maps, (list) => {
+        for (const headers of list) expect(reportHeaders(headers)).toEqual(maskHeaders(headers, { keepScheme: false }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('masks a credential that comes after the same names without one', () => {
+    expect(reportHeaders({ host: 'h', 'x-cg-signature': 's' })).toEqual({ host: 'h', 'x-cg-signature': 's' });
+    expect(reportHeaders({ host: 'h', 'x-cg-signature': 's', authorization: 'Bearer secret' })).toEqual({ host: 'h', 'x-cg-signature': 's', authorization: '****(13 chars)' });
+    expect(reportHeaders({ host: 'h', 'x-cg-signature': 's' })).toEqual({ host: 'h', 'x-cg-signature': 's' });
+    expect(reportHeaders({ host: 'h', authorization: 'Basic abc' })).toEqual({ host: 'h', authorization: '****(9 chars)' });
+    expect(reportHeaders({})).toEqual({});
+    expect(reportHeaders({ 'x-api-key': 'k3y' })).toEqual({ 'x-api-key': '****(3 chars)' });
+  });
+});
