@@ -4,10 +4,13 @@
 import type { IncomingMessage } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { maskHeaders } from '../src/core/redact.js';
 import { DedupTracker } from '../src/http/dedup.js';
 import { inspectDelivery } from '../src/http/inspect.js';
 import { buildReport, headerMap } from '../src/http/listen-report.js';
+import { loadProvider } from '../src/providers/index.js';
+import type { ProviderDef } from '../src/providers/types.js';
 
 /** The tracker as a Map in insertion order (what DedupTracker was): the oracle. */
 class MapTracker {
@@ -195,5 +198,39 @@ describe("the report's headers with the names of the report before", () => {
     expect(reportHeaders({ host: 'h', authorization: 'Basic abc' })).toEqual({ host: 'h', authorization: '****(9 chars)' });
     expect(reportHeaders({})).toEqual({});
     expect(reportHeaders({ 'x-api-key': 'k3y' })).toEqual({ 'x-api-key': '****(3 chars)' });
+  });
+});
+
+describe('the checks that skip work', () => {
+  it("segment: a User-Agent that is not Segment's does not make a delivery Segment's", async () => {
+    const segment = await loadProvider('segment');
+    const body = { type: 'track', event: 'Order Completed', userId: 'u1' };
+    const req = (headers: Record<string, string>) => ({ method: 'POST', path: '/', query: {}, headers, body: Buffer.from(JSON.stringify(body)) });
+    expect(segment.detect(req({ 'user-agent': 'Segment.io/1.0' }), body)).toBe(0.97);
+    expect(segment.detect(req({ 'user-agent': 'curl/8.5.0' }), body)).toBe(0.6);
+    expect(segment.detect(req({}), body)).toBe(0.6);
+    expect(segment.detect(req({ 'user-agent': '' }), body)).toBe(0.6);
+  });
+
+  it("an event named by two definitions (one's name, the other's alias) is checked against the first", () => {
+    const provider: ProviderDef = {
+      id: 'two',
+      name: 'two',
+      description: '',
+      kind: 'webhook',
+      signing: { scheme: 'none', secretRequired: false, description: '' },
+      headers: {},
+      retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: '' },
+      events: [
+        { name: 'first', description: '', origin: 'DOC', schema: z.object({ a: z.string() }) },
+        { name: 'second', aliases: ['first'], description: '', origin: 'DOC', schema: z.object({ b: z.string() }) },
+      ],
+      template: () => ({}),
+      eventOf: () => 'first',
+      detect: () => 1,
+    };
+    const check = (json: string) => inspectDelivery({ method: 'POST', path: '/', query: {}, headers: {}, body: Buffer.from(json) }, { providers: [provider], credentials: { secrets: [] } }).schema.status;
+    expect(check('{"a":"x"}')).toBe('valid');
+    expect(check('{"b":"x"}')).toBe('invalid');
   });
 });

@@ -76,10 +76,16 @@ const compiled = new WeakMap<z.ZodMiniType, z.ZodMiniType>();
  * reports. Compiling costs a few milliseconds once, hence not for one-off checks.
  */
 export function validateOften(schema: z.ZodMiniType, value: unknown): FieldIssue[] {
-  let fast = compiled.get(schema);
+  // The same schema as the call before (a listener receiving one sender's event): no WeakMap lookup.
+  let fast = schema === lastSchema ? lastCompiled : compiled.get(schema);
   if (fast === undefined) compiled.set(schema, (fast = z.compile(checkedAsWritten(schema))));
+  lastSchema = schema;
+  lastCompiled = fast;
   return z.validate(fast, value) ? [] : validate(fast, value);
 }
+
+let lastSchema: z.ZodMiniType | undefined;
+let lastCompiled: z.ZodMiniType | undefined;
 
 /**
  * Checks that check nothing: `z.meta` and `z.describe` only attach metadata for the JSON Schema export (the schemas

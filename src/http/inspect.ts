@@ -1,6 +1,6 @@
 // What the listener concludes about one delivery. Pure: no I/O, so every verdict is unit-testable.
 import { validateOften, type FieldIssue } from '../core/validate.js';
-import type { IncomingRequest, ProviderDef } from '../providers/types.js';
+import type { EventDef, IncomingRequest, ProviderDef } from '../providers/types.js';
 import { carriesScheme, identifyScheme, schemeById, schemeFor, type Credentials, type SchemeChoice } from '../signing/index.js';
 import type { CustomHmac, SchemeId, VerifyResult } from '../signing/types.js';
 import { sha256hex } from './dedup.js';
@@ -235,7 +235,13 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
       // A provider's event reader must never take the listener down: no event (event stays null).
     }
     // (No event is named or aliased null: a null event finds no definition.)
-    const def = provider.events.find((e) => e.name === event || e.aliases?.includes(event!));
+    let def: EventDef | undefined;
+    for (const e of provider.events) {
+      if (e.name === event || e.aliases?.includes(event!)) {
+        def = e;
+        break;
+      }
+    }
     if (def) {
       schema = checkSchema(def.schema, body.parsed);
       if (schema.status === 'invalid') problems.push('schema');

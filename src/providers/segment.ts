@@ -61,7 +61,9 @@ function eventOf(body: unknown): string | undefined {
 }
 
 function fromSegment(req: IncomingRequest): boolean {
-  return /^segment/i.test(header(req.headers, 'user-agent') ?? '');
+  // No User-Agent (most deliveries to a listener) matches nothing: no RegExp run for it.
+  const agent = header(req.headers, 'user-agent');
+  return agent !== undefined && /^segment/i.test(agent);
 }
 
 export const provider: ProviderDef = {
