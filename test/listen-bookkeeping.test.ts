@@ -212,6 +212,34 @@ describe('the checks that skip work', () => {
     expect(segment.detect(req({ 'user-agent': '' }), body)).toBe(0.6);
   });
 
+  it('the duplicate key: the provider id, a colon and its key, whatever the key reader gives back', () => {
+    const keyed = (key: unknown, own = true): string | undefined => {
+      const provider: ProviderDef = {
+        id: 'kp',
+        name: 'kp',
+        description: '',
+        kind: 'webhook',
+        signing: { scheme: 'none', secretRequired: false, description: '' },
+        headers: {},
+        retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: '' },
+        events: [],
+        template: () => ({}),
+        eventOf: () => undefined,
+        detect: () => 1,
+        ...(own ? { dedupKey: () => key as string } : {}),
+      };
+      return inspectDelivery({ method: 'POST', path: '/', query: {}, headers: {}, body: Buffer.from('{"a":1}') }, { providers: [provider], credentials: { secrets: [] } }).dedupKey;
+    };
+    expect(keyed('r-1')).toBe('kp:r-1');
+    expect(keyed('')).toBe('kp:');
+    expect(keyed(null)).toBe('kp:null');
+    expect(keyed(7)).toBe('kp:7');
+    expect(keyed(undefined)).toBeUndefined();
+    expect(keyed(undefined, false)).toBe('sha256:015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862');
+    // Made anew for each delivery: nothing of one key is left in the next.
+    expect([keyed('a'), keyed('bb'), keyed('a')]).toEqual(['kp:a', 'kp:bb', 'kp:a']);
+  });
+
   it("an event named by two definitions (one's name, the other's alias) is checked against the first", () => {
     const provider: ProviderDef = {
       id: 'two',

@@ -175,6 +175,20 @@ function checkSchema(schema: Parameters<typeof validateOften>[0], parsed: unknow
   return verdict;
 }
 
+/**
+ * `${prefix}:${key}` written out at once. A template literal makes a rope (a cons string) that each reader first
+ * flattens, and reads through afterwards: the duplicate memory's hash (every character), the JSON line (twice).
+ * Array.prototype.join copies the characters once into a flat string. Strings only: join writes null as "".
+ */
+const KEY_PARTS = ['', ':', ''];
+function joinKey(prefix: string, key: string): string {
+  KEY_PARTS[0] = prefix;
+  KEY_PARTS[2] = key;
+  const joined = KEY_PARTS.join('');
+  KEY_PARTS[0] = KEY_PARTS[2] = '';
+  return joined;
+}
+
 export interface InspectContext {
   providers: readonly ProviderDef[];
   /** Set with `--provider <id>`; auto-detection otherwise. */
@@ -253,11 +267,11 @@ export function inspectDelivery(input: DeliveryInput, ctx: InspectContext): Anal
     if (provider.dedupKey) {
       try {
         const key = provider.dedupKey(body.parsed, req);
-        if (key !== undefined) dedupKey = `${provider.id}:${key}`;
+        if (key !== undefined) dedupKey = typeof key === 'string' ? joinKey(provider.id, key) : `${provider.id}:${key}`;
       } catch {
         // A provider's key reader must never take the listener down: no key (dedupKey stays undefined).
       }
-    } else dedupKey = `sha256:${sha256}`;
+    } else dedupKey = joinKey('sha256', sha256);
   }
   const status = !signature.ok || !auth.ok ? 401 : body.kind === 'json' ? 200 : 400;
   const analysis: Analysis = { bodyKind: body.kind, provider, confidence, event, signature, auth, schema, sha256, status, problems };
