@@ -32,6 +32,18 @@ describe('PaddedKey', () => {
     expect(checked).toBe(ALGORITHMS.length * KEY_LENGTHS.length * BODY_LENGTHS.length * PREFIXES.length * 2);
   });
 
+  it('shares one scratch buffer between keys: interleaved keys of other block sizes and longer bodies leave nothing behind', () => {
+    const keys = [new PaddedKey('sha512', Buffer.from('k512')), new PaddedKey('sha1', Buffer.from('k1')), new PaddedKey('md5', randomBytes(80))];
+    const raw = [Buffer.from('k512'), Buffer.from('k1'), (keys[2] as unknown as { key: Buffer }).key];
+    for (let i = 0; i < 60; i++) {
+      const which = i % 3;
+      const body = randomBytes([5000, 3, 700, 0, 64 * 1024][i % 5]!);
+      const prefix = i % 2 ? 'v0:1700000000:' : '';
+      const want = createHmac(keys[which]!.algorithm, raw[which]!).update(prefix).update(body).digest('hex');
+      expect(keys[which]!.mac(prefix, body, 'hex'), `call ${i}`).toBe(want);
+    }
+  });
+
   it('reads a body given as a view into a larger buffer, and leaves it untouched', () => {
     const key = Buffer.from('bench-s3cret');
     const padded = new PaddedKey('sha1', key);
