@@ -8,7 +8,7 @@ import { PaddedKey } from '../src/signing/hmac-pads.js';
 const ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
 const KEY_LENGTHS = [0, 1, 12, 63, 64, 65, 127, 128, 129, 200];
 const BODY_LENGTHS = [0, 1, 55, 56, 63, 64, 111, 112, 1000, 544, 3000, 17, 64 * 1024 - 30, 64 * 1024, 64 * 1024 + 1, 200_000, 5];
-const PREFIXES = ['', 'v0:1700000000:', 'msg_2Lx.1700000000.', 'é€𝄞.'];
+const PREFIXES = ['', 'v0:1700000000:', 'msg_2Lx.1700000000.', 'é€𝄞.', 'lone \uD800 surrogate.'];
 
 describe('PaddedKey', () => {
   it('gives createHmac\'s MAC for every algorithm, key length, prefix and body length', () => {
