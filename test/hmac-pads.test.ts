@@ -3,7 +3,7 @@
 // the scratch buffer (a stale byte from a longer earlier body would show).
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PaddedKey } from '../src/signing/hmac-pads.js';
+import { PaddedKey, scratchBytes } from '../src/signing/hmac-pads.js';
 
 const ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
 const KEY_LENGTHS = [0, 1, 12, 63, 64, 65, 127, 128, 129, 200];
@@ -41,6 +41,15 @@ describe('PaddedKey', () => {
       const prefix = i % 2 ? 'v0:1700000000:' : '';
       const want = createHmac(keys[which]!.algorithm, raw[which]!).update(prefix).update(body).digest('hex');
       expect(keys[which]!.mac(prefix, body, 'hex'), `call ${i}`).toBe(want);
+    }
+  });
+
+  it('keeps its scratch buffer within 64 KB and a block, whatever the bodies and keys', () => {
+    const key = new PaddedKey('sha512', Buffer.from('k'));
+    for (const length of [10, 5000, 64 * 1024 - 20, 64 * 1024, 300_000, 40_000, 64 * 1024 - 129]) {
+      const body = randomBytes(length);
+      expect(key.mac('t.', body, 'hex')).toBe(createHmac('sha512', 'k').update('t.').update(body).digest('hex'));
+      expect(scratchBytes()).toBeLessThanOrEqual(64 * 1024 + 128);
     }
   });
 

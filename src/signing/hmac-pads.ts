@@ -22,6 +22,9 @@ export type MacEncoding = 'hex' | 'base64';
  */
 let scratch = Buffer.alloc(1024 + 128);
 
+/** The scratch buffer's size now (for tests of the bound). */
+export const scratchBytes = (): number => scratch.length;
+
 /** A key made ready for HMAC with one algorithm: its inner and outer blocks. */
 export class PaddedKey {
   /** K' ⊕ ipad. */
