@@ -17,20 +17,16 @@
 // (Wave 5 tried a hand-written serializer that made a string: the rope it made cost more to write than it saved.)
 
 import { safeJson } from '../core/json-text.js';
+import { match, plain, record } from './listen-json-tape.js';
 
-/** Markers in a tape: module objects, so never === a value read from a report. */
-const OBJECT = {};
-const ARRAY = {};
-const END = {};
 /** A member's kind in the previous head. */
 const SKIPPED = 0; // undefined, a function or a symbol: no bytes (JSON.stringify leaves such members out)
 const PRIMITIVE = 1;
 const TAPED = 2; // an object or array whose tape holds its previous value
-const REWRITTEN = 3; // never compared: written again every time (a nested level, or an object too large to tape)
-const MAX_TAPE = 256;
+const REWRITTEN = 3; // never compared: written again every time (an object too large to tape)
+const NESTED = 4; // the top level's headers: an object of its own level, compared member by member
 /** A character JSON.stringify escapes, or one UTF-8 writes in more than one byte. */
 const NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7f]/;
-const MAX_DEPTH = 8;
 const FIRST_HALF = 16 * 1024;
 const MAX_HALF = 1024 * 1024;
 
@@ -38,79 +34,29 @@ const MAX_HALF = 1024 * 1024;
 const TOO_LARGE = new Error('head over the encoder\'s buffer');
 const NOT_HANDLED = new Error('not handled by the encoder');
 
-/** What one object's members were in the previous head: positions in for-in order, their bytes' place. */
+/**
+ * One member of an object as the previous head wrote it. Only lengths are kept, not places: a member's place in
+ * the previous head is the sum of the lengths before it, so a member that did not change costs no write here.
+ */
+class Member {
+  key = '';
+  kind = SKIPPED;
+  /** Whether its bytes begin with a comma (a member before it was written). */
+  comma = false;
+  /** A primitive's value (PRIMITIVE only: no reference kept to the report's objects). */
+  value: unknown = undefined;
+  tape: unknown[] = [];
+  tapeLength = 0;
+  /** Its bytes up to its value (comma, key, colon), and in all (0 when SKIPPED). */
+  keyBytes = 0;
+  bytes = 0;
+}
+
+/** What one object's members were in the previous head, in for-in order. */
 class Level {
   valid = false;
   n = 0;
-  keys: string[] = [];
-  values: unknown[] = [];
-  kinds: number[] = [];
-  commas: boolean[] = [];
-  tapes: unknown[][] = [];
-  tapeLengths: number[] = [];
-  start: number[] = [];
-  /** Where the member's value begins (after its comma, key and colon). */
-  value: number[] = [];
-  end: number[] = [];
-}
-
-function plain(v: object): boolean {
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/** Records `v` into `tape` from `k`; the new length, or -1 when it is not worth or not safe to tape. */
-function record(tape: unknown[], k: number, v: unknown, depth: number): number {
-  if (k >= MAX_TAPE || depth > MAX_DEPTH) return -1;
-  if (typeof v !== 'object' || v === null) {
-    if (typeof v === 'bigint') return -1;
-    tape[k] = v;
-    return k + 1;
-  }
-  if (Array.isArray(v)) {
-    tape[k] = ARRAY;
-    tape[k + 1] = v.length;
-    k += 2;
-    for (let j = 0; j < v.length; j++) {
-      k = record(tape, k, v[j], depth + 1);
-      if (k < 0) return -1;
-    }
-  } else {
-    if (!plain(v)) return -1;
-    tape[k++] = OBJECT;
-    for (const key in v) {
-      if (key === 'toJSON' || k >= MAX_TAPE) return -1;
-      tape[k] = key;
-      k = record(tape, k + 1, (v as Record<string, unknown>)[key], depth + 1);
-      if (k < 0) return -1;
-    }
-  }
-  if (k >= MAX_TAPE) return -1;
-  tape[k] = END;
-  return k + 1;
-}
-
-/** Whether `v` is what `tape` (of `length` entries) recorded, from `k`: the next index, or -1. */
-function match(tape: unknown[], length: number, k: number, v: unknown): number {
-  if (k >= length) return -1;
-  if (typeof v !== 'object' || v === null) return tape[k] === v ? k + 1 : -1;
-  if (Array.isArray(v)) {
-    if (tape[k] !== ARRAY || tape[k + 1] !== v.length) return -1;
-    k += 2;
-    for (let j = 0; j < v.length; j++) {
-      k = match(tape, length, k, v[j]);
-      if (k < 0) return -1;
-    }
-  } else {
-    if (tape[k] !== OBJECT || !plain(v)) return -1;
-    k++;
-    for (const key in v) {
-      if (k >= length || tape[k] !== key) return -1;
-      k = match(tape, length, k + 1, (v as Record<string, unknown>)[key]);
-      if (k < 0) return -1;
-    }
-  }
-  return k < length && tape[k] === END ? k + 1 : -1;
+  readonly members: Member[] = [];
 }
 
 export class ReportHeadEncoder {
@@ -128,9 +74,6 @@ export class ReportHeadEncoder {
   /** The last head: [headStart, headClose) is its text up to its closing brace (the body member follows). */
   private headStart = 0;
   private headClose = 0;
-  /** Heads made so far, and which one last wrote the nested level (its offsets are only good in the next). */
-  private count = 0;
-  private nestedCount = -1;
 
   /** The head's bytes, ending with `,"body":`, valid until the next call but one; undefined to use JSON.stringify. */
   encode(report: object): Buffer | undefined {
@@ -141,9 +84,8 @@ export class ReportHeadEncoder {
     this.at = base;
     this.limit = base + this.half - 8; // room for `,"body":`
     this.runFrom = -1;
-    this.count++;
     try {
-      this.object(this.top, report as Record<string, unknown>, true);
+      this.object(this.top, report as Record<string, unknown>, this.top.valid ? this.headStart : -1);
     } catch (e) {
       // Whatever went wrong (a circular object too), JSON.stringify of the whole report decides what happens.
       this.top.valid = this.nested.valid = false;
@@ -178,43 +120,46 @@ export class ReportHeadEncoder {
     return this.buf.subarray(this.headStart, this.headClose);
   }
 
-  private object(level: Level, obj: Record<string, unknown>, top: boolean): void {
+  /**
+   * Writes `obj`; `previous` is where the previous head wrote this level's object (its `{`), or -1 when it did
+   * not: then nothing is compared.
+   */
+  private object(level: Level, obj: Record<string, unknown>, previous: number): void {
     this.byte(0x7b);
-    const valid = level.valid;
-    const n = level.n;
+    const valid = level.valid && previous >= 0;
+    const n = valid ? level.n : 0;
+    const members = level.members;
     level.valid = false; // until this object is written whole
+    /** Where member i began in the previous head (while i < n). */
+    let p = previous + 1;
     let i = 0;
     let first = true;
     for (const key in obj) {
       const v = obj[key];
+      const m = i < members.length ? members[i]! : (members[i] = new Member());
+      const before = i < n ? m.bytes : 0;
+      // The member in the same place in the previous head had this key and the same comma: its key's bytes are these.
+      const placed = i < n && m.key === key && m.comma !== first;
       const type = typeof v;
-      const virtual = this.runFrom < 0 ? this.at : this.at + (this.runTo - this.runFrom);
       if (v === undefined || type === 'function' || type === 'symbol') {
-        level.keys[i] = key;
-        level.kinds[i] = SKIPPED;
-        level.commas[i] = !first;
-        level.start[i] = level.end[i] = virtual;
-        i++;
-        continue;
-      }
-      let same = false;
-      if (valid && i < n && level.keys[i] === key && level.commas[i] === !first) {
-        const kind = level.kinds[i];
-        if (type === 'object' && v !== null) same = kind === TAPED && match(level.tapes[i]!, level.tapeLengths[i]!, 0, v) === level.tapeLengths[i];
-        else same = kind === PRIMITIVE && level.values[i] === v;
-      }
-      if (same) {
-        const from = level.start[i]!;
-        const to = level.end[i]!;
-        this.copy(from, to);
-        level.start[i] = virtual;
-        level.value[i] = virtual + (level.value[i]! - from);
-        level.end[i] = virtual + (to - from);
+        m.key = key;
+        m.kind = SKIPPED;
+        m.value = undefined;
+        m.bytes = 0;
+      } else if (placed && (type === 'object' && v !== null ? m.kind === TAPED && match(m.tape, m.tapeLength, 0, v as object) === m.tapeLength : m.kind === PRIMITIVE && m.value === v)) {
+        // Unchanged: its bytes join the run copied from the previous head; nothing about it to update.
+        if (this.runTo === p && this.runFrom >= 0) this.runTo = p + before;
+        else {
+          this.flush();
+          this.runFrom = p;
+          this.runTo = p + before;
+        }
+        first = false;
       } else {
-        const start = virtual;
-        if (valid && i < n && level.keys[i] === key && level.commas[i] === !first && level.kinds[i] !== SKIPPED) {
+        const start = this.runFrom < 0 ? this.at : this.at + (this.runTo - this.runFrom);
+        if (placed && m.kind !== SKIPPED) {
           // Same key, another value: the key's bytes join the run copied from the previous head.
-          this.copy(level.start[i]!, level.value[i]!);
+          this.copy(p, p + m.keyBytes);
           this.flush();
         } else {
           this.flush();
@@ -222,33 +167,31 @@ export class ReportHeadEncoder {
           this.string(key);
           this.byte(0x3a);
         }
-        level.value[i] = this.at;
-        level.keys[i] = key;
-        level.commas[i] = !first;
+        const nestedFrom = placed && m.kind === NESTED ? p + m.keyBytes : -1;
+        m.keyBytes = this.at - start;
+        m.key = key;
+        m.comma = !first;
+        m.value = undefined;
         if (type === 'object' && v !== null) {
-          if (top && key === 'headers' && !Array.isArray(v) && plain(v)) {
+          if (level === this.top && key === 'headers' && !Array.isArray(v) && plain(v)) {
             // The headers change in a value or two a delivery (signature, length): their members are compared one by one.
-            if (this.nestedCount !== this.count - 1) this.nested.valid = false;
-            this.object(this.nested, v as Record<string, unknown>, false);
-            this.nestedCount = this.count;
-            level.kinds[i] = REWRITTEN;
+            this.object(this.nested, v as Record<string, unknown>, nestedFrom);
+            m.kind = NESTED;
           } else {
             this.value(v);
-            const tape = (level.tapes[i] ??= []);
-            const length = record(tape, 0, v, 0);
-            level.tapeLengths[i] = length;
-            level.kinds[i] = length < 0 ? REWRITTEN : TAPED;
+            const length = record(m.tape, 0, v, 0);
+            m.tapeLength = length;
+            m.kind = length < 0 ? REWRITTEN : TAPED;
           }
-          level.values[i] = undefined; // no reference kept to the report's objects
         } else {
           this.value(v);
-          level.values[i] = v;
-          level.kinds[i] = PRIMITIVE;
+          m.value = v;
+          m.kind = PRIMITIVE;
         }
-        level.start[i] = start;
-        level.end[i] = this.at;
+        m.bytes = this.at - start;
+        first = false;
       }
-      first = false;
+      p += before;
       i++;
     }
     this.flush();
