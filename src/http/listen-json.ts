@@ -27,8 +27,10 @@ const REWRITTEN = 3; // never compared: written again every time (an object too 
 const NESTED = 4; // the top level's headers: an object of its own level, compared member by member
 /** A character JSON.stringify escapes, or one UTF-8 writes in more than one byte. */
 const NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7f]/;
-const FIRST_HALF = 16 * 1024;
-const MAX_HALF = 1024 * 1024;
+const FIRST_SIZE = 32 * 1024;
+const MAX_SIZE = 2 * 1024 * 1024;
+/** Bytes the rest of the previous head is moved by beyond what a value needs, for the values after it. */
+const SLACK = 64;
 
 /** Thrown (and caught in encode) when the head cannot be made here: too large, or not provably identical. */
 const TOO_LARGE = new Error('head over the encoder\'s buffer');
@@ -60,78 +62,71 @@ class Level {
 }
 
 export class ReportHeadEncoder {
-  private half = FIRST_HALF;
-  private buf = Buffer.allocUnsafeSlow(2 * FIRST_HALF);
-  /** The half the last head was written in (0 or `half`); the next goes in the other. */
-  private base = this.half;
+  private buf = Buffer.allocUnsafeSlow(FIRST_SIZE);
+  /** Room kept for `,"body":` after the head. */
+  private limit = FIRST_SIZE - 8;
+  /**
+   * The head is rewritten in place over the previous one: [0, at) is new, [gap, end) the previous head's bytes
+   * not yet gone over, [at, gap) a gap between them. A member that did not change is gone over (no byte moves
+   * while there is no gap); a value that changed is written over the previous one's bytes, the rest moved only
+   * when its length differs.
+   */
   private at = 0;
-  private limit = 0;
-  /** A run of unchanged members still to copy from the previous head: [runFrom, runTo), -1 when none. */
-  private runFrom = -1;
-  private runTo = -1;
+  private gap = 0;
+  private end = 0;
   private readonly top = new Level();
   private readonly nested = new Level();
-  /** The last head: [headStart, headClose) is its text up to its closing brace (the body member follows). */
-  private headStart = 0;
+  /** The last head's text up to its closing brace (the body member follows): [0, headClose). */
   private headClose = 0;
 
-  /** The head's bytes, ending with `,"body":`, valid until the next call but one; undefined to use JSON.stringify. */
+  /** The head's bytes, ending with `,"body":`, valid until the next call; undefined to use JSON.stringify. */
   encode(report: object): Buffer | undefined {
     if (!plain(report) || typeof (report as { toJSON?: unknown }).toJSON === 'function') return undefined;
     // for-in would list what someone made enumerable on Object.prototype; JSON.stringify would not.
     for (const _ in Object.prototype) return undefined;
-    const base = this.base === 0 ? this.half : 0;
-    this.at = base;
-    this.limit = base + this.half - 8; // room for `,"body":`
-    this.runFrom = -1;
+    this.at = this.gap = 0;
+    this.end = this.top.valid ? this.headClose + 1 : 0;
     try {
-      this.object(this.top, report as Record<string, unknown>, this.top.valid ? this.headStart : -1);
+      this.object(this.top, report as Record<string, unknown>, this.top.valid);
     } catch (e) {
       // Whatever went wrong (a circular object too), JSON.stringify of the whole report decides what happens.
       this.top.valid = this.nested.valid = false;
-      if (e === TOO_LARGE && this.half < MAX_HALF) {
-        this.half *= 2;
-        this.buf = Buffer.allocUnsafeSlow(2 * this.half);
-        this.base = this.half;
+      if (e === TOO_LARGE && this.buf.length < MAX_SIZE) {
+        this.buf = Buffer.allocUnsafeSlow(2 * this.buf.length);
+        this.limit = this.buf.length - 8;
       }
       return undefined;
     }
-    this.base = base;
-    this.headStart = base;
     this.headClose = this.at - 1;
-    // `{…}` becomes `{…,"body":`: the body member is written last, as the bytes that arrived.
+    // `{…}` becomes `{…,"body":` (room kept by limit): the body member is written last, as the bytes that arrived.
     this.at = this.headClose;
-    this.limit = base + this.half;
+    this.gap = this.end = this.buf.length;
     this.ascii(',"body":');
-    return this.buf.subarray(base, this.at);
+    return this.buf.subarray(0, this.headClose + 8);
   }
 
   /** The last head's text as JSON.stringify makes it. */
   headText(): string {
-    return `${this.buf.toString('utf8', this.headStart, this.headClose)}}`;
+    return `${this.buf.toString('utf8', 0, this.headClose)}}`;
   }
 
   /**
-   * headText's bytes without its closing brace (a view, valid until the next call but one): for the inspector,
-   * which keeps them. Valid UTF-8 (JSON.stringify's text never holds a lone surrogate), so they are exactly
-   * headText's UTF-8 encoding, up to its last character.
+   * headText's bytes without its closing brace (a view, valid until the next call): for the inspector, which
+   * keeps them. Valid UTF-8 (JSON.stringify's text never holds a lone surrogate), so they are exactly headText's
+   * UTF-8 encoding, up to its last character.
    */
   headBytes(): Buffer {
-    return this.buf.subarray(this.headStart, this.headClose);
+    return this.buf.subarray(0, this.headClose);
   }
 
-  /**
-   * Writes `obj`; `previous` is where the previous head wrote this level's object (its `{`), or -1 when it did
-   * not: then nothing is compared.
-   */
-  private object(level: Level, obj: Record<string, unknown>, previous: number): void {
-    this.byte(0x7b);
-    const valid = level.valid && previous >= 0;
+  /** Writes `obj` over its bytes in the previous head (they begin at `gap`) when `previous`, else anew. */
+  private object(level: Level, obj: Record<string, unknown>, previous: boolean): void {
+    const valid = level.valid && previous;
     const n = valid ? level.n : 0;
     const members = level.members;
     level.valid = false; // until this object is written whole
-    /** Where member i began in the previous head (while i < n). */
-    let p = previous + 1;
+    if (valid) this.gap++; // the previous `{`
+    this.byte(0x7b);
     let i = 0;
     let first = true;
     for (const key in obj) {
@@ -142,47 +137,47 @@ export class ReportHeadEncoder {
       const placed = i < n && m.key === key && m.comma !== first;
       const type = typeof v;
       if (v === undefined || type === 'function' || type === 'symbol') {
+        this.gap += before;
         m.key = key;
         m.kind = SKIPPED;
         m.value = undefined;
         m.bytes = 0;
       } else if (placed && (type === 'object' && v !== null ? m.kind === TAPED && match(m.tape, m.tapeLength, 0, v as object) === m.tapeLength : m.kind === PRIMITIVE && m.value === v)) {
-        // Unchanged: its bytes join the run copied from the previous head; nothing about it to update.
-        if (this.runTo === p && this.runFrom >= 0) this.runTo = p + before;
-        else {
-          this.flush();
-          this.runFrom = p;
-          this.runTo = p + before;
-        }
+        // Unchanged: its bytes are gone over where they are (moved only to close a gap).
+        if (this.gap !== this.at) this.close();
+        this.at += before;
+        this.gap = this.at;
         first = false;
       } else {
-        const start = this.runFrom < 0 ? this.at : this.at + (this.runTo - this.runFrom);
+        const asNested = level === this.top && key === 'headers' && type === 'object' && v !== null && !Array.isArray(v) && plain(v as object);
+        let start = this.at;
+        let previousNested = false;
         if (placed && m.kind !== SKIPPED) {
-          // Same key, another value: the key's bytes join the run copied from the previous head.
-          this.copy(p, p + m.keyBytes);
-          this.flush();
+          // Same key, another value: the key's bytes stay; the previous value's are written over.
+          if (this.gap !== this.at) this.close();
+          start = this.at;
+          this.at = this.gap = start + m.keyBytes;
+          previousNested = asNested && m.kind === NESTED;
+          if (!previousNested) this.gap += before - m.keyBytes;
         } else {
-          this.flush();
+          this.gap += before;
           if (!first) this.byte(0x2c);
           this.string(key);
           this.byte(0x3a);
         }
-        const nestedFrom = placed && m.kind === NESTED ? p + m.keyBytes : -1;
         m.keyBytes = this.at - start;
         m.key = key;
         m.comma = !first;
         m.value = undefined;
-        if (type === 'object' && v !== null) {
-          if (level === this.top && key === 'headers' && !Array.isArray(v) && plain(v)) {
-            // The headers change in a value or two a delivery (signature, length): their members are compared one by one.
-            this.object(this.nested, v as Record<string, unknown>, nestedFrom);
-            m.kind = NESTED;
-          } else {
-            this.value(v);
-            const length = record(m.tape, 0, v, 0);
-            m.tapeLength = length;
-            m.kind = length < 0 ? REWRITTEN : TAPED;
-          }
+        if (asNested) {
+          // The headers change in a value or two a delivery (signature, length): their members are compared one by one.
+          this.object(this.nested, v as Record<string, unknown>, previousNested);
+          m.kind = NESTED;
+        } else if (type === 'object' && v !== null) {
+          this.value(v);
+          const length = record(m.tape, 0, v, 0);
+          m.tapeLength = length;
+          m.kind = length < 0 ? REWRITTEN : TAPED;
         } else {
           this.value(v);
           m.value = v;
@@ -191,36 +186,34 @@ export class ReportHeadEncoder {
         m.bytes = this.at - start;
         first = false;
       }
-      p += before;
       i++;
     }
-    this.flush();
+    // Members the previous head had after these, and its `}`.
+    for (let j = i; j < n; j++) this.gap += members[j]!.bytes;
+    if (valid) this.gap++;
     this.byte(0x7d);
     level.n = i;
     level.valid = true;
   }
 
-  /** Adds [from, to) of the previous head to the run to copy. */
-  private copy(from: number, to: number): void {
-    if (this.runFrom >= 0 && this.runTo === from) this.runTo = to;
-    else {
-      this.flush();
-      this.runFrom = from;
-      this.runTo = to;
-    }
+  /** Closes the gap: the rest of the previous head moves to `at`. */
+  private close(): void {
+    this.buf.copyWithin(this.at, this.gap, this.end);
+    this.end -= this.gap - this.at;
+    this.gap = this.at;
   }
 
-  private flush(): void {
-    if (this.runFrom < 0) return;
-    const length = this.runTo - this.runFrom;
-    if (this.at + length > this.limit) throw TOO_LARGE;
-    this.buf.copyWithin(this.at, this.runFrom, this.runTo);
-    this.at += length;
-    this.runFrom = -1;
+  /** Makes room for `bytes` at `at`: the rest of the previous head moves further when the gap is too small. */
+  private room(bytes: number): void {
+    const more = this.at + bytes - this.gap + SLACK;
+    if (this.end + more > this.limit) throw TOO_LARGE;
+    if (this.end > this.gap) this.buf.copyWithin(this.gap + more, this.gap, this.end);
+    this.gap += more;
+    this.end += more;
   }
 
   private byte(b: number): void {
-    if (this.at >= this.limit) throw TOO_LARGE;
+    if (this.at >= this.gap) this.room(1);
     this.buf[this.at++] = b;
   }
 
@@ -262,7 +255,7 @@ export class ReportHeadEncoder {
   private digits(v: number): void {
     let count = 1;
     for (let x = v; x >= 10; x = (x / 10) | 0) count++;
-    if (this.at + count > this.limit) throw TOO_LARGE;
+    if (this.at + count > this.gap) this.room(count);
     let x = v;
     for (let p = this.at + count - 1; p >= this.at; p--) {
       this.buf[p] = 0x30 + (x % 10);
@@ -273,22 +266,22 @@ export class ReportHeadEncoder {
 
   /** ASCII text as it is (nothing to escape). */
   private ascii(s: string): void {
-    if (this.at + s.length > this.limit) throw TOO_LARGE;
+    if (this.at + s.length > this.gap) this.room(s.length);
     for (let j = 0; j < s.length; j++) this.buf[this.at++] = s.charCodeAt(j);
   }
 
   /** A JSON string: written by hand while its characters need no escape and are ASCII, else JSON.stringify's text. */
   private string(s: string): void {
     const n = s.length;
-    if (this.at + n + 2 > this.limit) throw TOO_LARGE;
+    if (this.at + n + 2 > this.gap) this.room(n + 2);
     const buf = this.buf;
     if (n >= 32) {
       // Long ones (digests, signatures, ids) checked by one regular expression and copied by Node: faster than by hand.
       if (NOT_PLAIN_ASCII.test(s)) return this.text(JSON.stringify(s));
       buf[this.at] = 0x22;
-      const end = this.at + 1 + buf.write(s, this.at + 1, 'latin1');
-      buf[end] = 0x22;
-      this.at = end + 1;
+      const close = this.at + 1 + buf.write(s, this.at + 1, 'latin1');
+      buf[close] = 0x22;
+      this.at = close + 1;
       return;
     }
     let p = this.at;
@@ -307,12 +300,12 @@ export class ReportHeadEncoder {
    * byte a character is ASCII; only other text is looked at for the code points safeJson escapes (bidi, C1).
    */
   private text(json: string): void {
-    if (this.at + 3 * json.length > this.limit) throw TOO_LARGE;
+    if (this.at + 3 * json.length > this.gap) this.room(3 * json.length);
     const written = this.buf.write(json, this.at);
     if (written !== json.length) {
       const safe = safeJson(json);
       if (safe !== json) {
-        if (this.at + 3 * safe.length > this.limit) throw TOO_LARGE;
+        if (this.at + 3 * safe.length > this.gap) this.room(3 * safe.length);
         this.at += this.buf.write(safe, this.at);
         return;
       }
