@@ -78,9 +78,10 @@ export class ReportHeadEncoder {
   private readonly nested = new Level();
   /** The last head's text up to its closing brace (the body member follows): [0, headClose). */
   private headClose = 0;
+  private view = new Uint8Array(0);
 
-  /** The head's bytes, ending with `,"body":`, valid until the next call; undefined to use JSON.stringify. */
-  encode(report: object): Buffer | undefined {
+  /** The head's bytes, ending with `,"body":`, valid until the next call (the same view again when they keep their length); undefined to use JSON.stringify. */
+  encode(report: object): Uint8Array | undefined {
     if (!plain(report) || typeof (report as { toJSON?: unknown }).toJSON === 'function') return undefined;
     // for-in would list what someone made enumerable on Object.prototype; JSON.stringify would not.
     for (const _ in Object.prototype) return undefined;
@@ -102,7 +103,9 @@ export class ReportHeadEncoder {
     this.at = this.headClose;
     this.gap = this.end = this.buf.length;
     this.ascii(',"body":');
-    return this.buf.subarray(0, this.headClose + 8);
+    // A view made again only when the length changed (most heads keep it): a Buffer's subarray costs more.
+    if (this.view.length !== this.headClose + 8 || this.view.buffer !== this.buf.buffer) this.view = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.headClose + 8);
+    return this.view;
   }
 
   /** The last head's text as JSON.stringify makes it. */
@@ -244,8 +247,14 @@ export class ReportHeadEncoder {
         const whole = (k / 100) | 0;
         const hundredths = k - whole * 100;
         this.digits(whole);
-        if (hundredths % 10 === 0) return this.ascii(`.${hundredths / 10}`);
-        return this.ascii(hundredths < 10 ? `.0${hundredths}` : `.${hundredths}`);
+        // The point and one or two digits (hundredths is 1 to 99: whole numbers were written above).
+        if (this.at + 3 > this.gap) this.room(3);
+        const tenths = (hundredths / 10) | 0;
+        const units = hundredths - tenths * 10;
+        this.buf[this.at++] = 0x2e;
+        this.buf[this.at++] = 0x30 + tenths;
+        if (units !== 0) this.buf[this.at++] = 0x30 + units;
+        return;
       }
     }
     this.ascii(Number.isFinite(v) ? String(v) : 'null');
