@@ -135,60 +135,19 @@ export class ReportHeadEncoder {
     for (const key in obj) {
       const v = obj[key];
       const m = i < members.length ? members[i]! : (members[i] = new Member());
-      const before = i < n ? m.bytes : 0;
-      // The member in the same place in the previous head had this key and the same comma: its key's bytes are these.
-      const placed = i < n && m.key === key && m.comma !== first;
-      const type = typeof v;
-      if (v === undefined || type === 'function' || type === 'symbol') {
-        this.gap += before;
-        m.key = key;
-        m.kind = SKIPPED;
-        m.value = undefined;
-        m.bytes = 0;
-      } else if (placed && (type === 'object' && v !== null ? m.kind === TAPED && match(m.tape, m.tapeLength, 0, v as object) === m.tapeLength : m.kind === PRIMITIVE && m.value === v)) {
-        // Unchanged: its bytes are gone over where they are (moved only to close a gap).
+      if (
+        i < n &&
+        m.key === key &&
+        m.comma !== first &&
+        (m.kind === PRIMITIVE ? m.value === v : m.kind === TAPED && typeof v === 'object' && v !== null && match(m.tape, m.tapeLength, 0, v) === m.tapeLength)
+      ) {
+        // Unchanged (the same key, comma and value as the member in this place in the previous head): its bytes are
+        // gone over where they are, moved only to close a gap.
         if (this.gap !== this.at) this.close();
-        this.at += before;
+        this.at += m.bytes;
         this.gap = this.at;
         first = false;
-      } else {
-        const asNested = level === this.top && key === 'headers' && type === 'object' && v !== null && !Array.isArray(v) && plain(v as object);
-        let start = this.at;
-        let previousNested = false;
-        if (placed && m.kind !== SKIPPED) {
-          // Same key, another value: the key's bytes stay; the previous value's are written over.
-          if (this.gap !== this.at) this.close();
-          start = this.at;
-          this.at = this.gap = start + m.keyBytes;
-          previousNested = asNested && m.kind === NESTED;
-          if (!previousNested) this.gap += before - m.keyBytes;
-        } else {
-          this.gap += before;
-          if (!first) this.byte(0x2c);
-          this.string(key);
-          this.byte(0x3a);
-        }
-        m.keyBytes = this.at - start;
-        m.key = key;
-        m.comma = !first;
-        m.value = undefined;
-        if (asNested) {
-          // The headers change in a value or two a delivery (signature, length): their members are compared one by one.
-          this.object(this.nested, v as Record<string, unknown>, previousNested);
-          m.kind = NESTED;
-        } else if (type === 'object' && v !== null) {
-          this.value(v);
-          const length = record(m.tape, 0, v, 0);
-          m.tapeLength = length;
-          m.kind = length < 0 ? REWRITTEN : TAPED;
-        } else {
-          this.value(v);
-          m.value = v;
-          m.kind = PRIMITIVE;
-        }
-        m.bytes = this.at - start;
-        first = false;
-      }
+      } else if (this.member(level, m, key, v, first, i < n)) first = false;
       i++;
     }
     // Members the previous head had after these, and its `}`.
@@ -197,6 +156,60 @@ export class ReportHeadEncoder {
     this.byte(0x7d);
     level.n = i;
     level.valid = true;
+  }
+
+  /**
+   * A member that is not the previous head's in its place (`m`, which `had` a member of the previous head): written
+   * over that one's bytes (its key's kept when the key and comma are the same). Whether it has bytes (JSON.stringify
+   * leaves out undefined, functions and symbols).
+   */
+  private member(level: Level, m: Member, key: string, v: unknown, first: boolean, had: boolean): boolean {
+    const before = had ? m.bytes : 0;
+    const type = typeof v;
+    if (v === undefined || type === 'function' || type === 'symbol') {
+      this.gap += before;
+      m.key = key;
+      m.kind = SKIPPED;
+      m.value = undefined;
+      m.bytes = 0;
+      return false;
+    }
+    const asNested = level === this.top && key === 'headers' && type === 'object' && v !== null && !Array.isArray(v) && plain(v as object);
+    let start = this.at;
+    let previousNested = false;
+    if (had && m.key === key && m.comma !== first && m.kind !== SKIPPED) {
+      // Same key, another value: the key's bytes stay; the previous value's are written over.
+      if (this.gap !== this.at) this.close();
+      start = this.at;
+      this.at = this.gap = start + m.keyBytes;
+      previousNested = asNested && m.kind === NESTED;
+      if (!previousNested) this.gap += before - m.keyBytes;
+    } else {
+      this.gap += before;
+      if (!first) this.byte(0x2c);
+      this.string(key);
+      this.byte(0x3a);
+    }
+    m.keyBytes = this.at - start;
+    m.key = key;
+    m.comma = !first;
+    m.value = undefined;
+    if (asNested) {
+      // The headers change in a value or two a delivery (signature, length): their members are compared one by one.
+      this.object(this.nested, v as Record<string, unknown>, previousNested);
+      m.kind = NESTED;
+    } else if (type === 'object' && v !== null) {
+      this.value(v);
+      const length = record(m.tape, 0, v, 0);
+      m.tapeLength = length;
+      m.kind = length < 0 ? REWRITTEN : TAPED;
+    } else {
+      this.value(v);
+      m.value = v;
+      m.kind = PRIMITIVE;
+    }
+    m.bytes = this.at - start;
+    return true;
   }
 
   /** Closes the gap: the rest of the previous head moves to `at`. */
