@@ -95,16 +95,23 @@ export class ReportHeadEncoder {
       if (e === TOO_LARGE && this.buf.length < MAX_SIZE) {
         this.buf = Buffer.allocUnsafeSlow(2 * this.buf.length);
         this.limit = this.buf.length - 8;
+        this.view = new Uint8Array(0); // of the buffer given up
       }
       return undefined;
     }
     this.headClose = this.at - 1;
     // `{…}` becomes `{…,"body":` (room kept by limit): the body member is written last, as the bytes that arrived.
-    this.at = this.headClose;
-    this.gap = this.end = this.buf.length;
-    this.ascii(',"body":');
+    const buf = this.buf;
+    const at = this.headClose;
+    buf[at] = 0x2c; // ,
+    buf[at + 1] = buf[at + 6] = 0x22; // "
+    buf[at + 2] = 0x62; // b
+    buf[at + 3] = 0x6f; // o
+    buf[at + 4] = 0x64; // d
+    buf[at + 5] = 0x79; // y
+    buf[at + 7] = 0x3a; // :
     // A view made again only when the length changed (most heads keep it): a Buffer's subarray costs more.
-    if (this.view.length !== this.headClose + 8 || this.view.buffer !== this.buf.buffer) this.view = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.headClose + 8);
+    if (this.view.length !== at + 8) this.view = new Uint8Array(buf.buffer, buf.byteOffset, at + 8);
     return this.view;
   }
 
