@@ -190,7 +190,7 @@ const LINE_END = Buffer.from('}\n');
 
 /**
  * deliveryJsonLine as the parts an OutputSink takes: the report's text up to `,"body":` (as bytes from
- * src/http/listen-json.ts, valid until the next line but one: push them at once; or JSON.stringify's text, still
+ * src/http/listen-json.ts, valid until the next line: push them at once; or JSON.stringify's text, still
  * open), the body's bytes as they arrived (valid UTF-8: a 'json' body passed isUtf8; decoded only to escape a bidi
  * or C1 control, core/json-text.ts), then the end of the line. Never decoded only to be encoded back. */
 export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }): OutputLine {
