@@ -40,8 +40,8 @@ const TOO_LARGE = new Error('head over the encoder\'s buffer');
 const NOT_HANDLED = new Error('not handled by the encoder');
 
 /**
- * One member of an object as the previous head wrote it. Only lengths are kept, not places: a member's place in
- * the previous head is the sum of the lengths before it, so a member that did not change costs no write here.
+ * One member of an object as the previous head wrote it. Only lengths are kept, not places: its bytes are where the
+ * walk over the previous head has got to (`gap`), so a member that did not change costs no write here.
  */
 class Member {
   key = '';
