@@ -157,6 +157,14 @@ export class ReportHeadEncoder {
         this.at += m.bytes;
         this.gap = this.at;
         first = false;
+      } else if (i < n && m.kind === NESTED && m.key === key && m.comma !== first && typeof v === 'object' && v !== null && !Array.isArray(v) && plain(v)) {
+        // The headers again (NESTED is only theirs): compared member by member after their key's bytes.
+        if (this.gap !== this.at) this.close();
+        const start = this.at;
+        this.at = this.gap = start + m.keyBytes;
+        this.object(this.nested, v as Record<string, unknown>, true);
+        m.bytes = this.at - start;
+        first = false;
       } else if (this.member(level, m, key, v, first, i < n)) first = false;
       i++;
     }
