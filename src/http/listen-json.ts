@@ -157,6 +157,17 @@ export class ReportHeadEncoder {
         this.at += m.bytes;
         this.gap = this.at;
         first = false;
+      } else if (i < n && m.kind === PRIMITIVE && m.key === key && m.comma !== first && (typeof v === 'string' || typeof v === 'number')) {
+        // A string or number where the previous head had a primitive: its key's bytes kept, the value written over.
+        if (this.gap !== this.at) this.close();
+        const start = this.at;
+        this.at = start + m.keyBytes;
+        this.gap = start + m.bytes;
+        if (typeof v === 'string') this.string(v);
+        else this.number(v as number);
+        m.value = v;
+        m.bytes = this.at - start;
+        first = false;
       } else if (i < n && m.kind === NESTED && m.key === key && m.comma !== first && typeof v === 'object' && v !== null && !Array.isArray(v) && plain(v)) {
         // The headers again (NESTED is only theirs): compared member by member after their key's bytes.
         if (this.gap !== this.at) this.close();
