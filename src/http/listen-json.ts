@@ -15,8 +15,9 @@
 // a prototype other than Object's, a head over the size limit) makes it give up, and the caller serializes the
 // report with jsonText. A property test holds the bytes to jsonText's: JSON.stringify's text with the bidi and C1
 // controls escaped (src/core/json-text.ts), which only text written from JSON.stringify (non-ASCII) can hold.
-// (Wave 13: in place, members keeping lengths rather than places, took ~0.45 µs off a delivery's line; wave 12
-// copied every unchanged run from the previous head into the other half of its buffer, one copyWithin a run.)
+// (Wave 13: in place, members keeping lengths rather than places, a changed string or number written over its
+// predecessor without a call, took the line from ~1.75 to ~1.12 µs in the listener's pipeline; wave 12 copied
+// every unchanged run from the previous head into the other half of its buffer, one copyWithin a run.)
 // (Wave 5 tried a hand-written serializer that made a string: the rope it made cost more to write than it saved.)
 
 import { safeJson } from '../core/json-text.js';
