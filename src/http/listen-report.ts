@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sha256hex } from './dedup.js';
 import { MAX_DEPTH } from '../core/paths.js';
-import { maskHeaders, maskQuery, redactUrl } from '../core/redact.js';
+import { isCredentialHeader, maskHeaders, maskQuery, redactUrl } from '../core/redact.js';
 import { parseBody } from './inspect-body.js';
 import type { Analysis, DeliveryInput } from './inspect.js';
 import type { DeliveryReport } from './listen-types.js';
@@ -112,6 +112,29 @@ export function failedAnalysis(input: DeliveryInput, error: Error): Analysis {
   return analysis;
 }
 
+// Whether a header name carries a credential, remembered: the same few names come with every delivery, and the
+// test (one regular expression of many alternatives) cost ~14 ns a name. Bounded: the names come from the network.
+const credentialNames = new Map<string, boolean>();
+const MAX_NAMES_KEPT = 256;
+
+function credentialHeader(name: string): boolean {
+  let known = credentialNames.get(name);
+  if (known === undefined) {
+    known = isCredentialHeader(name);
+    if (name.length <= 64) {
+      if (credentialNames.size >= MAX_NAMES_KEPT) credentialNames.clear();
+      credentialNames.set(name, known);
+    }
+  }
+  return known;
+}
+
+/** maskHeaders(headers, { keepScheme: false }), which gives the same object back when no name is a credential's. */
+function shownHeaders(headers: Record<string, string>): Record<string, string> {
+  for (const name in headers) if (credentialHeader(name)) return maskHeaders(headers, { keepScheme: false });
+  return headers;
+}
+
 const MAX_KEY_SHOWN = 200;
 const shortKey = (key: string) => (key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key);
 
@@ -134,7 +157,7 @@ export function buildReport(
     path: at.path.includes('@') ? redactUrl(at.path) : at.path,
     query: maskQuery(at.query),
     // Whole values masked, as captures hold them (replay and verify recognise `****(n chars)`).
-    headers: maskHeaders(at.headers, { keepScheme: false }),
+    headers: shownHeaders(at.headers),
     remoteAddress: req.socket.remoteAddress ?? null,
     size: at.size,
     sha256: analysis.sha256,
