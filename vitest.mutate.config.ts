@@ -39,6 +39,7 @@ export default defineConfig({
             'test/paths.test.ts',
             'test/redact.test.ts',
             'test/json-text.test.ts',
+            'test/hmac-pads.test.ts',
             'test/listen-inspect.test.ts',
             'test/listen-parts.test.ts',
           ],

@@ -1,6 +1,7 @@
 // The listener's per-delivery bookkeeping, each fast path against the plain form it replaced: the duplicate
 // memory's open-addressing index against a Map in insertion order, headerMap's remembered names against the
-// lower-casing loop, and the report's remembered credential-free header names against maskHeaders itself.
+// lower-casing loop, the report's headers (credential names remembered) against maskHeaders itself, and the
+// checks that skip work.
 import type { IncomingMessage } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -170,7 +171,7 @@ describe('headerMap with the names of the request before', () => {
   });
 });
 
-describe("the report's headers with the names of the report before", () => {
+describe("the report's headers after other reports' headers", () => {
   const req = { method: 'POST', socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
   const body = Buffer.from('{}');
 

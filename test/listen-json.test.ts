@@ -177,6 +177,25 @@ describe('ReportHeadEncoder', () => {
     for (let k = 1; k < 100_000; k += 7) check(encoder, { ...baseReport(k), durationMs: k / 100 });
   });
 
+  it('writes over the previous head in place: values that grow past the room it keeps, shrink, vanish and come back', () => {
+    // The rest of the previous head moves when a value's length changes (by more than its 64 bytes of slack too),
+    // in the top level and in the headers, before and after members that did not change.
+    const encoder = new ReportHeadEncoder();
+    const lengths = [0, 1, 200, 3, 64, 65, 130, 0, 1000, 2];
+    for (let k = 0; k < 40; k++) {
+      const r = baseReport(k);
+      const grow = (j: number) => 'g'.repeat(lengths[(k + j) % lengths.length]!);
+      r.path = `/${grow(0)}`;
+      (r.headers as Record<string, string>)['x-cg-signature'] = grow(1);
+      (r.headers as Record<string, string>).connection = grow(2);
+      if (k % 3 === 0) r.method = undefined; // no bytes, then back
+      if (k % 4 === 1) r.headers = grow(3); // not an object: written anew, compared again after
+      if (k % 5 === 2) r.statusReason = { why: grow(4), n: k };
+      r.durationMs = k % 2 ? 0.5 : 123.45;
+      check(encoder, r);
+    }
+  });
+
   it('compares headers only with the previous head, not with the last one that had headers', () => {
     const encoder = new ReportHeadEncoder();
     const headers = () => ({ host: 'h', 'content-type': 'application/json', 'x-s': 'v' });

@@ -11,7 +11,9 @@ import type { DeliveryReport } from '../src/http/listen-types.js';
 import { DedupTracker, keyDigest, parseBody, type DeliveryInput } from '../src/http/inspect.js';
 import { MAX_KEPT_KEY } from '../src/http/dedup.js';
 import { relayUrl } from '../src/http/listen-forward.js';
-import { answerBody } from '../src/http/listen-report.js';
+import type { IncomingMessage } from 'node:http';
+import { maskHeaders } from '../src/core/redact.js';
+import { answerBody, buildReport, failedAnalysis } from '../src/http/listen-report.js';
 import { startListener } from '../src/http/listen.js';
 
 describe('DedupTracker', () => {
@@ -196,6 +198,31 @@ describe('answers never carry what was configured', () => {
     });
     expect(JSON.stringify(body)).not.toContain('~my-license');
     expect(body).toEqual({ error: 'unauthorized', message: 'webengage-secret invalid' });
+  });
+});
+
+describe('a report\'s headers', () => {
+  it('are masked as maskHeaders masks them (the same object when nothing is), whatever names came before (those remembered are bounded)', () => {
+    const body = Buffer.from('{}');
+    const input: DeliveryInput = { method: 'POST', path: '/', query: {}, headers: {}, body, tooLarge: false, size: 2, maxDecoded: 1024 };
+    const analysis = failedAnalysis(input, new Error('not looked at'));
+    const req = { method: 'POST', socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
+    const report = (headers: Record<string, string>) => buildReport(req, 1, { receivedAt: '', path: '/', query: {}, headers, size: 2 }, body, analysis, undefined, false);
+    const long = 'k'.repeat(70);
+    const name = fc.oneof(fc.constantFrom('host', 'authorization', 'x-api-key', 'cookie', 'x-cg-signature', 'x-my-secret', `x-${long}-token`, `x-${long}`), fc.string({ minLength: 1, maxLength: 12 }));
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(name, fc.string({ maxLength: 20 }), { maxKeys: 6 }), { minLength: 1, maxLength: 30 }), fc.nat(300), (maps, others) => {
+        // Enough names of no credential to fill what is remembered: the names after meet it emptied.
+        for (let i = 0; i < others; i++) report({ [`x-other-${i}`]: 'v' });
+        for (const headers of maps) {
+          const want = maskHeaders(headers, { keepScheme: false });
+          const got = report(headers).headers;
+          if (got !== want && JSON.stringify(got) !== JSON.stringify(want)) expect(got).toEqual(want);
+          expect(got === headers).toBe(want === headers);
+        }
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 

@@ -185,7 +185,7 @@ describe.skipIf(!available)('the inspector in Chromium', () => {
     await expect.poll(() => page.locator('.row.selected').getAttribute('data-id')).toBe('5');
     await page.keyboard.press('3'); // the Body tab
     // Read in the page: Playwright's page.url() learns of a replaceState from a later event, and lagged in CI.
-    expect(await page.evaluate(() => location.hash)).toBe('#id=5&tab=body');
+    expect(await page.evaluate('location.hash')).toBe('#id=5&tab=body');
     await page.reload();
     await row(1).waitFor();
     await expect.poll(() => page.locator('.row.selected').getAttribute('data-id')).toBe('5');

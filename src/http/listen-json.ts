@@ -4,280 +4,262 @@
 // Why: JSON.stringify of the ~950-byte head was the largest part of the listener's work beyond the bare server's
 // (8% of its CPU), and its result is a rope (V8's string builder joins its pieces) that writing flattened into a
 // second copy: ~2.2 KB of garbage a delivery. Most of a head repeats from one delivery to the next (the verdicts,
-// provider and event, headers such as host and content-type), so the encoder keeps the previous head's bytes and
-// copies every run of members whose key and value equal the previous delivery's from there (one copyWithin a run),
-// writing only what changed. Equality is exact: primitives by ===; objects and arrays against a snapshot of their
-// previous value (a "tape" of keys and primitive values recorded when their bytes were made, so an object changed
-// in place since is seen as changed). A member that changed is written by hand when it is a number or an ASCII
-// string needing no escape, otherwise from JSON.stringify's own text of that value. Anything it cannot prove
-// identical (a toJSON, a bigint, a prototype other than Object's, a head over the size limit) makes it give up,
-// and the caller serializes the report with jsonText. A property test holds the bytes to jsonText's: JSON.stringify's
-// text with the bidi and C1 controls escaped (src/core/json-text.ts), which only text written from JSON.stringify
-// (non-ASCII) can hold.
+// provider and event, headers such as host and content-type), so the encoder writes each head over the previous
+// one's bytes in place: a member whose key and value equal the previous delivery's is gone over where it is, a
+// changed value is written over its predecessor, and the rest of the previous head moves only when a length
+// differs (most changed values keep theirs: digests, signatures, times, ids). Equality is exact: primitives by ===;
+// objects and arrays against a snapshot of their previous value (a "tape" of keys and primitive values recorded
+// when their bytes were made, src/http/listen-json-tape.ts, so an object changed in place since is seen as
+// changed). A member that changed is written by hand when it is a number or an ASCII string needing no escape,
+// otherwise from JSON.stringify's own text of that value. Anything it cannot prove identical (a toJSON, a bigint,
+// a prototype other than Object's, a head over the size limit) makes it give up, and the caller serializes the
+// report with jsonText. A property test holds the bytes to jsonText's: JSON.stringify's text with the bidi and C1
+// controls escaped (src/core/json-text.ts), which only text written from JSON.stringify (non-ASCII) can hold.
+// (Wave 13: in place, members keeping lengths rather than places, a changed string or number written over its
+// predecessor without a call, took the line from ~1.75 to ~1.12 µs in the listener's pipeline; wave 12 copied
+// every unchanged run from the previous head into the other half of its buffer, one copyWithin a run.)
 // (Wave 5 tried a hand-written serializer that made a string: the rope it made cost more to write than it saved.)
 
 import { safeJson } from '../core/json-text.js';
+import { match, plain, record } from './listen-json-tape.js';
 
-/** Markers in a tape: module objects, so never === a value read from a report. */
-const OBJECT = {};
-const ARRAY = {};
-const END = {};
 /** A member's kind in the previous head. */
 const SKIPPED = 0; // undefined, a function or a symbol: no bytes (JSON.stringify leaves such members out)
 const PRIMITIVE = 1;
 const TAPED = 2; // an object or array whose tape holds its previous value
-const REWRITTEN = 3; // never compared: written again every time (a nested level, or an object too large to tape)
-const MAX_TAPE = 256;
+const REWRITTEN = 3; // never compared: written again every time (an object too large to tape)
+const NESTED = 4; // the top level's headers: an object of its own level, compared member by member
 /** A character JSON.stringify escapes, or one UTF-8 writes in more than one byte. */
 const NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7f]/;
-const MAX_DEPTH = 8;
-const FIRST_HALF = 16 * 1024;
-const MAX_HALF = 1024 * 1024;
+const FIRST_SIZE = 32 * 1024;
+const MAX_SIZE = 2 * 1024 * 1024;
+/** Bytes the rest of the previous head is moved by beyond what a value needs, for the values after it. */
+const SLACK = 64;
 
 /** Thrown (and caught in encode) when the head cannot be made here: too large, or not provably identical. */
 const TOO_LARGE = new Error('head over the encoder\'s buffer');
 const NOT_HANDLED = new Error('not handled by the encoder');
 
-/** What one object's members were in the previous head: positions in for-in order, their bytes' place. */
+/**
+ * One member of an object as the previous head wrote it. Only lengths are kept, not places: its bytes are where the
+ * walk over the previous head has got to (`gap`), so a member that did not change costs no write here.
+ */
+class Member {
+  key = '';
+  kind = SKIPPED;
+  /** Whether its bytes begin with a comma (a member before it was written). */
+  comma = false;
+  /** A primitive's value (PRIMITIVE only: no reference kept to the report's objects). */
+  value: unknown = undefined;
+  tape: unknown[] = [];
+  tapeLength = 0;
+  /** Its bytes up to its value (comma, key, colon), and in all (0 when SKIPPED). */
+  keyBytes = 0;
+  bytes = 0;
+}
+
+/** What one object's members were in the previous head, in for-in order. */
 class Level {
   valid = false;
   n = 0;
-  keys: string[] = [];
-  values: unknown[] = [];
-  kinds: number[] = [];
-  commas: boolean[] = [];
-  tapes: unknown[][] = [];
-  tapeLengths: number[] = [];
-  start: number[] = [];
-  /** Where the member's value begins (after its comma, key and colon). */
-  value: number[] = [];
-  end: number[] = [];
-}
-
-function plain(v: object): boolean {
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/** Records `v` into `tape` from `k`; the new length, or -1 when it is not worth or not safe to tape. */
-function record(tape: unknown[], k: number, v: unknown, depth: number): number {
-  if (k >= MAX_TAPE || depth > MAX_DEPTH) return -1;
-  if (typeof v !== 'object' || v === null) {
-    if (typeof v === 'bigint') return -1;
-    tape[k] = v;
-    return k + 1;
-  }
-  if (Array.isArray(v)) {
-    tape[k] = ARRAY;
-    tape[k + 1] = v.length;
-    k += 2;
-    for (let j = 0; j < v.length; j++) {
-      k = record(tape, k, v[j], depth + 1);
-      if (k < 0) return -1;
-    }
-  } else {
-    if (!plain(v)) return -1;
-    tape[k++] = OBJECT;
-    for (const key in v) {
-      if (key === 'toJSON' || k >= MAX_TAPE) return -1;
-      tape[k] = key;
-      k = record(tape, k + 1, (v as Record<string, unknown>)[key], depth + 1);
-      if (k < 0) return -1;
-    }
-  }
-  if (k >= MAX_TAPE) return -1;
-  tape[k] = END;
-  return k + 1;
-}
-
-/** Whether `v` is what `tape` (of `length` entries) recorded, from `k`: the next index, or -1. */
-function match(tape: unknown[], length: number, k: number, v: unknown): number {
-  if (k >= length) return -1;
-  if (typeof v !== 'object' || v === null) return tape[k] === v ? k + 1 : -1;
-  if (Array.isArray(v)) {
-    if (tape[k] !== ARRAY || tape[k + 1] !== v.length) return -1;
-    k += 2;
-    for (let j = 0; j < v.length; j++) {
-      k = match(tape, length, k, v[j]);
-      if (k < 0) return -1;
-    }
-  } else {
-    if (tape[k] !== OBJECT || !plain(v)) return -1;
-    k++;
-    for (const key in v) {
-      if (k >= length || tape[k] !== key) return -1;
-      k = match(tape, length, k + 1, (v as Record<string, unknown>)[key]);
-      if (k < 0) return -1;
-    }
-  }
-  return k < length && tape[k] === END ? k + 1 : -1;
+  readonly members: Member[] = [];
 }
 
 export class ReportHeadEncoder {
-  private half = FIRST_HALF;
-  private buf = Buffer.allocUnsafeSlow(2 * FIRST_HALF);
-  /** The half the last head was written in (0 or `half`); the next goes in the other. */
-  private base = this.half;
+  private buf = Buffer.allocUnsafeSlow(FIRST_SIZE);
+  /** Room kept for `,"body":` after the head. */
+  private limit = FIRST_SIZE - 8;
+  /**
+   * The head is rewritten in place over the previous one: [0, at) is new, [gap, end) the previous head's bytes
+   * not yet gone over, [at, gap) a gap between them. A member that did not change is gone over (no byte moves
+   * while there is no gap); a value that changed is written over the previous one's bytes, the rest moved only
+   * when its length differs.
+   */
   private at = 0;
-  private limit = 0;
-  /** A run of unchanged members still to copy from the previous head: [runFrom, runTo), -1 when none. */
-  private runFrom = -1;
-  private runTo = -1;
+  private gap = 0;
+  private end = 0;
   private readonly top = new Level();
   private readonly nested = new Level();
-  /** The last head: [headStart, headClose) is its text up to its closing brace (the body member follows). */
-  private headStart = 0;
+  /** The last head's text up to its closing brace (the body member follows): [0, headClose). */
   private headClose = 0;
-  /** Heads made so far, and which one last wrote the nested level (its offsets are only good in the next). */
-  private count = 0;
-  private nestedCount = -1;
+  private view = new Uint8Array(0);
 
-  /** The head's bytes, ending with `,"body":`, valid until the next call but one; undefined to use JSON.stringify. */
-  encode(report: object): Buffer | undefined {
+  /** The head's bytes, ending with `,"body":`, valid until the next call (the same view again when they keep their length); undefined to use JSON.stringify. */
+  encode(report: object): Uint8Array | undefined {
     if (!plain(report) || typeof (report as { toJSON?: unknown }).toJSON === 'function') return undefined;
     // for-in would list what someone made enumerable on Object.prototype; JSON.stringify would not.
     for (const _ in Object.prototype) return undefined;
-    const base = this.base === 0 ? this.half : 0;
-    this.at = base;
-    this.limit = base + this.half - 8; // room for `,"body":`
-    this.runFrom = -1;
-    this.count++;
+    this.at = this.gap = 0;
+    this.end = this.top.valid ? this.headClose + 1 : 0;
     try {
-      this.object(this.top, report as Record<string, unknown>, true);
+      this.object(this.top, report as Record<string, unknown>, this.top.valid);
     } catch (e) {
       // Whatever went wrong (a circular object too), JSON.stringify of the whole report decides what happens.
       this.top.valid = this.nested.valid = false;
-      if (e === TOO_LARGE && this.half < MAX_HALF) {
-        this.half *= 2;
-        this.buf = Buffer.allocUnsafeSlow(2 * this.half);
-        this.base = this.half;
+      if (e === TOO_LARGE && this.buf.length < MAX_SIZE) {
+        this.buf = Buffer.allocUnsafeSlow(2 * this.buf.length);
+        this.limit = this.buf.length - 8;
+        this.view = new Uint8Array(0); // of the buffer given up
       }
       return undefined;
     }
-    this.base = base;
-    this.headStart = base;
     this.headClose = this.at - 1;
-    // `{…}` becomes `{…,"body":`: the body member is written last, as the bytes that arrived.
-    this.at = this.headClose;
-    this.limit = base + this.half;
-    this.ascii(',"body":');
-    return this.buf.subarray(base, this.at);
+    // `{…}` becomes `{…,"body":` (room kept by limit): the body member is written last, as the bytes that arrived.
+    const buf = this.buf;
+    const at = this.headClose;
+    buf[at] = 0x2c; // ,
+    buf[at + 1] = buf[at + 6] = 0x22; // "
+    buf[at + 2] = 0x62; // b
+    buf[at + 3] = 0x6f; // o
+    buf[at + 4] = 0x64; // d
+    buf[at + 5] = 0x79; // y
+    buf[at + 7] = 0x3a; // :
+    // A view made again only when the length changed (most heads keep it): a Buffer's subarray costs more.
+    if (this.view.length !== at + 8) this.view = new Uint8Array(buf.buffer, buf.byteOffset, at + 8);
+    return this.view;
   }
 
   /** The last head's text as JSON.stringify makes it. */
   headText(): string {
-    return `${this.buf.toString('utf8', this.headStart, this.headClose)}}`;
+    return `${this.buf.toString('utf8', 0, this.headClose)}}`;
   }
 
   /**
-   * headText's bytes without its closing brace (a view, valid until the next call but one): for the inspector,
-   * which keeps them. Valid UTF-8 (JSON.stringify's text never holds a lone surrogate), so they are exactly
-   * headText's UTF-8 encoding, up to its last character.
+   * headText's bytes without its closing brace (a view, valid until the next call): for the inspector, which
+   * keeps them. Valid UTF-8 (JSON.stringify's text never holds a lone surrogate), so they are exactly headText's
+   * UTF-8 encoding, up to its last character.
    */
   headBytes(): Buffer {
-    return this.buf.subarray(this.headStart, this.headClose);
+    return this.buf.subarray(0, this.headClose);
   }
 
-  private object(level: Level, obj: Record<string, unknown>, top: boolean): void {
-    this.byte(0x7b);
-    const valid = level.valid;
-    const n = level.n;
+  /** Writes `obj` over its bytes in the previous head (they begin at `gap`) when `previous`, else anew. */
+  private object(level: Level, obj: Record<string, unknown>, previous: boolean): void {
+    const valid = level.valid && previous;
+    const n = valid ? level.n : 0;
+    const members = level.members;
     level.valid = false; // until this object is written whole
+    if (valid) this.gap++; // the previous `{`
+    this.byte(0x7b);
     let i = 0;
     let first = true;
     for (const key in obj) {
       const v = obj[key];
-      const type = typeof v;
-      const virtual = this.runFrom < 0 ? this.at : this.at + (this.runTo - this.runFrom);
-      if (v === undefined || type === 'function' || type === 'symbol') {
-        level.keys[i] = key;
-        level.kinds[i] = SKIPPED;
-        level.commas[i] = !first;
-        level.start[i] = level.end[i] = virtual;
-        i++;
-        continue;
-      }
-      let same = false;
-      if (valid && i < n && level.keys[i] === key && level.commas[i] === !first) {
-        const kind = level.kinds[i];
-        if (type === 'object' && v !== null) same = kind === TAPED && match(level.tapes[i]!, level.tapeLengths[i]!, 0, v) === level.tapeLengths[i];
-        else same = kind === PRIMITIVE && level.values[i] === v;
-      }
-      if (same) {
-        const from = level.start[i]!;
-        const to = level.end[i]!;
-        this.copy(from, to);
-        level.start[i] = virtual;
-        level.value[i] = virtual + (level.value[i]! - from);
-        level.end[i] = virtual + (to - from);
-      } else {
-        const start = virtual;
-        if (valid && i < n && level.keys[i] === key && level.commas[i] === !first && level.kinds[i] !== SKIPPED) {
-          // Same key, another value: the key's bytes join the run copied from the previous head.
-          this.copy(level.start[i]!, level.value[i]!);
-          this.flush();
-        } else {
-          this.flush();
-          if (!first) this.byte(0x2c);
-          this.string(key);
-          this.byte(0x3a);
-        }
-        level.value[i] = this.at;
-        level.keys[i] = key;
-        level.commas[i] = !first;
-        if (type === 'object' && v !== null) {
-          if (top && key === 'headers' && !Array.isArray(v) && plain(v)) {
-            // The headers change in a value or two a delivery (signature, length): their members are compared one by one.
-            if (this.nestedCount !== this.count - 1) this.nested.valid = false;
-            this.object(this.nested, v as Record<string, unknown>, false);
-            this.nestedCount = this.count;
-            level.kinds[i] = REWRITTEN;
-          } else {
-            this.value(v);
-            const tape = (level.tapes[i] ??= []);
-            const length = record(tape, 0, v, 0);
-            level.tapeLengths[i] = length;
-            level.kinds[i] = length < 0 ? REWRITTEN : TAPED;
-          }
-          level.values[i] = undefined; // no reference kept to the report's objects
-        } else {
-          this.value(v);
-          level.values[i] = v;
-          level.kinds[i] = PRIMITIVE;
-        }
-        level.start[i] = start;
-        level.end[i] = this.at;
-      }
-      first = false;
+      const m = i < members.length ? members[i]! : (members[i] = new Member());
+      if (
+        i < n &&
+        m.key === key &&
+        m.comma !== first &&
+        (m.kind === PRIMITIVE ? m.value === v : m.kind === TAPED && typeof v === 'object' && v !== null && match(m.tape, m.tapeLength, 0, v) === m.tapeLength)
+      ) {
+        // Unchanged (the same key, comma and value as the member in this place in the previous head): its bytes are
+        // gone over where they are, moved only to close a gap.
+        if (this.gap !== this.at) this.close();
+        this.at += m.bytes;
+        this.gap = this.at;
+        first = false;
+      } else if (i < n && m.kind === PRIMITIVE && m.key === key && m.comma !== first && (typeof v === 'string' || typeof v === 'number')) {
+        // A string or number where the previous head had a primitive: its key's bytes kept, the value written over.
+        if (this.gap !== this.at) this.close();
+        const start = this.at;
+        this.at = start + m.keyBytes;
+        this.gap = start + m.bytes;
+        if (typeof v === 'string') this.string(v);
+        else this.number(v as number);
+        m.value = v;
+        m.bytes = this.at - start;
+        first = false;
+      } else if (i < n && m.kind === NESTED && m.key === key && m.comma !== first && typeof v === 'object' && v !== null && !Array.isArray(v) && plain(v)) {
+        // The headers again (NESTED is only theirs): compared member by member after their key's bytes.
+        if (this.gap !== this.at) this.close();
+        const start = this.at;
+        this.at = this.gap = start + m.keyBytes;
+        this.object(this.nested, v as Record<string, unknown>, true);
+        m.bytes = this.at - start;
+        first = false;
+      } else if (this.member(level, m, key, v, first, i < n)) first = false;
       i++;
     }
-    this.flush();
+    // Members the previous head had after these, and its `}`.
+    for (let j = i; j < n; j++) this.gap += members[j]!.bytes;
+    if (valid) this.gap++;
     this.byte(0x7d);
     level.n = i;
     level.valid = true;
   }
 
-  /** Adds [from, to) of the previous head to the run to copy. */
-  private copy(from: number, to: number): void {
-    if (this.runFrom >= 0 && this.runTo === from) this.runTo = to;
-    else {
-      this.flush();
-      this.runFrom = from;
-      this.runTo = to;
+  /**
+   * A member that is not the previous head's in its place (`m`, which `had` a member of the previous head): written
+   * over that one's bytes (its key's kept when the key and comma are the same). Whether it has bytes (JSON.stringify
+   * leaves out undefined, functions and symbols).
+   */
+  private member(level: Level, m: Member, key: string, v: unknown, first: boolean, had: boolean): boolean {
+    const before = had ? m.bytes : 0;
+    const type = typeof v;
+    if (v === undefined || type === 'function' || type === 'symbol') {
+      this.gap += before;
+      m.key = key;
+      m.kind = SKIPPED;
+      m.value = undefined;
+      m.bytes = 0;
+      return false;
     }
+    const asNested = level === this.top && key === 'headers' && type === 'object' && v !== null && !Array.isArray(v) && plain(v as object);
+    let start = this.at;
+    let previousNested = false;
+    if (had && m.key === key && m.comma !== first && m.kind !== SKIPPED) {
+      // Same key, another value: the key's bytes stay; the previous value's are written over.
+      if (this.gap !== this.at) this.close();
+      start = this.at;
+      this.at = this.gap = start + m.keyBytes;
+      previousNested = asNested && m.kind === NESTED;
+      if (!previousNested) this.gap += before - m.keyBytes;
+    } else {
+      this.gap += before;
+      if (!first) this.byte(0x2c);
+      this.string(key);
+      this.byte(0x3a);
+    }
+    m.keyBytes = this.at - start;
+    m.key = key;
+    m.comma = !first;
+    m.value = undefined;
+    if (asNested) {
+      // The headers change in a value or two a delivery (signature, length): their members are compared one by one.
+      this.object(this.nested, v as Record<string, unknown>, previousNested);
+      m.kind = NESTED;
+    } else if (type === 'object' && v !== null) {
+      this.value(v);
+      const length = record(m.tape, 0, v, 0);
+      m.tapeLength = length;
+      m.kind = length < 0 ? REWRITTEN : TAPED;
+    } else {
+      this.value(v);
+      m.value = v;
+      m.kind = PRIMITIVE;
+    }
+    m.bytes = this.at - start;
+    return true;
   }
 
-  private flush(): void {
-    if (this.runFrom < 0) return;
-    const length = this.runTo - this.runFrom;
-    if (this.at + length > this.limit) throw TOO_LARGE;
-    this.buf.copyWithin(this.at, this.runFrom, this.runTo);
-    this.at += length;
-    this.runFrom = -1;
+  /** Closes the gap: the rest of the previous head moves to `at`. */
+  private close(): void {
+    this.buf.copyWithin(this.at, this.gap, this.end);
+    this.end -= this.gap - this.at;
+    this.gap = this.at;
+  }
+
+  /** Makes room for `bytes` at `at`: the rest of the previous head moves further when the gap is too small. */
+  private room(bytes: number): void {
+    const more = this.at + bytes - this.gap + SLACK;
+    if (this.end + more > this.limit) throw TOO_LARGE;
+    if (this.end > this.gap) this.buf.copyWithin(this.gap + more, this.gap, this.end);
+    this.gap += more;
+    this.end += more;
   }
 
   private byte(b: number): void {
-    if (this.at >= this.limit) throw TOO_LARGE;
+    if (this.at >= this.gap) this.room(1);
     this.buf[this.at++] = b;
   }
 
@@ -308,8 +290,14 @@ export class ReportHeadEncoder {
         const whole = (k / 100) | 0;
         const hundredths = k - whole * 100;
         this.digits(whole);
-        if (hundredths % 10 === 0) return this.ascii(`.${hundredths / 10}`);
-        return this.ascii(hundredths < 10 ? `.0${hundredths}` : `.${hundredths}`);
+        // The point and one or two digits (hundredths is 1 to 99: whole numbers were written above).
+        if (this.at + 3 > this.gap) this.room(3);
+        const tenths = (hundredths / 10) | 0;
+        const units = hundredths - tenths * 10;
+        this.buf[this.at++] = 0x2e;
+        this.buf[this.at++] = 0x30 + tenths;
+        if (units !== 0) this.buf[this.at++] = 0x30 + units;
+        return;
       }
     }
     this.ascii(Number.isFinite(v) ? String(v) : 'null');
@@ -319,7 +307,7 @@ export class ReportHeadEncoder {
   private digits(v: number): void {
     let count = 1;
     for (let x = v; x >= 10; x = (x / 10) | 0) count++;
-    if (this.at + count > this.limit) throw TOO_LARGE;
+    if (this.at + count > this.gap) this.room(count);
     let x = v;
     for (let p = this.at + count - 1; p >= this.at; p--) {
       this.buf[p] = 0x30 + (x % 10);
@@ -330,22 +318,22 @@ export class ReportHeadEncoder {
 
   /** ASCII text as it is (nothing to escape). */
   private ascii(s: string): void {
-    if (this.at + s.length > this.limit) throw TOO_LARGE;
+    if (this.at + s.length > this.gap) this.room(s.length);
     for (let j = 0; j < s.length; j++) this.buf[this.at++] = s.charCodeAt(j);
   }
 
   /** A JSON string: written by hand while its characters need no escape and are ASCII, else JSON.stringify's text. */
   private string(s: string): void {
     const n = s.length;
-    if (this.at + n + 2 > this.limit) throw TOO_LARGE;
+    if (this.at + n + 2 > this.gap) this.room(n + 2);
     const buf = this.buf;
     if (n >= 32) {
       // Long ones (digests, signatures, ids) checked by one regular expression and copied by Node: faster than by hand.
       if (NOT_PLAIN_ASCII.test(s)) return this.text(JSON.stringify(s));
       buf[this.at] = 0x22;
-      const end = this.at + 1 + buf.write(s, this.at + 1, 'latin1');
-      buf[end] = 0x22;
-      this.at = end + 1;
+      const close = this.at + 1 + buf.write(s, this.at + 1, 'latin1');
+      buf[close] = 0x22;
+      this.at = close + 1;
       return;
     }
     let p = this.at;
@@ -364,12 +352,12 @@ export class ReportHeadEncoder {
    * byte a character is ASCII; only other text is looked at for the code points safeJson escapes (bidi, C1).
    */
   private text(json: string): void {
-    if (this.at + 3 * json.length > this.limit) throw TOO_LARGE;
+    if (this.at + 3 * json.length > this.gap) this.room(3 * json.length);
     const written = this.buf.write(json, this.at);
     if (written !== json.length) {
       const safe = safeJson(json);
       if (safe !== json) {
-        if (this.at + 3 * safe.length > this.limit) throw TOO_LARGE;
+        if (this.at + 3 * safe.length > this.gap) this.room(3 * safe.length);
         this.at += this.buf.write(safe, this.at);
         return;
       }

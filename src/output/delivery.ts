@@ -190,12 +190,12 @@ const LINE_END = Buffer.from('}\n');
 
 /**
  * deliveryJsonLine as the parts an OutputSink takes: the report's text up to `,"body":` (as bytes from
- * src/http/listen-json.ts, valid until the next line but one: push them at once; or JSON.stringify's text, still
+ * src/http/listen-json.ts, valid until the next line: push them at once; or JSON.stringify's text, still
  * open), the body's bytes as they arrived (valid UTF-8: a 'json' body passed isUtf8; decoded only to escape a bidi
  * or C1 control, core/json-text.ts), then the end of the line. Never decoded only to be encoded back. */
 export function deliveryJsonParts(report: DeliveryReport, raw?: { body: Buffer }): OutputLine {
   // A body that arrived encoded (gzip) is not its JSON: the decoded form is serialized.
-  if (report.bodyKind !== 'json' || report.contentEncoding !== undefined || raw === undefined || raw.body.includes(10) || raw.body.includes(13)) return `${jsonText(report)}\n`;
+  if (report.bodyKind !== 'json' || report.contentEncoding !== undefined || raw === undefined || raw.body.indexOf(10) >= 0 || raw.body.indexOf(13) >= 0) return `${jsonText(report)}\n`;
   const body = report.body;
   // Set to undefined (JSON.stringify skips it) instead of copying the object without it: no new object shape.
   report.body = undefined;

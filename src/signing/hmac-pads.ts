@@ -3,7 +3,7 @@
 // Why: a receiver checks every delivery against the same few secrets, and createHmac costs more to set up than to
 // hash a webhook body: its JS object, a native handle that only a garbage collection frees, and OpenSSL's HMAC
 // context (1.66 µs of CPU per 500-byte SHA-1 MAC here, against 0.88 for the two one-shot hashes, whose only
-// allocation is the digest text). The signed content is copied once into a scratch buffer after the inner pad;
+// allocation is the digest text). The signed content is copied once into a shared scratch buffer after the inner pad;
 // content larger than SCRATCH_MAX is streamed through createHmac instead (no copy held, memory stays bounded).
 // test/hmac-pads.test.ts holds every algorithm, key length (0 to three blocks) and content to createHmac's answer.
 import { createHmac, hash } from 'node:crypto';
@@ -15,10 +15,20 @@ const SCRATCH_MAX = 64 * 1024;
 
 export type MacEncoding = 'hex' | 'base64';
 
+/**
+ * The inner hash's input, [K' ⊕ ipad][content…], for every key: one buffer for the process (JS runs one MAC at a
+ * time; a worker thread has its own module), grown on demand up to SCRATCH_MAX + a block, so that memory stays
+ * bounded whatever number of secrets a library caller passes.
+ */
+let scratch = Buffer.alloc(1024 + 128);
+
+/** The scratch buffer's size now (for tests of the bound). */
+export const scratchBytes = (): number => scratch.length;
+
 /** A key made ready for HMAC with one algorithm: its inner and outer blocks. */
 export class PaddedKey {
-  /** [K' ⊕ ipad][content…]: the inner hash's input, the content written after the block each time. */
-  private inner: Buffer;
+  /** K' ⊕ ipad. */
+  private readonly innerPad: Buffer;
   /** [K' ⊕ opad][inner digest]: the outer hash's whole input. */
   private readonly outer: Buffer;
   private readonly block: number;
@@ -34,11 +44,11 @@ export class PaddedKey {
     const k = key.length > block ? hash(algorithm, this.key, 'buffer') : this.key;
     const digestLength = hash(algorithm, '', 'buffer').length;
     this.block = block;
-    this.inner = Buffer.alloc(block + 1024);
+    this.innerPad = Buffer.alloc(block);
     this.outer = Buffer.alloc(block + digestLength);
     for (let i = 0; i < block; i++) {
       const byte = i < k.length ? k[i]! : 0;
-      this.inner[i] = byte ^ 0x36;
+      this.innerPad[i] = byte ^ 0x36;
       this.outer[i] = byte ^ 0x5c;
     }
   }
@@ -49,14 +59,12 @@ export class PaddedKey {
     // UTF-8 writes at most 3 bytes per UTF-16 code unit.
     const most = 3 * prefix.length + body.length;
     if (most > SCRATCH_MAX) return createHmac(this.algorithm, this.key).update(prefix, 'utf8').update(body).digest(encoding);
-    if (block + most > this.inner.length) {
-      const grown = Buffer.alloc(Math.min(block + SCRATCH_MAX, Math.max(2 * this.inner.length, block + most)));
-      this.inner.copy(grown, 0, 0, block);
-      this.inner = grown;
-    }
-    const at = prefix.length === 0 ? block : block + this.inner.write(prefix, block, 'utf8');
-    this.inner.set(body, at);
-    const innerDigest = hash(this.algorithm, this.inner.subarray(0, at + body.length), 'binary');
+    if (block + most > scratch.length) scratch = Buffer.alloc(Math.min(128 + SCRATCH_MAX, Math.max(2 * scratch.length, block + most)));
+    const inner = scratch;
+    inner.set(this.innerPad, 0);
+    const at = prefix.length === 0 ? block : block + inner.write(prefix, block, 'utf8');
+    inner.set(body, at);
+    const innerDigest = hash(this.algorithm, inner.subarray(0, at + body.length), 'binary');
     this.outer.write(innerDigest, block, 'latin1');
     return hash(this.algorithm, this.outer, encoding);
   }
