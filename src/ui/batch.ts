@@ -53,6 +53,11 @@ export class Bytes {
     this.warm(s.length);
     this.used += this.buf.write(s, this.used, 'utf8');
   }
+  /** Room for n more bytes at `used`, warmed: the caller writes buf[used …] itself, then advances `used`. */
+  reserve(n: number): void {
+    this.room(n);
+    this.warm(n);
+  }
   /** One byte (a separator): no call into the encoder for it. */
   byte(b: number): void {
     this.room(1);
@@ -87,9 +92,11 @@ export class Batch {
     this.rows = new Bytes(BATCH_BYTES / 4, spare?.rows, WARM_AHEAD / 4);
   }
 
-  /** `report` is the report's JSON text, or its UTF-8 bytes without the closing brace (written here). */
-  add(report: string | Uint8Array, row: string, body: Uint8Array, provider: string | null, event: string | null): number {
-    const before = this.data.used + this.rows.used;
+  /**
+   * Ends entry k (count): its row was written into `rows` first (after a comma when k > 0); here its report and
+   * body. `report` is the report's JSON text, or its UTF-8 bytes without the closing brace (written here).
+   */
+  add(report: string | Uint8Array, body: Uint8Array, provider: string | null, event: string | null): void {
     const k = this.count++;
     if (3 * this.count > this.ends.length) {
       const grown = new Uint32Array(this.ends.length * 2);
@@ -104,12 +111,9 @@ export class Batch {
     this.ends[3 * k] = this.data.used;
     this.data.bytes(body);
     this.ends[3 * k + 1] = this.data.used;
-    if (k > 0) this.rows.byte(0x2c); // ','
-    this.rows.text(row);
     this.ends[3 * k + 2] = this.rows.used;
     this.providers.push(provider);
     this.events.push(event);
-    return this.data.used + this.rows.used - before;
   }
 
   get bytes(): number {

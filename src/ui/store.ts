@@ -6,7 +6,7 @@
 // with its row and its body, into a batch buffer: the collector sees a few objects per thousand deliveries.
 import type { DeliveryReport } from '../http/listen.js';
 import { takeReportHeadBytes } from '../output/delivery.js';
-import { Batch, BATCH_BYTES } from './batch.js';
+import { Batch, BATCH_BYTES, type Bytes } from './batch.js';
 
 /** What the inspector reads of a report: every field optional, so that new or renamed fields never break it. */
 export type ReportLike = Partial<DeliveryReport> & Record<string, unknown>;
@@ -127,8 +127,11 @@ export class DeliveryStore {
 
   constructor(
     readonly options: StoreOptions,
-    /** Makes the list row of an entry (views.ts rowJson, or makeRow), from its report and extras: JSON text or a value. */
-    private readonly row: (id: number, report: ReportLike, extras: Extras | undefined, bodyLength: number) => unknown,
+    /**
+     * Makes the list row of an entry from its report and extras: its JSON text or a value (views.ts rowJson, makeRow),
+     * or undefined once it wrote the row's UTF-8 into `out` itself (row-bytes.ts writeRowJson).
+     */
+    private readonly row: (id: number, report: ReportLike, extras: Extras | undefined, bodyLength: number, out: Bytes) => unknown,
   ) {}
 
   /** Adds a delivery; its parsed body is not kept when the raw bytes parse back to it. */
@@ -160,14 +163,27 @@ export class DeliveryStore {
 
   private add(report: ReportLike, json: string | Uint8Array, body: Buffer): number {
     const id = this.nextId++;
-    const made = this.row(id, report, this.extras.get(id), body.length);
-    const row = typeof made === 'string' ? made : JSON.stringify(made);
     let batch = this.batches[this.batches.length - 1];
     if (!batch || batch.data.used >= BATCH_BYTES || batch.rows.used >= BATCH_BYTES / 4 - 4096) {
       this.batches.push((batch = new Batch(id, this.spare)));
       this.spare = undefined;
     }
-    this.total += batch.add(json, row, body, this.name(report.provider), this.name(report.event)) + ENTRY_OVERHEAD;
+    const before = batch.bytes;
+    // The row first, into its own buffer: a row maker that throws leaves the batch as it was.
+    const rows = batch.rows;
+    const rowsUsed = rows.used;
+    try {
+      if (batch.count > 0) rows.byte(0x2c); // ','
+      // The maker writes the row's bytes into `rows` itself and returns undefined, or returns its JSON text or value.
+      const made = this.row(id, report, this.extras.get(id), body.length, rows);
+      if (made !== undefined) rows.text(typeof made === 'string' ? made : JSON.stringify(made));
+    } catch (e) {
+      rows.used = rowsUsed;
+      this.nextId--;
+      throw e;
+    }
+    batch.add(json, body, this.name(report.provider), this.name(report.event));
+    this.total += batch.bytes - before + ENTRY_OVERHEAD;
     this.evict();
     return id;
   }
