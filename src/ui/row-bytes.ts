@@ -17,12 +17,14 @@ const SIZE = ascii(',"size":');
 const MS = ascii(',"ms":');
 const PROBLEMS = ascii(',"problems":');
 const ORIGIN = ascii(',"origin":');
+/** The end of most rows: no problems, no origin. */
+const QUIET_END = ascii(',"problems":[],"origin":null}');
 const NULL = ascii('null');
 /** Hundredths written by hand below this (10^5 s). */
 export const HUNDREDTHS = 10_000_000;
 /** Longest text of a finite number (String(-1.2345678901234567e-300) is 24 characters). */
 const MAX_NUMBER = 25;
-const FIXED = ID.length + SEQ.length + AT.length + 1 + SIZE.length + MS.length + PROBLEMS.length + ORIGIN.length + 1 + 6 * MAX_NUMBER;
+const FIXED = ID.length + SEQ.length + AT.length + SIZE.length + MS.length + PROBLEMS.length + ORIGIN.length + 1 + 6 * MAX_NUMBER;
 
 /** Whether JSON.stringify(s) is `"` + s + `"` in single UTF-8 bytes: printable ASCII, no quote, no backslash. */
 function plainAscii(s: string): boolean {
@@ -38,15 +40,22 @@ function put(buf: Buffer, at: number, src: Uint8Array): number {
   return at + src.length;
 }
 
-/** A whole number below 2^32, digit by digit. */
+/** A whole number below 2^32, digit by digit (in int32 arithmetic below 2^31). */
 function putWhole(buf: Buffer, at: number, n: number): number {
   if (n < 10) {
     buf[at] = 0x30 + n;
     return at + 1;
   }
   const end = at + (n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : n < 100_000 ? 5 : n < 1_000_000 ? 6 : n < 10_000_000 ? 7 : n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : 10);
-  let x = n;
-  for (let i = end - 1; i >= at; i--) {
+  if (n <= 0x7fffffff) {
+    for (let i = end - 1, x = n | 0; i >= at; i--) {
+      const q = (x / 10) | 0;
+      buf[i] = 0x30 + x - q * 10;
+      x = q;
+    }
+    return end;
+  }
+  for (let i = end - 1, x = n; i >= at; i--) {
     const q = Math.floor(x / 10);
     buf[i] = 0x30 + (x - q * 10);
     x = q;
@@ -88,7 +97,8 @@ export function writeRowJson(id: number, r: ReportLike, x: Extras | undefined, b
   if (out === undefined || x?.kind === 'sent' || !plainAscii(at)) return rowJson(id, r, x, bodyLength);
   const m = rowMiddle(r);
   const problems = problemsJson(r);
-  const middle = (m.bytes ??= Buffer.from(m.text, 'utf8'));
+  // The time's closing quote, then the middle.
+  const middle = (m.bytes ??= Buffer.from(`"${m.text}`, 'utf8'));
   out.reserve(FIXED + at.length + middle.length + 3 * problems.length);
   const buf = out.buf;
   let k = out.used;
@@ -99,7 +109,6 @@ export function writeRowJson(id: number, r: ReportLike, x: Extras | undefined, b
   k = put(buf, k, AT);
   for (let i = 0; i < at.length; i++) buf[k + i] = at.charCodeAt(i);
   k += at.length;
-  buf[k++] = 0x22; // '"'
   buf.set(middle, k);
   k += middle.length;
   k = putNumber(buf, k, rowDup(r));
@@ -107,14 +116,15 @@ export function writeRowJson(id: number, r: ReportLike, x: Extras | undefined, b
   k = putNumber(buf, k, rowSize(r, bodyLength));
   k = put(buf, k, MS);
   k = putNumber(buf, k, rowNum(r.durationMs));
-  k = put(buf, k, PROBLEMS);
-  if (problems === '[]') {
-    buf[k++] = 0x5b;
-    buf[k++] = 0x5d;
-  } else k += buf.write(problems, k, 'utf8');
-  k = put(buf, k, ORIGIN);
-  k = putNumber(buf, k, x?.origin ?? null);
-  buf[k++] = 0x7d; // '}'
+  const origin = x?.origin;
+  if (problems === '[]' && origin === undefined) k = put(buf, k, QUIET_END);
+  else {
+    k = put(buf, k, PROBLEMS);
+    k += buf.write(problems, k, 'utf8');
+    k = put(buf, k, ORIGIN);
+    k = putNumber(buf, k, origin ?? null);
+    buf[k++] = 0x7d; // '}'
+  }
   out.used = k;
   return undefined;
 }

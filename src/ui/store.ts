@@ -191,7 +191,7 @@ export class DeliveryStore {
   private evict(): void {
     while (this.size > 1 && (this.size > this.options.keep || this.total > this.options.maxBytes)) {
       const id = this.first++;
-      const b = this.batchOf(id)!;
+      const b = this.batches[0]!; // the oldest entry is always in the first batch
       this.total -= b.entryBytes(id - b.firstId) + ENTRY_OVERHEAD;
       this.extras.delete(id);
       this.evicted++;

@@ -49,7 +49,7 @@ const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
 type Middle = Pick<Row, 'method' | 'path' | 'provider' | 'scheme' | 'event' | 'verdict' | 'status' | 'sig' | 'auth' | 'schema' | 'issues'> & {
   /** Their JSON, from `,"method":` to `"dup":`. */
   text: string;
-  /** `text` as UTF-8, made when first written as bytes (row-bytes.ts). */
+  /** `"` (the time's closing quote) and `text`, as UTF-8: made when first written as bytes (row-bytes.ts). */
   bytes?: Buffer;
 };
 let lastMiddle: Middle | undefined;
