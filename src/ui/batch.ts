@@ -5,10 +5,12 @@
 export const BATCH_BYTES = 1024 * 1024;
 
 /**
- * How far ahead of what it writes a buffer clears its next bytes (warm()): 16 KB, about ten deliveries' reports and
- * bodies, so one memset call serves ten deliveries and its lines are written soon after, while still cached.
+ * How far ahead of what it writes a buffer clears its next bytes (warm()): 64 KB, some thirty deliveries' reports and
+ * bodies, so one memset call serves thirty deliveries and its lines are written soon after, while still in the
+ * core's L2 cache (1 MB here). In-process, alternating rounds (wave 13): the inspector's CPU a delivery ×0.90 with
+ * 64 KB against 16 KB (×0.89 with 128 KB), ×1.21 with no warming at all.
  */
-export const WARM_AHEAD = 16 * 1024;
+export const WARM_AHEAD = 64 * 1024;
 
 /** A growable byte buffer that writes strings as UTF-8 and bytes as they are. */
 export class Bytes {

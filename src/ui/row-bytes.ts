@@ -26,15 +26,6 @@ export const HUNDREDTHS = 10_000_000;
 const MAX_NUMBER = 25;
 const FIXED = ID.length + SEQ.length + AT.length + SIZE.length + MS.length + PROBLEMS.length + ORIGIN.length + 1 + 6 * MAX_NUMBER;
 
-/** Whether JSON.stringify(s) is `"` + s + `"` in single UTF-8 bytes: printable ASCII, no quote, no backslash. */
-function plainAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
-}
-
 function put(buf: Buffer, at: number, src: Uint8Array): number {
   for (let i = 0; i < src.length; i++) buf[at + i] = src[i]!;
   return at + src.length;
@@ -94,7 +85,7 @@ export function putNumber(buf: Buffer, at: number, n: number | null): number {
  */
 export function writeRowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLength: number, out?: Bytes): string | undefined {
   const at = rowAt(r);
-  if (out === undefined || x?.kind === 'sent' || !plainAscii(at)) return rowJson(id, r, x, bodyLength);
+  if (out === undefined || x?.kind === 'sent') return rowJson(id, r, x, bodyLength);
   const m = rowMiddle(r);
   const problems = problemsJson(r);
   // The time's closing quote, then the middle.
@@ -107,7 +98,12 @@ export function writeRowJson(id: number, r: ReportLike, x: Extras | undefined, b
   k = put(buf, k, SEQ);
   k = putNumber(buf, k, rowNum(r.seq));
   k = put(buf, k, AT);
-  for (let i = 0; i < at.length; i++) buf[k + i] = at.charCodeAt(i);
+  // The time, checked as it is copied: one that is not plain ASCII leaves `used` where it was and takes the text path.
+  for (let i = 0; i < at.length; i++) {
+    const c = at.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return rowJson(id, r, x, bodyLength);
+    buf[k + i] = c;
+  }
   k += at.length;
   buf.set(middle, k);
   k += middle.length;
