@@ -122,6 +122,8 @@ export class DeliveryStore {
   private readonly extras = new Map<number, Extras>();
   /** Provider and event names, one string each however many deliveries carry them. */
   private readonly names = new Map<string, string>();
+  private recentName: string | undefined;
+  private otherName: string | undefined;
   /** Entries evicted so far (the page says how many are gone). */
   evicted = 0;
 
@@ -153,11 +155,16 @@ export class DeliveryStore {
 
   private name(s: unknown): string | null {
     if (typeof s !== 'string') return null;
+    // A delivery's provider and event are nearly always the previous delivery's: no map lookup for them.
+    if (s === this.recentName) return this.recentName;
+    if (s === this.otherName) return this.otherName;
     let n = this.names.get(s);
     if (n === undefined) {
       if (this.names.size > 10_000) this.names.clear(); // names come from the network: bounded
       this.names.set(s, (n = s));
     }
+    this.otherName = this.recentName;
+    this.recentName = n;
     return n;
   }
 
@@ -175,7 +182,7 @@ export class DeliveryStore {
     try {
       if (batch.count > 0) rows.byte(0x2c); // ','
       // The maker writes the row's bytes into `rows` itself and returns undefined, or returns its JSON text or value.
-      const made = this.row(id, report, this.extras.get(id), body.length, rows);
+      const made = this.row(id, report, this.extras.size === 0 ? undefined : this.extras.get(id), body.length, rows);
       if (made !== undefined) rows.text(typeof made === 'string' ? made : JSON.stringify(made));
     } catch (e) {
       rows.used = rowsUsed;
@@ -193,7 +200,7 @@ export class DeliveryStore {
       const id = this.first++;
       const b = this.batches[0]!; // the oldest entry is always in the first batch
       this.total -= b.entryBytes(id - b.firstId) + ENTRY_OVERHEAD;
-      this.extras.delete(id);
+      if (this.extras.size > 0) this.extras.delete(id);
       this.evicted++;
       if (b.firstId + b.count <= this.first && b !== this.batches[this.batches.length - 1]) {
         this.batches.shift();
