@@ -20,8 +20,8 @@ const ORIGIN = ascii(',"origin":');
 /** The end of most rows: no problems, no origin. */
 const QUIET_END = ascii(',"problems":[],"origin":null}');
 const NULL = ascii('null');
-/** Hundredths written by hand below this (10^5 s). */
-export const HUNDREDTHS = 10_000_000;
+/** Hundredths written by hand below this (durations under 10 s): above it, String(n). */
+export const HUNDREDTHS = 1_000_000;
 /** Longest text of a finite number (String(-1.2345678901234567e-300) is 24 characters). */
 const MAX_NUMBER = 25;
 const FIXED = ID.length + SEQ.length + AT.length + SIZE.length + MS.length + PROBLEMS.length + ORIGIN.length + 1 + 6 * MAX_NUMBER;
@@ -55,9 +55,9 @@ function putWhole(buf: Buffer, at: number, n: number): number {
 }
 
 /**
- * jsonNum's text (String(n), or null) as bytes. A whole number below 2^32 and a number of hundredths below 10^6 (the
+ * jsonNum's text (String(n), or null) as bytes. A whole number below 2^32 and a number of hundredths below HUNDREDTHS (the
  * listener's durations are rounded so) are written digit by digit: String of the double nearest c/100 is c's digits
- * with the point two from the end and trailing zeros dropped (a test compares all 10^7 of them); others from String(n).
+ * with the point two from the end and trailing zeros dropped (a test compares all 10^6 of them); others from String(n).
  */
 export function putNumber(buf: Buffer, at: number, n: number | null): number {
   if (n === null) return put(buf, at, NULL);
