@@ -409,7 +409,7 @@ describe('the event stream', () => {
   });
 
   it('streams the rows as the API lists them, byte for byte, across batches and with non-ASCII text', () => {
-    const store = new DeliveryStore({ keep: 2000, maxBytes: 1e9 }, rowJson);
+    const store = new DeliveryStore({ keep: 2000, maxBytes: 1e9 }, writeRowJson);
     const hub = new EventHub(store);
     const res = fakeResponse(100_000);
     hub.attach(res as unknown as ServerResponse, 0);
@@ -437,7 +437,7 @@ describe('the event stream', () => {
   });
 
   it('lists rows through the API exactly as the rows\' JSON text would, for any window', () => {
-    const store = new DeliveryStore({ keep: 700, maxBytes: 1e9 }, rowJson);
+    const store = new DeliveryStore({ keep: 700, maxBytes: 1e9 }, writeRowJson);
     for (let i = 1; i <= 1000; i++) store.addDelivery(report(i, { path: `/ü/${i}`, problems: i % 4 === 0 ? ['signature'] : [] }), Buffer.alloc(3000 + i, 0x41));
     const ctx = { store } as unknown as ApiContext;
     for (const [after, limit] of [[0, 5000], [0, 10], [299, 1], [300, 100], [650, 500], [999, 5], [1000, 5], [5000, 5], [400, 0]] as const) {

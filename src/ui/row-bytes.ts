@@ -55,9 +55,10 @@ function putWhole(buf: Buffer, at: number, n: number): number {
 }
 
 /**
- * jsonNum's text (String(n), or null) as bytes. A whole number below 2^32 and a number of hundredths below HUNDREDTHS (the
- * listener's durations are rounded so) are written digit by digit: String of the double nearest c/100 is c's digits
- * with the point two from the end and trailing zeros dropped (a test compares all 10^6 of them); others from String(n).
+ * jsonNum's text (String(n), or null) as bytes. A whole number below 2^32, and a number of hundredths below HUNDREDTHS
+ * (the listener rounds its durations so), are written digit by digit: String of the double nearest c/100 is c's
+ * digits with the point two from the end and trailing zeros dropped (a test compares all 10^6 of them). Others
+ * from String(n).
  */
 export function putNumber(buf: Buffer, at: number, n: number | null): number {
   if (n === null) return put(buf, at, NULL);
