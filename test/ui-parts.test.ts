@@ -118,8 +118,9 @@ describe('the store', () => {
     });
     for (let i = 1; i <= 2; i++) s.addDelivery(report(i), Buffer.from(`{"a":${i}}`));
     const bytes = s.bytes;
-    expect(() => s.addDelivery(report(3), Buffer.from('{"a":3}'))).toThrow('no row');
-    expect([s.size, s.lastId, s.bytes]).toEqual([2, 2, bytes]);
+    // A resend of #1 that fails to be stored: #1 lists no resend, and the next delivery is not linked to #1.
+    expect(() => s.addDelivery(report(3), Buffer.from('{"a":3}'), 1)).toThrow('no row');
+    expect([s.size, s.lastId, s.bytes, s.get(1)!.resends]).toEqual([2, 2, bytes, undefined]);
     for (let i = 4; i <= 5; i++) s.addDelivery(report(i), Buffer.from(`{"a":${i}}`));
     expect(s.after(0).map((e) => [e.id, e.report.seq, e.body.toString()])).toEqual([[1, 1, '{"a":1}'], [2, 2, '{"a":2}'], [3, 4, '{"a":4}'], [4, 5, '{"a":5}']]);
     expect(s.rowsJson(0, 10).json).toBe([1, 2, 4, 5].map((seq, k) => JSON.stringify(makeRow(k + 1, report(seq), undefined, 7))).join(','));

@@ -139,13 +139,11 @@ export class DeliveryStore {
   /** Adds a delivery; its parsed body is not kept when the raw bytes parse back to it. */
   addDelivery(report: ReportLike, body: Buffer, origin?: number): number {
     const keepBody = !(report.bodyKind === 'json' && report.contentEncoding === undefined) && report.body !== undefined && report.body !== null;
-    if (origin !== undefined) this.link(this.nextId, { origin });
-    return this.add(report, reportJson(report, keepBody), body);
+    return this.add(report, reportJson(report, keepBody), body, origin === undefined ? undefined : { origin });
   }
 
   addSent(sent: SentInfo, body: Buffer, origin: number, stub: ReportLike): number {
-    this.link(this.nextId, { kind: 'sent', origin, sent });
-    return this.add(stub, JSON.stringify(stub), body);
+    return this.add(stub, JSON.stringify(stub), body, { kind: 'sent', origin, sent });
   }
 
   private link(id: number, extras: Extras): void {
@@ -168,7 +166,8 @@ export class DeliveryStore {
     return n;
   }
 
-  private add(report: ReportLike, json: string | Uint8Array, body: Buffer): number {
+  /** Adds an entry, linked to its origin once it is stored (nothing is linked, nor kept, if making it throws). */
+  private add(report: ReportLike, json: string | Uint8Array, body: Buffer, extras?: Extras): number {
     const id = this.nextId++;
     let batch = this.batches[this.batches.length - 1];
     if (!batch || batch.data.used >= BATCH_BYTES || batch.rows.used >= BATCH_BYTES / 4 - 4096) {
@@ -182,13 +181,14 @@ export class DeliveryStore {
     try {
       if (batch.count > 0) rows.byte(0x2c); // ','
       // The maker writes the row's bytes into `rows` itself and returns undefined, or returns its JSON text or value.
-      const made = this.row(id, report, this.extras.size === 0 ? undefined : this.extras.get(id), body.length, rows);
+      const made = this.row(id, report, extras, body.length, rows);
       if (made !== undefined) rows.text(typeof made === 'string' ? made : JSON.stringify(made));
     } catch (e) {
       rows.used = rowsUsed;
       this.nextId--;
       throw e;
     }
+    if (extras) this.link(id, extras);
     batch.add(json, body, this.name(report.provider), this.name(report.event));
     this.total += batch.bytes - before + ENTRY_OVERHEAD;
     this.evict();
