@@ -15,6 +15,8 @@ import { allowedHosts, check, tokenMatches } from '../src/ui/security.js';
 import { DeliveryStore, type ReportLike } from '../src/ui/store.js';
 import { deliveryJsonLine } from '../src/output/delivery.js';
 import { makeRow, makeScrubber, publicReport, rowJson, rowOf, rowsDocument } from '../src/ui/views.js';
+import { Bytes } from '../src/ui/batch.js';
+import { HUNDREDTHS, putNumber, writeRowJson } from '../src/ui/row-bytes.js';
 
 const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
   type: 'delivery',
@@ -109,6 +111,21 @@ describe('the store', () => {
     expect(s.bytes - sum).toBeLessThanOrEqual(s.size);
   });
 
+  it('is left as it was by a row maker that throws, and goes on from there', () => {
+    const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, (id, r, x, n, out) => {
+      if (id === 3 && r.seq === 3) throw new Error('no row');
+      return writeRowJson(id, r, x, n, out);
+    });
+    for (let i = 1; i <= 2; i++) s.addDelivery(report(i), Buffer.from(`{"a":${i}}`));
+    const bytes = s.bytes;
+    // A resend of #1 that fails to be stored: #1 lists no resend, and the next delivery is not linked to #1.
+    expect(() => s.addDelivery(report(3), Buffer.from('{"a":3}'), 1)).toThrow('no row');
+    expect([s.size, s.lastId, s.bytes, s.get(1)!.resends]).toEqual([2, 2, bytes, undefined]);
+    for (let i = 4; i <= 5; i++) s.addDelivery(report(i), Buffer.from(`{"a":${i}}`));
+    expect(s.after(0).map((e) => [e.id, e.report.seq, e.body.toString()])).toEqual([[1, 1, '{"a":1}'], [2, 2, '{"a":2}'], [3, 4, '{"a":4}'], [4, 5, '{"a":5}']]);
+    expect(s.rowsJson(0, 10).json).toBe([1, 2, 4, 5].map((seq, k) => JSON.stringify(makeRow(k + 1, report(seq), undefined, 7))).join(','));
+  });
+
   it('finds the previous delivery of the same event, and searches bodies', () => {
     const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, makeRow);
     s.addDelivery(report(1), Buffer.from('{"user":"Ünïcode-ABC"}'));
@@ -178,6 +195,60 @@ describe('views', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('writes a row\'s bytes into the store\'s buffer exactly as the UTF-8 of serializing the row object, for any report', () => {
+    const text = fc.oneof(fc.constantFrom('/webhook', 'valid', 'POST', 'reward', 'é🎉', '', 'a"\\b\u2028\u0000', '2026-11-29T10:00:00.000Z', '\u007f', 'say "hi"', 'C:\\x', '~ '), fc.string({ unit: 'binary', maxLength: 6 }));
+    const numbers = fc.oneof(
+      fc.constantFrom(0, -0, 200, 401, 2.5, 0.05, 9.99, 10.1, 2 ** 32 - 1, 2 ** 32, -1, 1e21, 1e-7, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY),
+      fc.integer({ min: 0, max: HUNDREDTHS + 10 }).map((c) => c / 100),
+      fc.double(),
+    );
+    const value = fc.oneof(text, numbers, fc.constant(null), fc.constant(undefined), fc.constant(['x']));
+    const rep = fc.record(
+      {
+        seq: value,
+        receivedAt: value,
+        method: value,
+        path: value,
+        provider: value,
+        event: value,
+        verdict: value,
+        status: value,
+        size: value,
+        durationMs: value,
+        problems: fc.oneof(fc.constant([]), fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }), value),
+        signature: fc.oneof(value, fc.record({ status: value, scheme: value }, { requiredKeys: [] })),
+        schema: fc.oneof(value, fc.record({ status: value, issues: fc.oneof(value, fc.array(fc.constant({ path: 'a', message: 'm' }), { maxLength: 3 })) }, { requiredKeys: [] })),
+        duplicate: fc.oneof(value, fc.record({ firstSeq: value }, { requiredKeys: [] })),
+      },
+      { requiredKeys: [] },
+    );
+    const extras = fc.oneof(fc.constant(undefined), fc.record({ origin: fc.integer({ min: 1, max: 2 ** 40 }) }), fc.constant({ kind: 'sent' as const, sent: { url: 'http://u:p@x/', method: 'POST', path: '/', headers: {} } }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(rep, extras, fc.integer({ min: 1, max: 2 ** 33 })), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 600 }), (reports, capacity) => {
+        // A small, reused buffer full of other bytes: rows grow it, and nothing of the old bytes may show.
+        const out = new Bytes(capacity, Buffer.alloc(capacity, 0xa5), 64);
+        const want: Buffer[] = [];
+        for (const [r, x, id] of reports) {
+          const made = writeRowJson(id, r as ReportLike, x, 99, out);
+          if (made !== undefined) out.text(made);
+          want.push(Buffer.from(JSON.stringify(makeRow(id, r as ReportLike, x, 99))));
+        }
+        expect(out.buf.subarray(0, out.used).toString('latin1')).toBe(Buffer.concat(want).toString('latin1'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes every number of hundredths below its bound as String() does', () => {
+    const buf = Buffer.alloc(64);
+    for (let c = 0; c < HUNDREDTHS; c++) {
+      const n = c / 100;
+      const end = putNumber(buf, 0, n);
+      if (buf.toString('latin1', 0, end) !== String(n)) expect(buf.toString('latin1', 0, end)).toBe(String(n));
+    }
+    for (const n of [HUNDREDTHS / 100, 1e5 + 0.01, 0.001, 0.015, 1 / 3, -0.05, 2 ** 32 + 0.5]) expect(buf.toString('latin1', 0, putNumber(buf, 0, n))).toBe(String(n));
   });
 
   it('stores the report text `listen --json` just made, or makes the same text itself', () => {
@@ -339,7 +410,7 @@ describe('the event stream', () => {
   });
 
   it('streams the rows as the API lists them, byte for byte, across batches and with non-ASCII text', () => {
-    const store = new DeliveryStore({ keep: 2000, maxBytes: 1e9 }, rowJson);
+    const store = new DeliveryStore({ keep: 2000, maxBytes: 1e9 }, writeRowJson);
     const hub = new EventHub(store);
     const res = fakeResponse(100_000);
     hub.attach(res as unknown as ServerResponse, 0);
@@ -367,7 +438,7 @@ describe('the event stream', () => {
   });
 
   it('lists rows through the API exactly as the rows\' JSON text would, for any window', () => {
-    const store = new DeliveryStore({ keep: 700, maxBytes: 1e9 }, rowJson);
+    const store = new DeliveryStore({ keep: 700, maxBytes: 1e9 }, writeRowJson);
     for (let i = 1; i <= 1000; i++) store.addDelivery(report(i, { path: `/ü/${i}`, problems: i % 4 === 0 ? ['signature'] : [] }), Buffer.alloc(3000 + i, 0x41));
     const ctx = { store } as unknown as ApiContext;
     for (const [after, limit] of [[0, 5000], [0, 10], [299, 1], [300, 100], [650, 500], [999, 5], [1000, 5], [5000, 5], [400, 0]] as const) {

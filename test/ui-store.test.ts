@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Bytes, WARM_AHEAD } from '../src/ui/batch.js';
 import { DeliveryStore, type Entry, type ReportLike } from '../src/ui/store.js';
 import { makeRow } from '../src/ui/views.js';
+import { writeRowJson } from '../src/ui/row-bytes.js';
 import { deliveryJsonParts } from '../src/output/delivery.js';
 import type { DeliveryReport } from '../src/http/listen-types.js';
 
@@ -52,13 +53,17 @@ const delivery = fc.record({
   kind: fc.constantFrom('json' as const, 'malformed-json' as const, 'form' as const),
   textBody: text,
   body: bytes,
+  // The row's own fields: a time, a duration in hundredths or any double, problems (row-bytes.ts writes them by hand).
+  at: fc.oneof(fc.constant('2026-11-29T10:00:00.000Z'), text),
+  ms: fc.oneof(fc.integer({ min: 0, max: 2e6 }).map((c) => c / 100), fc.double()),
+  problems: fc.oneof(fc.constant<string[]>([]), fc.array(text, { maxLength: 3 })),
 });
 type Delivery = typeof delivery extends fc.Arbitrary<infer T> ? T : never;
 
 const reportOf = (seq: number, d: Delivery): ReportLike => ({
   type: 'delivery',
   seq,
-  receivedAt: '2026-11-29T10:00:00.000Z',
+  receivedAt: d.at,
   method: 'POST',
   path: d.path,
   query: {},
@@ -67,14 +72,14 @@ const reportOf = (seq: number, d: Delivery): ReportLike => ({
   provider: 'customerglu',
   event: d.event,
   verdict: 'valid',
-  problems: [],
+  problems: d.problems,
   signature: { status: 'valid', ok: true, reason: 'X-CG-SIGNATURE matches' },
   auth: { status: 'none', ok: true, reason: '' },
   schema: { status: 'valid', issues: [] },
   bodyKind: d.kind,
   duplicate: null,
   status: 200,
-  durationMs: 1.5,
+  durationMs: d.ms,
   // A 'json' body is dropped from the kept text (the raw bytes give it back); the others are kept in it.
   body: d.kind === 'json' ? { n: seq } : d.textBody,
 });
@@ -99,8 +104,9 @@ function same(got: unknown, want: unknown): void {
 describe('the store, byte for byte', () => {
   it('gives back every kept delivery as it arrived, across recycled and grown batches', () => {
     fc.assert(
-      fc.property(fc.array(delivery, { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), (ds, keep, copies, viaJson) => {
-        const s = new DeliveryStore({ keep, maxBytes: 1e9 }, makeRow);
+      fc.property(fc.array(delivery, { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.boolean(), (ds, keep, copies, viaJson, rowBytes) => {
+        // The row as makeRow's value, or written as bytes into the rows buffer (writeRowJson, as `listen --ui` does).
+        const s = new DeliveryStore({ keep, maxBytes: 1e9 }, rowBytes ? writeRowJson : makeRow);
         // Each delivery several times over, so that batches fill (1 MB), are evicted and their buffers reused.
         const all = Array.from({ length: copies }, () => ds).flat();
         for (const [k, d] of all.entries()) {
@@ -129,8 +135,8 @@ describe('the store, byte for byte', () => {
 
   it('counts the bytes it keeps as the bytes written, and stays within its byte bound', () => {
     fc.assert(
-      fc.property(fc.array(delivery, { minLength: 1, maxLength: 300 }), fc.integer({ min: 20_000, max: 3_000_000 }), (ds, maxBytes) => {
-        const s = new DeliveryStore({ keep: 1e6, maxBytes }, makeRow);
+      fc.property(fc.array(delivery, { minLength: 1, maxLength: 300 }), fc.integer({ min: 20_000, max: 3_000_000 }), fc.boolean(), (ds, maxBytes, rowBytes) => {
+        const s = new DeliveryStore({ keep: 1e6, maxBytes }, rowBytes ? writeRowJson : makeRow);
         const all = [...ds, ...ds, ...ds, ...ds];
         for (const [k, d] of all.entries()) s.addDelivery(reportOf(k + 1, d), Buffer.from(d.body));
         let sum = 0;

@@ -12,7 +12,8 @@ import { RESEND_HEADER } from './resend.js';
 import { newToken } from './security.js';
 import { startUiServer } from './server.js';
 import { DeliveryStore, type ReportLike } from './store.js';
-import { makeScrubber, rowJson } from './views.js';
+import { makeScrubber } from './views.js';
+import { writeRowJson } from './row-bytes.js';
 import { redactUrl } from '../core/redact.js';
 import { loadAllProviders } from '../providers/index.js';
 import { VERSION } from '../version.js';
@@ -49,7 +50,7 @@ export interface Inspector {
 
 export async function startInspector(listen: ListenOptions, options: InspectorOptions = {}): Promise<Inspector> {
   const assets: Assets = loadAssets(options.assetsDir);
-  const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }, rowJson);
+  const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }, writeRowJson);
   const hub = new EventHub(store);
   const token = newToken();
   const creds: Credentials = {

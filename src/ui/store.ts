@@ -6,7 +6,7 @@
 // with its row and its body, into a batch buffer: the collector sees a few objects per thousand deliveries.
 import type { DeliveryReport } from '../http/listen.js';
 import { takeReportHeadBytes } from '../output/delivery.js';
-import { Batch, BATCH_BYTES } from './batch.js';
+import { Batch, BATCH_BYTES, type Bytes } from './batch.js';
 
 /** What the inspector reads of a report: every field optional, so that new or renamed fields never break it. */
 export type ReportLike = Partial<DeliveryReport> & Record<string, unknown>;
@@ -122,25 +122,28 @@ export class DeliveryStore {
   private readonly extras = new Map<number, Extras>();
   /** Provider and event names, one string each however many deliveries carry them. */
   private readonly names = new Map<string, string>();
+  private recentName: string | undefined;
+  private otherName: string | undefined;
   /** Entries evicted so far (the page says how many are gone). */
   evicted = 0;
 
   constructor(
     readonly options: StoreOptions,
-    /** Makes the list row of an entry (views.ts rowJson, or makeRow), from its report and extras: JSON text or a value. */
-    private readonly row: (id: number, report: ReportLike, extras: Extras | undefined, bodyLength: number) => unknown,
+    /**
+     * Makes the list row of an entry from its report and extras: its JSON text or a value (views.ts rowJson, makeRow),
+     * or undefined once it wrote the row's UTF-8 into `out` itself (row-bytes.ts writeRowJson).
+     */
+    private readonly row: (id: number, report: ReportLike, extras: Extras | undefined, bodyLength: number, out: Bytes) => unknown,
   ) {}
 
   /** Adds a delivery; its parsed body is not kept when the raw bytes parse back to it. */
   addDelivery(report: ReportLike, body: Buffer, origin?: number): number {
     const keepBody = !(report.bodyKind === 'json' && report.contentEncoding === undefined) && report.body !== undefined && report.body !== null;
-    if (origin !== undefined) this.link(this.nextId, { origin });
-    return this.add(report, reportJson(report, keepBody), body);
+    return this.add(report, reportJson(report, keepBody), body, origin === undefined ? undefined : { origin });
   }
 
   addSent(sent: SentInfo, body: Buffer, origin: number, stub: ReportLike): number {
-    this.link(this.nextId, { kind: 'sent', origin, sent });
-    return this.add(stub, JSON.stringify(stub), body);
+    return this.add(stub, JSON.stringify(stub), body, { kind: 'sent', origin, sent });
   }
 
   private link(id: number, extras: Extras): void {
@@ -150,24 +153,44 @@ export class DeliveryStore {
 
   private name(s: unknown): string | null {
     if (typeof s !== 'string') return null;
+    // A delivery's provider and event are nearly always the previous delivery's: no map lookup for them.
+    if (s === this.recentName) return this.recentName;
+    if (s === this.otherName) return this.otherName;
     let n = this.names.get(s);
     if (n === undefined) {
       if (this.names.size > 10_000) this.names.clear(); // names come from the network: bounded
       this.names.set(s, (n = s));
     }
+    this.otherName = this.recentName;
+    this.recentName = n;
     return n;
   }
 
-  private add(report: ReportLike, json: string | Uint8Array, body: Buffer): number {
+  /** Adds an entry, linked to its origin once it is stored (nothing is linked, nor kept, if making it throws). */
+  private add(report: ReportLike, json: string | Uint8Array, body: Buffer, extras?: Extras): number {
     const id = this.nextId++;
-    const made = this.row(id, report, this.extras.get(id), body.length);
-    const row = typeof made === 'string' ? made : JSON.stringify(made);
     let batch = this.batches[this.batches.length - 1];
     if (!batch || batch.data.used >= BATCH_BYTES || batch.rows.used >= BATCH_BYTES / 4 - 4096) {
       this.batches.push((batch = new Batch(id, this.spare)));
       this.spare = undefined;
     }
-    this.total += batch.add(json, row, body, this.name(report.provider), this.name(report.event)) + ENTRY_OVERHEAD;
+    const before = batch.bytes;
+    // The row first, into its own buffer: a row maker that throws leaves the batch as it was.
+    const rows = batch.rows;
+    const rowsUsed = rows.used;
+    try {
+      if (batch.count > 0) rows.byte(0x2c); // ','
+      // The maker writes the row's bytes into `rows` itself and returns undefined, or returns its JSON text or value.
+      const made = this.row(id, report, extras, body.length, rows);
+      if (made !== undefined) rows.text(typeof made === 'string' ? made : JSON.stringify(made));
+    } catch (e) {
+      rows.used = rowsUsed;
+      this.nextId--;
+      throw e;
+    }
+    if (extras) this.link(id, extras);
+    batch.add(json, body, this.name(report.provider), this.name(report.event));
+    this.total += batch.bytes - before + ENTRY_OVERHEAD;
     this.evict();
     return id;
   }
@@ -175,9 +198,9 @@ export class DeliveryStore {
   private evict(): void {
     while (this.size > 1 && (this.size > this.options.keep || this.total > this.options.maxBytes)) {
       const id = this.first++;
-      const b = this.batchOf(id)!;
+      const b = this.batches[0]!; // the oldest entry is always in the first batch
       this.total -= b.entryBytes(id - b.firstId) + ENTRY_OVERHEAD;
-      this.extras.delete(id);
+      if (this.extras.size > 0) this.extras.delete(id);
       this.evicted++;
       if (b.firstId + b.count <= this.first && b !== this.batches[this.batches.length - 1]) {
         this.batches.shift();

@@ -49,17 +49,16 @@ const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
 type Middle = Pick<Row, 'method' | 'path' | 'provider' | 'scheme' | 'event' | 'verdict' | 'status' | 'sig' | 'auth' | 'schema' | 'issues'> & {
   /** Their JSON, from `,"method":` to `"dup":`. */
   text: string;
+  /** `"` (the time's closing quote) and `text`, as UTF-8: made when first written as bytes (row-bytes.ts). */
+  bytes?: Buffer;
 };
 let lastMiddle: Middle | undefined;
 
 /**
- * `JSON.stringify(makeRow(…))` for a delivery, written directly: it runs on the listener's hot path for every
- * delivery. The middle of the row (method … issues) is serialized again only when it differs from the previous
- * delivery's, which under a steady sender it rarely does. Same fields, same order, same text (a property test
- * compares the two).
+ * The middle of a delivery's row (method … issues, up to `"dup":`): the previous delivery's when every field is the
+ * same, which under a steady sender it nearly always is, else serialized anew.
  */
-export function rowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLength: number): string {
-  if (x?.kind === 'sent') return JSON.stringify(makeRow(id, r, x, bodyLength)); // rare: the inspector's own requests
+export function rowMiddle(r: ReportLike): Middle {
   const sig = r.signature as Record<string, unknown> | undefined;
   const list = field(r.schema, 'issues');
   const method = str(r.method, 'POST');
@@ -73,30 +72,52 @@ export function rowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLe
   const auth = str(field(r.auth, 'status'), 'none');
   const schema = str(field(r.schema, 'status'), 'skipped');
   const issues = Array.isArray(list) ? list.length : 0;
-  let m = lastMiddle;
+  const m = lastMiddle;
   if (
-    m === undefined ||
-    m.path !== path ||
-    m.event !== event ||
-    m.verdict !== verdict ||
-    m.status !== status ||
-    m.sig !== sigStatus ||
-    m.schema !== schema ||
-    m.issues !== issues ||
-    m.auth !== auth ||
-    m.provider !== provider ||
-    m.scheme !== scheme ||
-    m.method !== method
-  ) {
-    const text =
-      `,"method":${jsonText(method)},"path":${jsonText(path)},"provider":${jsonText(provider)},"scheme":${jsonText(scheme)},"event":${jsonText(event)}` +
-      `,"verdict":${jsonText(verdict)},"status":${jsonNum(status)},"sig":${jsonText(sigStatus)},"auth":${jsonText(auth)},"schema":${jsonText(schema)},"issues":${issues},"dup":`;
-    lastMiddle = m = { method, path, provider, scheme, event, verdict, status, sig: sigStatus, auth, schema, issues, text };
-  }
+    m !== undefined &&
+    m.path === path &&
+    m.event === event &&
+    m.verdict === verdict &&
+    m.status === status &&
+    m.sig === sigStatus &&
+    m.schema === schema &&
+    m.issues === issues &&
+    m.auth === auth &&
+    m.provider === provider &&
+    m.scheme === scheme &&
+    m.method === method
+  )
+    return m;
+  const text =
+    `,"method":${jsonText(method)},"path":${jsonText(path)},"provider":${jsonText(provider)},"scheme":${jsonText(scheme)},"event":${jsonText(event)}` +
+    `,"verdict":${jsonText(verdict)},"status":${jsonNum(status)},"sig":${jsonText(sigStatus)},"auth":${jsonText(auth)},"schema":${jsonText(schema)},"issues":${issues},"dup":`;
+  return (lastMiddle = { method, path, provider, scheme, event, verdict, status, sig: sigStatus, auth, schema, issues, text });
+}
+
+/** The problems of a row as JSON (the strings among them). */
+export const problemsJson = (r: ReportLike): string => {
   const problems = Array.isArray(r.problems) ? r.problems : [];
+  return problems.length === 0 ? '[]' : JSON.stringify(problems.filter((p): p is string => typeof p === 'string'));
+};
+
+/** Fields read from a report for a row, the way makeRow reads them. */
+export const rowAt = (r: ReportLike): string => str(r.receivedAt);
+export const rowDup = (r: ReportLike): number | null => num(field(r.duplicate, 'firstSeq'));
+export const rowSize = (r: ReportLike, bodyLength: number): number => num(r.size) ?? bodyLength;
+export { num as rowNum };
+
+/**
+ * `JSON.stringify(makeRow(…))` for a delivery, written directly: it runs on the listener's hot path for every
+ * delivery. The middle of the row (method … issues) is serialized again only when it differs from the previous
+ * delivery's (rowMiddle). Same fields, same order, same text (a property test compares the two). The store writes
+ * the same bytes without making this text (row-bytes.ts).
+ */
+export function rowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLength: number): string {
+  if (x?.kind === 'sent') return JSON.stringify(makeRow(id, r, x, bodyLength)); // rare: the inspector's own requests
+  const m = rowMiddle(r);
   return (
-    `{"id":${id},"seq":${jsonNum(num(r.seq))},"kind":"delivery","at":${jsonText(str(r.receivedAt))}${m.text}${jsonNum(num(field(r.duplicate, 'firstSeq')))}` +
-    `,"size":${jsonNum(num(r.size) ?? bodyLength)},"ms":${jsonNum(num(r.durationMs))},"problems":${problems.length === 0 ? '[]' : JSON.stringify(problems.filter((p): p is string => typeof p === 'string'))},"origin":${jsonNum(x?.origin ?? null)}}`
+    `{"id":${id},"seq":${jsonNum(num(r.seq))},"kind":"delivery","at":${jsonText(rowAt(r))}${m.text}${jsonNum(rowDup(r))}` +
+    `,"size":${jsonNum(rowSize(r, bodyLength))},"ms":${jsonNum(num(r.durationMs))},"problems":${problemsJson(r)},"origin":${jsonNum(x?.origin ?? null)}}`
   );
 }
 
