@@ -22,6 +22,8 @@ export default {
     '!src/signing/schemes/types.ts',
     '!src/signing/index.ts',
     'src/http/inspect.ts',
+    // The duplicate memory's ring and index (wave 13): a wrong probe would call a new delivery a duplicate.
+    'src/http/dedup.ts',
     'src/core/capture*.ts',
     'src/core/paths.ts',
     'src/core/redact.ts',

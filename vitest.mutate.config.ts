@@ -42,6 +42,7 @@ export default defineConfig({
             'test/hmac-pads.test.ts',
             'test/listen-inspect.test.ts',
             'test/listen-parts.test.ts',
+            'test/listen-bookkeeping.test.ts',
           ],
           exclude: ISOLATED,
           // Stryker switches mutants on at run time (a global read on every call), so test files can share loaded
