@@ -112,9 +112,24 @@ describe('DedupTracker (ring and open-addressing index)', () => {
     for (const [key, first] of oracle.seen) expect(t.firstSeq(key)).toBe(first);
   });
 
-  it('refuses a limit it cannot index', () => {
-    expect(() => new DedupTracker(0)).toThrow(RangeError);
+  it('refuses a limit it cannot index, and takes the largest it can', () => {
+    expect(() => new DedupTracker(0)).toThrow(/limit 1 to 16777216, got 0/);
     expect(() => new DedupTracker(2 ** 24 + 1)).toThrow(RangeError);
+    const largest = new DedupTracker(2 ** 24);
+    expect(largest.claim('k', 1)).toBeUndefined();
+    expect(largest.claim('k', 2)).toBe(1);
+  });
+
+  it('a delivery without a key (not JSON, no key reader answer) is never a duplicate and changes nothing', () => {
+    const t = new DedupTracker(4);
+    t.claim('a', 1);
+    expect(t.claim(undefined, 2)).toBeUndefined();
+    expect(t.claim(undefined, 3)).toBeUndefined();
+    t.remember(undefined, 4);
+    t.release(undefined, 2);
+    expect(t.firstSeq(undefined)).toBeUndefined();
+    expect(t.size).toBe(1);
+    expect(t.firstSeq('a')).toBe(1);
   });
 });
 
