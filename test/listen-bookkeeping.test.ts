@@ -11,29 +11,8 @@ import { DedupTracker } from '../src/http/dedup.js';
 import { inspectDelivery } from '../src/http/inspect.js';
 import { buildReport, headerMap } from '../src/http/listen-report.js';
 import { loadProvider } from '../src/providers/index.js';
-import type { ProviderDef } from '../src/providers/types.js';
-
-/** The tracker as a Map in insertion order (what DedupTracker was): the oracle. */
-class MapTracker {
-  readonly seen = new Map<string, number>();
-  constructor(private readonly limit: number) {}
-  claim(key: string, seq: number): number | undefined {
-    const first = this.seen.get(key);
-    if (first !== undefined) return first;
-    this.store(key, seq);
-    return undefined;
-  }
-  release(key: string, seq: number): void {
-    if (this.seen.get(key) === seq) this.seen.delete(key);
-  }
-  remember(key: string, seq: number): void {
-    if (!this.seen.has(key)) this.store(key, seq);
-  }
-  private store(key: string, seq: number): void {
-    if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(key, seq);
-  }
-}
+import { MapTracker } from './helpers/map-tracker.js';
+import { stubProvider } from './helpers/stub-provider.js';
 
 /** Every key in one of `buckets` places of the index: long runs, wrapped runs, and tags that match other keys. */
 const colliding = (buckets: number) =>
@@ -230,20 +209,7 @@ describe('the checks that skip work', () => {
 
   it('the duplicate key: the provider id, a colon and its key, whatever the key reader gives back', () => {
     const keyed = (key: unknown, own = true): string | undefined => {
-      const provider: ProviderDef = {
-        id: 'kp',
-        name: 'kp',
-        description: '',
-        kind: 'webhook',
-        signing: { scheme: 'none', secretRequired: false, description: '' },
-        headers: {},
-        retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: '' },
-        events: [],
-        template: () => ({}),
-        eventOf: () => undefined,
-        detect: () => 1,
-        ...(own ? { dedupKey: () => key as string } : {}),
-      };
+      const provider = stubProvider('kp', { detect: () => 1, ...(own ? { dedupKey: () => key as string } : {}) });
       return inspectDelivery({ method: 'POST', path: '/', query: {}, headers: {}, body: Buffer.from('{"a":1}') }, { providers: [provider], credentials: { secrets: [] } }).dedupKey;
     };
     expect(keyed('r-1')).toBe('kp:r-1');
@@ -257,22 +223,15 @@ describe('the checks that skip work', () => {
   });
 
   it("an event named by two definitions (one's name, the other's alias) is checked against the first", () => {
-    const provider: ProviderDef = {
-      id: 'two',
-      name: 'two',
-      description: '',
-      kind: 'webhook',
-      signing: { scheme: 'none', secretRequired: false, description: '' },
-      headers: {},
-      retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: '' },
+    const provider = stubProvider('two', {
       events: [
         { name: 'first', description: '', origin: 'DOC', schema: z.object({ a: z.string() }) },
         { name: 'second', aliases: ['first'], description: '', origin: 'DOC', schema: z.object({ b: z.string() }) },
       ],
-      template: () => ({}),
       eventOf: () => 'first',
       detect: () => 1,
-    };
+    });
+
     const check = (json: string) => inspectDelivery({ method: 'POST', path: '/', query: {}, headers: {}, body: Buffer.from(json) }, { providers: [provider], credentials: { secrets: [] } }).schema.status;
     expect(check('{"a":"x"}')).toBe('valid');
     expect(check('{"b":"x"}')).toBe('invalid');

@@ -8,23 +8,7 @@ import { deliveryJsonLine, formatDelivery, formatSummary } from '../src/output/d
 import { Chalk } from 'chalk';
 import { loadAllProviders, loadProvider } from '../src/providers/index.js';
 import type { ProviderDef } from '../src/providers/types.js';
-
-/** A bare provider for scheme and detection tests (the real ones are exercised above and in the e2e tests). */
-function stubProvider(id: string): ProviderDef {
-  return {
-    id,
-    name: id,
-    description: '',
-    kind: 'webhook',
-    signing: { scheme: 'none', secretRequired: false, description: '' },
-    headers: {},
-    retry: { attempts: 1, delaysMs: [0], success: '2xx', origin: 'NONE', description: '' },
-    events: [],
-    template: () => ({}),
-    eventOf: () => undefined,
-    detect: () => 0,
-  };
-}
+import { stubProvider } from './helpers/stub-provider.js';
 
 const VECTOR_BODY = '{"campaignId":"6bab1116-ae8e-4644-9cee-7a3d8ee9aff3","type":"direct","userId":"test-8-june-9","rewardId":"acdc71c6-08ad-4cd9-8c1e-3c812487b854","rewardName":"$15","rewardAmount":15,"details":{"currency":"USD","value":15,"reward_reason":"got_referred","userAName":"Test Solve 7","userAId":"test-8-june-7"}}';
 const VECTOR_TOKEN = 'PbTJp694bmgrfJpJPQmrjGfjgq';

@@ -14,6 +14,7 @@ import { relayUrl } from '../src/http/listen-forward.js';
 import type { IncomingMessage } from 'node:http';
 import { maskHeaders } from '../src/core/redact.js';
 import { answerBody, buildReport, failedAnalysis } from '../src/http/listen-report.js';
+import { MapTracker } from './helpers/map-tracker.js';
 import { startListener } from '../src/http/listen.js';
 
 describe('DedupTracker', () => {
@@ -46,28 +47,6 @@ describe('DedupTracker', () => {
   });
 });
 
-/** The tracker as it was first written (a fresh iterator for the map's first key): the oracle for the kept iterator. */
-class MapOrderTracker {
-  readonly seen = new Map<string, number>();
-  constructor(private readonly limit: number) {}
-  claim(key: string, seq: number): number | undefined {
-    const first = this.seen.get(key);
-    if (first !== undefined) return first;
-    this.store(key, seq);
-    return undefined;
-  }
-  release(key: string, seq: number): void {
-    if (this.seen.get(key) === seq) this.seen.delete(key);
-  }
-  remember(key: string, seq: number): void {
-    if (!this.seen.has(key)) this.store(key, seq);
-  }
-  private store(key: string, seq: number): void {
-    if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(key, seq);
-  }
-}
-
 /**
  * expect(got).toBe(want), run only when Object.is says they differ: a property here checks ~180,000 values a run,
  * and an expect each cost more than the tracker. The same comparison, and the same failure when they differ.
@@ -82,7 +61,7 @@ describe('DedupTracker eviction', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { minLength: 20, maxLength: 400, size: "max" }), (limit, ops) => {
         const t = new DedupTracker(limit);
-        const oracle = new MapOrderTracker(limit);
+        const oracle = new MapTracker(limit);
         const lastSeq = new Map<string, number>();
         let seq = 0;
         for (const { kind, key: k } of ops) {
@@ -126,8 +105,8 @@ describe('DedupTracker eviction', () => {
 
   it('keeps the order when the map grows after some keys were forgotten (its table is rehashed under the kept iterator)', () => {
     const t = new DedupTracker(50);
-    const oracle = new MapOrderTracker(50);
-    const both = (f: (x: DedupTracker | MapOrderTracker) => void) => [t, oracle].forEach(f);
+    const oracle = new MapTracker(50);
+    const both = (f: (x: DedupTracker | MapTracker) => void) => [t, oracle].forEach(f);
     let seq = 0;
     for (let i = 0; i < 60; i++) both((x) => x.claim(`s${i}`, seq + i + 1)); // 10 forgotten: the oldest slot moved on
     seq += 60;
