@@ -42,6 +42,33 @@ const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
   ...extra,
 });
 
+/**
+ * Reports as a row reads them, every field optional and of any type: few distinct values, so that consecutive
+ * reports often share the row's middle and often differ from the one before in one field. `withAuth`: `auth` varied too.
+ */
+function rowReports(text: fc.Arbitrary<string>, value: fc.Arbitrary<unknown>, withAuth: boolean) {
+  return fc.record(
+    {
+      seq: value,
+      receivedAt: value,
+      method: value,
+      path: value,
+      provider: value,
+      event: value,
+      verdict: value,
+      status: value,
+      size: value,
+      durationMs: value,
+      problems: fc.oneof(fc.constant([]), fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }), value),
+      signature: fc.oneof(value, fc.record({ status: value, scheme: value }, { requiredKeys: [] })),
+      ...(withAuth ? { auth: fc.oneof(value, fc.record({ status: value }, { requiredKeys: [] })) } : {}),
+      schema: fc.oneof(value, fc.record({ status: value, issues: fc.oneof(value, fc.array(fc.constant({ path: 'a', message: 'm' }), { maxLength: 3 })) }, { requiredKeys: [] })),
+      duplicate: fc.oneof(value, fc.record({ firstSeq: value }, { requiredKeys: [] })),
+    },
+    { requiredKeys: [] },
+  );
+}
+
 describe('the store', () => {
   it('keeps the last N, evicting the oldest, and finds entries by id', () => {
     const s = new DeliveryStore({ keep: 3, maxBytes: 1e9 }, makeRow);
@@ -166,26 +193,7 @@ describe('views', () => {
     // often differ from the one before in exactly one field.
     const text = fc.oneof(fc.constantFrom('/webhook', 'valid', 'POST', 'reward', 'é🎉', '', 'a"\\b\u2028\u0000', 'invalid'), fc.string({ unit: 'binary', maxLength: 6 }));
     const value = fc.oneof(text, fc.constant(null), fc.constant(undefined), fc.constantFrom(0, -0, 200, 401, 2.5, Number.NaN, Number.POSITIVE_INFINITY), fc.constant(['x']));
-    const rep = fc.record(
-      {
-        seq: value,
-        receivedAt: value,
-        method: value,
-        path: value,
-        provider: value,
-        event: value,
-        verdict: value,
-        status: value,
-        size: value,
-        durationMs: value,
-        problems: fc.oneof(fc.constant([]), fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }), value),
-        signature: fc.oneof(value, fc.record({ status: value, scheme: value }, { requiredKeys: [] })),
-        auth: fc.oneof(value, fc.record({ status: value }, { requiredKeys: [] })),
-        schema: fc.oneof(value, fc.record({ status: value, issues: fc.oneof(value, fc.array(fc.constant({ path: 'a', message: 'm' }), { maxLength: 3 })) }, { requiredKeys: [] })),
-        duplicate: fc.oneof(value, fc.record({ firstSeq: value }, { requiredKeys: [] })),
-      },
-      { requiredKeys: [] },
-    );
+    const rep = rowReports(text, value, true);
     fc.assert(
       fc.property(fc.array(fc.tuple(rep, fc.option(fc.integer({ min: 1, max: 9 }), { nil: undefined })), { minLength: 1, maxLength: 12 }), (reports) => {
         for (const [k, [r, origin]] of reports.entries()) {
@@ -205,25 +213,7 @@ describe('views', () => {
       fc.double(),
     );
     const value = fc.oneof(text, numbers, fc.constant(null), fc.constant(undefined), fc.constant(['x']));
-    const rep = fc.record(
-      {
-        seq: value,
-        receivedAt: value,
-        method: value,
-        path: value,
-        provider: value,
-        event: value,
-        verdict: value,
-        status: value,
-        size: value,
-        durationMs: value,
-        problems: fc.oneof(fc.constant([]), fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }), value),
-        signature: fc.oneof(value, fc.record({ status: value, scheme: value }, { requiredKeys: [] })),
-        schema: fc.oneof(value, fc.record({ status: value, issues: fc.oneof(value, fc.array(fc.constant({ path: 'a', message: 'm' }), { maxLength: 3 })) }, { requiredKeys: [] })),
-        duplicate: fc.oneof(value, fc.record({ firstSeq: value }, { requiredKeys: [] })),
-      },
-      { requiredKeys: [] },
-    );
+    const rep = rowReports(text, value, false);
     const extras = fc.oneof(fc.constant(undefined), fc.record({ origin: fc.integer({ min: 1, max: 2 ** 40 }) }), fc.constant({ kind: 'sent' as const, sent: { url: 'http://u:p@x/', method: 'POST', path: '/', headers: {} } }));
     fc.assert(
       fc.property(fc.array(fc.tuple(rep, extras, fc.integer({ min: 1, max: 2 ** 33 })), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 600 }), (reports, capacity) => {
