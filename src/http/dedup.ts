@@ -1,17 +1,13 @@
 // The listener's memory of accepted deliveries, for flagging duplicates.
-import * as crypto from 'node:crypto';
+import { hash } from 'node:crypto';
 
-// crypto.hash (Node 20.12+) is one call instead of three objects: about twice as fast for a webhook body.
-export const sha256hex: (data: Buffer) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (data) => (crypto as unknown as { hash(a: string, d: Buffer, e: string): string }).hash('sha256', data, 'hex')
-    : (data) => crypto.createHash('sha256').update(data).digest('hex');
+// crypto.hash (Node 20.12+; engines asks for 20.18.1) is one call instead of three objects: about twice as fast for a
+// webhook body.
+export const sha256hex = (data: Buffer): string => hash('sha256', data, 'hex');
 
 /** A fixed-size stand-in for a key of any length: 43 characters (sha256, base64url). */
 export function keyDigest(key: string): string {
-  return typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (crypto as unknown as { hash(a: string, d: string, e: string): string }).hash('sha256', key, 'base64url')
-    : crypto.createHash('sha256').update(key).digest('base64url');
+  return hash('sha256', key, 'base64url');
 }
 
 /** Keys up to this long are kept as they are: an id with its provider's prefix, or `sha256:<hex>` (71). */
