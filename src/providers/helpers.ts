@@ -16,7 +16,18 @@ export function templateFor(templates: Templates) {
   };
 }
 
+// Each name's lower-case form, remembered: detectors look up the same few constant names for every delivery, most of
+// them absent, and toLowerCase scans (and may copy) the name each time. Bounded: a library caller may pass any names.
+const lowerNames = new Map<string, string>();
+const MAX_LOWER_NAMES = 256;
+
 /** Lower-cased header lookup that tolerates a missing header. */
 export function header(headers: Record<string, string>, name: string): string | undefined {
-  return headers[name.toLowerCase()];
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerNames.size >= MAX_LOWER_NAMES) lowerNames.clear();
+    lowerNames.set(name, lower);
+  }
+  return headers[lower];
 }

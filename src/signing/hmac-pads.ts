@@ -22,6 +22,10 @@ export type MacEncoding = 'hex' | 'base64';
  */
 let scratch = Buffer.alloc(1024 + 128);
 
+/** The key whose inner pad the scratch buffer (as it was then) begins with. */
+let padded: PaddedKey | undefined;
+let paddedScratch: Buffer | undefined;
+
 /** The scratch buffer's size now (for tests of the bound). */
 export const scratchBytes = (): number => scratch.length;
 
@@ -61,10 +65,16 @@ export class PaddedKey {
     if (most > SCRATCH_MAX) return createHmac(this.algorithm, this.key).update(prefix, 'utf8').update(body).digest(encoding);
     if (block + most > scratch.length) scratch = Buffer.alloc(Math.min(128 + SCRATCH_MAX, Math.max(2 * scratch.length, block + most)));
     const inner = scratch;
-    inner.set(this.innerPad, 0);
+    // The scratch still begins with this key's inner pad when this key was the last one to use it.
+    if (padded !== this || inner !== paddedScratch) {
+      inner.set(this.innerPad, 0);
+      padded = this;
+      paddedScratch = inner;
+    }
     const at = prefix.length === 0 ? block : block + inner.write(prefix, block, 'utf8');
     inner.set(body, at);
-    const innerDigest = hash(this.algorithm, inner.subarray(0, at + body.length), 'binary');
+    // A plain view: Buffer's subarray goes through its species constructor (~30 ns against ~13).
+    const innerDigest = hash(this.algorithm, new Uint8Array(inner.buffer, inner.byteOffset, at + body.length), 'binary');
     this.outer.write(innerDigest, block, 'latin1');
     return hash(this.algorithm, this.outer, encoding);
   }
