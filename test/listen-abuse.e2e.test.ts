@@ -109,6 +109,37 @@ describe('every delivery is reported, counted and saved', () => {
     expect(l.events.at(-1)).toMatchObject({ type: 'summary', reason: 'expect', deliveries: 2 });
     expect(code).toBe(1); // unknown provider: invalid, but both reported
   }, 20_000);
+
+  it('an upload far past --max-body that does not stop is answered 413 and cut off before it ends, and counted once', async () => {
+    const l = await startListen(['--max-body', '1kb', '--expect', '2', '--timeout', '15']);
+    const { port } = new URL(l.url);
+    // The listener stops keeping bytes past --max-body but reads on (to answer politely) up to 16 MB: past that it
+    // answers and hangs up, whatever the sender still means to send (here 100 MB, declared).
+    const answer = await new Promise<{ head: string; sent: number }>((resolve) => {
+      let head = '';
+      let sent = 0;
+      const chunk = Buffer.alloc(256 * 1024, 0x20);
+      const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => {
+        socket.write('POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n');
+        const pump = () => {
+          while (sent < 64 * 1024 * 1024 && !socket.destroyed) {
+            sent += chunk.length;
+            if (!socket.write(chunk)) return void socket.once('drain', pump);
+          }
+        };
+        pump();
+      });
+      socket.on('data', (d) => (head += d.toString('latin1')));
+      socket.on('error', () => resolve({ head, sent }));
+      socket.on('close', () => resolve({ head, sent }));
+    });
+    expect(answer.head).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.sent).toBeLessThan(64 * 1024 * 1024);
+    expect((await post(`${l.url}/webhook`, '{"after":1}')).status).toBe(200);
+    await l.exited;
+    expect(l.events.filter((e) => e.type === 'delivery').map((e) => e.status)).toEqual([413, 200]);
+    expect(l.events.at(-1)).toMatchObject({ type: 'summary', reason: 'expect', deliveries: 2 });
+  }, 20_000);
 });
 
 describe('never leak', () => {

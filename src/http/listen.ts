@@ -55,6 +55,22 @@ function forwardTarget(text: string): URL {
   }
 }
 
+/** A delivery's body as it arrives (see onData in startListener). */
+class Arrival {
+  /** A webhook body nearly always arrives in one chunk: an array only from the second. */
+  first: Buffer | undefined = undefined;
+  chunks: Buffer[] | undefined = undefined;
+  size = 0;
+  finished = false;
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly n: number,
+  ) {}
+}
+const ARRIVAL = Symbol('arrival');
+type Arriving = IncomingMessage & { [ARRIVAL]?: Arrival };
+
 export async function startListener(options: ListenOptions = {}, callbacks: ListenCallbacks = {}): Promise<Listener> {
   const fixedId = options.provider && options.provider !== 'auto' ? options.provider : undefined;
   const providers = withMapping(options.providers ?? (await loadAllProviders()), options.mapping, fixedId);
@@ -251,41 +267,48 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
       reply(res, 200, method === 'HEAD' ? '' : 'cg-hooks listen: POST webhooks to any path\n', { 'content-type': 'text/plain; charset=utf-8' });
       return;
     }
-    const n = ++seq;
-    // A webhook body nearly always arrives in one chunk: an array only from the second.
-    let first: Buffer | undefined;
-    let chunks: Buffer[] | undefined;
-    let size = 0;
-    let finished = false;
     begin();
-    const finish = (tooLarge: boolean) => {
-      if (finished) return;
-      finished = true;
-      const body = tooLarge ? Buffer.alloc(0) : chunks !== undefined ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0));
-      first = chunks = undefined;
-      dispatch(req, res, n, body, size, tooLarge);
-    };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBody) {
-        if (first === undefined) first = chunk;
-        else (chunks ??= [first]).push(chunk);
-      } else first = chunks = undefined; // over the limit: stop keeping bytes, keep counting
-      if (size > hardCap) {
-        finish(true);
-        req.pause();
-      }
-    });
-    req.on('end', () => finish(size > maxBody));
+    const arrival = new Arrival(req, res, ++seq);
+    (req as Arriving)[ARRIVAL] = arrival;
+    req.on('data', onData);
+    req.on('end', onEnd);
     // No 'error' listener: an aborted upload is reported once, on 'close' below, and Node emits no 'error' on a
     // request nobody listens to for one (IncomingMessage's _destroy checks listenerCount('error')).
     // on, not once: 'close' comes once, and once() wraps the handler in a bound function for every request.
-    req.on('close', () => {
-      if (finished) return;
-      finished = true;
-      warn(`delivery #${n}: the client went away before sending the whole body`);
-      done();
-    });
+    req.on('close', onClose);
+  }
+
+  // The handlers are shared by every request (`this` is the request, its body's state in one object on it): a
+  // closure per handler per request, and the context they shared, cost more than that one object.
+  function onData(this: Arriving, chunk: Buffer): void {
+    const a = this[ARRIVAL]!;
+    a.size += chunk.length;
+    if (a.size <= maxBody) {
+      if (a.first === undefined) a.first = chunk;
+      else (a.chunks ??= [a.first]).push(chunk);
+    } else a.first = a.chunks = undefined; // over the limit: stop keeping bytes, keep counting
+    if (a.size > hardCap) {
+      finish(a, true);
+      this.pause();
+    }
+  }
+  function onEnd(this: Arriving): void {
+    const a = this[ARRIVAL]!;
+    finish(a, a.size > maxBody);
+  }
+  function onClose(this: Arriving): void {
+    const a = this[ARRIVAL]!;
+    if (a.finished) return;
+    a.finished = true;
+    warn(`delivery #${a.n}: the client went away before sending the whole body`);
+    done();
+  }
+  function finish(a: Arrival, tooLarge: boolean): void {
+    if (a.finished) return;
+    a.finished = true;
+    const body = tooLarge ? Buffer.alloc(0) : a.chunks !== undefined ? Buffer.concat(a.chunks, a.size) : (a.first ?? Buffer.alloc(0));
+    a.first = a.chunks = undefined;
+    dispatch(a.req, a.res, a.n, body, a.size, tooLarge);
   }
 
   const server: Server = createServer({
