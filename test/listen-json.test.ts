@@ -233,6 +233,26 @@ describe('ReportHeadEncoder', () => {
     check(encoder, baseReport(7));
   });
 
+  it("writes long strings with Buffer's own latin1 writer (undocumented): present here, the bytes of write(…, 'latin1')", () => {
+    const writer = Buffer.prototype as unknown as { latin1Write?: (text: string, offset: number) => number };
+    expect(typeof writer.latin1Write).toBe('function'); // a Node without it would make every line with jsonText
+    const direct = Buffer.alloc(12, 0x2e);
+    const through = Buffer.alloc(12, 0x2e);
+    expect(writer.latin1Write!.call(direct, 'abc\u00e9\u0141d', 2)).toBe(through.write('abc\u00e9\u0141d', 2, 'latin1'));
+    expect(direct.equals(through)).toBe(true);
+  });
+
+  it('gives up (jsonText makes the line) rather than write other bytes when that writer is missing', () => {
+    const encoder = new ReportHeadEncoder();
+    check(encoder, baseReport(1));
+    // Hidden on the encoder's own buffer only (Buffer.prototype stays as it is for the other tests in this worker).
+    const buf = (encoder as unknown as { buf: Buffer & { latin1Write?: unknown } }).buf;
+    buf.latin1Write = undefined;
+    expect(encoder.encode(baseReport(2))).toBeUndefined(); // its x-cg-signature, sha256 and dedupKey are long strings
+    delete buf.latin1Write;
+    check(encoder, baseReport(3));
+  });
+
   it('grows for a head larger than its buffer (after one report given up), bounded', () => {
     const encoder = new ReportHeadEncoder();
     check(encoder, baseReport(1));
