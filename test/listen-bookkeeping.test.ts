@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { maskHeaders } from '../src/core/redact.js';
-import { DedupTracker } from '../src/http/dedup.js';
+import { DedupTracker, FIRST_CAPACITY } from '../src/http/dedup.js';
 import { inspectDelivery } from '../src/http/inspect.js';
 import { buildReport, headerMap } from '../src/http/listen-report.js';
 import { loadProvider } from '../src/providers/index.js';
@@ -22,6 +22,14 @@ const colliding = (buckets: number) =>
       for (let i = 0; i < key.length; i++) n += key.charCodeAt(i);
       // Low bits (the place) from few values; the same upper bits (the tag) for every key.
       return (n % buckets) | 0x7ff00000;
+    }
+  };
+
+/** A ring that starts at 16 slots and doubles (the default limit's starts whole): its growth under every test. */
+const growing = <T extends new (limit?: number) => DedupTracker>(Base: T) =>
+  class extends Base {
+    protected override firstCapacity(): number {
+      return 16;
     }
   };
 
@@ -57,20 +65,84 @@ const opsOf = (keys: number, maxLength: number) =>
 
 describe('DedupTracker (ring and open-addressing index)', () => {
   it('answers as a Map in insertion order would, through growth, wrap-around, compaction and eviction', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 120 }), opsOf(200, 2000), (limit, ops) => agrees(new DedupTracker(limit), limit, ops, 200)),
-      { numRuns: 60 },
-    );
+    for (const Tracker of [DedupTracker, growing(DedupTracker)]) {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 120 }), opsOf(200, 2000), (limit, ops) => agrees(new Tracker(limit), limit, ops, 200)),
+        { numRuns: 40 },
+      );
+    }
   });
 
   it('answers the same when keys collide in the index (long runs, shifted back on deletion, tags that match other keys)', () => {
     for (const buckets of [1, 3, 17]) {
-      const Colliding = colliding(buckets);
-      fc.assert(
-        fc.property(fc.integer({ min: 1, max: 40 }), opsOf(80, 600), (limit, ops) => agrees(new Colliding(limit), limit, ops, 80)),
-        { numRuns: 40 },
-      );
+      for (const Colliding of [colliding(buckets), growing(colliding(buckets))]) {
+        fc.assert(
+          fc.property(fc.integer({ min: 1, max: 40 }), opsOf(80, 600), (limit, ops) => agrees(new Colliding(limit), limit, ops, 80)),
+          { numRuns: 25 },
+        );
+      }
     }
+  });
+
+  it('makes the default limit\'s whole ring at the start (never grown), and grows a larger limit\'s from there', () => {
+    // A quarter of the limit free when full: 104,857 fits FIRST_CAPACITY, one more needs twice that.
+    expect(new DedupTracker().slots).toBe(FIRST_CAPACITY);
+    expect(new DedupTracker(104_857).slots).toBe(FIRST_CAPACITY);
+    expect(new DedupTracker(1000).slots).toBe(2048);
+    expect(new DedupTracker(1).slots).toBe(16);
+    // Bounded up front whatever the limit: the largest starts at FIRST_CAPACITY, not at its 2^25 slots.
+    expect(new DedupTracker(2 ** 24).slots).toBe(FIRST_CAPACITY);
+    const t = new DedupTracker();
+    for (let seq = 1; seq <= 120_000; seq++) t.claim(`customerglu:${seq}`, seq);
+    expect(t.slots).toBe(FIRST_CAPACITY);
+    expect(t.size).toBe(100_000);
+  });
+
+  it('grows past FIRST_CAPACITY as a Map would answer: keys released before and across the doubling, then eviction', () => {
+    const limit = 104_858; // the smallest limit whose ring must grow
+    const t = new DedupTracker(limit);
+    const oracle = new MapTracker(limit);
+    let seq = 0;
+    const claim = (key: string) => {
+      const s = ++seq;
+      const want = oracle.claim(key, s);
+      const got = t.claim(key, s);
+      if (got !== want) expect(got).toBe(want);
+    };
+    const release = (key: string, s: number) => {
+      oracle.release(key, s);
+      t.release(key, s);
+    };
+    const agreeOn = (key: string) => {
+      if (t.firstSeq(key) !== oracle.seen.get(key)) expect(t.firstSeq(key)).toBe(oracle.seen.get(key));
+    };
+    // Fill the ring to the last slot, releasing every 5th key (holes the doubling must squeeze out)...
+    for (let k = 0; k < FIRST_CAPACITY; k++) {
+      claim(`k${k}`);
+      if (k % 5 === 0) release(`k${k}`, seq);
+    }
+    expect(t.slots).toBe(FIRST_CAPACITY);
+    // ...then one more key: the keys held are over half the ring, so it doubles instead of compacting.
+    claim(`k${FIRST_CAPACITY}`);
+    expect(t.slots).toBe(2 * FIRST_CAPACITY);
+    // Every key from before the doubling is found (or not) with its first seq; releasing one still matches it.
+    for (let k = 0; k <= FIRST_CAPACITY; k += 7) agreeOn(`k${k}`);
+    for (let k = 3; k < FIRST_CAPACITY; k += 1000) {
+      const first = oracle.seen.get(`k${k}`);
+      if (first !== undefined) release(`k${k}`, first);
+    }
+    claim('k1003'); // released just now, after the doubling: new again
+    claim('k5'); // released before it: new again
+    claim('k2'); // held across it: a duplicate of its first seq
+    expect(t.claim('k2', 0)).toBe(3);
+    // Past the limit: the oldest held key forgotten for each new one, in the Map's order.
+    for (let k = FIRST_CAPACITY + 1; k < limit + 30_000; k++) claim(`k${k}`);
+    expect(t.size).toBe(limit);
+    expect(t.size).toBe(oracle.seen.size);
+    expect(t.slots).toBe(2 * FIRST_CAPACITY);
+    for (let k = 0; k < limit + 30_000; k += 13) agreeOn(`k${k}`);
+    agreeOn('k1003');
+    agreeOn('k5');
   });
 
   it('holds the limit over a long run of new keys, the oldest forgotten first, with releases between', () => {

@@ -22,6 +22,9 @@ function stored(key: string): string {
   return key.length <= MAX_KEPT_KEY && key.charCodeAt(0) !== 0x23 ? key : `#${keyDigest(key)}`;
 }
 
+/** The ring's first capacity at most: the default limit's whole ring (see DedupTracker). */
+export const FIRST_CAPACITY = 1 << 17;
+
 /**
  * Remembers the de-duplication keys of accepted deliveries. Only 2xx answers count: a delivery the
  * receiver refused (e.g. with --fail-first) was not processed, so its retry is not a duplicate.
@@ -37,13 +40,19 @@ function stored(key: string): string {
  * the limit). The hash is seeded at random: keys come from senders, who then cannot aim them all at one run of the
  * index (and at worst a run is as long as the keys held, as a Map's chain would be).
  * The oldest key is the ring's first still held: forgotten keys (released) leave holes that eviction steps over
- * and that compaction removes when the ring is full. Memory at the limit: ~2.5 MB beside the keys (index 1 MB,
- * ring 1.5 MB; the Map's table held 1.8 MB, and left as much to collect at each rehash).
+ * and that compaction removes when the ring is full. Memory at the limit: 3.5 MB beside the keys (index 1 MB, ring
+ * 2.5 MB: keys 1, seqs 1, hashes 0.5; the Map's table held 1.8 MB, and left as much to collect at each rehash).
+ * The default limit's ring is made whole at the start (FIRST_CAPACITY): growing it from 16 slots copied the ring
+ * and rebuilt the index at each doubling, ~0.14 µs a delivery over a listener's first 100,000, and held the old
+ * arrays beside the new ones (5.25 MB at the last doubling). Up front that is 1 MB of heap (the keys' slots) and
+ * 2.5 MB of typed arrays that the system maps as they are first written (the index's pages within a few hundred
+ * keys: ~2 MB resident after the first thousand). Larger limits grow from there, doubling.
  */
 export class DedupTracker {
   /** The ring, in the order keys were stored: a held key, or undefined where one was forgotten. */
   private keys: Array<string | undefined> = [];
-  private seqs: number[] = [];
+  /** Each slot's sequence number: exact for any count, off the heap (mapped as written, not scanned by the GC). */
+  private seqs = new Float64Array(0);
   /** Each slot's key hash (to find its place in the index when it is evicted or released). */
   private hashes = new Int32Array(0);
   /** The ring's capacity (a power of two), its first slot still in use, and the next free one (both unwrapped). */
@@ -64,7 +73,17 @@ export class DedupTracker {
     let max = 16;
     while (max < limit + Math.ceil(limit / 4)) max *= 2;
     this.maxCapacity = max;
-    this.resize(16);
+    this.resize(this.firstCapacity(max));
+  }
+
+  /** The ring's first capacity (a power of two, at most `maxCapacity`); tests start it small to make it grow. */
+  protected firstCapacity(maxCapacity: number): number {
+    return Math.min(maxCapacity, FIRST_CAPACITY);
+  }
+
+  /** The ring's slots now (for tests: what is allocated up front and at the limit). */
+  get slots(): number {
+    return this.capacity;
   }
 
   get size(): number {
@@ -207,7 +226,7 @@ export class DedupTracker {
   /** A ring of `capacity` slots holding the held keys in order from slot 0, and an index rebuilt for it. */
   private resize(capacity: number): void {
     const keys: Array<string | undefined> = new Array<string | undefined>(capacity).fill(undefined);
-    const seqs: number[] = new Array<number>(capacity).fill(0);
+    const seqs = new Float64Array(capacity);
     const hashes = new Int32Array(capacity);
     let n = 0;
     const old = this.capacity - 1;
