@@ -26,7 +26,7 @@ const colliding = (buckets: number) =>
   };
 
 /** A ring that starts at 16 slots and doubles (the default limit's starts whole): its growth under every test. */
-const growing = <T extends new (limit?: number) => DedupTracker>(Base: T) =>
+const growing = (Base: typeof DedupTracker) =>
   class extends Base {
     protected override firstCapacity(): number {
       return 16;

@@ -46,7 +46,7 @@ export const FIRST_CAPACITY = 1 << 17;
  * and rebuilt the index at each doubling, ~0.14 µs a delivery over a listener's first 100,000, and held the old
  * arrays beside the new ones (5.25 MB at the last doubling). Up front that is 1 MB of heap (the keys' slots) and
  * 2.5 MB of typed arrays that the system maps as they are first written (the index's pages within a few hundred
- * keys: ~2 MB resident after the first thousand). Larger limits grow from there, doubling.
+ * keys: RSS 2.3 MB over a grown ring's after 2,000 keys). Larger limits grow from there, doubling.
  */
 export class DedupTracker {
   /** The ring, in the order keys were stored: a held key, or undefined where one was forgotten. */
