@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { lastValues } from '../core/capture.js';
 import { writeCapture } from '../core/capture-store.js';
+import { saveError } from './save-errors.js';
 import { withMapping } from '../core/mapped-provider.js';
 import { redactUrl } from '../core/redact.js';
 import { saveDirProblem } from '../core/save-dir.js';
@@ -29,24 +30,6 @@ function emptySummary(): ListenSummary {
   return { deliveries: 0, valid: 0, invalid: 0, duplicates: 0, notSaved: 0, problems: {}, statuses: {}, clientErrors: 0 };
 }
 
-const SAVE_ERRORS: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files on the system',
-  EROFS: 'the --save directory is on a read-only file system',
-  EACCES: 'permission denied in the --save directory',
-  EPERM: 'permission denied in the --save directory',
-  ENOENT: 'the --save directory no longer exists',
-  EIO: 'an I/O error',
-};
-
-/** "the disk is full (ENOSPC)": what a developer needs to act on, then the code to search for. */
-function saveError(e: NodeJS.ErrnoException): string {
-  const code = e.code ?? '';
-  return code in SAVE_ERRORS ? `${SAVE_ERRORS[code]} (${code})` : e.message;
-}
-
 function forwardTarget(text: string): URL {
   try {
     return new URL(text);
@@ -62,6 +45,9 @@ class Arrival {
   chunks: Buffer[] | undefined = undefined;
   size = 0;
   finished = false;
+  /** The whole body once it has arrived, until it is checked. */
+  body: Buffer | undefined = undefined;
+  tooLarge = false;
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
@@ -189,7 +175,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     p.status = report.status;
     p.answer ??= answerBody(report.status, report);
     answers.push(p);
-    if (answers.length === 1) setImmediate(sendAnswers);
+    if (answers.length === 1 && !checking) setImmediate(sendAnswers);
   }
 
   // Answers leave together at the end of the event-loop turn instead of one by one as each delivery is
@@ -316,7 +302,27 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     a.finished = true;
     const body = tooLarge ? Buffer.alloc(0) : a.chunks !== undefined ? Buffer.concat(a.chunks, a.size) : (a.first ?? Buffer.alloc(0));
     a.first = a.chunks = undefined;
-    dispatch(a.req, a.res, a.n, body, a.size, tooLarge);
+    a.body = body;
+    a.tooLarge = tooLarge;
+    arrived.push(a);
+    if (arrived.length === 1) setImmediate(checkArrived);
+  }
+
+  // Deliveries are checked together at the end of the event-loop turn, as their answers leave: one after the
+  // other, with no socket read and parse in between, each check finds its code and data (the report line's last
+  // head, the duplicate memory, the schemas) still in the caches. Then the answers go, without waiting another turn.
+  const arrived: Arrival[] = [];
+  let checking = false;
+  function checkArrived(): void {
+    const batch = arrived.splice(0);
+    checking = true;
+    for (const a of batch) {
+      const body = a.body!;
+      a.body = undefined;
+      dispatch(a.req, a.res, a.n, body, a.size, a.tooLarge);
+    }
+    checking = false;
+    if (answers.length > 0) sendAnswers();
   }
 
   const server: Server = createServer({
