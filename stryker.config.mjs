@@ -24,6 +24,9 @@ export default {
     'src/http/inspect.ts',
     // The duplicate memory's ring and index (wave 13): a wrong probe would call a new delivery a duplicate.
     'src/http/dedup.ts',
+    // How a body is read (wave 14: UTF-8 judged from the decoded text): a wrong verdict would accept bytes that are
+    // not UTF-8 as a valid delivery.
+    'src/http/inspect-body.ts',
     'src/core/capture*.ts',
     'src/core/paths.ts',
     'src/core/redact.ts',

@@ -1,8 +1,9 @@
 // Reading a delivery's body the cheaper way (wave 14): UTF-8 judged from the decoded text, the form test remembered
 // for the last Content-Type, header names lower-cased once, and the HMAC scratch's inner pad kept between calls of
-// one key. Each is held to the plain form it replaced.
+// one key. Each is held to the plain form it replaced; the rest of parseBody's verdicts are pinned for its mutation run.
 import { isUtf8 } from 'node:buffer';
 import { createHmac } from 'node:crypto';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { firstInvalidUtf8, parseBody, type DeliveryInput } from '../src/http/inspect.js';
@@ -12,7 +13,8 @@ import { PaddedKey } from '../src/signing/hmac-pads.js';
 const input = (body: Buffer, type = 'application/json'): DeliveryInput => ({ method: 'POST', path: '/', query: {}, headers: { 'content-type': type }, body });
 
 // Bytes that decoders disagree on: surrogates, overlong forms, truncated sequences, past U+10FFFF, and U+FFFD itself.
-const TRICKY = [[0xed, 0xa0, 0x80], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80], [0xff], [0x80], [0xe2, 0x82], [0xef, 0xbf, 0xbd], [0xef, 0xbb, 0xbf], [0xf0, 0x9f, 0xaa, 0x94], [0xc3, 0xa9], [0x22], [0x61]];
+// The valid sequences at each boundary of the overlong and surrogate checks sit beside their invalid neighbours.
+const TRICKY = [[0xe0, 0xa0, 0x80], [0xed, 0x9f, 0xbf], [0xf0, 0x90, 0x80, 0x80], [0xf4, 0x8f, 0xbf, 0xbf], [0xf0, 0x8f, 0xbf, 0xbf], [0xe0, 0x9f, 0xbf], [0xed, 0xa0, 0x80], [0xc0, 0x80], [0xe0, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80], [0xff], [0x80], [0xe2, 0x82], [0xef, 0xbf, 0xbd], [0xef, 0xbb, 0xbf], [0xf0, 0x9f, 0xaa, 0x94], [0xc3, 0xa9], [0x22], [0x61]];
 const bodies = fc.array(fc.oneof(fc.constantFrom(...TRICKY), fc.integer({ min: 0, max: 255 }).map((b) => [b])), { maxLength: 12 }).map((parts) => Buffer.concat([Buffer.from('{"a":"'), Buffer.from(parts.flat()), Buffer.from('"}')]));
 
 describe('parseBody', () => {
@@ -62,5 +64,45 @@ describe('PaddedKey', () => {
       const body = Buffer.from(`{"n":${i},"pad":"${'x'.repeat(i * 300)}"}`);
       expect(keys.get(secret)!.mac('', body, 'hex'), `call ${i}`).toBe(createHmac('sha1', secret).update(body).digest('hex'));
     });
+  });
+});
+
+describe('parseBody: the rest of its verdicts', () => {
+  it('calls a body whose very first byte breaks UTF-8 invalid (the U+FFFD it decodes to is the text\'s first character)', () => {
+    expect(parseBody(input(Buffer.from([0xff, 0x7b, 0x7d])))).toStrictEqual({ kind: 'invalid-utf8', error: 'body is not valid UTF-8 (bad byte at offset 0)' });
+  });
+
+  it('finds the first bad byte where the longest valid UTF-8 prefix ends (isUtf8 as the oracle)', () => {
+    const longestValidPrefix = (b: Buffer) => {
+      for (let j = b.length; j >= 0; j--) if (isUtf8(b.subarray(0, j))) return j;
+      return 0;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...TRICKY), fc.integer({ min: 0, max: 255 }).map((b) => [b])), { maxLength: 10 }), (parts) => {
+        const b = Buffer.from(parts.flat());
+        expect(firstInvalidUtf8(b)).toBe(longestValidPrefix(b));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('says what is wrong with an empty body, a body over --max-body and a form', () => {
+    expect(parseBody(input(Buffer.alloc(0)))).toStrictEqual({ kind: 'empty', error: 'empty body' });
+    expect(parseBody({ ...input(Buffer.alloc(0)), tooLarge: true })).toStrictEqual({ kind: 'too-large', error: 'body of ? bytes is over --max-body' });
+    expect(parseBody(input(Buffer.from('a=1'), 'application/x-www-form-urlencoded'))).toStrictEqual({ kind: 'form', parsed: { a: '1' }, error: 'form-encoded body (application/x-www-form-urlencoded), expected JSON' });
+    expect(parseBody(input(Buffer.from('{"a":')))).toMatchObject({ kind: 'malformed-json', error: expect.stringMatching(/^malformed JSON: .+/) });
+  });
+
+  it('undoes Content-Encoding as written in any case and spacing, skipping identity and empty entries, bounded for every coding', () => {
+    const body = Buffer.from('{"a":"é"}');
+    const withCoding = (coding: string, bytes: Buffer, maxDecoded?: number): DeliveryInput => ({ ...input(bytes), headers: { 'content-type': 'application/json', 'content-encoding': coding }, ...(maxDecoded === undefined ? {} : { maxDecoded }) });
+    for (const coding of [' GZIP ', 'gzip, identity', ', gzip', 'identity,gzip', 'x-gzip']) {
+      expect(parseBody(withCoding(coding, gzipSync(body))), coding).toMatchObject({ kind: 'json', parsed: { a: 'é' }, encoding: coding.trim().toLowerCase() });
+    }
+    expect(parseBody(withCoding('deflate', deflateRawSync(body)))).toMatchObject({ kind: 'json', parsed: { a: 'é' } });
+    const bomb = Buffer.alloc(64 * 1024, 0x20);
+    for (const [coding, packed] of [['gzip', gzipSync(bomb)], ['x-gzip', gzipSync(bomb)], ['deflate', deflateSync(bomb)], ['deflate', deflateRawSync(bomb)], ['br', brotliCompressSync(bomb)]] as const) {
+      expect(parseBody(withCoding(coding, packed, 1000)), coding).toMatchObject({ kind: 'too-large', encoding: coding });
+    }
   });
 });

@@ -77,16 +77,26 @@ function bytesOf(line: any): Buffer {
   console.log('same line bytes for 2,000 deliveries');
 }
 const med = (a: number[]) => a.slice().sort((x, y) => x - y)[a.length >> 1]!;
+// Wall time and CPU time (the process's, GC threads included) per round; the verdict is the median of each round
+// pair's ratio, which a neighbour's load moves less than the ratio of the two medians (wave 14: wall time swung by
+// ±30% with a mutation run beside it).
 const ns: Record<string, number[]> = { old: [], new: [] };
+const cpu: Record<string, number[]> = { old: [], new: [] };
 const next = { old: 0, new: 0 };
 let sink = 0;
 for (let r = 0; r < R + 2; r++) {
   for (const k of (r % 2 ? ['new', 'old'] : ['old', 'new']) as Array<'old' | 'new'>) {
     const f = run[k];
+    const c = process.cpuUsage();
     const t = process.hrtime.bigint();
     for (let i = 0; i < M; i++) sink += f(pool[next[k]++ % POOL]!) ? 1 : 0;
-    if (r >= 2) ns[k].push(Number(process.hrtime.bigint() - t) / M);
+    const dc = process.cpuUsage(c);
+    if (r >= 2) {
+      ns[k].push(Number(process.hrtime.bigint() - t) / M);
+      cpu[k].push(((dc.user + dc.system) * 1000) / M);
+    }
   }
 }
-const o = med(ns.old), n = med(ns.new);
-console.log(`old ${o.toFixed(0)} ns, new ${n.toFixed(0)} ns a delivery: x${(o / n).toFixed(3)} (rounds old ${ns.old.map((x) => x.toFixed(0)).join(' ')}; new ${ns.new.map((x) => x.toFixed(0)).join(' ')})`);
+const paired = (m: Record<string, number[]>) => m.old.map((o, i) => o / m.new[i]!);
+console.log(`wall: old ${med(ns.old).toFixed(0)} ns, new ${med(ns.new).toFixed(0)} ns a delivery; paired x${med(paired(ns)).toFixed(3)}`);
+console.log(`cpu:  old ${med(cpu.old).toFixed(0)} ns, new ${med(cpu.new).toFixed(0)} ns a delivery; paired x${med(paired(cpu)).toFixed(3)} (rounds ${paired(cpu).map((x) => x.toFixed(3)).join(' ')})`);
