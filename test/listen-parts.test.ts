@@ -266,6 +266,27 @@ describe('streamWriter', () => {
     expect(w.dropped).toBe(0);
   });
 
+  it('settles as soon as the last write has called back, with no drain (a file\'s stream: `listen --expect` exits at once)', async () => {
+    // Like Node's stream for a file or /dev/null: write() returns true and calls back on the next tick.
+    const s = Object.assign(new EventEmitter(), {
+      writableLength: 0,
+      writes: [] as string[],
+      write(chunk: Uint8Array, callback: (e?: Error | null) => void) {
+        s.writes.push(Buffer.from(chunk).toString('utf8'));
+        process.nextTick(callback);
+        return true;
+      },
+    });
+    const w = streamWriter(s as never);
+    w.push('{"seq":1}\n');
+    w.finish();
+    expect(w.unflushed).toBe(1); // its callback has not come yet
+    const first = await Promise.race([w.settle(60_000).then(() => 'settled'), new Promise((r) => setTimeout(() => r('still waiting'), 2000))]);
+    expect(first).toBe('settled');
+    expect(w.unflushed).toBe(0);
+    expect(s.writes).toEqual(['{"seq":1}\n']);
+  });
+
   it('writes a delivery line byte for byte as its text form, the body embedded as it arrived', () => {
     const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }));
     const report = fc.record({
