@@ -5,7 +5,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { lastValues } from '../core/capture.js';
 import { writeCapture } from '../core/capture-store.js';
-import { saveError } from './save-errors.js';
 import { withMapping } from '../core/mapped-provider.js';
 import { redactUrl } from '../core/redact.js';
 import { saveDirProblem } from '../core/save-dir.js';
@@ -19,6 +18,7 @@ import { DedupTracker, inspectDelivery, type Analysis, type Credentials } from '
 import { assertNotSelf, Forwarder } from './listen-forward.js';
 import { answerBody, buildReport, failedAnalysis, headerMap, isoNow, reply, splitUrl } from './listen-report.js';
 import { installRefusals } from './listen-refuse.js';
+import { saveError } from './save-errors.js';
 import type { DeliveryReport, Listener, ListenCallbacks, ListenOptions, ListenSummary } from './listen-types.js';
 
 export type { DeliveryReport, Listener, ListenCallbacks, ListenOptions, ListenSummary } from './listen-types.js';
