@@ -21,6 +21,7 @@
 // (Wave 5 tried a hand-written serializer that made a string: the rope it made cost more to write than it saved.)
 
 import { safeJson } from '../core/json-text.js';
+import type { Latin1Writer } from '../core/latin1-writer.js';
 import { match, plain, record } from './listen-json-tape.js';
 
 /** A member's kind in the previous head. */
@@ -35,17 +36,6 @@ const FIRST_SIZE = 32 * 1024;
 const MAX_SIZE = 2 * 1024 * 1024;
 /** Bytes the rest of the previous head is moved by beyond what a value needs, for the values after it. */
 const SLACK = 64;
-
-/**
- * The writer Buffer#write calls for 'latin1', called directly (present on every Buffer, undocumented; a test checks
- * it is there). Buffer#write is one function for every caller in the process, and in the listener its argument
- * handling ran generic: three long strings a delivery cost ~0.07-0.1 us more through it, measured in the listener's
- * pipeline (a micro-bench of the encoder alone does not show it). Were it missing, encode would throw, give up, and
- * the line would be made by jsonText, as for any report it cannot make.
- */
-interface NodeBufferWriter {
-  latin1Write(text: string, offset: number): number;
-}
 
 /** Thrown (and caught in encode) when the head cannot be made here: too large, or not provably identical. */
 const TOO_LARGE = new Error('head over the encoder\'s buffer');
@@ -340,10 +330,11 @@ export class ReportHeadEncoder {
     const buf = this.buf;
     if (n >= 32) {
       // Long ones (digests, signatures, ids) checked by one regular expression and copied by Node: faster than by hand.
-      // Buffer's latin1 writer is called itself, not through Buffer#write (see NodeBufferWriter).
+      // Buffer's latin1 writer is called itself, not through Buffer#write (src/core/latin1-writer.ts). Were it missing,
+      // encode would throw, give up, and the line would be made by jsonText, as for any report it cannot make.
       if (NOT_PLAIN_ASCII.test(s)) return this.text(JSON.stringify(s));
       buf[this.at] = 0x22;
-      const close = this.at + 1 + (buf as unknown as NodeBufferWriter).latin1Write(s, this.at + 1);
+      const close = this.at + 1 + (buf as unknown as Latin1Writer).latin1Write(s, this.at + 1);
       buf[close] = 0x22;
       this.at = close + 1;
       return;

@@ -7,6 +7,7 @@
 // content larger than SCRATCH_MAX is streamed through createHmac instead (no copy held, memory stays bounded).
 // test/hmac-pads.test.ts holds every algorithm, key length (0 to three blocks) and content to createHmac's answer.
 import { createHmac, hash } from 'node:crypto';
+import type { Latin1Writer } from '../core/latin1-writer.js';
 import type { Algorithm } from './hmac.js';
 
 const BLOCK: Record<Algorithm, number> = { md5: 64, sha1: 64, sha256: 64, sha512: 128 };
@@ -21,15 +22,6 @@ export type MacEncoding = 'hex' | 'base64';
  * bounded whatever number of secrets a library caller passes.
  */
 let scratch = Buffer.alloc(1024 + 128);
-
-/**
- * Buffer's own latin1 writer, called directly (undocumented, but it is what Buffer#write calls for 'latin1', so it
- * is there wherever that works; test/listen-json.test.ts checks it): Buffer#write is one function for the whole
- * process, and under the listener its argument handling runs generic (src/http/listen-json.ts measured the same).
- */
-interface Latin1Writer {
-  latin1Write(text: string, offset: number): number;
-}
 
 /** The key whose inner pad the scratch buffer (as it was then) begins with. */
 let padded: PaddedKey | undefined;
@@ -84,6 +76,7 @@ export class PaddedKey {
     inner.set(body, at);
     // A plain view: Buffer's subarray goes through its species constructor (~30 ns against ~13).
     const innerDigest = hash(this.algorithm, new Uint8Array(inner.buffer, inner.byteOffset, at + body.length), 'binary');
+    // Buffer's own latin1 writer, not Buffer#write (src/core/latin1-writer.ts).
     (this.outer as unknown as Latin1Writer).latin1Write(innerDigest, block);
     return hash(this.algorithm, this.outer, encoding);
   }
