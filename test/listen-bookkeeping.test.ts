@@ -2,14 +2,14 @@
 // memory's open-addressing index against a Map in insertion order, headerMap's remembered names against the
 // lower-casing loop, the report's headers (credential names remembered) against maskHeaders itself, and the
 // checks that skip work.
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { maskHeaders } from '../src/core/redact.js';
 import { DedupTracker, FIRST_CAPACITY } from '../src/http/dedup.js';
 import { inspectDelivery } from '../src/http/inspect.js';
-import { buildReport, headerMap } from '../src/http/listen-report.js';
+import { buildReport, headerMap, requestHeaders } from '../src/http/listen-report.js';
 import { loadProvider } from '../src/providers/index.js';
 import { MapTracker } from './helpers/map-tracker.js';
 import { stubProvider } from './helpers/stub-provider.js';
@@ -198,15 +198,17 @@ function plainHeaderMap(raw: string[]): Record<string, string> {
 const NAMES = ['Host', 'host', 'Content-Type', 'X-Cg-Signature', 'x-cg-signature', '__proto__', 'constructor', '123', 'Authorization', 'X-Api-Key'];
 const rawHeaders = fc.array(fc.tuple(fc.constantFrom(...NAMES), fc.string({ maxLength: 4 })), { maxLength: 5 }).map((pairs) => pairs.flat());
 /** Requests as senders send them: often the same names as the one before, sometimes not. */
-const requests = fc.array(fc.tuple(rawHeaders, fc.boolean(), fc.array(fc.string({ maxLength: 3 }), { minLength: 5, maxLength: 5 })), { minLength: 1, maxLength: 30 }).map((list) => {
-  const out: string[][] = [];
-  for (const [raw, again, values] of list) {
-    const previous = out[out.length - 1];
-    // The same names again (fresh strings, as node makes them), with other values.
-    out.push(again && previous ? previous.map((v, i) => (i % 2 === 0 ? `${v} `.slice(0, -1) : values[(i >> 1) % 5]!)) : raw);
-  }
-  return out;
-});
+const requestsOf = (headers: fc.Arbitrary<string[]>) =>
+  fc.array(fc.tuple(headers, fc.boolean(), fc.array(fc.string({ maxLength: 3 }), { minLength: 5, maxLength: 5 })), { minLength: 1, maxLength: 30 }).map((list) => {
+    const out: string[][] = [];
+    for (const [raw, again, values] of list) {
+      const previous = out[out.length - 1];
+      // The same names again (fresh strings, as node makes them), with other values.
+      out.push(again && previous ? previous.map((v, i) => (i % 2 === 0 ? `${v} `.slice(0, -1) : values[(i >> 1) % 5]!)) : raw);
+    }
+    return out;
+  });
+const requests = requestsOf(rawHeaders);
 
 describe('headerMap with the names of the request before', () => {
   it('makes the same map as lower-casing every name, key order and "__proto__" included', () => {
@@ -234,6 +236,45 @@ describe('headerMap with the names of the request before', () => {
     const proto = headerMap(['__proto__', 'p']);
     expect(Object.getPrototypeOf(headerMap(['__proto__', 'q']))).toBe(Object.prototype);
     expect(Object.keys(proto)).toEqual(['__proto__']);
+  });
+});
+
+/** A request as node's server hands it over: its own req.headers map made from the same rawHeaders. */
+function nodeRequest(raw: string[]): IncomingMessage {
+  const req = new IncomingMessage(null as never);
+  (req as unknown as { _addHeaderLines(raw: string[], n: number): void })._addHeaderLines(raw, raw.length);
+  return req;
+}
+
+// Names node treats apart: known fields whose repeats it drops, Cookie it joins with "; ", Set-Cookie as an array.
+const NODE_NAMES = [...NAMES, 'Set-Cookie', 'set-cookie', 'Cookie', 'cookie', 'Content-Length', 'CONTENT-LENGTH', 'User-Agent', 'toString', 'hasOwnProperty'];
+const nodeRequests = requestsOf(fc.array(fc.tuple(fc.constantFrom(...NODE_NAMES), fc.string({ maxLength: 4 })), { maxLength: 5 }).map((pairs) => pairs.flat()));
+
+describe("requestHeaders: node's req.headers when it is headerMap's map", () => {
+  it('gives the map headerMap gives, whatever the names (repeats, Set-Cookie, "__proto__", Object.prototype names)', () => {
+    fc.assert(
+      fc.property(nodeRequests, (list) => {
+        for (const raw of list) {
+          const got = requestHeaders(nodeRequest(raw));
+          expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+          expect(Object.entries(got)).toEqual(Object.entries(plainHeaderMap(raw)));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("takes node's map once the names are remembered, and only when node's would be the same", () => {
+    const plain = ['Host', 'a', 'Content-Type', 'application/json', 'X-Cg-Signature', 's'];
+    requestHeaders(nodeRequest(plain));
+    const again = nodeRequest(plain.map((v) => `${v} `.slice(0, -1)));
+    expect(requestHeaders(again)).toBe(again.headers);
+    // Set-Cookie is an array in node's map: never taken, even with the names remembered.
+    const cookie = ['Host', 'a', 'Set-Cookie', 'c=1'];
+    expect(requestHeaders(nodeRequest(cookie))).toEqual({ host: 'a', 'set-cookie': 'c=1' });
+    const cookieAgain = nodeRequest(cookie);
+    expect(requestHeaders(cookieAgain)).not.toBe(cookieAgain.headers);
+    expect(requestHeaders(cookieAgain)).toEqual({ host: 'a', 'set-cookie': 'c=1' });
   });
 });
 

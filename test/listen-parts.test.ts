@@ -2,6 +2,7 @@
 // through their Content-Encoding (and not past --max-body), answers that never carry a configured credential,
 // query display, and an output sink that stays bounded when nobody reads it.
 import { EventEmitter } from 'node:events';
+import { connect } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -348,5 +349,41 @@ describe('startListener (the library\'s listen)', () => {
   it('refuses an empty secret or API key (an unset variable) instead of checking deliveries against it', async () => {
     await expect(startListener({ secrets: ['s3cret', ''], providers: [] })).rejects.toThrow(/empty secret/);
     await expect(startListener({ apiKey: '', providers: [] })).rejects.toThrow(/empty API key/);
+  });
+
+  /** One request as written (header names exactly as given), answered before the next. */
+  const send = (port: number, head: string) =>
+    new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.end(`${head}Connection: close\r\nContent-Length: 2\r\n\r\n{}`));
+      socket.on('data', () => {}).on('close', () => resolve()).on('error', reject);
+    });
+
+  it("reports the headers and query as sent, node's own header map taken or not (repeats, Set-Cookie, the same names again)", async () => {
+    const reports: DeliveryReport[] = [];
+    const listener = await startListener({ providers: [], explain: null }, { onDelivery: (r) => void reports.push(r) });
+    try {
+      const heads = [
+        'POST /a HTTP/1.1\r\nHost: h\r\nX-Cg-Signature: s1\r\n',
+        'POST /a HTTP/1.1\r\nHost: h\r\nX-Cg-Signature: s2\r\n', // the same names: node's map
+        'POST /b HTTP/1.1\r\nHost: h\r\nSet-Cookie: c=1\r\n',
+        'POST /b HTTP/1.1\r\nHost: h\r\nSet-Cookie: c=2\r\n', // node's would hold an array (masked: a credential)
+        'POST /c?a=1&b=2&a=3 HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\n',
+        'POST /c? HTTP/1.1\r\nHost: h\r\nContent-Type: text/plain\r\nContent-Type: application/json\r\n', // node keeps the first
+      ];
+      for (const head of heads) await send(listener.port, head);
+    } finally {
+      await listener.close();
+    }
+    const seen = reports.map((r) => ({ path: r.path, query: r.query, headers: r.headers }));
+    const tail = { connection: 'close', 'content-length': '2' };
+    expect(seen).toEqual([
+      { path: '/a', query: {}, headers: { host: 'h', 'x-cg-signature': 's1', ...tail } },
+      { path: '/a', query: {}, headers: { host: 'h', 'x-cg-signature': 's2', ...tail } },
+      { path: '/b', query: {}, headers: { host: 'h', 'set-cookie': '****(3 chars)', ...tail } },
+      { path: '/b', query: {}, headers: { host: 'h', 'set-cookie': '****(3 chars)', ...tail } },
+      { path: '/c', query: { a: ['1', '3'], b: '2' }, headers: { host: 'h', 'content-type': 'text/plain, application/json', ...tail } },
+      { path: '/c', query: {}, headers: { host: 'h', 'content-type': 'text/plain, application/json', ...tail } },
+    ]);
+    for (const r of reports) expect(Object.keys(r.headers)).toEqual(['host', Object.keys(r.headers)[1], 'connection', 'content-length']);
   });
 });

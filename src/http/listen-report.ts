@@ -14,18 +14,25 @@ import type { DeliveryReport } from './listen-types.js';
  */
 let sentNames: string[] = [];
 let keyNames: string[] = [];
+/** Whether node's own map of a request with those names is the one headerMap makes (see requestHeaders). */
+let nodeAgrees = false;
+
+/** Whether the request sends the remembered names, in the same order (fresh strings: compared by content). */
+function sameNames(raw: string[]): boolean {
+  const n = raw.length >> 1;
+  if (n !== sentNames.length || n === 0) return false;
+  let k = 0;
+  while (k < n && raw[2 * k] === sentNames[k]) k++;
+  return k === n;
+}
 
 /** Header map from rawHeaders: lower-case names, every value kept (node drops some duplicates in req.headers). */
 export function headerMap(raw: string[]): Record<string, string> {
-  const n = raw.length >> 1;
-  if (n === sentNames.length && n > 0) {
-    let k = 0;
-    while (k < n && raw[2 * k] === sentNames[k]) k++;
-    if (k === n) {
-      const out: Record<string, string> = {};
-      for (let j = 0; j < n; j++) out[keyNames[j]!] = raw[2 * j + 1]!;
-      return out;
-    }
+  if (sameNames(raw)) {
+    const n = raw.length >> 1;
+    const out: Record<string, string> = {};
+    for (let j = 0; j < n; j++) out[keyNames[j]!] = raw[2 * j + 1]!;
+    return out;
   }
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -41,6 +48,20 @@ export function headerMap(raw: string[]): Record<string, string> {
   return out;
 }
 
+/**
+ * headerMap(req.rawHeaders), without making it when node's own req.headers is that map. Node's HTTP server builds
+ * req.headers for every request anyway (it reads `host` and `expect` before the request is ours), from the same
+ * rawHeaders: names lower-cased, in the order sent. The two differ only for a repeated name (node keeps the first
+ * of some, joins others), "__proto__" (node's plain assignment drops it) and Set-Cookie (an array in node's): when
+ * the names are the remembered ones (none repeated, no "__proto__") and none is Set-Cookie, they are the same map,
+ * and node's costs nothing more.
+ */
+export function requestHeaders(req: Pick<IncomingMessage, 'rawHeaders' | 'headers'>): Record<string, string> {
+  const raw = req.rawHeaders;
+  if (nodeAgrees && sameNames(raw)) return req.headers as Record<string, string>;
+  return headerMap(raw);
+}
+
 /** Keeps the names for headerMap's plain path when this map had one key per name, in the order sent. */
 function rememberNames(raw: string[], out: Record<string, string>): void {
   const keys = Object.keys(out);
@@ -52,7 +73,11 @@ function rememberNames(raw: string[], out: Record<string, string>): void {
     sentNames = [];
     for (let k = 0; k < n; k++) sentNames.push(raw[2 * k]!);
     keyNames = keys;
-  } else sentNames = keyNames = [];
+    nodeAgrees = !Object.hasOwn(out, 'set-cookie');
+  } else {
+    sentNames = keyNames = [];
+    nodeAgrees = false;
+  }
 }
 
 export interface SplitUrl {

@@ -16,7 +16,7 @@ import { closeClientConnections } from './client.js';
 import { loadExplain } from './explain-hook.js';
 import { DedupTracker, inspectDelivery, type Analysis, type Credentials } from './inspect.js';
 import { assertNotSelf, Forwarder } from './listen-forward.js';
-import { answerBody, buildReport, failedAnalysis, headerMap, isoNow, reply, splitUrl } from './listen-report.js';
+import { answerBody, buildReport, failedAnalysis, isoNow, reply, requestHeaders, splitUrl } from './listen-report.js';
 import { installRefusals } from './listen-refuse.js';
 import { saveError } from './save-errors.js';
 import type { DeliveryReport, Listener, ListenCallbacks, ListenOptions, ListenSummary } from './listen-types.js';
@@ -109,9 +109,18 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   function analyse(req: IncomingMessage, res: ServerResponse, n: number, body: Buffer, size: number, tooLarge: boolean): Pending {
     const started = performance.now();
     const receivedAt = isoNow();
-    const headers = headerMap(req.rawHeaders);
-    const { path, query, rawQuery } = splitUrl(req.url ?? '/');
-    const input = { method: req.method ?? 'POST', path, query: lastValues(query), headers, body, tooLarge, size, maxDecoded: maxBody };
+    const headers = requestHeaders(req);
+    const url = req.url ?? '/';
+    // Nearly every delivery has no query string: then no URL parsing, and no copy of an empty query's last values.
+    let path = url;
+    let query: Record<string, string | string[]> = {};
+    let rawQuery = '';
+    let lastQuery: Record<string, string> = {};
+    if (url.includes('?')) {
+      ({ path, query, rawQuery } = splitUrl(url));
+      lastQuery = lastValues(query);
+    }
+    const input = { method: req.method ?? 'POST', path, query: lastQuery, headers, body, tooLarge, size, maxDecoded: maxBody };
     let analysis: Analysis;
     try {
       analysis = inspectDelivery(input, inspectContext);
