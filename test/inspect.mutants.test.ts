@@ -140,6 +140,8 @@ describe('inspectDelivery', () => {
       status: 200,
       problems: [],
     });
+    // Made in one literal (the common case): its keys in the order the other cases add them.
+    expect(Object.keys(a)).toEqual(['bodyKind', 'provider', 'confidence', 'event', 'signature', 'auth', 'schema', 'sha256', 'status', 'problems', 'parsed', 'dedupKey']);
   });
 
   it('a gzip body records its encoding; a body that is not JSON records its error and is not parsed', () => {
