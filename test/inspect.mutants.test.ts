@@ -142,6 +142,8 @@ describe('inspectDelivery', () => {
     });
     // Made in one literal (the common case): its keys in the order the other cases add them.
     expect(Object.keys(a)).toEqual(['bodyKind', 'provider', 'confidence', 'event', 'signature', 'auth', 'schema', 'sha256', 'status', 'problems', 'parsed', 'dedupKey']);
+    // The signature's too (the report shows it as it is): one literal for a header and a matching secret.
+    expect(Object.keys(a.signature)).toEqual(['status', 'ok', 'reason', 'header', 'secretIndex', 'scheme']);
   });
 
   it('a gzip body records its encoding; a body that is not JSON records its error and is not parsed', () => {

@@ -109,7 +109,12 @@ export function detectProvider(providers: readonly ProviderDef[], req: IncomingR
 
 function fromVerify(r: VerifyResult, scheme: string): SignatureVerdict {
   const status: SignatureStatus = r.status === 'no-secret' ? 'not-checked' : r.status;
-  const v: SignatureVerdict = { status, ok: !FAILED.has(status), reason: r.reason };
+  const ok = !FAILED.has(status);
+  // A signature checked against a header (nearly every one) in one literal, its keys in the order the other
+  // verdicts get them: each key added afterwards moves the object to another shape, and past the first few into
+  // a property store of its own.
+  if (r.header !== undefined && r.secretIndex !== undefined) return { status, ok, reason: r.reason, header: r.header, secretIndex: r.secretIndex, scheme };
+  const v: SignatureVerdict = { status, ok, reason: r.reason };
   if (r.header !== undefined) v.header = r.header;
   if (r.secretIndex !== undefined) v.secretIndex = r.secretIndex;
   v.scheme = scheme;
