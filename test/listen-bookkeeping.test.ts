@@ -299,6 +299,20 @@ describe("the report's headers after other reports' headers", () => {
     );
   });
 
+  it("masks every credential, each report made right after its request's map (node's, headerMap's, remembered names or not)", () => {
+    const names = ['Host', 'Content-Type', 'Authorization', 'authorization', 'X-Api-Key', 'X-Cg-Signature', 'Cookie', 'X-Session-Id', 'Set-Cookie', '__proto__'];
+    const list = requestsOf(fc.array(fc.tuple(fc.constantFrom(...names), fc.string({ minLength: 1, maxLength: 6 })), { maxLength: 4 }).map((pairs) => pairs.flat()));
+    fc.assert(
+      fc.property(list, fc.boolean(), (raws, viaNode) => {
+        for (const raw of raws) {
+          const headers = viaNode ? requestHeaders(nodeRequest(raw)) : headerMap(raw);
+          expect(reportHeaders(headers)).toEqual(maskHeaders(plainHeaderMap(raw), { keepScheme: false }));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('masks a credential that comes after the same names without one', () => {
     expect(reportHeaders({ host: 'h', 'x-cg-signature': 's' })).toEqual({ host: 'h', 'x-cg-signature': 's' });
     expect(reportHeaders({ host: 'h', 'x-cg-signature': 's', authorization: 'Bearer secret' })).toEqual({ host: 'h', 'x-cg-signature': 's', authorization: '****(13 chars)' });

@@ -16,6 +16,13 @@ let sentNames: string[] = [];
 let keyNames: string[] = [];
 /** Whether node's own map of a request with those names is the one headerMap makes (see requestHeaders). */
 let nodeAgrees = false;
+/** Whether none of those names is a credential's. */
+let namesShowable = false;
+/**
+ * The last map made (or taken from node) for the remembered names when none is a credential's: shownHeaders gives
+ * it back as it is without testing its names again. (Nothing between the map and its report adds a header.)
+ */
+let showable: Record<string, string> | undefined;
 
 /** Whether the request sends the remembered names, in the same order (fresh strings: compared by content). */
 function sameNames(raw: string[]): boolean {
@@ -32,8 +39,10 @@ export function headerMap(raw: string[]): Record<string, string> {
     const n = raw.length >> 1;
     const out: Record<string, string> = {};
     for (let j = 0; j < n; j++) out[keyNames[j]!] = raw[2 * j + 1]!;
+    showable = namesShowable ? out : undefined;
     return out;
   }
+  showable = undefined;
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
@@ -58,7 +67,11 @@ export function headerMap(raw: string[]): Record<string, string> {
  */
 export function requestHeaders(req: Pick<IncomingMessage, 'rawHeaders' | 'headers'>): Record<string, string> {
   const raw = req.rawHeaders;
-  if (nodeAgrees && sameNames(raw)) return req.headers as Record<string, string>;
+  if (nodeAgrees && sameNames(raw)) {
+    const headers = req.headers as Record<string, string>;
+    showable = namesShowable ? headers : undefined;
+    return headers;
+  }
   return headerMap(raw);
 }
 
@@ -74,9 +87,10 @@ function rememberNames(raw: string[], out: Record<string, string>): void {
     for (let k = 0; k < n; k++) sentNames.push(raw[2 * k]!);
     keyNames = keys;
     nodeAgrees = !Object.hasOwn(out, 'set-cookie');
+    namesShowable = !keys.some(credentialHeader);
   } else {
     sentNames = keyNames = [];
-    nodeAgrees = false;
+    nodeAgrees = namesShowable = false;
   }
 }
 
@@ -189,6 +203,7 @@ function credentialHeader(name: string): boolean {
 
 /** maskHeaders(headers, { keepScheme: false }), which gives the same object back when no name is a credential's. */
 function shownHeaders(headers: Record<string, string>): Record<string, string> {
+  if (headers === showable) return headers;
   for (const name in headers) if (credentialHeader(name)) return maskHeaders(headers, { keepScheme: false });
   return headers;
 }
