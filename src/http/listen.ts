@@ -110,17 +110,10 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     const started = performance.now();
     const receivedAt = isoNow();
     const headers = requestHeaders(req);
+    // Nearly every delivery has no query: no URL to split, no copy of an empty query's last values.
     const url = req.url ?? '/';
-    // Nearly every delivery has no query string: then no URL parsing, and no copy of an empty query's last values.
-    let path = url;
-    let query: Record<string, string | string[]> = {};
-    let rawQuery = '';
-    let lastQuery: Record<string, string> = {};
-    if (url.includes('?')) {
-      ({ path, query, rawQuery } = splitUrl(url));
-      lastQuery = lastValues(query);
-    }
-    const input = { method: req.method ?? 'POST', path, query: lastQuery, headers, body, tooLarge, size, maxDecoded: maxBody };
+    const { path, query, rawQuery } = url.includes('?') ? splitUrl(url) : { path: url, query: {}, rawQuery: '' };
+    const input = { method: req.method ?? 'POST', path, query: rawQuery === '' ? {} : lastValues(query), headers, body, tooLarge, size, maxDecoded: maxBody };
     let analysis: Analysis;
     try {
       analysis = inspectDelivery(input, inspectContext);
