@@ -4,12 +4,12 @@
 // checks that skip work.
 import { IncomingMessage } from 'node:http';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { maskHeaders } from '../src/core/redact.js';
 import { DedupTracker, FIRST_CAPACITY } from '../src/http/dedup.js';
 import { inspectDelivery } from '../src/http/inspect.js';
-import { buildReport, headerMap, requestHeaders } from '../src/http/listen-report.js';
+import { buildReport, headerMap, isoNow, requestHeaders } from '../src/http/listen-report.js';
 import { loadProvider } from '../src/providers/index.js';
 import { MapTracker } from './helpers/map-tracker.js';
 import { stubProvider } from './helpers/stub-provider.js';
@@ -362,5 +362,49 @@ describe('the checks that skip work', () => {
     const check = (json: string) => inspectDelivery({ method: 'POST', path: '/', query: {}, headers: {}, body: Buffer.from(json) }, { providers: [provider], credentials: { secrets: [] } }).schema.status;
     expect(check('{"a":"x"}')).toBe('valid');
     expect(check('{"b":"x"}')).toBe('invalid');
+  });
+});
+
+describe('isoNow given the monotonic time', () => {
+  it('stamps what the wall clock shows: between a reading before and one after, every time', () => {
+    let outside = 0;
+    for (let i = 0; i < 300_000; i++) {
+      const before = Date.now();
+      const stamp = Date.parse(isoNow(performance.now()));
+      const after = Date.now();
+      if (stamp < before || stamp > after) outside++;
+    }
+    expect(outside).toBe(0);
+  });
+
+  it('reads the wall clock again only past 0.9 ms after the reading before its last turn, and always without the monotonic time', () => {
+    const now = vi.spyOn(Date, 'now');
+    try {
+      const iso = (ms: number) => new Date(ms).toISOString();
+      now.mockReturnValue(5_000);
+      isoNow(); // no monotonic time: when the next millisecond began is unknown
+      expect(isoNow(100)).toBe(iso(5_000));
+      expect(isoNow(100.5)).toBe(iso(5_000));
+      now.mockReturnValue(5_001); // began after 100.5
+      expect(isoNow(100.7)).toBe(iso(5_001));
+      const reads = now.mock.calls.length;
+      now.mockReturnValue(5_002); // (a clock that could not turn so soon: it is not read)
+      expect(isoNow(101.39)).toBe(iso(5_001));
+      expect(now.mock.calls.length).toBe(reads);
+      expect(isoNow(101.41)).toBe(iso(5_002));
+      expect(now.mock.calls.length).toBe(reads + 1);
+      now.mockReturnValue(5_003);
+      expect(isoNow()).toBe(iso(5_003)); // read, without the monotonic time
+      now.mockReturnValue(5_004);
+      expect(isoNow(101.5)).toBe(iso(5_003)); // 5,003 began after 101.41: not read
+      expect(isoNow(102.4)).toBe(iso(5_004)); // 0.99 after: read
+      // 5,004 began after the reading without the monotonic time, at an unknown time: read again, each time.
+      const before = now.mock.calls.length;
+      expect(isoNow(102.5)).toBe(iso(5_004));
+      expect(isoNow(102.6)).toBe(iso(5_004));
+      expect(now.mock.calls.length).toBe(before + 2);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

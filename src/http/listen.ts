@@ -108,7 +108,7 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
   /** Everything decided from the request alone (no I/O): the verdicts and the answer by verdict. */
   function analyse(req: IncomingMessage, res: ServerResponse, n: number, body: Buffer, size: number, tooLarge: boolean): Pending {
     const started = performance.now();
-    const receivedAt = isoNow();
+    const receivedAt = isoNow(started);
     const headers = requestHeaders(req);
     // Nearly every delivery has no query: no URL to split, no copy of an empty query's last values.
     const url = req.url ?? '/';
