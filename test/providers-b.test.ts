@@ -320,6 +320,14 @@ describe('eventOf, dedupKey, detect', () => {
     expect(segment.detect(bareRequest(Buffer.from('{}')), {})).toBe(0);
   });
 
+  it('segment: a track call scores by its signature header, else by its message id or version', () => {
+    const track = { type: 'track', event: 'Order Completed' };
+    const bare = bareRequest(Buffer.from('{}'));
+    expect(segment.detect({ ...bare, headers: { ...bare.headers, 'x-signature': 'abc' } }, track)).toBe(0.9);
+    expect(segment.detect(bare, { ...track, messageId: 'm1' })).toBe(0.8);
+    expect(segment.detect(bare, track)).toBe(0.6);
+  });
+
   it('webengage: the licenseCode query marks a WebEngage request whatever the body', () => {
     const body = Buffer.from('{"feedback":"great"}');
     const req = requestFor(webengage, body, 1);

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { SERVER_EVENTS, customergluEventsTemplates } from '../templates/customerglu-events.js';
-import { header, isObject, templateFor } from './helpers.js';
+import { isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
 
 // The API answers 200 before it validates, so this schema is the only place a missing field shows up.
@@ -20,7 +20,7 @@ const event = z.looseObject({
 function eventOf(body: unknown, req?: IncomingRequest): string | undefined {
   if (!isObject(body)) return undefined;
   if ('event_id' in body && ('event_name' in body || 'user_id' in body || 'event_properties' in body)) return 'event';
-  const keyed = req !== undefined && header(req.headers, 'x-api-key') !== undefined;
+  const keyed = req !== undefined && req.headers['x-api-key'] !== undefined;
   if (keyed && 'event_name' in body && 'user_id' in body && !('event_data' in body)) return 'event';
   return undefined;
 }
@@ -66,6 +66,6 @@ export const provider: ProviderDef = {
   },
   detect(req, body) {
     if (eventOf(body, req) !== 'event') return 0;
-    return header(req.headers, 'x-api-key') !== undefined ? 0.9 : 0.8;
+    return req.headers['x-api-key'] !== undefined ? 0.9 : 0.8;
   },
 };

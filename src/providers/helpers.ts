@@ -21,7 +21,10 @@ export function templateFor(templates: Templates) {
 const lowerNames = new Map<string, string>();
 const MAX_LOWER_NAMES = 256;
 
-/** Lower-cased header lookup that tolerates a missing header. */
+/**
+ * Lower-cased header lookup that tolerates a missing header. (A name written in lower case needs none of this:
+ * the detectors, run on every delivery, read `req.headers['x-…']` directly, without this lookup of its form.)
+ */
 export function header(headers: Record<string, string>, name: string): string | undefined {
   let lower = lowerNames.get(name);
   if (lower === undefined) {

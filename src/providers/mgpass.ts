@@ -13,7 +13,7 @@ import {
 } from '../templates/mgpass.js';
 import { refinementInJsonSchema } from '../schema/refinement.js';
 import { identityTemplates } from '../templates/mgpass-identity.js';
-import { header, isObject, templateFor } from './helpers.js';
+import { isObject, templateFor } from './helpers.js';
 import { IDENTITY_GROUP, identityEventOf, identityEvents } from './mgpass-identity.js';
 import type { EventDef, ProviderDef } from './types.js';
 
@@ -219,7 +219,7 @@ export const provider: ProviderDef = {
     return `${body.event_type}:${user}:${body.timestamp}`;
   },
   detect(req, body) {
-    if (header(req.headers, 'x-webhook-signature') !== undefined) return 0.95;
+    if (req.headers['x-webhook-signature'] !== undefined) return 0.95;
     if (this.eventOf(body, req) !== undefined && isObject(body) && ('timestamp' in body || 'created_at' in body)) return 0.6;
     return 0;
   },

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { segmentTemplates } from '../templates/segment.js';
 import { refinementInJsonSchema } from '../schema/refinement.js';
-import { header, isObject, templateFor } from './helpers.js';
+import { isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
 
 // Segment's common fields. The documented track example carries only version/type/userId/timestamp, so the
@@ -62,7 +62,7 @@ function eventOf(body: unknown): string | undefined {
 
 function fromSegment(req: IncomingRequest): boolean {
   // No User-Agent (most deliveries to a listener) matches nothing: no RegExp run for it.
-  const agent = header(req.headers, 'user-agent');
+  const agent = req.headers['user-agent'];
   return agent !== undefined && /^segment/i.test(agent);
 }
 
@@ -107,7 +107,7 @@ export const provider: ProviderDef = {
     const event = eventOf(body);
     if (fromSegment(req)) return event ? 0.97 : 0.6;
     if (!event || !isObject(body)) return 0;
-    if (header(req.headers, 'x-signature') !== undefined) return 0.9;
+    if (req.headers['x-signature'] !== undefined) return 0.9;
     return 'messageId' in body || 'version' in body ? 0.8 : 0.6;
   },
 };

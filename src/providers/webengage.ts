@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { WEBENGAGE_VARIANTS, webengageTemplates } from '../templates/webengage.js';
-import { header, isObject, templateFor } from './helpers.js';
+import { isObject, templateFor } from './helpers.js';
 import type { IncomingRequest, ProviderDef } from './types.js';
 
 // Only event_data and system_data are documented; the body "will vary based on the registered webhook".
@@ -63,7 +63,7 @@ export const provider: ProviderDef = {
   eventOf,
   /** x-request-id is WebEngage's documented idempotency key; the body's event id stands in without the request. */
   dedupKey(body, req) {
-    const requestId = req ? header(req.headers, 'x-request-id') : undefined;
+    const requestId = req ? req.headers['x-request-id'] : undefined;
     if (requestId) return requestId;
     if (!isObject(body) || !isObject(body.system_data)) return undefined;
     return typeof body.system_data.event_id === 'string' ? body.system_data.event_id : undefined;
@@ -75,7 +75,7 @@ export const provider: ProviderDef = {
     return headers;
   },
   detect(req, body) {
-    const requestId = header(req.headers, 'x-request-id') !== undefined;
+    const requestId = req.headers['x-request-id'] !== undefined;
     if (signedQuery(req)) return requestId ? 0.97 : 0.9;
     if (eventOf(body, req) === undefined) return 0;
     return requestId ? 0.85 : 0.75;
