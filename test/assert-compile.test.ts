@@ -244,6 +244,9 @@ describe('compileAssert on each construct', () => {
     expect(compileAssert(Node)).toBeUndefined(); // a cycle is never walked twice
     expect(explainAssert(z.object({ a: z.pipe(z.string(), z.transform((s) => s.length)) }))?.handedToZod).toHaveLength(1);
     expect(explainAssert(z.object({ a: z.string().check(z.trim()) }))?.handedToZod).toHaveLength(1);
+    // a node handed to zod whole lists only itself, not the children it had written before giving up
+    const catchall = z.catchall(z.object({ n: z.number().check(z.refine((n) => n > 0)) }), z.string());
+    expect(explainAssert(z.object({ o: catchall }))?.handedToZod).toEqual(['a catchall schema']);
   });
 
   it('writes names and strings as data, never as code (a key or a literal that looks like code)', () => {

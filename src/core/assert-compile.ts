@@ -89,6 +89,7 @@ class Generator {
     if (this.path.has(schema)) throw new Error('a cycle in the schema'); // not Unmodelled: the whole compile gives up
     const mark = this.lines.length;
     const constants = this.values.length;
+    const handed = this.handedToZod.length;
     this.path.add(schema);
     try {
       this.modelled(schema, at, fail);
@@ -96,6 +97,7 @@ class Generator {
       if (!(e instanceof Unmodelled) || this.path.size === 1) throw e;
       this.lines.length = mark; // what this node had written so far is replaced by zod's own check of it
       this.values.length = this.names.length = constants;
+      this.handedToZod.length = handed;
       this.handedToZod.push(e.message);
       this.write(`if (!${this.constant(z.validate)}(${this.constant(z.compile(schema as z.ZodMiniType))}, ${at})) ${fail}`);
     } finally {
