@@ -197,11 +197,34 @@ const schemas: Record<string, z.ZodMiniType> = {
   exactInNullable: z.object({ a: z.nullable(z.exactOptional(z.string())) }),
   array: z.array(z.number()),
   arrayBounds: z.array(z.string()).check(z.minLength(1), z.maxLength(2)),
+  arrayMin: z.array(z.number()).check(z.minLength(1), z.length(1)),
+  literalNaN: z.literal(NaN),
+  literalMany: z.literal(Array.from({ length: 40 }, (_, i) => i)),
+  catchallAny: z.catchall(z.object({ a: z.string() }), z.any()),
+  any: z.any(),
   record: z.record(z.string(), z.unknown()),
   recordNumbers: z.record(z.string(), z.number()),
+  recordLooseString: z.looseRecord(z.string(), z.number()),
+  recordPartialString: z.partialRecord(z.string(), z.number()),
   union: z.union([z.object({ kind: z.literal('a'), n: z.number() }), z.object({ kind: z.literal('b') }), z.null()]),
   emptyUnion: z.union([]),
   refined: z.object({ n: z.number().check(z.refine((n) => n % 2 === 0)), inner: z.optional(z.object({ a: z.string() }).check(z.refine((o) => o.a !== 'no'))) }),
+};
+
+const show = (v: unknown) => {
+  try {
+    return typeof v === 'symbol' ? 'a symbol' : typeof v === 'bigint' ? `${v}n` : String(JSON.stringify(v));
+  } catch {
+    return String(typeof v);
+  }
+};
+/** zod's answer, or 'throws' (ours must then not say true). */
+const zodAnswer = (compiled: z.ZodMiniType, v: unknown): boolean | 'throws' => {
+  try {
+    return z.validate(compiled, v);
+  } catch {
+    return 'throws';
+  }
 };
 
 class Thing {
@@ -214,7 +237,7 @@ const edgeValues: unknown[] = [
   undefined, null, true, 0, -0, 1, -1, 1.5, 2 ** 53, 1e21, NaN, Infinity, -Infinity, 10, -5, -6, 10n,
   '', 'x', 'a', 'ab', 'abc', 'é', '\u{1F600}', '\u{1F600}\u{1F600}', 'a\u{1F600}', '\uD800', '\uD800\uD800', 'ab\u{1F600}', 'no', 'AB',
   '2026-01-01T00:00:00Z', '2026-13-01T00:00:00Z', 'a@b.co', '123e4567-e89b-12d3-a456-426614174000', '1.2.3.4', '::1', '::1\n', '999.1.1.1',
-  Symbol('x'), [], [1], [1, 2, 3], ['a'], ['a', 'b', 'c'], [, 1], {}, { a: 'x' }, { a: 1 }, { a: undefined }, { a: 'x', b: undefined }, { a: 'x', b: 1 },
+  Symbol('x'), [], [0], [1], [1, 2, 3], { ab: 1 }, { a: 1, b: 2 }, { a: 'x', kind: 'a' }, ['a'], ['a', 'b', 'c'], [, 1], {}, { a: 'x' }, { a: 1 }, { a: undefined }, { a: 'x', b: undefined }, { a: 'x', b: 1 },
   { a: 'x', b: 'y' }, { a: 'x', c: 1 }, { a: null }, { kind: 'a', n: 1 }, { kind: 'b' }, { kind: 'c' }, { n: 2 }, { n: 3 }, { n: 2, inner: { a: 'no' } }, { n: 2, inner: { a: 'ok' } },
   JSON.parse('{"a":"x","__proto__":1}'), JSON.parse('{"__proto__":"x"}'), Object.create(null), new Thing(), withSymbol, inherited, getter, new Date(0), new Map(), () => 1,
 ];
@@ -227,13 +250,86 @@ describe('compileAssert on each construct', () => {
       expect(ours, name).toBeDefined();
       const compiled = z.compile(schema);
       for (const value of edgeValues) {
-        const theirs = z.validate(compiled, value);
+        const theirs = zodAnswer(compiled, value);
         const said = ours!(value);
-        if (said) expect(theirs, `${name} accepts ${String(typeof value === 'symbol' ? 'a symbol' : JSON.stringify(value))} that zod rejects`).toBe(true);
-        if (said !== theirs) wrong.push(`${name}: ${typeof value === 'symbol' ? 'symbol' : JSON.stringify(value)} ours ${said}, zod ${theirs}`);
+        if (said) expect(theirs, `${name} accepts ${show(value)} that zod rejects`).toBe(true);
+        if (said !== theirs) wrong.push(`${name}: ${show(value)} ours ${said}, zod ${theirs}`);
       }
     }
     expect(wrong).toEqual([]);
+    // each is ours from root to leaf (a refusal wrongly made would pass unnoticed above: zod's answer is exact)
+    for (const [name, schema] of Object.entries(schemas)) if (name !== 'refined' && name !== 'exactInNullable') expect(explainAssert(schema)!.handedToZod, name).toEqual([]);
+  });
+
+  // What it does not model, inside an object so that the root is ours: the node goes to zod, and the answer is zod's.
+  const handed: Record<string, z.ZodMiniType> = {
+    coerce: z.coerce.string(),
+    customFormat: z.stringFormat('even', (s) => s.length % 2 === 0),
+    lowercase: z.string().check(z.lowercase()),
+    lengthWhen: z.string().check(z.minLength(2, { when: () => true })),
+    numberWhen: z.number().check(z.gt(0, { when: () => true })),
+    int32: z.int32(),
+    notFinite: z.string().check(z.maxLength(Infinity)),
+    numberNotFinite: z.number().check(z.gt(-Infinity)),
+    symbolKey: z.object({ [Symbol.for('k')]: z.string() }),
+    protoKey: z.object({ ['__proto__']: z.string() }),
+    defaultKey: z.object({ a: z._default(z.string(), 'x') }),
+    transformKey: z.object({ a: z.pipe(z.transform((v: unknown) => v), z.string()) }),
+    catchallString: z.catchall(z.object({}), z.string()),
+    recordMinKey: z.record(z.string().check(z.minLength(2)), z.number()),
+    recordEmailKey: z.record(z.email(), z.number()),
+    recordEnumKey: z.record(z.enum(['a', 'b']), z.number()),
+    recordPartial: z.partialRecord(z.enum(['a', 'b']), z.number()),
+    recordLoose: z.looseRecord(z.string().check(z.minLength(2)), z.number()),
+    recordChecked: z.record(z.string(), z.number()).check(z.refine(() => true)),
+    discriminated: z.discriminatedUnion('kind', [z.object({ kind: z.literal('a') }), z.object({ kind: z.literal('b'), n: z.number() })]),
+    xor: z.xor([z.string(), z.string().check(z.minLength(1))]),
+    exactOptional: z.object({ a: z.exactOptional(z.string()) }),
+    optionalDefaultKey: z.object({ a: z.optional(z._default(z.string(), 'x')) }),
+    optionalDefaultItem: z.array(z.optional(z._default(z.string(), 'x'))),
+    optionalChecked: z.optional(z.string()).check(z.refine(() => true)),
+    tuple: z.tuple([z.string()]),
+  };
+
+  it('hands to zod what it does not model, and agrees with zod there too', () => {
+    const wrong: string[] = [];
+    for (const [name, inner] of Object.entries(handed)) {
+      const schema = z.object({ a: inner });
+      const explained = explainAssert(schema)!;
+      expect(explained?.handedToZod, name).toHaveLength(1);
+      const compiled = z.compile(schema);
+      for (const value of [{}, ...edgeValues.map((a) => ({ a }))]) {
+        const theirs = zodAnswer(compiled, value);
+        let said: boolean | 'throws';
+        try {
+          said = explained.assert(value);
+        } catch {
+          said = 'throws'; // zod's own check of the node, throwing as zod does
+        }
+        if (said !== theirs) wrong.push(`${name}: ${show(value)} ours ${said}, zod ${theirs}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('checks a required key for presence only where its schema could take undefined', () => {
+    const schema = z.object({
+      s: z.string(), n: z.number(), b: z.boolean(), z: z.null(), o: z.object({}), a: z.array(z.string()), r: z.record(z.string(), z.unknown()),
+      e: z.enum(['x']), l: z.literal('x'), nl: z.nullable(z.string()), un: z.union([z.string(), z.number()]),
+      k: z.unknown(), uk: z.union([z.string(), z.unknown()]), lu: z.literal([undefined, 'x']), nk: z.nullable(z.unknown()), c: z.coerce.number(),
+    });
+    const present = [...compileAssert(schema)!.toString().matchAll(/"(\w+)" in value/g)].map((m) => m[1]);
+    expect(present).toEqual(['k', 'uk', 'lu', 'nk', 'c']);
+  });
+
+  it('shares one argument between equal constants, and gives up on a schema too big to be worth one function', () => {
+    const twice = compileAssert(z.object({ a: z.enum(['x', 'y']), b: z.enum(['x', 'y']) }))!.toString();
+    expect(twice).toContain('c1');
+    expect(twice).not.toContain('c2');
+    const wide = z.object(Object.fromEntries(Array.from({ length: 12_000 }, (_, i) => [`k${i}`, z.string()])));
+    expect(compileAssert(wide)).toBeUndefined();
+    const fits = z.object(Object.fromEntries(Array.from({ length: 9000 }, (_, i) => [`k${i}`, z.string()])));
+    expect(compileAssert(fits)).toBeDefined();
   });
 
   it('hands to zod the nodes it does not model, and gives no function when that is the root', () => {

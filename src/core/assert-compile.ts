@@ -32,7 +32,7 @@ const MAX_LINES = 20_000;
 
 /** Whether a schema or check is of zod's class `trait` (its constructor and every one it extends). */
 const has = (s: unknown, trait: string): boolean => {
-  const traits = (s as { _zod?: { traits?: unknown } })._zod?.traits;
+  const traits = (s as { _zod: { traits?: unknown } })._zod.traits;
   return traits instanceof Set && traits.has(trait);
 };
 
@@ -187,21 +187,21 @@ class Generator {
    */
   private length(check: Check, c: Def & { check: string }, at: string, fail: string, ofString: boolean) {
     if (c.when !== undefined && c.when !== DEFAULT_LENGTH_WHEN) throw new Unmodelled('a length check with its own condition');
-    const cp = ofString ? this.constant(z.core.util.codePointLength) : '';
+    const cp = () => this.constant(z.core.util.codePointLength);
     if (c.check === 'min_length' && has(check, '$ZodCheckMinLength')) {
       const min = finite(c.minimum);
       // Below 2 units a string has as many code points as units, so a floor of 0 or 1 never needs counting.
       if (!ofString || (c.minimum as number) <= 1) return this.write(`if (${at}.length < ${min}) ${fail}`);
-      return this.write(`if (${at}.length < ${min} || (${at}.length < ${finite((c.minimum as number) * 2)} && ${cp}(${at}) < ${min})) ${fail}`);
+      return this.write(`if (${at}.length < ${min} || (${at}.length < ${finite((c.minimum as number) * 2)} && ${cp()}(${at}) < ${min})) ${fail}`);
     }
     if (c.check === 'max_length' && has(check, '$ZodCheckMaxLength')) {
       const max = finite(c.maximum);
-      return this.write(ofString ? `if (${at}.length > ${max} && ${cp}(${at}) > ${max}) ${fail}` : `if (${at}.length > ${max}) ${fail}`);
+      return this.write(ofString ? `if (${at}.length > ${max} && ${cp()}(${at}) > ${max}) ${fail}` : `if (${at}.length > ${max}) ${fail}`);
     }
     if (c.check === 'length_equals' && has(check, '$ZodCheckLengthEquals')) {
       const n = finite(c.length);
       if (!ofString) return this.write(`if (${at}.length !== ${n}) ${fail}`);
-      return this.write(`if (${at}.length < ${n} || ${at}.length > ${finite((c.length as number) * 2)} || ${cp}(${at}) !== ${n}) ${fail}`);
+      return this.write(`if (${at}.length < ${n} || ${at}.length > ${finite((c.length as number) * 2)} || ${cp()}(${at}) !== ${n}) ${fail}`);
     }
     throw new Unmodelled(`check ${c.check}`);
   }
@@ -295,8 +295,9 @@ class Generator {
     this.bare(schema, def, '$ZodRecord');
     const key = def.keyType as Schema;
     const keyDef = key._zod.def as unknown as Def;
-    if (keyDef.type !== 'string' || keyDef.format !== undefined || keyDef.coerce || keyDef.checks?.length || key._zod.values !== undefined) throw new Unmodelled('record keys other than z.string()');
-    if (def.partial || def.mode !== undefined) throw new Unmodelled('a partial or loose record');
+    // A bare z.string() takes every string key, so a partial or loose record (which differ only in keys their key
+    // schema refuses) is the same record here: only a symbol key fails, and any symbol key says false below.
+    if (keyDef.type !== 'string' || keyDef.format !== undefined || keyDef.coerce || keyDef.checks?.length) throw new Unmodelled('record keys other than z.string()');
     this.write(`if (!${this.constant(z.core.util.isPlainObject)}(${at}) || ${this.constant(Object.getOwnPropertySymbols)}(${at}).length !== 0) ${fail}`);
     const value = def.valueType as Schema;
     const valueDef = value._zod.def as unknown as Def;
@@ -363,12 +364,14 @@ export function compileAssert(schema: Schema): Assert | undefined {
 
 /** compileAssert's function with the nodes it handed to zod (and why): for tests, and to read what a schema compiles to. */
 export function explainAssert(schema: Schema): { assert: Assert; handedToZod: string[] } | undefined {
+  let explained: { assert: Assert; handedToZod: string[] } | undefined;
   try {
     const gen = new Generator();
     gen.node(schema, 'value', 'return false;');
     const factory = new Function(...gen.names, `"use strict";\nreturn function assertValid(value) {\n${gen.lines.join('\n')}\nreturn true;\n};`) as (...args: unknown[]) => Assert;
-    return { assert: factory(...gen.values), handedToZod: gen.handedToZod };
+    explained = { assert: factory(...gen.values), handedToZod: gen.handedToZod };
   } catch {
-    return undefined;
+    // an unmodelled root, a cycle, a schema too big, a definition that throws when read: zod's path, as before
   }
+  return explained;
 }
