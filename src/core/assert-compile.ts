@@ -185,20 +185,20 @@ class Generator {
    * min/max/exact length, as $ZodCheckMinLength and friends count it: a string in code points (counted only where
    * the UTF-16 length leaves the answer in doubt), an array in items.
    */
-  private length(check: Check, c: Def & { check: string }, at: string, fail: string, ofString: boolean) {
+  private length(check: Check, c: Def, at: string, fail: string, ofString: boolean) {
     if (c.when !== undefined && c.when !== DEFAULT_LENGTH_WHEN) throw new Unmodelled('a length check with its own condition');
     const cp = () => this.constant(z.core.util.codePointLength);
-    if (c.check === 'min_length' && has(check, '$ZodCheckMinLength')) {
+    if (has(check, '$ZodCheckMinLength')) {
       const min = finite(c.minimum);
       // Below 2 units a string has as many code points as units, so a floor of 0 or 1 never needs counting.
       if (!ofString || (c.minimum as number) <= 1) return this.write(`if (${at}.length < ${min}) ${fail}`);
       return this.write(`if (${at}.length < ${min} || (${at}.length < ${finite((c.minimum as number) * 2)} && ${cp()}(${at}) < ${min})) ${fail}`);
     }
-    if (c.check === 'max_length' && has(check, '$ZodCheckMaxLength')) {
+    if (has(check, '$ZodCheckMaxLength')) {
       const max = finite(c.maximum);
       return this.write(ofString ? `if (${at}.length > ${max} && ${cp()}(${at}) > ${max}) ${fail}` : `if (${at}.length > ${max}) ${fail}`);
     }
-    if (c.check === 'length_equals' && has(check, '$ZodCheckLengthEquals')) {
+    if (has(check, '$ZodCheckLengthEquals')) {
       const n = finite(c.length);
       if (!ofString) return this.write(`if (${at}.length !== ${n}) ${fail}`);
       return this.write(`if (${at}.length < ${n} || ${at}.length > ${finite((c.length as number) * 2)} || ${cp()}(${at}) !== ${n}) ${fail}`);
@@ -210,20 +210,21 @@ class Generator {
     if (!has(schema, '$ZodNumber')) throw new Unmodelled('not a $ZodNumber');
     // z.number() refuses NaN and ±Infinity
     this.write(`if (typeof ${at} !== "number" || !Number.isFinite(${at})) ${fail}`);
-    if (def.check === 'number_format') this.numberFormat(schema, def, at, fail); // z.int(): the format is the schema's own
+    if (has(schema, '$ZodCheckNumberFormat')) this.numberFormat(def, at, fail); // z.int(): the format is the schema's own
     for (const check of def.checks ?? []) {
       const c = check._zod.def as unknown as Def & { check: string; value?: unknown; inclusive?: boolean };
       if (c.when !== undefined) throw new Unmodelled('a check with a condition');
-      if (c.check === 'number_format') this.numberFormat(check, c, at, fail);
-      else if (c.check === 'greater_than' && has(check, '$ZodCheckGreaterThan')) this.write(`if (!(${at} ${c.inclusive ? '>=' : '>'} ${finite(c.value)})) ${fail}`);
-      else if (c.check === 'less_than' && has(check, '$ZodCheckLessThan')) this.write(`if (!(${at} ${c.inclusive ? '<=' : '<'} ${finite(c.value)})) ${fail}`);
+      if (has(check, '$ZodCheckNumberFormat')) this.numberFormat(c, at, fail);
+      else if (has(check, '$ZodCheckGreaterThan')) this.write(`if (!(${at} ${c.inclusive ? '>=' : '>'} ${finite(c.value)})) ${fail}`);
+      else if (has(check, '$ZodCheckLessThan')) this.write(`if (!(${at} ${c.inclusive ? '<=' : '<'} ${finite(c.value)})) ${fail}`);
       else throw new Unmodelled(`check ${c.check}`);
     }
   }
 
-  private numberFormat(owner: unknown, def: Record<string, unknown>, at: string, fail: string) {
+  /** A $ZodCheckNumberFormat (z.int() is one, and its own check). */
+  private numberFormat(def: Record<string, unknown>, at: string, fail: string) {
     // safeint: an integer within ±(2^53 - 1), which is what Number.isSafeInteger says (-0 included)
-    if (def.format !== 'safeint' || !has(owner, '$ZodCheckNumberFormat')) throw new Unmodelled(`number format ${String(def.format)}`);
+    if (def.format !== 'safeint') throw new Unmodelled(`number format ${String(def.format)}`);
     this.write(`if (!Number.isSafeInteger(${at})) ${fail}`);
   }
 
