@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+// Named, never through `z.core`: that namespace pulls all of zod's core into the `generate` pack (test/startup.e2e.test.ts).
+import { isValidIPv6, util } from 'zod/v4/core';
 
 /**
  * An assert-only validator of our own for a zod/mini schema, for the listener's per-delivery check
@@ -173,7 +175,7 @@ class Generator {
   private format(owner: unknown, def: Record<string, unknown>, at: string, fail: string) {
     if (def.when !== undefined || def.fn !== undefined) throw new Unmodelled('a format with a condition or a function');
     const format = def.format as string;
-    if (format === 'ipv6' && has(owner, '$ZodIPv6')) return this.write(`if (!${this.constant(z.core.isValidIPv6)}(${at})) ${fail}`);
+    if (format === 'ipv6' && has(owner, '$ZodIPv6')) return this.write(`if (!${this.constant(isValidIPv6)}(${at})) ${fail}`);
     const trait = format === 'regex' ? '$ZodCheckRegex' : PATTERN_FORMATS[format];
     if (trait === undefined || !has(owner, trait) || !(def.pattern instanceof RegExp)) throw new Unmodelled(`string format ${format}`);
     const pattern = this.constant(def.pattern);
@@ -187,7 +189,7 @@ class Generator {
    */
   private length(check: Check, c: Def, at: string, fail: string, ofString: boolean) {
     if (c.when !== undefined && c.when !== DEFAULT_LENGTH_WHEN) throw new Unmodelled('a length check with its own condition');
-    const cp = () => this.constant(z.core.util.codePointLength);
+    const cp = () => this.constant(util.codePointLength);
     if (has(check, '$ZodCheckMinLength')) {
       const min = finite(c.minimum);
       // Below 2 units a string has as many code points as units, so a floor of 0 or 1 never needs counting.
@@ -299,7 +301,7 @@ class Generator {
     // A bare z.string() takes every string key, so a partial or loose record (which differ only in keys their key
     // schema refuses) is the same record here: only a symbol key fails, and any symbol key says false below.
     if (keyDef.type !== 'string' || keyDef.format !== undefined || keyDef.coerce || keyDef.checks?.length) throw new Unmodelled('record keys other than z.string()');
-    this.write(`if (!${this.constant(z.core.util.isPlainObject)}(${at}) || ${this.constant(Object.getOwnPropertySymbols)}(${at}).length !== 0) ${fail}`);
+    this.write(`if (!${this.constant(util.isPlainObject)}(${at}) || ${this.constant(Object.getOwnPropertySymbols)}(${at}).length !== 0) ${fail}`);
     const value = def.valueType as Schema;
     const valueDef = value._zod.def as unknown as Def;
     if ((valueDef.type === 'unknown' || valueDef.type === 'any') && !valueDef.checks?.length) return;
