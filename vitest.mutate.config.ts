@@ -44,6 +44,7 @@ export default defineConfig({
             'test/listen-parts.test.ts',
             'test/listen-bookkeeping.test.ts',
             'test/listen-body-read.test.ts',
+            'test/assert-compile.test.ts',
           ],
           exclude: ISOLATED,
           // Stryker switches mutants on at run time (a global read on every call), so test files can share loaded

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { compileAssert, type Assert } from './assert-compile.js';
 import { formatPath } from './field-path.js';
 
 export { formatPath };
@@ -66,26 +67,39 @@ export function validate(schema: z.ZodMiniType, value: unknown): FieldIssue[] {
   return result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue, value) }));
 }
 
-const compiled = new WeakMap<z.ZodMiniType, z.ZodMiniType>();
+/** A schema checked over and over: our generated validator (assert-compile.ts) when it models the schema, and zod's compiled form. */
+interface Often {
+  ours: Assert | undefined;
+  zod: z.ZodMiniType;
+}
+
+const compiled = new WeakMap<z.ZodMiniType, Often>();
+
+function prepare(schema: z.ZodMiniType): Often {
+  const asWritten = checkedAsWritten(schema);
+  return { ours: compileAssert(asWritten), zod: z.compile(asWritten) };
+}
 
 /**
- * The same verdict as `validate`, for a schema checked over and over (the listener, `generate --count`): zod's
- * compiled form, checked by its assert-only validator (`z.validate`), which builds no parsed copy of the payload.
- * That is about ten times cheaper than zod's ordinary parser on a valid payload, and half the cost again of the
- * compiled parser. A payload it rejects goes through zod's ordinary parser, so the issues are those `validate`
- * reports. Compiling costs a few milliseconds once, hence not for one-off checks.
+ * The same verdict as `validate`, for a schema checked over and over (the listener, `generate --count`). First our own
+ * generated validator (src/core/assert-compile.ts): one flat function that allocates nothing, and says true only
+ * where zod accepts. When it says false, or cannot model the schema, zod's compiled form decides, checked by its
+ * assert-only validator (`z.validate`), which builds no parsed copy of the payload; a payload it rejects goes through
+ * zod's ordinary parser, so the issues are those `validate` reports. Compiling costs a few milliseconds once, hence
+ * not for one-off checks.
  */
 export function validateOften(schema: z.ZodMiniType, value: unknown): FieldIssue[] {
   // The same schema as the call before (a listener receiving one sender's event): no WeakMap lookup.
   let fast = schema === lastSchema ? lastCompiled : compiled.get(schema);
-  if (fast === undefined) compiled.set(schema, (fast = z.compile(checkedAsWritten(schema))));
+  if (fast === undefined) compiled.set(schema, (fast = prepare(schema)));
   lastSchema = schema;
   lastCompiled = fast;
-  return z.validate(fast, value) ? [] : validate(fast, value);
+  if (fast.ours !== undefined && fast.ours(value)) return [];
+  return z.validate(fast.zod, value) ? [] : validate(fast.zod, value);
 }
 
 let lastSchema: z.ZodMiniType | undefined;
-let lastCompiled: z.ZodMiniType | undefined;
+let lastCompiled: Often | undefined;
 
 /**
  * Checks that check nothing: `z.meta` and `z.describe` only attach metadata for the JSON Schema export (the schemas
