@@ -159,6 +159,22 @@ describe('inspectDelivery', () => {
     expect('encoding' in bad).toBe(false);
   });
 
+  it('the cases outside the one-literal path carry exactly their own keys, none holding undefined', () => {
+    const body = '{"event":"first","a":"x"}';
+    const zipped = gzipSync(body);
+    const gz = inspectDelivery(delivery(zipped, { 'content-encoding': 'gzip', 'x-sig': createHmac('sha256', SECRET).update(zipped).digest('hex') }), fixedCtx(provider));
+    expect(Object.keys(gz)).toEqual(['bodyKind', 'provider', 'confidence', 'event', 'signature', 'auth', 'schema', 'sha256', 'status', 'problems', 'encoding', 'parsed', 'dedupKey']);
+    const bad = inspectDelivery(delivery('{"a":', { 'x-sig': sig('{"a":') }), fixedCtx(provider));
+    expect(Object.keys(bad)).toEqual(['bodyKind', 'provider', 'confidence', 'event', 'signature', 'auth', 'schema', 'sha256', 'status', 'problems', 'bodyError']);
+    // A provider whose key reader finds no key: parsed, but no dedupKey (and no bodyError) key at all.
+    const keyless = inspectDelivery(delivery(body), fixedCtx(stub({ dedupKey: () => undefined })));
+    expect(Object.keys(keyless)).toEqual(['bodyKind', 'provider', 'confidence', 'event', 'signature', 'auth', 'schema', 'sha256', 'status', 'problems', 'parsed']);
+    // A signature that matches no secret names its header, but holds no secretIndex key.
+    const forged = inspectDelivery(delivery(body, { 'x-sig': sig(body, 'another-secret') }), fixedCtx(provider));
+    expect(forged.signature.status).toBe('invalid');
+    expect(Object.keys(forged.signature)).toEqual(['status', 'ok', 'reason', 'header', 'scheme']);
+  });
+
   it('a form body from a known provider: 400, no event read, no schema checked', () => {
     const eventOf = vi.fn(() => 'first');
     const p = stub({ eventOf });
