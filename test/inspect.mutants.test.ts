@@ -228,6 +228,8 @@ describe('inspectDelivery', () => {
   it('de-duplication: the provider key when it gives one, none when it gives none or throws', () => {
     const body = '{"event":"first","a":"x"}';
     expect(inspectDelivery(delivery(body), fixedCtx(stub({ dedupKey: () => 'k-1' }))).dedupKey).toBe('stubby:k-1');
+    // A library provider written in JavaScript may give a number: it is keyed as written.
+    expect(inspectDelivery(delivery(body), fixedCtx(stub({ dedupKey: () => 42 as unknown as string }))).dedupKey).toBe('stubby:42');
     expect('dedupKey' in inspectDelivery(delivery(body), fixedCtx(stub({ dedupKey: () => undefined })))).toBe(false);
     const throws = inspectDelivery(delivery(body), fixedCtx(stub({ dedupKey: () => { throw new Error('x'); } })));
     expect('dedupKey' in throws).toBe(false);
