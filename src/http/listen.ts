@@ -110,9 +110,8 @@ export async function startListener(options: ListenOptions = {}, callbacks: List
     const started = performance.now();
     const receivedAt = isoNow(started);
     const headers = requestHeaders(req);
-    // Nearly every delivery has no query: no URL to split, no copy of an empty query's last values.
-    const url = req.url ?? '/';
-    const { path, query, rawQuery } = url.includes('?') ? splitUrl(url) : { path: url, query: {}, rawQuery: '' };
+    // Nearly every delivery has no query: no copy of an empty query's last values (splitUrl returns at once without '?').
+    const { path, query, rawQuery } = splitUrl(req.url ?? '/');
     const input = { method: req.method ?? 'POST', path, query: rawQuery === '' ? {} : lastValues(query), headers, body, tooLarge, size, maxDecoded: maxBody };
     let analysis: Analysis;
     try {
