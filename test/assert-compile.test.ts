@@ -6,6 +6,7 @@ import { prepareGenerator } from '../src/core/generate.js';
 import { validate, validateOften, withoutNoOpChecks } from '../src/core/validate.js';
 import { loadAllProviders } from '../src/providers/index.js';
 import type { EventDef, ProviderDef } from '../src/providers/types.js';
+import { paths, type Path } from './helpers/json-paths.js';
 
 // Our generated validator (src/core/assert-compile.ts) answers the listener's schema check before zod does. A wrong
 // "true" would report a payload as valid that zod rejects, so soundness (ours true => zod true) is checked without
@@ -75,14 +76,6 @@ describe('compileAssert on the catalog', () => {
     }
   });
 });
-
-type Path = Array<string | number>;
-function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...at, i], out));
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
-  return out;
-}
 
 type How = 'set' | 'delete' | 'add' | 'null' | 'stringify' | 'lengthen' | 'shorten' | 'nest' | 'retype';
 const HOWS: How[] = ['set', 'delete', 'add', 'null', 'stringify', 'lengthen', 'shorten', 'nest', 'retype'];

@@ -5,6 +5,7 @@ import { validate, validateOften, withoutNoOpChecks } from '../src/core/validate
 import { loadAllProviders } from '../src/providers/index.js';
 import type { EventDef, ProviderDef } from '../src/providers/types.js';
 import { TemplateContext } from '../src/templates/context.js';
+import { paths, type Path } from './helpers/json-paths.js';
 
 // validateOften (the listener, `generate --count`) compiles each schema with its no-op checks (z.meta, z.describe)
 // left out, so that zod's compiler takes the whole schema. That must change no verdict and no issue: every event's
@@ -18,14 +19,6 @@ beforeAll(async () => {
     provider.events.flatMap((event) => (event.variants?.length ? event.variants.map((v) => ({ provider, event, variant: v.name })) : [{ provider, event }])),
   );
 });
-
-type Path = Array<string | number>;
-function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...at, i], out));
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
-  return out;
-}
 
 /** The payload with one change at `path`: a new value, the key removed, or an unknown key added beside it. */
 function broken(payload: unknown, path: Path, how: 'set' | 'delete' | 'add', value: unknown): unknown {
