@@ -38,7 +38,7 @@ export class Bytes {
   /**
    * Clears the next bytes with one memset before they are written. A recycled buffer was last written a whole ring
    * of deliveries ago (~15 MB, a second or more under load): none of it is in the CPU's caches, and V8's UTF-8
-   * encoder meets each line one byte-store at a time. A memset brings ~250 lines in at once instead. Measured in
+   * encoder meets each line one byte-store at a time. A memset brings the lines in ahead of those stores. Measured in
    * CPU profiles of a --ui listener under load (three pairs, ~67,000 deliveries each): the store's add 459-555 ms
    * against 513-596 before; the cold bytes still cost most of it (docs/performance.md). Only the unwritten part is
    * cleared; a write larger than the window streams by itself. The cleared edge follows `used + ahead`, so once the
