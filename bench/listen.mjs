@@ -153,10 +153,10 @@ const deliveries = () => [
 ];
 
 /** Starts a server, loads it with `warmup` deliveries (not measured), then for DURATION; stops it and collects its numbers. */
-async function measure(label, args, warmup) {
+async function measure(label, args, warmup, { page = true } = {}) {
   const server = await startServer(args);
   restartSequence();
-  const stream = server.inspector ? openEventStream(server.inspector) : undefined;
+  const stream = server.inspector && page ? openEventStream(server.inspector) : undefined;
   let peakKb = 0;
   const poll = setInterval(() => (peakKb = Math.max(peakKb, readHwm(server.child.pid))), 50);
   const cpuStart = cpuMs(server.child.pid);
@@ -197,6 +197,30 @@ async function measure(label, args, warmup) {
 const isClean = (r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && (r.reported ?? 0) >= r.ok2xx;
 const per = (xs, key) => median(xs.map((r) => r[key]));
 const ratiosOf = (a, b, key) => a.map((x, i) => x[key] / b[i][key]);
+
+// Not part of `npm run bench`: two builds' listeners side by side, the same way (a branch against main, to keep a change
+// only if it measures as a gain). BENCH_AB_OLD and BENCH_AB_NEW name each build's bin/cg-hooks.js; BENCH_AB_ARGS adds
+// listen options to both (e.g. --ui), BENCH_AB_OLD_ARGS / BENCH_AB_NEW_ARGS to one (set to '' for none), and
+// BENCH_AB_OLD_PAGE=0 / BENCH_AB_NEW_PAGE=0 keep that side's inspector without a page. Rounds: BENCH_ROUNDS; the
+// deliveries before each round: BENCH_WARMUP (12,000 fills an inspector). Prints old / new per round and medians; an
+// A/A run (the same build twice) swings 0.96-1.05 a round here, so a median of 8-10 rounds resolves ~2 %.
+if (process.env.BENCH_AB_OLD && process.env.BENCH_AB_NEW) {
+  const words = (v) => (v ?? '').split(' ').filter(Boolean);
+  const side = (name) => {
+    const own = process.env[`BENCH_AB_${name}_ARGS`];
+    const args = [process.env[`BENCH_AB_${name}`], 'listen', '--json', '--secret', SECRET, '--port', '0', ...words(own ?? process.env.BENCH_AB_ARGS)];
+    return () => measure(name.toLowerCase(), args, WARMUP, { page: process.env[`BENCH_AB_${name}_PAGE`] !== '0' });
+  };
+  const ab = await alternate(ROUNDS, { old: side('OLD'), new: side('NEW') });
+  const show = (xs) => JSON.stringify(xs.map((x) => round(x, 3)));
+  const rps = ab.new.map((r, i) => r.requestsPerSecond / ab.old[i].requestsPerSecond);
+  const cpu = ab.old.map((r, i) => r.cpuUsPerRequest / ab.new[i].cpuUsPerRequest);
+  console.log(`req/s new / old ${show(rps)}, median ${round(median(rps), 3)}`);
+  console.log(`CPU a request old / new ${show(cpu)}, median ${round(median(cpu), 3)}`);
+  console.log(`µs a request: old ${show(ab.old.map((r) => r.cpuUsPerRequest))}, new ${show(ab.new.map((r) => r.cpuUsPerRequest))}`);
+  console.log(`clean: old ${ab.old.every(isClean)}, new ${ab.new.every(isClean)}; peak MB old ${show(ab.old.map((r) => r.peakMb))}, new ${show(ab.new.map((r) => r.peakMb))}`);
+  process.exit(0);
+}
 
 // 1. listen / bare.
 const main = await alternate(ROUNDS, { bare: () => measure('bare', ['-e', BARE], WARMUP), listen: () => measure('listen', LISTEN, WARMUP) });
