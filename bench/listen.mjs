@@ -208,13 +208,13 @@ if (process.env.BENCH_AB_OLD && process.env.BENCH_AB_NEW) {
   const words = (v) => (v ?? '').split(' ').filter(Boolean);
   const side = (name) => {
     const own = process.env[`BENCH_AB_${name}_ARGS`];
-    const args = [process.env[`BENCH_AB_${name}`], 'listen', '--json', '--secret', SECRET, '--port', '0', ...words(own ?? process.env.BENCH_AB_ARGS)];
+    const args = [process.env[`BENCH_AB_${name}`], ...LISTEN.slice(1), ...words(own ?? process.env.BENCH_AB_ARGS)];
     return () => measure(name.toLowerCase(), args, WARMUP, { page: process.env[`BENCH_AB_${name}_PAGE`] !== '0' });
   };
   const ab = await alternate(ROUNDS, { old: side('OLD'), new: side('NEW') });
   const show = (xs) => JSON.stringify(xs.map((x) => round(x, 3)));
-  const rps = ab.new.map((r, i) => r.requestsPerSecond / ab.old[i].requestsPerSecond);
-  const cpu = ab.old.map((r, i) => r.cpuUsPerRequest / ab.new[i].cpuUsPerRequest);
+  const rps = ratiosOf(ab.new, ab.old, 'requestsPerSecond');
+  const cpu = ratiosOf(ab.old, ab.new, 'cpuUsPerRequest');
   console.log(`req/s new / old ${show(rps)}, median ${round(median(rps), 3)}`);
   console.log(`CPU a request old / new ${show(cpu)}, median ${round(median(cpu), 3)}`);
   console.log(`µs a request: old ${show(ab.old.map((r) => r.cpuUsPerRequest))}, new ${show(ab.new.map((r) => r.cpuUsPerRequest))}`);
