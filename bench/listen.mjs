@@ -86,6 +86,7 @@ function startServer(args) {
  * A page's live stream, read as fast as it comes, and what the page does on a "resync" (the listener's stream
  * skipped rows): it fetches them from the API, as src/ui/web/main.ts does. What an open inspector costs the listener.
  */
+const idOf = (row) => (Array.isArray(row) ? row[0] : row.id);
 function openEventStream(inspector) {
   const u = new URL(inspector);
   const token = u.searchParams.get('token');
@@ -108,9 +109,9 @@ function openEventStream(inspector) {
     if (fetching) return;
     fetching = true;
     for (;;) {
-      const page = JSON.parse(await get(`/api/deliveries?after=${last}&limit=5000`));
+      const page = JSON.parse(await get(`/api/deliveries?after=${last}&limit=5000&compact=1`));
       stream.fetched += page.rows?.length ?? 0;
-      if (page.rows?.length) last = page.rows[page.rows.length - 1].id;
+      if (page.rows?.length) last = idOf(page.rows[page.rows.length - 1]);
       if (!page.more) break;
     }
     fetching = false;

@@ -16,7 +16,8 @@ import { DeliveryStore, type ReportLike } from '../src/ui/store.js';
 import { deliveryJsonLine } from '../src/output/delivery.js';
 import { makeRow, makeScrubber, publicReport, rowJson, rowOf, rowsDocument } from '../src/ui/views.js';
 import { Bytes } from '../src/ui/batch.js';
-import { HUNDREDTHS, putNumber, writeRowJson } from '../src/ui/row-bytes.js';
+import { CompactRows, HUNDREDTHS, MAX_MIDDLES, putNumber } from '../src/ui/row-bytes.js';
+import { expandRow, type CompactRow, type Row, type RowMiddle } from '../src/ui/row.js';
 
 const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
   type: 'delivery',
@@ -139,10 +140,11 @@ describe('the store', () => {
   });
 
   it('is left as it was by a row maker that throws, and goes on from there', () => {
+    const rows = new CompactRows();
     const s = new DeliveryStore({ keep: 10, maxBytes: 1e9 }, (id, r, x, n, out) => {
       if (id === 3 && r.seq === 3) throw new Error('no row');
-      return writeRowJson(id, r, x, n, out);
-    });
+      return rows.write(id, r, x, n, out);
+    }, rows);
     for (let i = 1; i <= 2; i++) s.addDelivery(report(i), Buffer.from(`{"a":${i}}`));
     const bytes = s.bytes;
     // A resend of #1 that fails to be stored: #1 lists no resend, and the next delivery is not linked to #1.
@@ -150,7 +152,8 @@ describe('the store', () => {
     expect([s.size, s.lastId, s.bytes, s.get(1)!.resends]).toEqual([2, 2, bytes, undefined]);
     for (let i = 4; i <= 5; i++) s.addDelivery(report(i), Buffer.from(`{"a":${i}}`));
     expect(s.after(0).map((e) => [e.id, e.report.seq, e.body.toString()])).toEqual([[1, 1, '{"a":1}'], [2, 2, '{"a":2}'], [3, 4, '{"a":4}'], [4, 5, '{"a":5}']]);
-    expect(s.rowsJson(0, 10).json).toBe([1, 2, 4, 5].map((seq, k) => JSON.stringify(makeRow(k + 1, report(seq), undefined, 7))).join(','));
+    expect(s.after(0).map((e) => JSON.stringify(e.row))).toEqual([1, 2, 4, 5].map((seq, k) => JSON.stringify(makeRow(k + 1, report(seq), undefined, 7))));
+    expect(s.rowsJson(0, 10).json).toBe(s.after(0).map((e) => e.rowJson).join(','));
   });
 
   it('finds the previous delivery of the same event, and searches bodies', () => {
@@ -205,7 +208,7 @@ describe('views', () => {
     );
   });
 
-  it('writes a row\'s bytes into the store\'s buffer exactly as the UTF-8 of serializing the row object, for any report', () => {
+  it('writes a row\'s compact bytes into the store\'s buffer, which expand to exactly the row object, for any report', () => {
     const text = fc.oneof(fc.constantFrom('/webhook', 'valid', 'POST', 'reward', 'é🎉', '', 'a"\\b\u2028\u0000', '2026-11-29T10:00:00.000Z', '\u007f', 'say "hi"', 'C:\\x', '~ '), fc.string({ unit: 'binary', maxLength: 6 }));
     const numbers = fc.oneof(
       fc.constantFrom(0, -0, 200, 401, 2.5, 0.05, 9.99, 10.1, 2 ** 32 - 1, 2 ** 32, -1, 1e21, 1e-7, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY),
@@ -219,16 +222,35 @@ describe('views', () => {
       fc.property(fc.array(fc.tuple(rep, extras, fc.integer({ min: 1, max: 2 ** 33 })), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 600 }), (reports, capacity) => {
         // A small, reused buffer full of other bytes: rows grow it, and nothing of the old bytes may show.
         const out = new Bytes(capacity, Buffer.alloc(capacity, 0xa5), 64);
-        const want: Buffer[] = [];
+        const rows = new CompactRows();
         for (const [r, x, id] of reports) {
-          const made = writeRowJson(id, r as ReportLike, x, 99, out);
+          const start = out.used;
+          const made = rows.write(id, r as ReportLike, x, 99, out);
           if (made !== undefined) out.text(made);
-          want.push(Buffer.from(JSON.stringify(makeRow(id, r as ReportLike, x, 99))));
+          const kept = JSON.parse(out.buf.toString('utf8', start, out.used)) as Row | CompactRow;
+          // Compact unless it is a sent request or its time is not plain ASCII: then the row object's text.
+          const at = typeof r.receivedAt === 'string' ? r.receivedAt : '';
+          expect(Array.isArray(kept)).toBe((x === undefined || !('kind' in x)) && /^[\x20-\x7e]*$/.test(at) && !/["\\]/.test(at));
+          expect(JSON.stringify(expandRow(kept, rows.values))).toBe(JSON.stringify(makeRow(id, r as ReportLike, x, 99)));
         }
-        expect(out.buf.subarray(0, out.used).toString('latin1')).toBe(Buffer.concat(want).toString('latin1'));
+        // The table's text is its values' JSON.
+        expect(rows.json).toEqual(rows.values.map((m) => JSON.stringify(m)));
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('keeps at most MAX_MIDDLES middles, and writes the others inline, which expand the same', () => {
+    const rows = new CompactRows();
+    const s = new DeliveryStore({ keep: 1000, maxBytes: 1e9 }, rows.write, rows);
+    // A sender varying its path: every delivery a middle of its own.
+    for (let i = 1; i <= MAX_MIDDLES + 50; i++) s.addDelivery(report(i, { path: `/p/${i}` }), Buffer.from('{}'));
+    s.addDelivery(report(1000, { path: '/p/1' }), Buffer.from('{}')); // a middle the table holds: its index again
+    expect(rows.values.length).toBe(MAX_MIDDLES);
+    const kept = s.after(0).map((e) => JSON.parse(e.rowJson) as CompactRow);
+    expect(kept.map((r) => typeof r[3])).toEqual([...Array<string>(MAX_MIDDLES).fill('number'), ...Array<string>(50).fill('object'), 'number']);
+    expect(kept.at(-1)![3]).toBe(0);
+    for (const e of s.after(0)) expect(JSON.stringify(e.row)).toBe(JSON.stringify(makeRow(e.id, report(e.report.seq as number, { path: e.report.path as string }), undefined, 2)));
   });
 
   it('writes every number of hundredths below its bound as String() does', () => {
@@ -347,16 +369,17 @@ describe('requests from elsewhere', () => {
 describe('the event stream', () => {
   /** A response whose socket is full after `room` writes, until drain is emitted. */
   function fakeResponse(room: number) {
-    const res = new EventEmitter() as EventEmitter & { writes: string[]; destroyed: boolean; writableLength: number; writeHead(): void; write(t: string | Buffer): boolean; end(): void };
+    const res = new EventEmitter() as EventEmitter & { writes: string[]; room: number; destroyed: boolean; writableLength: number; writeHead(): void; write(t: string | Buffer): boolean; end(): void };
     res.writes = [];
+    res.room = room;
     res.destroyed = false;
     res.writableLength = 0;
     res.writeHead = () => undefined;
     res.write = (t: string | Buffer) => {
       res.writes.push(typeof t === 'string' ? t : t.toString('utf8'));
       // Past `room` writes, more is left unread than a page may leave.
-      if (res.writes.length >= room) res.writableLength = 4 * 1024 * 1024;
-      return res.writes.length < room;
+      if (res.writes.length >= res.room) res.writableLength = 4 * 1024 * 1024;
+      return res.writes.length < res.room;
     };
     res.end = () => undefined;
     return res;
@@ -381,6 +404,33 @@ describe('the event stream', () => {
     hub.close();
   });
 
+  it('gives a page that was behind the middles it missed before anything else, once it drains', () => {
+    const table = new CompactRows();
+    const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 }, table.write, table);
+    const hub = new EventHub(store);
+    const res = fakeResponse(3);
+    hub.attach(res as unknown as ServerResponse, 0);
+    // The socket fills at once; meanwhile every batch brings a middle (path) of its own, announced to no one.
+    for (let batch = 0; batch < 20; batch++) {
+      for (let i = 0; i < 10; i++) store.addDelivery(report(batch * 10 + i, { path: `/b/${batch}` }), Buffer.from('{}'));
+      hub.flush();
+    }
+    const announced = res.writes.filter((w) => w.startsWith('event: middles')).length;
+    res.room = Number.POSITIVE_INFINITY; // the page reads again
+    res.writableLength = 0;
+    res.emit('drain');
+    expect(res.writes.slice(-2).map((w) => w.slice(0, w.indexOf('\n')))).toEqual(['event: middles', 'event: resync']);
+    expect(JSON.parse(res.writes.at(-2)!.slice(res.writes.at(-2)!.indexOf('data: ') + 6))).toEqual({ from: 0, middles: table.values });
+    expect(table.values.length).toBe(20);
+    expect(announced).toBeLessThan(20);
+    // The next rows, streamed before the page's fetch answers, refer to middles it now holds.
+    store.addDelivery(report(500, { path: '/b/19' }), Buffer.from('{}'));
+    hub.flush();
+    const last = JSON.parse(res.writes.at(-1)!.slice(res.writes.at(-1)!.indexOf('data: ') + 6)) as { rows: CompactRow[] };
+    expect(last.rows.map((r) => r[3])).toEqual([19]);
+    hub.close();
+  });
+
   it('sends a large batch as several small messages, in order, and resumes after the last one written', () => {
     const store = new DeliveryStore({ keep: 100_000, maxBytes: 1e9 }, rowJson);
     const hub = new EventHub(store);
@@ -399,43 +449,80 @@ describe('the event stream', () => {
     hub.close();
   });
 
-  it('streams the rows as the API lists them, byte for byte, across batches and with non-ASCII text', () => {
-    const store = new DeliveryStore({ keep: 2000, maxBytes: 1e9 }, writeRowJson);
+  it('streams the rows as kept, byte for byte, across batches and with non-ASCII text, their middles announced first', () => {
+    const table = new CompactRows();
+    const store = new DeliveryStore({ keep: 2000, maxBytes: 1e9 }, table.write, table);
     const hub = new EventHub(store);
     const res = fakeResponse(100_000);
-    hub.attach(res as unknown as ServerResponse, 0);
+    store.addDelivery(report(0, { path: '/before' }), Buffer.from('{}')); // a middle known before the page attaches
+    hub.attach(res as unknown as ServerResponse, 1);
     // Large bodies: a batch holds ~90 of them, so messages of 100 rows span two batches; 3000 evicts the first 1000.
+    const late = fakeResponse(100_000); // a page opened later, once every middle has been announced
     for (let i = 1; i <= 3000; i++) {
-      store.addDelivery(report(i, { path: `/hook/${'é🎉"\\'.repeat(i % 5)}${i}`, event: i % 7 === 0 ? null : `ev.${i % 3}` }), Buffer.alloc(11_000 + (i % 13), 0x41));
+      store.addDelivery(report(i, { path: `/hook/${'é🎉"\\'.repeat(i % 5)}${i % 40}`, event: i % 7 === 0 ? null : `ev.${i % 3}` }), Buffer.alloc(11_000 + (i % 13), 0x41));
       if (i % 250 === 0) hub.flush();
+      if (i === 2000) hub.attach(late as unknown as ServerResponse, store.lastId);
     }
-    const messages = res.writes.filter((w) => w.includes('event: rows'));
-    expect(messages.length).toBeGreaterThan(20);
-    let after = 0;
+    // The late page expands its rows with only the middles it was sent.
+    const lateMiddles: RowMiddle[] = [];
+    let lateRows = 0;
+    for (const w of late.writes) {
+      const data = w.slice(w.indexOf('data: ') + 6);
+      if (w.startsWith('event: middles')) {
+        const table = JSON.parse(data) as { from: number; middles: RowMiddle[] };
+        for (const [k, m] of table.middles.entries()) lateMiddles[table.from + k] = m;
+      }
+      if (!w.includes('event: rows')) continue;
+      for (const r of (JSON.parse(data) as { rows: Array<Row | CompactRow> }).rows) {
+        expect(JSON.stringify(expandRow(r, lateMiddles))).toBe(JSON.stringify(store.get(expandRow(r, []).id)!.row));
+        lateRows++;
+      }
+    }
+    expect(lateRows).toBe(1000);
+    // What the page does: middles by index as they are announced, each rows message expanded with what it knows.
+    const middles: RowMiddle[] = [];
+    let after = 1;
     let seen = 0;
-    for (const m of messages) {
-      const head = { first: Number(/"first":(\d+)/.exec(m)![1]), evicted: Number(/"evicted":(\d+)/.exec(m)![1]) };
-      const rows = (JSON.parse(m.slice(m.indexOf('data: ') + 6)) as { rows: Array<{ id: number }> }).rows;
-      seen += rows.length;
+    let messages = 0;
+    for (const w of res.writes) {
+      const data = w.slice(w.indexOf('data: ') + 6);
+      if (w.startsWith('event: middles')) {
+        const m = JSON.parse(data) as { from: number; middles: RowMiddle[] };
+        expect(m.from).toBeLessThanOrEqual(middles.length);
+        middles.splice(m.from, m.middles.length, ...m.middles);
+      }
+      if (!w.includes('event: rows')) continue;
+      messages++;
+      const page = JSON.parse(data) as { first: number; evicted: number; rows: Array<Row | CompactRow> };
+      const rows = page.rows.map((r) => expandRow(r, middles));
       const last = rows.at(-1)!.id;
-      const expected = store.firstId <= rows[0]!.id ? `id: ${last}\nevent: rows\ndata: ${rowsDocument(store.rowsJson(rows[0]!.id - 1, rows.length).json, head)}\n\n` : undefined;
-      if (expected !== undefined) expect(m).toBe(expected);
       expect(rows[0]!.id).toBe(after + 1);
+      if (store.firstId <= rows[0]!.id) {
+        expect(w).toBe(`id: ${last}\nevent: rows\ndata: ${rowsDocument(store.rowsJson(rows[0]!.id - 1, rows.length).json, { first: page.first, evicted: page.evicted })}\n\n`);
+        expect(rows.map((r) => JSON.stringify(r))).toEqual(rows.map((r) => JSON.stringify(store.get(r.id)!.row)));
+      }
+      for (const r of rows) expect(r.verdict).not.toBe('unknown');
+      seen += rows.length;
       after = last;
     }
+    expect(messages).toBeGreaterThan(20);
     expect(seen).toBe(3000);
+    expect(middles).toEqual(table.values);
     hub.close();
   });
 
-  it('lists rows through the API exactly as the rows\' JSON text would, for any window', () => {
-    const store = new DeliveryStore({ keep: 700, maxBytes: 1e9 }, writeRowJson);
-    for (let i = 1; i <= 1000; i++) store.addDelivery(report(i, { path: `/ü/${i}`, problems: i % 4 === 0 ? ['signature'] : [] }), Buffer.alloc(3000 + i, 0x41));
+  it('lists rows through the API as whole row objects, or as kept with the middles for the page, for any window', () => {
+    const table = new CompactRows();
+    const store = new DeliveryStore({ keep: 700, maxBytes: 1e9 }, table.write, table);
+    for (let i = 1; i <= 1000; i++) store.addDelivery(report(i, { path: `/ü/${i % 9}`, problems: i % 4 === 0 ? ['signature'] : [] }), Buffer.alloc(3000 + i, 0x41));
     const ctx = { store } as unknown as ApiContext;
     for (const [after, limit] of [[0, 5000], [0, 10], [299, 1], [300, 100], [650, 500], [999, 5], [1000, 5], [5000, 5], [400, 0]] as const) {
       const rows = store.rowsJson(after, limit);
       const head = { first: store.firstId, last: store.lastId, evicted: store.evicted, more: rows.count > 0 && rows.last < store.lastId };
-      const answer = list(ctx, new URL(`http://127.0.0.1/api/deliveries?after=${after}&limit=${limit}`));
-      expect(String(answer.body)).toBe(`${rowsDocument(rows.json, head)}\n`);
+      const whole = store.after(after, limit).map((e) => JSON.stringify(makeRow(e.id, e.report, undefined, e.body.length)));
+      expect(String(list(ctx, new URL(`http://127.0.0.1/api/deliveries?after=${after}&limit=${limit}`)).body)).toBe(`${rowsDocument(whole.join(','), head)}\n`);
+      const compact = list(ctx, new URL(`http://127.0.0.1/api/deliveries?after=${after}&limit=${limit}&compact=1`));
+      expect(String(compact.body)).toBe(`${rowsDocument(rows.json, { ...head, middles: table.values })}\n`);
     }
   });
 

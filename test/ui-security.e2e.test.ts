@@ -27,7 +27,7 @@ afterAll(async () => {
   await ui?.listen.stop();
 });
 
-const ROUTES = ['/', '/app.js', '/app.css', '/api/info', '/api/deliveries', '/api/deliveries/1', '/api/deliveries/1/capture', '/api/deliveries/1/curl', '/api/search?q=a', '/api/diff?a=2', '/api/events'];
+const ROUTES = ['/', '/app.js', '/app.css', '/api/info', '/api/deliveries', '/api/deliveries?compact=1', '/api/deliveries/1', '/api/deliveries/1/capture', '/api/deliveries/1/curl', '/api/search?q=a', '/api/diff?a=2', '/api/events'];
 
 describe('who may use the inspector', () => {
   it('prints its URL with a token of at least 128 bits, on 127.0.0.1, apart from the listener', async () => {
@@ -123,7 +123,7 @@ describe('secrets never reach the browser', () => {
     const ids = [...rows.map((r) => r.id), JSON.parse(resent.body).id as number];
     const answers: string[] = [];
     // The page and its assets, the settings, the list, and the event stream from the start.
-    for (const path of ['/', '/app.js', '/app.css', '/api/info', '/api/deliveries', '/api/events?after=0', `/api/search?q=${encodeURIComponent(SECRET)}`]) {
+    for (const path of ['/', '/app.js', '/app.css', '/api/info', '/api/deliveries', '/api/deliveries?compact=1', '/api/events?after=0', `/api/search?q=${encodeURIComponent(SECRET)}`]) {
       answers.push((await uiRequest(ui.base, path, { headers: withToken(ui) })).body);
     }
     for (const id of ids) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Bytes, WARM_AHEAD } from '../src/ui/batch.js';
 import { DeliveryStore, type Entry, type ReportLike } from '../src/ui/store.js';
 import { makeRow } from '../src/ui/views.js';
-import { writeRowJson } from '../src/ui/row-bytes.js';
+import { CompactRows } from '../src/ui/row-bytes.js';
 import { deliveryJsonParts } from '../src/output/delivery.js';
 import { jsonText } from '../src/core/json-text.js';
 import type { DeliveryReport } from '../src/http/listen-types.js';
@@ -111,8 +111,9 @@ describe('the store, byte for byte', () => {
   it('gives back every kept delivery as it arrived, across recycled and grown batches', () => {
     fc.assert(
       fc.property(fc.array(delivery, { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.boolean(), (ds, keep, copies, viaJson, rowBytes) => {
-        // The row as makeRow's value, or written as bytes into the rows buffer (writeRowJson, as `listen --ui` does).
-        const s = new DeliveryStore({ keep, maxBytes: 1e9 }, rowBytes ? writeRowJson : makeRow);
+        // The row as makeRow's value, or written as compact bytes into the rows buffer (CompactRows, as `listen --ui` does).
+        const table = new CompactRows();
+        const s = rowBytes ? new DeliveryStore({ keep, maxBytes: 1e9 }, table.write, table) : new DeliveryStore({ keep, maxBytes: 1e9 }, makeRow);
         // Each delivery several times over, so that batches fill (1 MB), are evicted and their buffers reused.
         const all = Array.from({ length: copies }, () => ds).flat();
         for (const [k, d] of all.entries()) {
@@ -128,9 +129,10 @@ describe('the store, byte for byte', () => {
           const want = expectedOf(id, all[id - 1]!, viaJson);
           same(reportText(e), want.report);
           same(e.body.equals(want.body), true);
-          same(e.rowJson, want.row);
+          same(rowBytes ? JSON.stringify(e.row) : e.rowJson, want.row);
         }
-        const rows = Array.from({ length: all.length - first + 1 }, (_, k) => expectedOf(first + k, all[first + k - 1]!).row);
+        // The rows as kept: makeRow's JSON, or the compact rows each entry gives back (checked against it above).
+        const rows = Array.from({ length: all.length - first + 1 }, (_, k) => (rowBytes ? s.get(first + k)!.rowJson : expectedOf(first + k, all[first + k - 1]!).row));
         expect(s.rowsJson(0, 1e9).json).toBe(rows.join(','));
         const message = s.rowsMessage(0, 1e9, (last, count) => `{"last":${last},"count":${count},"rows":[`, ']}');
         expect(message.bytes.equals(Buffer.from(`{"last":${all.length},"count":${rows.length},"rows":[${rows.join(',')}]}`))).toBe(true);
@@ -142,13 +144,14 @@ describe('the store, byte for byte', () => {
   it('counts the bytes it keeps as the bytes written, and stays within its byte bound', () => {
     fc.assert(
       fc.property(fc.array(delivery, { minLength: 1, maxLength: 300 }), fc.integer({ min: 20_000, max: 3_000_000 }), fc.boolean(), (ds, maxBytes, rowBytes) => {
-        const s = new DeliveryStore({ keep: 1e6, maxBytes }, rowBytes ? writeRowJson : makeRow);
+        const table = new CompactRows();
+        const s = rowBytes ? new DeliveryStore({ keep: 1e6, maxBytes }, table.write, table) : new DeliveryStore({ keep: 1e6, maxBytes }, makeRow);
         const all = [...ds, ...ds, ...ds, ...ds];
         for (const [k, d] of all.entries()) s.addDelivery(reportOf(k + 1, d), Buffer.from(d.body));
         let sum = 0;
         for (let id = s.firstId; id <= s.lastId; id++) {
           const want = expectedOf(id, all[id - 1]!);
-          sum += Buffer.byteLength(want.report) + want.body.length + Buffer.byteLength(want.row) + 32;
+          sum += Buffer.byteLength(want.report) + want.body.length + Buffer.byteLength(rowBytes ? s.get(id)!.rowJson : want.row) + 32;
         }
         // One comma between a batch's rows, counted with the row after it.
         expect(s.bytes - sum).toBeGreaterThanOrEqual(0);

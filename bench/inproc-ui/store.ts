@@ -5,7 +5,7 @@
 // harness (harness.ts) swings ±15 % in the inspector's share. Run with store.sh.
 import { createHash, randomUUID } from 'node:crypto';
 import { deliveryJsonParts } from 'SRC/output/delivery.js';
-import { writeRowJson } from 'SRC/ui/row-bytes.js';
+import * as rowBytes from 'SRC/ui/row-bytes.js';
 import { DeliveryStore } from 'SRC/ui/store.js';
 
 const POOL = 256; // reports cycled: small enough to stay in the caches, as a report just built does
@@ -25,7 +25,10 @@ const report = (i: number) => {
   };
 };
 const reports = Array.from({ length: POOL }, (_, i) => report(i));
-const store = new DeliveryStore({ keep: 10_000, maxBytes: 64 << 20 }, writeRowJson);
+// The row maker `listen --ui` uses: compact rows and their table (wave 17), or, in a build before them, whole rows.
+const made = rowBytes as unknown as { CompactRows?: new () => { write: never }; writeRowJson?: never };
+const table = made.CompactRows ? new made.CompactRows() : undefined;
+const store = table ? new DeliveryStore({ keep: 10_000, maxBytes: 64 << 20 }, table.write, table as never) : new DeliveryStore({ keep: 10_000, maxBytes: 64 << 20 }, made.writeRowJson!);
 let sink = 0;
 let i = 0;
 function run(n: number, withStore: boolean): number {

@@ -9,6 +9,7 @@ import { captureFile, curlLine, ndjsonLine, scenarioStep } from './exports.js';
 import { newNonce, prepareResend, RESEND_HEADER, ResendError, send, type ResendInput } from './resend.js';
 import { entryScheme, signingView, type EntryScheme } from './scheme.js';
 import type { DeliveryStore, Entry } from './store.js';
+import { expandRow, type CompactRow, type Row } from './row.js';
 import { keptBody, publicReport, rowOf, rowsDocument } from './views.js';
 
 export interface Answer {
@@ -62,11 +63,19 @@ async function schemeOfEntry(ctx: ApiContext, e: Entry): Promise<{ provider: Pro
 export function list(ctx: ApiContext, url: URL): Answer {
   const after = intParam(url.searchParams.get('after'), 0);
   const limit = Math.min(intParam(url.searchParams.get('limit'), 5000), 10_000);
-  // rowsDocument's text, made as bytes around the rows' kept bytes: a page catching up asks for thousands of rows,
-  // which as strings were decoded, joined and encoded again, each copy megabytes of fresh memory.
   const store = ctx.store;
-  const open = (last: number, count: number) => rowsDocument('', { first: store.firstId, last: store.lastId, evicted: store.evicted, more: count > 0 && last < store.lastId }).slice(0, -2);
-  return { status: 200, type: 'application/json; charset=utf-8', body: store.rowsMessage(after, limit, open, ']}\n').bytes };
+  const head = (last: number, count: number) => ({ first: store.firstId, last: store.lastId, evicted: store.evicted, more: count > 0 && last < store.lastId });
+  if (url.searchParams.get('compact') === '1') {
+    // The page's form: the rows as kept (compact, row.ts) and the table of middles they refer to, made as bytes
+    // around the rows' kept bytes: a page catching up asks for thousands of rows, which as strings were decoded,
+    // joined and encoded again, each copy megabytes of fresh memory.
+    const open = (last: number, count: number) => `${JSON.stringify(head(last, count)).slice(0, -1)},"middles":[${store.middles.json.join(',')}],"rows":[`;
+    return { status: 200, type: 'application/json; charset=utf-8', body: store.rowsMessage(after, limit, open, ']}\n').bytes };
+  }
+  // For scripts: whole row objects, as documented (docs/inspector.md).
+  const kept = store.rowsJson(after, limit);
+  const rows = (JSON.parse(`[${kept.json}]`) as Array<Row | CompactRow>).map((r) => JSON.stringify(expandRow(r, store.middles.values)));
+  return { status: 200, type: 'application/json; charset=utf-8', body: `${rowsDocument(rows.join(','), head(kept.last, kept.count))}\n` };
 }
 
 export async function detail(ctx: ApiContext, id: string): Promise<Answer> {

@@ -37,6 +37,8 @@ export class EventHub {
   private clients = new Set<Client>();
   private timer: NodeJS.Timeout | undefined;
   private ping: NodeJS.Timeout | undefined;
+  /** Middles announced to every page so far (a page attaching later is sent them all first). */
+  private middlesSent = 0;
   /** Batches skipped for slow pages (for tests and the bench). */
   skipped = 0;
 
@@ -57,6 +59,9 @@ export class EventHub {
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     this.write(client, `retry: 2000\n\n`);
+    // The table of middles before any row that refers to it (a page that misses it, being behind, re-syncs from the
+    // API, whose compact list carries the whole table).
+    if (this.store.middles.json.length > 0) this.write(client, this.middlesMessage(0, this.store.middles.json.length));
     this.send(client, this.store.lastId);
     this.ping ??= setInterval(() => {
       for (const c of this.clients) this.write(c, `: ping\n\n`);
@@ -71,7 +76,9 @@ export class EventHub {
       c.behind = true;
       c.res.once('drain', () => {
         c.behind = false;
-        // Whatever was skipped meanwhile, the page fetches from the API.
+        // Whatever was skipped meanwhile, the page fetches from the API; middles announced meanwhile come first,
+        // since the rows streamed from here on, before that fetch answers, may refer to them.
+        if (this.store.middles.json.length > 0) this.write(c, this.middlesMessage(0, this.store.middles.json.length));
         this.write(c, `event: resync\ndata: ${JSON.stringify({ after: c.sent })}\n\n`);
         c.sent = this.store.lastId;
       });
@@ -115,9 +122,20 @@ export class EventHub {
     return out;
   }
 
+  /** `middles` from index `from` up to `to`: what a compact row's middle index refers to (row.ts). */
+  private middlesMessage(from: number, to: number): string {
+    return `event: middles\ndata: {"from":${from},"middles":[${this.store.middles.json.slice(from, to).join(',')}]}\n\n`;
+  }
+
   flush(): void {
     this.timer = undefined;
     const last = this.store.lastId;
+    const known = this.store.middles.json.length;
+    if (known > this.middlesSent) {
+      const message = this.middlesMessage(this.middlesSent, known);
+      for (const c of this.clients) this.write(c, message);
+      this.middlesSent = known;
+    }
     // Pages that are up to date share one serialization of the batch.
     let shared: { after: number; messages: Message[] } | undefined;
     for (const c of this.clients) {

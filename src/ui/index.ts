@@ -13,7 +13,7 @@ import { newToken } from './security.js';
 import { startUiServer } from './server.js';
 import { DeliveryStore, type ReportLike } from './store.js';
 import { makeScrubber } from './views.js';
-import { writeRowJson } from './row-bytes.js';
+import { CompactRows } from './row-bytes.js';
 import { redactUrl } from '../core/redact.js';
 import { loadAllProviders } from '../providers/index.js';
 import { VERSION } from '../version.js';
@@ -50,7 +50,8 @@ export interface Inspector {
 
 export async function startInspector(listen: ListenOptions, options: InspectorOptions = {}): Promise<Inspector> {
   const assets: Assets = loadAssets(options.assetsDir);
-  const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }, writeRowJson);
+  const rows = new CompactRows();
+  const store = new DeliveryStore({ keep: options.keep ?? DEFAULT_KEEP, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES }, rows.write, rows);
   const hub = new EventHub(store);
   const token = newToken();
   const creds: Credentials = {

@@ -1,30 +1,24 @@
-// A delivery's list row written as UTF-8 straight into the store's rows buffer: the bytes of rowJson's text
-// (views.ts), without making that text. As a string, the row was a rope of some twenty pieces (its numbers each a
-// new string) that the buffer's write flattened and then encoded: ~0.9 KB of garbage and the encoder's per-call
-// cost, for every delivery. Here the numbers are written digit by digit, the time and the constant parts byte by
-// byte, and the middle (method … issues, shared with the previous delivery) copied from its cached bytes. Whatever
-// is not plain ASCII (a time with a quote, non-ASCII, problems) goes through the text path, so the bytes are
-// always exactly Buffer.from(rowJson(…)) (a property test holds them to JSON.stringify(makeRow(…))).
+// A delivery's list row written as UTF-8 straight into the store's rows buffer, in its compact form (row.ts): the
+// numbers digit by digit, the time byte by byte, and the middle (method … issues, shared with the previous delivery)
+// as its index in the listener's table of middles, without making any text. As a string, the row was a rope of some
+// twenty pieces (its numbers each a new string) that the buffer's write flattened and then encoded: ~0.9 KB of
+// garbage and the encoder's per-call cost, for every delivery. Whatever is not plain ASCII (a time with a quote,
+// non-ASCII) or not a delivery takes the text path as the whole row object (views.ts rowJson). Expanded (row.ts
+// expandRow), a row is exactly makeRow's (a property test holds it to JSON.stringify(makeRow(…))).
 import type { Bytes } from './batch.js';
+import type { MiddleTable, RowMiddle } from './row.js';
 import type { Extras, ReportLike } from './store.js';
-import { problemsJson, rowAt, rowDup, rowJson, rowMiddle, rowNum, rowSize } from './views.js';
+import { problemsJson, rowAt, rowDup, rowJson, rowMiddle, rowNum, rowSize, type Middle } from './views.js';
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const ID = ascii('{"id":');
-const SEQ = ascii(',"seq":');
-const AT = ascii(',"kind":"delivery","at":"');
-const SIZE = ascii(',"size":');
-const MS = ascii(',"ms":');
-const PROBLEMS = ascii(',"problems":');
-const ORIGIN = ascii(',"origin":');
-/** The end of most rows: no problems, no origin. */
-const QUIET_END = ascii(',"problems":[],"origin":null}');
-const NULL = ascii('null');
+const NULL = Uint8Array.of(0x6e, 0x75, 0x6c, 0x6c);
 /** Hundredths written by hand below this (durations under 10 s): above it, String(n). */
 export const HUNDREDTHS = 1_000_000;
 /** Longest text of a finite number (String(-1.2345678901234567e-300) is 24 characters). */
 const MAX_NUMBER = 25;
-const FIXED = ID.length + SEQ.length + AT.length + SIZE.length + MS.length + PROBLEMS.length + ORIGIN.length + 1 + 6 * MAX_NUMBER;
+/** A compact row's bytes besides its time, middle and problems: six numbers, brackets, commas and quotes. */
+const FIXED = 6 * MAX_NUMBER + 16;
+/** Distinct middles a table holds: past that (a sender varying its path per delivery), rows carry theirs inline. */
+export const MAX_MIDDLES = 256;
 
 function put(buf: Buffer, at: number, src: Uint8Array): number {
   for (let i = 0; i < src.length; i++) buf[at + i] = src[i]!;
@@ -79,49 +73,74 @@ export function putNumber(buf: Buffer, at: number, n: number | null): number {
   return at + s.length;
 }
 
-/**
- * Writes the row of delivery `id` into `out` and returns undefined; or, for a row it does not write (a sent
- * request, a time that is not plain ASCII), writes nothing and returns the row's text for the caller to write.
- * The store's row maker under `listen --ui` (index.ts).
- */
-export function writeRowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLength: number, out?: Bytes): string | undefined {
-  const at = rowAt(r);
-  if (out === undefined || x?.kind === 'sent') return rowJson(id, r, x, bodyLength);
-  const m = rowMiddle(r);
-  const problems = problemsJson(r);
-  // The time's closing quote, then the middle.
-  const middle = (m.bytes ??= Buffer.from(`"${m.text}`, 'utf8'));
-  out.reserve(FIXED + at.length + middle.length + 3 * problems.length);
-  const buf = out.buf;
-  let k = out.used;
-  k = put(buf, k, ID);
-  k = putNumber(buf, k, id);
-  k = put(buf, k, SEQ);
-  k = putNumber(buf, k, rowNum(r.seq));
-  k = put(buf, k, AT);
-  // The time, checked as it is copied: one that is not plain ASCII leaves `used` where it was and takes the text path.
-  for (let i = 0; i < at.length; i++) {
-    const c = at.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return rowJson(id, r, x, bodyLength);
-    buf[k + i] = c;
+/** The store's row maker under `listen --ui` (index.ts), with the table its rows refer to. */
+export class CompactRows implements MiddleTable {
+  readonly values: RowMiddle[] = [];
+  readonly json: string[] = [];
+  private readonly index = new Map<string, number>();
+  /** The middle last written and what a row writes for it (its index, or its JSON when the table is full). */
+  private last: Middle | undefined;
+  private ref = new Uint8Array(0);
+
+  private refOf(m: Middle): Uint8Array {
+    if (m === this.last) return this.ref;
+    // m.text runs from `,"method":` to `,"dup":`: the object is what lies between.
+    const json = `{${m.text.slice(1, -',"dup":'.length)}}`;
+    let i = this.index.get(json);
+    if (i === undefined && this.values.length < MAX_MIDDLES) {
+      this.index.set(json, (i = this.values.length));
+      const { method, path, provider, scheme, event, verdict, status, sig, auth, schema, issues } = m;
+      this.values.push({ method, path, provider, scheme, event, verdict, status, sig, auth, schema, issues });
+      this.json.push(json);
+    }
+    this.last = m;
+    return (this.ref = Buffer.from(i === undefined ? json : String(i), 'utf8'));
   }
-  k += at.length;
-  buf.set(middle, k);
-  k += middle.length;
-  k = putNumber(buf, k, rowDup(r));
-  k = put(buf, k, SIZE);
-  k = putNumber(buf, k, rowSize(r, bodyLength));
-  k = put(buf, k, MS);
-  k = putNumber(buf, k, rowNum(r.durationMs));
-  const origin = x?.origin;
-  if (problems === '[]' && origin === undefined) k = put(buf, k, QUIET_END);
-  else {
-    k = put(buf, k, PROBLEMS);
-    k += buf.write(problems, k, 'utf8');
-    k = put(buf, k, ORIGIN);
-    k = putNumber(buf, k, origin ?? null);
-    buf[k++] = 0x7d; // '}'
-  }
-  out.used = k;
-  return undefined;
+
+  /**
+   * Writes the compact row of delivery `id` into `out` and returns undefined; or, for a row it does not write (a sent
+   * request, a time that is not plain ASCII), writes nothing and returns the row object's text for the caller to write.
+   */
+  readonly write = (id: number, r: ReportLike, x: Extras | undefined, bodyLength: number, out?: Bytes): string | undefined => {
+    if (out === undefined || x?.kind === 'sent') return rowJson(id, r, x, bodyLength);
+    const at = rowAt(r);
+    const ref = this.refOf(rowMiddle(r));
+    const problems = problemsJson(r);
+    out.reserve(FIXED + at.length + ref.length + 3 * problems.length);
+    const buf = out.buf;
+    let k = out.used;
+    buf[k++] = 0x5b; // '['
+    k = putNumber(buf, k, id);
+    buf[k++] = 0x2c; // ','
+    k = putNumber(buf, k, rowNum(r.seq));
+    buf[k++] = 0x2c;
+    buf[k++] = 0x22; // '"'
+    // The time, checked as it is copied: one that is not plain ASCII leaves `used` where it was and takes the text path.
+    for (let i = 0; i < at.length; i++) {
+      const c = at.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return rowJson(id, r, x, bodyLength);
+      buf[k + i] = c;
+    }
+    k += at.length;
+    buf[k++] = 0x22;
+    buf[k++] = 0x2c;
+    buf.set(ref, k);
+    k += ref.length;
+    buf[k++] = 0x2c;
+    k = putNumber(buf, k, rowDup(r));
+    buf[k++] = 0x2c;
+    k = putNumber(buf, k, rowSize(r, bodyLength));
+    buf[k++] = 0x2c;
+    k = putNumber(buf, k, rowNum(r.durationMs));
+    buf[k++] = 0x2c;
+    if (problems === '[]') {
+      buf[k++] = 0x5b;
+      buf[k++] = 0x5d;
+    } else k += buf.write(problems, k, 'utf8');
+    buf[k++] = 0x2c;
+    k = putNumber(buf, k, x?.origin ?? null);
+    buf[k++] = 0x5d; // ']'
+    out.used = k;
+    return undefined;
+  };
 }

@@ -7,6 +7,7 @@
 import type { DeliveryReport } from '../http/listen.js';
 import { takeReportHeadBytes } from '../output/delivery.js';
 import { Batch, BATCH_BYTES, type Bytes } from './batch.js';
+import { expandRow, type CompactRow, type MiddleTable, type Row } from './row.js';
 
 /** What the inspector reads of a report: every field optional, so that new or renamed fields never break it. */
 export type ReportLike = Partial<DeliveryReport> & Record<string, unknown>;
@@ -56,6 +57,11 @@ export class Entry {
     readonly provider: string | null,
     readonly event: string | null,
   ) {}
+
+  /** The entry's list row, expanded from the compact form the store may keep it in (row.ts). */
+  get row(): Row {
+    return expandRow(JSON.parse(this.rowJson) as Row | CompactRow, this.store.middles.values);
+  }
 
   /** The listener's report (without the parsed body when the raw bytes give it back). */
   get report(): ReportLike {
@@ -111,6 +117,8 @@ function reportJson(report: ReportLike, keepBody: boolean): string | Uint8Array 
   }
 }
 
+const NO_MIDDLES: MiddleTable = { values: [], json: [] };
+
 export class DeliveryStore {
   /** Batches in id order; the last one takes new entries. */
   private batches: Batch[] = [];
@@ -131,9 +139,11 @@ export class DeliveryStore {
     readonly options: StoreOptions,
     /**
      * Makes the list row of an entry from its report and extras: its JSON text or a value (views.ts rowJson, makeRow),
-     * or undefined once it wrote the row's UTF-8 into `out` itself (row-bytes.ts writeRowJson).
+     * or undefined once it wrote the row's UTF-8 into `out` itself (row-bytes.ts CompactRows).
      */
     private readonly row: (id: number, report: ReportLike, extras: Extras | undefined, bodyLength: number, out: Bytes) => unknown,
+    /** The middles the maker's compact rows refer to (none for a maker that writes whole rows). */
+    readonly middles: MiddleTable = NO_MIDDLES,
   ) {}
 
   /** Adds a delivery; its parsed body is not kept when the raw bytes parse back to it. */
@@ -263,7 +273,7 @@ export class DeliveryStore {
     return out;
   }
 
-  /** The list rows (JSON, comma-separated) of the ids above `after`, at most `limit`, and how many (as text: what rowsMessage's bytes are tested against). */
+  /** The list rows as kept (JSON, comma-separated) of the ids above `after`, at most `limit`, and how many (as text: what rowsMessage's bytes are tested against). */
   rowsJson(after: number, limit: number): { json: string; count: number; last: number } {
     const parts: string[] = [];
     let id = Math.max(after + 1, this.first);

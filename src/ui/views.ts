@@ -2,7 +2,7 @@
 // Credentials are masked as on disk (src/core/redact.ts); configured secrets are scrubbed from anything we
 // derived (reports, explanations) in case one turns up in a reason or a relayed answer.
 import { maskHeaders, maskQuery, redactUrl } from '../core/redact.js';
-import type { Row } from './row.js';
+import type { Row, RowMiddle } from './row.js';
 import type { Entry, Extras, ReportLike } from './store.js';
 
 export type { Row } from './row.js';
@@ -46,11 +46,9 @@ const jsonText = (s: string | null): string => (s === null ? 'null' : JSON.strin
 const jsonNum = (n: number | null): string => (n === null ? 'null' : String(n));
 
 /** The fields of a row that most deliveries share with the one before (same sender, same path, same verdicts). */
-type Middle = Pick<Row, 'method' | 'path' | 'provider' | 'scheme' | 'event' | 'verdict' | 'status' | 'sig' | 'auth' | 'schema' | 'issues'> & {
+export type Middle = RowMiddle & {
   /** Their JSON, from `,"method":` to `"dup":`. */
   text: string;
-  /** `"` (the time's closing quote) and `text`, as UTF-8: made when first written as bytes (row-bytes.ts). */
-  bytes?: Buffer;
 };
 let lastMiddle: Middle | undefined;
 
@@ -109,8 +107,8 @@ export { num as rowNum };
 /**
  * `JSON.stringify(makeRow(…))` for a delivery, written directly: it runs on the listener's hot path for every
  * delivery. The middle of the row (method … issues) is serialized again only when it differs from the previous
- * delivery's (rowMiddle). Same fields, same order, same text (a property test compares the two). The store writes
- * the same bytes without making this text (row-bytes.ts).
+ * delivery's (rowMiddle). Same fields, same order, same text (a property test compares the two). Under `listen --ui`
+ * the store keeps the compact form instead (row-bytes.ts), and this text only for the rows that form does not hold.
  */
 export function rowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLength: number): string {
   if (x?.kind === 'sent') return JSON.stringify(makeRow(id, r, x, bodyLength)); // rare: the inspector's own requests
@@ -121,7 +119,7 @@ export function rowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLe
   );
 }
 
-export const rowOf = (e: Entry): Row => JSON.parse(e.rowJson) as Row;
+export const rowOf = (e: Entry): Row => e.row;
 
 /** `{…head, "rows":[…]}` from the rows' JSON as kept, without serializing them again. */
 export function rowsDocument(rowsJson: string, head: Record<string, unknown>): string {

@@ -1,7 +1,7 @@
 // The page's side of the API. The token travels in a header (never in a Referer: the policy is no-referrer).
-import type { Row } from '../row.js';
+import { expandRow, type CompactRow, type Row, type RowMiddle } from '../row.js';
 
-export type { Row };
+export type { Row, RowMiddle };
 
 export interface RowsPage {
   first: number;
@@ -10,6 +10,16 @@ export interface RowsPage {
   more?: boolean;
   rows: Row[];
 }
+
+/** A list as the listener sends it to the page (`?compact=1`, and the stream's `rows`): rows as kept (row.ts). */
+export interface KeptPage extends Omit<RowsPage, 'rows'> {
+  /** The whole table of middles (a list from the API; the stream sends them as `middles` events instead). */
+  middles?: RowMiddle[];
+  rows: Array<Row | CompactRow>;
+}
+
+/** A kept page's rows expanded with the middles the page knows. */
+export const expandPage = (page: KeptPage, middles: ReadonlyArray<RowMiddle | undefined>): RowsPage => ({ ...page, rows: page.rows.map((r) => expandRow(r, middles)) });
 
 export interface Finding {
   cause: string;

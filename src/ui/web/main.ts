@@ -1,6 +1,6 @@
 // The inspector page: the list on the left, one delivery on the right (full width on a narrow window).
 // State that must survive a reload lives in the listener (the deliveries) and in the URL hash (the selection).
-import { events, getJson, postBlob, type Detail, type Info, type RowsPage } from './client.js';
+import { events, expandPage, getJson, postBlob, type Detail, type Info, type KeptPage, type RowMiddle, type RowsPage } from './client.js';
 import { bodyView, headersView, overview, type DetailContext } from './detail.js';
 import { diffView } from './diff-view.js';
 import { byId, clear, download, h } from './dom.js';
@@ -199,6 +199,8 @@ async function exportList(): Promise<void> {
 // Live: the whole list from the API, then the event stream; a "resync" means "fetch what you missed".
 let evicted = 0;
 let syncing: Promise<void> | undefined;
+/** The listener's table of middles, which its compact rows refer to by index (row.ts). */
+let middles: Array<RowMiddle | undefined> = [];
 function take(page: RowsPage): void {
   evicted = page.evicted;
   list.evictBelow(page.first);
@@ -216,8 +218,9 @@ async function sync(): Promise<void> {
     try {
       for (;;) {
         const after = list.rows.length ? list.rows[list.rows.length - 1]!.id : 0;
-        const page = await getJson<RowsPage>(`/api/deliveries?after=${after}&limit=5000`);
-        take(page);
+        const page = await getJson<KeptPage>(`/api/deliveries?after=${after}&limit=5000&compact=1`);
+        if (page.middles) middles = page.middles;
+        take(expandPage(page, middles));
         if (!page.more) break;
       }
     } finally {
@@ -239,11 +242,15 @@ function live(): void {
     conn.className = 'conn off';
   });
   es.addEventListener('rows', (e) => {
-    const page = JSON.parse((e as MessageEvent<string>).data) as RowsPage;
+    const page = expandPage(JSON.parse((e as MessageEvent<string>).data) as KeptPage, middles);
     const last = list.rows.length ? list.rows[list.rows.length - 1]!.id : 0;
     // A gap (rows we never saw, still kept): fetch them instead.
     if (page.rows.length && page.rows[0]!.id > last + 1 && last + 1 >= page.first) void sync();
     else take(page);
+  });
+  es.addEventListener('middles', (e) => {
+    const table = JSON.parse((e as MessageEvent<string>).data) as { from: number; middles: RowMiddle[] };
+    for (const [k, m] of table.middles.entries()) middles[table.from + k] = m;
   });
   es.addEventListener('resync', () => void sync());
   es.addEventListener('update', (e) => {
