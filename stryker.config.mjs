@@ -34,6 +34,10 @@ export default {
     'src/core/json-text.ts',
     // The listener's schema check before zod's (wave 15): a wrong "true" would call an invalid payload valid.
     'src/core/assert-compile.ts',
+    // The inspector's compact rows and their expansion (wave 17): what the network sent (paths, problems) written as
+    // JSON bytes for the page; a wrong byte breaks the page's list or shows one delivery's fields on another.
+    'src/ui/row-bytes.ts',
+    'src/ui/row.ts',
   ],
   testRunner: 'vitest',
   // Only fast in-process tests: anything that spawns dist/ cannot see a mutant.

@@ -45,6 +45,8 @@ export default defineConfig({
             'test/listen-bookkeeping.test.ts',
             'test/listen-body-read.test.ts',
             'test/assert-compile.test.ts',
+            'test/ui-parts.test.ts',
+            'test/ui-store.test.ts',
           ],
           exclude: ISOLATED,
           // Stryker switches mutants on at run time (a global read on every call), so test files can share loaded

@@ -209,7 +209,7 @@ describe('views', () => {
   });
 
   it('writes a row\'s compact bytes into the store\'s buffer, which expand to exactly the row object, for any report', () => {
-    const text = fc.oneof(fc.constantFrom('/webhook', 'valid', 'POST', 'reward', 'é🎉', '', 'a"\\b\u2028\u0000', '2026-11-29T10:00:00.000Z', '\u007f', 'say "hi"', 'C:\\x', '~ '), fc.string({ unit: 'binary', maxLength: 6 }));
+    const text = fc.oneof(fc.constantFrom('/webhook', 'valid', 'POST', 'reward', 'é🎉', '', 'a"\\b\u2028\u0000', '2026-11-29T10:00:00.000Z', '\u007f', 'say "hi"', 'C:\\x', '~ ', 'tab\there', '\u001f'), fc.string({ unit: 'binary', maxLength: 6 }));
     const numbers = fc.oneof(
       fc.constantFrom(0, -0, 200, 401, 2.5, 0.05, 9.99, 10.1, 2 ** 32 - 1, 2 ** 32, -1, 1e21, 1e-7, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY),
       fc.integer({ min: 0, max: HUNDREDTHS + 10 }).map((c) => c / 100),
@@ -233,8 +233,9 @@ describe('views', () => {
           expect(Array.isArray(kept)).toBe((x === undefined || !('kind' in x)) && /^[\x20-\x7e]*$/.test(at) && !/["\\]/.test(at));
           expect(JSON.stringify(expandRow(kept, rows.values))).toBe(JSON.stringify(makeRow(id, r as ReportLike, x, 99)));
         }
-        // The table's text is its values' JSON.
+        // The table's text is its values' JSON, each middle once (a middle seen again is written as its index).
         expect(rows.json).toEqual(rows.values.map((m) => JSON.stringify(m)));
+        expect(new Set(rows.json).size).toBe(rows.json.length);
       }),
       { numRuns: 500 },
     );
@@ -253,6 +254,24 @@ describe('views', () => {
     for (const e of s.after(0)) expect(JSON.stringify(e.row)).toBe(JSON.stringify(makeRow(e.id, report(e.report.seq as number, { path: e.report.path as string }), undefined, 2)));
   });
 
+  it('makes room for a row whatever the length of its time and of its middle, near a buffer\'s end', () => {
+    const rows = new CompactRows();
+    // A full table, so that the rows below carry their (long) middle inline.
+    const filler = new Bytes(64, undefined, 0);
+    for (let i = 0; i < MAX_MIDDLES; i++) rows.write(i + 1, report(i, { path: `/f/${i}` }), undefined, 2, filler);
+    for (const [at, path] of [['x'.repeat(2000), '/webhook'], ['2026-01-01T12:00:00.000Z', `/${'p'.repeat(3000)}`], ['y'.repeat(900), `/${'q'.repeat(900)}`]] as const) {
+      for (let capacity = 1; capacity <= 400; capacity += 57) {
+        const out = new Bytes(capacity, Buffer.alloc(capacity, 0xa5), 0);
+        out.used = capacity - 1;
+        const r = report(7, { receivedAt: at, path });
+        expect(rows.write(3, r, undefined, 2, out)).toBeUndefined();
+        const kept = JSON.parse(out.buf.toString('utf8', capacity - 1, out.used)) as CompactRow;
+        expect(typeof kept[3]).toBe('object');
+        expect(JSON.stringify(expandRow(kept, rows.values))).toBe(JSON.stringify(makeRow(3, r, undefined, 2)));
+      }
+    }
+  });
+
   it('writes every number of hundredths below its bound as String() does', () => {
     const buf = Buffer.alloc(64);
     for (let c = 0; c < HUNDREDTHS; c++) {
@@ -261,6 +280,9 @@ describe('views', () => {
       if (buf.toString('latin1', 0, end) !== String(n)) expect(buf.toString('latin1', 0, end)).toBe(String(n));
     }
     for (const n of [HUNDREDTHS / 100, 1e5 + 0.01, 0.001, 0.015, 1 / 3, -0.05, 2 ** 32 + 0.5]) expect(buf.toString('latin1', 0, putNumber(buf, 0, n))).toBe(String(n));
+    // Whole numbers at each digit count's edges, and where int32 arithmetic ends.
+    const edges = [...Array.from({ length: 9 }, (_, k) => 10 ** (k + 1)).flatMap((p) => [p - 1, p, p + 1]), 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1];
+    for (const n of edges) expect(buf.toString('latin1', 0, putNumber(buf, 0, n))).toBe(String(n));
   });
 
   it('stores the report text `listen --json` just made, or makes the same text itself', () => {

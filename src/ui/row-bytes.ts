@@ -101,8 +101,8 @@ export class CompactRows implements MiddleTable {
    * Writes the compact row of delivery `id` into `out` and returns undefined; or, for a row it does not write (a sent
    * request, a time that is not plain ASCII), writes nothing and returns the row object's text for the caller to write.
    */
-  readonly write = (id: number, r: ReportLike, x: Extras | undefined, bodyLength: number, out?: Bytes): string | undefined => {
-    if (out === undefined || x?.kind === 'sent') return rowJson(id, r, x, bodyLength);
+  readonly write = (id: number, r: ReportLike, x: Extras | undefined, bodyLength: number, out: Bytes): string | undefined => {
+    if (x?.kind === 'sent') return rowJson(id, r, x, bodyLength);
     const at = rowAt(r);
     const ref = this.refOf(rowMiddle(r));
     const problems = problemsJson(r);
