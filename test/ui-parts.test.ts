@@ -17,7 +17,7 @@ import { deliveryJsonLine } from '../src/output/delivery.js';
 import { makeRow, makeScrubber, publicReport, rowJson, rowOf, rowsDocument } from '../src/ui/views.js';
 import { Bytes } from '../src/ui/batch.js';
 import { CompactRows, HUNDREDTHS, MAX_MIDDLES, putNumber } from '../src/ui/row-bytes.js';
-import { expandRow, type CompactRow, type Row, type RowMiddle } from '../src/ui/row.js';
+import { expandRow, learnMiddles, type CompactRow, type Row, type RowMiddle } from '../src/ui/row.js';
 
 const report = (seq: number, extra: Partial<ReportLike> = {}): ReportLike => ({
   type: 'delivery',
@@ -252,6 +252,16 @@ describe('views', () => {
     expect(kept.map((r) => typeof r[3])).toEqual([...Array<string>(MAX_MIDDLES).fill('number'), ...Array<string>(50).fill('object'), 'number']);
     expect(kept.at(-1)![3]).toBe(0);
     for (const e of s.after(0)) expect(JSON.stringify(e.row)).toBe(JSON.stringify(makeRow(e.id, report(e.report.seq as number, { path: e.report.path as string }), undefined, 2)));
+  });
+
+  it('keeps every middle a page learnt, whichever of a list\'s table and a newer middles event it reads first', () => {
+    const m = (path: string): RowMiddle => ({ method: 'POST', path, provider: null, scheme: null, event: null, verdict: 'valid', status: 200, sig: 'valid', auth: 'none', schema: 'skipped', issues: 0 });
+    const table: Array<RowMiddle | undefined> = [];
+    learnMiddles(table, 0, [m('/a')]);
+    learnMiddles(table, 1, [m('/b'), m('/c')]); // the stream's event, read before…
+    learnMiddles(table, 0, [m('/a'), m('/b')]); // …a list made before it
+    expect(table.map((x) => x?.path)).toEqual(['/a', '/b', '/c']);
+    expect(expandRow([5, 5, 't', 2, null, 1, null, [], null], table).path).toBe('/c');
   });
 
   it('makes room for a row whatever the length of its time and of its middle, near a buffer\'s end', () => {

@@ -79,3 +79,12 @@ export function expandRow(kept: Row | CompactRow, middles: ReadonlyArray<RowMidd
     origin,
   };
 }
+
+/**
+ * Adds middles the listener sent (`from` is the index of the first) to a page's table. Assigned by index, never
+ * replaced: the listener's table only grows and never changes an entry, and a list's table (made when the list was)
+ * may be read after a `middles` event that already holds newer entries.
+ */
+export function learnMiddles(table: Array<RowMiddle | undefined>, from: number, middles: readonly RowMiddle[]): void {
+  for (const [k, m] of middles.entries()) table[from + k] = m;
+}

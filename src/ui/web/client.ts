@@ -1,6 +1,7 @@
 // The page's side of the API. The token travels in a header (never in a Referer: the policy is no-referrer).
-import { expandRow, type CompactRow, type Row, type RowMiddle } from '../row.js';
+import { expandRow, learnMiddles, type CompactRow, type Row, type RowMiddle } from '../row.js';
 
+export { learnMiddles };
 export type { Row, RowMiddle };
 
 export interface RowsPage {

@@ -1,6 +1,6 @@
 // The inspector page: the list on the left, one delivery on the right (full width on a narrow window).
 // State that must survive a reload lives in the listener (the deliveries) and in the URL hash (the selection).
-import { events, expandPage, getJson, postBlob, type Detail, type Info, type KeptPage, type RowMiddle, type RowsPage } from './client.js';
+import { events, expandPage, getJson, learnMiddles, postBlob, type Detail, type Info, type KeptPage, type RowMiddle, type RowsPage } from './client.js';
 import { bodyView, headersView, overview, type DetailContext } from './detail.js';
 import { diffView } from './diff-view.js';
 import { byId, clear, download, h } from './dom.js';
@@ -199,8 +199,8 @@ async function exportList(): Promise<void> {
 // Live: the whole list from the API, then the event stream; a "resync" means "fetch what you missed".
 let evicted = 0;
 let syncing: Promise<void> | undefined;
-/** The listener's table of middles, which its compact rows refer to by index (row.ts). */
-let middles: Array<RowMiddle | undefined> = [];
+/** The listener's table of middles, which its compact rows refer to by index (row.ts): it only grows. */
+const middles: Array<RowMiddle | undefined> = [];
 function take(page: RowsPage): void {
   evicted = page.evicted;
   list.evictBelow(page.first);
@@ -219,7 +219,7 @@ async function sync(): Promise<void> {
       for (;;) {
         const after = list.rows.length ? list.rows[list.rows.length - 1]!.id : 0;
         const page = await getJson<KeptPage>(`/api/deliveries?after=${after}&limit=5000&compact=1`);
-        if (page.middles) middles = page.middles;
+        learnMiddles(middles, 0, page.middles ?? []);
         take(expandPage(page, middles));
         if (!page.more) break;
       }
@@ -250,7 +250,7 @@ function live(): void {
   });
   es.addEventListener('middles', (e) => {
     const table = JSON.parse((e as MessageEvent<string>).data) as { from: number; middles: RowMiddle[] };
-    for (const [k, m] of table.middles.entries()) middles[table.from + k] = m;
+    learnMiddles(middles, table.from, table.middles);
   });
   es.addEventListener('resync', () => void sync());
   es.addEventListener('update', (e) => {
