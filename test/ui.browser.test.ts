@@ -302,5 +302,11 @@ describe.skipIf(!available)('the inspector in Chromium', () => {
     await page.keyboard.press('Home');
     await expect.poll(() => page.locator('.row.selected').getAttribute('data-id')).toBe(String(lastSeq));
     await shot('ten-thousand');
+    // Each row's own path, whether its middle came as an index (the first bulk paths) or inline (the table full).
+    for (const [text, count] of [['/bulk/17', 111], ['/bulk/9998', 1]] as const) {
+      await page.locator('#f-text').fill(text);
+      await expect.poll(() => page.locator('#f-count').textContent()).toBe(`${count} shown`);
+    }
+    await page.locator('#f-text').fill('');
   }, 180_000);
 });
