@@ -61,7 +61,7 @@ export class EventHub {
     this.write(client, `retry: 2000\n\n`);
     // The table of middles before any row that refers to it (a page that misses it, being behind, re-syncs from the
     // API, whose compact list carries the whole table).
-    if (this.store.middles.json.length > 0) this.write(client, this.middlesMessage(0, this.store.middles.json.length));
+    this.writeAllMiddles(client);
     this.send(client, this.store.lastId);
     this.ping ??= setInterval(() => {
       for (const c of this.clients) this.write(c, `: ping\n\n`);
@@ -78,7 +78,7 @@ export class EventHub {
         c.behind = false;
         // Whatever was skipped meanwhile, the page fetches from the API; middles announced meanwhile come first,
         // since the rows streamed from here on, before that fetch answers, may refer to them.
-        if (this.store.middles.json.length > 0) this.write(c, this.middlesMessage(0, this.store.middles.json.length));
+        this.writeAllMiddles(c);
         this.write(c, `event: resync\ndata: ${JSON.stringify({ after: c.sent })}\n\n`);
         c.sent = this.store.lastId;
       });
@@ -120,6 +120,12 @@ export class EventHub {
       from = rows.last;
     }
     return out;
+  }
+
+  /** The whole table of middles, if there is one, to one page. */
+  private writeAllMiddles(c: Client): void {
+    const known = this.store.middles.json.length;
+    if (known > 0) this.write(c, this.middlesMessage(0, known));
   }
 
   /** `middles` from index `from` up to `to`: what a compact row's middle index refers to (row.ts). */
