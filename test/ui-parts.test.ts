@@ -14,7 +14,7 @@ import { captureFile, curlLine, scenarioStep } from '../src/ui/exports.js';
 import { allowedHosts, check, tokenMatches } from '../src/ui/security.js';
 import { DeliveryStore, type ReportLike } from '../src/ui/store.js';
 import { deliveryJsonLine } from '../src/output/delivery.js';
-import { makeRow, makeScrubber, publicReport, rowJson, rowOf, rowsDocument } from '../src/ui/views.js';
+import { makeRow, makeScrubber, publicReport, rowJson, rowsDocument } from '../src/ui/views.js';
 import { Bytes } from '../src/ui/batch.js';
 import { CompactRows, HUNDREDTHS, MAX_MIDDLES, putNumber } from '../src/ui/row-bytes.js';
 import { expandRow, learnMiddles, type CompactRow, type Row, type RowMiddle } from '../src/ui/row.js';
@@ -114,7 +114,7 @@ describe('the store', () => {
       const e = s.get(id)!;
       expect(e.body.equals(bodies.get(id)!)).toBe(true);
       expect(e.report.seq).toBe(id);
-      expect(rowOf(e).id).toBe(id);
+      expect(e.row.id).toBe(id);
     }
     const { json, count, last } = s.rowsJson(990, 1200);
     expect(count).toBe(1200);
@@ -174,7 +174,7 @@ describe('views', () => {
     expect(JSON.stringify(r)).not.toMatch(/key-123456|tok-99999|dXNlcjpwYXNz|abcdef/);
     expect((r.query as Record<string, string>).eventType).toBe('x');
     expect(r.futureField).toEqual({ nested: true });
-    expect(rowOf(e).verdict).toBe('valid');
+    expect(e.row.verdict).toBe('valid');
   });
 
   it('writes a row\'s JSON directly, exactly as serializing the row object would', () => {

@@ -10,7 +10,7 @@ import { newNonce, prepareResend, RESEND_HEADER, ResendError, send, type ResendI
 import { entryScheme, signingView, type EntryScheme } from './scheme.js';
 import type { DeliveryStore, Entry } from './store.js';
 import { expandRow, type CompactRow, type Row } from './row.js';
-import { keptBody, publicReport, rowOf, rowsDocument } from './views.js';
+import { keptBody, publicReport, rowsDocument } from './views.js';
 
 export interface Answer {
   status: number;
@@ -93,7 +93,7 @@ export async function detail(ctx: ApiContext, id: string): Promise<Answer> {
   const previous = e.kind === 'delivery' ? ctx.store.previousSameEvent(e) : undefined;
   const kept = keptBody(e);
   return json(200, ctx.scrub({
-    row: rowOf(e),
+    row: e.row,
     report: publicReport(e),
     bodyBase64: e.body.toString('base64'),
     utf8: isUtf8(e.body),
@@ -114,7 +114,7 @@ export function diff(ctx: ApiContext, url: URL): Answer {
   const bParam = url.searchParams.get('b');
   const b = bParam === null || bParam === 'previous' ? ctx.store.previousSameEvent(a) : ctx.store.get(intParam(bParam, -1));
   if (!b) return problem(404, bParam === null || bParam === 'previous' ? `no earlier ${String(a.event ?? 'delivery')} in memory to compare #${a.id} with` : `no delivery #${bParam} in memory`);
-  return json(200, { a: rowOf(b), b: rowOf(a), ...diffBodies(b.body, a.body) });
+  return json(200, { a: b.row, b: a.row, ...diffBodies(b.body, a.body) });
 }
 
 export function search(ctx: ApiContext, url: URL): Answer {

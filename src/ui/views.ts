@@ -119,8 +119,6 @@ export function rowJson(id: number, r: ReportLike, x: Extras | undefined, bodyLe
   );
 }
 
-export const rowOf = (e: Entry): Row => e.row;
-
 /** `{…head, "rows":[…]}` from the rows' JSON as kept, without serializing them again. */
 export function rowsDocument(rowsJson: string, head: Record<string, unknown>): string {
   const open = JSON.stringify(head).slice(0, -1);
